@@ -1,0 +1,240 @@
+//! The read-only virtual file tree an analysis works on, and file classification.
+
+use crate::Finding;
+use serde::Serialize;
+
+/// What kind of input an [`Artifact`] was read from (decided by content, not extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArtifactFormat {
+    /// A built distribution (PEP 427): a zip with `*.dist-info/WHEEL`.
+    Wheel,
+    /// A source distribution (tar.gz/bz2/xz or zip with `PKG-INFO`/`setup.py`/`pyproject.toml`).
+    Sdist,
+    /// A legacy `.egg` (zip with `EGG-INFO/`).
+    Egg,
+    /// Any other zip archive.
+    Zip,
+    /// Any other tar archive.
+    Tar,
+    /// A directory on disk (an unpacked package or source tree).
+    Directory,
+    /// An installed Python environment (site-packages).
+    Environment,
+    /// A single file that is not an archive.
+    File,
+    /// Bytes that could not be read as any known format (see the findings).
+    Unreadable,
+}
+
+impl ArtifactFormat {
+    /// The kebab-case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArtifactFormat::Wheel => "wheel",
+            ArtifactFormat::Sdist => "sdist",
+            ArtifactFormat::Egg => "egg",
+            ArtifactFormat::Zip => "zip",
+            ArtifactFormat::Tar => "tar",
+            ArtifactFormat::Directory => "directory",
+            ArtifactFormat::Environment => "environment",
+            ArtifactFormat::File => "file",
+            ArtifactFormat::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// What an entry is in its container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file.
+    File,
+    /// A symbolic link, with its target as stored.
+    Symlink(String),
+    /// A hard link (tar), with its target as stored.
+    Hardlink(String),
+    /// Anything else a tar can hold (device, FIFO); never read.
+    Special,
+}
+
+/// One file of an artifact.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Normalised `/`-separated path inside the artifact (lossy UTF-8 if the name was not).
+    pub path: String,
+    /// What it is.
+    pub kind: EntryKind,
+    /// Size in bytes as declared (uncompressed).
+    pub size: u64,
+    /// The content: all of it when [`Entry::complete`], otherwise a prefix (at least the
+    /// first 4 KiB when the file has that many bytes) kept for classification.
+    pub data: Vec<u8>,
+    /// Whether `data` is the whole file.
+    pub complete: bool,
+    /// Classification from the path and the first bytes.
+    pub file_kind: FileKind,
+    /// sha256 of the whole content, when the source computed it (environments do, for RECORD).
+    pub sha256: Option<[u8; 32]>,
+}
+
+impl Entry {
+    /// The content as text (lossy), when complete.
+    pub fn text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        self.complete.then(|| String::from_utf8_lossy(&self.data))
+    }
+
+    /// The last path component.
+    pub fn file_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+/// One thing that was scanned: an archive, a directory, an environment or a file.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// As given on the command line, or the file inside a scanned directory.
+    pub path: String,
+    /// How it was read.
+    pub format: ArtifactFormat,
+    /// Files, in archive order.
+    pub entries: Vec<Entry>,
+    /// Findings raised while reading (traversal, bombs, corruption…).
+    pub findings: Vec<Finding>,
+    /// Root of the environment (the `sys.prefix`), for [`ArtifactFormat::Environment`].
+    pub env_prefix: Option<String>,
+}
+
+impl Artifact {
+    /// An empty artifact of the given format.
+    pub fn new(path: impl Into<String>, format: ArtifactFormat) -> Self {
+        Artifact { path: path.into(), format, entries: Vec::new(), findings: Vec::new(), env_prefix: None }
+    }
+
+    /// The entry at exactly this path.
+    pub fn entry(&self, path: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.path == path)
+    }
+}
+
+/// What a file is, decided by [`classify`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    /// Python source (`.py`, `.pyw`, or a python shebang).
+    Python,
+    /// A `.pth` path-configuration file (site module): `import` lines run at startup.
+    Pth,
+    /// Core metadata: `METADATA`, `PKG-INFO` (RFC 822 style).
+    CoreMetadata,
+    /// `RECORD` (PEP 376 / PEP 627): path, hash, size per installed file.
+    Record,
+    /// `entry_points.txt` (INI).
+    EntryPoints,
+    /// `top_level.txt`.
+    TopLevel,
+    /// `WHEEL` metadata (PEP 427).
+    WheelMetadata,
+    /// `setup.cfg`.
+    SetupCfg,
+    /// `pyproject.toml`.
+    PyProject,
+    /// Compiled Python (`.pyc`, marshal with a magic header).
+    Bytecode,
+    /// ELF executable or shared object.
+    Elf,
+    /// PE (Windows executable or DLL).
+    Pe,
+    /// Mach-O (incl. universal binaries).
+    MachO,
+    /// A nested archive (zip, gzip, bzip2, xz, zstd, 7z).
+    Archive,
+    /// Shell, batch or PowerShell script.
+    Script,
+    /// JavaScript.
+    JavaScript,
+    /// Other text.
+    Text,
+    /// Other binary data.
+    Binary,
+}
+
+impl FileKind {
+    /// Whether this is a native executable format.
+    pub fn is_native(self) -> bool {
+        matches!(self, FileKind::Elf | FileKind::Pe | FileKind::MachO)
+    }
+}
+
+/// Classify a file by its path and its first bytes. Magic bytes win over the extension
+/// for executables and archives; names decide for metadata files.
+pub fn classify(path: &str, head: &[u8]) -> FileKind {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    if head.starts_with(b"\x7fELF") {
+        return FileKind::Elf;
+    }
+    if head.starts_with(b"MZ") && head.len() >= 64 {
+        return FileKind::Pe;
+    }
+    if [&[0xfe, 0xed, 0xfa, 0xce][..], &[0xfe, 0xed, 0xfa, 0xcf], &[0xce, 0xfa, 0xed, 0xfe], &[0xcf, 0xfa, 0xed, 0xfe]]
+        .iter()
+        .any(|m| head.starts_with(m))
+        || (head.starts_with(&[0xca, 0xfe, 0xba, 0xbe]) && !lower.ends_with(".class"))
+    {
+        return FileKind::MachO;
+    }
+    let parent_is_info = path.contains(".dist-info/") || path.contains(".egg-info/") || path.contains("EGG-INFO/");
+    match lower.as_str() {
+        "metadata" | "pkg-info" => return FileKind::CoreMetadata,
+        "record" if parent_is_info => return FileKind::Record,
+        "entry_points.txt" => return FileKind::EntryPoints,
+        "top_level.txt" => return FileKind::TopLevel,
+        "wheel" if parent_is_info => return FileKind::WheelMetadata,
+        "setup.cfg" => return FileKind::SetupCfg,
+        "pyproject.toml" => return FileKind::PyProject,
+        _ => {}
+    }
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext {
+        "py" | "pyw" | "pyi" => return FileKind::Python,
+        "pth" => return FileKind::Pth,
+        "pyc" | "pyo" => return FileKind::Bytecode,
+        "sh" | "bash" | "bat" | "cmd" | "ps1" | "vbs" => return FileKind::Script,
+        "js" | "mjs" | "cjs" => return FileKind::JavaScript,
+        _ => {}
+    }
+    if head.starts_with(b"PK\x03\x04")
+        || head.starts_with(b"\x1f\x8b")
+        || head.starts_with(b"BZh")
+        || head.starts_with(b"\xfd7zXZ\0")
+        || head.starts_with(b"\x28\xb5\x2f\xfd")
+        || head.starts_with(b"7z\xbc\xaf\x27\x1c")
+    {
+        return FileKind::Archive;
+    }
+    if head.starts_with(b"#!") {
+        let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
+        if line.windows(6).any(|w| w == b"python") {
+            return FileKind::Python;
+        }
+        return FileKind::Script;
+    }
+    if head.contains(&0) { FileKind::Binary } else { FileKind::Text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn magic_beats_extension() {
+        assert_eq!(classify("x/readme.txt", b"\x7fELF\x02\x01"), FileKind::Elf);
+        assert_eq!(classify("a.py", b"PK\x03\x04"), FileKind::Python);
+        assert_eq!(classify("data.bin", b"PK\x03\x04rest"), FileKind::Archive);
+        assert_eq!(classify("bin/tool", b"#!/usr/bin/env python3\nimport os"), FileKind::Python);
+        assert_eq!(classify("p-1.0.dist-info/RECORD", b"a,b,c"), FileKind::Record);
+        assert_eq!(classify("RECORD", b"a,b,c"), FileKind::Text);
+        assert_eq!(classify("x/evil_init.pth", b"import os"), FileKind::Pth);
+        assert_eq!(classify("blob", b"\x00\x01"), FileKind::Binary);
+    }
+}

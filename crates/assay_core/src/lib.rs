@@ -1,0 +1,17 @@
+//! assay's shared vocabulary: findings, severities, verdicts, locations and the
+//! read-only [`Artifact`] tree every analysis works on.
+//!
+//! This crate does no I/O. Sources (`assay_sources`) turn inputs into an
+//! [`Artifact`]; parsers and rules read it; reporters render the findings.
+
+mod artifact;
+mod finding;
+mod level;
+mod report;
+mod rule;
+
+pub use artifact::{Artifact, ArtifactFormat, Entry, EntryKind, FileKind, classify};
+pub use finding::{Capability, ExecutionContext, Finding, Location, RuleRef, fingerprint};
+pub use level::{Confidence, FailOn, Severity, Verdict};
+pub use report::{ArtifactReport, REPORT_SCHEMA_VERSION, Report, Summary, ToolInfo, UnusedSuppression};
+pub use rule::{Family, RuleMeta};

@@ -1,0 +1,110 @@
+//! The report contract shared by every command (`scan`, `diff`, `deps`, …) and every
+//! output format. JSON output is this structure serialised; its JSON Schema is
+//! generated into `docs/report.schema.json`.
+
+use crate::{ArtifactFormat, Finding, Verdict};
+use serde::Serialize;
+
+/// Version of the JSON report schema. Bump on any incompatible change.
+pub const REPORT_SCHEMA_VERSION: &str = "1.0";
+
+/// The whole report of one command run.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Report {
+    /// [`REPORT_SCHEMA_VERSION`].
+    pub schema_version: String,
+    /// Tool name and version.
+    pub tool: ToolInfo,
+    /// One entry per scanned artifact, in the order the inputs were given.
+    pub artifacts: Vec<ArtifactReport>,
+    /// Suppressions from `assay.toml` that matched nothing in this run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unused_suppressions: Vec<UnusedSuppression>,
+    /// Counts over all artifacts.
+    pub summary: Summary,
+}
+
+/// `{"name": "assay", "version": "0.1.0"}`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ToolInfo {
+    /// Always `assay`.
+    pub name: String,
+    /// The crate version.
+    pub version: String,
+}
+
+/// The result for one artifact.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ArtifactReport {
+    /// As given on the command line, or the file inside a scanned directory.
+    pub path: String,
+    /// How it was read.
+    pub format: ArtifactFormat,
+    /// Distribution name from its metadata, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Distribution version from its metadata, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The verdict (see `docs/scoring.md`).
+    pub verdict: Verdict,
+    /// The score behind the verdict (0 = nothing found; see `docs/scoring.md`).
+    pub score: f64,
+    /// Findings, most severe first. Suppressed findings are not listed here.
+    pub findings: Vec<Finding>,
+    /// How many findings `assay.toml` suppressed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A suppression that matched no finding.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct UnusedSuppression {
+    /// Index of the `[[suppress]]` table in the config file, 0-based.
+    pub index: usize,
+    /// The rule it names.
+    pub rule: String,
+    /// Its reason.
+    pub reason: String,
+}
+
+/// Counts over all artifacts.
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+pub struct Summary {
+    /// Artifacts scanned.
+    pub artifacts: usize,
+    /// Artifacts per verdict.
+    pub clean: usize,
+    /// Artifacts judged suspicious.
+    pub suspicious: usize,
+    /// Artifacts judged malicious.
+    pub malicious: usize,
+    /// Findings over all artifacts (unsuppressed).
+    pub findings: usize,
+}
+
+impl Report {
+    /// A report over these artifacts, with the summary computed.
+    pub fn new(artifacts: Vec<ArtifactReport>, unused_suppressions: Vec<UnusedSuppression>) -> Self {
+        let mut summary = Summary { artifacts: artifacts.len(), ..Summary::default() };
+        for a in &artifacts {
+            summary.findings += a.findings.len();
+            match a.verdict {
+                Verdict::Clean => summary.clean += 1,
+                Verdict::Suspicious => summary.suspicious += 1,
+                Verdict::Malicious => summary.malicious += 1,
+            }
+        }
+        Report {
+            schema_version: REPORT_SCHEMA_VERSION.to_owned(),
+            tool: ToolInfo { name: "assay".to_owned(), version: env!("CARGO_PKG_VERSION").to_owned() },
+            artifacts,
+            unused_suppressions,
+            summary,
+        }
+    }
+}
