@@ -1,1 +1,191 @@
-//! assay_lang
+//! Source analysis for Python: what the code can do (capabilities), when it runs
+//! (execution context), and what obfuscated literals decode to.
+//!
+//! Parsing uses tree-sitter-python rather than Python's own `ast` or a regex scan:
+//! assay must never run the interpreter on hostile code, and tree-sitter's error
+//! recovery keeps analysing files that do not parse (Python 2 `print`/`exec`
+//! statements, truncated or deliberately broken malware), where a strict parser
+//! would give up and leave the file unanalysed.
+//!
+//! The output is a flat list of [`Event`]s (a call with a known meaning, at a place,
+//! in an execution context, with the taint of its arguments) plus every string
+//! literal. Deobfuscated code is analysed as a child and its events are merged with
+//! a decode chain. Deciding what is a finding is `assay_rules`' job.
+
+mod apis;
+pub mod decode;
+mod value;
+mod walker;
+
+pub use apis::EventKind;
+pub use value::Value;
+
+use assay_core::ExecutionContext;
+
+/// How a Python file is run, which decides the [`ExecutionContext`] of its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRole {
+    /// `setup.py` of an sdist: everything runs at install time.
+    SetupScript,
+    /// `sitecustomize.py`, `usercustomize.py` or an executable `.pth` line: runs at every interpreter start.
+    Startup,
+    /// A package `__init__.py`: top level runs on `import pkg`.
+    PackageInit,
+    /// Any other module: top level runs when imported; functions at runtime.
+    Module,
+}
+
+/// Sources a value may come from (a bit set). Used to tell `exec(open('v.py').read())`
+/// from `exec(b64decode(…))` or `exec(urlopen(…).read())`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Taint(pub u16);
+
+impl Taint {
+    /// Output of a decoder (base64, hex, zlib, rot13, `chr()` joins…).
+    pub const DECODED: Taint = Taint(1);
+    /// Data received from the network.
+    pub const NETWORK: Taint = Taint(2);
+    /// Output of a decryption routine (Fernet, AES, XOR loops).
+    pub const DECRYPTED: Taint = Taint(4);
+    /// Content read from a file.
+    pub const FILE_READ: Taint = Taint(8);
+    /// Environment variables.
+    pub const ENV: Taint = Taint(16);
+    /// A string literal (possibly folded).
+    pub const LITERAL: Taint = Taint(32);
+    /// A code object (`marshal.loads`, `compile`).
+    pub const CODE_OBJECT: Taint = Taint(64);
+    /// Data from a process's output.
+    pub const PROCESS_OUTPUT: Taint = Taint(128);
+
+    /// Whether any bit of `other` is set.
+    pub fn has(self, other: Taint) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// Names of the set bits, for evidence.
+    pub fn names(self) -> Vec<&'static str> {
+        let all = [
+            (Taint::DECODED, "decoded"),
+            (Taint::NETWORK, "network"),
+            (Taint::DECRYPTED, "decrypted"),
+            (Taint::FILE_READ, "file"),
+            (Taint::ENV, "env"),
+            (Taint::LITERAL, "literal"),
+            (Taint::CODE_OBJECT, "code-object"),
+            (Taint::PROCESS_OUTPUT, "process-output"),
+        ];
+        all.iter().filter(|(t, _)| self.has(*t)).map(|(_, n)| *n).collect()
+    }
+}
+
+impl std::ops::BitOr for Taint {
+    type Output = Taint;
+    fn bitor(self, rhs: Taint) -> Taint {
+        Taint(self.0 | rhs.0)
+    }
+}
+
+impl std::ops::BitOrAssign for Taint {
+    fn bitor_assign(&mut self, rhs: Taint) {
+        self.0 |= rhs.0;
+    }
+}
+
+/// One call (or construct) with a known meaning.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// What it does.
+    pub kind: EventKind,
+    /// The resolved dotted name of the callee, e.g. `subprocess.Popen`, `exec`.
+    pub api: String,
+    /// When it runs.
+    pub context: ExecutionContext,
+    /// 1-based line and column in the analysed text (the decoded text for children).
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// Decode chain, outermost first (empty for code in the file itself).
+    pub chain: Vec<String>,
+    /// The source text of the call, clipped to 200 characters.
+    pub snippet: String,
+    /// The first argument folded to a constant string, where it could be (a command,
+    /// a URL, a path, a module name).
+    pub arg: Option<String>,
+    /// Where the arguments' values come from.
+    pub taint: Taint,
+}
+
+/// A string constant in the code (or decoded from it).
+#[derive(Debug, Clone)]
+pub struct StrLit {
+    /// The value (lossy UTF-8 for bytes).
+    pub value: String,
+    /// 1-based line in the analysed text.
+    pub line: u32,
+    /// When the code around it runs.
+    pub context: ExecutionContext,
+    /// Decode chain, outermost first.
+    pub chain: Vec<String>,
+}
+
+/// Everything the analysis learned about one Python text.
+#[derive(Debug, Clone, Default)]
+pub struct PyAnalysis {
+    /// Calls with a known meaning, in source order (children after their parent site).
+    pub events: Vec<Event>,
+    /// String constants, bounded (see [`Bounds`]).
+    pub strings: Vec<StrLit>,
+    /// Imported module names (dotted, as written), with the context of the import.
+    pub imports: Vec<(String, ExecutionContext)>,
+    /// `setup(cmdclass={…})` keys, e.g. `install`, `develop`, `egg_info`.
+    pub cmdclass: Vec<String>,
+    /// Classes deriving from a setuptools/distutils command (`install`, `develop`…), by base name.
+    pub command_subclasses: Vec<String>,
+    /// Count of tree-sitter ERROR/MISSING nodes (syntax errors, Python 2 constructs).
+    pub syntax_errors: u32,
+    /// Longest line, in bytes.
+    pub max_line_len: usize,
+    /// Number of lines.
+    pub lines: u32,
+    /// True when a bound stopped the analysis early (the result is partial).
+    pub truncated: bool,
+}
+
+/// Resource bounds of one analysis (including its decoded children).
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    /// Largest source text parsed, in bytes.
+    pub max_source_bytes: usize,
+    /// Deepest decode recursion.
+    pub max_decode_depth: u32,
+    /// Largest decoded value kept, in bytes.
+    pub max_decoded_bytes: usize,
+    /// Most string literals recorded.
+    pub max_strings: usize,
+    /// Most syntax nodes visited (all children included).
+    pub max_nodes: usize,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Bounds {
+            max_source_bytes: 8 << 20,
+            max_decode_depth: 4,
+            max_decoded_bytes: 4 << 20,
+            max_strings: 20_000,
+            max_nodes: 3_000_000,
+        }
+    }
+}
+
+/// Analyse one Python source text. Never fails: unparseable regions are counted in
+/// [`PyAnalysis::syntax_errors`] and the rest is analysed.
+pub fn analyze_python(source: &[u8], role: FileRole) -> PyAnalysis {
+    analyze_python_with(source, role, &Bounds::default())
+}
+
+/// [`analyze_python`] with explicit bounds.
+pub fn analyze_python_with(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnalysis {
+    walker::analyze(source, role, bounds)
+}

@@ -1,0 +1,1079 @@
+//! The tree walk: import aliases, scopes and bindings, execution context, constant
+//! folding, taint, and recursion into decoded code.
+
+use crate::apis::{EventKind, classify_call, normalize};
+use crate::decode;
+use crate::value::{Value, parse_string_literal};
+use crate::{Bounds, Event, FileRole, PyAnalysis, StrLit, Taint};
+use assay_core::ExecutionContext;
+use std::collections::HashMap;
+use tree_sitter::{Node, Parser};
+
+/// Deepest syntax nesting walked; deeper subtrees are skipped (and the result marked
+/// truncated) so hostile nesting cannot exhaust the stack.
+const MAX_NESTING: u32 = 160;
+/// Most elements a folded list or comprehension may have.
+const MAX_ELEMS: usize = 200_000;
+/// Longest string recorded in [`PyAnalysis::strings`].
+const MAX_RECORDED_STRING: usize = 64 * 1024;
+
+/// Base classes that make a class a setuptools/distutils command.
+const COMMAND_BASES: [&str; 12] =
+    ["install", "develop", "egg_info", "build_py", "sdist", "bdist_wheel", "build_ext", "build", "install_lib", "install_scripts", "easy_install", "bdist_egg"];
+
+pub(crate) fn analyze(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnalysis {
+    let mut out = PyAnalysis::default();
+    let mut budget = bounds.max_nodes;
+    let forced = match role {
+        FileRole::SetupScript => Some(ExecutionContext::InstallTime),
+        FileRole::Startup => Some(ExecutionContext::Startup),
+        _ => None,
+    };
+    run(source, forced, Vec::new(), 0, bounds, &mut out, &mut budget);
+    out
+}
+
+fn run(
+    source: &[u8],
+    forced: Option<ExecutionContext>,
+    chain: Vec<String>,
+    depth: u32,
+    bounds: &Bounds,
+    out: &mut PyAnalysis,
+    budget: &mut usize,
+) {
+    let src = if source.len() > bounds.max_source_bytes {
+        out.truncated = true;
+        &source[..bounds.max_source_bytes]
+    } else {
+        source
+    };
+    if depth == 0 {
+        let mut lines = 0u32;
+        for l in src.split(|&b| b == b'\n') {
+            lines = lines.saturating_add(1);
+            out.max_line_len = out.max_line_len.max(l.len());
+        }
+        out.lines = lines;
+    }
+    let mut parser = Parser::new();
+    if parser.set_language(&tree_sitter_python::LANGUAGE.into()).is_err() {
+        out.truncated = true;
+        return;
+    }
+    let Some(tree) = parser.parse(src, None) else {
+        out.truncated = true;
+        return;
+    };
+    let mut w = Walker {
+        src,
+        forced,
+        chain,
+        depth,
+        bounds,
+        out,
+        budget,
+        scopes: vec![HashMap::new()],
+        fn_depth: 0,
+        main_guard: false,
+        nesting: 0,
+        in_decoder: false,
+    };
+    let root = tree.root_node();
+    w.visit(root);
+}
+
+#[derive(Debug, Clone, Default)]
+struct Eval {
+    value: Option<Value>,
+    taint: Taint,
+    /// What calling this would call (resolved dotted name), or the name of the object.
+    name: Option<String>,
+    /// For an attribute `obj.attr`: the value of `obj` (the receiver of a method call).
+    receiver: Option<Value>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Binding {
+    value: Option<Value>,
+    taint: Taint,
+    name: Option<String>,
+}
+
+struct Walker<'a, 'o> {
+    src: &'a [u8],
+    forced: Option<ExecutionContext>,
+    chain: Vec<String>,
+    depth: u32,
+    bounds: &'a Bounds,
+    out: &'o mut PyAnalysis,
+    budget: &'o mut usize,
+    scopes: Vec<HashMap<String, Binding>>,
+    fn_depth: u32,
+    main_guard: bool,
+    nesting: u32,
+    in_decoder: bool,
+}
+
+impl Walker<'_, '_> {
+    fn context(&self) -> ExecutionContext {
+        if let Some(c) = self.forced {
+            return c;
+        }
+        if self.fn_depth > 0 || self.main_guard { ExecutionContext::Runtime } else { ExecutionContext::ImportTime }
+    }
+
+    fn text(&self, n: Node) -> String {
+        String::from_utf8_lossy(self.src.get(n.byte_range()).unwrap_or_default()).into_owned()
+    }
+
+    fn snippet(&self, n: Node) -> String {
+        let b = self.src.get(n.byte_range()).unwrap_or_default();
+        let b = &b[..b.len().min(400)];
+        String::from_utf8_lossy(b).split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect()
+    }
+
+    fn tick(&mut self) -> bool {
+        if *self.budget == 0 {
+            self.out.truncated = true;
+            return false;
+        }
+        *self.budget -= 1;
+        true
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Binding> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    fn bind(&mut self, name: &str, b: Binding) {
+        if let Some(s) = self.scopes.last_mut() {
+            s.insert(name.to_owned(), b);
+        }
+    }
+
+    fn event(&mut self, kind: EventKind, api: &str, n: Node, arg: Option<String>, taint: Taint) {
+        let p = n.start_position();
+        self.out.events.push(Event {
+            kind,
+            api: api.to_owned(),
+            context: self.context(),
+            line: p.row as u32 + 1,
+            column: p.column as u32 + 1,
+            chain: self.chain.clone(),
+            snippet: self.snippet(n),
+            arg,
+            taint,
+        });
+    }
+
+    fn record_string(&mut self, value: &str, n: Node) {
+        if self.out.strings.len() >= self.bounds.max_strings {
+            self.out.truncated = true;
+            return;
+        }
+        let v: String = if value.len() > MAX_RECORDED_STRING {
+            let mut end = MAX_RECORDED_STRING;
+            while !value.is_char_boundary(end) {
+                end -= 1;
+            }
+            value[..end].to_owned()
+        } else {
+            value.to_owned()
+        };
+        self.out.strings.push(StrLit { value: v, line: n.start_position().row as u32 + 1, context: self.context(), chain: self.chain.clone() });
+    }
+
+    /// Analyse decoded bytes: as a child program if it looks like Python, else record
+    /// printable text as a string so IOC rules see it.
+    fn decoded(&mut self, bytes: &[u8], step: String, n: Node) {
+        if decode::looks_like_python(bytes) && self.depth < self.bounds.max_decode_depth {
+            self.child(bytes, step);
+        } else if decode::is_printable_text(bytes) {
+            let mut chain = self.chain.clone();
+            chain.push(step);
+            if self.out.strings.len() < self.bounds.max_strings {
+                let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_RECORDED_STRING)]).into_owned();
+                self.out.strings.push(StrLit { value: text, line: n.start_position().row as u32 + 1, context: self.context(), chain });
+            }
+        }
+    }
+
+    fn child(&mut self, code: &[u8], step: String) {
+        if self.depth >= self.bounds.max_decode_depth {
+            self.out.truncated = true;
+            return;
+        }
+        let mut chain = self.chain.clone();
+        chain.push(step);
+        let ctx = self.context();
+        run(code, Some(ctx), chain, self.depth + 1, self.bounds, self.out, self.budget);
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    fn visit(&mut self, n: Node) {
+        if !self.tick() {
+            return;
+        }
+        if n.is_error() || n.is_missing() {
+            self.out.syntax_errors = self.out.syntax_errors.saturating_add(1);
+        }
+        if self.nesting > MAX_NESTING {
+            self.out.truncated = true;
+            return;
+        }
+        self.nesting += 1;
+        match n.kind() {
+            "import_statement" => self.import(n),
+            "import_from_statement" => self.import_from(n),
+            "function_definition" => self.function(n),
+            "class_definition" => self.class(n),
+            "if_statement" => self.if_stmt(n),
+            "assignment" | "augmented_assignment" => self.assignment(n),
+            "exec_statement" => {
+                let mut c = n.walk();
+                let first = n.named_children(&mut c).next();
+                if let Some(e) = first {
+                    let ev = self.eval(e);
+                    self.exec_like("exec", n, &ev);
+                }
+            }
+            "for_statement" => {
+                let right = n.child_by_field_name("right").map(|r| self.eval(r));
+                if let (Some(left), Some(r)) = (n.child_by_field_name("left"), right) {
+                    self.bind_target(left, Binding { value: None, taint: r.taint, name: None });
+                }
+                for f in ["body", "alternative"] {
+                    if let Some(b) = n.child_by_field_name(f) {
+                        self.visit(b);
+                    }
+                }
+            }
+            "as_pattern" => {
+                let mut c = n.walk();
+                let kids: Vec<Node> = n.named_children(&mut c).collect();
+                if let Some(v) = kids.first() {
+                    let ev = self.eval(*v);
+                    if let Some(alias) = n.child_by_field_name("alias") {
+                        self.bind_target(alias, Binding { value: ev.value, taint: ev.taint, name: ev.name });
+                    }
+                }
+            }
+            "call" | "attribute" | "subscript" | "binary_operator" | "string" | "concatenated_string"
+            | "list_comprehension" | "generator_expression" | "identifier" => {
+                self.eval(n);
+            }
+            _ => {
+                let mut c = n.walk();
+                let kids: Vec<Node> = n.children(&mut c).collect();
+                for k in kids {
+                    self.visit(k);
+                }
+            }
+        }
+        self.nesting -= 1;
+    }
+
+    fn import(&mut self, n: Node) {
+        let ctx = self.context();
+        let mut c = n.walk();
+        let kids: Vec<Node> = n.children_by_field_name("name", &mut c).collect();
+        for k in kids {
+            match k.kind() {
+                "dotted_name" => {
+                    let full = self.text(k);
+                    let first = full.split('.').next().unwrap_or(&full).to_owned();
+                    self.out.imports.push((full, ctx));
+                    self.bind(&first, Binding { value: Some(Value::Module(first.clone())), taint: Taint::default(), name: Some(first.clone()) });
+                }
+                "aliased_import" => {
+                    if let (Some(name), Some(alias)) = (k.child_by_field_name("name"), k.child_by_field_name("alias")) {
+                        let full = self.text(name);
+                        let a = self.text(alias);
+                        self.out.imports.push((full.clone(), ctx));
+                        self.bind(&a, Binding { value: Some(Value::Module(full.clone())), taint: Taint::default(), name: Some(full) });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn import_from(&mut self, n: Node) {
+        let ctx = self.context();
+        let Some(m) = n.child_by_field_name("module_name") else { return };
+        let module = self.text(m);
+        self.out.imports.push((module.clone(), ctx));
+        let mut c = n.walk();
+        let kids: Vec<Node> = n.children_by_field_name("name", &mut c).collect();
+        for k in kids {
+            let (name, alias) = match k.kind() {
+                "dotted_name" => (self.text(k), self.text(k)),
+                "aliased_import" => match (k.child_by_field_name("name"), k.child_by_field_name("alias")) {
+                    (Some(a), Some(b)) => (self.text(a), self.text(b)),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let full = if module.starts_with('.') { name.clone() } else { format!("{module}.{name}") };
+            self.bind(&alias, Binding { value: Some(Value::Module(full.clone())), taint: Taint::default(), name: Some(full) });
+        }
+    }
+
+    fn function(&mut self, n: Node) {
+        if let Some(p) = n.child_by_field_name("parameters") {
+            self.visit(p);
+        }
+        let Some(body) = n.child_by_field_name("body") else { return };
+        self.fn_depth += 1;
+        self.scopes.push(HashMap::new());
+        self.visit(body);
+        self.scopes.pop();
+        self.fn_depth -= 1;
+    }
+
+    fn class(&mut self, n: Node) {
+        if let Some(sup) = n.child_by_field_name("superclasses") {
+            let mut c = sup.walk();
+            let bases: Vec<Node> = sup.named_children(&mut c).collect();
+            for b in bases {
+                let ev = self.eval(b);
+                let name = ev.name.unwrap_or_else(|| self.text(b));
+                let last = name.rsplit('.').next().unwrap_or(&name).to_owned();
+                let from_setuptools = name.contains("setuptools") || name.contains("distutils") || name == last;
+                if from_setuptools && COMMAND_BASES.contains(&last.as_str()) {
+                    self.out.command_subclasses.push(last);
+                }
+            }
+        }
+        if let Some(body) = n.child_by_field_name("body") {
+            self.visit(body);
+        }
+    }
+
+    fn if_stmt(&mut self, n: Node) {
+        let cond = n.child_by_field_name("condition");
+        let is_main = cond.is_some_and(|c| {
+            let t = self.text(c);
+            t.contains("__name__") && t.contains("__main__")
+        });
+        if let Some(c) = cond {
+            self.eval(c);
+        }
+        let saved = self.main_guard;
+        if is_main {
+            self.main_guard = true;
+        }
+        if let Some(b) = n.child_by_field_name("consequence") {
+            self.visit(b);
+        }
+        self.main_guard = saved;
+        let mut c = n.walk();
+        let alts: Vec<Node> = n.children_by_field_name("alternative", &mut c).collect();
+        for a in alts {
+            self.visit(a);
+        }
+    }
+
+    fn assignment(&mut self, n: Node) {
+        let Some(right) = n.child_by_field_name("right") else {
+            if let Some(l) = n.child_by_field_name("left") {
+                self.visit(l);
+            }
+            return;
+        };
+        let mut ev = self.eval(right);
+        let Some(left) = n.child_by_field_name("left") else { return };
+        if n.kind() == "augmented_assignment" {
+            if let Some(prev) = (left.kind() == "identifier").then(|| self.text(left)).and_then(|l| self.lookup(&l).cloned()) {
+                ev.taint |= prev.taint;
+                ev.value = match (prev.value, ev.value.take()) {
+                    (Some(Value::Str(a)), Some(Value::Str(b))) if a.len() + b.len() <= self.bounds.max_decoded_bytes => Some(Value::Str(a + &b)),
+                    (Some(Value::Bytes(mut a)), Some(Value::Bytes(b))) if a.len() + b.len() <= self.bounds.max_decoded_bytes => {
+                        a.extend_from_slice(&b);
+                        Some(Value::Bytes(a))
+                    }
+                    _ => None,
+                };
+            }
+        }
+        self.bind_target(left, Binding { value: ev.value, taint: ev.taint, name: ev.name });
+    }
+
+    fn bind_target(&mut self, left: Node, b: Binding) {
+        match left.kind() {
+            "identifier" => {
+                let name = self.text(left);
+                self.bind(&name, b);
+            }
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" => {
+                let mut c = left.walk();
+                let kids: Vec<Node> = left.named_children(&mut c).collect();
+                let items = match &b.value {
+                    Some(Value::List(v)) if v.len() == kids.len() => Some(v.clone()),
+                    _ => None,
+                };
+                for (i, k) in kids.into_iter().enumerate() {
+                    let value = items.as_ref().and_then(|v| v.get(i).cloned());
+                    self.bind_target(k, Binding { value, taint: b.taint, name: None });
+                }
+            }
+            _ => {
+                // Attribute or subscript targets: evaluate for events (e.g. `os.environ[...] = …`).
+                self.eval(left);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    fn eval(&mut self, n: Node) -> Eval {
+        if !self.tick() || self.nesting > MAX_NESTING {
+            self.out.truncated = true;
+            return Eval::default();
+        }
+        self.nesting += 1;
+        let r = self.eval_inner(n);
+        self.nesting -= 1;
+        r
+    }
+
+    fn eval_inner(&mut self, n: Node) -> Eval {
+        match n.kind() {
+            "string" => self.string(n),
+            "concatenated_string" => {
+                let mut c = n.walk();
+                let kids: Vec<Node> = n.named_children(&mut c).collect();
+                let mut acc: Option<Value> = None;
+                let mut ok = true;
+                for k in kids {
+                    let e = self.string(k);
+                    acc = match (acc, e.value) {
+                        (None, v) => v,
+                        (Some(a), Some(b)) => concat(a, b, self.bounds.max_decoded_bytes),
+                        _ => None,
+                    };
+                    ok &= acc.is_some();
+                }
+                if let (true, Some(Value::Str(s))) = (ok, &acc) {
+                    self.record_string(&s.clone(), n);
+                }
+                Eval { value: if ok { acc } else { None }, taint: Taint::LITERAL, name: None, receiver: None }
+            }
+            "integer" => Eval { value: parse_int(&self.text(n)).map(Value::Int), ..Eval::default() },
+            "identifier" => {
+                let id = self.text(n);
+                match self.lookup(&id) {
+                    Some(b) => Eval { value: b.value.clone(), taint: b.taint, name: b.name.clone().or(Some(id)), receiver: None },
+                    None => Eval { name: Some(normalize(&id)), ..Eval::default() },
+                }
+            }
+            "attribute" => {
+                let obj = n.child_by_field_name("object").map(|o| self.eval(o)).unwrap_or_default();
+                let attr = n.child_by_field_name("attribute").map(|a| self.text(a)).unwrap_or_default();
+                let base = match &obj.value {
+                    Some(Value::Module(m)) => Some(m.clone()),
+                    _ => obj.name.clone(),
+                };
+                let name = base.map(|b| normalize(&format!("{b}.{attr}")));
+                let mut taint = obj.taint;
+                if name.as_deref() == Some("os.environ") {
+                    taint |= Taint::ENV;
+                }
+                Eval { value: None, taint, name, receiver: obj.value }
+            }
+            "subscript" => {
+                let v = n.child_by_field_name("value").map(|o| self.eval(o)).unwrap_or_default();
+                let mut c = n.walk();
+                let subs: Vec<Node> = n.children_by_field_name("subscript", &mut c).collect();
+                let mut taint = v.taint;
+                let mut value = None;
+                for s in &subs {
+                    if s.kind() == "slice" {
+                        let t = self.text(*s).replace(' ', "");
+                        if t == "::-1" {
+                            value = match &v.value {
+                                Some(Value::Str(x)) => Some(Value::Str(x.chars().rev().collect())),
+                                Some(Value::Bytes(x)) => Some(Value::Bytes(x.iter().rev().copied().collect())),
+                                Some(Value::List(x)) => Some(Value::List(x.iter().rev().cloned().collect())),
+                                _ => None,
+                            };
+                        }
+                    } else {
+                        let e = self.eval(*s);
+                        taint |= e.taint;
+                        if let (Some(Value::List(items)), Some(Value::Int(i))) = (&v.value, &e.value) {
+                            value = usize::try_from(*i).ok().and_then(|i| items.get(i).cloned());
+                        }
+                        if v.name.as_deref() == Some("os.environ") {
+                            let key = e.value.as_ref().and_then(Value::as_text);
+                            self.event(EventKind::EnvRead, "os.environ.__getitem__", n, key, Taint::ENV);
+                            taint |= Taint::ENV;
+                        }
+                    }
+                }
+                Eval { value, taint, name: None, receiver: None }
+            }
+            "parenthesized_expression" | "expression_statement" | "await" => {
+                let mut c = n.walk();
+                let kids: Vec<Node> = n.named_children(&mut c).collect();
+                let mut last = Eval::default();
+                for k in kids {
+                    last = self.eval(k);
+                }
+                last
+            }
+            "binary_operator" => {
+                let l = n.child_by_field_name("left").map(|x| self.eval(x)).unwrap_or_default();
+                let r = n.child_by_field_name("right").map(|x| self.eval(x)).unwrap_or_default();
+                let op = n.child_by_field_name("operator").map(|o| self.text(o)).unwrap_or_default();
+                let max = self.bounds.max_decoded_bytes;
+                let value = match (op.as_str(), l.value, r.value) {
+                    ("+", Some(a), Some(b)) => concat(a, b, max),
+                    ("*", Some(Value::Str(s)), Some(Value::Int(k))) | ("*", Some(Value::Int(k)), Some(Value::Str(s))) => {
+                        usize::try_from(k).ok().filter(|k| s.len().saturating_mul(*k) <= max).map(|k| Value::Str(s.repeat(k)))
+                    }
+                    ("^", Some(Value::Int(a)), Some(Value::Int(b))) => Some(Value::Int(a ^ b)),
+                    ("-", Some(Value::Int(a)), Some(Value::Int(b))) => a.checked_sub(b).map(Value::Int),
+                    ("%", Some(Value::Str(_)), _) => None,
+                    _ => None,
+                };
+                Eval { value, taint: l.taint | r.taint, name: None, receiver: None }
+            }
+            "list" | "tuple" | "set" | "expression_list" => {
+                let mut c = n.walk();
+                let kids: Vec<Node> = n.named_children(&mut c).collect();
+                let mut items = Vec::new();
+                let mut all = kids.len() <= MAX_ELEMS;
+                let mut taint = Taint::default();
+                for k in kids {
+                    let e = self.eval(k);
+                    taint |= e.taint;
+                    match e.value {
+                        Some(v) if all => items.push(v),
+                        None if all => items.push(Value::Unknown),
+                        _ => all = false,
+                    }
+                }
+                Eval { value: all.then_some(Value::List(items)), taint, name: None, receiver: None }
+            }
+            "list_comprehension" | "generator_expression" => self.comprehension(n),
+            "call" => self.call(n),
+            "lambda" => {
+                if let Some(b) = n.child_by_field_name("body") {
+                    self.fn_depth += 1;
+                    self.visit(b);
+                    self.fn_depth -= 1;
+                }
+                Eval::default()
+            }
+            "keyword_argument" => n.child_by_field_name("value").map(|v| self.eval(v)).unwrap_or_default(),
+            _ => {
+                let mut c = n.walk();
+                let kids: Vec<Node> = n.children(&mut c).collect();
+                let mut taint = Taint::default();
+                for k in kids {
+                    if k.is_named() {
+                        taint |= self.eval(k).taint;
+                    }
+                }
+                Eval { value: None, taint, name: None, receiver: None }
+            }
+        }
+    }
+
+    fn string(&mut self, n: Node) -> Eval {
+        if n.kind() != "string" {
+            return self.eval(n);
+        }
+        // f-strings: evaluate interpolations for events; no constant value.
+        let mut c = n.walk();
+        let interps: Vec<Node> = n.named_children(&mut c).filter(|k| k.kind() == "interpolation").collect();
+        if !interps.is_empty() {
+            let mut taint = Taint::LITERAL;
+            for i in interps {
+                taint |= self.eval(i).taint;
+            }
+            return Eval { value: None, taint, name: None, receiver: None };
+        }
+        let value = parse_string_literal(&self.text(n));
+        if let Some(v) = &value {
+            if let Some(t) = v.as_text() {
+                self.record_string(&t, n);
+                if !self.in_decoder && t.len() >= 40 {
+                    self.blob(&t, n);
+                }
+            }
+        }
+        Eval { value, taint: Taint::LITERAL, name: None, receiver: None }
+    }
+
+    /// A long literal that is not passed to a known decoder: try base64/hex (then a
+    /// compressor) and analyse what comes out.
+    fn blob(&mut self, t: &str, n: Node) {
+        let max = self.bounds.max_decoded_bytes;
+        let line = n.start_position().row + 1;
+        let decoded = if decode::looks_like_base64(t) {
+            decode::base64(t.as_bytes(), max).map(|b| (b, "base64"))
+        } else if decode::looks_like_hex(t) {
+            decode::hex(t.as_bytes(), max).map(|b| (b, "hex"))
+        } else {
+            None
+        };
+        let Some((bytes, how)) = decoded else { return };
+        let (bytes, step) = match decode::decompress_any(&bytes, max) {
+            Some((inner, z)) => (inner, format!("line {line}: {how} literal → {z}")),
+            None => (bytes, format!("line {line}: {how} literal")),
+        };
+        self.decoded(&bytes, step, n);
+    }
+
+    fn comprehension(&mut self, n: Node) -> Eval {
+        let body = n.child_by_field_name("body");
+        let mut c = n.walk();
+        let clauses: Vec<Node> = n.named_children(&mut c).filter(|k| k.kind() == "for_in_clause").collect();
+        let has_if = {
+            let mut c2 = n.walk();
+            n.named_children(&mut c2).any(|k| k.kind() == "if_clause")
+        };
+        let mut taint = Taint::default();
+        // Fold `[f(x) for x in CONST]` with one loop variable and no filter.
+        if let (Some(body), [clause], false) = (body, clauses.as_slice(), has_if) {
+            let left = clause.child_by_field_name("left");
+            let right = clause.child_by_field_name("right").map(|r| self.eval(r)).unwrap_or_default();
+            taint |= right.taint;
+            if let (Some(left), Some(items)) = (left.filter(|l| l.kind() == "identifier"), iter_items(right.value)) {
+                let var = self.text(left);
+                self.scopes.push(HashMap::new());
+                let mut out = Vec::with_capacity(items.len().min(MAX_ELEMS));
+                let mut ok = items.len() <= MAX_ELEMS;
+                for (idx, it) in items.into_iter().enumerate() {
+                    if !ok {
+                        break;
+                    }
+                    self.bind(&var, Binding { value: Some(it), taint: Taint::default(), name: None });
+                    let (ev_len, str_len) = (self.out.events.len(), self.out.strings.len());
+                    let e = self.eval(body);
+                    if idx > 0 {
+                        // Events and strings of the body were recorded on the first pass.
+                        self.out.events.truncate(ev_len);
+                        self.out.strings.truncate(str_len);
+                    }
+                    match e.value {
+                        Some(v) => out.push(v),
+                        None => ok = false,
+                    }
+                }
+                self.scopes.pop();
+                if ok {
+                    return Eval { value: Some(Value::List(out)), taint, name: None, receiver: None };
+                }
+            }
+        }
+        let mut c3 = n.walk();
+        let kids: Vec<Node> = n.named_children(&mut c3).collect();
+        for k in kids {
+            taint |= self.eval(k).taint;
+        }
+        Eval { value: None, taint, name: None, receiver: None }
+    }
+
+    fn call(&mut self, n: Node) -> Eval {
+        let Some(func) = n.child_by_field_name("function") else { return Eval::default() };
+        let fe = self.eval(func);
+        let name = fe.name.clone().map(|s| normalize(&s));
+        let method = (func.kind() == "attribute").then(|| func.child_by_field_name("attribute").map(|a| self.text(a))).flatten();
+        let is_decoder = name.as_deref().and_then(classify_call).is_some_and(|(k, _)| k == EventKind::Decode);
+
+        // Arguments.
+        let mut pos: Vec<Eval> = Vec::new();
+        let mut kw: Vec<(String, Eval)> = Vec::new();
+        let mut taint = Taint::default();
+        let mut env_whole = false;
+        if let Some(args) = n.child_by_field_name("arguments") {
+            let saved = self.in_decoder;
+            self.in_decoder = is_decoder;
+            if args.kind() == "generator_expression" {
+                let e = self.eval(args);
+                taint |= e.taint;
+                pos.push(e);
+            } else {
+                let mut c = args.walk();
+                let kids: Vec<Node> = args.named_children(&mut c).collect();
+                for k in kids {
+                    if k.kind() == "keyword_argument" {
+                        let key = k.child_by_field_name("name").map(|x| self.text(x)).unwrap_or_default();
+                        let e = self.eval(k);
+                        if key != "env" {
+                            taint |= e.taint;
+                            env_whole |= e.name.as_deref() == Some("os.environ");
+                        }
+                        kw.push((key, e));
+                    } else if k.kind() != "comment" {
+                        let e = self.eval(k);
+                        taint |= e.taint;
+                        env_whole |= e.name.as_deref() == Some("os.environ");
+                        pos.push(e);
+                    }
+                }
+            }
+            self.in_decoder = saved;
+        }
+        if env_whole {
+            let api = name.clone().unwrap_or_default();
+            self.event(EventKind::EnvHarvest, &api, n, None, Taint::ENV);
+            taint |= Taint::ENV;
+        }
+        let recv = fe.receiver.clone();
+        let arg0 = pos.first().and_then(|e| e.value.clone());
+        let arg1 = pos.get(1).and_then(|e| e.value.clone());
+        let mut result = Eval { value: None, taint: taint | fe.taint, name: name.clone(), receiver: None };
+
+        // Constant folding of builtins and str/bytes methods.
+        if let Some(v) = self.fold(name.as_deref(), method.as_deref(), recv, arg0.clone(), arg1.clone(), &pos, &kw, n) {
+            result.value = Some(v);
+        }
+
+        let Some(api) = name else { return result };
+        if let Some((kind, produced)) = classify_call(&api) {
+            result.taint |= produced;
+            let arg_text = arg0.as_ref().and_then(command_text);
+            match kind {
+                EventKind::Exec => {
+                    let ev = pos.first().cloned().unwrap_or_default();
+                    self.exec_like(&api, n, &ev);
+                }
+                EventKind::DynamicImport => {
+                    if let Some(m) = arg_text.clone() {
+                        result.value = Some(Value::Module(m.clone()));
+                        result.name = Some(m);
+                    }
+                    self.event(kind, &api, n, arg_text, taint);
+                }
+                EventKind::FileRead => {
+                    let mode = arg1.as_ref().and_then(Value::as_text).or_else(|| kw.iter().find(|(k, _)| k == "mode").and_then(|(_, e)| e.value.as_ref().and_then(Value::as_text)));
+                    let write = mode.is_some_and(|m| m.contains(['w', 'a', 'x', '+']));
+                    if write {
+                        result.taint = taint;
+                        self.event(EventKind::FileWrite, &api, n, arg_text, taint);
+                    } else {
+                        self.event(EventKind::FileRead, &api, n, arg_text, taint);
+                    }
+                }
+                EventKind::ProcessSpawn => {
+                    self.python_dash_c(arg0.as_ref(), n);
+                    self.event(kind, &api, n, arg_text, taint);
+                }
+                EventKind::Deserialize => {
+                    if let Some(b) = arg0.as_ref().and_then(Value::as_bytes) {
+                        let strings = printable_runs(&b, 5);
+                        let step = format!("line {}: {api}", n.start_position().row + 1);
+                        for s in strings.into_iter().take(2000) {
+                            if self.out.strings.len() >= self.bounds.max_strings {
+                                break;
+                            }
+                            let mut chain = self.chain.clone();
+                            chain.push(step.clone());
+                            self.out.strings.push(StrLit { value: s, line: n.start_position().row as u32 + 1, context: self.context(), chain });
+                        }
+                    }
+                    self.event(kind, &api, n, None, taint);
+                }
+                _ => self.event(kind, &api, n, arg_text, taint),
+            }
+        } else if let Some(m) = method.as_deref() {
+            // write()/writelines() on a file object opened for writing, or send() on a socket.
+            if matches!(m, "send" | "sendall" | "sendto" | "connect") && api.starts_with("socket.") {
+                self.event(EventKind::Network, &api, n, arg0.as_ref().and_then(command_text), taint);
+                result.taint |= Taint::NETWORK;
+            }
+        }
+        result
+    }
+
+    /// exec/eval/compile: record the event, and analyse a constant code string as a child.
+    fn exec_like(&mut self, api: &str, n: Node, arg: &Eval) {
+        self.event(EventKind::Exec, api, n, None, arg.taint);
+        if let Some(code) = arg.value.as_ref().and_then(Value::as_bytes) {
+            let step = format!("line {}: {api} of a string", n.start_position().row + 1);
+            if self.depth < self.bounds.max_decode_depth && !code.is_empty() {
+                self.child(&code, step);
+            }
+        }
+    }
+
+    /// `[sys.executable, "-c", CODE]` or `"python -c CODE"`: analyse CODE as a child.
+    fn python_dash_c(&mut self, cmd: Option<&Value>, n: Node) {
+        let code = match cmd {
+            Some(Value::List(items)) => {
+                let texts: Vec<Option<String>> = items.iter().map(Value::as_text).collect();
+                texts.iter().position(|t| t.as_deref() == Some("-c")).and_then(|i| texts.get(i + 1).cloned().flatten())
+            }
+            Some(v) => v.as_text().and_then(|s| {
+                let i = s.find(" -c ")?;
+                let rest = s[i + 4..].trim();
+                Some(rest.trim_matches(|c| c == '"' || c == '\'').to_owned())
+            }),
+            None => None,
+        };
+        if let Some(code) = code {
+            let step = format!("line {}: python -c", n.start_position().row + 1);
+            self.child(code.as_bytes(), step);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn fold(
+        &mut self,
+        name: Option<&str>,
+        method: Option<&str>,
+        recv: Option<Value>,
+        a0: Option<Value>,
+        a1: Option<Value>,
+        pos: &[Eval],
+        kw: &[(String, Eval)],
+        n: Node,
+    ) -> Option<Value> {
+        let max = self.bounds.max_decoded_bytes;
+        let line = n.start_position().row + 1;
+        // Methods on a constant receiver.
+        if let (Some(m), Some(r)) = (method, recv.clone()) {
+            match (m, r, a0.clone()) {
+                ("join", Value::Str(sep), Some(Value::List(items))) => {
+                    let parts: Option<Vec<String>> = items.iter().map(|v| if let Value::Str(s) = v { Some(s.clone()) } else { None }).collect();
+                    let parts = parts?;
+                    let total: usize = parts.iter().map(String::len).sum();
+                    return (total <= max).then(|| Value::Str(parts.join(&sep)));
+                }
+                ("join", Value::Bytes(sep), Some(Value::List(items))) => {
+                    let mut out = Vec::new();
+                    for (i, v) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.extend_from_slice(&sep);
+                        }
+                        out.extend_from_slice(&v.as_bytes()?);
+                        if out.len() > max {
+                            return None;
+                        }
+                    }
+                    return Some(Value::Bytes(out));
+                }
+                ("decode", Value::Bytes(b), enc) => {
+                    let enc = enc.and_then(|e| e.as_text()).unwrap_or_default().to_ascii_lowercase();
+                    if enc.contains("hex") {
+                        let d = decode::hex(&b, max)?;
+                        self.decoded(&d, format!("line {line}: .decode('hex')"), n);
+                        return Some(Value::Bytes(d));
+                    }
+                    if enc.contains("base64") {
+                        let d = decode::base64(&b, max)?;
+                        self.decoded(&d, format!("line {line}: .decode('base64')"), n);
+                        return Some(Value::Bytes(d));
+                    }
+                    return Some(Value::Str(String::from_utf8_lossy(&b).into_owned()));
+                }
+                ("decode", Value::Str(s), enc) => {
+                    // Python 2 str.decode('base64' | 'hex' | 'rot13').
+                    let enc = enc.and_then(|e| e.as_text()).unwrap_or_default().to_ascii_lowercase();
+                    let d = if enc.contains("base64") {
+                        decode::base64(s.as_bytes(), max)?
+                    } else if enc.contains("hex") {
+                        decode::hex(s.as_bytes(), max)?
+                    } else if enc.contains("rot") {
+                        decode::rot13(&s).into_bytes()
+                    } else {
+                        return Some(Value::Str(s));
+                    };
+                    self.decoded(&d, format!("line {line}: .decode('{enc}')"), n);
+                    return Some(Value::Bytes(d));
+                }
+                ("encode", Value::Str(s), _) => return Some(Value::Bytes(s.into_bytes())),
+                ("replace", Value::Str(s), Some(Value::Str(a))) => {
+                    let b = a1.and_then(|v| if let Value::Str(s) = v { Some(s) } else { None })?;
+                    if a.is_empty() {
+                        return None;
+                    }
+                    let r = s.replace(&a, &b);
+                    return (r.len() <= max).then_some(Value::Str(r));
+                }
+                ("strip" | "lower" | "upper" | "rstrip" | "lstrip", Value::Str(s), None) => {
+                    return Some(Value::Str(match m {
+                        "strip" => s.trim().to_owned(),
+                        "rstrip" => s.trim_end().to_owned(),
+                        "lstrip" => s.trim_start().to_owned(),
+                        "lower" => s.to_lowercase(),
+                        _ => s.to_uppercase(),
+                    }));
+                }
+                ("format", Value::Str(_), _) => return None,
+                _ => {}
+            }
+        }
+        let name = name?;
+        let text_arg = |v: &Option<Value>| v.as_ref().and_then(Value::as_bytes);
+        let decoded = |me: &mut Self, bytes: Option<Vec<u8>>, what: &str| -> Option<Value> {
+            let b = bytes?;
+            me.decoded(&b, format!("line {line}: {what}"), n);
+            Some(Value::Bytes(b))
+        };
+        match name {
+            "chr" | "unichr" => match a0? {
+                Value::Int(i) => char::from_u32(u32::try_from(i).ok()?).map(|c| Value::Str(c.to_string())),
+                _ => None,
+            },
+            "ord" => match a0? {
+                Value::Str(s) if s.chars().count() == 1 => s.chars().next().map(|c| Value::Int(i64::from(u32::from(c)))),
+                _ => None,
+            },
+            "int" => match (a0?, a1) {
+                (Value::Str(s), Some(Value::Int(base))) => i64::from_str_radix(s.trim(), u32::try_from(base).ok().filter(|b| (2..=36).contains(b))?).ok().map(Value::Int),
+                (Value::Str(s), None) => s.trim().parse().ok().map(Value::Int),
+                (Value::Int(i), _) => Some(Value::Int(i)),
+                _ => None,
+            },
+            "str" => a0.filter(|v| matches!(v, Value::Str(_))),
+            "bytes" | "bytearray" => match a0? {
+                Value::List(items) => items.iter().map(|v| if let Value::Int(i) = v { u8::try_from(*i).ok() } else { None }).collect::<Option<Vec<u8>>>().map(Value::Bytes),
+                Value::Str(s) => Some(Value::Bytes(s.into_bytes())),
+                Value::Bytes(b) => Some(Value::Bytes(b)),
+                _ => None,
+            },
+            "list" | "tuple" => match a0? {
+                Value::List(l) => Some(Value::List(l)),
+                Value::Str(s) => Some(Value::List(s.chars().map(|c| Value::Str(c.to_string())).collect())),
+                Value::Bytes(b) => Some(Value::List(b.into_iter().map(|x| Value::Int(i64::from(x))).collect())),
+                _ => None,
+            },
+            "reversed" => match a0? {
+                Value::List(l) => Some(Value::List(l.into_iter().rev().collect())),
+                Value::Str(s) => Some(Value::List(s.chars().rev().map(|c| Value::Str(c.to_string())).collect())),
+                _ => None,
+            },
+            "map" => {
+                let f = pos.first()?.name.clone()?;
+                let items = iter_items(a1)?;
+                if f == "chr" {
+                    items.into_iter().map(|v| if let Value::Int(i) = v { char::from_u32(u32::try_from(i).ok()?).map(|c| Value::Str(c.to_string())) } else { None }).collect::<Option<Vec<_>>>().map(Value::List)
+                } else {
+                    None
+                }
+            }
+            "base64.b64decode" | "base64.decodebytes" | "base64.decodestring" | "base64.standard_b64decode" | "binascii.a2b_base64" | "base64.urlsafe_b64decode" => {
+                let b = text_arg(&a0).and_then(|b| decode::base64(&b, max));
+                decoded(self, b, name)
+            }
+            "base64.b32decode" => {
+                let b = text_arg(&a0).and_then(|b| decode::base32(&b, max));
+                decoded(self, b, name)
+            }
+            "base64.b16decode" | "binascii.unhexlify" | "binascii.a2b_hex" | "bytes.fromhex" => {
+                let b = text_arg(&a0).and_then(|b| decode::hex(&b, max));
+                decoded(self, b, name)
+            }
+            "zlib.decompress" => {
+                let b = text_arg(&a0).and_then(|b| decode::zlib(&b, max));
+                decoded(self, b, name)
+            }
+            "gzip.decompress" => {
+                let b = text_arg(&a0).and_then(|b| decode::gzip(&b, max));
+                decoded(self, b, name)
+            }
+            "bz2.decompress" => {
+                let b = text_arg(&a0).and_then(|b| decode::bz2(&b, max));
+                decoded(self, b, name)
+            }
+            "lzma.decompress" => {
+                let b = text_arg(&a0).and_then(|b| decode::lzma(&b, max));
+                decoded(self, b, name)
+            }
+            "codecs.decode" => {
+                let enc = a1.as_ref().and_then(Value::as_text).or_else(|| kw.iter().find(|(k, _)| k == "encoding").and_then(|(_, e)| e.value.as_ref().and_then(Value::as_text)))?;
+                let enc = enc.to_ascii_lowercase().replace(['_', '-'], "");
+                let input = text_arg(&a0)?;
+                let b = match enc.as_str() {
+                    "rot13" => Some(decode::rot13(&String::from_utf8_lossy(&input)).into_bytes()),
+                    "hex" | "hexcodec" => decode::hex(&input, max),
+                    "base64" | "base64codec" => decode::base64(&input, max),
+                    "zlib" | "zlibcodec" => decode::zlib(&input, max),
+                    "bz2" => decode::bz2(&input, max),
+                    _ => return Some(Value::Str(String::from_utf8_lossy(&input).into_owned())),
+                };
+                decoded(self, b, &format!("codecs.decode({enc})"))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn concat(a: Value, b: Value, max: usize) -> Option<Value> {
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) if x.len() + y.len() <= max => Some(Value::Str(x + &y)),
+        (Value::Bytes(mut x), Value::Bytes(y)) if x.len() + y.len() <= max => {
+            x.extend_from_slice(&y);
+            Some(Value::Bytes(x))
+        }
+        (Value::List(mut x), Value::List(y)) if x.len() + y.len() <= MAX_ELEMS => {
+            x.extend(y);
+            Some(Value::List(x))
+        }
+        _ => None,
+    }
+}
+
+fn iter_items(v: Option<Value>) -> Option<Vec<Value>> {
+    match v? {
+        Value::List(l) => Some(l),
+        Value::Bytes(b) => Some(b.into_iter().map(|x| Value::Int(i64::from(x))).collect()),
+        Value::Str(s) => Some(s.chars().map(|c| Value::Str(c.to_string())).collect()),
+        _ => None,
+    }
+}
+
+fn parse_int(t: &str) -> Option<i64> {
+    let t = t.replace('_', "");
+    let t = t.trim_end_matches(['l', 'L']);
+    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return i64::from_str_radix(h, 16).ok();
+    }
+    if let Some(o) = t.strip_prefix("0o").or_else(|| t.strip_prefix("0O")) {
+        return i64::from_str_radix(o, 8).ok();
+    }
+    if let Some(b) = t.strip_prefix("0b").or_else(|| t.strip_prefix("0B")) {
+        return i64::from_str_radix(b, 2).ok();
+    }
+    t.parse().ok()
+}
+
+/// A command (string or argv list) as one line of text.
+fn command_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Str(s) => Some(s.clone()),
+        Value::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
+        Value::List(items) => {
+            let parts: Vec<String> = items.iter().map(|i| i.as_text().unwrap_or_else(|| "…".to_owned())).collect();
+            Some(parts.join(" "))
+        }
+        Value::Int(_) | Value::Module(_) | Value::Unknown => None,
+    }
+}
+
+/// Runs of printable ASCII at least `min` long (like `strings(1)`), for code objects.
+fn printable_runs(b: &[u8], min: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    for &c in b {
+        if (0x20..0x7f).contains(&c) {
+            cur.push(c);
+        } else {
+            if cur.len() >= min {
+                out.push(String::from_utf8_lossy(&cur).into_owned());
+            }
+            cur.clear();
+        }
+    }
+    if cur.len() >= min {
+        out.push(String::from_utf8_lossy(&cur).into_owned());
+    }
+    out
+}

@@ -1,0 +1,206 @@
+//! What rules see of an artifact: its files, the Python analysis of each code file
+//! (with its role), and the package's metadata.
+
+use assay_core::{Artifact, ArtifactFormat, Entry, ExecutionContext, FileKind, Finding, Location, RuleMeta, Severity};
+use assay_formats::{CoreMetadata, EntryPoint, PthKind};
+use assay_lang::{Event, FileRole, PyAnalysis, StrLit};
+use rayon::prelude::*;
+
+/// One analysed Python text: a `.py` file, or one executable line of a `.pth` file.
+#[derive(Debug)]
+pub struct PyFile<'a> {
+    /// The entry it came from.
+    pub entry: &'a Entry,
+    /// How it runs.
+    pub role: FileRole,
+    /// The analysis.
+    pub analysis: PyAnalysis,
+    /// For a `.pth` import line: its 1-based line number (event lines are relative to it).
+    pub pth_line: Option<u32>,
+}
+
+impl PyFile<'_> {
+    /// Location of an event (mapped back to the `.pth` line for `.pth` files).
+    pub fn event_location(&self, e: &Event) -> Location {
+        self.location(e.line, Some(e.column), &e.chain)
+    }
+
+    /// Location of a string literal.
+    pub fn string_location(&self, s: &StrLit) -> Location {
+        self.location(s.line, None, &s.chain)
+    }
+
+    fn location(&self, line: u32, column: Option<u32>, chain: &[String]) -> Location {
+        let (line, column) = match self.pth_line {
+            Some(l) if chain.is_empty() => (l + line.saturating_sub(1), column),
+            Some(l) => (l, None),
+            None => (line, column),
+        };
+        Location { path: self.entry.path.clone(), line: Some(line), column, end_line: None, decode_chain: chain.to_vec() }
+    }
+
+    /// Whether the file sits in a tests/docs/examples/benchmarks tree, where module-level
+    /// code runs only under a test runner, never on install or import of the package.
+    pub fn is_test_or_doc(&self) -> bool {
+        is_test_or_doc(&self.entry.path)
+    }
+}
+
+/// Whether a path is under a tests/docs/examples/benchmarks tree (or is a test module).
+pub fn is_test_or_doc(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    lower.split('/').any(|c| {
+        matches!(c, "test" | "tests" | "testing" | "doc" | "docs" | "example" | "examples" | "benchmarks" | "benchmark" | "bench" | "scripts" | "tools" | "ci" | ".github" | "dev")
+    }) || name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name == "conftest.py"
+        || name == "noxfile.py"
+        || name == "tasks.py"
+        || name == "fabfile.py"
+}
+
+/// Everything a rule may look at for one artifact.
+#[derive(Debug)]
+pub struct Cx<'a> {
+    /// The artifact.
+    pub artifact: &'a Artifact,
+    /// The single top-level directory of an sdist (`pkg-1.0/`), or empty.
+    pub root: String,
+    /// Every analysed Python text.
+    pub python: Vec<PyFile<'a>>,
+    /// Core metadata (`PKG-INFO`/`METADATA`) of the distribution, when there is one.
+    pub metadata: Option<CoreMetadata>,
+    /// Console and GUI scripts and other entry points declared by the distribution.
+    pub entry_points: Vec<(String /* file */, EntryPoint)>,
+}
+
+impl<'a> Cx<'a> {
+    /// Analyse every Python text of the artifact (in parallel) and read its metadata.
+    pub fn build(artifact: &'a Artifact) -> Self {
+        let root = common_root(artifact);
+        let mut jobs: Vec<(&Entry, FileRole, Option<u32>, Vec<u8>)> = Vec::new();
+        for e in &artifact.entries {
+            if !e.complete {
+                continue;
+            }
+            match e.file_kind {
+                FileKind::Python => {
+                    let role = role_of(&e.path, &root, artifact.format);
+                    jobs.push((e, role, None, Vec::new()));
+                }
+                FileKind::Pth => {
+                    for line in assay_formats::parse_pth(&e.data).map(|p| p.lines).unwrap_or_default() {
+                        if let PthKind::Import(code) = line.kind {
+                            jobs.push((e, FileRole::Startup, Some(line.line_no as u32), code.into_bytes()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let python: Vec<PyFile<'a>> = jobs
+            .into_par_iter()
+            .map(|(entry, role, pth_line, code)| {
+                let src: &[u8] = if pth_line.is_some() { &code } else { &entry.data };
+                PyFile { entry, role, analysis: assay_lang::analyze_python(src, role), pth_line }
+            })
+            .collect();
+        let metadata = pick_metadata(artifact, &root);
+        let mut entry_points = Vec::new();
+        for e in &artifact.entries {
+            let parsed = match e.file_kind {
+                FileKind::EntryPoints if e.complete => assay_formats::parse_entry_points(&e.data).ok(),
+                _ => None,
+            };
+            for ep in parsed.map(|p| p.entries).unwrap_or_default() {
+                entry_points.push((e.path.clone(), ep));
+            }
+        }
+        Cx { artifact, root, python, metadata, entry_points }
+    }
+
+    /// Distribution name from metadata.
+    pub fn name(&self) -> Option<&str> {
+        self.metadata.as_ref().and_then(|m| m.name.as_deref())
+    }
+
+    /// A finding of this rule with its default levels.
+    pub fn finding(&self, meta: &RuleMeta, location: Location, evidence: impl Into<String>) -> Finding {
+        Finding::new(meta.code, meta.name, meta.severity, meta.confidence, location, evidence)
+    }
+
+    /// A finding of this rule for an event of a Python file, with context and severity.
+    pub fn event_finding(&self, meta: &RuleMeta, f: &PyFile, e: &Event, severity: Severity, evidence: impl Into<String>) -> Finding {
+        let mut x = Finding::new(meta.code, meta.name, severity, meta.confidence, f.event_location(e), evidence);
+        x.context = Some(e.context);
+        x
+    }
+
+    /// Path relative to the sdist root.
+    pub fn rel<'p>(&self, path: &'p str) -> &'p str {
+        path.strip_prefix(self.root.as_str()).unwrap_or(path)
+    }
+}
+
+/// Severity of behaviour by when it runs: `automatic` for install/startup, `import`
+/// for import time, `runtime` otherwise.
+pub fn by_context(ctx: ExecutionContext, automatic: Severity, import: Severity, runtime: Severity) -> Severity {
+    match ctx {
+        ExecutionContext::InstallTime | ExecutionContext::Startup => automatic,
+        ExecutionContext::ImportTime => import,
+        ExecutionContext::Runtime => runtime,
+    }
+}
+
+fn common_root(a: &Artifact) -> String {
+    if !matches!(a.format, ArtifactFormat::Sdist | ArtifactFormat::Tar | ArtifactFormat::Zip) {
+        return String::new();
+    }
+    let mut first: Option<&str> = None;
+    for e in &a.entries {
+        let top = match e.path.split_once('/') {
+            Some((t, _)) => t,
+            None => return String::new(),
+        };
+        match first {
+            None => first = Some(top),
+            Some(f) if f != top => return String::new(),
+            _ => {}
+        }
+    }
+    first.map(|f| format!("{f}/")).unwrap_or_default()
+}
+
+fn role_of(path: &str, root: &str, format: ArtifactFormat) -> FileRole {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if name == "sitecustomize.py" || name == "usercustomize.py" {
+        return FileRole::Startup;
+    }
+    let installable = !matches!(format, ArtifactFormat::Wheel | ArtifactFormat::Environment);
+    if installable && rel == "setup.py" {
+        return FileRole::SetupScript;
+    }
+    if name == "__init__.py" { FileRole::PackageInit } else { FileRole::Module }
+}
+
+fn pick_metadata(a: &Artifact, root: &str) -> Option<CoreMetadata> {
+    // Wheel: `*.dist-info/METADATA`; sdist: `<root>PKG-INFO`; egg: `EGG-INFO/PKG-INFO`.
+    let mut best: Option<(usize, &Entry)> = None;
+    for e in &a.entries {
+        if e.file_kind != FileKind::CoreMetadata || !e.complete {
+            continue;
+        }
+        let rel = e.path.strip_prefix(root).unwrap_or(&e.path);
+        let depth = rel.matches('/').count();
+        let rank = if rel == "PKG-INFO" || (depth == 1 && (rel.contains(".dist-info/") || rel.starts_with("EGG-INFO/"))) { 0 } else { 1 + depth };
+        if best.is_none_or(|(r, _)| rank < r) {
+            best = Some((rank, e));
+        }
+    }
+    if a.format == ArtifactFormat::Environment {
+        return None;
+    }
+    best.and_then(|(_, e)| assay_formats::parse_metadata(&e.data).ok())
+}

@@ -1,0 +1,35 @@
+//! ARC002 absolute-path-entry (raised by `assay_sources` while reading the archive).
+
+use crate::context::Cx;
+use assay_core::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags entries whose name starts with `/`, `\\` or a drive letter (`C:`).
+    ///
+    /// ## Why it matters
+    /// Extractors that honour absolute names write anywhere the user can.
+    ///
+    /// ## Example
+    /// `/etc/cron.d/x` inside an sdist.
+    ///
+    /// ## False positives
+    /// None for package archives.
+    ///
+    /// ## References
+    /// - CWE-22: Path Traversal
+    pub static META = {
+        code: "ARC002",
+        name: "absolute-path-entry",
+        family: Arc,
+        summary: "An archive entry has an absolute path or drive letter",
+        severity: High,
+        confidence: High,
+        targets: [Archive],
+        cwe: Some("CWE-22"),
+        attack: Some("T1036"),
+    }
+}
+
+/// Findings of this rule come from the archive reader; nothing to check here.
+pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

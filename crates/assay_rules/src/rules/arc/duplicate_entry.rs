@@ -1,0 +1,35 @@
+//! ARC004 duplicate-entry (raised by `assay_sources` while reading the archive).
+
+use crate::context::Cx;
+use assay_core::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags entry names that occur more than once.
+    ///
+    /// ## Why it matters
+    /// Readers disagree on which copy wins (first vs last, local vs central directory), so a scanner and an installer can see different files — a known way to smuggle code past review.
+    ///
+    /// ## Example
+    /// Two `pkg/__init__.py` entries with different content.
+    ///
+    /// ## False positives
+    /// Rare; some broken build tools append duplicates.
+    ///
+    /// ## References
+    /// - CWE-436: Interpretation Conflict
+    pub static META = {
+        code: "ARC004",
+        name: "duplicate-entry",
+        family: Arc,
+        summary: "An archive holds two entries with the same name",
+        severity: Medium,
+        confidence: High,
+        targets: [Archive],
+        cwe: Some("CWE-436"),
+        attack: None,
+    }
+}
+
+/// Findings of this rule come from the archive reader; nothing to check here.
+pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

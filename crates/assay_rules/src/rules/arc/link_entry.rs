@@ -1,0 +1,35 @@
+//! ARC003 link-entry (raised by `assay_sources` while reading the archive).
+
+use crate::context::Cx;
+use assay_core::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags symlink and hardlink entries; high when the target is absolute or escapes the archive.
+    ///
+    /// ## Why it matters
+    /// A link followed by a later entry of the same name writes through it (link-then-write traversal); links also hide what a file really is.
+    ///
+    /// ## Example
+    /// `pkg/data -> /home/user/.ssh`.
+    ///
+    /// ## False positives
+    /// Some sdists contain harmless relative links (medium).
+    ///
+    /// ## References
+    /// - CWE-59: Link Following
+    pub static META = {
+        code: "ARC003",
+        name: "link-entry",
+        family: Arc,
+        summary: "An archive holds a symbolic or hard link",
+        severity: Medium,
+        confidence: High,
+        targets: [Archive],
+        cwe: Some("CWE-59"),
+        attack: None,
+    }
+}
+
+/// Findings of this rule come from the archive reader; nothing to check here.
+pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -1,0 +1,35 @@
+//! ARC009 nesting-too-deep (raised by `assay_sources` while reading the archive).
+
+use crate::context::Cx;
+use assay_core::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags archives inside archives beyond the nesting bound; the inner content is not analysed.
+    ///
+    /// ## Why it matters
+    /// Deep nesting hides payloads from scanners with shallow limits.
+    ///
+    /// ## Example
+    /// A zip in a tar in a zip in a wheel.
+    ///
+    /// ## False positives
+    /// Test fixtures of archive libraries.
+    ///
+    /// ## References
+    /// - CWE-409
+    pub static META = {
+        code: "ARC009",
+        name: "nesting-too-deep",
+        family: Arc,
+        summary: "Archives are nested deeper than assay reads",
+        severity: Medium,
+        confidence: High,
+        targets: [Archive],
+        cwe: Some("CWE-409"),
+        attack: None,
+    }
+}
+
+/// Findings of this rule come from the archive reader; nothing to check here.
+pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -1,0 +1,35 @@
+//! ARC010 path-too-long (raised by `assay_sources` while reading the archive).
+
+use crate::context::Cx;
+use assay_core::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags entries whose name is longer than the bound (the entry is skipped).
+    ///
+    /// ## Why it matters
+    /// Overlong names break tools differently and can hide files.
+    ///
+    /// ## Example
+    /// A 5,000-character entry name.
+    ///
+    /// ## False positives
+    /// None known for packages.
+    ///
+    /// ## References
+    /// - CWE-20
+    pub static META = {
+        code: "ARC010",
+        name: "path-too-long",
+        family: Arc,
+        summary: "An archive entry name exceeds the path-length bound",
+        severity: Low,
+        confidence: High,
+        targets: [Archive],
+        cwe: None,
+        attack: None,
+    }
+}
+
+/// Findings of this rule come from the archive reader; nothing to check here.
+pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

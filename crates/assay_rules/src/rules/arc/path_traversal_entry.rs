@@ -1,0 +1,36 @@
+//! ARC001 path-traversal-entry (raised by `assay_sources` while reading the archive).
+
+use crate::context::Cx;
+use assay_core::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags archive entries whose name contains a `..` component.
+    ///
+    /// ## Why it matters
+    /// An extractor that trusts the name writes outside its target directory (zip-slip): over shell rc files, scripts or other packages. assay never extracts, but an installer might.
+    ///
+    /// ## Example
+    /// `../../.bashrc` inside a wheel.
+    ///
+    /// ## False positives
+    /// None: valid wheels and sdists never need it.
+    ///
+    /// ## References
+    /// - CWE-22: Path Traversal
+/// - Snyk, "Zip Slip" (2018)
+    pub static META = {
+        code: "ARC001",
+        name: "path-traversal-entry",
+        family: Arc,
+        summary: "An archive entry name climbs out of the extraction directory (`..`)",
+        severity: High,
+        confidence: High,
+        targets: [Archive],
+        cwe: Some("CWE-22"),
+        attack: Some("T1036"),
+    }
+}
+
+/// Findings of this rule come from the archive reader; nothing to check here.
+pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -1,0 +1,35 @@
+//! ARC007 unreadable-archive (raised by `assay_sources` while reading the archive).
+
+use crate::context::Cx;
+use assay_core::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags archives that cannot be read to the end: truncated streams, bad CRCs, corrupt headers, empty files. Entries read before the error are still analysed.
+    ///
+    /// ## Why it matters
+    /// Installers and scanners may see different content from a damaged archive; an unreadable input is never reported clean.
+    ///
+    /// ## Example
+    /// A `.tar.gz` cut off mid-stream.
+    ///
+    /// ## False positives
+    /// Damaged downloads.
+    ///
+    /// ## References
+    /// - CWE-20: Improper Input Validation
+    pub static META = {
+        code: "ARC007",
+        name: "unreadable-archive",
+        family: Arc,
+        summary: "An archive is truncated, corrupt or empty",
+        severity: Medium,
+        confidence: High,
+        targets: [Archive],
+        cwe: None,
+        attack: None,
+    }
+}
+
+/// Findings of this rule come from the archive reader; nothing to check here.
+pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -1,0 +1,52 @@
+//! IOC004 cloud-metadata-access.
+
+use super::super::patterns::CLOUD_METADATA;
+use crate::context::{Cx, by_context};
+use assay_core::{Capability, Finding, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags the cloud instance-metadata endpoints (`169.254.169.254`,
+    /// `metadata.google.internal`, Alibaba's `100.100.100.200`, the ECS task endpoint).
+    ///
+    /// ## Why it matters
+    /// On a cloud VM or CI runner these endpoints hand out the machine's IAM credentials
+    /// to any local process. Stealers query them right after install.
+    ///
+    /// ## Example
+    /// ```python
+    /// urlopen("http://169.254.169.254/latest/meta-data/iam/security-credentials/")
+    /// ```
+    ///
+    /// ## False positives
+    /// Cloud SDKs (botocore, google-auth, azure-identity) use them at runtime: low there;
+    /// install-time or startup use is high.
+    ///
+    /// ## References
+    /// - MITRE ATT&CK T1552.005 (Cloud Instance Metadata API)
+    pub static META = {
+        code: "IOC004",
+        name: "cloud-metadata-access",
+        family: Ioc,
+        summary: "Cloud instance-metadata endpoint (IAM credentials)",
+        severity: Medium,
+        confidence: Medium,
+        targets: [Python, Pth],
+        cwe: Some("CWE-522"),
+        attack: Some("T1552.005"),
+    }
+}
+
+/// Check strings.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    for (f, s) in super::strings(cx) {
+        if !CLOUD_METADATA.is_match(&s.value) || f.is_test_or_doc() {
+            continue;
+        }
+        let mut x = cx.finding(&META, f.string_location(s), format!("metadata endpoint: {}", s.value.trim()));
+        x.severity = by_context(s.context, Severity::High, if f.role == assay_lang::FileRole::PackageInit { Severity::Medium } else { Severity::Info }, Severity::Info);
+        x.context = Some(s.context);
+        x.capabilities = vec![Capability::CredentialAccess];
+        out.push(x);
+    }
+}

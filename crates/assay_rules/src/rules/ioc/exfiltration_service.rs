@@ -1,0 +1,56 @@
+//! IOC001 exfiltration-service-url.
+
+use super::super::patterns::{EXFIL_SERVICES, matches};
+use crate::context::{Cx, by_context};
+use assay_core::{Capability, Finding, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags strings that address public drop and interaction services: concrete Discord
+    /// webhooks and Telegram bot tokens, raw paste-site URLs, `webhook.site`, tunnels
+    /// (ngrok, Cloudflare quick tunnels, serveo), out-of-band testing hosts (interactsh,
+    /// oast.*, Burp Collaborator), request bins and anonymous file drops.
+    ///
+    /// ## Why it matters
+    /// These services let an attacker receive stolen data without owning a server. A
+    /// concrete webhook or bot token inside a package is a hard-coded exfiltration channel.
+    ///
+    /// ## Example
+    /// ```python
+    /// URL = "https://discord.com/api/webhooks/123456789012/FAKE-aaaaaaaaaaaaaaaaaaaaaaaaa"
+    /// ```
+    ///
+    /// ## False positives
+    /// Client libraries for these services contain URL *templates*, which do not match
+    /// (a concrete id and token are required); test fixtures are low severity.
+    ///
+    /// ## References
+    /// - MITRE ATT&CK T1567 (Exfiltration Over Web Service), T1102 (Web Service)
+    pub static META = {
+        code: "IOC001",
+        name: "exfiltration-service-url",
+        family: Ioc,
+        summary: "Hard-coded webhook, paste, tunnel or OAST endpoint",
+        severity: High,
+        confidence: High,
+        targets: [Python, Pth],
+        cwe: None,
+        attack: Some("T1567"),
+    }
+}
+
+/// Check strings.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    for (f, s) in super::strings(cx) {
+        let hits = matches(&EXFIL_SERVICES, &s.value);
+        if hits.is_empty() {
+            continue;
+        }
+        let sev = if f.is_test_or_doc() { Severity::Low } else { by_context(s.context, Severity::Critical, Severity::High, Severity::High) };
+        let mut x = cx.finding(&META, f.string_location(s), format!("exfiltration endpoint: {}", s.value.trim()));
+        x.severity = sev;
+        x.context = Some(s.context);
+        x.capabilities = vec![Capability::Network];
+        out.push(x);
+    }
+}

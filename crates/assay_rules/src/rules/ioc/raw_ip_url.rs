@@ -1,0 +1,55 @@
+//! IOC002 raw-ip-url.
+
+use super::super::patterns::{RAW_IP_URL, is_public_ip};
+use crate::context::{Cx, by_context};
+use assay_core::{Capability, Finding, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags URLs whose host is a literal public IPv4 address (loopback, private,
+    /// link-local and documentation ranges are ignored).
+    ///
+    /// ## Why it matters
+    /// Legitimate services are reached by name; command-and-control and payload servers of
+    /// short-lived campaigns are often bare IPs.
+    ///
+    /// ## Example
+    /// ```python
+    /// urlopen("http://203.0.113.7:8080/payload")  # (documentation range: not flagged)
+    /// ```
+    ///
+    /// ## False positives
+    /// Public DNS resolvers and examples in docs or tests; test and doc files are low.
+    ///
+    /// ## References
+    /// - MITRE ATT&CK T1071.001 (Web Protocols)
+    pub static META = {
+        code: "IOC002",
+        name: "raw-ip-url",
+        family: Ioc,
+        summary: "URL with a literal public IP address as host",
+        severity: Medium,
+        confidence: Medium,
+        targets: [Python, Pth],
+        cwe: None,
+        attack: Some("T1071.001"),
+    }
+}
+
+/// Check strings.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    for (f, s) in super::strings(cx) {
+        let Some(c) = RAW_IP_URL.captures(&s.value) else { continue };
+        let oct: Vec<u8> = (1..=4).filter_map(|i| c.get(i).and_then(|m| m.as_str().parse().ok())).collect();
+        let Ok(oct) = <[u8; 4]>::try_from(oct) else { continue };
+        if !is_public_ip(oct) || oct == [8, 8, 8, 8] || oct == [1, 1, 1, 1] {
+            continue;
+        }
+        let sev = if f.is_test_or_doc() { Severity::Info } else { by_context(s.context, Severity::High, Severity::Medium, Severity::Low) };
+        let mut x = cx.finding(&META, f.string_location(s), format!("URL with IP host: {}", c.get(0).map_or("", |m| m.as_str())));
+        x.severity = sev;
+        x.context = Some(s.context);
+        x.capabilities = vec![Capability::Network];
+        out.push(x);
+    }
+}

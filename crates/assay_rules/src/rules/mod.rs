@@ -1,0 +1,72 @@
+//! The rule registry.
+
+pub mod arc;
+pub mod ioc;
+mod patterns;
+pub mod pkg;
+pub mod py;
+
+use crate::context::Cx;
+use assay_core::{Finding, RuleMeta};
+
+/// A registered rule: its metadata and its check.
+pub struct RuleEntry {
+    /// Static metadata and docs.
+    pub meta: &'static RuleMeta,
+    /// Appends the rule's findings for one artifact.
+    pub check: fn(&Cx, &mut Vec<Finding>),
+}
+
+macro_rules! registry {
+    ($($path:path),* $(,)?) => {
+        /// Every rule, in code order.
+        pub static REGISTRY: &[RuleEntry] = &[$(RuleEntry { meta: { use $path as m; &m::META }, check: { use $path as m; m::check } }),*];
+    };
+}
+
+registry![
+    arc::path_traversal_entry,
+    arc::absolute_path_entry,
+    arc::link_entry,
+    arc::duplicate_entry,
+    arc::non_utf8_entry_name,
+    arc::archive_bomb,
+    arc::unreadable_archive,
+    arc::format_mismatch,
+    arc::nesting_too_deep,
+    arc::path_too_long,
+    ioc::exfiltration_service,
+    ioc::raw_ip_url,
+    ioc::mining_pool,
+    ioc::cloud_metadata,
+    ioc::kubernetes_token,
+    pkg::executable_pth,
+    pkg::console_script_shadowing,
+    pkg::module_shadowing,
+    pkg::native_binary,
+    pkg::typosquat_name,
+    pkg::installed_file_modified,
+    pkg::unrecorded_file,
+    pkg::record_path_escape,
+    pkg::startup_hook_file,
+    pkg::install_hook,
+    py::decode_then_exec,
+    py::download_then_exec,
+    py::suspicious_shell_command,
+    py::process_spawn_at_install,
+    py::network_at_install,
+    py::credential_access,
+    py::env_harvest,
+    py::exfiltration_flow,
+    py::persistence,
+    py::surveillance,
+    py::sandbox_evasion,
+    py::obfuscated_code,
+    py::dynamic_code_exec,
+    py::shellcode_loader,
+];
+
+/// The rule with this code or name (case-insensitive).
+pub fn find_rule(code_or_name: &str) -> Option<&'static RuleEntry> {
+    REGISTRY.iter().find(|r| r.meta.code.eq_ignore_ascii_case(code_or_name) || r.meta.name.eq_ignore_ascii_case(code_or_name))
+}

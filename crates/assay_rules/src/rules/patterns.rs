@@ -1,0 +1,181 @@
+//! String indicator sets shared by rules: compiled once, matched case-insensitively
+//! against string literals (and decoded strings). Each set lists what it stands for;
+//! keep entries to indicators with few benign uses.
+
+use regex::{Regex, RegexSet};
+use std::sync::LazyLock;
+
+fn set(patterns: &[&str]) -> RegexSet {
+    let ci: Vec<String> = patterns.iter().map(|p| format!("(?i){p}")).collect();
+    #[allow(clippy::expect_used)]
+    RegexSet::new(ci).expect("static pattern set compiles")
+}
+
+fn re(p: &str) -> Regex {
+    #[allow(clippy::expect_used)]
+    Regex::new(p).expect("static pattern compiles")
+}
+
+/// Credential stores of developer tools and the OS (names of files and directories).
+pub static DEV_CREDENTIALS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
+    let names = vec![
+        r"\.ssh[/\\](id_|authorized_keys|known_hosts|config)",
+        r"\.aws[/\\](credentials|config)",
+        r"\.kube[/\\]config",
+        r"\.docker[/\\]config\.json",
+        r"\.npmrc",
+        r"\.pypirc",
+        r"\.git-credentials",
+        r"\.netrc",
+        r"/etc/shadow",
+        r"\.gnupg",
+        r"\.bash_history|\.zsh_history",
+        r"gcloud[/\\](credentials\.db|application_default_credentials\.json|access_tokens\.db)",
+        r"\.azure[/\\](accessTokens\.json|msal_token_cache)",
+        r"\.config[/\\]gh[/\\]hosts\.yml",
+        r"\.vault-token",
+        r"\.terraform\.d[/\\]credentials",
+    ];
+    (set(&names), names)
+});
+
+/// Browser secret stores, chat-app tokens and crypto wallets: the targets of stealers.
+pub static STEALER_TARGETS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
+    let names = vec![
+        r"Login Data",
+        r"Local State",
+        r"\bWeb Data\b",
+        r"encrypted_key",
+        r"key[34]\.db",
+        r"logins\.json",
+        r"cookies\.sqlite",
+        r"Local Storage[/\\]+leveldb",
+        r"discord(canary|ptb)?[/\\]+Local Storage",
+        r"Telegram Desktop[/\\]+tdata",
+        r"wallet\.dat",
+        r"\bExodus[/\\]",
+        r"\bElectrum[/\\]+wallets",
+        r"\bAtomic[/\\]+Local Storage",
+        r"nkbihfbeogaeaoehlefnkodbefgpgknn",
+        r"CryptUnprotectData",
+        r"\bmetamask\b",
+        r"\bdiscord.{0,40}token",
+        r"Steam[/\\]+config[/\\]+loginusers",
+        r"FileZilla[/\\]+(recentservers|sitemanager)\.xml",
+    ];
+    (set(&names), names)
+});
+
+/// Public exfiltration and interaction services (webhooks, paste sites, tunnels, OAST).
+pub static EXFIL_SERVICES: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
+    let names = vec![
+        r"discord(app)?\.com/api/webhooks/\d{6,}/[\w-]{20,}",
+        r"api\.telegram\.org/bot\d{6,}:[\w-]{20,}",
+        r"pastebin\.com/raw/\w+",
+        r"paste\.ee/r/|hastebin\.com/raw|rentry\.co/\w+/raw|ghostbin",
+        r"webhook\.site/[0-9a-f-]{8,}",
+        r"[a-z0-9-]+\.ngrok(-free)?\.(io|app|dev)",
+        r"\.(interact\.sh|oast\.(pro|live|site|online|fun|me)|oastify\.com|burpcollaborator\.net)",
+        r"requestbin\.(net|com)|\.m\.pipedream\.net|pipedream\.net/",
+        r"transfer\.sh/|file\.io/|anonfiles\.com|gofile\.io/|bashupload\.com|0x0\.st",
+        r"dnslog\.cn|ceye\.io|\.requestcatcher\.com|beeceptor\.com|hookbin\.com|canarytokens\.com",
+        r"\.trycloudflare\.com|serveo\.net|localhost\.run|\.loca\.lt",
+    ];
+    (set(&names), names)
+});
+
+/// URLs whose host is a literal public IPv4 address.
+pub static RAW_IP_URL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:https?|ftp|tcp)://(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?::\d+)?"));
+
+/// Crypto-mining pools and miners.
+pub static MINING: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
+    let names = vec![
+        r"stratum\+(tcp|ssl|tls)://",
+        r"\bxmrig\b",
+        r"minexmr\.com|supportxmr\.com|moneroocean\.stream|nanopool\.org|2miners\.com|f2pool\.com|hashvault\.pro|c3pool\.com|herominers\.com|unmineable\.com",
+        r"--donate-level",
+        r"\bcpuminer\b|\bnbminer\b|\bphoenixminer\b|\bt-rex\b.*-a\s",
+    ];
+    (set(&names), names)
+});
+
+/// Cloud instance metadata endpoints.
+pub static CLOUD_METADATA: LazyLock<RegexSet> =
+    LazyLock::new(|| set(&[r"169\.254\.169\.254", r"metadata\.google\.internal", r"100\.100\.100\.200", r"fd00:ec2::254", r"169\.254\.170\.2"]));
+
+/// Kubernetes service-account credentials.
+pub static KUBERNETES_TOKEN: LazyLock<RegexSet> =
+    LazyLock::new(|| set(&[r"/var/run/secrets/kubernetes\.io/serviceaccount", r"/run/secrets/kubernetes\.io"]));
+
+/// Persistence locations and commands.
+pub static PERSISTENCE: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
+    let names = vec![
+        r"\\CurrentVersion\\Run(Once)?\b",
+        r"Start Menu\\Programs\\Startup|\\Startup\\[^\\]+\.(exe|bat|vbs|lnk|pyw)",
+        r"schtasks(\.exe)?\s+/create",
+        r"/etc/cron|crontab\s+-|\(crontab -l",
+        r"/etc/systemd/system/|\.config/systemd/user/|systemctl\s+(--user\s+)?enable",
+        r"\.config/autostart",
+        r"Library/LaunchAgents|Library/LaunchDaemons",
+        r"/etc/rc\.local|/etc/init\.d/",
+        r"\.bashrc|\.zshrc|\.bash_profile",
+    ];
+    (set(&names), names)
+});
+
+/// Dangerous shell command shapes (download-and-run, encoded PowerShell, LOLBins).
+pub static SHELL_COMMANDS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
+    let names = vec![
+        r"(curl|wget)\b[^|;&]*\|\s*(ba|z|da)?sh\b",
+        r"(curl|wget)\b.*(&&|;)\s*(chmod\s+\+?[0-7x]+|\./|sh\s|bash\s|python)",
+        r"powershell(\.exe)?\b.*(-e(nc|ncodedcommand)?\s|iex\b|invoke-expression|downloadstring|downloadfile|invoke-webrequest|iwr\s|-w(indowstyle)?\s+hidden|bypass|frombase64string)",
+        r"\bmshta(\.exe)?\b",
+        r"certutil(\.exe)?\s+.*-(urlcache|decode)",
+        r"bitsadmin(\.exe)?\s+/transfer",
+        r"\brundll32(\.exe)?\s",
+        r"regsvr32(\.exe)?\s+/s",
+        r"base64\s+(-d|--decode)",
+        r"\bnc(at)?\s+(-e|.*\s-e\s)|/dev/tcp/\d",
+        r"\bstart\s+/(b|min)\b",
+        r"\battrib\s+\+h",
+        r"reg(\.exe)?\s+add\s+.*\\run",
+        r"\\AppData\\(Roaming|Local)\\.*\.(exe|scr|bat|vbs)|%TEMP%\\.*\.(exe|scr|bat|vbs)|/tmp/[\w.-]+\s*(&&|;|$)",
+        r"wscript(\.exe)?\s|cscript(\.exe)?\s",
+    ];
+    (set(&names), names)
+});
+
+/// Sandbox, VM and analysis-tool detection strings.
+pub static EVASION: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
+    let names = vec![
+        r"vboxservice|vboxtray|vboxmouse|virtualbox",
+        r"vmtoolsd|vmwaretray|vmware",
+        r"sbiedll|sandboxie",
+        r"wireshark|procmon|processhacker|x64dbg|x32dbg|ollydbg|ida64|fiddler|httpdebugger",
+        r"isdebuggerpresent|checkremotedebuggerpresent",
+        r"WDAGUtilityAccount|hal9th|george|Abby|Peter Wilson|hmarc|patex|JOHN-PC|RDhJ0CNFevzX|kEecfMwgj",
+        r"qemu-ga|xenservice|prl_tools",
+    ];
+    (set(&names), names)
+});
+
+/// Markers of known Python obfuscators.
+pub static OBFUSCATORS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
+    let names = vec![
+        r"__pyarmor__|pyarmor_runtime",
+        r"BlankOBF|Hyperion|Kramer|pyobfuscate|Obfuscated (with|by)|Anubis|PlusOBF|Specter|oxyry",
+        r"\b_{2,}[Il1O0]{6,}\b|\b[Il]{8,}\b|\b[O0]{8,}\b",
+    ];
+    (set(&names), names)
+});
+
+/// Names from `names` of the patterns in `s` that match.
+pub fn matches<'a>(set: &(RegexSet, Vec<&'a str>), s: &str) -> Vec<&'a str> {
+    set.0.matches(s).iter().filter_map(|i| set.1.get(i).copied()).collect()
+}
+
+/// Whether an IPv4 URL host is public (not loopback, private, link-local or unspecified).
+pub fn is_public_ip(octets: [u8; 4]) -> bool {
+    let ip = std::net::Ipv4Addr::from(octets);
+    !(ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast() || ip.is_documentation() || octets[0] == 0 || octets[0] >= 224)
+}

@@ -1,0 +1,67 @@
+//! PKG002 console-script-shadows-command.
+
+use crate::context::Cx;
+use assay_core::{Finding, Location};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags console or GUI scripts (entry points that installers put on `PATH`) named
+    /// like common system or developer commands: `ls`, `cd`, `sudo`, `ssh`, `git`, `pip`,
+    /// `python`, `curl`, `docker`, `kubectl`, `aws`, …
+    ///
+    /// ## Why it matters
+    /// Installed into a virtualenv or `~/.local/bin` that comes first on `PATH`, such a
+    /// script runs instead of the real command, seeing its arguments and secrets
+    /// (e.g. `sudo` passwords, `git` credentials).
+    ///
+    /// ## Example
+    /// ```ini
+    /// [console_scripts]
+    /// git = evilpkg.wrap:main
+    /// ```
+    ///
+    /// ## False positives
+    /// The real projects behind these commands (pip's `pip`, the AWS CLI's `aws`) are
+    /// exempt by name.
+    ///
+    /// ## References
+    /// - MITRE ATT&CK T1574 (Hijack Execution Flow), T1036.005 (Match Legitimate Name)
+    pub static META = {
+        code: "PKG002",
+        name: "console-script-shadows-command",
+        family: Pkg,
+        summary: "An installed script shadows a common system or developer command",
+        severity: High,
+        confidence: Medium,
+        targets: [EntryPoints],
+        cwe: None,
+        attack: Some("T1036.005"),
+    }
+}
+
+/// Command → projects allowed to install it.
+const COMMANDS: &[(&str, &[&str])] = &[
+    ("ls", &[]), ("cd", &[]), ("cp", &[]), ("mv", &[]), ("rm", &[]), ("cat", &[]), ("sudo", &[]), ("su", &[]), ("ssh", &[]),
+    ("scp", &[]), ("sh", &[]), ("bash", &[]), ("zsh", &[]), ("env", &[]), ("id", &[]), ("ps", &[]), ("kill", &[]),
+    ("curl", &[]), ("wget", &[]), ("git", &[]), ("gpg", &[]), ("openssl", &[]), ("make", &[]), ("gcc", &[]),
+    ("docker", &[]), ("kubectl", &[]), ("node", &[]), ("npm", &[]), ("npx", &[]), ("apt", &[]), ("apt-get", &[]),
+    ("brew", &[]), ("pip", &["pip"]), ("pip3", &["pip"]), ("python", &[]), ("python3", &[]), ("aws", &["awscli"]),
+    ("gcloud", &[]), ("az", &["azure-cli"]), ("terraform", &[]), ("ping", &[]), ("passwd", &[]), ("chmod", &[]),
+    ("chown", &[]), ("find", &[]), ("grep", &[]), ("tar", &[]), ("unzip", &[]), ("vim", &[]), ("nano", &[]),
+];
+
+/// Check script entry points.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    let project = cx.name().map(crate::typosquat::normalize).unwrap_or_default();
+    for (file, ep) in &cx.entry_points {
+        if !ep.is_script() {
+            continue;
+        }
+        let Some((cmd, allowed)) = COMMANDS.iter().find(|(c, _)| *c == ep.name.trim()) else { continue };
+        if allowed.contains(&project.as_str()) {
+            continue;
+        }
+        let loc = Location { line: ep.line_no.map(|l| l as u32), ..Location::file(file.clone()) };
+        out.push(cx.finding(&META, loc, format!("script `{cmd}` = {}", ep.value)));
+    }
+}

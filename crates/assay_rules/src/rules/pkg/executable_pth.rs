@@ -1,0 +1,91 @@
+//! PKG001 executable-pth-line.
+
+use crate::context::Cx;
+use assay_core::{Capability, ExecutionContext, Finding, Severity};
+use assay_lang::{EventKind, FileRole};
+
+declare_rule! {
+    /// ## What it does
+    /// Reads every `.pth` file and analyses each line that starts with `import` — the lines
+    /// Python's `site` module *executes* at every interpreter start. A line that starts
+    /// processes, uses the network, executes or decodes code, writes files or loads native
+    /// code is critical; any other executable line is reported as info.
+    ///
+    /// ## Why it matters
+    /// A `.pth` line runs before any user code, in every Python process of the
+    /// environment, including `pip` itself — without the package ever being imported.
+    /// The 2026 LiteLLM compromise shipped `litellm_init.pth` whose single line spawned a
+    /// Python process that decoded and ran a credential stealer.
+    ///
+    /// ## Example
+    /// ```text
+    /// import os, subprocess, sys; subprocess.Popen([sys.executable, "-c", "import base64; exec(base64.b64decode('…'))"])
+    /// ```
+    ///
+    /// ## False positives
+    /// setuptools' `distutils-precedence.pth`, editable-install finders and virtualenv's
+    /// `_virtualenv.pth` execute an import only: reported as info, never raising a verdict.
+    ///
+    /// ## References
+    /// - Python docs, `site` — "Lines starting with import are executed"
+    /// - MITRE ATT&CK T1546.018 (Python Startup Hooks)
+    pub static META = {
+        code: "PKG001",
+        name: "executable-pth-line",
+        family: Pkg,
+        summary: "A .pth line that Python executes at every interpreter start",
+        severity: Critical,
+        confidence: High,
+        targets: [Pth],
+        cwe: Some("CWE-506"),
+        attack: Some("T1546.018"),
+    }
+}
+
+/// Check each executable `.pth` line.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    for f in cx.python.iter().filter(|f| f.pth_line.is_some()) {
+        let dangerous: Vec<&str> = f
+            .analysis
+            .events
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::ProcessSpawn
+                        | EventKind::Network
+                        | EventKind::Download
+                        | EventKind::Exec
+                        | EventKind::Decode
+                        | EventKind::Deserialize
+                        | EventKind::FileWrite
+                        | EventKind::NativeLoad
+                        | EventKind::Decrypt
+                )
+            })
+            .map(|e| e.kind.as_str())
+            .collect();
+        let line = String::from_utf8_lossy(&f.entry.data)
+            .lines()
+            .nth(f.pth_line.unwrap_or(1).saturating_sub(1) as usize)
+            .unwrap_or_default()
+            .to_owned();
+        let mut loc = assay_core::Location::file(f.entry.path.clone());
+        loc.line = f.pth_line;
+        let mut x = cx.finding(&META, loc, line.trim());
+        x.context = Some(ExecutionContext::Startup);
+        if dangerous.is_empty() {
+            x.severity = Severity::Info;
+            x.evidence = format!("executes at startup: {}", x.evidence);
+        } else {
+            let mut kinds = dangerous.clone();
+            kinds.sort_unstable();
+            kinds.dedup();
+            x.evidence = format!("runs at every interpreter start and does {}: {}", kinds.join("+"), x.evidence);
+            x.capabilities = vec![Capability::CodeExec, Capability::Process];
+        }
+        debug_assert_eq!(f.role, FileRole::Startup);
+        x.fingerprint = assay_core::fingerprint(META.code, &f.entry.path, &x.evidence);
+        out.push(x);
+    }
+}

@@ -1,0 +1,66 @@
+//! PKG004 native-binary-in-pure-package.
+
+use crate::context::{Cx, is_test_or_doc};
+use assay_core::{ArtifactFormat, Finding, Location, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags ELF, PE and Mach-O executables inside a distribution that declares itself
+    /// pure Python (a wheel tagged `py3-none-any` / `Root-Is-Purelib: true`) or inside an
+    /// sdist, which should hold sources only. The file's extension is not trusted: magic
+    /// bytes decide.
+    ///
+    /// ## Why it matters
+    /// A pure-Python package has no use for machine code; droppers ship their implant this
+    /// way, sometimes renamed `.txt`, `.dat` or `.png`.
+    ///
+    /// ## Example
+    /// `mypkg/assets/logo.png` whose bytes start with `MZ`.
+    ///
+    /// ## False positives
+    /// Some sdists vendor prebuilt helper binaries or test fixtures (tests are low
+    /// severity). A binary whose name does not reveal what it is (wrong extension) is high.
+    ///
+    /// ## References
+    /// - MITRE ATT&CK T1036.008 (Masquerade File Type), T1105 (Ingress Tool Transfer)
+    pub static META = {
+        code: "PKG004",
+        name: "native-binary-in-pure-package",
+        family: Pkg,
+        summary: "Machine code inside a pure-Python wheel or a source distribution",
+        severity: Medium,
+        confidence: Medium,
+        targets: [Elf, Pe, MachO],
+        cwe: Some("CWE-506"),
+        attack: Some("T1036.008"),
+    }
+}
+
+fn pure_wheel(cx: &Cx) -> bool {
+    cx.artifact.entries.iter().any(|e| {
+        e.file_kind == assay_core::FileKind::WheelMetadata
+            && e.complete
+            && String::from_utf8_lossy(&e.data).lines().any(|l| l.trim().eq_ignore_ascii_case("Root-Is-Purelib: true"))
+            && String::from_utf8_lossy(&e.data).lines().all(|l| !l.starts_with("Tag:") || l.trim_end().ends_with("-none-any"))
+    })
+}
+
+/// Check natives.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    let applies = match cx.artifact.format {
+        ArtifactFormat::Wheel => pure_wheel(cx),
+        ArtifactFormat::Sdist => true,
+        _ => false,
+    };
+    if !applies {
+        return;
+    }
+    for e in cx.artifact.entries.iter().filter(|e| e.file_kind.is_native()) {
+        let lower = e.path.to_ascii_lowercase();
+        let honest = [".so", ".dll", ".exe", ".dylib", ".pyd", ".bin", ".node"].iter().any(|x| lower.ends_with(x) || lower.contains(&format!("{x}.")));
+        let sev = if !honest { Severity::High } else if is_test_or_doc(&e.path) { Severity::Low } else { Severity::Medium };
+        let mut x = cx.finding(&META, Location::file(e.path.clone()), format!("{:?} binary ({} bytes){}", e.file_kind, e.size, if honest { "" } else { " under a non-binary name" }));
+        x.severity = sev;
+        out.push(x);
+    }
+}

@@ -1,0 +1,46 @@
+//! PKG005 typosquat-name.
+
+use crate::context::Cx;
+use assay_core::{Finding, Location};
+
+declare_rule! {
+    /// ## What it does
+    /// Compares the distribution's name with the 1,000 most downloaded PyPI projects (from
+    /// the bundled top-5,000 list; see `typosquat.rs` for its source and date) and flags
+    /// names one edit away, differing only in separators, in a `py`/`python` affix, or in
+    /// look-alike characters.
+    ///
+    /// ## Why it matters
+    /// Typosquats catch mistyped `pip install` commands and careless requirement files;
+    /// most malicious PyPI uploads use such names.
+    ///
+    /// ## Example
+    /// `reqeusts`, `python-requests`, `urllib7`.
+    ///
+    /// ## False positives
+    /// Legitimate projects with similar names exist; alone this is low severity and does
+    /// not change a verdict, it adds weight to other findings.
+    ///
+    /// ## References
+    /// - MITRE ATT&CK T1195.002 (Compromise Software Supply Chain)
+    pub static META = {
+        code: "PKG005",
+        name: "typosquat-name",
+        family: Pkg,
+        summary: "The distribution's name imitates a popular project",
+        severity: Low,
+        confidence: Low,
+        targets: [CoreMetadata],
+        cwe: None,
+        attack: Some("T1195.002"),
+    }
+}
+
+/// Check the metadata name.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    let Some(name) = cx.name() else { return };
+    if let Some((target, how)) = crate::typosquat::squats(name) {
+        let path = cx.artifact.entries.iter().find(|e| e.file_kind == assay_core::FileKind::CoreMetadata).map(|e| e.path.clone()).unwrap_or_default();
+        out.push(cx.finding(&META, Location::file(path), format!("`{name}` imitates `{target}` ({how})")));
+    }
+}

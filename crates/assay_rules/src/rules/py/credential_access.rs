@@ -1,0 +1,72 @@
+//! PY006 credential-access.
+
+use super::super::patterns::{DEV_CREDENTIALS, STEALER_TARGETS, matches};
+use crate::context::{Cx, by_context};
+use assay_core::{Capability, Finding, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags code that names credential stores: browser password and cookie databases and
+    /// their encryption key (`Login Data`, `Local State`/`encrypted_key`, `key4.db`),
+    /// chat-app token stores (Discord `leveldb`, Telegram `tdata`), crypto wallets; and
+    /// developer secrets (`~/.ssh/id_*`, `~/.aws/credentials`, `~/.kube/config`, `.npmrc`,
+    /// `.pypirc`, `.git-credentials`, `.netrc`, `/etc/shadow`, cloud CLI token caches).
+    ///
+    /// ## Why it matters
+    /// Stealing these is what most malicious packages are for: one SSH key or cloud
+    /// token opens far more than the machine that installed the package.
+    ///
+    /// ## Example
+    /// ```python
+    /// p = os.path.expanduser("~/.aws/credentials"); data = open(p).read()
+    /// ```
+    ///
+    /// ## False positives
+    /// Cloud SDKs and SSH libraries read their own credential files at runtime, so
+    /// developer-secret paths in runtime code are low severity; only stealer targets
+    /// (browser, wallet, chat-app stores) are high everywhere. Severity rises when the code
+    /// runs automatically.
+    ///
+    /// ## References
+    /// - CWE-522: Insufficiently Protected Credentials
+    /// - MITRE ATT&CK T1555 (Credentials from Password Stores), T1552.001 (Credentials In Files)
+    pub static META = {
+        code: "PY006",
+        name: "credential-access",
+        family: Py,
+        summary: "Names credential stores: browser secrets, wallets, SSH/cloud/registry tokens",
+        severity: High,
+        confidence: Medium,
+        targets: [Python, Pth],
+        cwe: Some("CWE-522"),
+        attack: Some("T1555"),
+    }
+}
+
+/// Check string literals of every Python text.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    for f in &cx.python {
+        let test = f.is_test_or_doc();
+        let mut reported = 0;
+        for s in &f.analysis.strings {
+            if reported >= 5 || s.value.len() > 4096 {
+                continue;
+            }
+            let stealer = matches(&STEALER_TARGETS, &s.value);
+            let dev = matches(&DEV_CREDENTIALS, &s.value);
+            let sev = if !stealer.is_empty() {
+                if test { Severity::Low } else { by_context(s.context, Severity::Critical, Severity::High, Severity::High) }
+            } else if !dev.is_empty() {
+                if test { continue } else { by_context(s.context, Severity::High, Severity::Low, Severity::Info) }
+            } else {
+                continue;
+            };
+            reported += 1;
+            let mut x = cx.finding(&META, f.string_location(s), format!("credential store named: {}", s.value.trim()));
+            x.severity = sev;
+            x.context = Some(s.context);
+            x.capabilities = vec![Capability::CredentialAccess];
+            out.push(x);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! PY001 decode-then-exec.
+
+use crate::context::{Cx, by_context};
+use assay_core::{Capability, Finding, Severity};
+use assay_lang::{EventKind, Taint};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `exec`, `eval`, `compile` and friends whose argument comes out of a decoder
+    /// (base64/32/16, hex, zlib/gzip/bz2/lzma, rot13, `chr()` joins), a decryption routine
+    /// (Fernet, AES) or `marshal.loads`, directly or through variables.
+    ///
+    /// ## Why it matters
+    /// Hiding the real program inside an encoded blob and running it is the single most
+    /// common shape of malicious Python packages: the blob defeats reviewers and string
+    /// scanners, and `exec` runs it with the installing user's rights. assay decodes the
+    /// blob itself (without running it) and reports what the hidden code does as further
+    /// findings, with the decode chain in their location.
+    ///
+    /// ## Example
+    /// ```python
+    /// import base64
+    /// exec(base64.b64decode("aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ2VjaG8gYXNzYXktY2FuYXJ5Jyk="))
+    /// ```
+    ///
+    /// ## False positives
+    /// Legitimate code almost never executes decoded data. Bootstrap scripts that embed a
+    /// zipped copy of themselves (e.g. `get-pip.py`) decode and *import* rather than exec.
+    /// In runtime-only code the severity is high rather than critical.
+    ///
+    /// ## References
+    /// - CWE-506: Embedded Malicious Code
+    /// - MITRE ATT&CK T1027 (Obfuscated Files or Information), T1059.006 (Python)
+    pub static META = {
+        code: "PY001",
+        name: "decode-then-exec",
+        family: Py,
+        summary: "Executes code that was decoded, decompressed or decrypted at run time",
+        severity: Critical,
+        confidence: High,
+        targets: [Python, Pth],
+        cwe: Some("CWE-506"),
+        attack: Some("T1027"),
+    }
+}
+
+/// Check every Python text.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    let hidden = Taint::DECODED | Taint::DECRYPTED | Taint::CODE_OBJECT;
+    for f in &cx.python {
+        for e in f.analysis.events.iter().filter(|e| e.kind == EventKind::Exec && e.taint.has(hidden)) {
+            let sev = by_context(e.context, Severity::Critical, Severity::Critical, Severity::High);
+            let mut x = cx.event_finding(&META, f, e, sev, format!("{} of {} data: {}", e.api, e.taint.names().join("+"), e.snippet));
+            x.capabilities = vec![Capability::CodeExec, Capability::Obfuscation];
+            out.push(x);
+        }
+    }
+}

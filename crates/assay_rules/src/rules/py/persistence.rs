@@ -1,0 +1,68 @@
+//! PY009 persistence-mechanism.
+
+use super::super::patterns::{PERSISTENCE, matches};
+use crate::context::{Cx, by_context};
+use assay_core::{Capability, Finding, Severity};
+use assay_lang::EventKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags code that writes the Windows registry `Run` keys or names persistence
+    /// locations and commands — `Run`/`RunOnce` keys, the Startup folder, `schtasks
+    /// /create`, cron, systemd units, XDG autostart, launchd agents, `rc.local`, shell rc
+    /// files — in a file that also writes files, the registry, or starts processes.
+    ///
+    /// ## Why it matters
+    /// A package has no business surviving a reboot. Malware installs itself here so the
+    /// payload keeps running after the package is removed.
+    ///
+    /// ## Example
+    /// ```python
+    /// import winreg
+    /// k = winreg.OpenKey(winreg.HKEY_CURRENT_USER, r"Software\Microsoft\Windows\CurrentVersion\Run", 0, winreg.KEY_SET_VALUE)
+    /// winreg.SetValueEx(k, "updater", 0, winreg.REG_SZ, r"C:\Users\x\AppData\Roaming\u.exe")
+    /// ```
+    ///
+    /// ## False positives
+    /// Service managers and dotfile tools legitimately write these places at runtime
+    /// (medium there); automatic execution makes it high.
+    ///
+    /// ## References
+    /// - MITRE ATT&CK T1547.001 (Registry Run Keys / Startup Folder), T1053 (Scheduled Task/Job), T1543 (Create or Modify System Process)
+    pub static META = {
+        code: "PY009",
+        name: "persistence-mechanism",
+        family: Py,
+        summary: "Installs itself to survive reboots (Run keys, Startup, cron, systemd, launchd)",
+        severity: High,
+        confidence: Medium,
+        targets: [Python, Pth],
+        cwe: None,
+        attack: Some("T1547"),
+    }
+}
+
+/// Check persistence strings in files that also write or spawn.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    for f in &cx.python {
+        if f.is_test_or_doc() {
+            continue;
+        }
+        let a = &f.analysis;
+        let acts = a.events.iter().any(|e| matches!(e.kind, EventKind::FileWrite | EventKind::RegistryWrite | EventKind::ProcessSpawn));
+        if !acts {
+            continue;
+        }
+        let Some((s, hits)) = a.strings.iter().filter(|s| s.value.len() < 4096).map(|s| (s, matches(&PERSISTENCE, &s.value))).find(|(_, h)| !h.is_empty()) else { continue };
+        // Shell rc files alone (without a write of them) are too common in dev tools.
+        if hits.iter().all(|h| h.contains("bashrc")) && !a.events.iter().any(|e| e.kind == EventKind::FileWrite) {
+            continue;
+        }
+        let sev = by_context(s.context, Severity::High, Severity::High, Severity::Medium);
+        let mut x = cx.finding(&META, f.string_location(s), format!("persistence location: {}", s.value.trim()));
+        x.severity = sev;
+        x.context = Some(s.context);
+        x.capabilities = vec![Capability::Persistence];
+        out.push(x);
+    }
+}

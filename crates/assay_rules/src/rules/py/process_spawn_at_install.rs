@@ -1,0 +1,78 @@
+//! PY004 process-spawn-on-install.
+
+use crate::context::Cx;
+use assay_core::{Capability, ExecutionContext, Finding, Severity};
+use assay_lang::EventKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a process start in code that runs without the user calling anything: at
+    /// install time (`setup.py`), at every interpreter start (`.pth`, `sitecustomize`), or
+    /// at import time. Commands that build software (compilers, `git`, `cmake`, `make`,
+    /// `pkg-config`, the running Python) are ignored at install time.
+    ///
+    /// ## Why it matters
+    /// A process started from these places runs on `pip install` or `import` with the
+    /// user's rights and outside Python's view. Malicious packages use it to run a
+    /// payload, open a shell or start a miner; startup hooks doing it are the LiteLLM
+    /// 2026 compromise's shape.
+    ///
+    /// ## Example
+    /// ```python
+    /// # sitecustomize.py or an `import` line in a .pth file
+    /// import subprocess; subprocess.Popen(["/tmp/.x"])
+    /// ```
+    ///
+    /// ## False positives
+    /// Import-time probes of the platform (`uname`, `nvidia-smi`, `git describe`) exist in
+    /// benign libraries: import-time matches are low severity, startup ones high.
+    ///
+    /// ## References
+    /// - MITRE ATT&CK T1059.006 (Python), T1546 (Event Triggered Execution)
+    pub static META = {
+        code: "PY004",
+        name: "process-spawn-on-install",
+        family: Py,
+        summary: "Starts a process at install time, interpreter startup or import",
+        severity: Medium,
+        confidence: Medium,
+        targets: [Python, Pth],
+        cwe: None,
+        attack: Some("T1059.006"),
+    }
+}
+
+/// Build tools whose use from `setup.py` is ordinary.
+const BUILD_COMMANDS: [&str; 28] = [
+    "git", "cmake", "make", "ninja", "pkg-config", "gcc", "g++", "cc", "c++", "clang", "nvcc", "cl", "cython", "swig", "python",
+    "python3", "sys.executable", "uname", "which", "ldconfig", "xcrun", "brew", "llvm-config", "hg", "cargo", "rustc", "npm", "sh -c 'command",
+];
+
+fn is_build_command(cmd: &str) -> bool {
+    let first = cmd.split_whitespace().next().unwrap_or("").trim_matches(|c| c == '[' || c == '\'' || c == '"');
+    let base = first.rsplit(['/', '\\']).next().unwrap_or(first);
+    base.is_empty() || base == "…" || BUILD_COMMANDS.iter().any(|b| base == *b || base.starts_with("python") || base.ends_with("-config"))
+}
+
+/// Check every process start in automatic contexts.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    for f in &cx.python {
+        if f.is_test_or_doc() && f.role != assay_lang::FileRole::Startup {
+            continue;
+        }
+        for e in f.analysis.events.iter().filter(|e| e.kind == EventKind::ProcessSpawn) {
+            let cmd = e.arg.clone().unwrap_or_default();
+            let sev = match e.context {
+                ExecutionContext::Startup => Severity::High,
+                ExecutionContext::InstallTime if is_build_command(&cmd) && e.chain.is_empty() => continue,
+                ExecutionContext::InstallTime => Severity::Medium,
+                ExecutionContext::ImportTime => Severity::Low,
+                ExecutionContext::Runtime => continue,
+            };
+            let shown = if cmd.is_empty() { e.snippet.clone() } else { cmd };
+            let mut x = cx.event_finding(&META, f, e, sev, format!("{} at {}: {}", e.api, e.context.as_str(), shown));
+            x.capabilities = vec![Capability::Process];
+            out.push(x);
+        }
+    }
+}

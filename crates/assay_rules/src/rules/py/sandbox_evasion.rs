@@ -1,0 +1,68 @@
+//! PY011 sandbox-evasion.
+
+use super::super::patterns::{EVASION, matches};
+use crate::context::Cx;
+use assay_core::{Capability, Finding, Severity};
+use std::collections::BTreeSet;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a file that checks for two or more different kinds of analysis environment:
+    /// VirtualBox/VMware/QEMU/Xen guest tools, Sandboxie, debuggers and analysis tools
+    /// (Wireshark, Process Monitor, x64dbg…), `IsDebuggerPresent`, or the user and host
+    /// names of public malware sandboxes.
+    ///
+    /// ## Why it matters
+    /// Malware stays quiet when it believes it is being watched; benign libraries have
+    /// no reason to look for several analysis tools at once.
+    ///
+    /// ## Example
+    /// ```python
+    /// if any(p in procs for p in ("vboxservice.exe", "wireshark.exe", "x64dbg.exe")): sys.exit(0)
+    /// ```
+    ///
+    /// ## False positives
+    /// Platform-detection libraries (e.g. checking for VMware to pick a driver) usually
+    /// name one family; two or more distinct families are required.
+    ///
+    /// ## References
+    /// - MITRE ATT&CK T1497 (Virtualization/Sandbox Evasion)
+    pub static META = {
+        code: "PY011",
+        name: "sandbox-evasion",
+        family: Py,
+        summary: "Looks for virtual machines, sandboxes, debuggers or analysis tools",
+        severity: High,
+        confidence: Medium,
+        targets: [Python],
+        cwe: None,
+        attack: Some("T1497"),
+    }
+}
+
+/// Check evasion strings per file.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    for f in &cx.python {
+        if f.is_test_or_doc() {
+            continue;
+        }
+        let mut kinds = BTreeSet::new();
+        let mut first = None;
+        for s in f.analysis.strings.iter().filter(|s| s.value.len() < 2048) {
+            let h = matches(&EVASION, &s.value);
+            if !h.is_empty() && first.is_none() {
+                first = Some(s);
+            }
+            kinds.extend(h);
+        }
+        let Some(s) = first else { continue };
+        if kinds.len() < 2 {
+            continue;
+        }
+        let mut x = cx.finding(&META, f.string_location(s), format!("checks for {} kinds of analysis environment, e.g. {}", kinds.len(), s.value.trim()));
+        x.severity = if s.context.is_automatic() { Severity::High } else { Severity::Medium };
+        x.context = Some(s.context);
+        x.capabilities = vec![Capability::Evasion];
+        out.push(x);
+    }
+}

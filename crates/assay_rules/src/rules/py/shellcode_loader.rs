@@ -1,0 +1,65 @@
+//! PY014 shellcode-loader.
+
+use crate::context::Cx;
+use assay_core::{Capability, Finding, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags the in-memory code-injection sequence through `ctypes`: allocating executable
+    /// memory (`VirtualAlloc`/`mmap` with `PAGE_EXECUTE`/`PROT_EXEC`), copying bytes into it
+    /// (`RtlMoveMemory`, `memmove`) and starting it (`CreateThread`, a function pointer
+    /// cast), named in one file.
+    ///
+    /// ## Why it matters
+    /// This runs native machine code that never touches the disk: a loader for shellcode
+    /// or a packed implant. Python packages do not need it.
+    ///
+    /// ## Example
+    /// ```python
+    /// ptr = ctypes.windll.kernel32.VirtualAlloc(0, len(buf), 0x3000, 0x40)
+    /// ctypes.windll.kernel32.RtlMoveMemory(ptr, buf, len(buf))
+    /// ctypes.windll.kernel32.CreateThread(0, 0, ptr, 0, 0, 0)
+    /// ```
+    ///
+    /// ## False positives
+    /// JIT compilers written in Python allocate executable memory, but do not combine it
+    /// with `CreateThread` on the buffer.
+    ///
+    /// ## References
+    /// - MITRE ATT&CK T1055 (Process Injection), T1620 (Reflective Code Loading)
+    pub static META = {
+        code: "PY014",
+        name: "shellcode-loader",
+        family: Py,
+        summary: "Allocates executable memory, copies bytes into it and runs them",
+        severity: Critical,
+        confidence: High,
+        targets: [Python],
+        cwe: Some("CWE-506"),
+        attack: Some("T1055"),
+    }
+}
+
+/// Check for the alloc/copy/run triple in one file.
+pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    for f in &cx.python {
+        if !f.entry.complete || f.is_test_or_doc() {
+            continue;
+        }
+        let t = &f.entry.data;
+        let has = |n: &[u8]| memchr::memmem::find(t, n).is_some();
+        let alloc = has(b"VirtualAlloc") || has(b"PROT_EXEC");
+        let copy = has(b"RtlMoveMemory") || has(b"memmove") || has(b"WriteProcessMemory");
+        let run = has(b"CreateThread") || has(b"CreateRemoteThread") || has(b"CFUNCTYPE");
+        let via_events = f.analysis.events.iter().any(|e| e.api.contains("VirtualAlloc")) && f.analysis.events.iter().any(|e| e.api.contains("CreateThread"));
+        if !(alloc && copy && run) && !via_events {
+            continue;
+        }
+        let line = String::from_utf8_lossy(t).lines().position(|l| l.contains("VirtualAlloc") || l.contains("PROT_EXEC")).map(|i| i as u32 + 1);
+        let mut x = cx.finding(&META, assay_core::Location { line, ..assay_core::Location::file(f.entry.path.clone()) }, "executable memory allocated, written and started via ctypes");
+        x.severity = Severity::Critical;
+        x.capabilities = vec![Capability::CodeExec];
+        out.push(x);
+    }
+}
+

@@ -1,0 +1,134 @@
+//! From findings to a verdict. The model is documented in `docs/scoring.md`; keep the
+//! two in step.
+//!
+//! 1. Each finding is worth `points(severity) × weight(confidence)`.
+//! 2. Repeats of one rule diminish: the k-th finding of a rule counts `0.5^(k-1)`, so a
+//!    thousand weak matches do not add up to one strong one.
+//! 3. Co-occurrence: when one file's code that runs without the user (install time,
+//!    startup, import time) shows two or more distinct capabilities at medium severity
+//!    or above (e.g. reading credentials and using the network), a bonus is added.
+//! 4. Verdict: `malicious` when the score reaches [`ScoreModel::malicious`] or any
+//!    finding is critical with at least medium confidence; `suspicious` when the score
+//!    reaches [`ScoreModel::suspicious`] or any finding is high; else `clean`.
+
+use assay_core::{Capability, Confidence, Finding, Severity, Verdict};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The model's constants.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreModel {
+    /// Score at which an artifact is `malicious`.
+    pub malicious: f64,
+    /// Score at which an artifact is `suspicious`.
+    pub suspicious: f64,
+    /// Bonus for two or more automatic-context capabilities in one file.
+    pub co_occurrence_bonus: f64,
+}
+
+impl Default for ScoreModel {
+    fn default() -> Self {
+        ScoreModel { malicious: 14.0, suspicious: 5.0, co_occurrence_bonus: 6.0 }
+    }
+}
+
+/// Points of a severity before the confidence weight.
+pub fn points(s: Severity) -> f64 {
+    match s {
+        Severity::Info => 0.0,
+        Severity::Low => 1.0,
+        Severity::Medium => 3.0,
+        Severity::High => 7.0,
+        Severity::Critical => 15.0,
+    }
+}
+
+/// Weight of a confidence.
+pub fn weight(c: Confidence) -> f64 {
+    match c {
+        Confidence::Low => 0.5,
+        Confidence::Medium => 0.8,
+        Confidence::High => 1.0,
+    }
+}
+
+/// Score the findings of one artifact: `(verdict, score)`. The score is rounded to one
+/// decimal so reports are stable.
+pub fn score(findings: &[Finding]) -> (Verdict, f64) {
+    score_with(findings, &ScoreModel::default())
+}
+
+/// [`score`] with an explicit model.
+pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
+    let mut per_rule: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for f in findings {
+        per_rule.entry(f.rule.code.as_str()).or_default().push(points(f.severity) * weight(f.confidence));
+    }
+    let mut total = 0.0;
+    for pts in per_rule.values_mut() {
+        pts.sort_by(|a, b| b.total_cmp(a));
+        let mut factor = 1.0;
+        for p in pts.iter() {
+            total += p * factor;
+            factor *= 0.5;
+        }
+    }
+    let mut caps: BTreeMap<&str, BTreeSet<Capability>> = BTreeMap::new();
+    for f in findings {
+        if f.severity >= Severity::Medium && f.context.is_some_and(|c| c.is_automatic()) {
+            caps.entry(f.location.path.as_str()).or_default().extend(f.capabilities.iter().copied());
+        }
+    }
+    if caps.values().any(|c| c.len() >= 2) {
+        total += m.co_occurrence_bonus;
+    }
+    let total = (total * 10.0).round() / 10.0;
+    let decisive = findings.iter().any(|f| f.severity == Severity::Critical && f.confidence >= Confidence::Medium);
+    let high = findings.iter().any(|f| f.severity >= Severity::High);
+    let verdict = if total >= m.malicious || decisive {
+        Verdict::Malicious
+    } else if total >= m.suspicious || high {
+        Verdict::Suspicious
+    } else {
+        Verdict::Clean
+    };
+    (verdict, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use assay_core::{ExecutionContext, Location};
+
+    fn f(code: &str, s: Severity, c: Confidence, ctx: Option<ExecutionContext>, caps: &[Capability]) -> Finding {
+        let mut x = Finding::new(code, "n", s, c, Location::file("a.py"), "e");
+        x.context = ctx;
+        x.capabilities = caps.to_vec();
+        x
+    }
+
+    #[test]
+    fn one_weak_runtime_capability_is_clean() {
+        let v = score(&[f("PY004", Severity::Low, Confidence::Medium, Some(ExecutionContext::Runtime), &[Capability::Process])]);
+        assert_eq!(v.0, Verdict::Clean);
+    }
+
+    #[test]
+    fn repeats_diminish() {
+        let many: Vec<Finding> = (0..100).map(|_| f("PY004", Severity::Medium, Confidence::High, None, &[])).collect();
+        let (v, s) = score(&many);
+        assert!(s < 6.1, "{s}");
+        assert_eq!(v, Verdict::Suspicious);
+    }
+
+    #[test]
+    fn critical_is_decisive_and_co_occurrence_adds() {
+        assert_eq!(score(&[f("PY001", Severity::Critical, Confidence::High, None, &[])]).0, Verdict::Malicious);
+        let ctx = Some(ExecutionContext::InstallTime);
+        let pair = [
+            f("PY005", Severity::High, Confidence::Medium, ctx, &[Capability::Network]),
+            f("PY007", Severity::Medium, Confidence::Medium, ctx, &[Capability::Env]),
+        ];
+        let (v, s) = score(&pair);
+        assert_eq!(v, Verdict::Malicious, "{s}");
+    }
+}

@@ -1,0 +1,88 @@
+//! Must-match and must-not-match fixtures, one folder per rule code:
+//! `fixtures/<CODE>/<case>.<role>.<ext>` must raise `<CODE>`; files under
+//! `fixtures/<CODE>/benign/` must not (at any severity above info).
+//!
+//! The role part places the file in a synthetic package: `setup` → `pkg-1.0/setup.py` of
+//! an sdist, `init` → `pkg/__init__.py`, `module` → `pkg/mod.py`, `startup` →
+//! `sitecustomize.py`; `.pth` files go to the root of a wheel-like tree.
+
+use assay_core::{Artifact, ArtifactFormat, Entry, EntryKind, Severity, classify};
+use std::path::{Path, PathBuf};
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Build a one-file artifact for a fixture file.
+pub fn artifact_for(file: &Path) -> Artifact {
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let data = std::fs::read(file).unwrap_or_default();
+    let (format, path) = if name.ends_with(".pth") {
+        (ArtifactFormat::Directory, name.to_owned())
+    } else {
+        let role = name.rsplit('.').nth(1).unwrap_or("module");
+        match role {
+            "setup" => (ArtifactFormat::Sdist, "pkg-1.0/setup.py".to_owned()),
+            "init" => (ArtifactFormat::Sdist, "pkg-1.0/pkg/__init__.py".to_owned()),
+            "startup" => (ArtifactFormat::Directory, "sitecustomize.py".to_owned()),
+            _ => (ArtifactFormat::Sdist, "pkg-1.0/pkg/mod.py".to_owned()),
+        }
+    };
+    let mut a = Artifact::new(file.display().to_string(), format);
+    a.entries.push(Entry { file_kind: classify(&path, &data), path, kind: EntryKind::File, size: data.len() as u64, data, complete: true, sha256: None });
+    if format == ArtifactFormat::Sdist {
+        let info = b"Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n".to_vec();
+        a.entries.push(Entry { file_kind: classify("pkg-1.0/PKG-INFO", &info), path: "pkg-1.0/PKG-INFO".into(), kind: EntryKind::File, size: info.len() as u64, data: info, complete: true, sha256: None });
+    }
+    a
+}
+
+fn codes_for(file: &Path) -> Vec<(String, Severity)> {
+    let a = assay_rules::analyze_artifact(&artifact_for(file));
+    a.findings.into_iter().map(|f| (f.rule.code, f.severity)).collect()
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).map(|r| r.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()).collect()).unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_fixture_behaves() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for rule in assay_rules::REGISTRY {
+        let dir = fixtures_root().join(rule.meta.code);
+        if !dir.is_dir() {
+            continue;
+        }
+        for f in files(&dir) {
+            checked += 1;
+            let got = codes_for(&f);
+            if !got.iter().any(|(c, _)| c == rule.meta.code) {
+                failures.push(format!("{} must match {}: got {got:?}", rule.meta.code, f.display()));
+            }
+        }
+        for f in files(&dir.join("benign")) {
+            checked += 1;
+            let got = codes_for(&f);
+            if got.iter().any(|(c, s)| c == rule.meta.code && *s > Severity::Info) {
+                failures.push(format!("{} must not match {}: got {got:?}", rule.meta.code, f.display()));
+            }
+        }
+    }
+    assert!(checked > 40, "only {checked} fixtures found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn litellm_reproduction_is_malicious_and_clean_without_pth() {
+    use assay_core::Verdict;
+    let pth = fixtures_root().join("PKG001/litellm_like.pth");
+    let a = assay_rules::analyze_artifact(&artifact_for(&pth));
+    assert_eq!(a.verdict, Verdict::Malicious, "{:?}", a.findings);
+    assert!(a.findings.iter().any(|f| f.rule.code == "PKG001" && f.severity == Severity::Critical));
+    let benign = fixtures_root().join("PKG001/benign/distutils_precedence.pth");
+    assert_eq!(assay_rules::analyze_artifact(&artifact_for(&benign)).verdict, Verdict::Clean);
+}
