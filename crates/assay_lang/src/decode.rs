@@ -28,7 +28,7 @@ pub fn base32(input: &[u8], limit: usize) -> Option<Vec<u8>> {
     if clean.is_empty() || clean.len() / 8 * 5 > limit {
         return None;
     }
-    while clean.len() % 8 != 0 {
+    while !clean.len().is_multiple_of(8) {
         clean.push(b'=');
     }
     data_encoding::BASE32.decode(&clean).ok()
@@ -125,7 +125,7 @@ pub fn looks_like_base64(s: &str) -> bool {
 /// Whether a string could be a hex blob worth decoding.
 pub fn looks_like_hex(s: &str) -> bool {
     let t = s.trim();
-    t.len() >= 40 && t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit())
+    t.len() >= 40 && t.len().is_multiple_of(2) && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Whether decoded bytes look like Python source worth analysing.

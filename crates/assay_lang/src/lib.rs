@@ -12,6 +12,8 @@
 //! literal. Deobfuscated code is analysed as a child and its events are merged with
 //! a decode chain. Deciding what is a finding is `assay_rules`' job.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 mod apis;
 pub mod decode;
 mod value;

@@ -385,8 +385,8 @@ impl Walker<'_, '_> {
         };
         let mut ev = self.eval(right);
         let Some(left) = n.child_by_field_name("left") else { return };
-        if n.kind() == "augmented_assignment" {
-            if let Some(prev) = (left.kind() == "identifier").then(|| self.text(left)).and_then(|l| self.lookup(&l).cloned()) {
+        if n.kind() == "augmented_assignment"
+            && let Some(prev) = (left.kind() == "identifier").then(|| self.text(left)).and_then(|l| self.lookup(&l).cloned()) {
                 ev.taint |= prev.taint;
                 ev.value = match (prev.value, ev.value.take()) {
                     (Some(Value::Str(a)), Some(Value::Str(b))) if a.len() + b.len() <= self.bounds.max_decoded_bytes => Some(Value::Str(a + &b)),
@@ -397,7 +397,6 @@ impl Walker<'_, '_> {
                     _ => None,
                 };
             }
-        }
         self.bind_target(left, Binding { value: ev.value, taint: ev.taint, name: ev.name });
     }
 
@@ -598,14 +597,13 @@ impl Walker<'_, '_> {
             return Eval { value: None, taint, name: None, receiver: None };
         }
         let value = parse_string_literal(&self.text(n));
-        if let Some(v) = &value {
-            if let Some(t) = v.as_text() {
+        if let Some(v) = &value
+            && let Some(t) = v.as_text() {
                 self.record_string(&t, n);
                 if !self.in_decoder && t.len() >= 40 {
                     self.blob(&t, n);
                 }
             }
-        }
         Eval { value, taint: Taint::LITERAL, name: None, receiver: None }
     }
 
@@ -795,7 +793,9 @@ impl Walker<'_, '_> {
     /// exec/eval/compile: record the event, and analyse a constant code string as a child.
     fn exec_like(&mut self, api: &str, n: Node, arg: &Eval) {
         self.event(EventKind::Exec, api, n, None, arg.taint);
-        if let Some(code) = arg.value.as_ref().and_then(Value::as_bytes) {
+        // Decoded values were analysed where they were decoded; only plain strings here.
+        let decoded_already = arg.taint.has(Taint::DECODED);
+        if let Some(code) = arg.value.as_ref().and_then(Value::as_bytes).filter(|_| !decoded_already) {
             let step = format!("line {}: {api} of a string", n.start_position().row + 1);
             if self.depth < self.bounds.max_decode_depth && !code.is_empty() {
                 self.child(&code, step);

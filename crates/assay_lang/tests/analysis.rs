@@ -1,4 +1,5 @@
 //! Behaviour tests of the Python analysis on harmless reproductions of malware shapes.
+#![allow(clippy::unwrap_used)]
 
 use assay_core::ExecutionContext;
 use assay_lang::{EventKind, FileRole, Taint, analyze_python};

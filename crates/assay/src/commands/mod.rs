@@ -1,0 +1,21 @@
+//! One module per command.
+
+mod explain;
+mod rules;
+mod scan;
+
+use crate::cli::{Cli, Command};
+
+/// Run the parsed command; `Ok(exit code)`.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Scan(args) => scan::run(args),
+        Command::Rules(args) => rules::run(&args),
+        Command::Explain { rule } => explain::run(&rule),
+    }
+}
+
+/// Every rule's metadata, for reporters.
+pub fn all_meta() -> Vec<&'static assay_core::RuleMeta> {
+    assay_rules::REGISTRY.iter().map(|r| r.meta).collect()
+}

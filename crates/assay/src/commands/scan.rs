@@ -1,0 +1,171 @@
+//! `assay scan`: read each input into an artifact, run the rules, apply the policy,
+//! score, report.
+
+use crate::cli::{OutputArgs, ScanArgs};
+use anyhow::Context;
+use assay_core::{Artifact, ArtifactReport, Report};
+use assay_policy::{Date, Policy};
+use assay_report::RenderOptions;
+use assay_sources::{Input, Limits};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Scan the given paths (or the active environment) and report.
+pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
+    let policy = load_policy(&args.output)?;
+    let limits = Limits::default();
+    let mut inputs: Vec<(Input, String)> = Vec::new();
+    let mut env: Option<assay_sources::PythonEnv> = None;
+    if args.paths.is_empty() {
+        let python = args.python.clone().unwrap_or_else(|| PathBuf::from("python3"));
+        env = Some(assay_sources::locate_environment(&python).with_context(|| format!("locating the environment of {}", python.display()))?);
+    } else {
+        for p in &args.paths {
+            let found = assay_sources::discover(p).with_context(|| format!("reading {}", p.display()))?;
+            let single = found.len() == 1;
+            for i in found {
+                let display = match (&i, single) {
+                    (_, true) => p.display().to_string(),
+                    (Input::Archive(f) | Input::Directory(f) | Input::File(f), false) => f.display().to_string(),
+                };
+                inputs.push((i, display));
+            }
+        }
+    }
+
+    let bar = progress(&args.output, inputs.len());
+    let today = Date::today_utc();
+    let today = (today.year, today.month, today.day);
+    let mut errors: Vec<String> = Vec::new();
+    let mut used: Vec<usize> = Vec::new();
+    let mut artifacts: Vec<ArtifactReport> = Vec::new();
+
+    if let Some(env) = env {
+        let art = assay_sources::read_environment(&env, &limits).context("reading the environment")?;
+        let (r, u) = judge(&art, &policy, today);
+        artifacts.push(r);
+        used.extend(u);
+    }
+    let results: Vec<Result<(ArtifactReport, Vec<usize>), String>> = inputs
+        .par_iter()
+        .map(|(input, display)| {
+            let r = assay_sources::read_input(input, display, &limits).map(|art| judge(&art, &policy, today)).map_err(|e| format!("{display}: {e}"));
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            r
+        })
+        .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    for r in results {
+        match r {
+            Ok((a, u)) => {
+                artifacts.push(a);
+                used.extend(u);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    used.sort_unstable();
+    used.dedup();
+    let report = Report::new(artifacts, policy.unused(&used));
+    for e in policy.expired(today) {
+        eprintln!("assay: warning: suppression #{} ({}) expired on {}: {}", e.index, e.rule, e.expires, e.reason);
+    }
+    emit(&report, &args.output)?;
+    for e in &errors {
+        eprintln!("assay: error: {e}");
+    }
+    if !errors.is_empty() {
+        return Ok(crate::EXIT_ERROR);
+    }
+    let tripped = report.artifacts.iter().any(|a| args.output.fail_on.tripped(a.verdict, a.findings.iter().map(|f| f.severity)));
+    Ok(if tripped { crate::EXIT_FINDINGS } else { crate::EXIT_OK })
+}
+
+/// Rules → policy → score for one artifact; returns the report entry and the indices of
+/// the suppressions it used.
+fn judge(art: &Artifact, policy: &Policy, today: (i32, u32, u32)) -> (ArtifactReport, Vec<usize>) {
+    let a = assay_rules::analyze_artifact(art);
+    let sha = |path: &str| -> Option<String> {
+        let e = art.entry(path)?;
+        if let Some(h) = e.sha256 {
+            return Some(hex(&h));
+        }
+        e.complete.then(|| hex(&Sha256::digest(&e.data)))
+    };
+    let applied = policy.apply(a.name.as_deref(), a.version.as_deref(), a.findings, &sha, today);
+    let used = applied.used_indices();
+    let (verdict, score) = assay_rules::score(&applied.kept);
+    let report = ArtifactReport {
+        path: art.path.clone(),
+        format: art.format,
+        name: a.name,
+        version: a.version,
+        verdict,
+        score,
+        findings: applied.kept,
+        suppressed: applied.suppressed.len(),
+    };
+    (report, used)
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Load `--config` or the `assay.toml` found upward from the current directory.
+pub fn load_policy(o: &OutputArgs) -> anyhow::Result<Policy> {
+    let path = match &o.config {
+        Some(p) => Some(p.clone()),
+        None => std::env::current_dir().ok().and_then(|d| assay_policy::find_config(&d)),
+    };
+    let Some(path) = path else { return Ok(Policy::default()) };
+    let policy = Policy::load(&path)?;
+    for (key, value) in policy.unknown_rules(&super::all_meta()) {
+        eprintln!("assay: warning: {}: `{key}` names no rule: {value}", path.display());
+    }
+    Ok(policy)
+}
+
+fn progress(o: &OutputArgs, n: usize) -> Option<ProgressBar> {
+    if o.no_progress || n < 2 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(n as u64);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} scanning {pos}/{len} [{elapsed}] {wide_bar}") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// Render the report in the chosen format to stdout or `--output`.
+pub fn emit(report: &Report, o: &OutputArgs) -> anyhow::Result<()> {
+    let opts = RenderOptions {
+        color: o.output.is_none() && assay_report::color_for_stdout(),
+        quiet: o.quiet,
+        information_uri: None,
+    };
+    let reporter = o.format.reporter(&opts);
+    let metas = super::all_meta();
+    match &o.output {
+        Some(path) => {
+            let mut f = std::io::BufWriter::new(fs_err::File::create(path)?);
+            reporter.render(report, &metas, &mut f)?;
+            f.flush()?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            reporter.render(report, &metas, &mut lock)?;
+            lock.flush()?;
+        }
+    }
+    Ok(())
+}
+

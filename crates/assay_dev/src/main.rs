@@ -1,0 +1,32 @@
+//! `cargo dev …`: tasks for assay's developers.
+//!
+//! - `generate-all [--check]` writes `docs/rules/*.md` (from each rule's doc comment) and
+//!   `docs/report.schema.json` (from the report types). With `--check` it writes nothing
+//!   and fails when a generated file is stale (CI runs this).
+//! - `bench-scan DIR…` measures the whole-scan cost over a set of archives against the
+//!   cost of merely decompressing them, in the same run (see `docs/benchmarks.md`).
+
+mod bench;
+mod generate;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("generate-all") => generate::run(args.iter().any(|a| a == "--check")),
+        Some("bench-scan") => bench::run(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR…");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("cargo dev: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
