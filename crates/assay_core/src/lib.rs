@@ -4,6 +4,8 @@
 //! This crate does no I/O. Sources (`assay_sources`) turn inputs into an
 //! [`Artifact`]; parsers and rules read it; reporters render the findings.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 mod artifact;
 mod finding;
 mod level;

@@ -1,1 +1,42 @@
-//! assay_formats
+//! Pure, bounded parsers for Python packaging metadata.
+//!
+//! Every parser takes the bytes of one file (`&[u8]`) and returns a model or a
+//! [`FormatError`]. None does I/O, none panics on any input (each has a proptest and a
+//! fuzz target in `fuzz/fuzz_targets/`), and every loop over input is bounded by a
+//! documented limit; going over a limit is an error, never a silent truncation, so that a
+//! caller can turn it into a finding and fail closed.
+//!
+//! Problems that leave the rest of the file usable (a malformed RECORD row, a header
+//! line without a colon) are reported inside the model (`malformed_rows`, `defects`)
+//! rather than as an error: the rules decide what they mean.
+//!
+//! | module | file | spec |
+//! |---|---|---|
+//! | [`record`] | `*.dist-info/RECORD` | PEP 376, PEP 627, binary distribution format |
+//! | [`metadata`] | `METADATA`, `PKG-INFO` | core metadata spec (RFC 822 style headers) |
+//! | [`entry_points`] | `entry_points.txt`, `pyproject.toml` scripts | entry points spec, PEP 621 |
+//! | [`wheel`] | `*.dist-info/WHEEL`, wheel file names | PEP 427, platform compatibility tags |
+//! | [`pth`] | `*.pth` | the `site` module's `addpackage` |
+//! | [`top_level`] | `top_level.txt` | setuptools/egg-info convention |
+#![cfg_attr(
+    not(test),
+    warn(clippy::indexing_slicing, clippy::expect_used, clippy::panic)
+)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod entry_points;
+mod error;
+mod lines;
+pub mod metadata;
+pub mod pth;
+pub mod record;
+pub mod top_level;
+pub mod wheel;
+
+pub use entry_points::{EntryPoint, EntryPoints, parse_entry_points, parse_pyproject_scripts};
+pub use error::FormatError;
+pub use metadata::{CoreMetadata, Headers, parse_headers, parse_metadata};
+pub use pth::{Pth, PthKind, PthLine, parse_pth};
+pub use record::{Record, RecordEntry, parse_record};
+pub use top_level::parse_top_level;
+pub use wheel::{Wheel, WheelName, is_pure_tag, parse_wheel, wheel_filename};

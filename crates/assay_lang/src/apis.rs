@@ -96,8 +96,8 @@ pub(crate) fn classify_call(name: &str) -> Option<(EventKind, Taint)> {
     let last = name.rsplit('.').next().unwrap_or(name);
     let r = match name {
         "exec" | "eval" | "execfile" | "runpy.run_path" | "runpy.run_module" | "code.interact" => (Exec, none),
-        "compile" => (Exec, Taint::CODE_OBJECT),
-        "types.FunctionType" | "types.CodeType" => (Exec, Taint::CODE_OBJECT),
+        // compile() only turns source into a code object: its result carries the source's taint.
+        "compile" | "types.FunctionType" | "types.CodeType" => (Exec, none),
         "__import__" | "importlib.import_module" | "importlib.__import__" | "imp.load_source" | "imp.load_module"
         | "importlib.machinery.SourceFileLoader" | "importlib.util.spec_from_file_location" => (DynamicImport, none),
         "subprocess.Popen" | "subprocess.call" | "subprocess.run" | "subprocess.check_call" | "subprocess.check_output"
@@ -128,7 +128,7 @@ pub(crate) fn classify_call(name: &str) -> Option<(EventKind, Taint)> {
         | "dns.resolver.query" | "dns.resolver.Resolver" => (DnsLookup, Taint::NETWORK),
         "os.environ.copy" | "os.environ.items" | "os.environ.keys" | "os.environ.values" | "os.environ.__str__"
         | "os.environ.__repr__" => (EnvHarvest, Taint::ENV),
-        "os.getenv" | "os.environ.get" | "os.getenvb" | "os.environ.__getitem__" => (EnvRead, Taint::ENV),
+        "os.getenv" | "os.environ.get" | "os.getenvb" | "os.environ.__getitem__" => (EnvRead, none),
         "open" | "io.open" | "codecs.open" => (FileRead, Taint::FILE_READ),
         "os.chmod" | "os.fchmod" => (Chmod, none),
         "ctypes.CDLL" | "ctypes.cdll.LoadLibrary" | "ctypes.WinDLL" | "ctypes.windll.LoadLibrary"

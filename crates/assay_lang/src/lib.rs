@@ -55,7 +55,7 @@ impl Taint {
     pub const ENV: Taint = Taint(16);
     /// A string literal (possibly folded).
     pub const LITERAL: Taint = Taint(32);
-    /// A code object (`marshal.loads`, `compile`).
+    /// Objects or code deserialised from bytes (`marshal.loads`, `pickle.loads`).
     pub const CODE_OBJECT: Taint = Taint(64);
     /// Data from a process's output.
     pub const PROCESS_OUTPUT: Taint = Taint(128);

@@ -476,11 +476,9 @@ impl Walker<'_, '_> {
                     _ => obj.name.clone(),
                 };
                 let name = base.map(|b| normalize(&format!("{b}.{attr}")));
-                let mut taint = obj.taint;
-                if name.as_deref() == Some("os.environ") {
-                    taint |= Taint::ENV;
-                }
-                Eval { value: None, taint, name, receiver: obj.value }
+                // `os.environ` as a whole is tainted where it is used whole (env_whole in
+                // `call`), not on every `os.environ.get("ONE_SETTING")`.
+                Eval { value: None, taint: obj.taint, name, receiver: obj.value }
             }
             "subscript" => {
                 let v = n.child_by_field_name("value").map(|o| self.eval(o)).unwrap_or_default();
@@ -507,8 +505,7 @@ impl Walker<'_, '_> {
                         }
                         if v.name.as_deref() == Some("os.environ") {
                             let key = e.value.as_ref().and_then(Value::as_text);
-                            self.event(EventKind::EnvRead, "os.environ.__getitem__", n, key, Taint::ENV);
-                            taint |= Taint::ENV;
+                            self.event(EventKind::EnvRead, "os.environ.__getitem__", n, key, Taint::default());
                         }
                     }
                 }

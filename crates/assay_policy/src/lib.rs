@@ -1,1 +1,588 @@
-//! assay_policy
+//! `assay.toml`: per-project severity overrides and suppressions.
+//!
+//! The file is found by walking up from the current directory ([`find_config`]) or
+//! given with `--config`, and loaded with [`Policy::load`]. Unknown keys are errors, and
+//! every error names the file and the key.
+//!
+//! # Schema
+//!
+//! ```toml
+//! # Severity overrides, by rule code or rule name. A code entry wins over a name
+//! # entry for the same rule. Values: info, low, medium, high, critical.
+//! [severity]
+//! PY004 = "low"
+//! "console-script-shadows-command" = "info"
+//!
+//! # Suppressions: each hides the findings it matches from the report and from the
+//! # exit code. A finding is suppressed by the first live suppression that matches it.
+//! [[suppress]]
+//! rule = "PY004"              # required: rule code or name (ASCII case-insensitive)
+//! package = "mypkg@1.2.0"     # optional: `name` or `name@version` of the artifact;
+//!                             #   names compare after PEP 503 normalisation, versions
+//!                             #   as written (ASCII case-insensitive)
+//! path = "mypkg/build.py"     # optional: exact path inside the artifact, or a prefix
+//!                             #   ending in `/` (no globs)
+//! sha256 = "9f86d0…"          # optional: hex sha256 of the finding's file; the
+//!                             #   suppression stops applying when the file changes.
+//!                             #   Not allowed with a prefix `path`.
+//! reason = "vendored build helper, reviewed 2026-01"   # required, not blank
+//! expires = "2027-01-31"      # optional: YYYY-MM-DD (quoted or a TOML date); the
+//!                             #   suppression applies through that day, after it it is
+//!                             #   expired: it no longer applies and is reported
+//! ```
+//!
+//! A suppression with a `package` never matches an artifact whose name is unknown, and
+//! one with a `sha256` never matches a file whose hash the caller cannot give: when in
+//! doubt a finding is kept (fail closed).
+#![cfg_attr(
+    not(test),
+    warn(clippy::indexing_slicing, clippy::expect_used, clippy::panic)
+)]
+
+use assay_core::{Finding, RuleMeta, Severity, UnusedSuppression};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The file name looked for by [`find_config`].
+pub const CONFIG_FILE_NAME: &str = "assay.toml";
+
+/// Why a config file could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The file could not be read.
+    #[error("cannot read config file {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, has an unknown key, a missing required key or a value
+    /// of the wrong type. The TOML message names the key and its line and column.
+    #[error("invalid config file {}: {source}", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The TOML error.
+        #[source]
+        source: toml::de::Error,
+    },
+    /// A value parsed but is not acceptable.
+    #[error("invalid config file {}: `{key}`: {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The offending key, e.g. `suppress[2].expires`.
+        key: String,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+/// A calendar date (proleptic Gregorian), as used by `expires`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year, e.g. 2027.
+    pub year: i32,
+    /// Month, 1 to 12.
+    pub month: u32,
+    /// Day of the month, 1 to 28..=31.
+    pub day: u32,
+}
+
+impl Date {
+    /// A validated date, or `None` when the month or day does not exist.
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    /// Parse `YYYY-MM-DD` (exactly four, two and two digits).
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = s.get(r)?;
+            if part.bytes().all(|c| c.is_ascii_digit()) {
+                part.parse().ok()
+            } else {
+                None
+            }
+        };
+        Date::new(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+    }
+
+    /// `(year, month, day)`, the shape [`Policy::apply`] and [`Policy::expired`] take.
+    pub fn as_tuple(self) -> (i32, u32, u32) {
+        (self.year, self.month, self.day)
+    }
+
+    /// Today in UTC, from the system clock.
+    pub fn today_utc() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_days_since_epoch(i64::try_from(secs / 86_400).unwrap_or(0))
+    }
+
+    /// The date `days` days after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date {
+            year: i32::try_from(year).unwrap_or(i32::MAX),
+            month: u32::try_from(month).unwrap_or(1),
+            day: u32::try_from(day).unwrap_or(1),
+        }
+    }
+}
+
+impl From<(i32, u32, u32)> for Date {
+    /// `(year, month, day)`, taken as is (not validated: it only serves comparisons).
+    fn from((year, month, day): (i32, u32, u32)) -> Self {
+        Date { year, month, day }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// The `package` of a suppression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageSpec {
+    /// PEP 503-normalised name (lowercase, runs of `-`, `_`, `.` replaced by one `-`).
+    pub name: String,
+    /// Version as written, when the spec was `name@version`.
+    pub version: Option<String>,
+}
+
+impl PackageSpec {
+    fn matches(&self, name: Option<&str>, version: Option<&str>) -> bool {
+        let Some(name) = name else { return false };
+        if normalize_name(name) != self.name {
+            return false;
+        }
+        match &self.version {
+            None => true,
+            Some(want) => version.is_some_and(|v| v.trim().eq_ignore_ascii_case(want)),
+        }
+    }
+}
+
+/// PEP 503 name normalisation: lowercase, and every run of `-`, `_` and `.` becomes `-`.
+pub fn normalize_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut in_sep = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !in_sep {
+                out.push('-');
+            }
+            in_sep = true;
+        } else {
+            out.extend(c.to_lowercase());
+            in_sep = false;
+        }
+    }
+    out
+}
+
+/// One `[[suppress]]` table, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// Rule code or name.
+    pub rule: String,
+    /// Artifact the suppression is limited to.
+    pub package: Option<PackageSpec>,
+    /// Exact path, or a prefix ending in `/`, inside the artifact.
+    pub path: Option<String>,
+    /// Lowercase hex sha256 the finding's file must have.
+    pub sha256: Option<String>,
+    /// Why the finding is acceptable.
+    pub reason: String,
+    /// Last day the suppression applies.
+    pub expires: Option<Date>,
+}
+
+impl Suppression {
+    /// Whether the suppression is past its `expires` date on `today`.
+    pub fn is_expired(&self, today: Date) -> bool {
+        self.expires.is_some_and(|e| today > e)
+    }
+
+    fn matches(
+        &self,
+        artifact_name: Option<&str>,
+        artifact_version: Option<&str>,
+        finding: &Finding,
+        file_sha256: &dyn Fn(&str) -> Option<String>,
+    ) -> bool {
+        if !(self.rule.eq_ignore_ascii_case(&finding.rule.code)
+            || self.rule.eq_ignore_ascii_case(&finding.rule.name))
+        {
+            return false;
+        }
+        if let Some(package) = &self.package
+            && !package.matches(artifact_name, artifact_version)
+        {
+            return false;
+        }
+        if let Some(path) = &self.path {
+            let file = finding.location.path.as_str();
+            let hit = if path.ends_with('/') {
+                file.starts_with(path.as_str())
+            } else {
+                file == path
+            };
+            if !hit {
+                return false;
+            }
+        }
+        if let Some(want) = &self.sha256 {
+            match file_sha256(&finding.location.path) {
+                Some(got) if got.eq_ignore_ascii_case(want) => {}
+                _ => return false,
+            }
+        }
+        true
+    }
+}
+
+/// An expired suppression, for the CLI to warn about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiredSuppression {
+    /// Index of the `[[suppress]]` table, 0-based.
+    pub index: usize,
+    /// The rule it names.
+    pub rule: String,
+    /// Its reason.
+    pub reason: String,
+    /// The last day it applied.
+    pub expires: Date,
+}
+
+/// The result of [`Policy::apply`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Applied {
+    /// Findings to report, with severity overrides applied, in input order.
+    pub kept: Vec<Finding>,
+    /// Findings hidden, each with the index of the suppression that matched it.
+    pub suppressed: Vec<(Finding, usize)>,
+}
+
+impl Applied {
+    /// Indices of the suppressions that matched something, sorted, without repeats.
+    pub fn used_indices(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = self.suppressed.iter().map(|(_, i)| *i).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// A loaded `assay.toml` (or the empty default: no overrides, no suppressions).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Policy {
+    /// The file it was loaded from.
+    pub source: Option<PathBuf>,
+    /// Severity overrides: ASCII-lowercased rule code or name → (key as written, level).
+    severity: BTreeMap<String, (String, Severity)>,
+    suppressions: Vec<Suppression>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    severity: BTreeMap<String, Severity>,
+    #[serde(default)]
+    suppress: Vec<RawSuppression>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuppression {
+    rule: String,
+    package: Option<String>,
+    path: Option<String>,
+    sha256: Option<String>,
+    reason: String,
+    expires: Option<toml::Value>,
+}
+
+impl Policy {
+    /// Read and validate a config file.
+    ///
+    /// # Errors
+    /// [`PolicyError::Read`] when the file cannot be read, [`PolicyError::Parse`] for
+    /// TOML syntax, unknown keys, missing `rule`/`reason` and wrong types, and
+    /// [`PolicyError::Invalid`] for values that parse but are not acceptable (blank
+    /// reason, bad date, bad sha256, …).
+    pub fn load(path: &Path) -> Result<Policy, PolicyError> {
+        let text = fs_err::read_to_string(path).map_err(|source| PolicyError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Policy::parse(&text, path)
+    }
+
+    /// Validate config text; `path` is only used in errors and [`Policy::source`].
+    ///
+    /// # Errors
+    /// As [`Policy::load`], except [`PolicyError::Read`].
+    pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|source| PolicyError::Parse {
+            path: path.to_owned(),
+            source,
+        })?;
+        let invalid = |key: String, message: &str| PolicyError::Invalid {
+            path: path.to_owned(),
+            key,
+            message: message.to_owned(),
+        };
+        let mut severity = BTreeMap::new();
+        for (key, level) in raw.severity {
+            let written = key.trim();
+            if written.is_empty() {
+                return Err(invalid(
+                    "severity".to_owned(),
+                    "a rule code or name must not be empty",
+                ));
+            }
+            if severity
+                .insert(written.to_ascii_lowercase(), (written.to_owned(), level))
+                .is_some()
+            {
+                return Err(invalid(
+                    format!("severity.{written}"),
+                    "the same rule is given twice (keys ignore case)",
+                ));
+            }
+        }
+        let mut suppressions = Vec::with_capacity(raw.suppress.len());
+        for (i, s) in raw.suppress.into_iter().enumerate() {
+            let key = |field: &str| format!("suppress[{i}].{field}");
+            let rule = s.rule.trim().to_owned();
+            if rule.is_empty() {
+                return Err(invalid(key("rule"), "must name a rule code or name"));
+            }
+            if s.reason.trim().is_empty() {
+                return Err(invalid(
+                    key("reason"),
+                    "must say why the finding is acceptable",
+                ));
+            }
+            let package = match s.package {
+                None => None,
+                Some(p) => {
+                    let (name, version) = match p.split_once('@') {
+                        Some((n, v)) => (n, Some(v.trim())),
+                        None => (p.as_str(), None),
+                    };
+                    if name.trim().is_empty() || version.is_some_and(str::is_empty) {
+                        return Err(invalid(key("package"), "expected `name` or `name@version`"));
+                    }
+                    Some(PackageSpec {
+                        name: normalize_name(name),
+                        version: version.map(str::to_owned),
+                    })
+                }
+            };
+            if let Some(p) = &s.path
+                && (p.is_empty() || p.contains(['*', '?', '[']))
+            {
+                return Err(invalid(
+                    key("path"),
+                    "expected an exact path or a prefix ending in `/` (no globs)",
+                ));
+            }
+            let sha256 = match s.sha256 {
+                None => None,
+                Some(h) if h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    Some(h.to_ascii_lowercase())
+                }
+                Some(_) => return Err(invalid(key("sha256"), "expected 64 hexadecimal digits")),
+            };
+            if sha256.is_some() && s.path.as_deref().is_some_and(|p| p.ends_with('/')) {
+                return Err(invalid(
+                    key("sha256"),
+                    "a hash needs an exact `path`, not a prefix",
+                ));
+            }
+            let expires = match s.expires {
+                None => None,
+                Some(v) => Some(
+                    parse_expires(&v)
+                        .ok_or_else(|| invalid(key("expires"), "expected a date YYYY-MM-DD"))?,
+                ),
+            };
+            suppressions.push(Suppression {
+                rule,
+                package,
+                path: s.path,
+                sha256,
+                reason: s.reason,
+                expires,
+            });
+        }
+        Ok(Policy {
+            source: Some(path.to_owned()),
+            severity,
+            suppressions,
+        })
+    }
+
+    /// The validated `[[suppress]]` tables, in file order (indices are positions here).
+    pub fn suppressions(&self) -> &[Suppression] {
+        &self.suppressions
+    }
+
+    /// The severity for a rule: the override for its code, else for its name, else
+    /// `default`. Codes and names match ASCII case-insensitively.
+    pub fn severity_for(&self, code: &str, name: &str, default: Severity) -> Severity {
+        self.severity
+            .get(&code.to_ascii_lowercase())
+            .or_else(|| self.severity.get(&name.to_ascii_lowercase()))
+            .map_or(default, |(_, level)| *level)
+    }
+
+    /// Apply the policy to one artifact's findings: (1) severity overrides, then (2) drop
+    /// every finding matched by a suppression that is not expired on `today`.
+    ///
+    /// `artifact_name`/`artifact_version` come from the artifact's metadata (`None` when
+    /// unknown: then suppressions with a `package` do not match). `file_sha256` returns
+    /// the lowercase hex sha256 of a file inside the artifact by path, or `None` when it
+    /// is unknown (then suppressions with a `sha256` do not match). `today` is
+    /// `(year, month, day)`.
+    pub fn apply(
+        &self,
+        artifact_name: Option<&str>,
+        artifact_version: Option<&str>,
+        findings: Vec<Finding>,
+        file_sha256: &dyn Fn(&str) -> Option<String>,
+        today: (i32, u32, u32),
+    ) -> Applied {
+        let today = Date::from(today);
+        let mut out = Applied::default();
+        for mut finding in findings {
+            finding.severity =
+                self.severity_for(&finding.rule.code, &finding.rule.name, finding.severity);
+            let hit = self.suppressions.iter().enumerate().find(|(_, s)| {
+                !s.is_expired(today)
+                    && s.matches(artifact_name, artifact_version, &finding, file_sha256)
+            });
+            match hit {
+                Some((index, _)) => out.suppressed.push((finding, index)),
+                None => out.kept.push(finding),
+            }
+        }
+        out
+    }
+
+    /// Suppressions whose index is not in `used` (collect [`Applied::used_indices`] over
+    /// every artifact of the run). Expired suppressions are listed too, since they can
+    /// match nothing; [`Policy::expired`] says which of them expired.
+    pub fn unused(&self, used: &[usize]) -> Vec<UnusedSuppression> {
+        self.suppressions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !used.contains(i))
+            .map(|(index, s)| UnusedSuppression {
+                index,
+                rule: s.rule.clone(),
+                reason: s.reason.clone(),
+            })
+            .collect()
+    }
+
+    /// Suppressions past their `expires` date on `today` (`(year, month, day)`).
+    pub fn expired(&self, today: (i32, u32, u32)) -> Vec<ExpiredSuppression> {
+        let today = Date::from(today);
+        self.suppressions
+            .iter()
+            .enumerate()
+            .filter_map(|(index, s)| {
+                let expires = s.expires.filter(|_| s.is_expired(today))?;
+                Some(ExpiredSuppression {
+                    index,
+                    rule: s.rule.clone(),
+                    reason: s.reason.clone(),
+                    expires,
+                })
+            })
+            .collect()
+    }
+
+    /// Severity keys and suppression rules that name no rule in `rules` (by code or
+    /// name), as `(config key, value)`, e.g. `("suppress[0].rule", "PY999")`, so the CLI
+    /// can warn about typos.
+    pub fn unknown_rules(&self, rules: &[&'static RuleMeta]) -> Vec<(String, String)> {
+        let known = |r: &str| {
+            rules
+                .iter()
+                .any(|m| m.code.eq_ignore_ascii_case(r) || m.name.eq_ignore_ascii_case(r))
+        };
+        let mut out: Vec<(String, String)> = self
+            .severity
+            .values()
+            .filter(|(k, _)| !known(k))
+            .map(|(k, _)| (format!("severity.{k}"), k.clone()))
+            .collect();
+        out.extend(
+            self.suppressions
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !known(&s.rule))
+                .map(|(i, s)| (format!("suppress[{i}].rule"), s.rule.clone())),
+        );
+        out
+    }
+}
+
+/// `expires` as a quoted `"YYYY-MM-DD"` or a bare TOML local date.
+fn parse_expires(v: &toml::Value) -> Option<Date> {
+    match v {
+        toml::Value::String(s) => Date::parse(s.trim()),
+        toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
+            let d = dt.date?;
+            Date::new(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+        }
+        _ => None,
+    }
+}
+
+/// The nearest `assay.toml` in `start` or one of its ancestors.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    // `ancestors()` ends at the root, so this is bounded by the path's depth.
+    start
+        .ancestors()
+        .map(|dir| dir.join(CONFIG_FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+#[cfg(test)]
+mod tests;

@@ -46,6 +46,12 @@ impl PyFile<'_> {
     }
 }
 
+/// Whether a string literal reads as prose (a docstring or message) rather than data:
+/// more than eight words and a sentence break or line break.
+pub fn is_prose(s: &str) -> bool {
+    s.split_whitespace().nth(8).is_some() && (s.contains(". ") || s.contains('\n'))
+}
+
 /// Whether a path is under a tests/docs/examples/benchmarks tree (or is a test module).
 pub fn is_test_or_doc(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();

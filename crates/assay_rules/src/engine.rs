@@ -3,7 +3,8 @@
 use crate::context::Cx;
 use crate::rules::REGISTRY;
 use crate::scoring::score;
-use assay_core::{Artifact, Finding, Verdict};
+use crate::context::is_test_or_doc;
+use assay_core::{Artifact, Finding, Severity, Verdict};
 
 /// The rules' result for one artifact, before policy.
 #[derive(Debug, Clone)]
@@ -24,7 +25,7 @@ pub struct ArtifactAnalysis {
 /// fingerprint and location, sorted, and scored.
 pub fn analyze_artifact(artifact: &Artifact) -> ArtifactAnalysis {
     let cx = Cx::build(artifact);
-    let mut findings = artifact.findings.clone();
+    let mut findings: Vec<Finding> = artifact.findings.iter().cloned().map(demote_contained).collect();
     for rule in REGISTRY {
         (rule.check)(&cx, &mut findings);
     }
@@ -37,6 +38,24 @@ pub fn analyze_artifact(artifact: &Artifact) -> ArtifactAnalysis {
         verdict,
         score,
     }
+}
+
+/// Archive findings inside a nested archive describe content no installer extracts
+/// (pip does not unpack an archive shipped inside a package): at most medium, and low
+/// under tests/docs, where archive libraries keep their hostile fixtures.
+fn demote_contained(mut f: Finding) -> Finding {
+    if !f.rule.code.starts_with("ARC") {
+        return f;
+    }
+    if let Some((outer, _)) = f.location.path.split_once("!/") {
+        f.severity = f.severity.min(Severity::Medium);
+        if is_test_or_doc(outer) {
+            f.severity = f.severity.min(Severity::Low);
+        }
+    } else if is_test_or_doc(&f.location.path) {
+        f.severity = f.severity.min(Severity::Medium);
+    }
+    f
 }
 
 /// Most severe first, then path, line, code; exact duplicates (same fingerprint and

@@ -6,6 +6,8 @@
 //! `docs/rules/` and SARIF `help` show). Adding a rule touches the rule file, one
 //! `mod` line and one [`REGISTRY`] entry.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 #[macro_use]
 mod macros;
 mod context;

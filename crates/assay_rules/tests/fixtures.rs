@@ -1,4 +1,5 @@
 //! Must-match and must-not-match fixtures, one folder per rule code:
+#![allow(clippy::unwrap_used)]
 //! `fixtures/<CODE>/<case>.<role>.<ext>` must raise `<CODE>`; files under
 //! `fixtures/<CODE>/benign/` must not (at any severity above info).
 //!

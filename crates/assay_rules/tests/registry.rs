@@ -1,4 +1,5 @@
 //! The registry's invariants: unique codes and names, complete docs, fixtures.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashSet;
 use std::path::Path;

@@ -1,1 +1,202 @@
-//! assay_sources
+//! Turning inputs into an [`assay_core::Artifact`]: archives (wheels, sdists, eggs, zip and
+//! tar with gzip/bzip2/xz/zstd), directories, single files and installed Python environments.
+//! **All resource limits live here** ([`Limits`]).
+//!
+//! assay never executes, imports, installs or extracts to disk what it scans: everything is
+//! read in memory, in one pass, under bounds. Formats are decided by content (magic bytes),
+//! never by extension alone.
+//!
+//! Hostile or malformed *content* is never an error: it becomes a finding of the `ARC` family
+//! (`ARC001`–`ARC010`, documented in `assay_rules`) in `artifact.findings`, and reading
+//! continues with what could be read.
+//! A reader that gives up always leaves a finding, so an artifact is never silently "clean".
+//! [`SourceError`] is only for operational problems (a missing file, an unreadable directory,
+//! a Python that cannot be run).
+//!
+//! Content policy, for every member of every source: files classified (by
+//! [`assay_core::classify`]) as Python, `.pth`, core metadata, RECORD, entry points,
+//! `top_level.txt`, WHEEL, `setup.cfg`, `pyproject.toml`, scripts or JavaScript are kept whole
+//! up to [`Limits::max_file_bytes`]; other text up to [`Limits::max_text_file_bytes`];
+//! everything else (and anything larger) keeps only its first [`Limits::head_bytes`]. Archives
+//! inside archives (up to 64 MiB) are opened down to [`Limits::max_depth`]; their members are
+//! named `outer/inner.zip!/member`.
+//!
+//! Modules: `limits` (bounds and byte accounting), `sniff` (magic bytes), `names` (member
+//! names), `sink` (the collector and content policy), `container` (dispatch and compression
+//! layers), `zipfile`, `tarball`, `disk` (directories and files), `discover`, `env`
+//! (environments), `rules` (codes and levels of the `ARC` findings).
+
+mod container;
+mod discover;
+mod disk;
+mod env;
+mod error;
+mod limits;
+mod names;
+mod rules;
+mod sink;
+mod sniff;
+mod tarball;
+mod zipfile;
+
+pub use discover::{Input, discover};
+pub use env::{PythonEnv, locate_environment, read_environment};
+pub use error::SourceError;
+pub use limits::Limits;
+
+use assay_core::{Artifact, ArtifactFormat, Entry};
+use container::Shape;
+use limits::Budget;
+use names::RawName;
+use rules::finding;
+use sink::{Scope, Sink};
+use std::io::Read;
+
+/// Read one input as an artifact named `display_path` (used as [`Artifact::path`] and to
+/// check the extension against the content).
+///
+/// - [`Input::Archive`]: the file is read into memory (at most [`Limits::max_archive_bytes`];
+///   a larger file is not read and gets an `ARC006` finding) and parsed by [`read_bytes`].
+/// - [`Input::Directory`]: every entry under it, relative paths, format `Directory`.
+///   Symlinks are not followed (they are `ARC003` findings); unreadable files inside are
+///   `ARC007` findings.
+/// - [`Input::File`]: one entry named after the file, format `File` (an archive inside is
+///   opened as a nested archive).
+///
+/// # Errors
+/// [`SourceError`] when the path cannot be opened or is of the wrong kind.
+pub fn read_input(
+    input: &Input,
+    display_path: &str,
+    limits: &Limits,
+) -> Result<Artifact, SourceError> {
+    match input {
+        Input::Archive(path) => {
+            let meta = fs_err::metadata(path)?;
+            if !meta.is_file() {
+                return Err(SourceError::WrongKind {
+                    path: path.clone(),
+                    expected: "a regular file",
+                });
+            }
+            let max = limits.max_archive_bytes;
+            let too_big = |len: u64| {
+                let mut a = Artifact::new(display_path, ArtifactFormat::Unreadable);
+                a.findings.push(finding(
+                    &rules::ARCHIVE_BOMB,
+                    "",
+                    format!("archive of {len} bytes is over the {max}-byte input bound; not read"),
+                ));
+                a
+            };
+            if meta.len() > max {
+                return Ok(too_big(meta.len()));
+            }
+            let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+            // The file may grow between stat and read: never read past the bound.
+            fs_err::File::open(path)?
+                .take(max.saturating_add(1))
+                .read_to_end(&mut bytes)?;
+            if bytes.len() as u64 > max {
+                return Ok(too_big(bytes.len() as u64));
+            }
+            Ok(read_bytes(display_path, &bytes, limits))
+        }
+        Input::Directory(path) => disk::read_directory(path, display_path, limits),
+        Input::File(path) => disk::read_single_file(path, display_path, limits),
+    }
+}
+
+/// Read an archive (or any file) held in memory. Never fails and never panics: problems are
+/// findings. The format is decided by content:
+///
+/// - zip → `Wheel` when a top-level `*.dist-info/WHEEL` exists (PEP 427), `Egg` when
+///   `EGG-INFO/` exists, `Sdist` when `PKG-INFO`, `setup.py` or `pyproject.toml` sits at depth
+///   ≤ 1 (PEP 517/625 layout), else `Zip`;
+/// - tar, plain or gzip/bzip2/xz/zstd-compressed → `Sdist` by the same rule, else `Tar`;
+/// - a compressed stream that is not a tar → `File`, one member (the decompressed payload);
+/// - anything else → `File`, one entry named after `display_path`;
+/// - `Unreadable` when nothing could be read (empty input, a stream broken from its start,
+///   an unsupported format); the findings say why.
+pub fn read_bytes(display_path: &str, bytes: &[u8], limits: &Limits) -> Artifact {
+    let budget = Budget::new(limits.max_total_bytes);
+    let mut sink = Sink::new(limits, &budget);
+    let scope = Scope::root(display_path);
+    let shape = container::read_container(&mut sink, &scope, bytes, false);
+    let format = match shape {
+        Shape::Zip => zip_format(&sink.entries),
+        Shape::Tar => tar_format(&sink.entries),
+        Shape::Payload => ArtifactFormat::File,
+        Shape::Plain => {
+            let name = names::file_name(display_path);
+            if let Some(adm) = sink.admit(&scope, &RawName::from_bytes(name.as_bytes())) {
+                let mut reader = limits::Metered::new(bytes, &budget);
+                let out = sink.add_member(&scope, adm, bytes.len() as u64, false, &mut reader);
+                if out.error.is_some() {
+                    sink.budget_stop("");
+                }
+            }
+            ArtifactFormat::File
+        }
+        Shape::Unreadable => ArtifactFormat::Unreadable,
+    };
+    let nothing_read = sink.entries.is_empty()
+        && sink.findings.iter().any(|f| {
+            [rules::UNREADABLE_ARCHIVE.code, rules::ARCHIVE_BOMB.code]
+                .contains(&f.rule.code.as_str())
+        });
+    let format = if nothing_read && shape != Shape::Plain {
+        ArtifactFormat::Unreadable
+    } else {
+        format
+    };
+    let mut artifact = Artifact::new(display_path, format);
+    artifact.entries = sink.entries;
+    artifact.findings = sink.findings;
+    artifact
+}
+
+/// Top-level entries (not inside a nested archive).
+fn top_level(entries: &[Entry]) -> impl Iterator<Item = &str> {
+    entries
+        .iter()
+        .map(|e| e.path.as_str())
+        .filter(|p| !p.contains("!/"))
+}
+
+/// PEP 517/625 sdist layout: `PKG-INFO`, `setup.py` or `pyproject.toml` at depth ≤ 1.
+fn is_sdist(entries: &[Entry]) -> bool {
+    top_level(entries).any(|p| {
+        let mut parts = p.split('/');
+        let (first, second, third) = (parts.next(), parts.next(), parts.next());
+        let name = match (first, second, third) {
+            (Some(n), None, _) | (Some(_), Some(n), None) => n,
+            _ => return false,
+        };
+        matches!(name, "PKG-INFO" | "setup.py" | "pyproject.toml")
+    })
+}
+
+fn zip_format(entries: &[Entry]) -> ArtifactFormat {
+    let wheel = top_level(entries).any(|p| {
+        p.split_once('/')
+            .is_some_and(|(dir, rest)| dir.ends_with(".dist-info") && rest == "WHEEL")
+    });
+    if wheel {
+        ArtifactFormat::Wheel
+    } else if top_level(entries).any(|p| p.starts_with("EGG-INFO/")) {
+        ArtifactFormat::Egg
+    } else if is_sdist(entries) {
+        ArtifactFormat::Sdist
+    } else {
+        ArtifactFormat::Zip
+    }
+}
+
+fn tar_format(entries: &[Entry]) -> ArtifactFormat {
+    if is_sdist(entries) {
+        ArtifactFormat::Sdist
+    } else {
+        ArtifactFormat::Tar
+    }
+}

@@ -11,6 +11,12 @@ fn set(patterns: &[&str]) -> RegexSet {
     RegexSet::new(ci).expect("static pattern set compiles")
 }
 
+/// Case-sensitive: for proper names (`Login Data`) whose lowercase forms are prose.
+fn set_cs(patterns: &[&str]) -> RegexSet {
+    #[allow(clippy::expect_used)]
+    RegexSet::new(patterns).expect("static pattern set compiles")
+}
+
 fn re(p: &str) -> Regex {
     #[allow(clippy::expect_used)]
     Regex::new(p).expect("static pattern compiles")
@@ -50,7 +56,7 @@ pub static STEALER_TARGETS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::
         r"logins\.json",
         r"cookies\.sqlite",
         r"Local Storage[/\\]+leveldb",
-        r"discord(canary|ptb)?[/\\]+Local Storage",
+        r"(?i:discord)(canary|ptb)?[/\\]+Local Storage",
         r"Telegram Desktop[/\\]+tdata",
         r"wallet\.dat",
         r"\bExodus[/\\]",
@@ -58,12 +64,10 @@ pub static STEALER_TARGETS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::
         r"\bAtomic[/\\]+Local Storage",
         r"nkbihfbeogaeaoehlefnkodbefgpgknn",
         r"CryptUnprotectData",
-        r"\bmetamask\b",
-        r"\bdiscord.{0,40}token",
         r"Steam[/\\]+config[/\\]+loginusers",
         r"FileZilla[/\\]+(recentservers|sitemanager)\.xml",
     ];
-    (set(&names), names)
+    (set_cs(&names), names)
 });
 
 /// Public exfiltration and interaction services (webhooks, paste sites, tunnels, OAST).

@@ -21,11 +21,10 @@ impl<'a> Installed<'a> {
         }
         let mut records = Vec::new();
         for e in &cx.artifact.entries {
-            if e.file_kind == FileKind::Record && e.complete && e.path.contains(".dist-info/") {
-                if let Ok(r) = assay_formats::parse_record(&e.data) {
+            if e.file_kind == FileKind::Record && e.complete && e.path.contains(".dist-info/")
+                && let Ok(r) = assay_formats::parse_record(&e.data) {
                     records.push((e, r));
                 }
-            }
         }
         let by_path = cx.artifact.entries.iter().map(|e| (e.path.as_str(), e)).collect();
         Some(Installed { records, by_path })
@@ -56,11 +55,10 @@ impl<'a> Installed<'a> {
         for (rec, r) in &self.records {
             for row in &r.entries {
                 if let Some(p) = Self::resolve(rec, &row.path) {
-                    if let Some(top) = p.split('/').next() {
-                        if p.contains('/') && !top.ends_with(".dist-info") && !top.ends_with(".data") {
+                    if let Some(top) = p.split('/').next()
+                        && p.contains('/') && !top.ends_with(".dist-info") && !top.ends_with(".data") {
                             owned.insert(top.to_owned());
                         }
-                    }
                     paths.insert(p);
                 }
             }

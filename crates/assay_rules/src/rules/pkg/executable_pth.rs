@@ -50,7 +50,9 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             .events
             .iter()
             .filter(|e| {
-                matches!(
+                // exec of a plain string literal is analysed as a child: judge what it does.
+                !(e.kind == EventKind::Exec && e.taint == assay_lang::Taint::LITERAL)
+                    && matches!(
                     e.kind,
                     EventKind::ProcessSpawn
                         | EventKind::Network

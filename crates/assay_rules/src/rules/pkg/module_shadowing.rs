@@ -56,7 +56,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     let mut seen = std::collections::BTreeSet::new();
     for e in &cx.artifact.entries {
         let top = match e.path.split_once('/') {
-            Some((dir, rest)) if rest == "__init__.py" => dir.to_owned(),
+            Some((dir, "__init__.py")) => dir.to_owned(),
             None => match e.path.strip_suffix(".py") {
                 Some(m) => m.to_owned(),
                 None => continue,

@@ -58,7 +58,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for e in cx.artifact.entries.iter().filter(|e| e.file_kind.is_native()) {
         let lower = e.path.to_ascii_lowercase();
         let honest = [".so", ".dll", ".exe", ".dylib", ".pyd", ".bin", ".node"].iter().any(|x| lower.ends_with(x) || lower.contains(&format!("{x}.")));
-        let sev = if !honest { Severity::High } else if is_test_or_doc(&e.path) { Severity::Low } else { Severity::Medium };
+        let sev = if is_test_or_doc(&e.path) { Severity::Low } else if !honest { Severity::High } else { Severity::Medium };
         let mut x = cx.finding(&META, Location::file(e.path.clone()), format!("{:?} binary ({} bytes){}", e.file_kind, e.size, if honest { "" } else { " under a non-binary name" }));
         x.severity = sev;
         out.push(x);

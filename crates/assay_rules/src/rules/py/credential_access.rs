@@ -49,7 +49,8 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         let test = f.is_test_or_doc();
         let mut reported = 0;
         for s in &f.analysis.strings {
-            if reported >= 5 || s.value.len() > 4096 {
+            // Credential paths are short strings; prose (docstrings, messages) is not access.
+            if reported >= 5 || s.value.len() > 512 || crate::context::is_prose(&s.value) {
                 continue;
             }
             let stealer = matches(&STEALER_TARGETS, &s.value);

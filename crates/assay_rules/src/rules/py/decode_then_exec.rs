@@ -49,7 +49,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     let hidden = Taint::DECODED | Taint::DECRYPTED | Taint::CODE_OBJECT;
     for f in &cx.python {
         for e in f.analysis.events.iter().filter(|e| e.kind == EventKind::Exec && e.taint.has(hidden)) {
-            let sev = by_context(e.context, Severity::Critical, Severity::Critical, Severity::High);
+            let sev = if f.is_test_or_doc() { Severity::Medium } else { by_context(e.context, Severity::Critical, Severity::Critical, Severity::High) };
             let mut x = cx.event_finding(&META, f, e, sev, format!("{} of {} data: {}", e.api, e.taint.names().join("+"), e.snippet));
             x.capabilities = vec![Capability::CodeExec, Capability::Obfuscation];
             out.push(x);

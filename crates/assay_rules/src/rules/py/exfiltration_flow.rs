@@ -50,7 +50,10 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             continue;
         }
         let a = &f.analysis;
-        let sinks: Vec<_> = a.events.iter().filter(|e| matches!(e.kind, EventKind::Network | EventKind::DnsLookup)).collect();
+        // DNS lookups count as a sink only where the code runs by itself (DNS exfiltration
+        // at install); every network client resolves names at runtime.
+        let sinks: Vec<_> =
+            a.events.iter().filter(|e| e.kind == EventKind::Network || (e.kind == EventKind::DnsLookup && e.context.is_automatic())).collect();
         if sinks.is_empty() {
             continue;
         }
@@ -72,7 +75,10 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         }
         let sink = direct.copied().or_else(|| sinks.iter().find(|e| e.context.is_automatic()).copied()).unwrap_or(sinks[0]);
         let strong = direct.is_some() || webhook || sources.len() >= 2;
-        let sev = by_context(sink.context, Severity::Critical, if strong { Severity::Critical } else { Severity::High }, if strong { Severity::High } else { Severity::Medium });
+        // At runtime, collection and a sink in one module is what SDKs and VCS clients look
+        // like; only a direct flow or a hard-coded drop service counts there.
+        let runtime = if direct.is_some() || webhook { Severity::High } else { Severity::Low };
+        let sev = by_context(sink.context, Severity::Critical, if strong { Severity::Critical } else { Severity::High }, runtime);
         let what = if sources.is_empty() { "process/env data".to_owned() } else { sources.join(", ") };
         let mut x = cx.event_finding(&META, f, sink, sev, format!("collects {what}; sends via {}: {}", sink.api, sink.snippet));
         x.capabilities = vec![Capability::Network, Capability::CredentialAccess];

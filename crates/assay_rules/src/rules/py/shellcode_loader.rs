@@ -52,7 +52,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         let copy = has(b"RtlMoveMemory") || has(b"memmove") || has(b"WriteProcessMemory");
         let run = has(b"CreateThread") || has(b"CreateRemoteThread") || has(b"CFUNCTYPE");
         let via_events = f.analysis.events.iter().any(|e| e.api.contains("VirtualAlloc")) && f.analysis.events.iter().any(|e| e.api.contains("CreateThread"));
-        if !(alloc && copy && run) && !via_events {
+        if !(via_events || (alloc && copy && run)) {
             continue;
         }
         let line = String::from_utf8_lossy(t).lines().position(|l| l.contains("VirtualAlloc") || l.contains("PROT_EXEC")).map(|i| i as u32 + 1);

@@ -1,0 +1,569 @@
+//! Tests of loading, validation and application of `assay.toml`.
+#![allow(clippy::unwrap_used)]
+
+use super::*;
+use assay_core::{Confidence, Location};
+
+const TODAY: (i32, u32, u32) = (2026, 6, 15);
+
+fn parse(text: &str) -> Result<Policy, PolicyError> {
+    Policy::parse(text, Path::new("/proj/assay.toml"))
+}
+
+fn finding(code: &str, name: &str, path: &str) -> Finding {
+    Finding::new(
+        code,
+        name,
+        Severity::High,
+        Confidence::High,
+        Location::file(path),
+        format!("{code} in {path}"),
+    )
+}
+
+fn no_hash(_: &str) -> Option<String> {
+    None
+}
+
+/// Apply to a single finding in artifact `mypkg 1.2.0`: `Some(index)` when suppressed.
+fn suppressed_by(
+    policy: &Policy,
+    f: Finding,
+    hash: &dyn Fn(&str) -> Option<String>,
+) -> Option<usize> {
+    let applied = policy.apply(Some("MyPkg"), Some("1.2.0"), vec![f], hash, TODAY);
+    applied.suppressed.first().map(|(_, i)| *i)
+}
+
+#[test]
+fn default_policy_keeps_everything() {
+    let p = Policy::default();
+    let applied = p.apply(
+        None,
+        None,
+        vec![finding("PY001", "x", "a.py")],
+        &no_hash,
+        TODAY,
+    );
+    assert_eq!(applied.kept.len(), 1);
+    assert!(applied.suppressed.is_empty());
+    assert_eq!(
+        p.severity_for("PY001", "x", Severity::Medium),
+        Severity::Medium
+    );
+    assert!(p.unused(&[]).is_empty());
+}
+
+#[test]
+fn severity_overrides_by_code_and_name() {
+    let p = parse(
+        r#"
+[severity]
+py004 = "low"
+"console-script-shadows-command" = "info"
+PY009 = "critical"
+"other-name" = "low"
+"#,
+    )
+    .unwrap();
+    assert_eq!(
+        p.severity_for("PY004", "anything", Severity::High),
+        Severity::Low
+    );
+    assert_eq!(
+        p.severity_for("PKG002", "console-script-shadows-command", Severity::High),
+        Severity::Info
+    );
+    assert_eq!(
+        p.severity_for("PY009", "other-name", Severity::Low),
+        Severity::Critical,
+        "code wins over name"
+    );
+    assert_eq!(
+        p.severity_for("PY005", "x", Severity::Medium),
+        Severity::Medium
+    );
+    let applied = p.apply(
+        None,
+        None,
+        vec![finding("PY004", "x", "a.py")],
+        &no_hash,
+        TODAY,
+    );
+    assert_eq!(applied.kept[0].severity, Severity::Low);
+}
+
+#[test]
+fn bad_severity_values_are_errors() {
+    let err = parse("[severity]\nPY004 = \"severe\"\n").unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("/proj/assay.toml") && msg.contains("severe"),
+        "{msg}"
+    );
+    let err = parse("[severity]\nPY004 = \"low\"\npy004 = \"high\"\n").unwrap_err();
+    assert!(err.to_string().contains("given twice"), "{err}");
+}
+
+#[test]
+fn suppress_by_rule_code_and_by_name() {
+    let p = parse(
+        r#"
+[[suppress]]
+rule = "py004"
+reason = "reviewed"
+[[suppress]]
+rule = "decode-then-exec"
+reason = "reviewed"
+"#,
+    )
+    .unwrap();
+    assert_eq!(
+        suppressed_by(&p, finding("PY004", "whatever", "a.py"), &no_hash),
+        Some(0)
+    );
+    assert_eq!(
+        suppressed_by(&p, finding("PY001", "decode-then-exec", "a.py"), &no_hash),
+        Some(1)
+    );
+    assert_eq!(
+        suppressed_by(&p, finding("PY002", "other", "a.py"), &no_hash),
+        None
+    );
+}
+
+#[test]
+fn package_name_and_version_bound() {
+    let p = parse(
+        r#"
+[[suppress]]
+rule = "PY004"
+package = "my_pkg@1.2.0"
+reason = "r"
+[[suppress]]
+rule = "PY005"
+package = "my.pkg"
+reason = "r"
+[[suppress]]
+rule = "PY006"
+package = "mypkg@2.0"
+reason = "r"
+[[suppress]]
+rule = "PY007"
+package = "otherpkg"
+reason = "r"
+"#,
+    )
+    .unwrap();
+    // The artifact is named `MyPkg`: `my_pkg`/`my.pkg` do not normalise to `mypkg`.
+    assert_eq!(
+        suppressed_by(&p, finding("PY004", "x", "a.py"), &no_hash),
+        None
+    );
+    let applied = p.apply(
+        Some("My-Pkg"),
+        Some("1.2.0"),
+        vec![finding("PY004", "x", "a.py")],
+        &no_hash,
+        TODAY,
+    );
+    assert_eq!(
+        applied.suppressed.len(),
+        1,
+        "my_pkg and My-Pkg are the same PEP 503 name"
+    );
+    let applied = p.apply(
+        Some("my-pkg"),
+        Some("1.2.1"),
+        vec![finding("PY004", "x", "a.py")],
+        &no_hash,
+        TODAY,
+    );
+    assert!(
+        applied.suppressed.is_empty(),
+        "another version is not suppressed"
+    );
+    let applied = p.apply(
+        Some("my__pkg"),
+        None,
+        vec![finding("PY005", "x", "a.py")],
+        &no_hash,
+        TODAY,
+    );
+    assert_eq!(
+        applied.suppressed.len(),
+        1,
+        "name-only spec matches any version"
+    );
+    assert_eq!(
+        suppressed_by(&p, finding("PY006", "x", "a.py"), &no_hash),
+        None
+    );
+    assert_eq!(
+        suppressed_by(&p, finding("PY007", "x", "a.py"), &no_hash),
+        None
+    );
+    let applied = p.apply(
+        None,
+        None,
+        vec![finding("PY005", "x", "a.py")],
+        &no_hash,
+        TODAY,
+    );
+    assert!(
+        applied.suppressed.is_empty(),
+        "unknown artifact name never matches a package spec"
+    );
+}
+
+#[test]
+fn exact_path_and_prefix() {
+    let p = parse(
+        r#"
+[[suppress]]
+rule = "PY004"
+path = "mypkg/build.py"
+reason = "r"
+[[suppress]]
+rule = "PY005"
+path = "mypkg/vendor/"
+reason = "r"
+"#,
+    )
+    .unwrap();
+    assert_eq!(
+        suppressed_by(&p, finding("PY004", "x", "mypkg/build.py"), &no_hash),
+        Some(0)
+    );
+    assert_eq!(
+        suppressed_by(&p, finding("PY004", "x", "mypkg/build.pyc"), &no_hash),
+        None
+    );
+    assert_eq!(
+        suppressed_by(&p, finding("PY004", "x", "other/mypkg/build.py"), &no_hash),
+        None
+    );
+    assert_eq!(
+        suppressed_by(&p, finding("PY005", "x", "mypkg/vendor/six.py"), &no_hash),
+        Some(1)
+    );
+    assert_eq!(
+        suppressed_by(&p, finding("PY005", "x", "mypkg/vendored.py"), &no_hash),
+        None
+    );
+}
+
+#[test]
+fn changed_sha256_no_longer_suppresses() {
+    let hash = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
+    let p = parse(&format!(
+        "[[suppress]]\nrule = \"PY004\"\npath = \"mypkg/build.py\"\nsha256 = \"{hash}\"\nreason = \"r\"\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        p.suppressions()[0].sha256.as_deref(),
+        Some(hash.to_ascii_lowercase().as_str())
+    );
+    let same = |path: &str| (path == "mypkg/build.py").then(|| hash.to_ascii_lowercase());
+    let changed = |_: &str| Some("0".repeat(64));
+    assert_eq!(
+        suppressed_by(&p, finding("PY004", "x", "mypkg/build.py"), &same),
+        Some(0)
+    );
+    assert_eq!(
+        suppressed_by(&p, finding("PY004", "x", "mypkg/build.py"), &changed),
+        None
+    );
+    assert_eq!(
+        suppressed_by(&p, finding("PY004", "x", "mypkg/build.py"), &no_hash),
+        None,
+        "unknown hash fails closed"
+    );
+}
+
+#[test]
+fn bad_sha256_values_are_errors() {
+    let err =
+        parse("[[suppress]]\nrule = \"PY004\"\nsha256 = \"abc\"\nreason = \"r\"\n").unwrap_err();
+    assert!(err.to_string().contains("suppress[0].sha256"), "{err}");
+    let h = "a".repeat(64);
+    let err = parse(&format!(
+        "[[suppress]]\nrule = \"PY004\"\npath = \"dir/\"\nsha256 = \"{h}\"\nreason = \"r\"\n"
+    ))
+    .unwrap_err();
+    assert!(err.to_string().contains("exact `path`"), "{err}");
+}
+
+#[test]
+fn expired_no_longer_suppresses_and_is_reported() {
+    let p = parse(
+        r#"
+[[suppress]]
+rule = "PY004"
+reason = "temporary"
+expires = "2026-06-14"
+[[suppress]]
+rule = "PY005"
+reason = "still fine"
+expires = 2026-06-15
+"#,
+    )
+    .unwrap();
+    assert_eq!(
+        suppressed_by(&p, finding("PY004", "x", "a.py"), &no_hash),
+        None
+    );
+    assert_eq!(
+        suppressed_by(&p, finding("PY005", "x", "a.py"), &no_hash),
+        Some(1),
+        "applies through its last day"
+    );
+    let expired = p.expired(TODAY);
+    assert_eq!(expired.len(), 1);
+    assert_eq!(
+        (
+            expired[0].index,
+            expired[0].rule.as_str(),
+            expired[0].expires.to_string()
+        ),
+        (0, "PY004", "2026-06-14".to_owned())
+    );
+    assert_eq!(p.expired((2026, 6, 16)).len(), 2);
+}
+
+#[test]
+fn bad_dates_are_errors() {
+    for bad in [
+        "\"2026-02-30\"",
+        "\"2026-13-01\"",
+        "\"26-01-01\"",
+        "\"2026-1-1\"",
+        "2026-01-01T10:00:00",
+        "3",
+    ] {
+        let err = parse(&format!(
+            "[[suppress]]\nrule = \"PY004\"\nreason = \"r\"\nexpires = {bad}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("suppress[0].expires"),
+            "{bad}: {err}"
+        );
+    }
+    assert!(
+        parse("[[suppress]]\nrule = \"PY004\"\nreason = \"r\"\nexpires = \"2028-02-29\"\n").is_ok()
+    );
+}
+
+#[test]
+fn missing_or_blank_reason_is_an_error_naming_the_file() {
+    let err = parse("[[suppress]]\nrule = \"PY004\"\n").unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("/proj/assay.toml") && msg.contains("reason"),
+        "{msg}"
+    );
+    assert!(matches!(err, PolicyError::Parse { .. }));
+    let err = parse("[[suppress]]\nrule = \"PY004\"\nreason = \"  \"\n").unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("/proj/assay.toml") && msg.contains("suppress[0].reason"),
+        "{msg}"
+    );
+    let err = parse("[[suppress]]\nrule = \" \"\nreason = \"r\"\n").unwrap_err();
+    assert!(err.to_string().contains("suppress[0].rule"), "{err}");
+}
+
+#[test]
+fn unknown_keys_are_errors() {
+    for text in [
+        "[[suppress]]\nrule = \"PY004\"\nreason = \"r\"\npaths = \"x\"\n",
+        "[suppresions]\n",
+        "verbose = true\n",
+    ] {
+        let err = parse(text).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("/proj/assay.toml") && msg.contains("unknown field"),
+            "{msg}"
+        );
+    }
+}
+
+#[test]
+fn other_invalid_values() {
+    for (text, key) in [
+        (
+            "[[suppress]]\nrule = \"PY004\"\nreason = \"r\"\npackage = \"@1.0\"\n",
+            "suppress[0].package",
+        ),
+        (
+            "[[suppress]]\nrule = \"PY004\"\nreason = \"r\"\npackage = \"x@\"\n",
+            "suppress[0].package",
+        ),
+        (
+            "[[suppress]]\nrule = \"PY004\"\nreason = \"r\"\npath = \"*.py\"\n",
+            "suppress[0].path",
+        ),
+    ] {
+        let err = parse(text).unwrap_err();
+        assert!(err.to_string().contains(key), "{err}");
+    }
+    assert!(matches!(
+        parse("[[suppress]\n").unwrap_err(),
+        PolicyError::Parse { .. }
+    ));
+}
+
+#[test]
+fn unused_suppressions_are_reported() {
+    let p = parse(
+        r#"
+[[suppress]]
+rule = "PY004"
+reason = "used"
+[[suppress]]
+rule = "PY005"
+reason = "never matches"
+"#,
+    )
+    .unwrap();
+    let applied = p.apply(
+        None,
+        None,
+        vec![finding("PY004", "x", "a.py"), finding("PY004", "x", "b.py")],
+        &no_hash,
+        TODAY,
+    );
+    assert_eq!(applied.used_indices(), [0]);
+    let unused = p.unused(&applied.used_indices());
+    assert_eq!(unused.len(), 1);
+    assert_eq!(
+        (
+            unused[0].index,
+            unused[0].rule.as_str(),
+            unused[0].reason.as_str()
+        ),
+        (1, "PY005", "never matches")
+    );
+}
+
+#[test]
+fn first_matching_suppression_wins_and_order_is_kept() {
+    let p = parse(
+        "[[suppress]]\nrule = \"PY004\"\npath = \"a.py\"\nreason = \"r\"\n[[suppress]]\nrule = \"PY004\"\nreason = \"r\"\n",
+    )
+    .unwrap();
+    let applied = p.apply(
+        None,
+        None,
+        vec![
+            finding("PY001", "x", "z.py"),
+            finding("PY004", "x", "a.py"),
+            finding("PY004", "x", "b.py"),
+            finding("PY002", "x", "y.py"),
+        ],
+        &no_hash,
+        TODAY,
+    );
+    let kept: Vec<_> = applied.kept.iter().map(|f| f.rule.code.as_str()).collect();
+    assert_eq!(kept, ["PY001", "PY002"]);
+    let idx: Vec<_> = applied.suppressed.iter().map(|(_, i)| *i).collect();
+    assert_eq!(idx, [0, 1]);
+}
+
+#[test]
+fn unknown_rules_are_listed() {
+    static RULE: RuleMeta = RuleMeta {
+        code: "PY004",
+        name: "setup-py-network",
+        family: assay_core::Family::Py,
+        summary: "s",
+        severity: Severity::High,
+        confidence: Confidence::High,
+        targets: &[],
+        cwe: None,
+        attack: None,
+        doc: "",
+    };
+    let p = parse(
+        "[severity]\nPY004 = \"low\"\nPY999 = \"low\"\n[[suppress]]\nrule = \"setup-py-network\"\nreason = \"r\"\n[[suppress]]\nrule = \"typo-name\"\nreason = \"r\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        p.unknown_rules(&[&RULE]),
+        [
+            ("severity.PY999".to_owned(), "PY999".to_owned()),
+            ("suppress[1].rule".to_owned(), "typo-name".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn load_and_find_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("a/b/c");
+    fs_err::create_dir_all(&nested).unwrap();
+    assert_eq!(
+        find_config(&nested).filter(|p| p.starts_with(dir.path())),
+        None
+    );
+    let cfg = dir.path().join("a").join(CONFIG_FILE_NAME);
+    fs_err::write(&cfg, "[severity]\nPY004 = \"low\"\n").unwrap();
+    assert_eq!(find_config(&nested), Some(cfg.clone()));
+    let p = Policy::load(&cfg).unwrap();
+    assert_eq!(p.source.as_deref(), Some(cfg.as_path()));
+    assert_eq!(p.severity_for("PY004", "x", Severity::High), Severity::Low);
+    let missing = dir.path().join("nope.toml");
+    let err = Policy::load(&missing).unwrap_err();
+    assert!(matches!(err, PolicyError::Read { .. }));
+    assert!(err.to_string().contains("nope.toml"), "{err}");
+}
+
+#[test]
+fn dates() {
+    assert_eq!(
+        Date::parse("2024-02-29"),
+        Some(Date {
+            year: 2024,
+            month: 2,
+            day: 29
+        })
+    );
+    assert_eq!(Date::parse("2100-02-29"), None);
+    assert_eq!(Date::parse("2000-02-29").map(|d| d.day), Some(29));
+    assert_eq!(Date::parse("+024-01-01"), None);
+    assert_eq!(
+        Date::from_days_since_epoch(0),
+        Date {
+            year: 1970,
+            month: 1,
+            day: 1
+        }
+    );
+    assert_eq!(
+        Date::from_days_since_epoch(19_723),
+        Date {
+            year: 2024,
+            month: 1,
+            day: 1
+        }
+    );
+    assert_eq!(
+        Date::from_days_since_epoch(11_016),
+        Date {
+            year: 2000,
+            month: 2,
+            day: 29
+        }
+    );
+    assert!(Date::today_utc().year >= 2025);
+    assert_eq!(Date::new(2026, 1, 31).unwrap().as_tuple(), (2026, 1, 31));
+    assert!(Date::from((2026, 1, 31)) < Date::from((2026, 2, 1)));
+}
+
+#[test]
+fn pep503_normalisation() {
+    assert_eq!(normalize_name("Foo.Bar__baz-_-Qux"), "foo-bar-baz-qux");
+    assert_eq!(normalize_name(" requests "), "requests");
+}

@@ -1,0 +1,132 @@
+//! Turning a path given on the command line into the inputs to scan: one archive or file,
+//! one package directory, or every archive found under a directory of downloads.
+
+use crate::disk::WALK_MAX;
+use crate::error::SourceError;
+use crate::limits::read_up_to;
+use crate::sniff::{self, TAR_BLOCK};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// One thing to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file whose content (or, failing that, extension) says archive: zip (wheel, zip sdist,
+    /// egg), tar, or a gzip/bzip2/xz/zstd stream.
+    Archive(PathBuf),
+    /// A directory holding one package or source tree (read as a whole).
+    Directory(PathBuf),
+    /// A single non-archive file (`.py`, `.pth`, …).
+    File(PathBuf),
+}
+
+impl Input {
+    /// The path of the input.
+    pub fn path(&self) -> &Path {
+        match self {
+            Input::Archive(p) | Input::Directory(p) | Input::File(p) => p,
+        }
+    }
+}
+
+/// Names that make a directory a package or source tree.
+const PACKAGE_MARKERS: &[&str] = &["setup.py", "pyproject.toml", "PKG-INFO", "setup.cfg"];
+
+/// Top-level entries inspected when deciding whether a directory is a package.
+const TOP_LEVEL_MAX: usize = 100_000;
+
+/// Decide what to scan for `path`.
+///
+/// - A file is an [`Input::Archive`] when its magic bytes say zip, gzip, bzip2, xz, zstd or
+///   tar (`ustar` at offset 257), or its extension names an archive (the reader then checks
+///   the content and reports a mismatch); otherwise an [`Input::File`].
+/// - A directory that looks like one package or source tree (`setup.py`, `pyproject.toml`,
+///   `PKG-INFO`, `setup.cfg`, a `*.dist-info` or `*.egg-info`, or a `.py` file at its top
+///   level) is one [`Input::Directory`].
+/// - Any other directory is walked (sorted, symlinks not followed, at most 1,000,000
+///   entries): every archive becomes an [`Input::Archive`], loose `.py`/`.pth` files become
+///   [`Input::File`]s, `*.md` and `*.tsv` files are skipped, other files are ignored.
+///
+/// # Errors
+/// [`SourceError`] when `path` or a directory under it cannot be read, or the walk bound is hit.
+pub fn discover(path: &Path) -> Result<Vec<Input>, SourceError> {
+    let meta = fs_err::metadata(path)?;
+    if meta.is_file() {
+        let input = if is_archive_file(path)? {
+            Input::Archive(path.to_path_buf())
+        } else {
+            Input::File(path.to_path_buf())
+        };
+        return Ok(vec![input]);
+    }
+    if !meta.is_dir() {
+        return Err(SourceError::WrongKind {
+            path: path.to_path_buf(),
+            expected: "a file or a directory",
+        });
+    }
+    if looks_like_package(path)? {
+        return Ok(vec![Input::Directory(path.to_path_buf())]);
+    }
+    let mut inputs = Vec::new();
+    let walker = WalkDir::new(path)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1);
+    for (visited, item) in walker.into_iter().enumerate() {
+        if visited >= WALK_MAX {
+            return Err(SourceError::TooManyFiles {
+                path: path.to_path_buf(),
+                limit: WALK_MAX,
+            });
+        }
+        let de = item.map_err(|source| SourceError::Walk {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if !de.file_type().is_file() {
+            continue;
+        }
+        let lower = de.file_name().to_string_lossy().to_ascii_lowercase();
+        if lower.ends_with(".md") || lower.ends_with(".tsv") {
+            continue;
+        }
+        let p = de.into_path();
+        if is_archive_file(&p)? {
+            inputs.push(Input::Archive(p));
+        } else if lower.ends_with(".py") || lower.ends_with(".pth") {
+            inputs.push(Input::File(p));
+        }
+    }
+    Ok(inputs)
+}
+
+/// Magic bytes (or an archive extension) say archive.
+fn is_archive_file(path: &Path) -> Result<bool, SourceError> {
+    let mut head = Vec::with_capacity(TAR_BLOCK);
+    let mut file = fs_err::File::open(path)?;
+    read_up_to(&mut file, &mut head, TAR_BLOCK)?;
+    if sniff::sniff(&head).is_some() {
+        return Ok(true);
+    }
+    Ok(sniff::expected_by_name(&path.to_string_lossy()).is_some())
+}
+
+/// Whether a directory's top level marks it as one package or source tree.
+fn looks_like_package(dir: &Path) -> Result<bool, SourceError> {
+    for item in fs_err::read_dir(dir)?.take(TOP_LEVEL_MAX) {
+        let de = item?;
+        let name = de.file_name();
+        let name = name.to_string_lossy();
+        if PACKAGE_MARKERS.contains(&name.as_ref())
+            || name.ends_with(".dist-info")
+            || name.ends_with(".egg-info")
+        {
+            return Ok(true);
+        }
+        if name.ends_with(".py") && de.file_type().is_ok_and(|t| t.is_file()) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

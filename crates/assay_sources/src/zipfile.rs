@@ -1,0 +1,287 @@
+//! Zip archives (wheels, `.zip` sdists, eggs), read in memory with the `zip` crate.
+//!
+//! The central directory is walked with `zip::unstable::read::ZipIterable`, which keeps
+//! members that share a name (CPython's `zipfile` — and so pip — sees all of them; the
+//! `ZipArchive` index would silently keep one). Each member is decompressed at most once and
+//! only as far as the content policy needs. When the central directory is missing or
+//! unreadable (a truncated download), the local headers are read sequentially instead, so
+//! members before the damage are still scanned.
+//!
+//! Per-member bounds: the declared expansion ratio is checked before anything is
+//! decompressed, the `zip` crate refuses to produce more than the declared size, and members
+//! whose data overlaps another member's (the "better zip bomb" construction) are reported.
+
+use crate::limits::{Metered, RATIO_FLOOR_BYTES, read_up_to};
+use crate::names::RawName;
+use crate::rules::{self, finding};
+use crate::sink::{Admitted, Scope, Sink};
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+use zip::read::{Config, ZipReadOptions};
+use zip::unstable::read::ZipIterable;
+
+/// What we need to know about a member before reading it.
+struct MemberMeta {
+    name_raw: Vec<u8>,
+    is_dir: bool,
+    is_symlink: bool,
+    encrypted: bool,
+    size: u64,
+    compressed: u64,
+    header_start: u64,
+}
+
+/// Build a [`MemberMeta`] from a `ZipFileEntry` or a `ZipFile` (same inherent methods, no
+/// shared trait).
+macro_rules! member_meta {
+    ($m:expr) => {{
+        let m = &$m;
+        MemberMeta {
+            name_raw: m.name_raw().to_vec(),
+            is_dir: m.is_dir(),
+            // Unix mode bits say symlink (S_IFLNK), as Info-ZIP and the zip crate write links.
+            is_symlink: m
+                .unix_mode()
+                .is_some_and(|mode| mode & 0o170_000 == 0o120_000),
+            encrypted: m.encrypted(),
+            size: m.size(),
+            compressed: m.compressed_size(),
+            header_start: m.header_start(),
+        }
+    }};
+}
+
+/// Read a zip held in `bytes`. With `strict`, an archive whose central directory cannot be
+/// found is an `ARC007` finding and its local headers are read instead; without it (content
+/// that only *might* be a zip), `false` is returned and nothing is recorded.
+pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: bool) -> bool {
+    let mut iterable = match ZipIterable::try_new(Cursor::new(bytes), Config::default()) {
+        // Content that only might be a zip (an end record found in the tail of something
+        // else) counts as one only if it lists members; otherwise it is read as a plain file.
+        Ok(z) if !strict && z.is_empty() => return false,
+        Ok(z) => z,
+        Err(e) if strict => {
+            sink.report(finding(
+                &rules::UNREADABLE_ARCHIVE,
+                &scope.loc,
+                format!("zip central directory unreadable ({e}); read the local headers instead"),
+            ));
+            read_local_headers(sink, scope, bytes);
+            return true;
+        }
+        Err(_) => return false,
+    };
+    let files = match iterable.files() {
+        Ok(f) => f,
+        Err(e) => {
+            sink.report(finding(
+                &rules::UNREADABLE_ARCHIVE,
+                &scope.loc,
+                format!("zip central directory unreadable: {e}"),
+            ));
+            return true;
+        }
+    };
+    let mut body = Cursor::new(bytes);
+    let mut starts: HashMap<u64, String> = HashMap::new();
+    // Bounded: the iterator yields at most the declared count, which `try_new` checked against
+    // the directory's size (46 bytes per header), and the sink stops at `max_entries`.
+    for (n, item) in files.enumerate() {
+        if sink.stopped() {
+            break;
+        }
+        let entry = match item {
+            Ok(e) => e,
+            Err(e) => {
+                sink.report(finding(
+                    &rules::UNREADABLE_ARCHIVE,
+                    &scope.loc,
+                    format!("zip central directory corrupt after {n} members: {e}"),
+                ));
+                break;
+            }
+        };
+        let meta = member_meta!(entry);
+        let Some(adm) = admit(sink, scope, &meta, &mut starts) else {
+            continue;
+        };
+        if meta.encrypted {
+            sink.report(finding(
+                &rules::UNREADABLE_ARCHIVE,
+                &adm.loc,
+                "encrypted zip member: its content was not inspected",
+            ));
+            sink.add_opaque(adm, meta.size);
+            continue;
+        }
+        match entry.with_reader(&mut body, ZipReadOptions::new()) {
+            Ok(file) => read_member(sink, scope, adm, &meta, file, true),
+            Err(e) => {
+                sink.report(finding(
+                    &rules::UNREADABLE_ARCHIVE,
+                    &adm.loc,
+                    format!("zip member unreadable: {e}"),
+                ));
+                sink.add_opaque(adm, meta.size);
+            }
+        }
+    }
+    true
+}
+
+/// Salvage: read local file headers from the start of the zip data, in order.
+fn read_local_headers(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8]) {
+    let start = memchr::memmem::find(bytes, b"PK\x03\x04").unwrap_or(0);
+    let mut cur = Cursor::new(bytes.get(start..).unwrap_or_default());
+    let mut starts: HashMap<u64, String> = HashMap::new();
+    // Each round consumes at least one 30-byte header, and the sink stops at `max_entries`.
+    for n in 0..=sink.limits.max_entries {
+        if sink.stopped() {
+            break;
+        }
+        let file = match zip::read::read_zipfile_from_stream(&mut cur) {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                let what = format!("zip local headers unreadable after {n} members");
+                sink.stream_error(&scope.loc, &what, &std::io::Error::other(e), false);
+                break;
+            }
+        };
+        let meta = member_meta!(file);
+        let Some(adm) = admit(sink, scope, &meta, &mut starts) else {
+            continue;
+        };
+        if meta.encrypted {
+            sink.report(finding(
+                &rules::UNREADABLE_ARCHIVE,
+                &adm.loc,
+                "encrypted zip member: its content was not inspected",
+            ));
+            sink.add_opaque(adm, meta.size);
+            continue;
+        }
+        read_member(sink, scope, adm, &meta, file, false);
+    }
+}
+
+/// Name checks, overlap detection; `None` for members not to read (directories, skipped).
+fn admit(
+    sink: &mut Sink<'_>,
+    scope: &Scope,
+    meta: &MemberMeta,
+    starts: &mut HashMap<u64, String>,
+) -> Option<Admitted> {
+    let name = zip_name(&meta.name_raw);
+    let adm = sink.admit(scope, &name)?;
+    if meta.is_dir {
+        return None;
+    }
+    if let Some(first) = starts.insert(meta.header_start, adm.loc.clone()) {
+        sink.report(finding(
+            &rules::ARCHIVE_BOMB,
+            &adm.loc,
+            format!(
+                "member shares its data (local header at offset {}) with `{first}`: overlapping members are a zip-bomb construction",
+                meta.header_start
+            ),
+        ));
+    }
+    Some(adm)
+}
+
+/// Decode a zip member name. CPython's `zipfile` truncates names at a NUL byte, so we do the
+/// same (and report it); names that are not UTF-8 are decoded lossily (and reported).
+fn zip_name(raw: &[u8]) -> RawName {
+    match memchr::memchr(0, raw) {
+        Some(nul) => {
+            let mut name = RawName::from_bytes(raw.get(..nul).unwrap_or_default());
+            name.oddity = Some("contains a NUL byte (CPython's zipfile truncates the name there)");
+            name
+        }
+        None => RawName::from_bytes(raw),
+    }
+}
+
+/// Read one member's content (or link target) into the sink and report size problems.
+/// `sizes_known`: the declared sizes come from the central directory (not a local header that
+/// may defer them to a data descriptor).
+fn read_member(
+    sink: &mut Sink<'_>,
+    scope: &Scope,
+    adm: Admitted,
+    meta: &MemberMeta,
+    file: impl Read,
+    sizes_known: bool,
+) {
+    let mut reader = Metered::new(file, sink.budget);
+    if meta.is_symlink {
+        let mut target = Vec::new();
+        let max = sink.limits.max_path_len;
+        if let Err(e) = read_up_to(&mut reader, &mut target, max.saturating_add(1)) {
+            sink.report(finding(
+                &rules::UNREADABLE_ARCHIVE,
+                &adm.loc,
+                format!("zip symlink target unreadable: {e}"),
+            ));
+        }
+        target.truncate(max);
+        sink.add_link(
+            scope,
+            adm,
+            String::from_utf8_lossy(&target).into_owned(),
+            false,
+            true,
+        );
+        return;
+    }
+    let max_ratio = sink.limits.max_ratio;
+    let ratio = meta.size / meta.compressed.max(1);
+    let bomb = meta.size > RATIO_FLOOR_BYTES && ratio > max_ratio;
+    if bomb {
+        sink.report(finding(
+            &rules::ARCHIVE_BOMB,
+            &adm.loc,
+            format!(
+                "member declares {} bytes from {} compressed (ratio {ratio}:1, bound {max_ratio}:1); only its head was read",
+                meta.size, meta.compressed
+            ),
+        ));
+    }
+    let loc = adm.loc.clone();
+    let out = sink.add_member(scope, adm, meta.size, bomb, &mut reader);
+    match out.error {
+        Some(_) if sink.budget.exhausted() => sink.budget_stop(&scope.loc),
+        Some(e) => {
+            let msg = e.to_string();
+            // The zip crate's wording for its two integrity checks (see its crc32.rs).
+            if msg.contains("larger than its declared") {
+                sink.report(finding(
+                    &rules::ARCHIVE_BOMB,
+                    &loc,
+                    format!("member holds more than its declared {} bytes; read stopped at the declared size", meta.size),
+                ));
+            } else if msg.contains("checksum") {
+                sink.report(finding(
+                    &rules::UNREADABLE_ARCHIVE,
+                    &loc,
+                    "zip member fails its CRC-32 check (corrupt or altered)",
+                ));
+            } else {
+                sink.report(finding(
+                    &rules::UNREADABLE_ARCHIVE,
+                    &loc,
+                    format!("zip member corrupt after {} bytes: {msg}", out.read),
+                ));
+            }
+        }
+        None if sizes_known && out.ended && out.read != meta.size => {
+            sink.report(finding(
+                &rules::ARCHIVE_BOMB,
+                &loc,
+                format!("member declares {} bytes but holds {}", meta.size, out.read),
+            ));
+        }
+        None => {}
+    }
+}
