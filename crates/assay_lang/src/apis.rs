@@ -49,6 +49,10 @@ pub enum EventKind {
     FileEnumeration,
     /// Reads system identity (hostname, user name, platform, public IP helpers).
     SystemInfo,
+    /// An encoded literal that decodes to a native executable (PE, ELF, Mach-O).
+    EmbeddedExecutable,
+    /// Redirects standard file descriptors (`os.dup2`), the core of a reverse shell.
+    FdRedirect,
 }
 
 impl EventKind {
@@ -75,6 +79,8 @@ impl EventKind {
             EventKind::RegistryWrite => "registry-write",
             EventKind::FileEnumeration => "file-enumeration",
             EventKind::SystemInfo => "system-info",
+            EventKind::EmbeddedExecutable => "embedded-executable",
+            EventKind::FdRedirect => "fd-redirect",
         }
     }
 }
@@ -146,6 +152,7 @@ pub(crate) fn classify_call(name: &str) -> Option<(EventKind, Taint)> {
         "webbrowser.open" | "webbrowser.open_new" | "webbrowser.open_new_tab" => (OpenBrowser, none),
         "winreg.SetValueEx" | "_winreg.SetValueEx" | "winreg.CreateKey" | "_winreg.CreateKey" | "winreg.OpenKey"
         | "_winreg.OpenKey" | "winreg.CreateKeyEx" => (RegistryWrite, none),
+        "os.dup2" => (FdRedirect, none),
         "os.walk" | "glob.glob" | "os.listdir" | "os.scandir" | "pathlib.Path.rglob" | "glob.iglob" => (FileEnumeration, none),
         "socket.gethostname" | "getpass.getuser" | "platform.node" | "platform.uname" | "os.getlogin"
         | "platform.platform" | "uuid.getnode" => (SystemInfo, none),

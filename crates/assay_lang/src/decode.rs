@@ -91,6 +91,20 @@ pub fn decompress_any(input: &[u8], limit: usize) -> Option<(Vec<u8>, &'static s
     None
 }
 
+/// `Some("PE" | "ELF" | "Mach-O")` when the bytes start like a native executable.
+pub fn native_kind(b: &[u8]) -> Option<&'static str> {
+    if b.starts_with(b"MZ") && b.len() >= 64 {
+        return Some("PE");
+    }
+    if b.starts_with(b"\x7fELF") {
+        return Some("ELF");
+    }
+    if [[0xfeu8, 0xed, 0xfa, 0xce], [0xfe, 0xed, 0xfa, 0xcf], [0xce, 0xfa, 0xed, 0xfe], [0xcf, 0xfa, 0xed, 0xfe]].iter().any(|m| b.starts_with(m)) {
+        return Some("Mach-O");
+    }
+    None
+}
+
 /// ROT13 of ASCII letters.
 pub fn rot13(s: &str) -> String {
     s.chars()

@@ -116,6 +116,8 @@ pub struct Event {
     pub arg: Option<String>,
     /// Where the arguments' values come from.
     pub taint: Taint,
+    /// The enclosing function (`Class.method` inside a class), if any.
+    pub function: Option<String>,
 }
 
 /// A string constant in the code (or decoded from it).
@@ -129,6 +131,8 @@ pub struct StrLit {
     pub context: ExecutionContext,
     /// Decode chain, outermost first.
     pub chain: Vec<String>,
+    /// The enclosing function, if any.
+    pub function: Option<String>,
 }
 
 /// Everything the analysis learned about one Python text.
@@ -152,6 +156,10 @@ pub struct PyAnalysis {
     pub lines: u32,
     /// True when a bound stopped the analysis early (the result is partial).
     pub truncated: bool,
+    /// Functions of this file that run when the module is imported (called, directly or
+    /// through other local functions, from module-level code, or handed to a thread or
+    /// `atexit` there). Their code was given the import-time context.
+    pub reachable_functions: Vec<String>,
 }
 
 /// Resource bounds of one analysis (including its decoded children).

@@ -29,18 +29,70 @@ pub(crate) fn analyze(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnaly
         FileRole::Startup => Some(ExecutionContext::Startup),
         _ => None,
     };
-    run(source, forced, Vec::new(), 0, bounds, &mut out, &mut budget);
+    let mut calls = Vec::new();
+    run(source, forced, Vec::new(), None, 0, bounds, &mut out, &mut budget, &mut calls);
+    if forced.is_none() {
+        promote_reachable(&mut out, &calls);
+    }
     out
 }
 
+/// A call from code in `caller` (None = module level) to a local name, for the
+/// reachability pass.
+#[derive(Debug, Clone)]
+struct LocalCall {
+    caller: Option<String>,
+    callee: String,
+    module_level_import: bool,
+}
+
+/// Functions called from module-level import-time code (transitively) run at import:
+/// relabel their runtime events and strings as import-time.
+fn promote_reachable(out: &mut PyAnalysis, calls: &[LocalCall]) {
+    use std::collections::BTreeSet;
+    let mut reach: BTreeSet<String> = calls.iter().filter(|c| c.caller.is_none() && c.module_level_import).map(|c| c.callee.clone()).collect();
+    for _ in 0..64 {
+        let before = reach.len();
+        for c in calls {
+            if c.caller.as_ref().is_some_and(|f| reach.contains(f)) {
+                reach.insert(c.callee.clone());
+            }
+        }
+        if reach.len() == before {
+            break;
+        }
+    }
+    // Instantiating a local class runs its `__init__`; starting a Thread subclass, `run`.
+    let classes: Vec<String> = reach.iter().cloned().collect();
+    for c in classes {
+        reach.insert(format!("{c}.__init__"));
+        reach.insert(format!("{c}.run"));
+    }
+    let promote = |f: &Option<String>, ctx: &mut ExecutionContext| {
+        if *ctx == ExecutionContext::Runtime && f.as_ref().is_some_and(|f| reach.contains(f)) {
+            *ctx = ExecutionContext::ImportTime;
+        }
+    };
+    for e in &mut out.events {
+        promote(&e.function, &mut e.context);
+    }
+    for s in &mut out.strings {
+        promote(&s.function, &mut s.context);
+    }
+    out.reachable_functions = reach.into_iter().collect();
+}
+
+#[allow(clippy::too_many_arguments)]
 fn run(
     source: &[u8],
     forced: Option<ExecutionContext>,
     chain: Vec<String>,
+    function: Option<String>,
     depth: u32,
     bounds: &Bounds,
     out: &mut PyAnalysis,
     budget: &mut usize,
+    calls: &mut Vec<LocalCall>,
 ) {
     let src = if source.len() > bounds.max_source_bytes {
         out.truncated = true;
@@ -78,6 +130,9 @@ fn run(
         main_guard: false,
         nesting: 0,
         in_decoder: false,
+        funcs: function.into_iter().collect(),
+        class: None,
+        calls,
     };
     let root = tree.root_node();
     w.visit(root);
@@ -113,6 +168,12 @@ struct Walker<'a, 'o> {
     main_guard: bool,
     nesting: u32,
     in_decoder: bool,
+    /// Enclosing functions, innermost last (`Class.method` inside classes).
+    funcs: Vec<String>,
+    /// The class whose body is being walked.
+    class: Option<String>,
+    /// Calls to local names, for [`promote_reachable`].
+    calls: &'o mut Vec<LocalCall>,
 }
 
 impl Walker<'_, '_> {
@@ -164,6 +225,7 @@ impl Walker<'_, '_> {
             snippet: self.snippet(n),
             arg,
             taint,
+            function: self.funcs.last().cloned(),
         });
     }
 
@@ -181,12 +243,26 @@ impl Walker<'_, '_> {
         } else {
             value.to_owned()
         };
-        self.out.strings.push(StrLit { value: v, line: n.start_position().row as u32 + 1, context: self.context(), chain: self.chain.clone() });
+        self.out.strings.push(StrLit {
+            value: v,
+            line: n.start_position().row as u32 + 1,
+            context: self.context(),
+            chain: self.chain.clone(),
+            function: self.funcs.last().cloned(),
+        });
     }
 
     /// Analyse decoded bytes: as a child program if it looks like Python, else record
     /// printable text as a string so IOC rules see it.
     fn decoded(&mut self, bytes: &[u8], step: String, n: Node) {
+        if let Some(kind) = decode::native_kind(bytes) {
+            let mut chain = self.chain.clone();
+            chain.push(step);
+            let saved = std::mem::replace(&mut self.chain, chain);
+            self.event(EventKind::EmbeddedExecutable, kind, n, Some(format!("{kind} executable, {} bytes", bytes.len())), Taint::DECODED);
+            self.chain = saved;
+            return;
+        }
         if decode::looks_like_python(bytes) && self.depth < self.bounds.max_decode_depth {
             self.child(bytes, step);
         } else if decode::is_printable_text(bytes) {
@@ -194,7 +270,7 @@ impl Walker<'_, '_> {
             chain.push(step);
             if self.out.strings.len() < self.bounds.max_strings {
                 let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_RECORDED_STRING)]).into_owned();
-                self.out.strings.push(StrLit { value: text, line: n.start_position().row as u32 + 1, context: self.context(), chain });
+                self.out.strings.push(StrLit { value: text, line: n.start_position().row as u32 + 1, context: self.context(), chain, function: self.funcs.last().cloned() });
             }
         }
     }
@@ -207,7 +283,8 @@ impl Walker<'_, '_> {
         let mut chain = self.chain.clone();
         chain.push(step);
         let ctx = self.context();
-        run(code, Some(ctx), chain, self.depth + 1, self.bounds, self.out, self.budget);
+        let function = self.funcs.last().cloned();
+        run(code, Some(ctx), chain, function, self.depth + 1, self.bounds, self.out, self.budget, self.calls);
     }
 
     // ---------------------------------------------------------------- statements
@@ -317,6 +394,8 @@ impl Walker<'_, '_> {
                 _ => continue,
             };
             let full = if module.starts_with('.') { name.clone() } else { format!("{module}.{name}") };
+            let imported = if module.ends_with('.') { format!("{module}{name}") } else { format!("{module}.{name}") };
+            self.out.imports.push((imported, ctx));
             self.bind(&alias, Binding { value: Some(Value::Module(full.clone())), taint: Taint::default(), name: Some(full) });
         }
     }
@@ -326,10 +405,19 @@ impl Walker<'_, '_> {
             self.visit(p);
         }
         let Some(body) = n.child_by_field_name("body") else { return };
+        let name = n.child_by_field_name("name").map(|x| self.text(x)).unwrap_or_default();
+        let qualified = match (&self.class, self.funcs.is_empty()) {
+            (Some(c), true) => format!("{c}.{name}"),
+            _ => name,
+        };
         self.fn_depth += 1;
+        self.funcs.push(qualified);
+        let saved_class = self.class.take();
         self.scopes.push(HashMap::new());
         self.visit(body);
         self.scopes.pop();
+        self.class = saved_class;
+        self.funcs.pop();
         self.fn_depth -= 1;
     }
 
@@ -348,7 +436,10 @@ impl Walker<'_, '_> {
             }
         }
         if let Some(body) = n.child_by_field_name("body") {
+            let name = n.child_by_field_name("name").map(|x| self.text(x));
+            let saved = std::mem::replace(&mut self.class, name);
             self.visit(body);
+            self.class = saved;
         }
     }
 
@@ -720,6 +811,7 @@ impl Walker<'_, '_> {
             self.event(EventKind::EnvHarvest, &api, n, None, Taint::ENV);
             taint |= Taint::ENV;
         }
+        self.note_local_call(func, &pos, &kw);
         let recv = fe.receiver.clone();
         let arg0 = pos.first().and_then(|e| e.value.clone());
         let arg1 = pos.get(1).and_then(|e| e.value.clone());
@@ -770,21 +862,65 @@ impl Walker<'_, '_> {
                             }
                             let mut chain = self.chain.clone();
                             chain.push(step.clone());
-                            self.out.strings.push(StrLit { value: s, line: n.start_position().row as u32 + 1, context: self.context(), chain });
+                            self.out.strings.push(StrLit { value: s, line: n.start_position().row as u32 + 1, context: self.context(), chain, function: self.funcs.last().cloned() });
                         }
                     }
                     self.event(kind, &api, n, None, taint);
                 }
                 _ => self.event(kind, &api, n, arg_text, taint),
             }
+        } else if let Some(m) = method.as_deref().filter(|m| matches!(*m, "write" | "writelines" | "write_text" | "write_bytes")) {
+            // A file written with code it carries in a literal: analyse what that code does
+            // (droppers write a script, then run it).
+            if let Some(code) = arg0.as_ref().and_then(Value::as_bytes).filter(|c| decode::looks_like_python(c)) {
+                let step = format!("line {}: written to a file", n.start_position().row + 1);
+                self.child(&code, step);
+            }
+            if api.starts_with("open") || m.starts_with("write_") {
+                self.event(EventKind::FileWrite, &api, n, arg0.as_ref().and_then(command_text).map(|t| t.chars().take(120).collect()), taint);
+            }
         } else if let Some(m) = method.as_deref() {
-            // write()/writelines() on a file object opened for writing, or send() on a socket.
+            // send() on a socket.
             if matches!(m, "send" | "sendall" | "sendto" | "connect") && api.starts_with("socket.") {
                 self.event(EventKind::Network, &api, n, arg0.as_ref().and_then(command_text), taint);
                 result.taint |= Taint::NETWORK;
             }
         }
         result
+    }
+
+    /// Remember calls of plain local names (and names passed as arguments, e.g.
+    /// `Thread(target=f)`, `atexit.register(f)`) for the reachability pass.
+    fn note_local_call(&mut self, func: Node, pos: &[Eval], kw: &[(String, Eval)]) {
+        if self.forced.is_some() {
+            return;
+        }
+        let caller = self.funcs.last().cloned();
+        let module_level_import = self.fn_depth == 0 && !self.main_guard;
+        let mut push = |callee: String| self.calls.push(LocalCall { caller: caller.clone(), callee, module_level_import });
+        match func.kind() {
+            "identifier" => push(String::from_utf8_lossy(self.src.get(func.byte_range()).unwrap_or_default()).into_owned()),
+            "attribute" => {
+                // self.method() inside a class method: the class's method.
+                if let (Some(obj), Some(attr)) = (func.child_by_field_name("object"), func.child_by_field_name("attribute")) {
+                    let o = String::from_utf8_lossy(self.src.get(obj.byte_range()).unwrap_or_default()).into_owned();
+                    let a = String::from_utf8_lossy(self.src.get(attr.byte_range()).unwrap_or_default()).into_owned();
+                    if o == "self" {
+                        if let Some(class) = caller.as_ref().and_then(|c| c.split_once('.')).map(|(c, _)| c.to_owned()) {
+                            push(format!("{class}.{a}"));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        for e in pos.iter().chain(kw.iter().map(|(_, e)| e)) {
+            if let (None, Some(name)) = (&e.value, &e.name) {
+                if !name.contains('.') {
+                    push(name.clone());
+                }
+            }
+        }
     }
 
     /// exec/eval/compile: record the event, and analyse a constant code string as a child.

@@ -17,6 +17,8 @@ pub struct PyFile<'a> {
     pub analysis: PyAnalysis,
     /// For a `.pth` import line: its 1-based line number (event lines are relative to it).
     pub pth_line: Option<u32>,
+    /// Under a tests/docs/examples tree and not imported by the package's own code.
+    pub test_like: bool,
 }
 
 impl PyFile<'_> {
@@ -42,7 +44,7 @@ impl PyFile<'_> {
     /// Whether the file sits in a tests/docs/examples/benchmarks tree, where module-level
     /// code runs only under a test runner, never on install or import of the package.
     pub fn is_test_or_doc(&self) -> bool {
-        is_test_or_doc(&self.entry.path)
+        self.test_like
     }
 }
 
@@ -57,7 +59,7 @@ pub fn is_test_or_doc(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     lower.split('/').any(|c| {
-        matches!(c, "test" | "tests" | "testing" | "doc" | "docs" | "example" | "examples" | "benchmarks" | "benchmark" | "bench" | "scripts" | "tools" | "ci" | ".github" | "dev")
+        c.starts_with("test ") || c.starts_with("test_") || c.starts_with("testdata") || matches!(c, "test" | "tests" | "testing" | "doc" | "docs" | "example" | "examples" | "benchmarks" | "benchmark" | "bench" | "scripts" | "tools" | "ci" | ".github" | "dev")
     }) || name.starts_with("test_")
         || name.ends_with("_test.py")
         || name == "conftest.py"
@@ -109,9 +111,11 @@ impl<'a> Cx<'a> {
             .into_par_iter()
             .map(|(entry, role, pth_line, code)| {
                 let src: &[u8] = if pth_line.is_some() { &code } else { &entry.data };
-                PyFile { entry, role, analysis: assay_lang::analyze_python(src, role), pth_line }
+                PyFile { entry, role, analysis: assay_lang::analyze_python(src, role), pth_line, test_like: is_test_or_doc(&entry.path) }
             })
             .collect();
+        let mut python = python;
+        unmark_imported_tests(&mut python);
         let metadata = pick_metadata(artifact, &root);
         let mut entry_points = Vec::new();
         for e in &artifact.entries {
@@ -156,6 +160,40 @@ pub fn by_context(ctx: ExecutionContext, automatic: Severity, import: Severity, 
         ExecutionContext::InstallTime | ExecutionContext::Startup => automatic,
         ExecutionContext::ImportTime => import,
         ExecutionContext::Runtime => runtime,
+    }
+}
+
+/// A module under `tests/` that the package's own (non-test) code imports runs with the
+/// package: it loses the test demotion. (Malware hides payloads in `pkg/tests/x.py` and
+/// imports it from `pkg/__init__.py`.)
+fn unmark_imported_tests(files: &mut [PyFile<'_>]) {
+    let mut wanted: Vec<String> = Vec::new();
+    for f in files.iter().filter(|f| !f.test_like && f.pth_line.is_none()) {
+        let dir = f.entry.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        for (module, _) in &f.analysis.imports {
+            let dots = module.chars().take_while(|c| *c == '.').count();
+            let rest = module[dots..].replace('.', "/");
+            if dots > 0 {
+                let mut base: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+                for _ in 1..dots {
+                    base.pop();
+                }
+                let b = base.join("/");
+                wanted.push(if b.is_empty() { rest } else if rest.is_empty() { b } else { format!("{b}/{rest}") });
+            } else if !rest.is_empty() {
+                wanted.push(format!("/{rest}"));
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return;
+    }
+    for f in files.iter_mut().filter(|f| f.test_like) {
+        let p = f.entry.path.strip_suffix(".py").unwrap_or(&f.entry.path);
+        let p = p.strip_suffix("/__init__").unwrap_or(p);
+        if wanted.iter().any(|w| if w.starts_with('/') { p.ends_with(w.as_str()) } else { p == w || p.ends_with(&format!("/{w}")) }) {
+            f.test_like = false;
+        }
     }
 }
 

@@ -7,6 +7,8 @@
 //! 3. Co-occurrence: when one file's code that runs without the user (install time,
 //!    startup, import time) shows two or more distinct capabilities at medium severity
 //!    or above (e.g. reading credentials and using the network), a bonus is added.
+//!    A `setup.py` that overrides the install command and has a high-severity
+//!    install-time finding gets a further bonus (the hook is how the payload is delivered).
 //! 4. Verdict: `malicious` when the score reaches [`ScoreModel::malicious`] or any
 //!    finding is critical with at least medium confidence; `suspicious` when the score
 //!    reaches [`ScoreModel::suspicious`] or any finding is high; else `clean`.
@@ -23,11 +25,14 @@ pub struct ScoreModel {
     pub suspicious: f64,
     /// Bonus for two or more automatic-context capabilities in one file.
     pub co_occurrence_bonus: f64,
+    /// Bonus when a `setup.py` that overrides the install command (PKG010) also has a
+    /// high or critical install-time finding.
+    pub install_hook_bonus: f64,
 }
 
 impl Default for ScoreModel {
     fn default() -> Self {
-        ScoreModel { malicious: 14.0, suspicious: 5.0, co_occurrence_bonus: 6.0 }
+        ScoreModel { malicious: 14.0, suspicious: 5.0, co_occurrence_bonus: 6.0, install_hook_bonus: 7.0 }
     }
 }
 
@@ -80,6 +85,14 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     }
     if caps.values().any(|c| c.len() >= 2) {
         total += m.co_occurrence_bonus;
+    }
+    // A setup.py that replaces the install command and does something high-severity at
+    // install time did it on purpose: the hook is the delivery, the finding the payload.
+    let hooked: BTreeSet<&str> = findings.iter().filter(|f| f.rule.code == "PKG010").map(|f| f.location.path.as_str()).collect();
+    if findings.iter().any(|f| {
+        f.severity >= Severity::High && f.context == Some(assay_core::ExecutionContext::InstallTime) && hooked.contains(f.location.path.as_str())
+    }) {
+        total += m.install_hook_bonus;
     }
     let total = (total * 10.0).round() / 10.0;
     let decisive = findings.iter().any(|f| f.severity == Severity::Critical && f.confidence >= Confidence::Medium);

@@ -64,6 +64,7 @@ registry![
     py::obfuscated_code,
     py::dynamic_code_exec,
     py::shellcode_loader,
+    py::embedded_executable,
 ];
 
 /// The rule with this code or name (case-insensitive).

@@ -84,6 +84,9 @@ pub static EXFIL_SERVICES: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::n
         r"transfer\.sh/|file\.io/|anonfiles\.com|gofile\.io/|bashupload\.com|0x0\.st",
         r"dnslog\.cn|ceye\.io|\.requestcatcher\.com|beeceptor\.com|hookbin\.com|canarytokens\.com",
         r"\.trycloudflare\.com|serveo\.net|localhost\.run|\.loca\.lt",
+        r"cdn\.discordapp\.com/attachments/\d+/\d+/",
+        r"typedwebhook\.tools|webhook\.cool|webhookrelay\.com",
+        r"\.burpcollaborator\.|\.oast\.|\.interactsh\.",
     ];
     (set(&names), names)
 });
@@ -145,6 +148,11 @@ pub static SHELL_COMMANDS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::n
         r"reg(\.exe)?\s+add\s+.*\\run",
         r"\\AppData\\(Roaming|Local)\\.*\.(exe|scr|bat|vbs)|%TEMP%\\.*\.(exe|scr|bat|vbs)|/tmp/[\w.-]+\s*(&&|;|$)",
         r"wscript(\.exe)?\s|cscript(\.exe)?\s",
+        r"(curl|wget)\b.*\$\(",
+        r"\bcurl\b.*\s(-F|--form|-d|--data(-binary|-raw|-urlencode)?|-T|--upload-file)\s",
+        r"\bwget\b.*--post-(data|file)",
+        r"\bstart\s+(\S*\\)?\S+\.(exe|bat|cmd|vbs|scr)\b|pythonw(\.exe)?\s",
+        r"/bin/(ba)?sh\s+-i\b|\bcmd(\.exe)?\s+/[kK]\b",
     ];
     (set(&names), names)
 });
@@ -166,11 +174,10 @@ pub static EVASION: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
 /// Markers of known Python obfuscators.
 pub static OBFUSCATORS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
     let names = vec![
-        r"__pyarmor__|pyarmor_runtime",
-        r"BlankOBF|Hyperion|Kramer|pyobfuscate|Obfuscated (with|by)|Anubis|PlusOBF|Specter|oxyry",
-        r"\b_{2,}[Il1O0]{6,}\b|\b[Il]{8,}\b|\b[O0]{8,}\b",
+        r"__pyarmor__|pyarmor_runtime|pyarmor",
+        r"BlankOBF|pyobfuscate|PlusOBF|(?i:obfuscated (with|by) )|oxyry|Hyperion-obf",
     ];
-    (set(&names), names)
+    (set_cs(&names), names)
 });
 
 /// Names from `names` of the patterns in `s` that match.

@@ -1,7 +1,7 @@
 //! IOC001 exfiltration-service-url.
 
 use super::super::patterns::{EXFIL_SERVICES, matches};
-use crate::context::{Cx, by_context};
+use crate::context::Cx;
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -31,7 +31,7 @@ declare_rule! {
         name: "exfiltration-service-url",
         family: Ioc,
         summary: "Hard-coded webhook, paste, tunnel or OAST endpoint",
-        severity: High,
+        severity: Critical,
         confidence: High,
         targets: [Python, Pth],
         cwe: None,
@@ -46,7 +46,8 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if hits.is_empty() {
             continue;
         }
-        let sev = if f.is_test_or_doc() { Severity::Low } else { by_context(s.context, Severity::Critical, Severity::High, Severity::High) };
+        // A concrete drop endpoint inside a package has no benign use outside tests.
+        let sev = if f.is_test_or_doc() { Severity::Low } else { Severity::Critical };
         let mut x = cx.finding(&META, f.string_location(s), format!("exfiltration endpoint: {}", s.value.trim()));
         x.severity = sev;
         x.context = Some(s.context);

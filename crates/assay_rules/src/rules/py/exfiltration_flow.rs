@@ -57,14 +57,18 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if sinks.is_empty() {
             continue;
         }
+        // Judge automatic-context code on its own: collection in a runtime helper and a
+        // session created at import are unrelated in most SDKs.
+        let auto_sinks = sinks.iter().any(|e| e.context.is_automatic());
+        let in_scope = |c: assay_core::ExecutionContext| !auto_sinks || c.is_automatic();
         let mut sources: Vec<&str> = Vec::new();
-        if a.events.iter().any(|e| e.kind == EventKind::EnvHarvest) {
+        if a.events.iter().any(|e| e.kind == EventKind::EnvHarvest && in_scope(e.context)) {
             sources.push("environment");
         }
-        if a.events.iter().any(|e| e.kind == EventKind::SystemInfo) {
+        if a.events.iter().any(|e| e.kind == EventKind::SystemInfo && in_scope(e.context)) {
             sources.push("system identity");
         }
-        if a.strings.iter().any(|s| s.value.len() < 4096 && (STEALER_TARGETS.0.is_match(&s.value) || DEV_CREDENTIALS.0.is_match(&s.value))) {
+        if a.strings.iter().any(|s| s.value.len() < 4096 && in_scope(s.context) && (STEALER_TARGETS.0.is_match(&s.value) || DEV_CREDENTIALS.0.is_match(&s.value))) {
             sources.push("credential stores");
         }
         let webhook = a.strings.iter().any(|s| EXFIL_SERVICES.0.is_match(&s.value));

@@ -4,6 +4,7 @@ pub mod credential_access;
 pub mod decode_then_exec;
 pub mod download_then_exec;
 pub mod dynamic_code_exec;
+pub mod embedded_executable;
 pub mod env_harvest;
 pub mod exfiltration_flow;
 pub mod network_at_install;

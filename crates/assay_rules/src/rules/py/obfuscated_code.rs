@@ -47,8 +47,9 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for f in &cx.python {
         let a = &f.analysis;
         // Nested decoding: decoded code that decodes again.
-        if let Some(e) = a.events.iter().find(|e| e.chain.len() >= 2 || (e.chain.len() == 1 && e.kind == EventKind::Exec)) {
-            let mut x = cx.event_finding(&META, f, e, Severity::High, format!("code hidden under {} layer(s) of encoding: {}", e.chain.len(), e.chain.join(" → ")));
+        let layers = |e: &assay_lang::Event| e.chain.iter().filter(|s| !s.contains("of a string") && !s.contains("python -c") && !s.contains("written to a file")).count();
+        if let Some(e) = a.events.iter().find(|e| layers(e) >= 2 || (layers(e) == 1 && e.kind == EventKind::Exec)) {
+            let mut x = cx.event_finding(&META, f, e, Severity::High, format!("code hidden under {} layer(s) of encoding: {}", layers(e), e.chain.join(" → ")));
             x.capabilities = vec![Capability::Obfuscation];
             out.push(x);
             continue;
@@ -57,15 +58,39 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             continue;
         }
         let text = String::from_utf8_lossy(&f.entry.data[..f.entry.data.len().min(1 << 20)]);
-        let hits = matches(&OBFUSCATORS, &text);
+        let mut hits = matches(&OBFUSCATORS, &text);
+        if lookalike_identifiers(&text) >= 3 {
+            hits.push("look-alike identifiers (IlIl…/O0O0…)");
+        }
         if hits.is_empty() {
             continue;
         }
-        let line = text.lines().position(|l| !matches(&OBFUSCATORS, l).is_empty()).map(|i| i as u32 + 1);
-        let sev = if a.events.iter().any(|e| e.kind == EventKind::Exec && e.context.is_automatic()) { Severity::High } else { Severity::Medium };
+        let line = text.lines().position(|l| !matches(&OBFUSCATORS, l).is_empty() || lookalike_identifiers(l) > 0).map(|i| i as u32 + 1);
+        // PyArmor is a commercial protector; the others are used almost only by malware.
+        let commercial = hits.iter().all(|h| h.contains("pyarmor"));
+        let sev = if !commercial || a.events.iter().any(|e| e.kind == EventKind::Exec && e.context.is_automatic()) { Severity::High } else { Severity::Medium };
         let mut x = cx.finding(&META, Location { line, ..Location::file(f.entry.path.clone()) }, format!("obfuscator markers: {}", hits.join(", ")));
         x.severity = sev;
         x.capabilities = vec![Capability::Obfuscation];
         out.push(x);
     }
+}
+
+/// Distinct identifiers built only from look-alike characters (`I`/`l`/`1`, `O`/`0`),
+/// at least 8 long, starting with a letter or `_`, and mixing both members of a pair
+/// (so `IIIIIIII` in a test or a hex literal does not count).
+fn lookalike_identifiers(text: &str) -> usize {
+    let mut seen = std::collections::BTreeSet::new();
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        let core = word.trim_start_matches('_');
+        if core.len() < 8 || seen.len() > 16 || !core.starts_with(['I', 'l', 'O']) {
+            continue;
+        }
+        let il = core.chars().all(|c| matches!(c, 'I' | 'l' | '1')) && core.contains('I') && core.contains('l');
+        let o0 = core.chars().all(|c| matches!(c, 'O' | '0')) && core.contains('O') && core.contains('0');
+        if il || o0 {
+            seen.insert(word);
+        }
+    }
+    seen.len()
 }

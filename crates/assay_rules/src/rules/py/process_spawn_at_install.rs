@@ -48,6 +48,14 @@ const BUILD_COMMANDS: [&str; 28] = [
     "python3", "sys.executable", "uname", "which", "ldconfig", "xcrun", "brew", "llvm-config", "hg", "cargo", "rustc", "npm", "sh -c 'command",
 ];
 
+/// Reconnaissance commands: who and where the victim is. Never needed to build a package.
+fn is_recon_command(cmd: &str) -> bool {
+    let c = cmd.trim().to_ascii_lowercase();
+    ["whoami", "hostname", "id", "uname -a", "ipconfig", "ifconfig", "systeminfo", "net user", "printenv", "env", "echo $home", "echo %username%", "cat /etc/passwd", "ls -la /", "ps aux", "tasklist", "netstat"]
+        .iter()
+        .any(|r| c == *r || c.starts_with(&format!("{r} ")) || c.starts_with(&format!("{r}>")) || c.starts_with(&format!("{r};")))
+}
+
 fn is_build_command(cmd: &str) -> bool {
     let first = cmd.split_whitespace().next().unwrap_or("").trim_matches(|c| c == '[' || c == '\'' || c == '"');
     let base = first.rsplit(['/', '\\']).next().unwrap_or(first);
@@ -62,8 +70,10 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         }
         for e in f.analysis.events.iter().filter(|e| e.kind == EventKind::ProcessSpawn) {
             let cmd = e.arg.clone().unwrap_or_default();
+            let recon = is_recon_command(&cmd);
             let sev = match e.context {
                 ExecutionContext::Startup => Severity::High,
+                ExecutionContext::InstallTime | ExecutionContext::ImportTime if recon => Severity::High,
                 ExecutionContext::InstallTime if is_build_command(&cmd) && e.chain.is_empty() => continue,
                 ExecutionContext::InstallTime => Severity::Medium,
                 ExecutionContext::ImportTime => Severity::Low,

@@ -22,8 +22,9 @@ declare_rule! {
     /// ```
     ///
     /// ## False positives
-    /// JIT compilers written in Python allocate executable memory, but do not combine it
-    /// with `CreateThread` on the buffer.
+    /// JIT compilers and CPU-feature probes (e.g. uv's `cpuid` helper) allocate executable
+    /// memory and call it through `CFUNCTYPE`; only starting it with `CreateThread` (or
+    /// `CreateRemoteThread`, `QueueUserAPC`) is flagged.
     ///
     /// ## References
     /// - MITRE ATT&CK T1055 (Process Injection), T1620 (Reflective Code Loading)
@@ -48,9 +49,11 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         }
         let t = &f.entry.data;
         let has = |n: &[u8]| memchr::memmem::find(t, n).is_some();
-        let alloc = has(b"VirtualAlloc") || has(b"PROT_EXEC");
+        // Starting the buffer on a new thread is the injection; calling a few bytes of
+        // machine code through CFUNCTYPE (CPU-feature probes, JITs) is not flagged.
+        let alloc = has(b"VirtualAlloc");
         let copy = has(b"RtlMoveMemory") || has(b"memmove") || has(b"WriteProcessMemory");
-        let run = has(b"CreateThread") || has(b"CreateRemoteThread") || has(b"CFUNCTYPE");
+        let run = has(b"CreateThread") || has(b"CreateRemoteThread") || has(b"QueueUserAPC") || has(b"NtCreateThreadEx");
         let via_events = f.analysis.events.iter().any(|e| e.api.contains("VirtualAlloc")) && f.analysis.events.iter().any(|e| e.api.contains("CreateThread"));
         if !(via_events || (alloc && copy && run)) {
             continue;

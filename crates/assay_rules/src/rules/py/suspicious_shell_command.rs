@@ -60,5 +60,13 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             x.capabilities = vec![Capability::Process];
             out.push(x);
         }
+        // Reverse shell: standard descriptors redirected in a file that opens sockets.
+        let socket = f.analysis.events.iter().any(|e| e.kind == EventKind::Network || e.api.starts_with("socket."));
+        if let Some(e) = f.analysis.events.iter().find(|e| e.kind == EventKind::FdRedirect).filter(|_| socket) {
+            let sev = if f.is_test_or_doc() { Severity::Medium } else { by_context(e.context, Severity::Critical, Severity::Critical, Severity::High) };
+            let mut x = cx.event_finding(&META, f, e, sev, format!("reverse shell: descriptors redirected to a socket: {}", e.snippet));
+            x.capabilities = vec![Capability::Process, Capability::Network];
+            out.push(x);
+        }
     }
 }
