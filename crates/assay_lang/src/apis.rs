@@ -137,6 +137,7 @@ pub(crate) fn classify_call(name: &str) -> Option<(EventKind, Taint)> {
         "os.getenv" | "os.environ.get" | "os.getenvb" | "os.environ.__getitem__" => (EnvRead, none),
         "open" | "io.open" | "codecs.open" => (FileRead, Taint::FILE_READ),
         "os.chmod" | "os.fchmod" => (Chmod, none),
+        "os.makedirs" | "os.mkdir" | "shutil.copy" | "shutil.copy2" | "shutil.copyfile" | "shutil.move" | "os.rename" | "os.replace" => (FileWrite, none),
         "ctypes.CDLL" | "ctypes.cdll.LoadLibrary" | "ctypes.WinDLL" | "ctypes.windll.LoadLibrary"
         | "ctypes.windll.kernel32.LoadLibraryA" | "ctypes.windll.kernel32.VirtualAlloc" | "ctypes.PyDLL"
         | "ctypes.windll.kernel32.CreateThread" | "ctypes.windll.kernel32.RtlMoveMemory" => (NativeLoad, none),

@@ -16,6 +16,8 @@ const MAX_NESTING: u32 = 160;
 const MAX_ELEMS: usize = 200_000;
 /// Longest string recorded in [`PyAnalysis::strings`].
 const MAX_RECORDED_STRING: usize = 64 * 1024;
+/// Deepest nesting of inlined local-function calls.
+const MAX_INLINE: u32 = 3;
 
 /// Base classes that make a class a setuptools/distutils command.
 const COMMAND_BASES: [&str; 12] =
@@ -133,6 +135,10 @@ fn run(
         funcs: function.into_iter().collect(),
         class: None,
         calls,
+        local_fns: HashMap::new(),
+        fn_returns: HashMap::new(),
+        inline_depth: 0,
+        returned: None,
     };
     let root = tree.root_node();
     w.visit(root);
@@ -155,7 +161,7 @@ struct Binding {
     name: Option<String>,
 }
 
-struct Walker<'a, 'o> {
+struct Walker<'a, 'o, 't> {
     src: &'a [u8],
     forced: Option<ExecutionContext>,
     chain: Vec<String>,
@@ -174,9 +180,19 @@ struct Walker<'a, 'o> {
     class: Option<String>,
     /// Calls to local names, for [`promote_reachable`].
     calls: &'o mut Vec<LocalCall>,
+    /// Local functions: parameter names and body, for inlining calls with constant
+    /// arguments (`def d(s): return b64decode(s)` then `exec(d("…"))`).
+    local_fns: HashMap<String, (Vec<String>, Node<'t>)>,
+    /// Taint of what each local function returns.
+    fn_returns: HashMap<String, Taint>,
+    /// Inlining depth (bounded by [`MAX_INLINE`]).
+    inline_depth: u32,
+    /// While inlining: suppress this walker's own events and strings (they were recorded
+    /// at the definition) and capture the first returned value.
+    returned: Option<Eval>,
 }
 
-impl Walker<'_, '_> {
+impl<'t> Walker<'_, '_, 't> {
     fn context(&self) -> ExecutionContext {
         if let Some(c) = self.forced {
             return c;
@@ -184,11 +200,11 @@ impl Walker<'_, '_> {
         if self.fn_depth > 0 || self.main_guard { ExecutionContext::Runtime } else { ExecutionContext::ImportTime }
     }
 
-    fn text(&self, n: Node) -> String {
+    fn text(&self, n: Node<'t>) -> String {
         String::from_utf8_lossy(self.src.get(n.byte_range()).unwrap_or_default()).into_owned()
     }
 
-    fn snippet(&self, n: Node) -> String {
+    fn snippet(&self, n: Node<'t>) -> String {
         let b = self.src.get(n.byte_range()).unwrap_or_default();
         let b = &b[..b.len().min(400)];
         String::from_utf8_lossy(b).split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect()
@@ -213,7 +229,10 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn event(&mut self, kind: EventKind, api: &str, n: Node, arg: Option<String>, taint: Taint) {
+    fn event(&mut self, kind: EventKind, api: &str, n: Node<'t>, arg: Option<String>, taint: Taint) {
+        if self.inline_depth > 0 {
+            return;
+        }
         let p = n.start_position();
         self.out.events.push(Event {
             kind,
@@ -229,7 +248,10 @@ impl Walker<'_, '_> {
         });
     }
 
-    fn record_string(&mut self, value: &str, n: Node) {
+    fn record_string(&mut self, value: &str, n: Node<'t>) {
+        if self.inline_depth > 0 {
+            return;
+        }
         if self.out.strings.len() >= self.bounds.max_strings {
             self.out.truncated = true;
             return;
@@ -254,7 +276,7 @@ impl Walker<'_, '_> {
 
     /// Analyse decoded bytes: as a child program if it looks like Python, else record
     /// printable text as a string so IOC rules see it.
-    fn decoded(&mut self, bytes: &[u8], step: String, n: Node) {
+    fn decoded(&mut self, bytes: &[u8], step: String, n: Node<'t>) {
         if let Some(kind) = decode::native_kind(bytes) {
             let mut chain = self.chain.clone();
             chain.push(step);
@@ -289,7 +311,7 @@ impl Walker<'_, '_> {
 
     // ---------------------------------------------------------------- statements
 
-    fn visit(&mut self, n: Node) {
+    fn visit(&mut self, n: Node<'t>) {
         if !self.tick() {
             return;
         }
@@ -308,6 +330,19 @@ impl Walker<'_, '_> {
             "class_definition" => self.class(n),
             "if_statement" => self.if_stmt(n),
             "assignment" | "augmented_assignment" => self.assignment(n),
+            "return_statement" => {
+                let mut c = n.walk();
+                let first = n.named_children(&mut c).next();
+                if let Some(e) = first {
+                    let ev = self.eval(e);
+                    if let Some(f) = self.funcs.last().cloned().filter(|_| self.inline_depth == 0) {
+                        *self.fn_returns.entry(f).or_default() |= ev.taint;
+                    }
+                    if self.inline_depth > 0 && self.returned.is_none() {
+                        self.returned = Some(ev);
+                    }
+                }
+            }
             "exec_statement" => {
                 let mut c = n.walk();
                 let first = n.named_children(&mut c).next();
@@ -352,7 +387,7 @@ impl Walker<'_, '_> {
         self.nesting -= 1;
     }
 
-    fn import(&mut self, n: Node) {
+    fn import(&mut self, n: Node<'t>) {
         let ctx = self.context();
         let mut c = n.walk();
         let kids: Vec<Node> = n.children_by_field_name("name", &mut c).collect();
@@ -377,7 +412,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn import_from(&mut self, n: Node) {
+    fn import_from(&mut self, n: Node<'t>) {
         let ctx = self.context();
         let Some(m) = n.child_by_field_name("module_name") else { return };
         let module = self.text(m);
@@ -400,12 +435,23 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn function(&mut self, n: Node) {
+    fn function(&mut self, n: Node<'t>) {
         if let Some(p) = n.child_by_field_name("parameters") {
             self.visit(p);
         }
         let Some(body) = n.child_by_field_name("body") else { return };
         let name = n.child_by_field_name("name").map(|x| self.text(x)).unwrap_or_default();
+        if self.funcs.is_empty() && self.class.is_none() {
+            let mut params = Vec::new();
+            if let Some(p) = n.child_by_field_name("parameters") {
+                let mut c = p.walk();
+                for k in p.named_children(&mut c) {
+                    let id = if k.kind() == "identifier" { Some(k) } else { k.child_by_field_name("name").or_else(|| k.named_child(0)) };
+                    params.push(id.map(|i| self.text(i)).unwrap_or_default());
+                }
+            }
+            self.local_fns.insert(name.clone(), (params, body));
+        }
         let qualified = match (&self.class, self.funcs.is_empty()) {
             (Some(c), true) => format!("{c}.{name}"),
             _ => name,
@@ -421,7 +467,7 @@ impl Walker<'_, '_> {
         self.fn_depth -= 1;
     }
 
-    fn class(&mut self, n: Node) {
+    fn class(&mut self, n: Node<'t>) {
         if let Some(sup) = n.child_by_field_name("superclasses") {
             let mut c = sup.walk();
             let bases: Vec<Node> = sup.named_children(&mut c).collect();
@@ -443,7 +489,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn if_stmt(&mut self, n: Node) {
+    fn if_stmt(&mut self, n: Node<'t>) {
         let cond = n.child_by_field_name("condition");
         let is_main = cond.is_some_and(|c| {
             let t = self.text(c);
@@ -467,7 +513,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn assignment(&mut self, n: Node) {
+    fn assignment(&mut self, n: Node<'t>) {
         let Some(right) = n.child_by_field_name("right") else {
             if let Some(l) = n.child_by_field_name("left") {
                 self.visit(l);
@@ -491,7 +537,7 @@ impl Walker<'_, '_> {
         self.bind_target(left, Binding { value: ev.value, taint: ev.taint, name: ev.name });
     }
 
-    fn bind_target(&mut self, left: Node, b: Binding) {
+    fn bind_target(&mut self, left: Node<'t>, b: Binding) {
         match left.kind() {
             "identifier" => {
                 let name = self.text(left);
@@ -518,7 +564,7 @@ impl Walker<'_, '_> {
 
     // ---------------------------------------------------------------- expressions
 
-    fn eval(&mut self, n: Node) -> Eval {
+    fn eval(&mut self, n: Node<'t>) -> Eval {
         if !self.tick() || self.nesting > MAX_NESTING {
             self.out.truncated = true;
             return Eval::default();
@@ -529,7 +575,7 @@ impl Walker<'_, '_> {
         r
     }
 
-    fn eval_inner(&mut self, n: Node) -> Eval {
+    fn eval_inner(&mut self, n: Node<'t>) -> Eval {
         match n.kind() {
             "string" => self.string(n),
             "concatenated_string" => {
@@ -670,7 +716,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn string(&mut self, n: Node) -> Eval {
+    fn string(&mut self, n: Node<'t>) -> Eval {
         if n.kind() != "string" {
             return self.eval(n);
         }
@@ -681,6 +727,19 @@ impl Walker<'_, '_> {
             let mut taint = Taint::LITERAL;
             for i in interps {
                 taint |= self.eval(i).taint;
+            }
+            // Keep the literal parts (placeholders as `{…}`) for indicator matching.
+            let mut text = String::new();
+            let mut c2 = n.walk();
+            for k in n.named_children(&mut c2) {
+                match k.kind() {
+                    "string_content" => text.push_str(&self.text(k)),
+                    "interpolation" => text.push_str("{…}"),
+                    _ => {}
+                }
+            }
+            if !text.is_empty() {
+                self.record_string(&text, n);
             }
             return Eval { value: None, taint, name: None, receiver: None };
         }
@@ -697,7 +756,7 @@ impl Walker<'_, '_> {
 
     /// A long literal that is not passed to a known decoder: try base64/hex (then a
     /// compressor) and analyse what comes out.
-    fn blob(&mut self, t: &str, n: Node) {
+    fn blob(&mut self, t: &str, n: Node<'t>) {
         let max = self.bounds.max_decoded_bytes;
         let line = n.start_position().row + 1;
         let decoded = if decode::looks_like_base64(t) {
@@ -715,7 +774,7 @@ impl Walker<'_, '_> {
         self.decoded(&bytes, step, n);
     }
 
-    fn comprehension(&mut self, n: Node) -> Eval {
+    fn comprehension(&mut self, n: Node<'t>) -> Eval {
         let body = n.child_by_field_name("body");
         let mut c = n.walk();
         let clauses: Vec<Node> = n.named_children(&mut c).filter(|k| k.kind() == "for_in_clause").collect();
@@ -765,7 +824,7 @@ impl Walker<'_, '_> {
         Eval { value: None, taint, name: None, receiver: None }
     }
 
-    fn call(&mut self, n: Node) -> Eval {
+    fn call(&mut self, n: Node<'t>) -> Eval {
         let Some(func) = n.child_by_field_name("function") else { return Eval::default() };
         let fe = self.eval(func);
         let name = fe.name.clone().map(|s| normalize(&s));
@@ -816,6 +875,20 @@ impl Walker<'_, '_> {
         let arg0 = pos.first().and_then(|e| e.value.clone());
         let arg1 = pos.get(1).and_then(|e| e.value.clone());
         let mut result = Eval { value: None, taint: taint | fe.taint, name: name.clone(), receiver: None };
+
+        // A local function: its return taint, and (with constant arguments) its result.
+        if func.kind() == "identifier" {
+            let fname = self.text(func);
+            if let Some(t) = self.fn_returns.get(&fname) {
+                result.taint |= *t;
+            }
+            if let Some(r) = self.inline(&fname, &pos) {
+                result.taint |= r.taint;
+                if r.value.is_some() {
+                    result.value = r.value;
+                }
+            }
+        }
 
         // Constant folding of builtins and str/bytes methods.
         if let Some(v) = self.fold(name.as_deref(), method.as_deref(), recv, arg0.clone(), arg1.clone(), &pos, &kw, n) {
@@ -889,9 +962,32 @@ impl Walker<'_, '_> {
         result
     }
 
+    /// Evaluate a call of a local function whose arguments are constants by walking its
+    /// body with the parameters bound. Decoded values found on the way are analysed as
+    /// children (with the call site's context); the body's own events are not repeated.
+    fn inline(&mut self, fname: &str, pos: &[Eval]) -> Option<Eval> {
+        if self.inline_depth >= MAX_INLINE || pos.iter().all(|e| e.value.is_none()) {
+            return None;
+        }
+        let (params, body) = self.local_fns.get(fname).cloned()?;
+        let mut scope = HashMap::new();
+        for (i, p) in params.iter().enumerate() {
+            let b = pos.get(i).map(|e| Binding { value: e.value.clone(), taint: e.taint, name: None }).unwrap_or_default();
+            scope.insert(p.clone(), b);
+        }
+        self.scopes.push(scope);
+        self.inline_depth += 1;
+        let saved = self.returned.take();
+        self.visit(body);
+        let r = std::mem::replace(&mut self.returned, saved);
+        self.inline_depth -= 1;
+        self.scopes.pop();
+        r
+    }
+
     /// Remember calls of plain local names (and names passed as arguments, e.g.
     /// `Thread(target=f)`, `atexit.register(f)`) for the reachability pass.
-    fn note_local_call(&mut self, func: Node, pos: &[Eval], kw: &[(String, Eval)]) {
+    fn note_local_call(&mut self, func: Node<'t>, pos: &[Eval], kw: &[(String, Eval)]) {
         if self.forced.is_some() {
             return;
         }
@@ -924,7 +1020,7 @@ impl Walker<'_, '_> {
     }
 
     /// exec/eval/compile: record the event, and analyse a constant code string as a child.
-    fn exec_like(&mut self, api: &str, n: Node, arg: &Eval) {
+    fn exec_like(&mut self, api: &str, n: Node<'t>, arg: &Eval) {
         self.event(EventKind::Exec, api, n, None, arg.taint);
         // Decoded values were analysed where they were decoded; only plain strings here.
         let decoded_already = arg.taint.has(Taint::DECODED);
@@ -937,7 +1033,7 @@ impl Walker<'_, '_> {
     }
 
     /// `[sys.executable, "-c", CODE]` or `"python -c CODE"`: analyse CODE as a child.
-    fn python_dash_c(&mut self, cmd: Option<&Value>, n: Node) {
+    fn python_dash_c(&mut self, cmd: Option<&Value>, n: Node<'t>) {
         let code = match cmd {
             Some(Value::List(items)) => {
                 let texts: Vec<Option<String>> = items.iter().map(Value::as_text).collect();
@@ -966,7 +1062,7 @@ impl Walker<'_, '_> {
         a1: Option<Value>,
         pos: &[Eval],
         kw: &[(String, Eval)],
-        n: Node,
+        n: Node<'t>,
     ) -> Option<Value> {
         let max = self.bounds.max_decoded_bytes;
         let line = n.start_position().row + 1;

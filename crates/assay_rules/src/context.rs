@@ -59,7 +59,7 @@ pub fn is_test_or_doc(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     lower.split('/').any(|c| {
-        c.starts_with("test ") || c.starts_with("test_") || c.starts_with("testdata") || matches!(c, "test" | "tests" | "testing" | "doc" | "docs" | "example" | "examples" | "benchmarks" | "benchmark" | "bench" | "scripts" | "tools" | "ci" | ".github" | "dev")
+        c.split([' ', '_', '-']).any(|w| matches!(w, "test" | "tests" | "testing" | "testdata")) || matches!(c, "test" | "tests" | "testing" | "doc" | "docs" | "example" | "examples" | "benchmarks" | "benchmark" | "bench" | "scripts" | "tools" | "ci" | ".github" | "dev")
     }) || name.starts_with("test_")
         || name.ends_with("_test.py")
         || name == "conftest.py"

@@ -6,7 +6,8 @@
 //!    thousand weak matches do not add up to one strong one.
 //! 3. Co-occurrence: when one file's code that runs without the user (install time,
 //!    startup, import time) shows two or more distinct capabilities at medium severity
-//!    or above (e.g. reading credentials and using the network), a bonus is added.
+//!    or above, through findings of at least two different rules (e.g. reading
+//!    credentials and using the network), a bonus is added.
 //!    A `setup.py` that overrides the install command and has a high-severity
 //!    install-time finding gets a further bonus (the hook is how the payload is delivered).
 //! 4. Verdict: `malicious` when the score reaches [`ScoreModel::malicious`] or any
@@ -77,13 +78,16 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
             factor *= 0.5;
         }
     }
-    let mut caps: BTreeMap<&str, BTreeSet<Capability>> = BTreeMap::new();
+    // Per file: capabilities and the distinct rules that showed them.
+    let mut caps: BTreeMap<&str, (BTreeSet<Capability>, BTreeSet<&str>)> = BTreeMap::new();
     for f in findings {
-        if f.severity >= Severity::Medium && f.context.is_some_and(|c| c.is_automatic()) {
-            caps.entry(f.location.path.as_str()).or_default().extend(f.capabilities.iter().copied());
+        if f.severity >= Severity::Medium && f.context.is_some_and(|c| c.is_automatic()) && !f.capabilities.is_empty() {
+            let e = caps.entry(f.location.path.as_str()).or_default();
+            e.0.extend(f.capabilities.iter().copied());
+            e.1.insert(f.rule.code.as_str());
         }
     }
-    if caps.values().any(|c| c.len() >= 2) {
+    if caps.values().any(|(c, rules)| c.len() >= 2 && rules.len() >= 2) {
         total += m.co_occurrence_bonus;
     }
     // A setup.py that replaces the install command and does something high-severity at

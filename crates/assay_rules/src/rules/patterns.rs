@@ -51,7 +51,6 @@ pub static STEALER_TARGETS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::
         r"Login Data",
         r"Local State",
         r"\bWeb Data\b",
-        r"encrypted_key",
         r"key[34]\.db",
         r"logins\.json",
         r"cookies\.sqlite",

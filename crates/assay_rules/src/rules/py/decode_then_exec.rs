@@ -6,7 +6,8 @@ use assay_lang::{EventKind, Taint};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `exec`, `eval`, `compile` and friends whose argument comes out of a decoder
+    /// Flags `exec`, `eval`, `compile` and friends — and process starts (`os.system`,
+    /// `subprocess`) — whose argument comes out of a decoder
     /// (base64/32/16, hex, zlib/gzip/bz2/lzma, rot13, `chr()` joins), a decryption routine
     /// (Fernet, AES) or `marshal.loads`, directly or through variables.
     ///
@@ -48,7 +49,8 @@ declare_rule! {
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     let hidden = Taint::DECODED | Taint::DECRYPTED | Taint::CODE_OBJECT;
     for f in &cx.python {
-        for e in f.analysis.events.iter().filter(|e| e.kind == EventKind::Exec && e.taint.has(hidden)) {
+        // Executing decoded code, or starting a process whose command was decoded.
+        for e in f.analysis.events.iter().filter(|e| matches!(e.kind, EventKind::Exec | EventKind::ProcessSpawn) && e.taint.has(hidden)) {
             let sev = if f.is_test_or_doc() { Severity::Medium } else { by_context(e.context, Severity::Critical, Severity::Critical, Severity::High) };
             let mut x = cx.event_finding(&META, f, e, sev, format!("{} of {} data: {}", e.api, e.taint.names().join("+"), e.snippet));
             x.capabilities = vec![Capability::CodeExec, Capability::Obfuscation];

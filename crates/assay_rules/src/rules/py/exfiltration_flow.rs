@@ -52,8 +52,16 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         let a = &f.analysis;
         // DNS lookups count as a sink only where the code runs by itself (DNS exfiltration
         // at install); every network client resolves names at runtime.
-        let sinks: Vec<_> =
-            a.events.iter().filter(|e| e.kind == EventKind::Network || (e.kind == EventKind::DnsLookup && e.context.is_automatic())).collect();
+        // Constructing a client or a request object sends nothing; the call that sends does.
+        let constructor = |api: &str| {
+            let last = api.rsplit('.').next().unwrap_or(api);
+            matches!(last, "Session" | "ClientSession" | "Client" | "AsyncClient" | "PoolManager" | "HTTPConnection" | "HTTPSConnection" | "Request" | "build_opener" | "SSHClient" | "HTTPClient")
+        };
+        let sinks: Vec<_> = a
+            .events
+            .iter()
+            .filter(|e| (e.kind == EventKind::Network && !constructor(&e.api)) || (e.kind == EventKind::DnsLookup && e.context.is_automatic()))
+            .collect();
         if sinks.is_empty() {
             continue;
         }

@@ -2,7 +2,7 @@
 
 use super::super::patterns::{OBFUSCATORS, matches};
 use crate::context::Cx;
-use assay_core::{Capability, Finding, Location, Severity};
+use assay_core::{Capability, ExecutionContext, Finding, Location, Severity};
 use assay_lang::EventKind;
 
 declare_rule! {
@@ -54,6 +54,16 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             out.push(x);
             continue;
         }
+        // Ciphertext literals (XOR/custom ciphers) in code that runs by itself: long strings
+        // whose characters are largely control bytes.
+        if let Some(s) = a.strings.iter().find(|s| matches!(s.context, ExecutionContext::InstallTime | ExecutionContext::Startup) && s.chain.is_empty() && is_ciphertext(&s.value)) {
+            let mut x = cx.finding(&META, f.string_location(s), format!("encrypted-looking literal ({} chars) in {} code", s.value.chars().count(), s.context.as_str()));
+            x.severity = Severity::High;
+            x.context = Some(s.context);
+            x.capabilities = vec![Capability::Obfuscation];
+            out.push(x);
+            continue;
+        }
         if f.pth_line.is_some() || !f.entry.complete {
             continue;
         }
@@ -93,4 +103,15 @@ fn lookalike_identifiers(text: &str) -> usize {
         }
     }
     seen.len()
+}
+
+/// At least 64 characters, at least 10 % of them control characters other than
+/// whitespace: the output of a byte cipher kept in a `str` literal.
+fn is_ciphertext(s: &str) -> bool {
+    let n = s.chars().count();
+    if n < 64 {
+        return false;
+    }
+    let ctrl = s.chars().filter(|c| (*c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t')).count();
+    ctrl * 10 >= n
 }
