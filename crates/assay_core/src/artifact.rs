@@ -107,7 +107,13 @@ pub struct Artifact {
 impl Artifact {
     /// An empty artifact of the given format.
     pub fn new(path: impl Into<String>, format: ArtifactFormat) -> Self {
-        Artifact { path: path.into(), format, entries: Vec::new(), findings: Vec::new(), env_prefix: None }
+        Artifact {
+            path: path.into(),
+            format,
+            entries: Vec::new(),
+            findings: Vec::new(),
+            env_prefix: None,
+        }
     }
 
     /// The entry at exactly this path.
@@ -176,14 +182,20 @@ pub fn classify(path: &str, head: &[u8]) -> FileKind {
     if head.starts_with(b"MZ") && head.len() >= 64 {
         return FileKind::Pe;
     }
-    if [&[0xfe, 0xed, 0xfa, 0xce][..], &[0xfe, 0xed, 0xfa, 0xcf], &[0xce, 0xfa, 0xed, 0xfe], &[0xcf, 0xfa, 0xed, 0xfe]]
-        .iter()
-        .any(|m| head.starts_with(m))
+    if [
+        &[0xfe, 0xed, 0xfa, 0xce][..],
+        &[0xfe, 0xed, 0xfa, 0xcf],
+        &[0xce, 0xfa, 0xed, 0xfe],
+        &[0xcf, 0xfa, 0xed, 0xfe],
+    ]
+    .iter()
+    .any(|m| head.starts_with(m))
         || (head.starts_with(&[0xca, 0xfe, 0xba, 0xbe]) && !lower.ends_with(".class"))
     {
         return FileKind::MachO;
     }
-    let parent_is_info = path.contains(".dist-info/") || path.contains(".egg-info/") || path.contains("EGG-INFO/");
+    let parent_is_info =
+        path.contains(".dist-info/") || path.contains(".egg-info/") || path.contains("EGG-INFO/");
     match lower.as_str() {
         "metadata" | "pkg-info" => return FileKind::CoreMetadata,
         "record" if parent_is_info => return FileKind::Record,
@@ -219,7 +231,11 @@ pub fn classify(path: &str, head: &[u8]) -> FileKind {
         }
         return FileKind::Script;
     }
-    if head.contains(&0) { FileKind::Binary } else { FileKind::Text }
+    if head.contains(&0) {
+        FileKind::Binary
+    } else {
+        FileKind::Text
+    }
 }
 
 #[cfg(test)]
@@ -231,8 +247,14 @@ mod tests {
         assert_eq!(classify("x/readme.txt", b"\x7fELF\x02\x01"), FileKind::Elf);
         assert_eq!(classify("a.py", b"PK\x03\x04"), FileKind::Python);
         assert_eq!(classify("data.bin", b"PK\x03\x04rest"), FileKind::Archive);
-        assert_eq!(classify("bin/tool", b"#!/usr/bin/env python3\nimport os"), FileKind::Python);
-        assert_eq!(classify("p-1.0.dist-info/RECORD", b"a,b,c"), FileKind::Record);
+        assert_eq!(
+            classify("bin/tool", b"#!/usr/bin/env python3\nimport os"),
+            FileKind::Python
+        );
+        assert_eq!(
+            classify("p-1.0.dist-info/RECORD", b"a,b,c"),
+            FileKind::Record
+        );
         assert_eq!(classify("RECORD", b"a,b,c"), FileKind::Text);
         assert_eq!(classify("x/evil_init.pth", b"import os"), FileKind::Pth);
         assert_eq!(classify("blob", b"\x00\x01"), FileKind::Binary);

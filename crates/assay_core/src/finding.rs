@@ -6,7 +6,19 @@ use sha2::{Digest, Sha256};
 
 /// When the code a finding points at runs, relative to the user's action.
 /// Earlier contexts need no cooperation from the user and weigh more in scoring.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ExecutionContext {
     /// `pip install`/build: `setup.py`, `setup(cmdclass=…)`, build-backend hooks.
@@ -37,7 +49,19 @@ impl ExecutionContext {
 }
 
 /// What a piece of code can do (the capability list).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Capability {
     /// Sockets, HTTP clients, DNS.
@@ -97,7 +121,10 @@ pub struct Location {
 impl Location {
     /// A location naming only a file inside the artifact.
     pub fn file(path: impl Into<String>) -> Self {
-        Location { path: path.into(), ..Location::default() }
+        Location {
+            path: path.into(),
+            ..Location::default()
+        }
     }
 
     /// `path:line:col` (parts omitted when unknown).
@@ -150,7 +177,10 @@ impl Finding {
         let evidence = clip_evidence(&evidence.into());
         let fingerprint = fingerprint(code, &location.path, &evidence);
         Finding {
-            rule: RuleRef { code: code.to_owned(), name: name.to_owned() },
+            rule: RuleRef {
+                code: code.to_owned(),
+                name: name.to_owned(),
+            },
             severity,
             confidence,
             context: None,
@@ -200,7 +230,14 @@ mod tests {
 
     #[test]
     fn evidence_is_one_clipped_line() {
-        let f = Finding::new("PY001", "x", Severity::High, Confidence::High, Location::file("a.py"), "a\nb\tc".repeat(100));
+        let f = Finding::new(
+            "PY001",
+            "x",
+            Severity::High,
+            Confidence::High,
+            Location::file("a.py"),
+            "a\nb\tc".repeat(100),
+        );
         assert!(!f.evidence.contains('\n'));
         assert!(f.evidence.chars().count() <= 201);
         assert_eq!(f.fingerprint.len(), 32);
@@ -215,6 +252,14 @@ mod tests {
         let fa = Finding::new("PY001", "x", Severity::High, Confidence::High, a, "exec(x)");
         let fb = Finding::new("PY001", "x", Severity::High, Confidence::High, b, "exec(x)");
         assert_eq!(fa.fingerprint, fb.fingerprint);
-        assert_eq!(Location { line: Some(3), column: Some(4), ..Location::file("p") }.display(), "p:3:4");
+        assert_eq!(
+            Location {
+                line: Some(3),
+                column: Some(4),
+                ..Location::file("p")
+            }
+            .display(),
+            "p:3:4"
+        );
     }
 }

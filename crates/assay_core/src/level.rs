@@ -6,7 +6,19 @@ use std::fmt;
 use std::str::FromStr;
 
 /// How bad a finding is if it is a true positive (SARIF `level` is derived from it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Context only; never changes a verdict on its own.
@@ -22,7 +34,19 @@ pub enum Severity {
 }
 
 /// How sure the rule is that the pattern it matched is the behaviour it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     /// A heuristic that often matches benign code.
@@ -34,7 +58,19 @@ pub enum Confidence {
 }
 
 /// The judgement on one artifact, from its findings (see `docs/scoring.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// Nothing that needs a human.
@@ -132,8 +168,14 @@ mod tests {
 
     #[test]
     fn fail_on_parses_verdicts_and_severities() {
-        assert_eq!("malicious".parse::<FailOn>(), Ok(FailOn::Verdict(Verdict::Malicious)));
-        assert_eq!("High".parse::<FailOn>(), Ok(FailOn::Severity(Severity::High)));
+        assert_eq!(
+            "malicious".parse::<FailOn>(),
+            Ok(FailOn::Verdict(Verdict::Malicious))
+        );
+        assert_eq!(
+            "High".parse::<FailOn>(),
+            Ok(FailOn::Severity(Severity::High))
+        );
         assert!("clean".parse::<FailOn>().is_err());
         assert!("nope".parse::<FailOn>().is_err());
     }

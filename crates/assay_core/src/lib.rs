@@ -15,5 +15,7 @@ mod rule;
 pub use artifact::{Artifact, ArtifactFormat, Entry, EntryKind, FileKind, classify};
 pub use finding::{Capability, ExecutionContext, Finding, Location, RuleRef, fingerprint};
 pub use level::{Confidence, FailOn, Severity, Verdict};
-pub use report::{ArtifactReport, REPORT_SCHEMA_VERSION, Report, Summary, ToolInfo, UnusedSuppression};
+pub use report::{
+    ArtifactReport, REPORT_SCHEMA_VERSION, Report, Summary, ToolInfo, UnusedSuppression,
+};
 pub use rule::{Family, RuleMeta};

@@ -89,8 +89,14 @@ pub struct Summary {
 
 impl Report {
     /// A report over these artifacts, with the summary computed.
-    pub fn new(artifacts: Vec<ArtifactReport>, unused_suppressions: Vec<UnusedSuppression>) -> Self {
-        let mut summary = Summary { artifacts: artifacts.len(), ..Summary::default() };
+    pub fn new(
+        artifacts: Vec<ArtifactReport>,
+        unused_suppressions: Vec<UnusedSuppression>,
+    ) -> Self {
+        let mut summary = Summary {
+            artifacts: artifacts.len(),
+            ..Summary::default()
+        };
         for a in &artifacts {
             summary.findings += a.findings.len();
             match a.verdict {
@@ -101,7 +107,10 @@ impl Report {
         }
         Report {
             schema_version: REPORT_SCHEMA_VERSION.to_owned(),
-            tool: ToolInfo { name: "assay".to_owned(), version: env!("CARGO_PKG_VERSION").to_owned() },
+            tool: ToolInfo {
+                name: "assay".to_owned(),
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
             artifacts,
             unused_suppressions,
             summary,

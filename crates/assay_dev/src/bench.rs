@@ -27,7 +27,9 @@ fn archives(dirs: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Decompress every member of an archive into a sink; the baseline.
 fn decompress(path: &Path) -> u64 {
-    let Ok(bytes) = fs_err::read(path) else { return 0 };
+    let Ok(bytes) = fs_err::read(path) else {
+        return 0;
+    };
     let mut total = 0u64;
     let mut sink = |r: &mut dyn Read| {
         total += std::io::copy(r, &mut std::io::sink()).unwrap_or(0);
@@ -91,7 +93,10 @@ pub fn run(args: &[String]) -> anyhow::Result<bool> {
             dirs.push(PathBuf::from(a));
         }
     }
-    anyhow::ensure!(!dirs.is_empty(), "bench-scan needs at least one directory of archives");
+    anyhow::ensure!(
+        !dirs.is_empty(),
+        "bench-scan needs at least one directory of archives"
+    );
     let files = archives(&dirs);
     anyhow::ensure!(!files.is_empty(), "no archives under {dirs:?}");
     let mut best_scan: Vec<Duration> = vec![Duration::MAX; files.len()];
@@ -114,17 +119,26 @@ pub fn run(args: &[String]) -> anyhow::Result<bool> {
     sorted.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let median = sorted.get(sorted.len() / 2).copied().unwrap_or_default();
-    let p95 = sorted.get(sorted.len() * 95 / 100).copied().unwrap_or_default();
+    let p95 = sorted
+        .get(sorted.len() * 95 / 100)
+        .copied()
+        .unwrap_or_default();
     let total_scan: Duration = best_scan.iter().sum();
     let total_dec: Duration = best_dec.iter().sum();
     println!("archives            {}", files.len());
-    println!("uncompressed bytes  {:.1} MiB", bytes as f64 / (1024.0 * 1024.0));
+    println!(
+        "uncompressed bytes  {:.1} MiB",
+        bytes as f64 / (1024.0 * 1024.0)
+    );
     println!("runs (best of)      {runs}");
     println!("scan median         {:.2} ms per archive", ms(median));
     println!("scan p95            {:.2} ms per archive", ms(p95));
     println!("scan total          {:.2} s", total_scan.as_secs_f64());
     println!("decompress total    {:.2} s", total_dec.as_secs_f64());
-    println!("ratio scan/decomp   {:.2}", total_scan.as_secs_f64() / total_dec.as_secs_f64().max(1e-9));
+    println!(
+        "ratio scan/decomp   {:.2}",
+        total_scan.as_secs_f64() / total_dec.as_secs_f64().max(1e-9)
+    );
     if let Some(r) = peak_rss_mib() {
         println!("peak RSS            {r:.0} MiB");
     }

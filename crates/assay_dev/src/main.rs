@@ -17,7 +17,9 @@ fn main() -> ExitCode {
         Some("generate-all") => generate::run(args.iter().any(|a| a == "--check")),
         Some("bench-scan") => bench::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR…");
+            eprintln!(
+                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR…"
+            );
             return ExitCode::from(2);
         }
     };

@@ -87,7 +87,10 @@ impl EventKind {
 
 /// Strip `builtins.` / `__builtins__.` and normalise Python 2 module names.
 pub(crate) fn normalize(name: &str) -> String {
-    let n = name.strip_prefix("builtins.").or_else(|| name.strip_prefix("__builtins__.")).unwrap_or(name);
+    let n = name
+        .strip_prefix("builtins.")
+        .or_else(|| name.strip_prefix("__builtins__."))
+        .unwrap_or(name);
     let n = n.strip_prefix("__builtin__.").unwrap_or(n);
     if let Some(rest) = n.strip_prefix("urllib2.") {
         return format!("urllib.request.{rest}");
@@ -101,62 +104,171 @@ pub(crate) fn classify_call(name: &str) -> Option<(EventKind, Taint)> {
     let none = Taint::default();
     let last = name.rsplit('.').next().unwrap_or(name);
     let r = match name {
-        "exec" | "eval" | "execfile" | "runpy.run_path" | "runpy.run_module" | "code.interact" => (Exec, none),
+        "exec" | "eval" | "execfile" | "runpy.run_path" | "runpy.run_module" | "code.interact" => {
+            (Exec, none)
+        }
         // compile() only turns source into a code object: its result carries the source's taint.
         "compile" | "types.FunctionType" | "types.CodeType" => (Exec, none),
-        "__import__" | "importlib.import_module" | "importlib.__import__" | "imp.load_source" | "imp.load_module"
-        | "importlib.machinery.SourceFileLoader" | "importlib.util.spec_from_file_location" => (DynamicImport, none),
-        "subprocess.Popen" | "subprocess.call" | "subprocess.run" | "subprocess.check_call" | "subprocess.check_output"
-        | "subprocess.getoutput" | "subprocess.getstatusoutput" | "os.system" | "os.popen" | "os.popen2" | "os.popen3"
-        | "os.popen4" | "os.startfile" | "os.posix_spawn" | "os.posix_spawnp" | "pty.spawn" | "commands.getoutput"
-        | "commands.getstatusoutput" | "asyncio.create_subprocess_shell" | "asyncio.create_subprocess_exec"
-        | "win32api.ShellExecute" | "win32process.CreateProcess" | "popen2.popen2" | "platform.popen" => (ProcessSpawn, Taint::PROCESS_OUTPUT),
+        "__import__"
+        | "importlib.import_module"
+        | "importlib.__import__"
+        | "imp.load_source"
+        | "imp.load_module"
+        | "importlib.machinery.SourceFileLoader"
+        | "importlib.util.spec_from_file_location" => (DynamicImport, none),
+        "subprocess.Popen"
+        | "subprocess.call"
+        | "subprocess.run"
+        | "subprocess.check_call"
+        | "subprocess.check_output"
+        | "subprocess.getoutput"
+        | "subprocess.getstatusoutput"
+        | "os.system"
+        | "os.popen"
+        | "os.popen2"
+        | "os.popen3"
+        | "os.popen4"
+        | "os.startfile"
+        | "os.posix_spawn"
+        | "os.posix_spawnp"
+        | "pty.spawn"
+        | "commands.getoutput"
+        | "commands.getstatusoutput"
+        | "asyncio.create_subprocess_shell"
+        | "asyncio.create_subprocess_exec"
+        | "win32api.ShellExecute"
+        | "win32process.CreateProcess"
+        | "popen2.popen2"
+        | "platform.popen" => (ProcessSpawn, Taint::PROCESS_OUTPUT),
         n if n.starts_with("os.exec") || n.starts_with("os.spawn") => (ProcessSpawn, none),
         n if n.starts_with("ctypes.windll.shell32.ShellExecute") => (ProcessSpawn, none),
-        "urllib.request.urlretrieve" | "urllib.urlretrieve" | "wget.download" => (Download, Taint::NETWORK),
-        "urllib.request.urlopen" | "urllib.urlopen" | "urllib.request.Request" | "urllib.request.build_opener"
-        | "http.client.HTTPConnection" | "http.client.HTTPSConnection" | "httplib.HTTPConnection"
-        | "httplib.HTTPSConnection" | "socket.create_connection" | "smtplib.SMTP" | "smtplib.SMTP_SSL" | "ftplib.FTP"
-        | "telnetlib.Telnet" | "urllib3.PoolManager" | "urllib3.request" | "pycurl.Curl" | "websocket.create_connection"
-        | "websocket.WebSocketApp" | "aiohttp.ClientSession" | "aiohttp.request" | "paramiko.SSHClient"
-        | "discord_webhook.DiscordWebhook" | "dhooks.Webhook" | "socket.socket.connect" | "http.client.HTTPSConnection.request"
-        | "tornado.httpclient.HTTPClient" | "grequests.get" | "grequests.post" => (Network, Taint::NETWORK),
-        n if (n.starts_with("requests.") || n.starts_with("httpx.")) && !n.contains(".exceptions") && !n.contains(".adapters")
-            && !n.contains(".utils") && !n.contains(".auth") && !n.contains(".structures") && !n.contains(".codes")
-            && !n.contains(".packages") && !n.contains(".Timeout") && !n.contains(".HTTPError")
-            && !n.contains(".Response") && !n.contains(".Request") && !n.contains(".PreparedRequest")
-            && !n.contains(".compat") && !n.contains(".models") && !n.contains(".status_codes") =>
+        "urllib.request.urlretrieve" | "urllib.urlretrieve" | "wget.download" => {
+            (Download, Taint::NETWORK)
+        }
+        "urllib.request.urlopen"
+        | "urllib.urlopen"
+        | "urllib.request.Request"
+        | "urllib.request.build_opener"
+        | "http.client.HTTPConnection"
+        | "http.client.HTTPSConnection"
+        | "httplib.HTTPConnection"
+        | "httplib.HTTPSConnection"
+        | "socket.create_connection"
+        | "smtplib.SMTP"
+        | "smtplib.SMTP_SSL"
+        | "ftplib.FTP"
+        | "telnetlib.Telnet"
+        | "urllib3.PoolManager"
+        | "urllib3.request"
+        | "pycurl.Curl"
+        | "websocket.create_connection"
+        | "websocket.WebSocketApp"
+        | "aiohttp.ClientSession"
+        | "aiohttp.request"
+        | "paramiko.SSHClient"
+        | "discord_webhook.DiscordWebhook"
+        | "dhooks.Webhook"
+        | "socket.socket.connect"
+        | "http.client.HTTPSConnection.request"
+        | "tornado.httpclient.HTTPClient"
+        | "grequests.get"
+        | "grequests.post" => (Network, Taint::NETWORK),
+        n if (n.starts_with("requests.") || n.starts_with("httpx."))
+            && !n.contains(".exceptions")
+            && !n.contains(".adapters")
+            && !n.contains(".utils")
+            && !n.contains(".auth")
+            && !n.contains(".structures")
+            && !n.contains(".codes")
+            && !n.contains(".packages")
+            && !n.contains(".Timeout")
+            && !n.contains(".HTTPError")
+            && !n.contains(".Response")
+            && !n.contains(".Request")
+            && !n.contains(".PreparedRequest")
+            && !n.contains(".compat")
+            && !n.contains(".models")
+            && !n.contains(".status_codes") =>
         {
             (Network, Taint::NETWORK)
         }
-        n if n.starts_with("urllib.request.urlopen.") || n.starts_with("urllib.urlopen.") => (Network, Taint::NETWORK),
-        "socket.gethostbyname" | "socket.gethostbyname_ex" | "socket.getaddrinfo" | "dns.resolver.resolve"
-        | "dns.resolver.query" | "dns.resolver.Resolver" => (DnsLookup, Taint::NETWORK),
-        "os.environ.copy" | "os.environ.items" | "os.environ.keys" | "os.environ.values" | "os.environ.__str__"
+        n if n.starts_with("urllib.request.urlopen.") || n.starts_with("urllib.urlopen.") => {
+            (Network, Taint::NETWORK)
+        }
+        "socket.gethostbyname"
+        | "socket.gethostbyname_ex"
+        | "socket.getaddrinfo"
+        | "dns.resolver.resolve"
+        | "dns.resolver.query"
+        | "dns.resolver.Resolver" => (DnsLookup, Taint::NETWORK),
+        "os.environ.copy"
+        | "os.environ.items"
+        | "os.environ.keys"
+        | "os.environ.values"
+        | "os.environ.__str__"
         | "os.environ.__repr__" => (EnvHarvest, Taint::ENV),
         "os.getenv" | "os.environ.get" | "os.getenvb" | "os.environ.__getitem__" => (EnvRead, none),
         "open" | "io.open" | "codecs.open" => (FileRead, Taint::FILE_READ),
         "os.chmod" | "os.fchmod" => (Chmod, none),
-        "os.makedirs" | "os.mkdir" | "shutil.copy" | "shutil.copy2" | "shutil.copyfile" | "shutil.move" | "os.rename" | "os.replace" => (FileWrite, none),
-        "ctypes.CDLL" | "ctypes.cdll.LoadLibrary" | "ctypes.WinDLL" | "ctypes.windll.LoadLibrary"
-        | "ctypes.windll.kernel32.LoadLibraryA" | "ctypes.windll.kernel32.VirtualAlloc" | "ctypes.PyDLL"
-        | "ctypes.windll.kernel32.CreateThread" | "ctypes.windll.kernel32.RtlMoveMemory" => (NativeLoad, none),
-        "base64.b64decode" | "base64.decodebytes" | "base64.decodestring" | "base64.urlsafe_b64decode"
-        | "base64.standard_b64decode" | "base64.b32decode" | "base64.b16decode" | "base64.b85decode"
-        | "base64.a85decode" | "binascii.a2b_base64" | "binascii.unhexlify" | "binascii.a2b_hex" | "bytes.fromhex"
-        | "zlib.decompress" | "gzip.decompress" | "bz2.decompress" | "lzma.decompress" | "codecs.decode" => (Decode, Taint::DECODED),
-        "marshal.loads" | "pickle.loads" | "cPickle.loads" | "dill.loads" | "cloudpickle.loads" => (Deserialize, Taint::CODE_OBJECT),
-        n if n.ends_with("Fernet.decrypt") || n.contains("AES.new") || n.ends_with(".decrypt") => (Decrypt, Taint::DECRYPTED),
-        "pynput.keyboard.Listener" | "pynput.mouse.Listener" | "keyboard.on_press" | "keyboard.hook" | "keyboard.read_key"
-        | "pyperclip.paste" | "win32clipboard.GetClipboardData" | "PIL.ImageGrab.grab" | "ImageGrab.grab"
-        | "pyautogui.screenshot" | "mss.mss" | "mss.mss.shot" | "cv2.VideoCapture" | "pyscreenshot.grab" => (Surveillance, none),
-        "webbrowser.open" | "webbrowser.open_new" | "webbrowser.open_new_tab" => (OpenBrowser, none),
-        "winreg.SetValueEx" | "_winreg.SetValueEx" | "winreg.CreateKey" | "_winreg.CreateKey" | "winreg.OpenKey"
-        | "_winreg.OpenKey" | "winreg.CreateKeyEx" => (RegistryWrite, none),
+        "os.makedirs" | "os.mkdir" | "shutil.copy" | "shutil.copy2" | "shutil.copyfile"
+        | "shutil.move" | "os.rename" | "os.replace" => (FileWrite, none),
+        "ctypes.CDLL"
+        | "ctypes.cdll.LoadLibrary"
+        | "ctypes.WinDLL"
+        | "ctypes.windll.LoadLibrary"
+        | "ctypes.windll.kernel32.LoadLibraryA"
+        | "ctypes.windll.kernel32.VirtualAlloc"
+        | "ctypes.PyDLL"
+        | "ctypes.windll.kernel32.CreateThread"
+        | "ctypes.windll.kernel32.RtlMoveMemory" => (NativeLoad, none),
+        "base64.b64decode"
+        | "base64.decodebytes"
+        | "base64.decodestring"
+        | "base64.urlsafe_b64decode"
+        | "base64.standard_b64decode"
+        | "base64.b32decode"
+        | "base64.b16decode"
+        | "base64.b85decode"
+        | "base64.a85decode"
+        | "binascii.a2b_base64"
+        | "binascii.unhexlify"
+        | "binascii.a2b_hex"
+        | "bytes.fromhex"
+        | "zlib.decompress"
+        | "gzip.decompress"
+        | "bz2.decompress"
+        | "lzma.decompress"
+        | "codecs.decode" => (Decode, Taint::DECODED),
+        "marshal.loads" | "pickle.loads" | "cPickle.loads" | "dill.loads" | "cloudpickle.loads" => {
+            (Deserialize, Taint::CODE_OBJECT)
+        }
+        n if n.ends_with("Fernet.decrypt") || n.contains("AES.new") || n.ends_with(".decrypt") => {
+            (Decrypt, Taint::DECRYPTED)
+        }
+        "pynput.keyboard.Listener"
+        | "pynput.mouse.Listener"
+        | "keyboard.on_press"
+        | "keyboard.hook"
+        | "keyboard.read_key"
+        | "pyperclip.paste"
+        | "win32clipboard.GetClipboardData"
+        | "PIL.ImageGrab.grab"
+        | "ImageGrab.grab"
+        | "pyautogui.screenshot"
+        | "mss.mss"
+        | "mss.mss.shot"
+        | "cv2.VideoCapture"
+        | "pyscreenshot.grab" => (Surveillance, none),
+        "webbrowser.open" | "webbrowser.open_new" | "webbrowser.open_new_tab" => {
+            (OpenBrowser, none)
+        }
+        "winreg.SetValueEx" | "_winreg.SetValueEx" | "winreg.CreateKey" | "_winreg.CreateKey"
+        | "winreg.OpenKey" | "_winreg.OpenKey" | "winreg.CreateKeyEx" => (RegistryWrite, none),
         "os.dup2" => (FdRedirect, none),
-        "os.walk" | "glob.glob" | "os.listdir" | "os.scandir" | "pathlib.Path.rglob" | "glob.iglob" => (FileEnumeration, none),
-        "socket.gethostname" | "getpass.getuser" | "platform.node" | "platform.uname" | "os.getlogin"
-        | "platform.platform" | "uuid.getnode" => (SystemInfo, none),
+        "os.walk" | "glob.glob" | "os.listdir" | "os.scandir" | "pathlib.Path.rglob"
+        | "glob.iglob" => (FileEnumeration, none),
+        "socket.gethostname" | "getpass.getuser" | "platform.node" | "platform.uname"
+        | "os.getlogin" | "platform.platform" | "uuid.getnode" => (SystemInfo, none),
         _ => {
             // Method calls on network responses: `.read()`, `.json()`, `.text` on a
             // tainted object propagate taint in the walker; nothing to classify here.
@@ -173,11 +285,26 @@ mod tests {
 
     #[test]
     fn table() {
-        assert_eq!(classify_call("subprocess.Popen").map(|x| x.0), Some(EventKind::ProcessSpawn));
-        assert_eq!(classify_call("os.execvp").map(|x| x.0), Some(EventKind::ProcessSpawn));
-        assert_eq!(classify_call("requests.post").map(|x| x.0), Some(EventKind::Network));
+        assert_eq!(
+            classify_call("subprocess.Popen").map(|x| x.0),
+            Some(EventKind::ProcessSpawn)
+        );
+        assert_eq!(
+            classify_call("os.execvp").map(|x| x.0),
+            Some(EventKind::ProcessSpawn)
+        );
+        assert_eq!(
+            classify_call("requests.post").map(|x| x.0),
+            Some(EventKind::Network)
+        );
         assert_eq!(classify_call("requests.exceptions.HTTPError"), None);
-        assert_eq!(classify_call(&normalize("builtins.exec")).map(|x| x.0), Some(EventKind::Exec));
-        assert_eq!(classify_call(&normalize("urllib2.urlopen")).map(|x| x.0), Some(EventKind::Network));
+        assert_eq!(
+            classify_call(&normalize("builtins.exec")).map(|x| x.0),
+            Some(EventKind::Exec)
+        );
+        assert_eq!(
+            classify_call(&normalize("urllib2.urlopen")).map(|x| x.0),
+            Some(EventKind::Network)
+        );
     }
 }

@@ -10,7 +10,11 @@ use std::io::Read;
 
 /// base64 (standard or URL-safe alphabet, padding optional, ASCII whitespace ignored).
 pub fn base64(input: &[u8], limit: usize) -> Option<Vec<u8>> {
-    let clean: Vec<u8> = input.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    let clean: Vec<u8> = input
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
     if clean.is_empty() || clean.len() / 4 * 3 > limit {
         return None;
     }
@@ -24,7 +28,11 @@ pub fn base64(input: &[u8], limit: usize) -> Option<Vec<u8>> {
 
 /// base32 (RFC 4648, padding optional, case-insensitive).
 pub fn base32(input: &[u8], limit: usize) -> Option<Vec<u8>> {
-    let mut clean: Vec<u8> = input.iter().filter(|b| !b.is_ascii_whitespace()).map(u8::to_ascii_uppercase).collect();
+    let mut clean: Vec<u8> = input
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(u8::to_ascii_uppercase)
+        .collect();
     if clean.is_empty() || clean.len() / 8 * 5 > limit {
         return None;
     }
@@ -36,7 +44,11 @@ pub fn base32(input: &[u8], limit: usize) -> Option<Vec<u8>> {
 
 /// Hex / base16 (case-insensitive, whitespace ignored, optional `\x` or `0x` not accepted).
 pub fn hex(input: &[u8], limit: usize) -> Option<Vec<u8>> {
-    let clean: Vec<u8> = input.iter().filter(|b| !b.is_ascii_whitespace()).map(u8::to_ascii_lowercase).collect();
+    let clean: Vec<u8> = input
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(u8::to_ascii_lowercase)
+        .collect();
     if clean.is_empty() || clean.len() / 2 > limit {
         return None;
     }
@@ -45,7 +57,11 @@ pub fn hex(input: &[u8], limit: usize) -> Option<Vec<u8>> {
 
 fn read_limited(mut r: impl Read, limit: usize) -> Option<Vec<u8>> {
     let mut out = Vec::new();
-    let n = r.by_ref().take(limit as u64 + 1).read_to_end(&mut out).ok()?;
+    let n = r
+        .by_ref()
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .ok()?;
     (n <= limit && n > 0).then_some(out)
 }
 
@@ -68,7 +84,10 @@ pub fn bz2(input: &[u8], limit: usize) -> Option<Vec<u8>> {
 /// `.xz` or legacy `.lzma` (what Python's `lzma.decompress` accepts by default).
 pub fn lzma(input: &[u8], limit: usize) -> Option<Vec<u8>> {
     if input.starts_with(b"\xfd7zXZ\0") {
-        return read_limited(lzma_rust2::XzReader::new_mem_limit(input, true, 64 * 1024), limit);
+        return read_limited(
+            lzma_rust2::XzReader::new_mem_limit(input, true, 64 * 1024),
+            limit,
+        );
     }
     let r = lzma_rust2::LzmaReader::new_mem_limit(input, 64 * 1024, None).ok()?;
     read_limited(r, limit)
@@ -85,7 +104,10 @@ pub fn decompress_any(input: &[u8], limit: usize) -> Option<(Vec<u8>, &'static s
     if input.starts_with(b"\xfd7zXZ\0") || input.first() == Some(&0x5d) {
         return lzma(input, limit).map(|v| (v, "lzma"));
     }
-    if input.len() >= 2 && input[0] & 0x0f == 8 && (u16::from(input[0]) << 8 | u16::from(input[1])) % 31 == 0 {
+    if input.len() >= 2
+        && input[0] & 0x0f == 8
+        && (u16::from(input[0]) << 8 | u16::from(input[1])) % 31 == 0
+    {
         return zlib(input, limit).map(|v| (v, "zlib"));
     }
     None
@@ -99,7 +121,15 @@ pub fn native_kind(b: &[u8]) -> Option<&'static str> {
     if b.starts_with(b"\x7fELF") {
         return Some("ELF");
     }
-    if [[0xfeu8, 0xed, 0xfa, 0xce], [0xfe, 0xed, 0xfa, 0xcf], [0xce, 0xfa, 0xed, 0xfe], [0xcf, 0xfa, 0xed, 0xfe]].iter().any(|m| b.starts_with(m)) {
+    if [
+        [0xfeu8, 0xed, 0xfa, 0xce],
+        [0xfe, 0xed, 0xfa, 0xcf],
+        [0xce, 0xfa, 0xed, 0xfe],
+        [0xcf, 0xfa, 0xed, 0xfe],
+    ]
+    .iter()
+    .any(|m| b.starts_with(m))
+    {
         return Some("Mach-O");
     }
     None
@@ -148,13 +178,31 @@ pub fn looks_like_python(b: &[u8]) -> bool {
         return false;
     }
     let sample = &b[..b.len().min(4096)];
-    let printable = sample.iter().filter(|&&c| c == b'\n' || c == b'\t' || c == b'\r' || (0x20..0x7f).contains(&c) || c >= 0x80).count();
+    let printable = sample
+        .iter()
+        .filter(|&&c| {
+            c == b'\n' || c == b'\t' || c == b'\r' || (0x20..0x7f).contains(&c) || c >= 0x80
+        })
+        .count();
     if printable * 100 < sample.len() * 95 {
         return false;
     }
     let s = String::from_utf8_lossy(sample);
     const MARKERS: [&str; 14] = [
-        "import ", "def ", "exec(", "eval(", "print(", "__import__", "subprocess", "os.system", "lambda", "return ", "class ", "urlopen", "requests.", "from ",
+        "import ",
+        "def ",
+        "exec(",
+        "eval(",
+        "print(",
+        "__import__",
+        "subprocess",
+        "os.system",
+        "lambda",
+        "return ",
+        "class ",
+        "urlopen",
+        "requests.",
+        "from ",
     ];
     let hits = MARKERS.iter().filter(|m| s.contains(*m)).count();
     hits >= 2 || (hits == 1 && (s.contains('(') && s.contains(')')))
@@ -166,7 +214,8 @@ pub fn is_printable_text(b: &[u8]) -> bool {
         return false;
     }
     let sample = &b[..b.len().min(4096)];
-    std::str::from_utf8(sample).is_ok_and(|s| s.chars().all(|c| !c.is_control() || c.is_whitespace()))
+    std::str::from_utf8(sample)
+        .is_ok_and(|s| s.chars().all(|c| !c.is_control() || c.is_whitespace()))
 }
 
 #[cfg(test)]
@@ -175,7 +224,10 @@ mod tests {
 
     #[test]
     fn decoders_round_trip() {
-        assert_eq!(base64(b"aW1wb3J0IG9z", 100).as_deref(), Some(&b"import os"[..]));
+        assert_eq!(
+            base64(b"aW1wb3J0IG9z", 100).as_deref(),
+            Some(&b"import os"[..])
+        );
         assert_eq!(base64(b"aW1wb3J0IG9", 100).map(|v| v.len()), Some(8));
         assert_eq!(hex(b"696d706f7274", 100).as_deref(), Some(&b"import"[..]));
         assert_eq!(base32(b"NFWXA33SOQ", 100).as_deref(), Some(&b"import"[..]));

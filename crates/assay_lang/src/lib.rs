@@ -77,7 +77,10 @@ impl Taint {
             (Taint::CODE_OBJECT, "code-object"),
             (Taint::PROCESS_OUTPUT, "process-output"),
         ];
-        all.iter().filter(|(t, _)| self.has(*t)).map(|(_, n)| *n).collect()
+        all.iter()
+            .filter(|(t, _)| self.has(*t))
+            .map(|(_, n)| *n)
+            .collect()
     }
 }
 

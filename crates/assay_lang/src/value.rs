@@ -59,15 +59,27 @@ pub fn parse_string_literal(src: &str) -> Option<Value> {
         return None;
     }
     let rest = src.get(quote_pos..)?;
-    let q = if rest.starts_with("\"\"\"") || rest.starts_with("'''") { 3 } else { 1 };
+    let q = if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+        3
+    } else {
+        1
+    };
     if rest.len() < 2 * q {
         return None;
     }
     let body = rest.get(q..rest.len() - q)?;
     let raw = prefix.contains('r');
     let is_bytes = prefix.contains('b');
-    let bytes = if raw { body.as_bytes().to_vec() } else { unescape(body, is_bytes) };
-    Some(if is_bytes { Value::Bytes(bytes) } else { Value::Str(String::from_utf8_lossy(&bytes).into_owned()) })
+    let bytes = if raw {
+        body.as_bytes().to_vec()
+    } else {
+        unescape(body, is_bytes)
+    };
+    Some(if is_bytes {
+        Value::Bytes(bytes)
+    } else {
+        Value::Str(String::from_utf8_lossy(&bytes).into_owned())
+    })
 }
 
 /// Python escape sequences: `\n \t \r \\ \' \" \a \b \f \v \0-\777 \xhh` and, for
@@ -153,11 +165,26 @@ mod tests {
 
     #[test]
     fn literals() {
-        assert_eq!(parse_string_literal(r#""a\nb""#), Some(Value::Str("a\nb".into())));
-        assert_eq!(parse_string_literal(r"b'\x41\102'"), Some(Value::Bytes(b"AB".to_vec())));
-        assert_eq!(parse_string_literal(r"r'\x41'"), Some(Value::Str(r"\x41".into())));
-        assert_eq!(parse_string_literal("'''x'y'''"), Some(Value::Str("x'y".into())));
-        assert_eq!(parse_string_literal(r"'\u0041'"), Some(Value::Str("A".into())));
+        assert_eq!(
+            parse_string_literal(r#""a\nb""#),
+            Some(Value::Str("a\nb".into()))
+        );
+        assert_eq!(
+            parse_string_literal(r"b'\x41\102'"),
+            Some(Value::Bytes(b"AB".to_vec()))
+        );
+        assert_eq!(
+            parse_string_literal(r"r'\x41'"),
+            Some(Value::Str(r"\x41".into()))
+        );
+        assert_eq!(
+            parse_string_literal("'''x'y'''"),
+            Some(Value::Str("x'y".into()))
+        );
+        assert_eq!(
+            parse_string_literal(r"'\u0041'"),
+            Some(Value::Str("A".into()))
+        );
         assert_eq!(parse_string_literal("x"), None);
     }
 }

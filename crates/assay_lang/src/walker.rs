@@ -20,8 +20,20 @@ const MAX_RECORDED_STRING: usize = 64 * 1024;
 const MAX_INLINE: u32 = 3;
 
 /// Base classes that make a class a setuptools/distutils command.
-const COMMAND_BASES: [&str; 12] =
-    ["install", "develop", "egg_info", "build_py", "sdist", "bdist_wheel", "build_ext", "build", "install_lib", "install_scripts", "easy_install", "bdist_egg"];
+const COMMAND_BASES: [&str; 12] = [
+    "install",
+    "develop",
+    "egg_info",
+    "build_py",
+    "sdist",
+    "bdist_wheel",
+    "build_ext",
+    "build",
+    "install_lib",
+    "install_scripts",
+    "easy_install",
+    "bdist_egg",
+];
 
 pub(crate) fn analyze(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnalysis {
     let mut out = PyAnalysis::default();
@@ -32,7 +44,17 @@ pub(crate) fn analyze(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnaly
         _ => None,
     };
     let mut calls = Vec::new();
-    run(source, forced, Vec::new(), None, 0, bounds, &mut out, &mut budget, &mut calls);
+    run(
+        source,
+        forced,
+        Vec::new(),
+        None,
+        0,
+        bounds,
+        &mut out,
+        &mut budget,
+        &mut calls,
+    );
     if forced.is_none() {
         promote_reachable(&mut out, &calls);
     }
@@ -52,7 +74,11 @@ struct LocalCall {
 /// relabel their runtime events and strings as import-time.
 fn promote_reachable(out: &mut PyAnalysis, calls: &[LocalCall]) {
     use std::collections::BTreeSet;
-    let mut reach: BTreeSet<String> = calls.iter().filter(|c| c.caller.is_none() && c.module_level_import).map(|c| c.callee.clone()).collect();
+    let mut reach: BTreeSet<String> = calls
+        .iter()
+        .filter(|c| c.caller.is_none() && c.module_level_import)
+        .map(|c| c.callee.clone())
+        .collect();
     for _ in 0..64 {
         let before = reach.len();
         for c in calls {
@@ -111,7 +137,10 @@ fn run(
         out.lines = lines;
     }
     let mut parser = Parser::new();
-    if parser.set_language(&tree_sitter_python::LANGUAGE.into()).is_err() {
+    if parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .is_err()
+    {
         out.truncated = true;
         return;
     }
@@ -197,7 +226,11 @@ impl<'t> Walker<'_, '_, 't> {
         if let Some(c) = self.forced {
             return c;
         }
-        if self.fn_depth > 0 || self.main_guard { ExecutionContext::Runtime } else { ExecutionContext::ImportTime }
+        if self.fn_depth > 0 || self.main_guard {
+            ExecutionContext::Runtime
+        } else {
+            ExecutionContext::ImportTime
+        }
     }
 
     fn text(&self, n: Node<'t>) -> String {
@@ -207,7 +240,13 @@ impl<'t> Walker<'_, '_, 't> {
     fn snippet(&self, n: Node<'t>) -> String {
         let b = self.src.get(n.byte_range()).unwrap_or_default();
         let b = &b[..b.len().min(400)];
-        String::from_utf8_lossy(b).split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect()
+        String::from_utf8_lossy(b)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(200)
+            .collect()
     }
 
     fn tick(&mut self) -> bool {
@@ -229,7 +268,14 @@ impl<'t> Walker<'_, '_, 't> {
         }
     }
 
-    fn event(&mut self, kind: EventKind, api: &str, n: Node<'t>, arg: Option<String>, taint: Taint) {
+    fn event(
+        &mut self,
+        kind: EventKind,
+        api: &str,
+        n: Node<'t>,
+        arg: Option<String>,
+        taint: Taint,
+    ) {
         if self.inline_depth > 0 {
             return;
         }
@@ -281,7 +327,13 @@ impl<'t> Walker<'_, '_, 't> {
             let mut chain = self.chain.clone();
             chain.push(step);
             let saved = std::mem::replace(&mut self.chain, chain);
-            self.event(EventKind::EmbeddedExecutable, kind, n, Some(format!("{kind} executable, {} bytes", bytes.len())), Taint::DECODED);
+            self.event(
+                EventKind::EmbeddedExecutable,
+                kind,
+                n,
+                Some(format!("{kind} executable, {} bytes", bytes.len())),
+                Taint::DECODED,
+            );
             self.chain = saved;
             return;
         }
@@ -291,8 +343,15 @@ impl<'t> Walker<'_, '_, 't> {
             let mut chain = self.chain.clone();
             chain.push(step);
             if self.out.strings.len() < self.bounds.max_strings {
-                let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_RECORDED_STRING)]).into_owned();
-                self.out.strings.push(StrLit { value: text, line: n.start_position().row as u32 + 1, context: self.context(), chain, function: self.funcs.last().cloned() });
+                let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_RECORDED_STRING)])
+                    .into_owned();
+                self.out.strings.push(StrLit {
+                    value: text,
+                    line: n.start_position().row as u32 + 1,
+                    context: self.context(),
+                    chain,
+                    function: self.funcs.last().cloned(),
+                });
             }
         }
     }
@@ -306,7 +365,17 @@ impl<'t> Walker<'_, '_, 't> {
         chain.push(step);
         let ctx = self.context();
         let function = self.funcs.last().cloned();
-        run(code, Some(ctx), chain, function, self.depth + 1, self.bounds, self.out, self.budget, self.calls);
+        run(
+            code,
+            Some(ctx),
+            chain,
+            function,
+            self.depth + 1,
+            self.bounds,
+            self.out,
+            self.budget,
+            self.calls,
+        );
     }
 
     // ---------------------------------------------------------------- statements
@@ -335,7 +404,12 @@ impl<'t> Walker<'_, '_, 't> {
                 let first = n.named_children(&mut c).next();
                 if let Some(e) = first {
                     let ev = self.eval(e);
-                    if let Some(f) = self.funcs.last().cloned().filter(|_| self.inline_depth == 0) {
+                    if let Some(f) = self
+                        .funcs
+                        .last()
+                        .cloned()
+                        .filter(|_| self.inline_depth == 0)
+                    {
                         *self.fn_returns.entry(f).or_default() |= ev.taint;
                     }
                     if self.inline_depth > 0 && self.returned.is_none() {
@@ -354,7 +428,14 @@ impl<'t> Walker<'_, '_, 't> {
             "for_statement" => {
                 let right = n.child_by_field_name("right").map(|r| self.eval(r));
                 if let (Some(left), Some(r)) = (n.child_by_field_name("left"), right) {
-                    self.bind_target(left, Binding { value: None, taint: r.taint, name: None });
+                    self.bind_target(
+                        left,
+                        Binding {
+                            value: None,
+                            taint: r.taint,
+                            name: None,
+                        },
+                    );
                 }
                 for f in ["body", "alternative"] {
                     if let Some(b) = n.child_by_field_name(f) {
@@ -368,12 +449,26 @@ impl<'t> Walker<'_, '_, 't> {
                 if let Some(v) = kids.first() {
                     let ev = self.eval(*v);
                     if let Some(alias) = n.child_by_field_name("alias") {
-                        self.bind_target(alias, Binding { value: ev.value, taint: ev.taint, name: ev.name });
+                        self.bind_target(
+                            alias,
+                            Binding {
+                                value: ev.value,
+                                taint: ev.taint,
+                                name: ev.name,
+                            },
+                        );
                     }
                 }
             }
-            "call" | "attribute" | "subscript" | "binary_operator" | "string" | "concatenated_string"
-            | "list_comprehension" | "generator_expression" | "identifier" => {
+            "call"
+            | "attribute"
+            | "subscript"
+            | "binary_operator"
+            | "string"
+            | "concatenated_string"
+            | "list_comprehension"
+            | "generator_expression"
+            | "identifier" => {
                 self.eval(n);
             }
             _ => {
@@ -397,14 +492,31 @@ impl<'t> Walker<'_, '_, 't> {
                     let full = self.text(k);
                     let first = full.split('.').next().unwrap_or(&full).to_owned();
                     self.out.imports.push((full, ctx));
-                    self.bind(&first, Binding { value: Some(Value::Module(first.clone())), taint: Taint::default(), name: Some(first.clone()) });
+                    self.bind(
+                        &first,
+                        Binding {
+                            value: Some(Value::Module(first.clone())),
+                            taint: Taint::default(),
+                            name: Some(first.clone()),
+                        },
+                    );
                 }
                 "aliased_import" => {
-                    if let (Some(name), Some(alias)) = (k.child_by_field_name("name"), k.child_by_field_name("alias")) {
+                    if let (Some(name), Some(alias)) = (
+                        k.child_by_field_name("name"),
+                        k.child_by_field_name("alias"),
+                    ) {
                         let full = self.text(name);
                         let a = self.text(alias);
                         self.out.imports.push((full.clone(), ctx));
-                        self.bind(&a, Binding { value: Some(Value::Module(full.clone())), taint: Taint::default(), name: Some(full) });
+                        self.bind(
+                            &a,
+                            Binding {
+                                value: Some(Value::Module(full.clone())),
+                                taint: Taint::default(),
+                                name: Some(full),
+                            },
+                        );
                     }
                 }
                 _ => {}
@@ -414,7 +526,9 @@ impl<'t> Walker<'_, '_, 't> {
 
     fn import_from(&mut self, n: Node<'t>) {
         let ctx = self.context();
-        let Some(m) = n.child_by_field_name("module_name") else { return };
+        let Some(m) = n.child_by_field_name("module_name") else {
+            return;
+        };
         let module = self.text(m);
         self.out.imports.push((module.clone(), ctx));
         let mut c = n.walk();
@@ -422,16 +536,34 @@ impl<'t> Walker<'_, '_, 't> {
         for k in kids {
             let (name, alias) = match k.kind() {
                 "dotted_name" => (self.text(k), self.text(k)),
-                "aliased_import" => match (k.child_by_field_name("name"), k.child_by_field_name("alias")) {
+                "aliased_import" => match (
+                    k.child_by_field_name("name"),
+                    k.child_by_field_name("alias"),
+                ) {
                     (Some(a), Some(b)) => (self.text(a), self.text(b)),
                     _ => continue,
                 },
                 _ => continue,
             };
-            let full = if module.starts_with('.') { name.clone() } else { format!("{module}.{name}") };
-            let imported = if module.ends_with('.') { format!("{module}{name}") } else { format!("{module}.{name}") };
+            let full = if module.starts_with('.') {
+                name.clone()
+            } else {
+                format!("{module}.{name}")
+            };
+            let imported = if module.ends_with('.') {
+                format!("{module}{name}")
+            } else {
+                format!("{module}.{name}")
+            };
             self.out.imports.push((imported, ctx));
-            self.bind(&alias, Binding { value: Some(Value::Module(full.clone())), taint: Taint::default(), name: Some(full) });
+            self.bind(
+                &alias,
+                Binding {
+                    value: Some(Value::Module(full.clone())),
+                    taint: Taint::default(),
+                    name: Some(full),
+                },
+            );
         }
     }
 
@@ -439,14 +571,23 @@ impl<'t> Walker<'_, '_, 't> {
         if let Some(p) = n.child_by_field_name("parameters") {
             self.visit(p);
         }
-        let Some(body) = n.child_by_field_name("body") else { return };
-        let name = n.child_by_field_name("name").map(|x| self.text(x)).unwrap_or_default();
+        let Some(body) = n.child_by_field_name("body") else {
+            return;
+        };
+        let name = n
+            .child_by_field_name("name")
+            .map(|x| self.text(x))
+            .unwrap_or_default();
         if self.funcs.is_empty() && self.class.is_none() {
             let mut params = Vec::new();
             if let Some(p) = n.child_by_field_name("parameters") {
                 let mut c = p.walk();
                 for k in p.named_children(&mut c) {
-                    let id = if k.kind() == "identifier" { Some(k) } else { k.child_by_field_name("name").or_else(|| k.named_child(0)) };
+                    let id = if k.kind() == "identifier" {
+                        Some(k)
+                    } else {
+                        k.child_by_field_name("name").or_else(|| k.named_child(0))
+                    };
                     params.push(id.map(|i| self.text(i)).unwrap_or_default());
                 }
             }
@@ -475,7 +616,8 @@ impl<'t> Walker<'_, '_, 't> {
                 let ev = self.eval(b);
                 let name = ev.name.unwrap_or_else(|| self.text(b));
                 let last = name.rsplit('.').next().unwrap_or(&name).to_owned();
-                let from_setuptools = name.contains("setuptools") || name.contains("distutils") || name == last;
+                let from_setuptools =
+                    name.contains("setuptools") || name.contains("distutils") || name == last;
                 if from_setuptools && COMMAND_BASES.contains(&last.as_str()) {
                     self.out.command_subclasses.push(last);
                 }
@@ -521,20 +663,38 @@ impl<'t> Walker<'_, '_, 't> {
             return;
         };
         let mut ev = self.eval(right);
-        let Some(left) = n.child_by_field_name("left") else { return };
+        let Some(left) = n.child_by_field_name("left") else {
+            return;
+        };
         if n.kind() == "augmented_assignment"
-            && let Some(prev) = (left.kind() == "identifier").then(|| self.text(left)).and_then(|l| self.lookup(&l).cloned()) {
-                ev.taint |= prev.taint;
-                ev.value = match (prev.value, ev.value.take()) {
-                    (Some(Value::Str(a)), Some(Value::Str(b))) if a.len() + b.len() <= self.bounds.max_decoded_bytes => Some(Value::Str(a + &b)),
-                    (Some(Value::Bytes(mut a)), Some(Value::Bytes(b))) if a.len() + b.len() <= self.bounds.max_decoded_bytes => {
-                        a.extend_from_slice(&b);
-                        Some(Value::Bytes(a))
-                    }
-                    _ => None,
-                };
-            }
-        self.bind_target(left, Binding { value: ev.value, taint: ev.taint, name: ev.name });
+            && let Some(prev) = (left.kind() == "identifier")
+                .then(|| self.text(left))
+                .and_then(|l| self.lookup(&l).cloned())
+        {
+            ev.taint |= prev.taint;
+            ev.value = match (prev.value, ev.value.take()) {
+                (Some(Value::Str(a)), Some(Value::Str(b)))
+                    if a.len() + b.len() <= self.bounds.max_decoded_bytes =>
+                {
+                    Some(Value::Str(a + &b))
+                }
+                (Some(Value::Bytes(mut a)), Some(Value::Bytes(b)))
+                    if a.len() + b.len() <= self.bounds.max_decoded_bytes =>
+                {
+                    a.extend_from_slice(&b);
+                    Some(Value::Bytes(a))
+                }
+                _ => None,
+            };
+        }
+        self.bind_target(
+            left,
+            Binding {
+                value: ev.value,
+                taint: ev.taint,
+                name: ev.name,
+            },
+        );
     }
 
     fn bind_target(&mut self, left: Node<'t>, b: Binding) {
@@ -552,7 +712,14 @@ impl<'t> Walker<'_, '_, 't> {
                 };
                 for (i, k) in kids.into_iter().enumerate() {
                     let value = items.as_ref().and_then(|v| v.get(i).cloned());
-                    self.bind_target(k, Binding { value, taint: b.taint, name: None });
+                    self.bind_target(
+                        k,
+                        Binding {
+                            value,
+                            taint: b.taint,
+                            name: None,
+                        },
+                    );
                 }
             }
             _ => {
@@ -595,19 +762,41 @@ impl<'t> Walker<'_, '_, 't> {
                 if let (true, Some(Value::Str(s))) = (ok, &acc) {
                     self.record_string(&s.clone(), n);
                 }
-                Eval { value: if ok { acc } else { None }, taint: Taint::LITERAL, name: None, receiver: None }
+                Eval {
+                    value: if ok { acc } else { None },
+                    taint: Taint::LITERAL,
+                    name: None,
+                    receiver: None,
+                }
             }
-            "integer" => Eval { value: parse_int(&self.text(n)).map(Value::Int), ..Eval::default() },
+            "integer" => Eval {
+                value: parse_int(&self.text(n)).map(Value::Int),
+                ..Eval::default()
+            },
             "identifier" => {
                 let id = self.text(n);
                 match self.lookup(&id) {
-                    Some(b) => Eval { value: b.value.clone(), taint: b.taint, name: b.name.clone().or(Some(id)), receiver: None },
-                    None => Eval { name: Some(normalize(&id)), ..Eval::default() },
+                    Some(b) => Eval {
+                        value: b.value.clone(),
+                        taint: b.taint,
+                        name: b.name.clone().or(Some(id)),
+                        receiver: None,
+                    },
+                    None => Eval {
+                        name: Some(normalize(&id)),
+                        ..Eval::default()
+                    },
                 }
             }
             "attribute" => {
-                let obj = n.child_by_field_name("object").map(|o| self.eval(o)).unwrap_or_default();
-                let attr = n.child_by_field_name("attribute").map(|a| self.text(a)).unwrap_or_default();
+                let obj = n
+                    .child_by_field_name("object")
+                    .map(|o| self.eval(o))
+                    .unwrap_or_default();
+                let attr = n
+                    .child_by_field_name("attribute")
+                    .map(|a| self.text(a))
+                    .unwrap_or_default();
                 let base = match &obj.value {
                     Some(Value::Module(m)) => Some(m.clone()),
                     _ => obj.name.clone(),
@@ -615,10 +804,18 @@ impl<'t> Walker<'_, '_, 't> {
                 let name = base.map(|b| normalize(&format!("{b}.{attr}")));
                 // `os.environ` as a whole is tainted where it is used whole (env_whole in
                 // `call`), not on every `os.environ.get("ONE_SETTING")`.
-                Eval { value: None, taint: obj.taint, name, receiver: obj.value }
+                Eval {
+                    value: None,
+                    taint: obj.taint,
+                    name,
+                    receiver: obj.value,
+                }
             }
             "subscript" => {
-                let v = n.child_by_field_name("value").map(|o| self.eval(o)).unwrap_or_default();
+                let v = n
+                    .child_by_field_name("value")
+                    .map(|o| self.eval(o))
+                    .unwrap_or_default();
                 let mut c = n.walk();
                 let subs: Vec<Node> = n.children_by_field_name("subscript", &mut c).collect();
                 let mut taint = v.taint;
@@ -629,24 +826,41 @@ impl<'t> Walker<'_, '_, 't> {
                         if t == "::-1" {
                             value = match &v.value {
                                 Some(Value::Str(x)) => Some(Value::Str(x.chars().rev().collect())),
-                                Some(Value::Bytes(x)) => Some(Value::Bytes(x.iter().rev().copied().collect())),
-                                Some(Value::List(x)) => Some(Value::List(x.iter().rev().cloned().collect())),
+                                Some(Value::Bytes(x)) => {
+                                    Some(Value::Bytes(x.iter().rev().copied().collect()))
+                                }
+                                Some(Value::List(x)) => {
+                                    Some(Value::List(x.iter().rev().cloned().collect()))
+                                }
                                 _ => None,
                             };
                         }
                     } else {
                         let e = self.eval(*s);
                         taint |= e.taint;
-                        if let (Some(Value::List(items)), Some(Value::Int(i))) = (&v.value, &e.value) {
+                        if let (Some(Value::List(items)), Some(Value::Int(i))) =
+                            (&v.value, &e.value)
+                        {
                             value = usize::try_from(*i).ok().and_then(|i| items.get(i).cloned());
                         }
                         if v.name.as_deref() == Some("os.environ") {
                             let key = e.value.as_ref().and_then(Value::as_text);
-                            self.event(EventKind::EnvRead, "os.environ.__getitem__", n, key, Taint::default());
+                            self.event(
+                                EventKind::EnvRead,
+                                "os.environ.__getitem__",
+                                n,
+                                key,
+                                Taint::default(),
+                            );
                         }
                     }
                 }
-                Eval { value, taint, name: None, receiver: None }
+                Eval {
+                    value,
+                    taint,
+                    name: None,
+                    receiver: None,
+                }
             }
             "parenthesized_expression" | "expression_statement" | "await" => {
                 let mut c = n.walk();
@@ -658,21 +872,39 @@ impl<'t> Walker<'_, '_, 't> {
                 last
             }
             "binary_operator" => {
-                let l = n.child_by_field_name("left").map(|x| self.eval(x)).unwrap_or_default();
-                let r = n.child_by_field_name("right").map(|x| self.eval(x)).unwrap_or_default();
-                let op = n.child_by_field_name("operator").map(|o| self.text(o)).unwrap_or_default();
+                let l = n
+                    .child_by_field_name("left")
+                    .map(|x| self.eval(x))
+                    .unwrap_or_default();
+                let r = n
+                    .child_by_field_name("right")
+                    .map(|x| self.eval(x))
+                    .unwrap_or_default();
+                let op = n
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o))
+                    .unwrap_or_default();
                 let max = self.bounds.max_decoded_bytes;
                 let value = match (op.as_str(), l.value, r.value) {
                     ("+", Some(a), Some(b)) => concat(a, b, max),
-                    ("*", Some(Value::Str(s)), Some(Value::Int(k))) | ("*", Some(Value::Int(k)), Some(Value::Str(s))) => {
-                        usize::try_from(k).ok().filter(|k| s.len().saturating_mul(*k) <= max).map(|k| Value::Str(s.repeat(k)))
-                    }
+                    ("*", Some(Value::Str(s)), Some(Value::Int(k)))
+                    | ("*", Some(Value::Int(k)), Some(Value::Str(s))) => usize::try_from(k)
+                        .ok()
+                        .filter(|k| s.len().saturating_mul(*k) <= max)
+                        .map(|k| Value::Str(s.repeat(k))),
                     ("^", Some(Value::Int(a)), Some(Value::Int(b))) => Some(Value::Int(a ^ b)),
-                    ("-", Some(Value::Int(a)), Some(Value::Int(b))) => a.checked_sub(b).map(Value::Int),
+                    ("-", Some(Value::Int(a)), Some(Value::Int(b))) => {
+                        a.checked_sub(b).map(Value::Int)
+                    }
                     ("%", Some(Value::Str(_)), _) => None,
                     _ => None,
                 };
-                Eval { value, taint: l.taint | r.taint, name: None, receiver: None }
+                Eval {
+                    value,
+                    taint: l.taint | r.taint,
+                    name: None,
+                    receiver: None,
+                }
             }
             "list" | "tuple" | "set" | "expression_list" => {
                 let mut c = n.walk();
@@ -689,7 +921,12 @@ impl<'t> Walker<'_, '_, 't> {
                         _ => all = false,
                     }
                 }
-                Eval { value: all.then_some(Value::List(items)), taint, name: None, receiver: None }
+                Eval {
+                    value: all.then_some(Value::List(items)),
+                    taint,
+                    name: None,
+                    receiver: None,
+                }
             }
             "list_comprehension" | "generator_expression" => self.comprehension(n),
             "call" => self.call(n),
@@ -701,7 +938,10 @@ impl<'t> Walker<'_, '_, 't> {
                 }
                 Eval::default()
             }
-            "keyword_argument" => n.child_by_field_name("value").map(|v| self.eval(v)).unwrap_or_default(),
+            "keyword_argument" => n
+                .child_by_field_name("value")
+                .map(|v| self.eval(v))
+                .unwrap_or_default(),
             _ => {
                 let mut c = n.walk();
                 let kids: Vec<Node> = n.children(&mut c).collect();
@@ -711,7 +951,12 @@ impl<'t> Walker<'_, '_, 't> {
                         taint |= self.eval(k).taint;
                     }
                 }
-                Eval { value: None, taint, name: None, receiver: None }
+                Eval {
+                    value: None,
+                    taint,
+                    name: None,
+                    receiver: None,
+                }
             }
         }
     }
@@ -722,7 +967,10 @@ impl<'t> Walker<'_, '_, 't> {
         }
         // f-strings: evaluate interpolations for events; no constant value.
         let mut c = n.walk();
-        let interps: Vec<Node> = n.named_children(&mut c).filter(|k| k.kind() == "interpolation").collect();
+        let interps: Vec<Node> = n
+            .named_children(&mut c)
+            .filter(|k| k.kind() == "interpolation")
+            .collect();
         if !interps.is_empty() {
             let mut taint = Taint::LITERAL;
             for i in interps {
@@ -741,17 +989,28 @@ impl<'t> Walker<'_, '_, 't> {
             if !text.is_empty() {
                 self.record_string(&text, n);
             }
-            return Eval { value: None, taint, name: None, receiver: None };
+            return Eval {
+                value: None,
+                taint,
+                name: None,
+                receiver: None,
+            };
         }
         let value = parse_string_literal(&self.text(n));
         if let Some(v) = &value
-            && let Some(t) = v.as_text() {
-                self.record_string(&t, n);
-                if !self.in_decoder && t.len() >= 40 {
-                    self.blob(&t, n);
-                }
+            && let Some(t) = v.as_text()
+        {
+            self.record_string(&t, n);
+            if !self.in_decoder && t.len() >= 40 {
+                self.blob(&t, n);
             }
-        Eval { value, taint: Taint::LITERAL, name: None, receiver: None }
+        }
+        Eval {
+            value,
+            taint: Taint::LITERAL,
+            name: None,
+            receiver: None,
+        }
     }
 
     /// A long literal that is not passed to a known decoder: try base64/hex (then a
@@ -777,7 +1036,10 @@ impl<'t> Walker<'_, '_, 't> {
     fn comprehension(&mut self, n: Node<'t>) -> Eval {
         let body = n.child_by_field_name("body");
         let mut c = n.walk();
-        let clauses: Vec<Node> = n.named_children(&mut c).filter(|k| k.kind() == "for_in_clause").collect();
+        let clauses: Vec<Node> = n
+            .named_children(&mut c)
+            .filter(|k| k.kind() == "for_in_clause")
+            .collect();
         let has_if = {
             let mut c2 = n.walk();
             n.named_children(&mut c2).any(|k| k.kind() == "if_clause")
@@ -786,9 +1048,15 @@ impl<'t> Walker<'_, '_, 't> {
         // Fold `[f(x) for x in CONST]` with one loop variable and no filter.
         if let (Some(body), [clause], false) = (body, clauses.as_slice(), has_if) {
             let left = clause.child_by_field_name("left");
-            let right = clause.child_by_field_name("right").map(|r| self.eval(r)).unwrap_or_default();
+            let right = clause
+                .child_by_field_name("right")
+                .map(|r| self.eval(r))
+                .unwrap_or_default();
             taint |= right.taint;
-            if let (Some(left), Some(items)) = (left.filter(|l| l.kind() == "identifier"), iter_items(right.value)) {
+            if let (Some(left), Some(items)) = (
+                left.filter(|l| l.kind() == "identifier"),
+                iter_items(right.value),
+            ) {
                 let var = self.text(left);
                 self.scopes.push(HashMap::new());
                 let mut out = Vec::with_capacity(items.len().min(MAX_ELEMS));
@@ -797,7 +1065,14 @@ impl<'t> Walker<'_, '_, 't> {
                     if !ok {
                         break;
                     }
-                    self.bind(&var, Binding { value: Some(it), taint: Taint::default(), name: None });
+                    self.bind(
+                        &var,
+                        Binding {
+                            value: Some(it),
+                            taint: Taint::default(),
+                            name: None,
+                        },
+                    );
                     let (ev_len, str_len) = (self.out.events.len(), self.out.strings.len());
                     let e = self.eval(body);
                     if idx > 0 {
@@ -812,7 +1087,12 @@ impl<'t> Walker<'_, '_, 't> {
                 }
                 self.scopes.pop();
                 if ok {
-                    return Eval { value: Some(Value::List(out)), taint, name: None, receiver: None };
+                    return Eval {
+                        value: Some(Value::List(out)),
+                        taint,
+                        name: None,
+                        receiver: None,
+                    };
                 }
             }
         }
@@ -821,15 +1101,27 @@ impl<'t> Walker<'_, '_, 't> {
         for k in kids {
             taint |= self.eval(k).taint;
         }
-        Eval { value: None, taint, name: None, receiver: None }
+        Eval {
+            value: None,
+            taint,
+            name: None,
+            receiver: None,
+        }
     }
 
     fn call(&mut self, n: Node<'t>) -> Eval {
-        let Some(func) = n.child_by_field_name("function") else { return Eval::default() };
+        let Some(func) = n.child_by_field_name("function") else {
+            return Eval::default();
+        };
         let fe = self.eval(func);
         let name = fe.name.clone().map(|s| normalize(&s));
-        let method = (func.kind() == "attribute").then(|| func.child_by_field_name("attribute").map(|a| self.text(a))).flatten();
-        let is_decoder = name.as_deref().and_then(classify_call).is_some_and(|(k, _)| k == EventKind::Decode);
+        let method = (func.kind() == "attribute")
+            .then(|| func.child_by_field_name("attribute").map(|a| self.text(a)))
+            .flatten();
+        let is_decoder = name
+            .as_deref()
+            .and_then(classify_call)
+            .is_some_and(|(k, _)| k == EventKind::Decode);
 
         // Arguments.
         let mut pos: Vec<Eval> = Vec::new();
@@ -848,7 +1140,10 @@ impl<'t> Walker<'_, '_, 't> {
                 let kids: Vec<Node> = args.named_children(&mut c).collect();
                 for k in kids {
                     if k.kind() == "keyword_argument" {
-                        let key = k.child_by_field_name("name").map(|x| self.text(x)).unwrap_or_default();
+                        let key = k
+                            .child_by_field_name("name")
+                            .map(|x| self.text(x))
+                            .unwrap_or_default();
                         let e = self.eval(k);
                         if key != "env" {
                             taint |= e.taint;
@@ -874,7 +1169,12 @@ impl<'t> Walker<'_, '_, 't> {
         let recv = fe.receiver.clone();
         let arg0 = pos.first().and_then(|e| e.value.clone());
         let arg1 = pos.get(1).and_then(|e| e.value.clone());
-        let mut result = Eval { value: None, taint: taint | fe.taint, name: name.clone(), receiver: None };
+        let mut result = Eval {
+            value: None,
+            taint: taint | fe.taint,
+            name: name.clone(),
+            receiver: None,
+        };
 
         // A local function: its return taint, and (with constant arguments) its result.
         if func.kind() == "identifier" {
@@ -891,7 +1191,16 @@ impl<'t> Walker<'_, '_, 't> {
         }
 
         // Constant folding of builtins and str/bytes methods.
-        if let Some(v) = self.fold(name.as_deref(), method.as_deref(), recv, arg0.clone(), arg1.clone(), &pos, &kw, n) {
+        if let Some(v) = self.fold(
+            name.as_deref(),
+            method.as_deref(),
+            recv,
+            arg0.clone(),
+            arg1.clone(),
+            &pos,
+            &kw,
+            n,
+        ) {
             result.value = Some(v);
         }
 
@@ -912,7 +1221,11 @@ impl<'t> Walker<'_, '_, 't> {
                     self.event(kind, &api, n, arg_text, taint);
                 }
                 EventKind::FileRead => {
-                    let mode = arg1.as_ref().and_then(Value::as_text).or_else(|| kw.iter().find(|(k, _)| k == "mode").and_then(|(_, e)| e.value.as_ref().and_then(Value::as_text)));
+                    let mode = arg1.as_ref().and_then(Value::as_text).or_else(|| {
+                        kw.iter()
+                            .find(|(k, _)| k == "mode")
+                            .and_then(|(_, e)| e.value.as_ref().and_then(Value::as_text))
+                    });
                     let write = mode.is_some_and(|m| m.contains(['w', 'a', 'x', '+']));
                     if write {
                         result.taint = taint;
@@ -935,27 +1248,55 @@ impl<'t> Walker<'_, '_, 't> {
                             }
                             let mut chain = self.chain.clone();
                             chain.push(step.clone());
-                            self.out.strings.push(StrLit { value: s, line: n.start_position().row as u32 + 1, context: self.context(), chain, function: self.funcs.last().cloned() });
+                            self.out.strings.push(StrLit {
+                                value: s,
+                                line: n.start_position().row as u32 + 1,
+                                context: self.context(),
+                                chain,
+                                function: self.funcs.last().cloned(),
+                            });
                         }
                     }
                     self.event(kind, &api, n, None, taint);
                 }
                 _ => self.event(kind, &api, n, arg_text, taint),
             }
-        } else if let Some(m) = method.as_deref().filter(|m| matches!(*m, "write" | "writelines" | "write_text" | "write_bytes")) {
+        } else if let Some(m) = method
+            .as_deref()
+            .filter(|m| matches!(*m, "write" | "writelines" | "write_text" | "write_bytes"))
+        {
             // A file written with code it carries in a literal: analyse what that code does
             // (droppers write a script, then run it).
-            if let Some(code) = arg0.as_ref().and_then(Value::as_bytes).filter(|c| decode::looks_like_python(c)) {
+            if let Some(code) = arg0
+                .as_ref()
+                .and_then(Value::as_bytes)
+                .filter(|c| decode::looks_like_python(c))
+            {
                 let step = format!("line {}: written to a file", n.start_position().row + 1);
                 self.child(&code, step);
             }
             if api.starts_with("open") || m.starts_with("write_") {
-                self.event(EventKind::FileWrite, &api, n, arg0.as_ref().and_then(command_text).map(|t| t.chars().take(120).collect()), taint);
+                self.event(
+                    EventKind::FileWrite,
+                    &api,
+                    n,
+                    arg0.as_ref()
+                        .and_then(command_text)
+                        .map(|t| t.chars().take(120).collect()),
+                    taint,
+                );
             }
         } else if let Some(m) = method.as_deref() {
             // send() on a socket.
-            if matches!(m, "send" | "sendall" | "sendto" | "connect") && api.starts_with("socket.") {
-                self.event(EventKind::Network, &api, n, arg0.as_ref().and_then(command_text), taint);
+            if matches!(m, "send" | "sendall" | "sendto" | "connect") && api.starts_with("socket.")
+            {
+                self.event(
+                    EventKind::Network,
+                    &api,
+                    n,
+                    arg0.as_ref().and_then(command_text),
+                    taint,
+                );
                 result.taint |= Taint::NETWORK;
             }
         }
@@ -972,7 +1313,14 @@ impl<'t> Walker<'_, '_, 't> {
         let (params, body) = self.local_fns.get(fname).cloned()?;
         let mut scope = HashMap::new();
         for (i, p) in params.iter().enumerate() {
-            let b = pos.get(i).map(|e| Binding { value: e.value.clone(), taint: e.taint, name: None }).unwrap_or_default();
+            let b = pos
+                .get(i)
+                .map(|e| Binding {
+                    value: e.value.clone(),
+                    taint: e.taint,
+                    name: None,
+                })
+                .unwrap_or_default();
             scope.insert(p.clone(), b);
         }
         self.scopes.push(scope);
@@ -993,38 +1341,69 @@ impl<'t> Walker<'_, '_, 't> {
         }
         let caller = self.funcs.last().cloned();
         let module_level_import = self.fn_depth == 0 && !self.main_guard;
-        let mut push = |callee: String| self.calls.push(LocalCall { caller: caller.clone(), callee, module_level_import });
+        let mut push = |callee: String| {
+            self.calls.push(LocalCall {
+                caller: caller.clone(),
+                callee,
+                module_level_import,
+            })
+        };
         match func.kind() {
-            "identifier" => push(String::from_utf8_lossy(self.src.get(func.byte_range()).unwrap_or_default()).into_owned()),
+            "identifier" => push(
+                String::from_utf8_lossy(self.src.get(func.byte_range()).unwrap_or_default())
+                    .into_owned(),
+            ),
             "attribute" => {
                 // self.method() inside a class method: the class's method.
-                if let (Some(obj), Some(attr)) = (func.child_by_field_name("object"), func.child_by_field_name("attribute")) {
-                    let o = String::from_utf8_lossy(self.src.get(obj.byte_range()).unwrap_or_default()).into_owned();
-                    let a = String::from_utf8_lossy(self.src.get(attr.byte_range()).unwrap_or_default()).into_owned();
-                    if o == "self" {
-                        if let Some(class) = caller.as_ref().and_then(|c| c.split_once('.')).map(|(c, _)| c.to_owned()) {
-                            push(format!("{class}.{a}"));
-                        }
+                if let (Some(obj), Some(attr)) = (
+                    func.child_by_field_name("object"),
+                    func.child_by_field_name("attribute"),
+                ) {
+                    let o =
+                        String::from_utf8_lossy(self.src.get(obj.byte_range()).unwrap_or_default())
+                            .into_owned();
+                    let a = String::from_utf8_lossy(
+                        self.src.get(attr.byte_range()).unwrap_or_default(),
+                    )
+                    .into_owned();
+                    if o == "self"
+                        && let Some(class) = caller
+                            .as_ref()
+                            .and_then(|c| c.split_once('.'))
+                            .map(|(c, _)| c.to_owned())
+                    {
+                        push(format!("{class}.{a}"));
                     }
                 }
             }
             _ => {}
         }
         for e in pos.iter().chain(kw.iter().map(|(_, e)| e)) {
-            if let (None, Some(name)) = (&e.value, &e.name) {
-                if !name.contains('.') {
-                    push(name.clone());
-                }
+            if let (None, Some(name)) = (&e.value, &e.name)
+                && !name.contains('.')
+            {
+                push(name.clone());
             }
         }
     }
 
     /// exec/eval/compile: record the event, and analyse a constant code string as a child.
     fn exec_like(&mut self, api: &str, n: Node<'t>, arg: &Eval) {
-        self.event(EventKind::Exec, api, n, None, arg.taint);
+        // `arg` of an exec event is the executed text when it is a known constant.
+        let text = arg
+            .value
+            .as_ref()
+            .and_then(Value::as_text)
+            .map(|t| t.chars().take(120).collect());
+        self.event(EventKind::Exec, api, n, text, arg.taint);
         // Decoded values were analysed where they were decoded; only plain strings here.
         let decoded_already = arg.taint.has(Taint::DECODED);
-        if let Some(code) = arg.value.as_ref().and_then(Value::as_bytes).filter(|_| !decoded_already) {
+        if let Some(code) = arg
+            .value
+            .as_ref()
+            .and_then(Value::as_bytes)
+            .filter(|_| !decoded_already)
+        {
             let step = format!("line {}: {api} of a string", n.start_position().row + 1);
             if self.depth < self.bounds.max_decode_depth && !code.is_empty() {
                 self.child(&code, step);
@@ -1037,7 +1416,10 @@ impl<'t> Walker<'_, '_, 't> {
         let code = match cmd {
             Some(Value::List(items)) => {
                 let texts: Vec<Option<String>> = items.iter().map(Value::as_text).collect();
-                texts.iter().position(|t| t.as_deref() == Some("-c")).and_then(|i| texts.get(i + 1).cloned().flatten())
+                texts
+                    .iter()
+                    .position(|t| t.as_deref() == Some("-c"))
+                    .and_then(|i| texts.get(i + 1).cloned().flatten())
             }
             Some(v) => v.as_text().and_then(|s| {
                 let i = s.find(" -c ")?;
@@ -1070,7 +1452,16 @@ impl<'t> Walker<'_, '_, 't> {
         if let (Some(m), Some(r)) = (method, recv.clone()) {
             match (m, r, a0.clone()) {
                 ("join", Value::Str(sep), Some(Value::List(items))) => {
-                    let parts: Option<Vec<String>> = items.iter().map(|v| if let Value::Str(s) = v { Some(s.clone()) } else { None }).collect();
+                    let parts: Option<Vec<String>> = items
+                        .iter()
+                        .map(|v| {
+                            if let Value::Str(s) = v {
+                                Some(s.clone())
+                            } else {
+                                None
+                            }
+                        })
+                        .collect();
                     let parts = parts?;
                     let total: usize = parts.iter().map(String::len).sum();
                     return (total <= max).then(|| Value::Str(parts.join(&sep)));
@@ -1089,7 +1480,10 @@ impl<'t> Walker<'_, '_, 't> {
                     return Some(Value::Bytes(out));
                 }
                 ("decode", Value::Bytes(b), enc) => {
-                    let enc = enc.and_then(|e| e.as_text()).unwrap_or_default().to_ascii_lowercase();
+                    let enc = enc
+                        .and_then(|e| e.as_text())
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
                     if enc.contains("hex") {
                         let d = decode::hex(&b, max)?;
                         self.decoded(&d, format!("line {line}: .decode('hex')"), n);
@@ -1104,7 +1498,10 @@ impl<'t> Walker<'_, '_, 't> {
                 }
                 ("decode", Value::Str(s), enc) => {
                     // Python 2 str.decode('base64' | 'hex' | 'rot13').
-                    let enc = enc.and_then(|e| e.as_text()).unwrap_or_default().to_ascii_lowercase();
+                    let enc = enc
+                        .and_then(|e| e.as_text())
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
                     let d = if enc.contains("base64") {
                         decode::base64(s.as_bytes(), max)?
                     } else if enc.contains("hex") {
@@ -1148,47 +1545,89 @@ impl<'t> Walker<'_, '_, 't> {
         };
         match name {
             "chr" | "unichr" => match a0? {
-                Value::Int(i) => char::from_u32(u32::try_from(i).ok()?).map(|c| Value::Str(c.to_string())),
+                Value::Int(i) => {
+                    char::from_u32(u32::try_from(i).ok()?).map(|c| Value::Str(c.to_string()))
+                }
                 _ => None,
             },
             "ord" => match a0? {
-                Value::Str(s) if s.chars().count() == 1 => s.chars().next().map(|c| Value::Int(i64::from(u32::from(c)))),
+                Value::Str(s) if s.chars().count() == 1 => s
+                    .chars()
+                    .next()
+                    .map(|c| Value::Int(i64::from(u32::from(c)))),
                 _ => None,
             },
             "int" => match (a0?, a1) {
-                (Value::Str(s), Some(Value::Int(base))) => i64::from_str_radix(s.trim(), u32::try_from(base).ok().filter(|b| (2..=36).contains(b))?).ok().map(Value::Int),
+                (Value::Str(s), Some(Value::Int(base))) => i64::from_str_radix(
+                    s.trim(),
+                    u32::try_from(base).ok().filter(|b| (2..=36).contains(b))?,
+                )
+                .ok()
+                .map(Value::Int),
                 (Value::Str(s), None) => s.trim().parse().ok().map(Value::Int),
                 (Value::Int(i), _) => Some(Value::Int(i)),
                 _ => None,
             },
             "str" => a0.filter(|v| matches!(v, Value::Str(_))),
             "bytes" | "bytearray" => match a0? {
-                Value::List(items) => items.iter().map(|v| if let Value::Int(i) = v { u8::try_from(*i).ok() } else { None }).collect::<Option<Vec<u8>>>().map(Value::Bytes),
+                Value::List(items) => items
+                    .iter()
+                    .map(|v| {
+                        if let Value::Int(i) = v {
+                            u8::try_from(*i).ok()
+                        } else {
+                            None
+                        }
+                    })
+                    .collect::<Option<Vec<u8>>>()
+                    .map(Value::Bytes),
                 Value::Str(s) => Some(Value::Bytes(s.into_bytes())),
                 Value::Bytes(b) => Some(Value::Bytes(b)),
                 _ => None,
             },
             "list" | "tuple" => match a0? {
                 Value::List(l) => Some(Value::List(l)),
-                Value::Str(s) => Some(Value::List(s.chars().map(|c| Value::Str(c.to_string())).collect())),
-                Value::Bytes(b) => Some(Value::List(b.into_iter().map(|x| Value::Int(i64::from(x))).collect())),
+                Value::Str(s) => Some(Value::List(
+                    s.chars().map(|c| Value::Str(c.to_string())).collect(),
+                )),
+                Value::Bytes(b) => Some(Value::List(
+                    b.into_iter().map(|x| Value::Int(i64::from(x))).collect(),
+                )),
                 _ => None,
             },
             "reversed" => match a0? {
                 Value::List(l) => Some(Value::List(l.into_iter().rev().collect())),
-                Value::Str(s) => Some(Value::List(s.chars().rev().map(|c| Value::Str(c.to_string())).collect())),
+                Value::Str(s) => Some(Value::List(
+                    s.chars().rev().map(|c| Value::Str(c.to_string())).collect(),
+                )),
                 _ => None,
             },
             "map" => {
                 let f = pos.first()?.name.clone()?;
                 let items = iter_items(a1)?;
                 if f == "chr" {
-                    items.into_iter().map(|v| if let Value::Int(i) = v { char::from_u32(u32::try_from(i).ok()?).map(|c| Value::Str(c.to_string())) } else { None }).collect::<Option<Vec<_>>>().map(Value::List)
+                    items
+                        .into_iter()
+                        .map(|v| {
+                            if let Value::Int(i) = v {
+                                char::from_u32(u32::try_from(i).ok()?)
+                                    .map(|c| Value::Str(c.to_string()))
+                            } else {
+                                None
+                            }
+                        })
+                        .collect::<Option<Vec<_>>>()
+                        .map(Value::List)
                 } else {
                     None
                 }
             }
-            "base64.b64decode" | "base64.decodebytes" | "base64.decodestring" | "base64.standard_b64decode" | "binascii.a2b_base64" | "base64.urlsafe_b64decode" => {
+            "base64.b64decode"
+            | "base64.decodebytes"
+            | "base64.decodestring"
+            | "base64.standard_b64decode"
+            | "binascii.a2b_base64"
+            | "base64.urlsafe_b64decode" => {
                 let b = text_arg(&a0).and_then(|b| decode::base64(&b, max));
                 decoded(self, b, name)
             }
@@ -1217,7 +1656,11 @@ impl<'t> Walker<'_, '_, 't> {
                 decoded(self, b, name)
             }
             "codecs.decode" => {
-                let enc = a1.as_ref().and_then(Value::as_text).or_else(|| kw.iter().find(|(k, _)| k == "encoding").and_then(|(_, e)| e.value.as_ref().and_then(Value::as_text)))?;
+                let enc = a1.as_ref().and_then(Value::as_text).or_else(|| {
+                    kw.iter()
+                        .find(|(k, _)| k == "encoding")
+                        .and_then(|(_, e)| e.value.as_ref().and_then(Value::as_text))
+                })?;
                 let enc = enc.to_ascii_lowercase().replace(['_', '-'], "");
                 let input = text_arg(&a0)?;
                 let b = match enc.as_str() {
@@ -1280,7 +1723,10 @@ fn command_text(v: &Value) -> Option<String> {
         Value::Str(s) => Some(s.clone()),
         Value::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
         Value::List(items) => {
-            let parts: Vec<String> = items.iter().map(|i| i.as_text().unwrap_or_else(|| "…".to_owned())).collect();
+            let parts: Vec<String> = items
+                .iter()
+                .map(|i| i.as_text().unwrap_or_else(|| "…".to_owned()))
+                .collect();
             Some(parts.join(" "))
         }
         Value::Int(_) | Value::Module(_) | Value::Unknown => None,

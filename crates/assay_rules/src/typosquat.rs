@@ -16,8 +16,12 @@ use std::sync::LazyLock;
 /// How many of the most popular names are protected targets.
 pub const TARGETS: usize = 1000;
 
-static TOP: LazyLock<Vec<&'static str>> =
-    LazyLock::new(|| include_str!("../data/pypi-top.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect());
+static TOP: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    include_str!("../data/pypi-top.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect()
+});
 static TOP_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| TOP.iter().copied().collect());
 
 /// PEP 503 normalisation: lowercase, runs of `-`, `_`, `.` become `-`.
@@ -51,7 +55,14 @@ pub fn squats(name: &str) -> Option<(&'static str, &'static str)> {
     }
     let squashed = n.replace('-', "");
     let deglyph = n.replace('1', "l").replace('0', "o").replace("rn", "m");
-    let stripped = ["python-", "py-", "py"].iter().find_map(|p| n.strip_prefix(p)).or_else(|| ["-python", "-py", "py"].iter().find_map(|s| n.strip_suffix(s)));
+    let stripped = ["python-", "py-", "py"]
+        .iter()
+        .find_map(|p| n.strip_prefix(p))
+        .or_else(|| {
+            ["-python", "-py", "py"]
+                .iter()
+                .find_map(|s| n.strip_suffix(s))
+        });
     for &t in TOP.iter().take(TARGETS) {
         if t.len() < 5 {
             continue;
@@ -81,7 +92,10 @@ fn one_edit(a: &str, b: &str) -> bool {
     let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (ra, rb) = (&a[p..], &b[p..]);
     match ra.len() as isize - rb.len() as isize {
-        0 => ra.get(1..) == rb.get(1..) || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..]),
+        0 => {
+            ra.get(1..) == rb.get(1..)
+                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
         1 => ra.get(1..) == Some(rb),
         -1 => rb.get(1..) == Some(ra),
         _ => false,

@@ -16,7 +16,10 @@ fn fixtures_root() -> PathBuf {
 
 /// Build a one-file artifact for a fixture file.
 pub fn artifact_for(file: &Path) -> Artifact {
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let data = std::fs::read(file).unwrap_or_default();
     let (format, path) = if name.ends_with(".pth") {
         (ArtifactFormat::Directory, name.to_owned())
@@ -30,21 +33,47 @@ pub fn artifact_for(file: &Path) -> Artifact {
         }
     };
     let mut a = Artifact::new(file.display().to_string(), format);
-    a.entries.push(Entry { file_kind: classify(&path, &data), path, kind: EntryKind::File, size: data.len() as u64, data, complete: true, sha256: None });
+    a.entries.push(Entry {
+        file_kind: classify(&path, &data),
+        path,
+        kind: EntryKind::File,
+        size: data.len() as u64,
+        data,
+        complete: true,
+        sha256: None,
+    });
     if format == ArtifactFormat::Sdist {
         let info = b"Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n".to_vec();
-        a.entries.push(Entry { file_kind: classify("pkg-1.0/PKG-INFO", &info), path: "pkg-1.0/PKG-INFO".into(), kind: EntryKind::File, size: info.len() as u64, data: info, complete: true, sha256: None });
+        a.entries.push(Entry {
+            file_kind: classify("pkg-1.0/PKG-INFO", &info),
+            path: "pkg-1.0/PKG-INFO".into(),
+            kind: EntryKind::File,
+            size: info.len() as u64,
+            data: info,
+            complete: true,
+            sha256: None,
+        });
     }
     a
 }
 
 fn codes_for(file: &Path) -> Vec<(String, Severity)> {
     let a = assay_rules::analyze_artifact(&artifact_for(file));
-    a.findings.into_iter().map(|f| (f.rule.code, f.severity)).collect()
+    a.findings
+        .into_iter()
+        .map(|f| (f.rule.code, f.severity))
+        .collect()
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).map(|r| r.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()).collect()).unwrap_or_default();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| {
+            r.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
     v.sort();
     v
 }
@@ -62,14 +91,25 @@ fn every_fixture_behaves() {
             checked += 1;
             let got = codes_for(&f);
             if !got.iter().any(|(c, _)| c == rule.meta.code) {
-                failures.push(format!("{} must match {}: got {got:?}", rule.meta.code, f.display()));
+                failures.push(format!(
+                    "{} must match {}: got {got:?}",
+                    rule.meta.code,
+                    f.display()
+                ));
             }
         }
         for f in files(&dir.join("benign")) {
             checked += 1;
             let got = codes_for(&f);
-            if got.iter().any(|(c, s)| c == rule.meta.code && *s > Severity::Info) {
-                failures.push(format!("{} must not match {}: got {got:?}", rule.meta.code, f.display()));
+            if got
+                .iter()
+                .any(|(c, s)| c == rule.meta.code && *s > Severity::Info)
+            {
+                failures.push(format!(
+                    "{} must not match {}: got {got:?}",
+                    rule.meta.code,
+                    f.display()
+                ));
             }
         }
     }
@@ -83,7 +123,14 @@ fn litellm_reproduction_is_malicious_and_clean_without_pth() {
     let pth = fixtures_root().join("PKG001/litellm_like.pth");
     let a = assay_rules::analyze_artifact(&artifact_for(&pth));
     assert_eq!(a.verdict, Verdict::Malicious, "{:?}", a.findings);
-    assert!(a.findings.iter().any(|f| f.rule.code == "PKG001" && f.severity == Severity::Critical));
+    assert!(
+        a.findings
+            .iter()
+            .any(|f| f.rule.code == "PKG001" && f.severity == Severity::Critical)
+    );
     let benign = fixtures_root().join("PKG001/benign/distutils_precedence.pth");
-    assert_eq!(assay_rules::analyze_artifact(&artifact_for(&benign)).verdict, Verdict::Clean);
+    assert_eq!(
+        assay_rules::analyze_artifact(&artifact_for(&benign)).verdict,
+        Verdict::Clean
+    );
 }

@@ -6,7 +6,9 @@ use std::path::Path;
 
 /// Rules whose fixtures are built in Rust (package structure, environments) or, for
 /// ARC rules, by `assay_sources`' hostile-archive tests.
-const FIXTURES_IN_CODE: &[&str] = &["PKG002", "PKG003", "PKG004", "PKG005", "PKG006", "PKG007", "PKG008"];
+const FIXTURES_IN_CODE: &[&str] = &[
+    "PKG002", "PKG003", "PKG004", "PKG005", "PKG006", "PKG007", "PKG008",
+];
 
 #[test]
 fn codes_and_names_are_unique_and_well_formed() {
@@ -16,10 +18,27 @@ fn codes_and_names_are_unique_and_well_formed() {
         let m = r.meta;
         assert!(codes.insert(m.code), "duplicate code {}", m.code);
         assert!(names.insert(m.name), "duplicate name {}", m.name);
-        assert!(m.code.starts_with(m.family.prefix()), "{} not in family {:?}", m.code, m.family);
-        assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()), "{} not kebab-case", m.name);
+        assert!(
+            m.code.starts_with(m.family.prefix()),
+            "{} not in family {:?}",
+            m.code,
+            m.family
+        );
+        assert!(
+            m.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
+            "{} not kebab-case",
+            m.name
+        );
         assert!(!m.name.starts_with("bad-"), "{}", m.name);
-        for section in ["## What it does", "## Why it matters", "## Example", "## False positives", "## References"] {
+        for section in [
+            "## What it does",
+            "## Why it matters",
+            "## Example",
+            "## False positives",
+            "## References",
+        ] {
             assert!(m.doc.contains(section), "{} lacks {section}", m.code);
         }
     }
@@ -34,14 +53,29 @@ fn every_rule_has_fixtures() {
             continue;
         }
         let dir = root.join(code);
-        let has_match = std::fs::read_dir(&dir).map(|d| d.filter_map(Result::ok).any(|e| e.path().is_file())).unwrap_or(false);
-        let has_benign = std::fs::read_dir(dir.join("benign")).map(|d| d.count() > 0).unwrap_or(false);
-        assert!(has_match && has_benign, "{code} needs fixtures/{code}/ and fixtures/{code}/benign/");
+        let has_match = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(Result::ok).any(|e| e.path().is_file()))
+            .unwrap_or(false);
+        let has_benign = std::fs::read_dir(dir.join("benign"))
+            .map(|d| d.count() > 0)
+            .unwrap_or(false);
+        assert!(
+            has_match && has_benign,
+            "{code} needs fixtures/{code}/ and fixtures/{code}/benign/"
+        );
     }
 }
 
 #[test]
 fn rule_list_snapshot() {
-    let list: Vec<String> = assay_rules::REGISTRY.iter().map(|r| format!("{} {} {} {}", r.meta.code, r.meta.name, r.meta.severity, r.meta.confidence)).collect();
+    let list: Vec<String> = assay_rules::REGISTRY
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {}",
+                r.meta.code, r.meta.name, r.meta.severity, r.meta.confidence
+            )
+        })
+        .collect();
     insta::assert_snapshot!(list.join("\n"));
 }

@@ -14,7 +14,14 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<u8> {
     }
     for r in assay_rules::REGISTRY {
         let m = r.meta;
-        writeln!(out, "{:<7} {:<34} {:<9} {}", m.code, m.name, m.severity.as_str(), m.summary)?;
+        writeln!(
+            out,
+            "{:<7} {:<34} {:<9} {}",
+            m.code,
+            m.name,
+            m.severity.as_str(),
+            m.summary
+        )?;
     }
     Ok(crate::EXIT_OK)
 }

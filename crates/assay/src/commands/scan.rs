@@ -20,16 +20,25 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let mut inputs: Vec<(Input, String)> = Vec::new();
     let mut env: Option<assay_sources::PythonEnv> = None;
     if args.paths.is_empty() {
-        let python = args.python.clone().unwrap_or_else(|| PathBuf::from("python3"));
-        env = Some(assay_sources::locate_environment(&python).with_context(|| format!("locating the environment of {}", python.display()))?);
+        let python = args
+            .python
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("python3"));
+        env = Some(
+            assay_sources::locate_environment(&python)
+                .with_context(|| format!("locating the environment of {}", python.display()))?,
+        );
     } else {
         for p in &args.paths {
-            let found = assay_sources::discover(p).with_context(|| format!("reading {}", p.display()))?;
+            let found =
+                assay_sources::discover(p).with_context(|| format!("reading {}", p.display()))?;
             let single = found.len() == 1;
             for i in found {
                 let display = match (&i, single) {
                     (_, true) => p.display().to_string(),
-                    (Input::Archive(f) | Input::Directory(f) | Input::File(f), false) => f.display().to_string(),
+                    (Input::Archive(f) | Input::Directory(f) | Input::File(f), false) => {
+                        f.display().to_string()
+                    }
                 };
                 inputs.push((i, display));
             }
@@ -44,7 +53,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let mut artifacts: Vec<ArtifactReport> = Vec::new();
 
     if let Some(env) = env {
-        let art = assay_sources::read_environment(&env, &limits).context("reading the environment")?;
+        let art =
+            assay_sources::read_environment(&env, &limits).context("reading the environment")?;
         let (r, u) = judge(&art, &policy, today);
         artifacts.push(r);
         used.extend(u);
@@ -52,7 +62,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let results: Vec<Result<(ArtifactReport, Vec<usize>), String>> = inputs
         .par_iter()
         .map(|(input, display)| {
-            let r = assay_sources::read_input(input, display, &limits).map(|art| judge(&art, &policy, today)).map_err(|e| format!("{display}: {e}"));
+            let r = assay_sources::read_input(input, display, &limits)
+                .map(|art| judge(&art, &policy, today))
+                .map_err(|e| format!("{display}: {e}"));
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -75,7 +87,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     used.dedup();
     let report = Report::new(artifacts, policy.unused(&used));
     for e in policy.expired(today) {
-        eprintln!("assay: warning: suppression #{} ({}) expired on {}: {}", e.index, e.rule, e.expires, e.reason);
+        eprintln!(
+            "assay: warning: suppression #{} ({}) expired on {}: {}",
+            e.index, e.rule, e.expires, e.reason
+        );
     }
     emit(&report, &args.output)?;
     for e in &errors {
@@ -84,8 +99,16 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     if !errors.is_empty() {
         return Ok(crate::EXIT_ERROR);
     }
-    let tripped = report.artifacts.iter().any(|a| args.output.fail_on.tripped(a.verdict, a.findings.iter().map(|f| f.severity)));
-    Ok(if tripped { crate::EXIT_FINDINGS } else { crate::EXIT_OK })
+    let tripped = report.artifacts.iter().any(|a| {
+        args.output
+            .fail_on
+            .tripped(a.verdict, a.findings.iter().map(|f| f.severity))
+    });
+    Ok(if tripped {
+        crate::EXIT_FINDINGS
+    } else {
+        crate::EXIT_OK
+    })
 }
 
 /// Rules → policy → score for one artifact; returns the report entry and the indices of
@@ -99,7 +122,13 @@ fn judge(art: &Artifact, policy: &Policy, today: (i32, u32, u32)) -> (ArtifactRe
         }
         e.complete.then(|| hex(&Sha256::digest(&e.data)))
     };
-    let applied = policy.apply(a.name.as_deref(), a.version.as_deref(), a.findings, &sha, today);
+    let applied = policy.apply(
+        a.name.as_deref(),
+        a.version.as_deref(),
+        a.findings,
+        &sha,
+        today,
+    );
     let used = applied.used_indices();
     let (verdict, score) = assay_rules::score(&applied.kept);
     let report = ArtifactReport {
@@ -123,12 +152,19 @@ fn hex(b: &[u8]) -> String {
 pub fn load_policy(o: &OutputArgs) -> anyhow::Result<Policy> {
     let path = match &o.config {
         Some(p) => Some(p.clone()),
-        None => std::env::current_dir().ok().and_then(|d| assay_policy::find_config(&d)),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| assay_policy::find_config(&d)),
     };
-    let Some(path) = path else { return Ok(Policy::default()) };
+    let Some(path) = path else {
+        return Ok(Policy::default());
+    };
     let policy = Policy::load(&path)?;
     for (key, value) in policy.unknown_rules(&super::all_meta()) {
-        eprintln!("assay: warning: {}: `{key}` names no rule: {value}", path.display());
+        eprintln!(
+            "assay: warning: {}: `{key}` names no rule: {value}",
+            path.display()
+        );
     }
     Ok(policy)
 }
@@ -138,7 +174,9 @@ fn progress(o: &OutputArgs, n: usize) -> Option<ProgressBar> {
         return None;
     }
     let bar = ProgressBar::new(n as u64);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} scanning {pos}/{len} [{elapsed}] {wide_bar}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} scanning {pos}/{len} [{elapsed}] {wide_bar}")
+    {
         bar.set_style(style);
     }
     Some(bar)
@@ -168,4 +206,3 @@ pub fn emit(report: &Report, o: &OutputArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
-

@@ -69,5 +69,8 @@ registry![
 
 /// The rule with this code or name (case-insensitive).
 pub fn find_rule(code_or_name: &str) -> Option<&'static RuleEntry> {
-    REGISTRY.iter().find(|r| r.meta.code.eq_ignore_ascii_case(code_or_name) || r.meta.name.eq_ignore_ascii_case(code_or_name))
+    REGISTRY.iter().find(|r| {
+        r.meta.code.eq_ignore_ascii_case(code_or_name)
+            || r.meta.name.eq_ignore_ascii_case(code_or_name)
+    })
 }

@@ -91,7 +91,9 @@ pub static EXFIL_SERVICES: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::n
 });
 
 /// URLs whose host is a literal public IPv4 address.
-pub static RAW_IP_URL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:https?|ftp|tcp)://(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?::\d+)?"));
+pub static RAW_IP_URL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:https?|ftp|tcp)://(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?::\d+)?")
+});
 
 /// Crypto-mining pools and miners.
 pub static MINING: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
@@ -106,12 +108,23 @@ pub static MINING: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
 });
 
 /// Cloud instance metadata endpoints.
-pub static CLOUD_METADATA: LazyLock<RegexSet> =
-    LazyLock::new(|| set(&[r"169\.254\.169\.254", r"metadata\.google\.internal", r"100\.100\.100\.200", r"fd00:ec2::254", r"169\.254\.170\.2"]));
+pub static CLOUD_METADATA: LazyLock<RegexSet> = LazyLock::new(|| {
+    set(&[
+        r"169\.254\.169\.254",
+        r"metadata\.google\.internal",
+        r"100\.100\.100\.200",
+        r"fd00:ec2::254",
+        r"169\.254\.170\.2",
+    ])
+});
 
 /// Kubernetes service-account credentials.
-pub static KUBERNETES_TOKEN: LazyLock<RegexSet> =
-    LazyLock::new(|| set(&[r"/var/run/secrets/kubernetes\.io/serviceaccount", r"/run/secrets/kubernetes\.io"]));
+pub static KUBERNETES_TOKEN: LazyLock<RegexSet> = LazyLock::new(|| {
+    set(&[
+        r"/var/run/secrets/kubernetes\.io/serviceaccount",
+        r"/run/secrets/kubernetes\.io",
+    ])
+});
 
 /// Persistence locations and commands.
 pub static PERSISTENCE: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
@@ -181,11 +194,22 @@ pub static OBFUSCATORS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(
 
 /// Names from `names` of the patterns in `s` that match.
 pub fn matches<'a>(set: &(RegexSet, Vec<&'a str>), s: &str) -> Vec<&'a str> {
-    set.0.matches(s).iter().filter_map(|i| set.1.get(i).copied()).collect()
+    set.0
+        .matches(s)
+        .iter()
+        .filter_map(|i| set.1.get(i).copied())
+        .collect()
 }
 
 /// Whether an IPv4 URL host is public (not loopback, private, link-local or unspecified).
 pub fn is_public_ip(octets: [u8; 4]) -> bool {
     let ip = std::net::Ipv4Addr::from(octets);
-    !(ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast() || ip.is_documentation() || octets[0] == 0 || octets[0] >= 224)
+    !(ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || octets[0] == 0
+        || octets[0] >= 224)
 }

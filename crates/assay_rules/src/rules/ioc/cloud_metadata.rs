@@ -43,8 +43,21 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if !CLOUD_METADATA.is_match(&s.value) || f.is_test_or_doc() {
             continue;
         }
-        let mut x = cx.finding(&META, f.string_location(s), format!("metadata endpoint: {}", s.value.trim()));
-        x.severity = by_context(s.context, Severity::High, if f.role == assay_lang::FileRole::PackageInit { Severity::Medium } else { Severity::Info }, Severity::Info);
+        let mut x = cx.finding(
+            &META,
+            f.string_location(s),
+            format!("metadata endpoint: {}", s.value.trim()),
+        );
+        x.severity = by_context(
+            s.context,
+            Severity::High,
+            if f.role == assay_lang::FileRole::PackageInit {
+                Severity::Medium
+            } else {
+                Severity::Info
+            },
+            Severity::Info,
+        );
         x.context = Some(s.context);
         x.capabilities = vec![Capability::CredentialAccess];
         out.push(x);

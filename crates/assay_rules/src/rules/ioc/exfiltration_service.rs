@@ -47,8 +47,16 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             continue;
         }
         // A concrete drop endpoint inside a package has no benign use outside tests.
-        let sev = if f.is_test_or_doc() { Severity::Low } else { Severity::Critical };
-        let mut x = cx.finding(&META, f.string_location(s), format!("exfiltration endpoint: {}", s.value.trim()));
+        let sev = if f.is_test_or_doc() {
+            Severity::Low
+        } else {
+            Severity::Critical
+        };
+        let mut x = cx.finding(
+            &META,
+            f.string_location(s),
+            format!("exfiltration endpoint: {}", s.value.trim()),
+        );
         x.severity = sev;
         x.context = Some(s.context);
         x.capabilities = vec![Capability::Network];

@@ -42,8 +42,18 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if matches(&MINING, &s.value).is_empty() {
             continue;
         }
-        let mut x = cx.finding(&META, f.string_location(s), format!("mining indicator: {}", s.value.trim()));
-        x.severity = if f.is_test_or_doc() { Severity::Low } else if s.context.is_automatic() { Severity::Critical } else { Severity::High };
+        let mut x = cx.finding(
+            &META,
+            f.string_location(s),
+            format!("mining indicator: {}", s.value.trim()),
+        );
+        x.severity = if f.is_test_or_doc() {
+            Severity::Low
+        } else if s.context.is_automatic() {
+            Severity::Critical
+        } else {
+            Severity::High
+        };
         x.context = Some(s.context);
         x.capabilities = vec![Capability::Mining];
         out.push(x);

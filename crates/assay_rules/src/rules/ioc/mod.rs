@@ -13,5 +13,11 @@ use assay_lang::StrLit;
 /// prose (docstrings and messages name services in examples; indicators in real code
 /// are short literals, and code hidden in a string is analysed as a child instead).
 pub(crate) fn strings<'c>(cx: &'c Cx) -> impl Iterator<Item = (&'c PyFile<'c>, &'c StrLit)> {
-    cx.python.iter().flat_map(|f| f.analysis.strings.iter().filter(|s| s.value.len() <= 8192 && !crate::context::is_prose(&s.value)).map(move |s| (f, s)))
+    cx.python.iter().flat_map(|f| {
+        f.analysis
+            .strings
+            .iter()
+            .filter(|s| s.value.len() <= 8192 && !crate::context::is_prose(&s.value))
+            .map(move |s| (f, s))
+    })
 }

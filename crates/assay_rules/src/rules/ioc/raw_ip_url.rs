@@ -39,14 +39,28 @@ declare_rule! {
 /// Check strings.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for (f, s) in super::strings(cx) {
-        let Some(c) = RAW_IP_URL.captures(&s.value) else { continue };
-        let oct: Vec<u8> = (1..=4).filter_map(|i| c.get(i).and_then(|m| m.as_str().parse().ok())).collect();
-        let Ok(oct) = <[u8; 4]>::try_from(oct) else { continue };
+        let Some(c) = RAW_IP_URL.captures(&s.value) else {
+            continue;
+        };
+        let oct: Vec<u8> = (1..=4)
+            .filter_map(|i| c.get(i).and_then(|m| m.as_str().parse().ok()))
+            .collect();
+        let Ok(oct) = <[u8; 4]>::try_from(oct) else {
+            continue;
+        };
         if !is_public_ip(oct) || oct == [8, 8, 8, 8] || oct == [1, 1, 1, 1] {
             continue;
         }
-        let sev = if f.is_test_or_doc() { Severity::Info } else { by_context(s.context, Severity::High, Severity::Medium, Severity::Low) };
-        let mut x = cx.finding(&META, f.string_location(s), format!("URL with IP host: {}", c.get(0).map_or("", |m| m.as_str())));
+        let sev = if f.is_test_or_doc() {
+            Severity::Info
+        } else {
+            by_context(s.context, Severity::High, Severity::Medium, Severity::Low)
+        };
+        let mut x = cx.finding(
+            &META,
+            f.string_location(s),
+            format!("URL with IP host: {}", c.get(0).map_or("", |m| m.as_str())),
+        );
         x.severity = sev;
         x.context = Some(s.context);
         x.capabilities = vec![Capability::Network];

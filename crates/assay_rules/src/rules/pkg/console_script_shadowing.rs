@@ -41,27 +41,78 @@ declare_rule! {
 
 /// Command → projects allowed to install it.
 const COMMANDS: &[(&str, &[&str])] = &[
-    ("ls", &[]), ("cd", &[]), ("cp", &[]), ("mv", &[]), ("rm", &[]), ("cat", &[]), ("sudo", &[]), ("su", &[]), ("ssh", &[]),
-    ("scp", &[]), ("sh", &[]), ("bash", &[]), ("zsh", &[]), ("env", &[]), ("id", &[]), ("ps", &[]), ("kill", &[]),
-    ("curl", &[]), ("wget", &[]), ("git", &[]), ("gpg", &[]), ("openssl", &[]), ("make", &[]), ("gcc", &[]),
-    ("docker", &[]), ("kubectl", &[]), ("node", &[]), ("npm", &[]), ("npx", &[]), ("apt", &[]), ("apt-get", &[]),
-    ("brew", &[]), ("pip", &["pip"]), ("pip3", &["pip"]), ("python", &[]), ("python3", &[]), ("aws", &["awscli"]),
-    ("gcloud", &[]), ("az", &["azure-cli"]), ("terraform", &[]), ("ping", &[]), ("passwd", &[]), ("chmod", &[]),
-    ("chown", &[]), ("find", &[]), ("grep", &[]), ("tar", &[]), ("unzip", &[]), ("vim", &[]), ("nano", &[]),
+    ("ls", &[]),
+    ("cd", &[]),
+    ("cp", &[]),
+    ("mv", &[]),
+    ("rm", &[]),
+    ("cat", &[]),
+    ("sudo", &[]),
+    ("su", &[]),
+    ("ssh", &[]),
+    ("scp", &[]),
+    ("sh", &[]),
+    ("bash", &[]),
+    ("zsh", &[]),
+    ("env", &[]),
+    ("id", &[]),
+    ("ps", &[]),
+    ("kill", &[]),
+    ("curl", &[]),
+    ("wget", &[]),
+    ("git", &[]),
+    ("gpg", &[]),
+    ("openssl", &[]),
+    ("make", &[]),
+    ("gcc", &[]),
+    ("docker", &[]),
+    ("kubectl", &[]),
+    ("node", &[]),
+    ("npm", &[]),
+    ("npx", &[]),
+    ("apt", &[]),
+    ("apt-get", &[]),
+    ("brew", &[]),
+    ("pip", &["pip"]),
+    ("pip3", &["pip"]),
+    ("python", &[]),
+    ("python3", &[]),
+    ("aws", &["awscli"]),
+    ("gcloud", &[]),
+    ("az", &["azure-cli"]),
+    ("terraform", &[]),
+    ("ping", &[]),
+    ("passwd", &[]),
+    ("chmod", &[]),
+    ("chown", &[]),
+    ("find", &[]),
+    ("grep", &[]),
+    ("tar", &[]),
+    ("unzip", &[]),
+    ("vim", &[]),
+    ("nano", &[]),
 ];
 
 /// Check script entry points.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    let project = cx.name().map(crate::typosquat::normalize).unwrap_or_default();
+    let project = cx
+        .name()
+        .map(crate::typosquat::normalize)
+        .unwrap_or_default();
     for (file, ep) in &cx.entry_points {
         if !ep.is_script() {
             continue;
         }
-        let Some((cmd, allowed)) = COMMANDS.iter().find(|(c, _)| *c == ep.name.trim()) else { continue };
+        let Some((cmd, allowed)) = COMMANDS.iter().find(|(c, _)| *c == ep.name.trim()) else {
+            continue;
+        };
         if allowed.contains(&project.as_str()) {
             continue;
         }
-        let loc = Location { line: ep.line_no.map(|l| l as u32), ..Location::file(file.clone()) };
+        let loc = Location {
+            line: ep.line_no.map(|l| l as u32),
+            ..Location::file(file.clone())
+        };
         out.push(cx.finding(&META, loc, format!("script `{cmd}` = {}", ep.value)));
     }
 }

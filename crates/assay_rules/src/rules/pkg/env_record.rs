@@ -21,19 +21,33 @@ impl<'a> Installed<'a> {
         }
         let mut records = Vec::new();
         for e in &cx.artifact.entries {
-            if e.file_kind == FileKind::Record && e.complete && e.path.contains(".dist-info/")
-                && let Ok(r) = assay_formats::parse_record(&e.data) {
-                    records.push((e, r));
-                }
+            if e.file_kind == FileKind::Record
+                && e.complete
+                && e.path.contains(".dist-info/")
+                && let Ok(r) = assay_formats::parse_record(&e.data)
+            {
+                records.push((e, r));
+            }
         }
-        let by_path = cx.artifact.entries.iter().map(|e| (e.path.as_str(), e)).collect();
+        let by_path = cx
+            .artifact
+            .entries
+            .iter()
+            .map(|e| (e.path.as_str(), e))
+            .collect();
         Some(Installed { records, by_path })
     }
 
     /// The path of a RECORD row as an entry path: rows are relative to the directory
     /// holding the `.dist-info`, which is the entry path's directory prefix.
     pub fn resolve(record: &Entry, row: &str) -> Option<String> {
-        let base = record.path.split(".dist-info/").next()?.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+        let base = record
+            .path
+            .split(".dist-info/")
+            .next()?
+            .rsplit_once('/')
+            .map(|(d, _)| format!("{d}/"))
+            .unwrap_or_default();
         let joined = format!("{base}{row}");
         let mut parts: Vec<&str> = Vec::new();
         for c in joined.split('/') {
@@ -56,9 +70,12 @@ impl<'a> Installed<'a> {
             for row in &r.entries {
                 if let Some(p) = Self::resolve(rec, &row.path) {
                     if let Some(top) = p.split('/').next()
-                        && p.contains('/') && !top.ends_with(".dist-info") && !top.ends_with(".data") {
-                            owned.insert(top.to_owned());
-                        }
+                        && p.contains('/')
+                        && !top.ends_with(".dist-info")
+                        && !top.ends_with(".data")
+                    {
+                        owned.insert(top.to_owned());
+                    }
                     paths.insert(p);
                 }
             }

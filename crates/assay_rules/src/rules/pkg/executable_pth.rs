@@ -51,19 +51,21 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             .iter()
             .filter(|e| {
                 // exec of a plain string literal is analysed as a child: judge what it does.
-                !(e.kind == EventKind::Exec && e.taint == assay_lang::Taint::LITERAL)
+                !(e.kind == EventKind::Exec
+                    && e.arg.is_some()
+                    && !e.taint.has(assay_lang::Taint::DECODED))
                     && matches!(
-                    e.kind,
-                    EventKind::ProcessSpawn
-                        | EventKind::Network
-                        | EventKind::Download
-                        | EventKind::Exec
-                        | EventKind::Decode
-                        | EventKind::Deserialize
-                        | EventKind::FileWrite
-                        | EventKind::NativeLoad
-                        | EventKind::Decrypt
-                )
+                        e.kind,
+                        EventKind::ProcessSpawn
+                            | EventKind::Network
+                            | EventKind::Download
+                            | EventKind::Exec
+                            | EventKind::Decode
+                            | EventKind::Deserialize
+                            | EventKind::FileWrite
+                            | EventKind::NativeLoad
+                            | EventKind::Decrypt
+                    )
             })
             .map(|e| e.kind.as_str())
             .collect();
@@ -83,7 +85,11 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             let mut kinds = dangerous.clone();
             kinds.sort_unstable();
             kinds.dedup();
-            x.evidence = format!("runs at every interpreter start and does {}: {}", kinds.join("+"), x.evidence);
+            x.evidence = format!(
+                "runs at every interpreter start and does {}: {}",
+                kinds.join("+"),
+                x.evidence
+            );
             x.capabilities = vec![Capability::CodeExec, Capability::Process];
         }
         debug_assert_eq!(f.role, FileRole::Startup);

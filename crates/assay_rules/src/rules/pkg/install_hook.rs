@@ -45,11 +45,32 @@ declare_rule! {
 /// Check setup scripts.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for f in cx.python.iter().filter(|f| f.role == FileRole::SetupScript) {
-        let hooks: Vec<&String> = f.analysis.command_subclasses.iter().filter(|c| matches!(c.as_str(), "install" | "develop" | "egg_info" | "bdist_egg" | "easy_install")).collect();
+        let hooks: Vec<&String> = f
+            .analysis
+            .command_subclasses
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.as_str(),
+                    "install" | "develop" | "egg_info" | "bdist_egg" | "easy_install"
+                )
+            })
+            .collect();
         if hooks.is_empty() {
             continue;
         }
-        let mut x = cx.finding(&META, Location::file(f.entry.path.clone()), format!("overrides setuptools command(s): {}", hooks.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+        let mut x = cx.finding(
+            &META,
+            Location::file(f.entry.path.clone()),
+            format!(
+                "overrides setuptools command(s): {}",
+                hooks
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
         x.context = Some(ExecutionContext::InstallTime);
         out.push(x);
     }

@@ -40,18 +40,33 @@ declare_rule! {
 
 /// Compare hashes.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    let Some(inst) = Installed::read(cx) else { return };
+    let Some(inst) = Installed::read(cx) else {
+        return;
+    };
     for (rec, r) in &inst.records {
         for row in &r.entries {
-            let (Some(want), Some(path)) = (row.sha256(), Installed::resolve(rec, &row.path)) else { continue };
-            let Some(entry) = inst.by_path.get(path.as_str()) else { continue };
+            let (Some(want), Some(path)) = (row.sha256(), Installed::resolve(rec, &row.path))
+            else {
+                continue;
+            };
+            let Some(entry) = inst.by_path.get(path.as_str()) else {
+                continue;
+            };
             let Some(have) = entry.sha256 else { continue };
             if have.as_slice() == want {
                 continue;
             }
             let code = path.ends_with(".py") || path.ends_with(".pth");
-            let mut x = cx.finding(&META, Location::file(path.clone()), format!("sha256 differs from {} (line {})", rec.path, row.line_no));
-            x.severity = if code { Severity::High } else { Severity::Medium };
+            let mut x = cx.finding(
+                &META,
+                Location::file(path.clone()),
+                format!("sha256 differs from {} (line {})", rec.path, row.line_no),
+            );
+            x.severity = if code {
+                Severity::High
+            } else {
+                Severity::Medium
+            };
             out.push(x);
         }
     }

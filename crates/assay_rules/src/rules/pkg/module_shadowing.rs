@@ -37,19 +37,72 @@ declare_rule! {
 }
 
 const STDLIB: &[&str] = &[
-    "os", "sys", "subprocess", "socket", "ssl", "json", "base64", "hashlib", "http", "urllib", "shutil", "pathlib", "tempfile",
-    "logging", "random", "re", "io", "site", "sitecustomize", "usercustomize", "builtins", "importlib", "zipfile", "tarfile", "pickle",
-    "marshal", "ctypes", "threading", "platform", "getpass", "uuid", "time", "datetime", "collections", "functools", "inspect", "codecs",
+    "os",
+    "sys",
+    "subprocess",
+    "socket",
+    "ssl",
+    "json",
+    "base64",
+    "hashlib",
+    "http",
+    "urllib",
+    "shutil",
+    "pathlib",
+    "tempfile",
+    "logging",
+    "random",
+    "re",
+    "io",
+    "site",
+    "sitecustomize",
+    "usercustomize",
+    "builtins",
+    "importlib",
+    "zipfile",
+    "tarfile",
+    "pickle",
+    "marshal",
+    "ctypes",
+    "threading",
+    "platform",
+    "getpass",
+    "uuid",
+    "time",
+    "datetime",
+    "collections",
+    "functools",
+    "inspect",
+    "codecs",
 ];
 /// Projects that legitimately ship stdlib-named modules (backports).
-const BACKPORTS: &[&str] = &["typing", "enum34", "dataclasses", "futures", "pathlib", "pathlib2", "importlib", "contextlib2", "ssl", "uuid", "argparse", "statistics"];
+const BACKPORTS: &[&str] = &[
+    "typing",
+    "enum34",
+    "dataclasses",
+    "futures",
+    "pathlib",
+    "pathlib2",
+    "importlib",
+    "contextlib2",
+    "ssl",
+    "uuid",
+    "argparse",
+    "statistics",
+];
 
 /// Check top-level modules of wheels and eggs.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    if !matches!(cx.artifact.format, ArtifactFormat::Wheel | ArtifactFormat::Egg) {
+    if !matches!(
+        cx.artifact.format,
+        ArtifactFormat::Wheel | ArtifactFormat::Egg
+    ) {
         return;
     }
-    let project = cx.name().map(crate::typosquat::normalize).unwrap_or_default();
+    let project = cx
+        .name()
+        .map(crate::typosquat::normalize)
+        .unwrap_or_default();
     if BACKPORTS.contains(&project.as_str()) {
         return;
     }
@@ -64,7 +117,11 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             _ => continue,
         };
         if STDLIB.contains(&top.as_str()) && seen.insert(top.clone()) {
-            out.push(cx.finding(&META, Location::file(e.path.clone()), format!("top-level `{top}` shadows the standard library")));
+            out.push(cx.finding(
+                &META,
+                Location::file(e.path.clone()),
+                format!("top-level `{top}` shadows the standard library"),
+            ));
         }
     }
 }

@@ -40,8 +40,12 @@ fn pure_wheel(cx: &Cx) -> bool {
     cx.artifact.entries.iter().any(|e| {
         e.file_kind == assay_core::FileKind::WheelMetadata
             && e.complete
-            && String::from_utf8_lossy(&e.data).lines().any(|l| l.trim().eq_ignore_ascii_case("Root-Is-Purelib: true"))
-            && String::from_utf8_lossy(&e.data).lines().all(|l| !l.starts_with("Tag:") || l.trim_end().ends_with("-none-any"))
+            && String::from_utf8_lossy(&e.data)
+                .lines()
+                .any(|l| l.trim().eq_ignore_ascii_case("Root-Is-Purelib: true"))
+            && String::from_utf8_lossy(&e.data)
+                .lines()
+                .all(|l| !l.starts_with("Tag:") || l.trim_end().ends_with("-none-any"))
     })
 }
 
@@ -55,11 +59,37 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     if !applies {
         return;
     }
-    for e in cx.artifact.entries.iter().filter(|e| e.file_kind.is_native()) {
+    for e in cx
+        .artifact
+        .entries
+        .iter()
+        .filter(|e| e.file_kind.is_native())
+    {
         let lower = e.path.to_ascii_lowercase();
-        let honest = [".so", ".dll", ".exe", ".dylib", ".pyd", ".bin", ".node"].iter().any(|x| lower.ends_with(x) || lower.contains(&format!("{x}.")));
-        let sev = if is_test_or_doc(&e.path) { Severity::Low } else if !honest { Severity::High } else { Severity::Medium };
-        let mut x = cx.finding(&META, Location::file(e.path.clone()), format!("{:?} binary ({} bytes){}", e.file_kind, e.size, if honest { "" } else { " under a non-binary name" }));
+        let honest = [".so", ".dll", ".exe", ".dylib", ".pyd", ".bin", ".node"]
+            .iter()
+            .any(|x| lower.ends_with(x) || lower.contains(&format!("{x}.")));
+        let sev = if is_test_or_doc(&e.path) {
+            Severity::Low
+        } else if !honest {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        let mut x = cx.finding(
+            &META,
+            Location::file(e.path.clone()),
+            format!(
+                "{:?} binary ({} bytes){}",
+                e.file_kind,
+                e.size,
+                if honest {
+                    ""
+                } else {
+                    " under a non-binary name"
+                }
+            ),
+        );
         x.severity = sev;
         out.push(x);
     }

@@ -41,17 +41,28 @@ const SITE_DEPTH: usize = 3;
 
 /// Check RECORD paths.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    let Some(inst) = Installed::read(cx) else { return };
+    let Some(inst) = Installed::read(cx) else {
+        return;
+    };
     let prefix = cx.artifact.env_prefix.clone().unwrap_or_default();
     for (rec, r) in &inst.records {
         for row in &r.entries {
             let p = &row.path;
             let ups = p.split('/').take_while(|c| *c == "..").count();
-            let absolute = p.starts_with('/') || p.get(1..3) == Some(":\\") || p.get(1..3) == Some(":/");
-            let escapes = ups > SITE_DEPTH || (absolute && (prefix.is_empty() || !p.starts_with(&prefix)));
+            let absolute =
+                p.starts_with('/') || p.get(1..3) == Some(":\\") || p.get(1..3) == Some(":/");
+            let escapes =
+                ups > SITE_DEPTH || (absolute && (prefix.is_empty() || !p.starts_with(&prefix)));
             if escapes {
-                let loc = Location { line: Some(row.line_no as u32), ..Location::file(rec.path.clone()) };
-                out.push(cx.finding(&META, loc, format!("installed outside the environment: {p}")));
+                let loc = Location {
+                    line: Some(row.line_no as u32),
+                    ..Location::file(rec.path.clone())
+                };
+                out.push(cx.finding(
+                    &META,
+                    loc,
+                    format!("installed outside the environment: {p}"),
+                ));
             }
         }
     }

@@ -44,7 +44,11 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if !(top && (e.file_name() == "sitecustomize.py" || e.file_name() == "usercustomize.py")) {
             continue;
         }
-        let mut x = cx.finding(&META, Location::file(e.path.clone()), format!("{} runs at every interpreter start", e.file_name()));
+        let mut x = cx.finding(
+            &META,
+            Location::file(e.path.clone()),
+            format!("{} runs at every interpreter start", e.file_name()),
+        );
         x.context = Some(ExecutionContext::Startup);
         if cx.artifact.format == ArtifactFormat::Environment {
             x.severity = Severity::Info;

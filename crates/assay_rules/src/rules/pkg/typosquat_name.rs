@@ -40,7 +40,17 @@ declare_rule! {
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     let Some(name) = cx.name() else { return };
     if let Some((target, how)) = crate::typosquat::squats(name) {
-        let path = cx.artifact.entries.iter().find(|e| e.file_kind == assay_core::FileKind::CoreMetadata).map(|e| e.path.clone()).unwrap_or_default();
-        out.push(cx.finding(&META, Location::file(path), format!("`{name}` imitates `{target}` ({how})")));
+        let path = cx
+            .artifact
+            .entries
+            .iter()
+            .find(|e| e.file_kind == assay_core::FileKind::CoreMetadata)
+            .map(|e| e.path.clone())
+            .unwrap_or_default();
+        out.push(cx.finding(
+            &META,
+            Location::file(path),
+            format!("`{name}` imitates `{target}` ({how})"),
+        ));
     }
 }

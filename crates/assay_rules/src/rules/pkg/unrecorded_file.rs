@@ -40,7 +40,9 @@ declare_rule! {
 
 /// Find files nobody recorded.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    let Some(inst) = Installed::read(cx) else { return };
+    let Some(inst) = Installed::read(cx) else {
+        return;
+    };
     if inst.records.is_empty() {
         return;
     }
@@ -60,8 +62,16 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if n > 50 {
             break;
         }
-        let mut x = cx.finding(&META, Location::file(e.path.clone()), "no installed distribution's RECORD lists this file");
-        x.severity = if is_pth { Severity::Medium } else { Severity::Low };
+        let mut x = cx.finding(
+            &META,
+            Location::file(e.path.clone()),
+            "no installed distribution's RECORD lists this file",
+        );
+        x.severity = if is_pth {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
         out.push(x);
     }
 }

@@ -56,14 +56,31 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             let stealer = matches(&STEALER_TARGETS, &s.value);
             let dev = matches(&DEV_CREDENTIALS, &s.value);
             let sev = if !stealer.is_empty() {
-                if test { Severity::Low } else { by_context(s.context, Severity::Critical, Severity::High, Severity::High) }
+                if test {
+                    Severity::Low
+                } else {
+                    by_context(
+                        s.context,
+                        Severity::Critical,
+                        Severity::High,
+                        Severity::High,
+                    )
+                }
             } else if !dev.is_empty() {
-                if test { continue } else { by_context(s.context, Severity::High, Severity::Low, Severity::Info) }
+                if test {
+                    continue;
+                } else {
+                    by_context(s.context, Severity::High, Severity::Low, Severity::Info)
+                }
             } else {
                 continue;
             };
             reported += 1;
-            let mut x = cx.finding(&META, f.string_location(s), format!("credential store named: {}", s.value.trim()));
+            let mut x = cx.finding(
+                &META,
+                f.string_location(s),
+                format!("credential store named: {}", s.value.trim()),
+            );
             x.severity = sev;
             x.context = Some(s.context);
             x.capabilities = vec![Capability::CredentialAccess];

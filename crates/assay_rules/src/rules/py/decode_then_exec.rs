@@ -50,9 +50,31 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     let hidden = Taint::DECODED | Taint::DECRYPTED | Taint::CODE_OBJECT;
     for f in &cx.python {
         // Executing decoded code, or starting a process whose command was decoded.
-        for e in f.analysis.events.iter().filter(|e| matches!(e.kind, EventKind::Exec | EventKind::ProcessSpawn) && e.taint.has(hidden)) {
-            let sev = if f.is_test_or_doc() { Severity::Medium } else { by_context(e.context, Severity::Critical, Severity::Critical, Severity::High) };
-            let mut x = cx.event_finding(&META, f, e, sev, format!("{} of {} data: {}", e.api, e.taint.names().join("+"), e.snippet));
+        for e in f.analysis.events.iter().filter(|e| {
+            matches!(e.kind, EventKind::Exec | EventKind::ProcessSpawn) && e.taint.has(hidden)
+        }) {
+            let sev = if f.is_test_or_doc() {
+                Severity::Medium
+            } else {
+                by_context(
+                    e.context,
+                    Severity::Critical,
+                    Severity::Critical,
+                    Severity::High,
+                )
+            };
+            let mut x = cx.event_finding(
+                &META,
+                f,
+                e,
+                sev,
+                format!(
+                    "{} of {} data: {}",
+                    e.api,
+                    e.taint.names().join("+"),
+                    e.snippet
+                ),
+            );
             x.capabilities = vec![Capability::CodeExec, Capability::Obfuscation];
             out.push(x);
         }

@@ -45,20 +45,58 @@ declare_rule! {
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for f in &cx.python {
         let events = &f.analysis.events;
-        let demote = |s: Severity| if f.is_test_or_doc() { Severity::Medium } else { s };
-        for e in events.iter().filter(|e| e.kind == EventKind::Exec && e.taint.has(Taint::NETWORK)) {
-            let sev = demote(by_context(e.context, Severity::Critical, Severity::Critical, Severity::High));
-            let mut x = cx.event_finding(&META, f, e, sev, format!("{} of network data: {}", e.api, e.snippet));
+        let demote = |s: Severity| {
+            if f.is_test_or_doc() {
+                Severity::Medium
+            } else {
+                s
+            }
+        };
+        for e in events
+            .iter()
+            .filter(|e| e.kind == EventKind::Exec && e.taint.has(Taint::NETWORK))
+        {
+            let sev = demote(by_context(
+                e.context,
+                Severity::Critical,
+                Severity::Critical,
+                Severity::High,
+            ));
+            let mut x = cx.event_finding(
+                &META,
+                f,
+                e,
+                sev,
+                format!("{} of network data: {}", e.api, e.snippet),
+            );
             x.capabilities = vec![Capability::CodeExec, Capability::Network];
             out.push(x);
         }
         // download → run: a download (or a network read written to a file) and a process
         // start in the same execution context of the same file.
-        let downloads = events.iter().filter(|e| e.kind == EventKind::Download || (e.kind == EventKind::FileWrite && e.taint.has(Taint::NETWORK)));
+        let downloads = events.iter().filter(|e| {
+            e.kind == EventKind::Download
+                || (e.kind == EventKind::FileWrite && e.taint.has(Taint::NETWORK))
+        });
         for d in downloads {
-            let Some(run) = events.iter().find(|p| p.kind == EventKind::ProcessSpawn && p.context == d.context && p.line >= d.line) else { continue };
-            let sev = demote(by_context(d.context, Severity::Critical, Severity::Critical, Severity::High));
-            let mut x = cx.event_finding(&META, f, run, sev, format!("downloads ({}) then runs: {}", d.snippet, run.snippet));
+            let Some(run) = events.iter().find(|p| {
+                p.kind == EventKind::ProcessSpawn && p.context == d.context && p.line >= d.line
+            }) else {
+                continue;
+            };
+            let sev = demote(by_context(
+                d.context,
+                Severity::Critical,
+                Severity::Critical,
+                Severity::High,
+            ));
+            let mut x = cx.event_finding(
+                &META,
+                f,
+                run,
+                sev,
+                format!("downloads ({}) then runs: {}", d.snippet, run.snippet),
+            );
             x.capabilities = vec![Capability::Process, Capability::Network];
             out.push(x);
         }

@@ -41,22 +41,34 @@ declare_rule! {
 
 /// Check exec events of unresolved values in automatic contexts.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    let explained = Taint::DECODED | Taint::DECRYPTED | Taint::CODE_OBJECT | Taint::NETWORK | Taint::FILE_READ;
+    let explained =
+        Taint::DECODED | Taint::DECRYPTED | Taint::CODE_OBJECT | Taint::NETWORK | Taint::FILE_READ;
     for f in &cx.python {
         if f.is_test_or_doc() {
             continue;
         }
-        for e in f.analysis.events.iter().filter(|e| e.kind == EventKind::Exec && !e.taint.has(explained)) {
+        for e in f
+            .analysis
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Exec && !e.taint.has(explained))
+        {
             let sev = match e.context {
                 ExecutionContext::Startup => Severity::Medium,
                 ExecutionContext::InstallTime => Severity::Low,
                 _ => continue,
             };
-            // exec of a plain literal was analysed as a child; nothing hidden.
-            if e.taint == Taint::LITERAL {
+            // exec of a known constant was analysed as a child; nothing hidden.
+            if e.arg.is_some() {
                 continue;
             }
-            let mut x = cx.event_finding(&META, f, e, sev, format!("{} of a computed value: {}", e.api, e.snippet));
+            let mut x = cx.event_finding(
+                &META,
+                f,
+                e,
+                sev,
+                format!("{} of a computed value: {}", e.api, e.snippet),
+            );
             x.capabilities = vec![Capability::CodeExec];
             out.push(x);
         }

@@ -41,10 +41,30 @@ declare_rule! {
 /// Check embedded-executable events.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for f in &cx.python {
-        for e in f.analysis.events.iter().filter(|e| e.kind == EventKind::EmbeddedExecutable) {
-            let sev = if f.is_test_or_doc() { Severity::Low } else { by_context(e.context, Severity::Critical, Severity::Critical, Severity::High) };
+        for e in f
+            .analysis
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::EmbeddedExecutable)
+        {
+            let sev = if f.is_test_or_doc() {
+                Severity::Low
+            } else {
+                by_context(
+                    e.context,
+                    Severity::Critical,
+                    Severity::Critical,
+                    Severity::High,
+                )
+            };
             let what = e.arg.clone().unwrap_or_default();
-            let mut x = cx.event_finding(&META, f, e, sev, format!("encoded literal decodes to a {what}"));
+            let mut x = cx.event_finding(
+                &META,
+                f,
+                e,
+                sev,
+                format!("encoded literal decodes to a {what}"),
+            );
             x.capabilities = vec![Capability::Obfuscation, Capability::CodeExec];
             out.push(x);
         }

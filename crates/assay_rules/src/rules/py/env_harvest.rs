@@ -46,12 +46,23 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if f.is_test_or_doc() {
             continue;
         }
-        for e in f.analysis.events.iter().filter(|e| e.kind == EventKind::EnvHarvest) {
+        for e in f
+            .analysis
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::EnvHarvest)
+        {
             let sev = match e.context {
                 ExecutionContext::Startup | ExecutionContext::InstallTime => Severity::Medium,
                 _ => Severity::Low,
             };
-            let mut x = cx.event_finding(&META, f, e, sev, format!("whole environment read: {}", e.snippet));
+            let mut x = cx.event_finding(
+                &META,
+                f,
+                e,
+                sev,
+                format!("whole environment read: {}", e.snippet),
+            );
             x.capabilities = vec![Capability::Env];
             out.push(x);
         }

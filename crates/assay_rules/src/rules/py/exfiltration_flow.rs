@@ -55,12 +55,28 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         // Constructing a client or a request object sends nothing; the call that sends does.
         let constructor = |api: &str| {
             let last = api.rsplit('.').next().unwrap_or(api);
-            matches!(last, "Session" | "ClientSession" | "Client" | "AsyncClient" | "PoolManager" | "HTTPConnection" | "HTTPSConnection" | "Request" | "build_opener" | "SSHClient" | "HTTPClient")
+            matches!(
+                last,
+                "Session"
+                    | "ClientSession"
+                    | "Client"
+                    | "AsyncClient"
+                    | "PoolManager"
+                    | "HTTPConnection"
+                    | "HTTPSConnection"
+                    | "Request"
+                    | "build_opener"
+                    | "SSHClient"
+                    | "HTTPClient"
+            )
         };
         let sinks: Vec<_> = a
             .events
             .iter()
-            .filter(|e| (e.kind == EventKind::Network && !constructor(&e.api)) || (e.kind == EventKind::DnsLookup && e.context.is_automatic()))
+            .filter(|e| {
+                (e.kind == EventKind::Network && !constructor(&e.api))
+                    || (e.kind == EventKind::DnsLookup && e.context.is_automatic())
+            })
             .collect();
         if sinks.is_empty() {
             continue;
@@ -70,29 +86,70 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         let auto_sinks = sinks.iter().any(|e| e.context.is_automatic());
         let in_scope = |c: assay_core::ExecutionContext| !auto_sinks || c.is_automatic();
         let mut sources: Vec<&str> = Vec::new();
-        if a.events.iter().any(|e| e.kind == EventKind::EnvHarvest && in_scope(e.context)) {
+        if a.events
+            .iter()
+            .any(|e| e.kind == EventKind::EnvHarvest && in_scope(e.context))
+        {
             sources.push("environment");
         }
-        if a.events.iter().any(|e| e.kind == EventKind::SystemInfo && in_scope(e.context)) {
+        if a.events
+            .iter()
+            .any(|e| e.kind == EventKind::SystemInfo && in_scope(e.context))
+        {
             sources.push("system identity");
         }
-        if a.strings.iter().any(|s| s.value.len() < 4096 && in_scope(s.context) && (STEALER_TARGETS.0.is_match(&s.value) || DEV_CREDENTIALS.0.is_match(&s.value))) {
+        if a.strings.iter().any(|s| {
+            s.value.len() < 4096
+                && in_scope(s.context)
+                && (STEALER_TARGETS.0.is_match(&s.value) || DEV_CREDENTIALS.0.is_match(&s.value))
+        }) {
             sources.push("credential stores");
         }
-        let webhook = a.strings.iter().any(|s| EXFIL_SERVICES.0.is_match(&s.value));
+        let webhook = a
+            .strings
+            .iter()
+            .any(|s| EXFIL_SERVICES.0.is_match(&s.value));
         // A sink fed directly by env/process output is a flow even without other sources.
-        let direct = sinks.iter().find(|e| e.taint.has(Taint::ENV) || e.taint.has(Taint::PROCESS_OUTPUT));
+        let direct = sinks
+            .iter()
+            .find(|e| e.taint.has(Taint::ENV) || e.taint.has(Taint::PROCESS_OUTPUT));
         if sources.is_empty() && direct.is_none() {
             continue;
         }
-        let sink = direct.copied().or_else(|| sinks.iter().find(|e| e.context.is_automatic()).copied()).unwrap_or(sinks[0]);
+        let sink = direct
+            .copied()
+            .or_else(|| sinks.iter().find(|e| e.context.is_automatic()).copied())
+            .unwrap_or(sinks[0]);
         let strong = direct.is_some() || webhook || sources.len() >= 2;
         // At runtime, collection and a sink in one module is what SDKs and VCS clients look
         // like; only a direct flow or a hard-coded drop service counts there.
-        let runtime = if direct.is_some() || webhook { Severity::High } else { Severity::Low };
-        let sev = by_context(sink.context, Severity::Critical, if strong { Severity::Critical } else { Severity::High }, runtime);
-        let what = if sources.is_empty() { "process/env data".to_owned() } else { sources.join(", ") };
-        let mut x = cx.event_finding(&META, f, sink, sev, format!("collects {what}; sends via {}: {}", sink.api, sink.snippet));
+        let runtime = if direct.is_some() || webhook {
+            Severity::High
+        } else {
+            Severity::Low
+        };
+        let sev = by_context(
+            sink.context,
+            Severity::Critical,
+            if strong {
+                Severity::Critical
+            } else {
+                Severity::High
+            },
+            runtime,
+        );
+        let what = if sources.is_empty() {
+            "process/env data".to_owned()
+        } else {
+            sources.join(", ")
+        };
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            sink,
+            sev,
+            format!("collects {what}; sends via {}: {}", sink.api, sink.snippet),
+        );
         x.capabilities = vec![Capability::Network, Capability::CredentialAccess];
         out.push(x);
     }

@@ -46,15 +46,28 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if f.is_test_or_doc() && f.role != assay_lang::FileRole::Startup {
             continue;
         }
-        for e in f.analysis.events.iter().filter(|e| matches!(e.kind, EventKind::Network | EventKind::Download | EventKind::DnsLookup)) {
+        for e in f.analysis.events.iter().filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::Network | EventKind::Download | EventKind::DnsLookup
+            )
+        }) {
             let sev = match e.context {
                 ExecutionContext::Startup | ExecutionContext::InstallTime => Severity::High,
-                ExecutionContext::ImportTime if f.role == assay_lang::FileRole::PackageInit => Severity::Medium,
+                ExecutionContext::ImportTime if f.role == assay_lang::FileRole::PackageInit => {
+                    Severity::Medium
+                }
                 ExecutionContext::ImportTime => Severity::Low,
                 ExecutionContext::Runtime => continue,
             };
             let shown = e.arg.clone().unwrap_or_else(|| e.snippet.clone());
-            let mut x = cx.event_finding(&META, f, e, sev, format!("{} at {}: {}", e.api, e.context.as_str(), shown));
+            let mut x = cx.event_finding(
+                &META,
+                f,
+                e,
+                sev,
+                format!("{} at {}: {}", e.api, e.context.as_str(), shown),
+            );
             if e.context == ExecutionContext::InstallTime {
                 // Installing a package has no reason to talk to the network from setup.py.
                 x.confidence = assay_core::Confidence::High;

@@ -47,17 +47,54 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for f in &cx.python {
         let a = &f.analysis;
         // Nested decoding: decoded code that decodes again.
-        let layers = |e: &assay_lang::Event| e.chain.iter().filter(|s| !s.contains("of a string") && !s.contains("python -c") && !s.contains("written to a file")).count();
-        if let Some(e) = a.events.iter().find(|e| layers(e) >= 2 || (layers(e) == 1 && e.kind == EventKind::Exec)) {
-            let mut x = cx.event_finding(&META, f, e, Severity::High, format!("code hidden under {} layer(s) of encoding: {}", layers(e), e.chain.join(" → ")));
+        let layers = |e: &assay_lang::Event| {
+            e.chain
+                .iter()
+                .filter(|s| {
+                    !s.contains("of a string")
+                        && !s.contains("python -c")
+                        && !s.contains("written to a file")
+                })
+                .count()
+        };
+        if let Some(e) = a
+            .events
+            .iter()
+            .find(|e| layers(e) >= 2 || (layers(e) == 1 && e.kind == EventKind::Exec))
+        {
+            let mut x = cx.event_finding(
+                &META,
+                f,
+                e,
+                Severity::High,
+                format!(
+                    "code hidden under {} layer(s) of encoding: {}",
+                    layers(e),
+                    e.chain.join(" → ")
+                ),
+            );
             x.capabilities = vec![Capability::Obfuscation];
             out.push(x);
             continue;
         }
         // Ciphertext literals (XOR/custom ciphers) in code that runs by itself: long strings
         // whose characters are largely control bytes.
-        if let Some(s) = a.strings.iter().find(|s| matches!(s.context, ExecutionContext::InstallTime | ExecutionContext::Startup) && s.chain.is_empty() && is_ciphertext(&s.value)) {
-            let mut x = cx.finding(&META, f.string_location(s), format!("encrypted-looking literal ({} chars) in {} code", s.value.chars().count(), s.context.as_str()));
+        if let Some(s) = a.strings.iter().find(|s| {
+            matches!(
+                s.context,
+                ExecutionContext::InstallTime | ExecutionContext::Startup
+            ) && s.chain.is_empty()
+                && is_ciphertext(&s.value)
+        }) {
+            let mut x = cx.finding(
+                &META,
+                f.string_location(s),
+                format!(
+                    "encrypted-looking literal ({} chars) in {} code",
+                    s.value.chars().count(),
+                    s.context.as_str()
+                ),
+            );
             x.severity = Severity::High;
             x.context = Some(s.context);
             x.capabilities = vec![Capability::Obfuscation];
@@ -75,11 +112,29 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if hits.is_empty() {
             continue;
         }
-        let line = text.lines().position(|l| !matches(&OBFUSCATORS, l).is_empty() || lookalike_identifiers(l) > 0).map(|i| i as u32 + 1);
+        let line = text
+            .lines()
+            .position(|l| !matches(&OBFUSCATORS, l).is_empty() || lookalike_identifiers(l) > 0)
+            .map(|i| i as u32 + 1);
         // PyArmor is a commercial protector; the others are used almost only by malware.
         let commercial = hits.iter().all(|h| h.contains("pyarmor"));
-        let sev = if !commercial || a.events.iter().any(|e| e.kind == EventKind::Exec && e.context.is_automatic()) { Severity::High } else { Severity::Medium };
-        let mut x = cx.finding(&META, Location { line, ..Location::file(f.entry.path.clone()) }, format!("obfuscator markers: {}", hits.join(", ")));
+        let sev = if !commercial
+            || a.events
+                .iter()
+                .any(|e| e.kind == EventKind::Exec && e.context.is_automatic())
+        {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        let mut x = cx.finding(
+            &META,
+            Location {
+                line,
+                ..Location::file(f.entry.path.clone())
+            },
+            format!("obfuscator markers: {}", hits.join(", ")),
+        );
         x.severity = sev;
         x.capabilities = vec![Capability::Obfuscation];
         out.push(x);
@@ -96,8 +151,12 @@ fn lookalike_identifiers(text: &str) -> usize {
         if core.len() < 8 || seen.len() > 16 || !core.starts_with(['I', 'l', 'O']) {
             continue;
         }
-        let il = core.chars().all(|c| matches!(c, 'I' | 'l' | '1')) && core.contains('I') && core.contains('l');
-        let o0 = core.chars().all(|c| matches!(c, 'O' | '0')) && core.contains('O') && core.contains('0');
+        let il = core.chars().all(|c| matches!(c, 'I' | 'l' | '1'))
+            && core.contains('I')
+            && core.contains('l');
+        let o0 = core.chars().all(|c| matches!(c, 'O' | '0'))
+            && core.contains('O')
+            && core.contains('0');
         if il || o0 {
             seen.insert(word);
         }
@@ -112,6 +171,9 @@ fn is_ciphertext(s: &str) -> bool {
     if n < 64 {
         return false;
     }
-    let ctrl = s.chars().filter(|c| (*c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t')).count();
+    let ctrl = s
+        .chars()
+        .filter(|c| (*c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t'))
+        .count();
     ctrl * 10 >= n
 }

@@ -49,17 +49,36 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             continue;
         }
         let a = &f.analysis;
-        let acts = a.events.iter().any(|e| matches!(e.kind, EventKind::FileWrite | EventKind::RegistryWrite | EventKind::ProcessSpawn));
+        let acts = a.events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::FileWrite | EventKind::RegistryWrite | EventKind::ProcessSpawn
+            )
+        });
         if !acts {
             continue;
         }
-        let Some((s, hits)) = a.strings.iter().filter(|s| s.value.len() < 4096).map(|s| (s, matches(&PERSISTENCE, &s.value))).find(|(_, h)| !h.is_empty()) else { continue };
+        let Some((s, hits)) = a
+            .strings
+            .iter()
+            .filter(|s| s.value.len() < 4096)
+            .map(|s| (s, matches(&PERSISTENCE, &s.value)))
+            .find(|(_, h)| !h.is_empty())
+        else {
+            continue;
+        };
         // Shell rc files alone (without a write of them) are too common in dev tools.
-        if hits.iter().all(|h| h.contains("bashrc")) && !a.events.iter().any(|e| e.kind == EventKind::FileWrite) {
+        if hits.iter().all(|h| h.contains("bashrc"))
+            && !a.events.iter().any(|e| e.kind == EventKind::FileWrite)
+        {
             continue;
         }
         let sev = by_context(s.context, Severity::High, Severity::High, Severity::Medium);
-        let mut x = cx.finding(&META, f.string_location(s), format!("persistence location: {}", s.value.trim()));
+        let mut x = cx.finding(
+            &META,
+            f.string_location(s),
+            format!("persistence location: {}", s.value.trim()),
+        );
         x.severity = sev;
         x.context = Some(s.context);
         x.capabilities = vec![Capability::Persistence];

@@ -44,22 +44,79 @@ declare_rule! {
 
 /// Build tools whose use from `setup.py` is ordinary.
 const BUILD_COMMANDS: [&str; 28] = [
-    "git", "cmake", "make", "ninja", "pkg-config", "gcc", "g++", "cc", "c++", "clang", "nvcc", "cl", "cython", "swig", "python",
-    "python3", "sys.executable", "uname", "which", "ldconfig", "xcrun", "brew", "llvm-config", "hg", "cargo", "rustc", "npm", "sh -c 'command",
+    "git",
+    "cmake",
+    "make",
+    "ninja",
+    "pkg-config",
+    "gcc",
+    "g++",
+    "cc",
+    "c++",
+    "clang",
+    "nvcc",
+    "cl",
+    "cython",
+    "swig",
+    "python",
+    "python3",
+    "sys.executable",
+    "uname",
+    "which",
+    "ldconfig",
+    "xcrun",
+    "brew",
+    "llvm-config",
+    "hg",
+    "cargo",
+    "rustc",
+    "npm",
+    "sh -c 'command",
 ];
 
 /// Reconnaissance commands: who and where the victim is. Never needed to build a package.
 fn is_recon_command(cmd: &str) -> bool {
     let c = cmd.trim().to_ascii_lowercase();
-    ["whoami", "hostname", "id", "uname -a", "ipconfig", "ifconfig", "systeminfo", "net user", "printenv", "env", "echo $home", "echo %username%", "cat /etc/passwd", "ls -la /", "ps aux", "tasklist", "netstat"]
-        .iter()
-        .any(|r| c == *r || c.starts_with(&format!("{r} ")) || c.starts_with(&format!("{r}>")) || c.starts_with(&format!("{r};")))
+    [
+        "whoami",
+        "hostname",
+        "id",
+        "uname -a",
+        "ipconfig",
+        "ifconfig",
+        "systeminfo",
+        "net user",
+        "printenv",
+        "env",
+        "echo $home",
+        "echo %username%",
+        "cat /etc/passwd",
+        "ls -la /",
+        "ps aux",
+        "tasklist",
+        "netstat",
+    ]
+    .iter()
+    .any(|r| {
+        c == *r
+            || c.starts_with(&format!("{r} "))
+            || c.starts_with(&format!("{r}>"))
+            || c.starts_with(&format!("{r};"))
+    })
 }
 
 fn is_build_command(cmd: &str) -> bool {
-    let first = cmd.split_whitespace().next().unwrap_or("").trim_matches(|c| c == '[' || c == '\'' || c == '"');
+    let first = cmd
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c| c == '[' || c == '\'' || c == '"');
     let base = first.rsplit(['/', '\\']).next().unwrap_or(first);
-    base.is_empty() || base == "…" || BUILD_COMMANDS.iter().any(|b| base == *b || base.starts_with("python") || base.ends_with("-config"))
+    base.is_empty()
+        || base == "…"
+        || BUILD_COMMANDS
+            .iter()
+            .any(|b| base == *b || base.starts_with("python") || base.ends_with("-config"))
 }
 
 /// Check every process start in automatic contexts.
@@ -68,19 +125,38 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if f.is_test_or_doc() && f.role != assay_lang::FileRole::Startup {
             continue;
         }
-        for e in f.analysis.events.iter().filter(|e| e.kind == EventKind::ProcessSpawn) {
+        for e in f
+            .analysis
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::ProcessSpawn)
+        {
             let cmd = e.arg.clone().unwrap_or_default();
             let recon = is_recon_command(&cmd);
             let sev = match e.context {
                 ExecutionContext::Startup => Severity::High,
-                ExecutionContext::InstallTime | ExecutionContext::ImportTime if recon => Severity::High,
-                ExecutionContext::InstallTime if is_build_command(&cmd) && e.chain.is_empty() => continue,
+                ExecutionContext::InstallTime | ExecutionContext::ImportTime if recon => {
+                    Severity::High
+                }
+                ExecutionContext::InstallTime if is_build_command(&cmd) && e.chain.is_empty() => {
+                    continue;
+                }
                 ExecutionContext::InstallTime => Severity::Medium,
                 ExecutionContext::ImportTime => Severity::Low,
                 ExecutionContext::Runtime => continue,
             };
-            let shown = if cmd.is_empty() { e.snippet.clone() } else { cmd };
-            let mut x = cx.event_finding(&META, f, e, sev, format!("{} at {}: {}", e.api, e.context.as_str(), shown));
+            let shown = if cmd.is_empty() {
+                e.snippet.clone()
+            } else {
+                cmd
+            };
+            let mut x = cx.event_finding(
+                &META,
+                f,
+                e,
+                sev,
+                format!("{} at {}: {}", e.api, e.context.as_str(), shown),
+            );
             x.capabilities = vec![Capability::Process];
             out.push(x);
         }

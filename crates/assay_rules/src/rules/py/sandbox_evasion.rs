@@ -59,8 +59,20 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if kinds.len() < 2 {
             continue;
         }
-        let mut x = cx.finding(&META, f.string_location(s), format!("checks for {} kinds of analysis environment, e.g. {}", kinds.len(), s.value.trim()));
-        x.severity = if s.context.is_automatic() { Severity::High } else { Severity::Medium };
+        let mut x = cx.finding(
+            &META,
+            f.string_location(s),
+            format!(
+                "checks for {} kinds of analysis environment, e.g. {}",
+                kinds.len(),
+                s.value.trim()
+            ),
+        );
+        x.severity = if s.context.is_automatic() {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
         x.context = Some(s.context);
         x.capabilities = vec![Capability::Evasion];
         out.push(x);

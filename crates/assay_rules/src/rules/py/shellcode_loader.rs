@@ -53,16 +53,36 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         // machine code through CFUNCTYPE (CPU-feature probes, JITs) is not flagged.
         let alloc = has(b"VirtualAlloc");
         let copy = has(b"RtlMoveMemory") || has(b"memmove") || has(b"WriteProcessMemory");
-        let run = has(b"CreateThread") || has(b"CreateRemoteThread") || has(b"QueueUserAPC") || has(b"NtCreateThreadEx");
-        let via_events = f.analysis.events.iter().any(|e| e.api.contains("VirtualAlloc")) && f.analysis.events.iter().any(|e| e.api.contains("CreateThread"));
+        let run = has(b"CreateThread")
+            || has(b"CreateRemoteThread")
+            || has(b"QueueUserAPC")
+            || has(b"NtCreateThreadEx");
+        let via_events = f
+            .analysis
+            .events
+            .iter()
+            .any(|e| e.api.contains("VirtualAlloc"))
+            && f.analysis
+                .events
+                .iter()
+                .any(|e| e.api.contains("CreateThread"));
         if !(via_events || (alloc && copy && run)) {
             continue;
         }
-        let line = String::from_utf8_lossy(t).lines().position(|l| l.contains("VirtualAlloc") || l.contains("PROT_EXEC")).map(|i| i as u32 + 1);
-        let mut x = cx.finding(&META, assay_core::Location { line, ..assay_core::Location::file(f.entry.path.clone()) }, "executable memory allocated, written and started via ctypes");
+        let line = String::from_utf8_lossy(t)
+            .lines()
+            .position(|l| l.contains("VirtualAlloc") || l.contains("PROT_EXEC"))
+            .map(|i| i as u32 + 1);
+        let mut x = cx.finding(
+            &META,
+            assay_core::Location {
+                line,
+                ..assay_core::Location::file(f.entry.path.clone())
+            },
+            "executable memory allocated, written and started via ctypes",
+        );
         x.severity = Severity::Critical;
         x.capabilities = vec![Capability::CodeExec];
         out.push(x);
     }
 }
-

@@ -48,23 +48,65 @@ declare_rule! {
 /// Check every process start.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for f in &cx.python {
-        for e in f.analysis.events.iter().filter(|e| e.kind == EventKind::ProcessSpawn) {
+        for e in f
+            .analysis
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::ProcessSpawn)
+        {
             let cmd = e.arg.clone().unwrap_or_else(|| e.snippet.clone());
             let hits = matches(&SHELL_COMMANDS, &cmd);
             if hits.is_empty() {
                 continue;
             }
             let test = f.is_test_or_doc();
-            let sev = if test { Severity::Medium } else { by_context(e.context, Severity::Critical, Severity::Critical, Severity::High) };
+            let sev = if test {
+                Severity::Medium
+            } else {
+                by_context(
+                    e.context,
+                    Severity::Critical,
+                    Severity::Critical,
+                    Severity::High,
+                )
+            };
             let mut x = cx.event_finding(&META, f, e, sev, format!("{}: {}", e.api, cmd));
             x.capabilities = vec![Capability::Process];
             out.push(x);
         }
         // Reverse shell: standard descriptors redirected in a file that opens sockets.
-        let socket = f.analysis.events.iter().any(|e| e.kind == EventKind::Network || e.api.starts_with("socket."));
-        if let Some(e) = f.analysis.events.iter().find(|e| e.kind == EventKind::FdRedirect).filter(|_| socket) {
-            let sev = if f.is_test_or_doc() { Severity::Medium } else { by_context(e.context, Severity::Critical, Severity::Critical, Severity::High) };
-            let mut x = cx.event_finding(&META, f, e, sev, format!("reverse shell: descriptors redirected to a socket: {}", e.snippet));
+        let socket = f
+            .analysis
+            .events
+            .iter()
+            .any(|e| e.kind == EventKind::Network || e.api.starts_with("socket."));
+        if let Some(e) = f
+            .analysis
+            .events
+            .iter()
+            .find(|e| e.kind == EventKind::FdRedirect)
+            .filter(|_| socket)
+        {
+            let sev = if f.is_test_or_doc() {
+                Severity::Medium
+            } else {
+                by_context(
+                    e.context,
+                    Severity::Critical,
+                    Severity::Critical,
+                    Severity::High,
+                )
+            };
+            let mut x = cx.event_finding(
+                &META,
+                f,
+                e,
+                sev,
+                format!(
+                    "reverse shell: descriptors redirected to a socket: {}",
+                    e.snippet
+                ),
+            );
             x.capabilities = vec![Capability::Process, Capability::Network];
             out.push(x);
         }
