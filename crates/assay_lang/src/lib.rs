@@ -183,7 +183,7 @@ pub struct Bounds {
 impl Default for Bounds {
     fn default() -> Self {
         Bounds {
-            max_source_bytes: 8 << 20,
+            max_source_bytes: 16 << 20,
             max_decode_depth: 4,
             max_decoded_bytes: 4 << 20,
             max_strings: 20_000,

@@ -1464,7 +1464,16 @@ impl<'t> Walker<'_, '_, 't> {
                         .collect();
                     let parts = parts?;
                     let total: usize = parts.iter().map(String::len).sum();
-                    return (total <= max).then(|| Value::Str(parts.join(&sep)));
+                    if total > max {
+                        return None;
+                    }
+                    let joined = parts.join(&sep);
+                    // A string assembled one character at a time (`chr()` arithmetic, char
+                    // lists) is hidden text: record it as decoded so indicator rules see it.
+                    if parts.len() >= 8 && sep.is_empty() && parts.iter().all(|p| p.chars().count() == 1) {
+                        self.decoded(joined.as_bytes(), format!("line {line}: joined from characters"), n);
+                    }
+                    return Some(Value::Str(joined));
                 }
                 ("join", Value::Bytes(sep), Some(Value::List(items))) => {
                     let mut out = Vec::new();

@@ -143,6 +143,7 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
+        promote_setup_imports(&mut jobs, &root);
         let python: Vec<PyFile<'a>> = jobs
             .into_par_iter()
             .map(|(entry, role, pth_line, code)| {
@@ -245,6 +246,43 @@ pub fn by_context(
         ExecutionContext::InstallTime | ExecutionContext::Startup => automatic,
         ExecutionContext::ImportTime => import,
         ExecutionContext::Runtime => runtime,
+    }
+}
+
+/// Local modules that `setup.py` imports (`import post_install`, `from mypkg import
+/// __version__`, `__import__(PACKAGE)`) run at install time: give them the setup role.
+fn promote_setup_imports(jobs: &mut [(&Entry, FileRole, Option<u32>, Vec<u8>)], root: &str) {
+    let mut names: Vec<String> = Vec::new();
+    for (e, role, _, _) in jobs.iter() {
+        if *role != FileRole::SetupScript {
+            continue;
+        }
+        let a = assay_lang::analyze_python(&e.data, FileRole::SetupScript);
+        for (m, _) in &a.imports {
+            names.push(m.trim_start_matches('.').to_owned());
+        }
+        for ev in a.events.iter().filter(|ev| ev.kind == assay_lang::EventKind::DynamicImport) {
+            if let Some(m) = &ev.arg {
+                names.push(m.clone());
+            }
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    for (e, role, pth, _) in jobs.iter_mut() {
+        if *role == FileRole::SetupScript || pth.is_some() {
+            continue;
+        }
+        let rel = e.path.strip_prefix(root).unwrap_or(&e.path);
+        let rel = rel.strip_prefix("src/").unwrap_or(rel);
+        let module = rel.strip_suffix("/__init__.py").or_else(|| rel.strip_suffix(".py")).unwrap_or(rel).replace('/', ".");
+        // Only the module itself or a package's __init__ named by the import (and its
+        // prefixes: `import a.b` runs `a/__init__.py` too).
+        let hit = names.iter().any(|n| n == &module || n.starts_with(&format!("{module}.")) && rel.ends_with("__init__.py"));
+        if hit && !is_test_or_doc(&e.path) {
+            *role = FileRole::SetupScript;
+        }
     }
 }
 

@@ -147,7 +147,7 @@ pub static SHELL_COMMANDS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::n
     let names = vec![
         r"(curl|wget)\b[^|;&]*\|\s*(ba|z|da)?sh\b",
         r"(curl|wget)\b.*(&&|;)\s*(chmod\s+\+?[0-7x]+|\./|sh\s|bash\s|python)",
-        r"powershell(\.exe)?\b.*(-e(nc|ncodedcommand)?\s|iex\b|invoke-expression|downloadstring|downloadfile|invoke-webrequest|iwr\s|-w(indowstyle)?\s+hidden|bypass|frombase64string)",
+        r"powershell(\.exe)?\b.*(-e(nc|ncodedcommand)?\s|iex\b|invoke-expression|downloadstring|downloadfile|invoke-webrequest|iwr\s|-w(indowstyle)?\s+hidden|bypass|frombase64string|start-process|add-mppreference)",
         r"\bmshta(\.exe)?\b",
         r"certutil(\.exe)?\s+.*-(urlcache|decode)",
         r"bitsadmin(\.exe)?\s+/transfer",
@@ -188,6 +188,7 @@ pub static OBFUSCATORS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(
     let names = vec![
         r"__pyarmor__|pyarmor_runtime|pyarmor",
         r"BlankOBF|pyobfuscate|PlusOBF|(?i:obfuscated (with|by) )|oxyry|Hyperion-obf",
+        r#"getattr\(\s*__builtins__\s*,\s*[^'"\s)]|__builtins__\.__dict__\[\s*[^'"\s]"#,
     ];
     (set_cs(&names), names)
 });

@@ -77,6 +77,20 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             out.push(x);
             continue;
         }
+        // An endpoint or command hidden by character arithmetic (`chr(ord(c) - 3)` joins).
+        let hidden = a.strings.iter().find(|s| {
+            s.chain.last().is_some_and(|c| c.contains("joined from characters"))
+                && (s.value.contains("://") || s.value.contains("powershell") || s.value.contains("/bin/") || s.value.contains(".exe"))
+        });
+        if let Some(s) = hidden {
+            let network = a.events.iter().any(|e| matches!(e.kind, EventKind::Network | EventKind::Download));
+            let mut x = cx.finding(&META, f.string_location(s), format!("hides `{}` by building it character by character", s.value.trim()));
+            x.severity = if f.is_test_or_doc() { Severity::Low } else if network { Severity::Critical } else { Severity::High };
+            x.context = Some(s.context);
+            x.capabilities = vec![Capability::Obfuscation];
+            out.push(x);
+            continue;
+        }
         // Ciphertext literals (XOR/custom ciphers) in code that runs by itself: long strings
         // whose characters are largely control bytes.
         if let Some(s) = a.strings.iter().find(|s| {

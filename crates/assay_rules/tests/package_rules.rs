@@ -1,0 +1,334 @@
+//! Must-match and must-not-match cases for the PKG rules whose fixtures are package
+//! structure rather than one file (`FIXTURES_IN_CODE` in `registry.rs`): PKG002 to PKG008.
+//! Each case builds an [`Artifact`] in memory — a wheel, or an installed environment whose
+//! entries carry their sha256 as `assay_sources` computes it — and runs the whole engine.
+#![allow(clippy::unwrap_used)]
+
+use assay_core::{Artifact, ArtifactFormat, Entry, EntryKind, Severity, classify};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+
+/// A complete file entry, classified like the sources classify it.
+fn entry(path: &str, data: &[u8]) -> Entry {
+    Entry {
+        file_kind: classify(path, data),
+        path: path.to_owned(),
+        kind: EntryKind::File,
+        size: data.len() as u64,
+        data: data.to_vec(),
+        complete: true,
+        sha256: None,
+    }
+}
+
+fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
+/// `sha256=<urlsafe base64, no padding>`, the RECORD hash form (PEP 376 / PEP 427).
+fn record_hash(data: &[u8]) -> String {
+    format!("sha256={}", URL_SAFE_NO_PAD.encode(sha256(data)))
+}
+
+const PURE_WHEEL: &str =
+    "Wheel-Version: 1.0\nGenerator: assay-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n";
+const PLATFORM_WHEEL: &str = "Wheel-Version: 1.0\nGenerator: assay-tests\nRoot-Is-Purelib: false\nTag: cp311-cp311-manylinux_2_17_x86_64\n";
+
+/// A wheel of project `name` 1.0 with the given `WHEEL` file and `files`.
+fn wheel_with(name: &str, wheel: &str, files: &[(&str, &[u8])]) -> Artifact {
+    let info = format!("{name}-1.0.dist-info");
+    let mut a = Artifact::new(format!("{name}-1.0-py3-none-any.whl"), ArtifactFormat::Wheel);
+    for (p, d) in files {
+        a.entries.push(entry(p, d));
+    }
+    let metadata = format!("Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n");
+    a.entries
+        .push(entry(&format!("{info}/METADATA"), metadata.as_bytes()));
+    a.entries
+        .push(entry(&format!("{info}/WHEEL"), wheel.as_bytes()));
+    a.entries.push(entry(&format!("{info}/RECORD"), b""));
+    a
+}
+
+/// A pure-Python wheel of project `name` 1.0.
+fn wheel(name: &str, files: &[(&str, &[u8])]) -> Artifact {
+    wheel_with(name, PURE_WHEEL, files)
+}
+
+/// `(code, severity, path)` of every finding.
+fn findings(a: &Artifact) -> Vec<(String, Severity, String)> {
+    assay_rules::analyze_artifact(a)
+        .findings
+        .into_iter()
+        .map(|f| (f.rule.code, f.severity, f.location.path))
+        .collect()
+}
+
+/// The findings of one rule.
+fn of(a: &Artifact, code: &str) -> Vec<(Severity, String)> {
+    findings(a)
+        .into_iter()
+        .filter(|(c, _, _)| c == code)
+        .map(|(_, s, p)| (s, p))
+        .collect()
+}
+
+fn assert_matches(a: &Artifact, code: &str) -> Vec<(Severity, String)> {
+    let got = of(a, code);
+    assert!(
+        !got.is_empty(),
+        "{code} must match {}: got {:?}",
+        a.path,
+        findings(a)
+    );
+    got
+}
+
+fn assert_no_match(a: &Artifact, code: &str) {
+    let got = of(a, code);
+    assert!(got.is_empty(), "{code} must not match {}: got {got:?}", a.path);
+}
+
+// ------------------------------------------------------------------ PKG002
+
+fn with_scripts(project: &str, scripts: &str) -> Artifact {
+    let ep = format!("[console_scripts]\n{scripts}\n");
+    let init: &[u8] = b"def main():\n    return 0\n";
+    wheel(
+        project,
+        &[
+            ("x/__init__.py", init),
+            ("x/cli.py", init),
+            (&format!("{project}-1.0.dist-info/entry_points.txt"), ep.as_bytes()),
+        ],
+    )
+}
+
+#[test]
+fn pkg002_console_script_named_git_matches() {
+    let a = with_scripts("x", "git = x.cli:main");
+    let got = assert_matches(&a, "PKG002");
+    assert_eq!(got[0].1, "x-1.0.dist-info/entry_points.txt");
+    // GUI scripts land on PATH too.
+    let ep = b"[gui_scripts]\nsudo = x.cli:main\n";
+    let a = wheel("x", &[("x-1.0.dist-info/entry_points.txt", ep)]);
+    assert_matches(&a, "PKG002");
+}
+
+#[test]
+fn pkg002_distinct_script_names_do_not_match() {
+    assert_no_match(&with_scripts("x", "x-tool = x.cli:main"), "PKG002");
+    // Only the exact command name counts, not a prefix of it.
+    assert_no_match(&with_scripts("x", "gitx = x.cli:main"), "PKG002");
+    // Plugin entry points are not put on PATH.
+    let ep = b"[x.plugins]\ngit = x.cli:main\n";
+    let a = wheel("x", &[("x-1.0.dist-info/entry_points.txt", ep)]);
+    assert_no_match(&a, "PKG002");
+}
+
+#[test]
+fn pkg002_the_real_project_may_install_its_command() {
+    assert_no_match(
+        &with_scripts("pip", "pip = pip._internal.cli.main:main"),
+        "PKG002",
+    );
+    // …but not someone else's.
+    assert_matches(&with_scripts("x", "pip = x.cli:main"), "PKG002");
+}
+
+// ------------------------------------------------------------------ PKG003
+
+#[test]
+fn pkg003_top_level_stdlib_module_matches() {
+    let a = wheel(
+        "x",
+        &[("subprocess.py", b"import os\n"), ("x/__init__.py", b"")],
+    );
+    let got = assert_matches(&a, "PKG003");
+    assert_eq!(got, vec![(Severity::High, "subprocess.py".to_owned())]);
+    // A top-level package counts too.
+    let a = wheel("x", &[("socket/__init__.py", b"")]);
+    assert_matches(&a, "PKG003");
+}
+
+#[test]
+fn pkg003_nested_stdlib_named_module_does_not_match() {
+    let a = wheel(
+        "x",
+        &[("mypkg/__init__.py", b""), ("mypkg/subprocess.py", b"")],
+    );
+    assert_no_match(&a, "PKG003");
+    // A backport named after the module it backports is exempt.
+    let a = wheel("typing", &[("typing.py", b"")]);
+    assert_no_match(&a, "PKG003");
+}
+
+// ------------------------------------------------------------------ PKG004
+
+/// The first bytes of a 64-bit little-endian ELF file.
+const ELF: &[u8] = b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00\x3e\x00";
+
+#[test]
+fn pkg004_machine_code_in_a_pure_wheel_matches() {
+    let a = wheel("x", &[("x/__init__.py", b""), ("x/data.txt", ELF)]);
+    let got = assert_matches(&a, "PKG004");
+    assert_eq!(
+        got,
+        vec![(Severity::High, "x/data.txt".to_owned())],
+        "a binary under a non-binary name is high"
+    );
+    let a = wheel("x", &[("x/_speedups.so", ELF)]);
+    assert_eq!(
+        assert_matches(&a, "PKG004"),
+        vec![(Severity::Medium, "x/_speedups.so".to_owned())]
+    );
+}
+
+#[test]
+fn pkg004_platform_wheel_with_extension_module_does_not_match() {
+    let a = wheel_with(
+        "x",
+        PLATFORM_WHEEL,
+        &[
+            ("x/__init__.py", b""),
+            ("x/_speedups.cpython-311-x86_64-linux-gnu.so", ELF),
+        ],
+    );
+    assert_no_match(&a, "PKG004");
+}
+
+// ------------------------------------------------------------------ PKG005
+
+#[test]
+fn pkg005_typosquat_name_matches() {
+    let a = wheel("reqeusts", &[("reqeusts/__init__.py", b"")]);
+    let got = assert_matches(&a, "PKG005");
+    assert_eq!(got[0].1, "reqeusts-1.0.dist-info/METADATA");
+}
+
+#[test]
+fn pkg005_the_real_name_does_not_match() {
+    let a = wheel("requests", &[("requests/__init__.py", b"")]);
+    assert_no_match(&a, "PKG005");
+}
+
+// ------------------------------------------------------------------ PKG006–PKG008
+
+const INIT: &[u8] = b"\"\"\"pkg.\"\"\"\n__version__ = \"1.0\"\n";
+
+/// An installed environment (`/venv`) holding `pkg` 1.0 as installed (`pkg/__init__.py`,
+/// recorded with its hash), the `extra_rows` appended to its RECORD, and `files` on disk
+/// (overriding the installed ones by path). Every entry carries its real sha256, as
+/// `assay_sources::read_environment` gives it.
+fn environment(extra_rows: &str, files: &[(&str, &[u8])]) -> Artifact {
+    let metadata: &[u8] = b"Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n";
+    let record = format!(
+        "pkg/__init__.py,{},{}\npkg-1.0.dist-info/METADATA,{},{}\npkg-1.0.dist-info/RECORD,,\n{extra_rows}",
+        record_hash(INIT),
+        INIT.len(),
+        record_hash(metadata),
+        metadata.len(),
+    );
+    let mut on_disk: Vec<(&str, &[u8])> = vec![
+        ("pkg/__init__.py", INIT),
+        ("pkg-1.0.dist-info/METADATA", metadata),
+        ("pkg-1.0.dist-info/RECORD", record.as_bytes()),
+    ];
+    for (p, d) in files {
+        match on_disk.iter_mut().find(|(q, _)| q == p) {
+            Some(slot) => slot.1 = d,
+            None => on_disk.push((p, d)),
+        }
+    }
+    let mut a = Artifact::new("/venv", ArtifactFormat::Environment);
+    a.env_prefix = Some("/venv".into());
+    for (p, d) in on_disk {
+        let mut e = entry(p, d);
+        e.sha256 = Some(sha256(d));
+        a.entries.push(e);
+    }
+    a
+}
+
+#[test]
+fn pkg006_to_pkg008_stay_quiet_on_an_intact_environment() {
+    let a = environment("", &[]);
+    for code in ["PKG006", "PKG007", "PKG008"] {
+        assert_no_match(&a, code);
+    }
+}
+
+#[test]
+fn pkg006_changed_file_matches() {
+    let a = environment(
+        "",
+        &[(
+            "pkg/__init__.py",
+            b"\"\"\"pkg.\"\"\"\n__version__ = \"1.0\"\nimport os; os.system('echo assay-canary')\n",
+        )],
+    );
+    assert_eq!(
+        assert_matches(&a, "PKG006"),
+        vec![(Severity::High, "pkg/__init__.py".to_owned())]
+    );
+}
+
+#[test]
+fn pkg006_only_applies_to_environments() {
+    // The same tree as a wheel: RECORD hashes are not checked against entry hashes there.
+    let mut a = environment("", &[("pkg/__init__.py", b"changed = True\n")]);
+    a.format = ArtifactFormat::Directory;
+    assert_no_match(&a, "PKG006");
+}
+
+#[test]
+fn pkg007_unrecorded_module_in_an_owned_package_matches() {
+    let a = environment("", &[("pkg/evil.py", b"import os\n")]);
+    assert_eq!(
+        assert_matches(&a, "PKG007"),
+        vec![(Severity::Low, "pkg/evil.py".to_owned())]
+    );
+}
+
+#[test]
+fn pkg007_unrecorded_top_level_pth_matches() {
+    let a = environment("", &[("zz.pth", b"import os\n")]);
+    assert_eq!(
+        assert_matches(&a, "PKG007"),
+        vec![(Severity::Medium, "zz.pth".to_owned())]
+    );
+}
+
+#[test]
+fn pkg007_recorded_and_cache_files_do_not_match() {
+    let pth: &[u8] = b"/opt/extra\n";
+    let a = environment(
+        &format!("pkg.pth,{},{}\n", record_hash(pth), pth.len()),
+        &[
+            ("pkg.pth", pth),
+            ("pkg/__pycache__/__init__.cpython-311.py", b""),
+            // Not in a directory any distribution owns: not this rule's business.
+            ("loose/helper.py", b""),
+        ],
+    );
+    assert_no_match(&a, "PKG007");
+}
+
+#[test]
+fn pkg008_record_row_outside_the_environment_matches() {
+    let a = environment("../../../../../etc/cron.d/x,,\n", &[]);
+    let got = assert_matches(&a, "PKG008");
+    assert_eq!(got, vec![(Severity::High, "pkg-1.0.dist-info/RECORD".to_owned())]);
+    let a = environment("/etc/cron.d/x,,\n", &[]);
+    assert_matches(&a, "PKG008");
+}
+
+#[test]
+fn pkg008_record_row_inside_the_prefix_does_not_match() {
+    // Scripts land in `<prefix>/bin`, three levels above site-packages.
+    let a = environment("../../../bin/tool,,\n", &[]);
+    assert_no_match(&a, "PKG008");
+    let a = environment("/venv/bin/tool,,\n", &[]);
+    assert_no_match(&a, "PKG008");
+}
