@@ -44,7 +44,8 @@ fn write_wheel(dir: &Path, name: &str, version: &str, files: &[(&str, &[u8])]) -
     let metadata = format!(
         "Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: assay test fixture\n"
     );
-    let wheel = "Wheel-Version: 1.0\nGenerator: assay-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n";
+    let wheel =
+        "Wheel-Version: 1.0\nGenerator: assay-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n";
     let mut all: Vec<(String, Vec<u8>)> = files
         .iter()
         .map(|(p, d)| ((*p).to_owned(), d.to_vec()))
@@ -100,7 +101,8 @@ fn write_sdist(dir: &Path, name: &str, version: &str, files: &[(&str, &[u8])]) -
 
 /// The LiteLLM 1.82.8 reproduction; without the `.pth` when `with_pth` is false.
 fn litellm_wheel(dir: &Path, with_pth: bool) -> PathBuf {
-    let init = b"\"\"\"Stand-in for litellm (assay test fixture).\"\"\"\n__version__ = \"1.82.8\"\n";
+    let init =
+        b"\"\"\"Stand-in for litellm (assay test fixture).\"\"\"\n__version__ = \"1.82.8\"\n";
     let pth = litellm_pth_line();
     let mut files: Vec<(&str, &[u8])> = vec![("litellm/__init__.py", init)];
     if with_pth {
@@ -268,10 +270,7 @@ fn exit_0_for_clean_and_1_for_malicious() {
     let tmp = TempDir::new().unwrap();
     let clean = clean_wheel(tmp.path());
     let evil = malicious_sdist(tmp.path());
-    assay(tmp.path())
-        .args(["scan", s(&clean)])
-        .assert()
-        .code(0);
+    assay(tmp.path()).args(["scan", s(&clean)]).assert().code(0);
     assay(tmp.path()).args(["scan", s(&evil)]).assert().code(1);
     // One malicious input among clean ones is enough.
     assay(tmp.path())
@@ -490,7 +489,10 @@ fn sarif_output_validates_against_sarif_2_1_0() {
     assert_eq!(code, 1, "{err}");
     let instance: Value = serde_json::from_str(&out).unwrap();
     assert!(
-        !instance["runs"][0]["results"].as_array().unwrap().is_empty(),
+        !instance["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
         "no results: the validation would prove little"
     );
     let validator = sarif_validator();
@@ -527,7 +529,10 @@ fn json_output_validates_against_the_published_schema() {
     assert!(errs.is_empty(), "{}", errs.join("\n"));
     let mut broken = instance.clone();
     broken["artifacts"][0]["verdict"] = Value::from("dangerous");
-    assert!(!validator.is_valid(&broken), "the schema constrains verdicts");
+    assert!(
+        !validator.is_valid(&broken),
+        "the schema constrains verdicts"
+    );
 }
 
 // ------------------------------------------------------------------ directories

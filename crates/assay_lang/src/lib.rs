@@ -141,7 +141,8 @@ pub struct StrLit {
 /// Everything the analysis learned about one Python text.
 #[derive(Debug, Clone, Default)]
 pub struct PyAnalysis {
-    /// Calls with a known meaning, in source order (children after their parent site).
+    /// Calls with a known meaning, in source order; the events of decoded code come
+    /// before the event of the call that decoded or executed it.
     pub events: Vec<Event>,
     /// String constants, bounded (see [`Bounds`]).
     pub strings: Vec<StrLit>,

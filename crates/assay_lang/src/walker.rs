@@ -337,9 +337,16 @@ impl<'t> Walker<'_, '_, 't> {
             self.chain = saved;
             return;
         }
-        if decode::looks_like_python(bytes) && self.depth < self.bounds.max_decode_depth {
+        let code = decode::looks_like_python(bytes);
+        if code && self.depth < self.bounds.max_decode_depth {
             self.child(bytes, step);
-        } else if decode::is_printable_text(bytes) {
+            return;
+        }
+        if code {
+            // Code one layer past the depth bound is kept as text only: say so.
+            self.out.truncated = true;
+        }
+        if decode::is_printable_text(bytes) {
             let mut chain = self.chain.clone();
             chain.push(step);
             if self.out.strings.len() < self.bounds.max_strings {
@@ -1405,7 +1412,8 @@ impl<'t> Walker<'_, '_, 't> {
             .filter(|_| !decoded_already)
         {
             let step = format!("line {}: {api} of a string", n.start_position().row + 1);
-            if self.depth < self.bounds.max_decode_depth && !code.is_empty() {
+            if !code.is_empty() {
+                // `child` marks the analysis truncated past the depth bound.
                 self.child(&code, step);
             }
         }
@@ -1470,8 +1478,15 @@ impl<'t> Walker<'_, '_, 't> {
                     let joined = parts.join(&sep);
                     // A string assembled one character at a time (`chr()` arithmetic, char
                     // lists) is hidden text: record it as decoded so indicator rules see it.
-                    if parts.len() >= 8 && sep.is_empty() && parts.iter().all(|p| p.chars().count() == 1) {
-                        self.decoded(joined.as_bytes(), format!("line {line}: joined from characters"), n);
+                    if parts.len() >= 8
+                        && sep.is_empty()
+                        && parts.iter().all(|p| p.chars().count() == 1)
+                    {
+                        self.decoded(
+                            joined.as_bytes(),
+                            format!("line {line}: joined from characters"),
+                            n,
+                        );
                     }
                     return Some(Value::Str(joined));
                 }

@@ -36,10 +36,18 @@ impl PyFile<'_> {
     }
 
     fn location(&self, line: u32, column: Option<u32>, chain: &[String]) -> Location {
-        let (line, column) = match self.pth_line {
-            Some(l) if chain.is_empty() => (l + line.saturating_sub(1), column),
-            Some(l) => (l, None),
-            None => (line, column),
+        // Decoded code: point at the outermost decode site in the file (`line N: …`, the
+        // first chain step); the decode chain says where inside the payload it is.
+        let site = chain
+            .first()
+            .and_then(|c| c.strip_prefix("line "))
+            .and_then(|r| r.split(':').next())
+            .and_then(|n| n.parse::<u32>().ok());
+        let (line, column) = match (self.pth_line, site) {
+            (Some(l), _) if chain.is_empty() => (l + line.saturating_sub(1), column),
+            (Some(l), _) => (l, None),
+            (None, Some(s)) => (s, None),
+            (None, None) => (line, column),
         };
         Location {
             path: self.entry.path.clone(),
@@ -261,7 +269,11 @@ fn promote_setup_imports(jobs: &mut [(&Entry, FileRole, Option<u32>, Vec<u8>)], 
         for (m, _) in &a.imports {
             names.push(m.trim_start_matches('.').to_owned());
         }
-        for ev in a.events.iter().filter(|ev| ev.kind == assay_lang::EventKind::DynamicImport) {
+        for ev in a
+            .events
+            .iter()
+            .filter(|ev| ev.kind == assay_lang::EventKind::DynamicImport)
+        {
             if let Some(m) = &ev.arg {
                 names.push(m.clone());
             }
@@ -276,10 +288,16 @@ fn promote_setup_imports(jobs: &mut [(&Entry, FileRole, Option<u32>, Vec<u8>)], 
         }
         let rel = e.path.strip_prefix(root).unwrap_or(&e.path);
         let rel = rel.strip_prefix("src/").unwrap_or(rel);
-        let module = rel.strip_suffix("/__init__.py").or_else(|| rel.strip_suffix(".py")).unwrap_or(rel).replace('/', ".");
+        let module = rel
+            .strip_suffix("/__init__.py")
+            .or_else(|| rel.strip_suffix(".py"))
+            .unwrap_or(rel)
+            .replace('/', ".");
         // Only the module itself or a package's __init__ named by the import (and its
         // prefixes: `import a.b` runs `a/__init__.py` too).
-        let hit = names.iter().any(|n| n == &module || n.starts_with(&format!("{module}.")) && rel.ends_with("__init__.py"));
+        let hit = names.iter().any(|n| {
+            n == &module || n.starts_with(&format!("{module}.")) && rel.ends_with("__init__.py")
+        });
         if hit && !is_test_or_doc(&e.path) {
             *role = FileRole::SetupScript;
         }

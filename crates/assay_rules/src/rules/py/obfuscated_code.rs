@@ -79,13 +79,34 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         }
         // An endpoint or command hidden by character arithmetic (`chr(ord(c) - 3)` joins).
         let hidden = a.strings.iter().find(|s| {
-            s.chain.last().is_some_and(|c| c.contains("joined from characters"))
-                && (s.value.contains("://") || s.value.contains("powershell") || s.value.contains("/bin/") || s.value.contains(".exe"))
+            s.chain
+                .last()
+                .is_some_and(|c| c.contains("joined from characters"))
+                && (s.value.contains("://")
+                    || s.value.contains("powershell")
+                    || s.value.contains("/bin/")
+                    || s.value.contains(".exe"))
         });
         if let Some(s) = hidden {
-            let network = a.events.iter().any(|e| matches!(e.kind, EventKind::Network | EventKind::Download));
-            let mut x = cx.finding(&META, f.string_location(s), format!("hides `{}` by building it character by character", s.value.trim()));
-            x.severity = if f.is_test_or_doc() { Severity::Low } else if network { Severity::Critical } else { Severity::High };
+            let network = a
+                .events
+                .iter()
+                .any(|e| matches!(e.kind, EventKind::Network | EventKind::Download));
+            let mut x = cx.finding(
+                &META,
+                f.string_location(s),
+                format!(
+                    "hides `{}` by building it character by character",
+                    s.value.trim()
+                ),
+            );
+            x.severity = if f.is_test_or_doc() {
+                Severity::Low
+            } else if network {
+                Severity::Critical
+            } else {
+                Severity::High
+            };
             x.context = Some(s.context);
             x.capabilities = vec![Capability::Obfuscation];
             out.push(x);
@@ -132,7 +153,14 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             .map(|i| i as u32 + 1);
         // PyArmor is a commercial protector; the others are used almost only by malware.
         let commercial = hits.iter().all(|h| h.contains("pyarmor"));
-        let sev = if !commercial
+        let sev = if matches!(
+            f.role,
+            assay_lang::FileRole::SetupScript | assay_lang::FileRole::Startup
+        ) && !f.is_test_or_doc()
+        {
+            // Nobody obfuscates a build script or a startup hook for a benign reason.
+            Severity::Critical
+        } else if !commercial
             || a.events
                 .iter()
                 .any(|e| e.kind == EventKind::Exec && e.context.is_automatic())
