@@ -165,7 +165,7 @@ impl<'a> Cx<'a> {
                     role,
                     analysis: assay_lang::analyze_python(src, role),
                     pth_line,
-                    test_like: is_test_or_doc(&entry.path),
+                    test_like: is_test_or_doc(entry.path.strip_prefix(root.as_str()).unwrap_or(&entry.path)),
                 }
             })
             .collect();

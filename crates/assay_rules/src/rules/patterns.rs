@@ -65,6 +65,7 @@ pub static STEALER_TARGETS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::
         r"CryptUnprotectData",
         r"Steam[/\\]+config[/\\]+loginusers",
         r"FileZilla[/\\]+(recentservers|sitemanager)\.xml",
+        r"\.ROBLOSECURITY",
     ];
     (set_cs(&names), names)
 });
@@ -85,6 +86,7 @@ pub static EXFIL_SERVICES: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::n
         r"\.trycloudflare\.com|serveo\.net|localhost\.run|\.loca\.lt",
         r"cdn\.discordapp\.com/attachments/\d+/\d+/",
         r"typedwebhook\.tools|webhook\.cool|webhookrelay\.com",
+        r"iplogger\.(com|org|ru|co)|grabify\.link|blasze\.|2no\.co/|yip\.su/",
         r"\.burpcollaborator\.|\.oast\.|\.interactsh\.",
     ];
     (set(&names), names)
@@ -165,6 +167,9 @@ pub static SHELL_COMMANDS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::n
         r"\bwget\b.*--post-(data|file)",
         r"\bstart\s+(\S*\\)?\S+\.(exe|bat|cmd|vbs|scr)\b|pythonw(\.exe)?\s",
         r"/bin/(ba)?sh\s+-i\b|\bcmd(\.exe)?\s+/[kK]\b",
+        r"^\s*(shutdown|poweroff|halt)\b|\bshutdown\s+/[srp]|\brm\s+-[rf]{2}\s+(/\s|/\*|~|\$HOME)|\bmkfs\.|\bformat\s+[a-z]:",
+        r#"(?i)appdata.*\.(pyw|exe|vbs|bat|scr)\b|\.pyw['")\s]"#,
+        r"\bstart\s+https?://",
     ];
     (set(&names), names)
 });
@@ -187,7 +192,8 @@ pub static EVASION: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
 pub static OBFUSCATORS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
     let names = vec![
         r"__pyarmor__|pyarmor_runtime|pyarmor",
-        r"BlankOBF|pyobfuscate|PlusOBF|(?i:obfuscated (with|by) )|oxyry|Hyperion-obf",
+        r"BlankOBF|pyobfuscate|PlusOBF|oxyry|Hyperion-obf|Kramer-Specter|pyobf\.",
+        r"(?i:obfuscated (with|by) )",
         r#"getattr\(\s*__builtins__\s*,\s*[^'"\s)]|__builtins__\.__dict__\[\s*[^'"\s]"#,
     ];
     (set_cs(&names), names)

@@ -72,8 +72,23 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 // Installing a package has no reason to talk to the network from setup.py.
                 x.confidence = assay_core::Confidence::High;
             }
+            if matches!(e.context, ExecutionContext::InstallTime | ExecutionContext::Startup) && sends_data(e) {
+                // Sending data (a body, parameters, or a URL built from values) while
+                // installing is a beacon or exfiltration, not a build step.
+                x.severity = Severity::Critical;
+                x.evidence = format!("sends data at {}: {}", e.context.as_str(), e.snippet);
+            }
             x.capabilities = vec![Capability::Network];
             out.push(x);
         }
     }
+}
+
+/// Whether a network call transmits data: a POST/PUT/PATCH, a body or query argument, or
+/// a URL assembled from values at run time.
+fn sends_data(e: &assay_lang::Event) -> bool {
+    let last = e.api.rsplit('.').next().unwrap_or("");
+    let s = &e.snippet;
+    matches!(last, "post" | "put" | "patch") || ["data=", "json=", "params=", "files=", "body="].iter().any(|k| s.contains(k))
+        || (e.arg.is_none() && s.contains("http") && (s.contains('+') || s.contains("f\"") || s.contains("f'") || s.contains(".format(") || s.contains("%")))
 }

@@ -151,12 +151,12 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             .lines()
             .position(|l| !matches(&OBFUSCATORS, l).is_empty() || lookalike_identifiers(l) > 0)
             .map(|i| i as u32 + 1);
-        // PyArmor is a commercial protector; the others are used almost only by malware.
+        // PyArmor is a commercial protector; the named tools and computed builtin lookups
+        // are used almost only by malware.
         let commercial = hits.iter().all(|h| h.contains("pyarmor"));
-        let sev = if matches!(
-            f.role,
-            assay_lang::FileRole::SetupScript | assay_lang::FileRole::Startup
-        ) && !f.is_test_or_doc()
+        let malware_tool = hits.iter().any(|h| h.contains("BlankOBF") || h.contains("__builtins__"));
+        let sev = if (malware_tool || matches!(f.role, assay_lang::FileRole::SetupScript | assay_lang::FileRole::Startup))
+            && !f.is_test_or_doc()
         {
             // Nobody obfuscates a build script or a startup hook for a benign reason.
             Severity::Critical

@@ -105,6 +105,22 @@ fn is_recon_command(cmd: &str) -> bool {
     })
 }
 
+/// Starts that hide themselves or run something dropped in a temporary or user folder.
+fn is_stealthy(cmd: &str) -> bool {
+    let c = cmd.to_ascii_lowercase();
+    ["/tmp/", "\\temp\\", "%temp%", "appdata", "/dev/null 2>&1", "nohup ", ".pyw", "start /b", "-windowstyle", "$home/.", "~/."]
+        .iter()
+        .any(|m| c.contains(m))
+        || c.trim_end().ends_with(" &")
+}
+
+/// Network clients started as processes.
+fn is_network_command(cmd: &str) -> bool {
+    let first = cmd.split_whitespace().next().unwrap_or("").trim_matches(|c| c == '[' || c == '\'' || c == '"');
+    let base = first.rsplit(['/', '\\']).next().unwrap_or(first).to_ascii_lowercase();
+    matches!(base.as_str(), "curl" | "wget" | "dig" | "nslookup" | "nc" | "ncat" | "ping" | "ftp" | "tftp" | "scp" | "host" | "telnet" | "curl.exe" | "wget.exe")
+}
+
 fn is_build_command(cmd: &str) -> bool {
     let first = cmd
         .split_whitespace()
@@ -132,12 +148,15 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             .filter(|e| e.kind == EventKind::ProcessSpawn)
         {
             let cmd = e.arg.clone().unwrap_or_default();
-            let recon = is_recon_command(&cmd);
+            let recon = is_recon_command(&cmd) || is_stealthy(&cmd);
+            let network = is_network_command(&cmd);
             let sev = match e.context {
+                ExecutionContext::Startup if recon || network => Severity::Critical,
                 ExecutionContext::Startup => Severity::High,
-                ExecutionContext::InstallTime | ExecutionContext::ImportTime if recon => {
-                    Severity::High
-                }
+                // Reconnaissance or a hidden/background start while `pip install` runs.
+                ExecutionContext::InstallTime if recon => Severity::Critical,
+                ExecutionContext::InstallTime if network => Severity::High,
+                ExecutionContext::ImportTime if recon || network => Severity::High,
                 ExecutionContext::InstallTime if is_build_command(&cmd) && e.chain.is_empty() => {
                     continue;
                 }
