@@ -35,6 +35,8 @@ pub enum FileRole {
     PackageInit,
     /// Any other module: top level runs when imported; functions at runtime.
     Module,
+    /// A script run only on request (`__main__.py`, `python -m pkg`): everything is runtime.
+    Script,
 }
 
 /// Sources a value may come from (a bit set). Used to tell `exec(open('v.py').read())`

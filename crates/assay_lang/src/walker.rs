@@ -41,6 +41,7 @@ pub(crate) fn analyze(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnaly
     let forced = match role {
         FileRole::SetupScript => Some(ExecutionContext::InstallTime),
         FileRole::Startup => Some(ExecutionContext::Startup),
+        FileRole::Script => Some(ExecutionContext::Runtime),
         _ => None,
     };
     let mut calls = Vec::new();
@@ -1646,37 +1647,9 @@ impl<'t> Walker<'_, '_, 't> {
                     None
                 }
             }
-            "base64.b64decode"
-            | "base64.decodebytes"
-            | "base64.decodestring"
-            | "base64.standard_b64decode"
-            | "binascii.a2b_base64"
-            | "base64.urlsafe_b64decode" => {
-                let b = text_arg(&a0).and_then(|b| decode::base64(&b, max));
-                decoded(self, b, name)
-            }
-            "base64.b32decode" => {
-                let b = text_arg(&a0).and_then(|b| decode::base32(&b, max));
-                decoded(self, b, name)
-            }
-            "base64.b16decode" | "binascii.unhexlify" | "binascii.a2b_hex" | "bytes.fromhex" => {
-                let b = text_arg(&a0).and_then(|b| decode::hex(&b, max));
-                decoded(self, b, name)
-            }
-            "zlib.decompress" => {
-                let b = text_arg(&a0).and_then(|b| decode::zlib(&b, max));
-                decoded(self, b, name)
-            }
-            "gzip.decompress" => {
-                let b = text_arg(&a0).and_then(|b| decode::gzip(&b, max));
-                decoded(self, b, name)
-            }
-            "bz2.decompress" => {
-                let b = text_arg(&a0).and_then(|b| decode::bz2(&b, max));
-                decoded(self, b, name)
-            }
-            "lzma.decompress" => {
-                let b = text_arg(&a0).and_then(|b| decode::lzma(&b, max));
+            n if decoder_for(n).is_some() => {
+                let f = decoder_for(n)?;
+                let b = text_arg(&a0).and_then(|b| f(&b, max));
                 decoded(self, b, name)
             }
             "codecs.decode" => {
@@ -1739,6 +1712,30 @@ fn parse_int(t: &str) -> Option<i64> {
         return i64::from_str_radix(b, 2).ok();
     }
     t.parse().ok()
+}
+
+/// A bounded decoder: input bytes and an output limit in bytes.
+type Decoder = fn(&[u8], usize) -> Option<Vec<u8>>;
+
+/// The bounded decoder behind a decoding call (`base64.b64decode` → [`decode::base64`]).
+fn decoder_for(name: &str) -> Option<Decoder> {
+    Some(match name {
+        "base64.b64decode"
+        | "base64.decodebytes"
+        | "base64.decodestring"
+        | "base64.standard_b64decode"
+        | "binascii.a2b_base64"
+        | "base64.urlsafe_b64decode" => decode::base64,
+        "base64.b32decode" => decode::base32,
+        "base64.b16decode" | "binascii.unhexlify" | "binascii.a2b_hex" | "bytes.fromhex" => {
+            decode::hex
+        }
+        "zlib.decompress" => decode::zlib,
+        "gzip.decompress" => decode::gzip,
+        "bz2.decompress" => decode::bz2,
+        "lzma.decompress" => decode::lzma,
+        _ => return None,
+    })
 }
 
 /// A command (string or argv list) as one line of text.

@@ -165,7 +165,12 @@ impl<'a> Cx<'a> {
                     role,
                     analysis: assay_lang::analyze_python(src, role),
                     pth_line,
-                    test_like: is_test_or_doc(entry.path.strip_prefix(root.as_str()).unwrap_or(&entry.path)),
+                    test_like: is_test_or_doc(
+                        entry
+                            .path
+                            .strip_prefix(root.as_str())
+                            .unwrap_or(&entry.path),
+                    ),
                 }
             })
             .collect();
@@ -389,10 +394,10 @@ fn role_of(path: &str, root: &str, format: ArtifactFormat) -> FileRole {
     if installable && rel == "setup.py" {
         return FileRole::SetupScript;
     }
-    if name == "__init__.py" {
-        FileRole::PackageInit
-    } else {
-        FileRole::Module
+    match name {
+        "__init__.py" => FileRole::PackageInit,
+        "__main__.py" => FileRole::Script,
+        _ => FileRole::Module,
     }
 }
 

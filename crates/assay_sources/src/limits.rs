@@ -31,7 +31,7 @@ pub struct Limits {
     /// Largest other text file kept whole. Default 4 MiB.
     pub max_text_file_bytes: u64,
     /// Largest expansion ratio (uncompressed ÷ compressed) accepted for one zip member or
-    /// one compressed tar stream, once it has produced at least 1 MiB. Default 200; deflate
+    /// one compressed tar stream, once it has produced at least 1 MiB. Default 1000; deflate
     /// cannot exceed about 1032. Exceeding it is an `ARC006` finding.
     pub max_ratio: u64,
     /// How deep archives inside archives are read: the artifact itself is depth 0, an archive
@@ -55,7 +55,9 @@ impl Default for Limits {
             max_total_bytes: 2 << 30,
             max_file_bytes: 16 << 20,
             max_text_file_bytes: 4 << 20,
-            max_ratio: 200,
+            // Deflate's ceiling is about 1032:1; sparse native libraries legitimately reach
+            // a few hundred, so only near-maximal ratios count as a bomb.
+            max_ratio: 1000,
             max_depth: 2,
             max_path_len: 1024,
             head_bytes: 4096,
@@ -69,7 +71,7 @@ pub(crate) const MAX_NESTED_BYTES: u64 = 64 << 20;
 
 /// The ratio bound only applies once this many bytes have been produced: small, highly
 /// regular files (a few KiB of zeros, a sparse index) legitimately compress far better than
-/// 200:1, and cannot do harm.
+/// the ratio bound, and cannot do harm.
 pub(crate) const RATIO_FLOOR_BYTES: u64 = 1 << 20;
 
 /// The uncompressed-bytes budget shared by everything read for one artifact.

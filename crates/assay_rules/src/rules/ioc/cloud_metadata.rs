@@ -1,8 +1,8 @@
 //! IOC004 cloud-metadata-access.
 
 use super::super::patterns::CLOUD_METADATA;
-use crate::context::{Cx, by_context};
-use assay_core::{Capability, Finding, Severity};
+use crate::context::Cx;
+use assay_core::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -39,27 +39,5 @@ declare_rule! {
 
 /// Check strings.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for (f, s) in super::strings(cx) {
-        if !CLOUD_METADATA.is_match(&s.value) || f.is_test_or_doc() {
-            continue;
-        }
-        let mut x = cx.finding(
-            &META,
-            f.string_location(s),
-            format!("metadata endpoint: {}", s.value.trim()),
-        );
-        x.severity = by_context(
-            s.context,
-            Severity::High,
-            if f.role == assay_lang::FileRole::PackageInit {
-                Severity::Medium
-            } else {
-                Severity::Info
-            },
-            Severity::Info,
-        );
-        x.context = Some(s.context);
-        x.capabilities = vec![Capability::CredentialAccess];
-        out.push(x);
-    }
+    super::credential_endpoint(cx, out, &META, &CLOUD_METADATA, "metadata endpoint");
 }

@@ -21,3 +21,36 @@ pub(crate) fn strings<'c>(cx: &'c Cx) -> impl Iterator<Item = (&'c PyFile<'c>, &
             .map(move |s| (f, s))
     })
 }
+
+/// Shared check of the credential-endpoint indicators (IOC004, IOC005): severity by
+/// context — high where the code runs by itself, medium in a package `__init__`, info
+/// at runtime (SDKs use these endpoints on request).
+pub(crate) fn credential_endpoint(
+    cx: &Cx,
+    out: &mut Vec<assay_core::Finding>,
+    meta: &assay_core::RuleMeta,
+    set: &regex::RegexSet,
+    label: &str,
+) {
+    use crate::context::by_context;
+    use assay_core::{Capability, Severity};
+    for (f, s) in strings(cx) {
+        if !set.is_match(&s.value) || f.is_test_or_doc() {
+            continue;
+        }
+        let mut x = cx.finding(
+            meta,
+            f.string_location(s),
+            format!("{label}: {}", s.value.trim()),
+        );
+        let import = if f.role == assay_lang::FileRole::PackageInit {
+            Severity::Medium
+        } else {
+            Severity::Info
+        };
+        x.severity = by_context(s.context, Severity::High, import, Severity::Info);
+        x.context = Some(s.context);
+        x.capabilities = vec![Capability::CredentialAccess];
+        out.push(x);
+    }
+}

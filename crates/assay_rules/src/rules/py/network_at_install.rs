@@ -72,7 +72,11 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 // Installing a package has no reason to talk to the network from setup.py.
                 x.confidence = assay_core::Confidence::High;
             }
-            if matches!(e.context, ExecutionContext::InstallTime | ExecutionContext::Startup) && sends_data(e) {
+            if matches!(
+                e.context,
+                ExecutionContext::InstallTime | ExecutionContext::Startup
+            ) && sends_data(e)
+            {
                 // Sending data (a body, parameters, or a URL built from values) while
                 // installing is a beacon or exfiltration, not a build step.
                 x.severity = Severity::Critical;
@@ -89,6 +93,15 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
 fn sends_data(e: &assay_lang::Event) -> bool {
     let last = e.api.rsplit('.').next().unwrap_or("");
     let s = &e.snippet;
-    matches!(last, "post" | "put" | "patch") || ["data=", "json=", "params=", "files=", "body="].iter().any(|k| s.contains(k))
-        || (e.arg.is_none() && s.contains("http") && (s.contains('+') || s.contains("f\"") || s.contains("f'") || s.contains(".format(") || s.contains("%")))
+    matches!(last, "post" | "put" | "patch")
+        || ["data=", "json=", "params=", "files=", "body="]
+            .iter()
+            .any(|k| s.contains(k))
+        || (e.arg.is_none()
+            && s.contains("http")
+            && (s.contains('+')
+                || s.contains("f\"")
+                || s.contains("f'")
+                || s.contains(".format(")
+                || s.contains("%")))
 }

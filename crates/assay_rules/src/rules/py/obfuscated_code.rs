@@ -154,8 +154,14 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         // PyArmor is a commercial protector; the named tools and computed builtin lookups
         // are used almost only by malware.
         let commercial = hits.iter().all(|h| h.contains("pyarmor"));
-        let malware_tool = hits.iter().any(|h| h.contains("BlankOBF") || h.contains("__builtins__"));
-        let sev = if (malware_tool || matches!(f.role, assay_lang::FileRole::SetupScript | assay_lang::FileRole::Startup))
+        let malware_tool = hits
+            .iter()
+            .any(|h| h.contains("BlankOBF") || h.contains("__builtins__"));
+        let sev = if (malware_tool
+            || matches!(
+                f.role,
+                assay_lang::FileRole::SetupScript | assay_lang::FileRole::Startup
+            ))
             && !f.is_test_or_doc()
         {
             // Nobody obfuscates a build script or a startup hook for a benign reason.

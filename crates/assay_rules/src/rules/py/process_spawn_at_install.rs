@@ -108,17 +108,53 @@ fn is_recon_command(cmd: &str) -> bool {
 /// Starts that hide themselves or run something dropped in a temporary or user folder.
 fn is_stealthy(cmd: &str) -> bool {
     let c = cmd.to_ascii_lowercase();
-    ["/tmp/", "\\temp\\", "%temp%", "appdata", "/dev/null 2>&1", "nohup ", ".pyw", "start /b", "-windowstyle", "$home/.", "~/."]
-        .iter()
-        .any(|m| c.contains(m))
+    [
+        "/tmp/",
+        "\\temp\\",
+        "%temp%",
+        "appdata",
+        "/dev/null 2>&1",
+        "nohup ",
+        ".pyw",
+        "start /b",
+        "-windowstyle",
+        "$home/.",
+        "~/.",
+    ]
+    .iter()
+    .any(|m| c.contains(m))
         || c.trim_end().ends_with(" &")
 }
 
 /// Network clients started as processes.
 fn is_network_command(cmd: &str) -> bool {
-    let first = cmd.split_whitespace().next().unwrap_or("").trim_matches(|c| c == '[' || c == '\'' || c == '"');
-    let base = first.rsplit(['/', '\\']).next().unwrap_or(first).to_ascii_lowercase();
-    matches!(base.as_str(), "curl" | "wget" | "dig" | "nslookup" | "nc" | "ncat" | "ping" | "ftp" | "tftp" | "scp" | "host" | "telnet" | "curl.exe" | "wget.exe")
+    let first = cmd
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c| c == '[' || c == '\'' || c == '"');
+    let base = first
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(first)
+        .to_ascii_lowercase();
+    matches!(
+        base.as_str(),
+        "curl"
+            | "wget"
+            | "dig"
+            | "nslookup"
+            | "nc"
+            | "ncat"
+            | "ping"
+            | "ftp"
+            | "tftp"
+            | "scp"
+            | "host"
+            | "telnet"
+            | "curl.exe"
+            | "wget.exe"
+    )
 }
 
 fn is_build_command(cmd: &str) -> bool {
