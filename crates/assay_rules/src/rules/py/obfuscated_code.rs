@@ -130,7 +130,8 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                     s.context.as_str()
                 ),
             );
-            x.severity = Severity::High;
+            // Ciphertext in setup.py or a startup hook: the payload of what runs there.
+            x.severity = Severity::Critical;
             x.context = Some(s.context);
             x.capabilities = vec![Capability::Obfuscation];
             out.push(x);

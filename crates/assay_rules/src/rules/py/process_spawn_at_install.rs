@@ -184,14 +184,16 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             .filter(|e| e.kind == EventKind::ProcessSpawn)
         {
             let cmd = e.arg.clone().unwrap_or_default();
-            let recon = is_recon_command(&cmd) || is_stealthy(&cmd);
+            let stealthy = is_stealthy(&cmd);
+            let recon = is_recon_command(&cmd);
             let network = is_network_command(&cmd);
             let sev = match e.context {
-                ExecutionContext::Startup if recon || network => Severity::Critical,
+                ExecutionContext::Startup if recon || network || stealthy => Severity::Critical,
                 ExecutionContext::Startup => Severity::High,
-                // Reconnaissance or a hidden/background start while `pip install` runs.
-                ExecutionContext::InstallTime if recon => Severity::Critical,
-                ExecutionContext::InstallTime if network => Severity::High,
+                // Reconnaissance, a network client (DNS beacons, downloads) or a hidden or
+                // background start while `pip install` runs.
+                ExecutionContext::InstallTime if recon || network || stealthy => Severity::Critical,
+                ExecutionContext::ImportTime if stealthy => Severity::Critical,
                 ExecutionContext::ImportTime if recon || network => Severity::High,
                 ExecutionContext::InstallTime if is_build_command(&cmd) && e.chain.is_empty() => {
                     continue;
