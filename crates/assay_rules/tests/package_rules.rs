@@ -347,3 +347,19 @@ fn pkg008_record_row_inside_the_prefix_does_not_match() {
     let a = environment("/venv/bin/tool,,\n", &[]);
     assert_no_match(&a, "PKG008");
 }
+
+#[test]
+fn pkg001_unreadable_pth_is_reported_not_skipped() {
+    // More lines than the .pth parser's bound: the file cannot be analysed, so it must be
+    // reported (fail closed) rather than silently treated as clean.
+    let big = "x\n".repeat(100_001);
+    let a = wheel("bigpth", &[("bigpth.pth", big.as_bytes())]);
+    let hits = assert_matches(&a, "PKG001");
+    assert!(
+        hits.iter()
+            .any(|(s, e)| *s == Severity::Medium && e.contains("unreadable")),
+        "{hits:?}"
+    );
+    let small = wheel("smallpth", &[("smallpth.pth", b"some/dir\n")]);
+    assert_no_match(&small, "PKG001");
+}

@@ -44,6 +44,31 @@ declare_rule! {
 
 /// Check each executable `.pth` line.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    // Fail closed: a `.pth` file assay could not read whole is reported, never skipped.
+    for e in cx
+        .artifact
+        .entries
+        .iter()
+        .filter(|e| e.file_kind == assay_core::FileKind::Pth)
+    {
+        let problem = if !e.complete {
+            Some(format!("{} bytes: too large to read whole", e.size))
+        } else {
+            assay_formats::parse_pth(&e.data)
+                .err()
+                .map(|err| err.to_string())
+        };
+        if let Some(why) = problem {
+            let mut x = cx.finding(
+                &META,
+                assay_core::Location::file(e.path.clone()),
+                format!("unreadable .pth file, not analysed ({why})"),
+            );
+            x.severity = Severity::Medium;
+            x.context = Some(ExecutionContext::Startup);
+            out.push(x);
+        }
+    }
     for f in cx.python.iter().filter(|f| f.pth_line.is_some()) {
         let dangerous: Vec<&str> = f
             .analysis
