@@ -9,6 +9,11 @@ use assay_core::ExecutionContext;
 use std::collections::HashMap;
 use tree_sitter::{Node, Parser};
 
+thread_local! {
+    /// The thread's Python parser (`None` inside if the grammar failed to load).
+    static PARSER: std::cell::RefCell<Option<Option<Parser>>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Deepest syntax nesting walked; deeper subtrees are skipped (and the result marked
 /// truncated) so hostile nesting cannot exhaust the stack.
 const MAX_NESTING: u32 = 160;
@@ -137,15 +142,20 @@ fn run(
         }
         out.lines = lines;
     }
-    let mut parser = Parser::new();
-    if parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
-        .is_err()
-    {
-        out.truncated = true;
-        return;
-    }
-    let Some(tree) = parser.parse(src, None) else {
+    // One parser per thread, reused for every file and decoded child: creating a parser
+    // and loading the grammar per text showed up in profiles of large packages.
+    let tree = PARSER.with(|p| {
+        let mut p = p.borrow_mut();
+        let parser = p.get_or_insert_with(|| {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .ok()
+                .map(|_| parser)
+        });
+        parser.as_mut().and_then(|parser| parser.parse(src, None))
+    });
+    let Some(tree) = tree else {
         out.truncated = true;
         return;
     };
@@ -739,6 +749,13 @@ impl<'t> Walker<'_, '_, 't> {
 
     // ---------------------------------------------------------------- expressions
 
+    /// Evaluate a node's field child, or nothing when the field is absent.
+    fn eval_field(&mut self, n: Node<'t>, field: &str) -> Eval {
+        n.child_by_field_name(field)
+            .map(|c| self.eval(c))
+            .unwrap_or_default()
+    }
+
     fn eval(&mut self, n: Node<'t>) -> Eval {
         if !self.tick() || self.nesting > MAX_NESTING {
             self.out.truncated = true;
@@ -797,10 +814,7 @@ impl<'t> Walker<'_, '_, 't> {
                 }
             }
             "attribute" => {
-                let obj = n
-                    .child_by_field_name("object")
-                    .map(|o| self.eval(o))
-                    .unwrap_or_default();
+                let obj = self.eval_field(n, "object");
                 let attr = n
                     .child_by_field_name("attribute")
                     .map(|a| self.text(a))
@@ -820,10 +834,7 @@ impl<'t> Walker<'_, '_, 't> {
                 }
             }
             "subscript" => {
-                let v = n
-                    .child_by_field_name("value")
-                    .map(|o| self.eval(o))
-                    .unwrap_or_default();
+                let v = self.eval_field(n, "value");
                 let mut c = n.walk();
                 let subs: Vec<Node> = n.children_by_field_name("subscript", &mut c).collect();
                 let mut taint = v.taint;
@@ -880,14 +891,8 @@ impl<'t> Walker<'_, '_, 't> {
                 last
             }
             "binary_operator" => {
-                let l = n
-                    .child_by_field_name("left")
-                    .map(|x| self.eval(x))
-                    .unwrap_or_default();
-                let r = n
-                    .child_by_field_name("right")
-                    .map(|x| self.eval(x))
-                    .unwrap_or_default();
+                let l = self.eval_field(n, "left");
+                let r = self.eval_field(n, "right");
                 let op = n
                     .child_by_field_name("operator")
                     .map(|o| self.text(o))
@@ -946,10 +951,7 @@ impl<'t> Walker<'_, '_, 't> {
                 }
                 Eval::default()
             }
-            "keyword_argument" => n
-                .child_by_field_name("value")
-                .map(|v| self.eval(v))
-                .unwrap_or_default(),
+            "keyword_argument" => self.eval_field(n, "value"),
             _ => {
                 let mut c = n.walk();
                 let kids: Vec<Node> = n.children(&mut c).collect();
@@ -1056,10 +1058,7 @@ impl<'t> Walker<'_, '_, 't> {
         // Fold `[f(x) for x in CONST]` with one loop variable and no filter.
         if let (Some(body), [clause], false) = (body, clauses.as_slice(), has_if) {
             let left = clause.child_by_field_name("left");
-            let right = clause
-                .child_by_field_name("right")
-                .map(|r| self.eval(r))
-                .unwrap_or_default();
+            let right = self.eval_field(*clause, "right");
             taint |= right.taint;
             if let (Some(left), Some(items)) = (
                 left.filter(|l| l.kind() == "identifier"),

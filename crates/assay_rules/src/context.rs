@@ -119,11 +119,22 @@ pub struct Cx<'a> {
     pub entry_points: Vec<(String /* file */, EntryPoint)>,
 }
 
+/// One Python text to analyse: a `.py` file, or one import line of a `.pth` file.
+struct Job<'a> {
+    entry: &'a Entry,
+    role: FileRole,
+    /// For a `.pth` import line: its 1-based line number, and `code` holds the line.
+    pth_line: Option<u32>,
+    code: Vec<u8>,
+    /// Filled in early for setup scripts, which are read before the rest.
+    analysis: Option<PyAnalysis>,
+}
+
 impl<'a> Cx<'a> {
     /// Analyse every Python text of the artifact (in parallel) and read its metadata.
     pub fn build(artifact: &'a Artifact) -> Self {
         let root = common_root(artifact);
-        let mut jobs: Vec<(&Entry, FileRole, Option<u32>, Vec<u8>)> = Vec::new();
+        let mut jobs: Vec<Job<'a>> = Vec::new();
         for e in &artifact.entries {
             if !e.complete {
                 continue;
@@ -131,7 +142,13 @@ impl<'a> Cx<'a> {
             match e.file_kind {
                 FileKind::Python => {
                     let role = role_of(&e.path, &root, artifact.format);
-                    jobs.push((e, role, None, Vec::new()));
+                    jobs.push(Job {
+                        entry: e,
+                        role,
+                        pth_line: None,
+                        code: Vec::new(),
+                        analysis: None,
+                    });
                 }
                 FileKind::Pth => {
                     for line in assay_formats::parse_pth(&e.data)
@@ -139,12 +156,13 @@ impl<'a> Cx<'a> {
                         .unwrap_or_default()
                     {
                         if let PthKind::Import(code) = line.kind {
-                            jobs.push((
-                                e,
-                                FileRole::Startup,
-                                Some(line.line_no as u32),
-                                code.into_bytes(),
-                            ));
+                            jobs.push(Job {
+                                entry: e,
+                                role: FileRole::Startup,
+                                pth_line: Some(line.line_no as u32),
+                                code: code.into_bytes(),
+                                analysis: None,
+                            });
                         }
                     }
                 }
@@ -154,7 +172,14 @@ impl<'a> Cx<'a> {
         promote_setup_imports(&mut jobs, &root);
         let python: Vec<PyFile<'a>> = jobs
             .into_par_iter()
-            .map(|(entry, role, pth_line, code)| {
+            .map(|job| {
+                let Job {
+                    entry,
+                    role,
+                    pth_line,
+                    code,
+                    analysis,
+                } = job;
                 let src: &[u8] = if pth_line.is_some() {
                     &code
                 } else {
@@ -163,7 +188,8 @@ impl<'a> Cx<'a> {
                 PyFile {
                     entry,
                     role,
-                    analysis: assay_lang::analyze_python(src, role),
+                    // Setup scripts were analysed already (to find what they import).
+                    analysis: analysis.unwrap_or_else(|| assay_lang::analyze_python(src, role)),
                     pth_line,
                     test_like: is_test_or_doc(
                         entry
@@ -264,13 +290,13 @@ pub fn by_context(
 
 /// Local modules that `setup.py` imports (`import post_install`, `from mypkg import
 /// __version__`, `__import__(PACKAGE)`) run at install time: give them the setup role.
-fn promote_setup_imports(jobs: &mut [(&Entry, FileRole, Option<u32>, Vec<u8>)], root: &str) {
+fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
     let mut names: Vec<String> = Vec::new();
-    for (e, role, _, _) in jobs.iter() {
-        if *role != FileRole::SetupScript {
-            continue;
-        }
-        let a = assay_lang::analyze_python(&e.data, FileRole::SetupScript);
+    for job in jobs.iter_mut().filter(|j| j.role == FileRole::SetupScript) {
+        let a = job.analysis.insert(assay_lang::analyze_python(
+            &job.entry.data,
+            FileRole::SetupScript,
+        ));
         for (m, _) in &a.imports {
             names.push(m.trim_start_matches('.').to_owned());
         }
@@ -287,7 +313,13 @@ fn promote_setup_imports(jobs: &mut [(&Entry, FileRole, Option<u32>, Vec<u8>)], 
     if names.is_empty() {
         return;
     }
-    for (e, role, pth, _) in jobs.iter_mut() {
+    for Job {
+        entry: e,
+        role,
+        pth_line: pth,
+        ..
+    } in jobs.iter_mut()
+    {
         if *role == FileRole::SetupScript || pth.is_some() {
             continue;
         }
