@@ -139,6 +139,13 @@ pub fn run(args: &[String]) -> anyhow::Result<bool> {
         "ratio scan/decomp   {:.2}",
         total_scan.as_secs_f64() / total_dec.as_secs_f64().max(1e-9)
     );
+    let (src, parsed) = assay_lang::STATS.totals();
+    println!(
+        "python parsed       {:.1} of {:.1} MiB ({:.1} %; the prefilter skipped the rest)",
+        parsed as f64 / 1048576.0,
+        src as f64 / 1048576.0,
+        100.0 * parsed as f64 / (src as f64).max(1.0)
+    );
     if let Some(r) = peak_rss_mib() {
         println!("peak RSS            {r:.0} MiB");
     }

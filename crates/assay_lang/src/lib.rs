@@ -16,6 +16,7 @@
 
 mod apis;
 pub mod decode;
+mod prefilter;
 mod value;
 mod walker;
 
@@ -195,6 +196,38 @@ impl Default for Bounds {
     }
 }
 
+/// Process-wide counters of how much Python text was analysed and how much of it went
+/// to the parser (the rest was left out by the prefilter); read by `cargo dev bench-scan`.
+#[derive(Debug, Default)]
+pub struct ParseStats {
+    source_bytes: std::sync::atomic::AtomicU64,
+    parsed_bytes: std::sync::atomic::AtomicU64,
+}
+
+impl ParseStats {
+    fn record(&self, source: usize, parsed: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.source_bytes.fetch_add(source as u64, Relaxed);
+        self.parsed_bytes.fetch_add(parsed as u64, Relaxed);
+    }
+
+    /// `(source bytes, bytes given to the parser)` since the process started, top-level
+    /// texts only (decoded children are not counted).
+    pub fn totals(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (
+            self.source_bytes.load(Relaxed),
+            self.parsed_bytes.load(Relaxed),
+        )
+    }
+}
+
+/// The process's [`ParseStats`].
+pub static STATS: ParseStats = ParseStats {
+    source_bytes: std::sync::atomic::AtomicU64::new(0),
+    parsed_bytes: std::sync::atomic::AtomicU64::new(0),
+};
+
 /// Analyse one Python source text. Never fails: unparseable regions are counted in
 /// [`PyAnalysis::syntax_errors`] and the rest is analysed.
 pub fn analyze_python(source: &[u8], role: FileRole) -> PyAnalysis {
@@ -203,5 +236,23 @@ pub fn analyze_python(source: &[u8], role: FileRole) -> PyAnalysis {
 
 /// [`analyze_python`] with explicit bounds.
 pub fn analyze_python_with(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnalysis {
-    walker::analyze(source, role, bounds)
+    walker::analyze(source, role, bounds, None)
+}
+
+/// [`analyze_python_with`], leaving out of the parse the top-level functions and methods
+/// of ordinary modules that cannot produce an event (see the `prefilter` module: no API
+/// name, dynamic lookup, decoder, blob or non-ASCII identifier in them, and not linked to
+/// kept code by name). Their string literals are still recorded and the names they
+/// mention still count for import-time reachability, so rules see the same strings.
+///
+/// `is_indicator` marks text (the whole file, and escaped literals' values) the caller's rules correlate with events anywhere
+/// in a file (credential paths, IOCs, persistence locations): a file holding one is
+/// parsed whole. Setup scripts, startup code and files under 8 KiB are always parsed whole.
+pub fn analyze_python_reduced(
+    source: &[u8],
+    role: FileRole,
+    bounds: &Bounds,
+    is_indicator: &dyn Fn(&[u8]) -> bool,
+) -> PyAnalysis {
+    walker::analyze(source, role, bounds, Some(is_indicator))
 }

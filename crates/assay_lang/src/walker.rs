@@ -3,6 +3,7 @@
 
 use crate::apis::{EventKind, classify_call, normalize};
 use crate::decode;
+use crate::prefilter;
 use crate::value::{Value, parse_string_literal};
 use crate::{Bounds, Event, FileRole, PyAnalysis, StrLit, Taint};
 use assay_core::ExecutionContext;
@@ -40,7 +41,12 @@ const COMMAND_BASES: [&str; 12] = [
     "bdist_egg",
 ];
 
-pub(crate) fn analyze(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnalysis {
+pub(crate) fn analyze(
+    source: &[u8],
+    role: FileRole,
+    bounds: &Bounds,
+    is_indicator: Option<prefilter::Indicator<'_>>,
+) -> PyAnalysis {
     let mut out = PyAnalysis::default();
     let mut budget = bounds.max_nodes;
     let forced = match role {
@@ -49,9 +55,25 @@ pub(crate) fn analyze(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnaly
         FileRole::Script => Some(ExecutionContext::Runtime),
         _ => None,
     };
+    let mut lines = 0u32;
+    for l in source.split(|&b| b == b'\n') {
+        lines = lines.saturating_add(1);
+        out.max_line_len = out.max_line_len.max(l.len());
+    }
+    out.lines = lines;
+    // Code that runs by itself (install, startup) is always parsed whole.
+    let reducible = matches!(
+        role,
+        FileRole::Module | FileRole::PackageInit | FileRole::Script
+    ) && source.len() >= prefilter::MIN_REDUCE_BYTES;
+    let reduced = is_indicator
+        .filter(|_| reducible)
+        .and_then(|f| prefilter::reduce(source, f));
+    let parsed = reduced.as_ref().map_or(source, |r| r.source.as_slice());
+    crate::STATS.record(source.len(), parsed.len());
     let mut calls = Vec::new();
     run(
-        source,
+        parsed,
         forced,
         Vec::new(),
         None,
@@ -61,10 +83,67 @@ pub(crate) fn analyze(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnaly
         &mut budget,
         &mut calls,
     );
+    if let Some(r) = reduced {
+        add_skipped(&mut out, &mut calls, r.skipped, forced, bounds);
+    }
     if forced.is_none() {
         promote_reachable(&mut out, &calls);
     }
     out
+}
+
+/// What the walker would have recorded of units the prefilter left out: their string
+/// literals (runtime context) and the names they mention as call edges.
+fn add_skipped(
+    out: &mut PyAnalysis,
+    calls: &mut Vec<LocalCall>,
+    skipped: Vec<prefilter::SkippedUnit>,
+    forced: Option<ExecutionContext>,
+    bounds: &Bounds,
+) {
+    for unit in skipped {
+        for (line, text) in unit.strings {
+            if out.strings.len() >= bounds.max_strings {
+                out.truncated = true;
+                break;
+            }
+            let mut value = parse_string_literal(&text)
+                .and_then(|v| v.as_text())
+                .unwrap_or(text);
+            if value.len() > MAX_RECORDED_STRING {
+                let mut end = MAX_RECORDED_STRING;
+                while !value.is_char_boundary(end) {
+                    end -= 1;
+                }
+                value.truncate(end);
+            }
+            out.strings.push(StrLit {
+                value,
+                line,
+                context: forced.unwrap_or(ExecutionContext::Runtime),
+                chain: Vec::new(),
+                function: Some(unit.name.clone()),
+            });
+        }
+        if forced.is_some() {
+            continue;
+        }
+        let class = unit.name.split_once('.').map(|(c, _)| c.to_owned());
+        for m in unit.mentions {
+            if let Some(c) = &class {
+                calls.push(LocalCall {
+                    caller: Some(unit.name.clone()),
+                    callee: format!("{c}.{m}"),
+                    module_level_import: false,
+                });
+            }
+            calls.push(LocalCall {
+                caller: Some(unit.name.clone()),
+                callee: m,
+                module_level_import: false,
+            });
+        }
+    }
 }
 
 /// A call from code in `caller` (None = module level) to a local name, for the
@@ -134,14 +213,6 @@ fn run(
     } else {
         source
     };
-    if depth == 0 {
-        let mut lines = 0u32;
-        for l in src.split(|&b| b == b'\n') {
-            lines = lines.saturating_add(1);
-            out.max_line_len = out.max_line_len.max(l.len());
-        }
-        out.lines = lines;
-    }
     // One parser per thread, reused for every file and decoded child: creating a parser
     // and loading the grammar per text showed up in profiles of large packages.
     let tree = PARSER.with(|p| {

@@ -189,7 +189,14 @@ impl<'a> Cx<'a> {
                     entry,
                     role,
                     // Setup scripts were analysed already (to find what they import).
-                    analysis: analysis.unwrap_or_else(|| assay_lang::analyze_python(src, role)),
+                    analysis: analysis.unwrap_or_else(|| {
+                        assay_lang::analyze_python_reduced(
+                            src,
+                            role,
+                            &assay_lang::Bounds::default(),
+                            &crate::rules::patterns::is_indicator,
+                        )
+                    }),
                     pth_line,
                     test_like: is_test_or_doc(
                         entry

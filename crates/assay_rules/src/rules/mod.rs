@@ -2,7 +2,7 @@
 
 pub mod arc;
 pub mod ioc;
-mod patterns;
+pub(crate) mod patterns;
 pub mod pkg;
 pub mod py;
 

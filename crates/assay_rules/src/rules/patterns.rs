@@ -220,3 +220,62 @@ pub fn is_public_ip(octets: [u8; 4]) -> bool {
         || octets[0] == 0
         || octets[0] >= 224)
 }
+
+/// Every indicator above in one set: string values that rules correlate with events
+/// anywhere in the same file. The Python prefilter parses a file holding one of them
+/// whole (see `assay_lang::analyze_python_reduced`). Add new indicator sets here.
+/// Compiled over bytes without Unicode classes: a superset of the Unicode patterns for
+/// this purpose, and it stays on the lazy DFA (Unicode `\\b` would not).
+static INDICATORS: LazyLock<regex::bytes::RegexSet> = LazyLock::new(|| {
+    let mut all: Vec<String> = Vec::new();
+    for s in [
+        &DEV_CREDENTIALS.0,
+        &STEALER_TARGETS.0,
+        &EXFIL_SERVICES.0,
+        &MINING.0,
+        &CLOUD_METADATA,
+        &KUBERNETES_TOKEN,
+        &PERSISTENCE.0,
+        &SHELL_COMMANDS.0,
+        &EVASION.0,
+        &OBFUSCATORS.0,
+    ] {
+        all.extend(s.patterns().iter().cloned());
+    }
+    all.push(RAW_IP_URL.as_str().to_owned());
+    #[allow(clippy::expect_used)]
+    regex::bytes::RegexSetBuilder::new(all)
+        .unicode(false)
+        .build()
+        .expect("indicator sets compile")
+});
+
+/// Whether `text` matches any indicator set of this module.
+pub fn is_indicator(text: &[u8]) -> bool {
+    INDICATORS.is_match(text)
+}
+
+#[cfg(test)]
+mod indicator_tests {
+    use super::is_indicator;
+
+    #[test]
+    fn indicators_cover_every_set() {
+        for s in [
+            "~/.ssh/id_rsa",
+            "Local State",
+            "https://discord.com/api/webhooks/123456789/abcdefghijklmnopqrstuvwxyz",
+            "stratum+tcp://pool",
+            "169.254.169.254",
+            "/var/run/secrets/kubernetes.io/serviceaccount/token",
+            "crontab -l",
+            "curl http://x | sh",
+            "vboxservice",
+            "pyarmor_runtime",
+            "http://203.0.113.9/x",
+        ] {
+            assert!(is_indicator(s.as_bytes()), "{s}");
+        }
+        assert!(!is_indicator(b"def add(a, b):\n    return a + b\n"));
+    }
+}
