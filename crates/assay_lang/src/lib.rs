@@ -61,6 +61,9 @@ impl Taint {
     pub const CODE_OBJECT: Taint = Taint(64);
     /// Data from a process's output.
     pub const PROCESS_OUTPUT: Taint = Taint(128);
+    /// Data received on a raw socket (`recv`, `recvfrom`, `makefile().read()`): what a
+    /// stager reads before it executes it. Always set together with [`Taint::NETWORK`].
+    pub const SOCKET: Taint = Taint(256);
 
     /// Whether any bit of `other` is set.
     pub fn has(self, other: Taint) -> bool {
@@ -78,6 +81,7 @@ impl Taint {
             (Taint::LITERAL, "literal"),
             (Taint::CODE_OBJECT, "code-object"),
             (Taint::PROCESS_OUTPUT, "process-output"),
+            (Taint::SOCKET, "socket"),
         ];
         all.iter()
             .filter(|(t, _)| self.has(*t))

@@ -61,10 +61,78 @@ pub(crate) fn analyze(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnaly
         &mut budget,
         &mut calls,
     );
+    if out.syntax_errors > 0 {
+        recover_unparsed_spawns(source, forced, &mut out);
+    }
     if forced.is_none() {
         promote_reachable(&mut out, &calls);
     }
     out
+}
+
+/// Most lines the unparsed-spawn fallback looks at.
+const MAX_FALLBACK_LINES: usize = 200_000;
+
+/// Fallback for files with syntax errors: a line that calls `os.system(`/`popen(`/
+/// `subprocess.*(` but yielded no process event (tree-sitter's recovery dropped the call,
+/// e.g. nested quotes inside the command string) is recorded as a process start with the
+/// line's text as its command, so command-shape rules still see it. Python itself would
+/// refuse such a file, but broken malware is still malware and a parser that gives up
+/// must not turn into "clean".
+fn recover_unparsed_spawns(source: &[u8], forced: Option<ExecutionContext>, out: &mut PyAnalysis) {
+    const CALLS: [(&str, &str); 5] = [
+        (".system(", "os.system"),
+        (".popen(", "os.popen"),
+        ("Popen(", "subprocess.Popen"),
+        ("subprocess.call(", "subprocess.call"),
+        ("subprocess.run(", "subprocess.run"),
+    ];
+    let seen: std::collections::HashSet<u32> = out
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::ProcessSpawn && e.chain.is_empty())
+        .map(|e| e.line)
+        .collect();
+    for (i, raw) in source
+        .split(|&b| b == b'\n')
+        .take(MAX_FALLBACK_LINES)
+        .enumerate()
+    {
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if seen.contains(&line_no) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(raw);
+        let Some((pos, api)) = CALLS
+            .iter()
+            .find_map(|(tok, api)| text.find(tok).map(|p| (p, *api)))
+        else {
+            continue;
+        };
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        let indented = trimmed.len() != text.len();
+        let context = forced.unwrap_or(if indented {
+            ExecutionContext::Runtime
+        } else {
+            ExecutionContext::ImportTime
+        });
+        let cmd: String = text.get(pos..).unwrap_or_default().chars().take(400).collect();
+        out.events.push(Event {
+            kind: EventKind::ProcessSpawn,
+            api: api.to_owned(),
+            context,
+            line: line_no,
+            column: u32::try_from(pos + 1).unwrap_or(1),
+            chain: Vec::new(),
+            snippet: text.trim().chars().take(200).collect(),
+            arg: Some(cmd),
+            taint: Taint::LITERAL,
+            function: None,
+        });
+    }
 }
 
 /// A call from code in `caller` (None = module level) to a local name, for the
@@ -1241,6 +1309,16 @@ impl<'t> Walker<'_, '_, 't> {
                         self.event(EventKind::FileRead, &api, n, arg_text, taint);
                     }
                 }
+                EventKind::FdRedirect => {
+                    // The descriptor's source (`socket.socket.fileno` for `s.fileno()` on a
+                    // socket) and the target descriptor: `socket.socket.fileno -> 0`.
+                    let from = pos.first().and_then(|e| e.name.clone()).unwrap_or_default();
+                    let to = match arg1.as_ref() {
+                        Some(Value::Int(i)) => i.to_string(),
+                        _ => String::new(),
+                    };
+                    self.event(kind, &api, n, Some(format!("{from} -> {to}")), taint);
+                }
                 EventKind::ProcessSpawn => {
                     self.python_dash_c(arg0.as_ref(), n);
                     self.event(kind, &api, n, arg_text, taint);
@@ -1294,6 +1372,13 @@ impl<'t> Walker<'_, '_, 't> {
                 );
             }
         } else if let Some(m) = method.as_deref() {
+            // Data read from a raw socket: network bytes a stager may go on to execute.
+            if (matches!(m, "recv" | "recvfrom" | "recv_into" | "recvmsg")
+                || api.contains(".makefile"))
+                && api.starts_with("socket.")
+            {
+                result.taint |= Taint::NETWORK | Taint::SOCKET;
+            }
             // send() on a socket.
             if matches!(m, "send" | "sendall" | "sendto" | "connect") && api.starts_with("socket.")
             {

@@ -23,7 +23,9 @@ declare_rule! {
     ///
     /// ## False positives
     /// Very rare: installers of self-updating tools occasionally download and run an
-    /// installer in runtime code (severity high there, critical when automatic).
+    /// installer in runtime code (severity high there, critical when automatic). Code
+    /// received on a raw socket (`recv`) and executed is critical in any context: that is
+    /// a stager, and benign clients do not run what a bare socket sends them.
     ///
     /// ## References
     /// - CWE-494: Download of Code Without Integrity Check
@@ -56,18 +58,27 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             .iter()
             .filter(|e| e.kind == EventKind::Exec && e.taint.has(Taint::NETWORK))
         {
-            let sev = demote(by_context(
-                e.context,
-                Severity::Critical,
-                Severity::Critical,
-                Severity::High,
-            ));
+            // Code read straight off a raw socket is a stager in any context: clients
+            // and updaters fetch over HTTP(S) from a vendor host, they do not `recv()`
+            // code from a bare socket and run it.
+            let stager = e.taint.has(Taint::SOCKET);
+            let sev = if stager {
+                demote(Severity::Critical)
+            } else {
+                demote(by_context(
+                    e.context,
+                    Severity::Critical,
+                    Severity::Critical,
+                    Severity::High,
+                ))
+            };
+            let what = if stager { "socket" } else { "network" };
             let mut x = cx.event_finding(
                 &META,
                 f,
                 e,
                 sev,
-                format!("{} of network data: {}", e.api, e.snippet),
+                format!("{} of {what} data: {}", e.api, e.snippet),
             );
             x.capabilities = vec![Capability::CodeExec, Capability::Network];
             out.push(x);
