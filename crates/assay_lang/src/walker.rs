@@ -67,6 +67,11 @@ pub(crate) fn analyze(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnaly
     if forced.is_none() {
         promote_reachable(&mut out, &calls);
     }
+    out.local_calls = calls
+        .iter()
+        .filter_map(|c| c.caller.clone().map(|f| (f, c.callee.clone())))
+        .take(MAX_ELEMS)
+        .collect();
     out
 }
 
