@@ -170,11 +170,11 @@ pub struct PyAnalysis {
     /// through other local functions, from module-level code, or handed to a thread or
     /// `atexit` there). Their code was given the import-time context.
     pub reachable_functions: Vec<String>,
-    /// Calls between code units of this file: `(caller, callee)`, where the caller is a
-    /// function (`Class.method` inside a class) and the callee a plain local name. Lets
-    /// callers across files extend [`PyAnalysis::reachable_functions`] (a package
-    /// `__init__` that calls an imported function at import time).
-    pub local_calls: Vec<(String, String)>,
+    /// Direct calls of plain names (`f()`, `self.f()`): `(caller, callee)`, where the
+    /// caller is a function (`Class.method` inside a class) or `None` for module-level
+    /// import-time code. Lets reachability cross files (a package `__init__` that calls
+    /// an imported function at import time).
+    pub local_calls: Vec<(Option<String>, String)>,
 }
 
 /// Resource bounds of one analysis (including its decoded children).

