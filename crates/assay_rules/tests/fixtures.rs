@@ -144,6 +144,7 @@ fn critical_in_any_context() {
         ("PY003", "PY003/pty_reverse_shell.module.py"),
         ("PY003", "PY003/unparseable_dev_tcp.init.py"),
         ("PY002", "PY002/socket_stager.module.py"),
+        ("PY002", "PY002/dropper_in_function.module.py"),
     ] {
         let got = codes_for(&root.join(file));
         assert!(

@@ -90,7 +90,19 @@ fn spawns_shell(e: &assay_lang::Event) -> bool {
     }
     let cmd = e.arg.as_deref().unwrap_or(&e.snippet).to_ascii_lowercase();
     cmd.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
-        .any(|w| matches!(w, "sh" | "bash" | "zsh" | "dash" | "ksh" | "cmd" | "cmd.exe" | "powershell" | "powershell.exe"))
+        .any(|w| {
+            matches!(
+                w,
+                "sh" | "bash"
+                    | "zsh"
+                    | "dash"
+                    | "ksh"
+                    | "cmd"
+                    | "cmd.exe"
+                    | "powershell"
+                    | "powershell.exe"
+            )
+        })
 }
 
 /// Reverse shell: standard descriptors redirected to a socket. When the redirected
