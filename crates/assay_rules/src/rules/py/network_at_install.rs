@@ -6,7 +6,8 @@ use assay_lang::EventKind;
 
 declare_rule! {
     /// ## What it does
-    /// Flags network use — HTTP clients, sockets, SMTP/FTP, DNS lookups, downloads — in
+    /// Flags network use — HTTP clients, sockets (also TLS-wrapped and `with … as s`),
+    /// SMTP/FTP, DNS lookups, downloads, GitPython clones — in
     /// code that runs without the user calling anything: `setup.py`, startup hooks, or a
     /// module's top level.
     ///
