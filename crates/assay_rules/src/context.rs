@@ -8,6 +8,7 @@ use assay_core::{
 use assay_formats::{CoreMetadata, EntryPoint, PthKind};
 use assay_lang::{Event, FileRole, PyAnalysis, StrLit};
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// One analysed Python text: a `.py` file, or one executable line of a `.pth` file.
 #[derive(Debug)]
@@ -402,17 +403,54 @@ fn unmark_imported_tests(files: &mut [PyFile<'_>]) {
     }
 }
 
-/// The file a module import names, seen from the importing file at `from`: a relative
-/// import (`.m`, `..pkg.m`) resolves against the importer's folder, an absolute one
-/// (`pkg.m`) matches by path suffix. Returns the index into `files`.
-fn resolve_import(files: &[PyFile<'_>], from: &str, module: &str) -> Option<usize> {
-    let dir = from.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let dots = module.chars().take_while(|c| *c == '.').count();
-    let rest = module.get(dots..).unwrap_or_default().replace('.', "/");
-    if rest.is_empty() {
-        return None;
+/// Module paths of the artifact's Python files (`pkg/m` for `pkg/m.py` and
+/// `pkg/m/__init__.py`), built once per artifact so that resolving an import is a map
+/// lookup rather than a scan of every file.
+struct ModuleIndex {
+    /// Whole module path → first file with it.
+    exact: HashMap<String, usize>,
+    /// Every proper suffix after a `/` (`m`, `pkg/m` of `src/pkg/m`) → first file.
+    suffix: HashMap<String, usize>,
+}
+
+impl ModuleIndex {
+    fn new(files: &[PyFile<'_>]) -> Self {
+        let mut exact = HashMap::new();
+        let mut suffix = HashMap::new();
+        for (i, f) in files.iter().enumerate() {
+            if f.pth_line.is_some() {
+                continue;
+            }
+            let p = f.entry.path.strip_suffix(".py").unwrap_or(&f.entry.path);
+            let p = p.strip_suffix("/__init__").unwrap_or(p);
+            exact.entry(p.to_owned()).or_insert(i);
+            for (k, _) in p.match_indices('/') {
+                if let Some(tail) = p.get(k + 1..) {
+                    suffix.entry(tail.to_owned()).or_insert(i);
+                }
+            }
+        }
+        ModuleIndex { exact, suffix }
     }
-    let want = if dots > 0 {
+
+    /// The file a module import names, seen from the importing file at `from`: a
+    /// relative import (`.m`, `..pkg.m`) resolves against the importer's folder, an
+    /// absolute one (`pkg.m`) matches by path suffix. Returns the index into the files.
+    fn resolve(&self, from: &str, module: &str) -> Option<usize> {
+        let dir = from.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let dots = module.chars().take_while(|c| *c == '.').count();
+        let rest = module.get(dots..).unwrap_or_default().replace('.', "/");
+        if rest.is_empty() {
+            return None;
+        }
+        if dots == 0 {
+            let a = self.exact.get(&rest).copied();
+            let b = self.suffix.get(&rest).copied();
+            return match (a, b) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            };
+        }
         let mut base: Vec<&str> = if dir.is_empty() {
             Vec::new()
         } else {
@@ -422,17 +460,8 @@ fn resolve_import(files: &[PyFile<'_>], from: &str, module: &str) -> Option<usiz
             base.pop();
         }
         base.push(&rest);
-        base.join("/")
-    } else {
-        rest
-    };
-    files.iter().position(|f| {
-        f.pth_line.is_none() && {
-            let p = f.entry.path.strip_suffix(".py").unwrap_or(&f.entry.path);
-            let p = p.strip_suffix("/__init__").unwrap_or(p);
-            p == want || (dots == 0 && p.ends_with(&format!("/{want}")))
-        }
-    })
+        self.exact.get(&base.join("/")).copied()
+    }
 }
 
 /// Most functions one file may contribute to cross-module reachability.
@@ -447,6 +476,7 @@ const MAX_CROSS_NAMES: usize = 4096;
 fn promote_cross_module(files: &mut [PyFile<'_>]) {
     use std::collections::BTreeSet;
     let mut plans: Vec<(usize, BTreeSet<String>)> = Vec::new();
+    let index = ModuleIndex::new(files);
     for (i, f) in files.iter().enumerate() {
         if f.test_like
             || f.pth_line.is_some()
@@ -499,7 +529,7 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
             if *ctx != ExecutionContext::ImportTime {
                 continue;
             }
-            if let Some(t) = resolve_import(files, &f.entry.path, module).filter(|t| *t != i) {
+            if let Some(t) = index.resolve(&f.entry.path, module).filter(|t| *t != i) {
                 plans.push((t, called.clone()));
             }
         }
