@@ -411,6 +411,23 @@ impl<'t> Walker<'_, '_, 't> {
         t
     }
 
+    /// Parameter names of a `def` or `lambda` node, in order.
+    fn param_names(&self, n: Node<'t>) -> Vec<String> {
+        let mut params = Vec::new();
+        if let Some(p) = n.child_by_field_name("parameters") {
+            let mut c = p.walk();
+            for k in p.named_children(&mut c) {
+                let id = if k.kind() == "identifier" {
+                    Some(k)
+                } else {
+                    k.child_by_field_name("name").or_else(|| k.named_child(0))
+                };
+                params.push(id.map(|i| self.text(i)).unwrap_or_default());
+            }
+        }
+        params
+    }
+
     fn snippet(&self, n: Node<'t>) -> String {
         let b = self.src.get(n.byte_range()).unwrap_or_default();
         let b = &b[..b.len().min(400)];
@@ -763,18 +780,7 @@ impl<'t> Walker<'_, '_, 't> {
             .map(|x| self.text(x))
             .unwrap_or_default();
         if self.funcs.is_empty() && self.class.is_none() {
-            let mut params = Vec::new();
-            if let Some(p) = n.child_by_field_name("parameters") {
-                let mut c = p.walk();
-                for k in p.named_children(&mut c) {
-                    let id = if k.kind() == "identifier" {
-                        Some(k)
-                    } else {
-                        k.child_by_field_name("name").or_else(|| k.named_child(0))
-                    };
-                    params.push(id.map(|i| self.text(i)).unwrap_or_default());
-                }
-            }
+            let params = self.param_names(n);
             self.local_fns.insert(name.clone(), (params, body, false));
         }
         let qualified = match (&self.class, self.funcs.is_empty()) {
@@ -854,18 +860,7 @@ impl<'t> Walker<'_, '_, 't> {
             && self.class.is_none()
             && let Some(body) = right.child_by_field_name("body")
         {
-            let mut params = Vec::new();
-            if let Some(p) = right.child_by_field_name("parameters") {
-                let mut c = p.walk();
-                for k in p.named_children(&mut c) {
-                    let id = if k.kind() == "identifier" {
-                        Some(k)
-                    } else {
-                        k.child_by_field_name("name").or_else(|| k.named_child(0))
-                    };
-                    params.push(id.map(|i| self.text(i)).unwrap_or_default());
-                }
-            }
+            let params = self.param_names(right);
             let name = self.text(l);
             self.local_fns.insert(name, (params, body, true));
         }

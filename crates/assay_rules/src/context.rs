@@ -364,14 +364,7 @@ fn unmark_imported_tests(files: &mut [PyFile<'_>]) {
             let dots = module.chars().take_while(|c| *c == '.').count();
             let rest = module[dots..].replace('.', "/");
             if dots > 0 {
-                let mut base: Vec<&str> = if dir.is_empty() {
-                    Vec::new()
-                } else {
-                    dir.split('/').collect()
-                };
-                for _ in 1..dots {
-                    base.pop();
-                }
+                let base = package_base(dir, dots);
                 let b = base.join("/");
                 wanted.push(if b.is_empty() {
                     rest
@@ -401,6 +394,20 @@ fn unmark_imported_tests(files: &mut [PyFile<'_>]) {
             f.test_like = false;
         }
     }
+}
+
+/// The folders a relative import with `dots` leading dots starts from, seen from a file
+/// in `dir` (`.m` → `dir`, `..m` → its parent, …).
+fn package_base(dir: &str, dots: usize) -> Vec<&str> {
+    let mut base: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for _ in 1..dots {
+        base.pop();
+    }
+    base
 }
 
 /// Module paths of the artifact's Python files (`pkg/m` for `pkg/m.py` and
@@ -451,14 +458,7 @@ impl ModuleIndex {
                 (x, y) => x.or(y),
             };
         }
-        let mut base: Vec<&str> = if dir.is_empty() {
-            Vec::new()
-        } else {
-            dir.split('/').collect()
-        };
-        for _ in 1..dots {
-            base.pop();
-        }
+        let mut base = package_base(dir, dots);
         base.push(&rest);
         self.exact.get(&base.join("/")).copied()
     }
