@@ -15,6 +15,12 @@ pub enum Family {
     Arc,
     /// Indicators of compromise found as data (hosts, URLs, wallets).
     Ioc,
+    /// Model files: pickle and its containers, safetensors, GGUF, ONNX, Keras; signing.
+    Ml,
+    /// Dependencies: lockfiles, manifests, advisories, typosquats, dependency confusion.
+    Dep,
+    /// Repository history: commits that deserve a human review.
+    Git,
 }
 
 impl Family {
@@ -25,6 +31,9 @@ impl Family {
             Family::Pkg => "PKG",
             Family::Arc => "ARC",
             Family::Ioc => "IOC",
+            Family::Ml => "ML",
+            Family::Dep => "DEP",
+            Family::Git => "GIT",
         }
     }
 }
