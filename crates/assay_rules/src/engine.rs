@@ -31,8 +31,8 @@ pub fn analyze_artifact(artifact: &Artifact) -> ArtifactAnalysis {
         .cloned()
         .map(demote_contained)
         .collect();
-    for rule in REGISTRY {
-        (rule.check)(&cx, &mut findings);
+    for check in REGISTRY.iter().filter_map(|r| r.check) {
+        check(&cx, &mut findings);
     }
     sort_dedup(&mut findings);
     let (verdict, score) = score(&findings);

@@ -49,7 +49,9 @@ fn every_rule_has_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     for r in assay_rules::REGISTRY {
         let code = r.meta.code;
-        if code.starts_with("ARC") || FIXTURES_IN_CODE.contains(&code) {
+        // Rules raised by other commands (`check: None`) keep their fixtures in the
+        // crate that raises them.
+        if code.starts_with("ARC") || FIXTURES_IN_CODE.contains(&code) || r.check.is_none() {
             continue;
         }
         let dir = root.join(code);

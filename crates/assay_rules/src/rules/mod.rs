@@ -13,18 +13,24 @@ use assay_core::{Finding, RuleMeta};
 pub struct RuleEntry {
     /// Static metadata and docs.
     pub meta: &'static RuleMeta,
-    /// Appends the rule's findings for one artifact.
-    pub check: fn(&Cx, &mut Vec<Finding>),
+    /// Appends the rule's findings for one scanned artifact. `None` for rules whose
+    /// findings come from another command (`assay history`, `assay deps`): they are
+    /// registered for `assay rules`, `assay explain`, the rule docs and SARIF, and their
+    /// fixtures are tested in the crate that raises them.
+    pub check: Option<fn(&Cx, &mut Vec<Finding>)>,
 }
 
 macro_rules! registry {
-    ($($path:path),* $(,)?) => {
-        /// Every rule, in code order.
-        pub static REGISTRY: &[RuleEntry] = &[$(RuleEntry { meta: { use $path as m; &m::META }, check: { use $path as m; m::check } }),*];
+    (scan: [$($path:path),* $(,)?], other: [$($opath:path),* $(,)?] $(,)?) => {
+        /// Every rule: scan rules in code order, then rules raised by other commands.
+        pub static REGISTRY: &[RuleEntry] = &[
+            $(RuleEntry { meta: { use $path as m; &m::META }, check: Some({ use $path as m; m::check }) },)*
+            $(RuleEntry { meta: { use $opath as m; &m::META }, check: None },)*
+        ];
     };
 }
 
-registry![
+registry![scan: [
     arc::path_traversal_entry,
     arc::absolute_path_entry,
     arc::link_entry,
@@ -65,7 +71,7 @@ registry![
     py::dynamic_code_exec,
     py::shellcode_loader,
     py::embedded_executable,
-];
+], other: []];
 
 /// The rule with this code or name (case-insensitive).
 pub fn find_rule(code_or_name: &str) -> Option<&'static RuleEntry> {
