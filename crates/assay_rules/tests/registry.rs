@@ -7,7 +7,7 @@ use std::path::Path;
 /// Rules whose fixtures are built in Rust (package structure, environments) or, for
 /// ARC rules, by `assay_sources`' hostile-archive tests.
 const FIXTURES_IN_CODE: &[&str] = &[
-    "PKG002", "PKG003", "PKG004", "PKG005", "PKG006", "PKG007", "PKG008",
+    "PKG002", "PKG003", "PKG004", "PKG005", "PKG006", "PKG007", "PKG008", "PKG011",
 ];
 
 #[test]

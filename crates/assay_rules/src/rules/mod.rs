@@ -56,6 +56,7 @@ registry![scan: [
     pkg::record_path_escape,
     pkg::startup_hook_file,
     pkg::install_hook,
+    pkg::xor_encrypted_executable,
     py::decode_then_exec,
     py::download_then_exec,
     py::suspicious_shell_command,

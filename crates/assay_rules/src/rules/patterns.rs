@@ -63,6 +63,22 @@ pub static DEV_CREDENTIALS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::
     (set(&names), names)
 });
 
+/// A whole credential directory named as a path of its own (`/Users/' + u + '/.ssh`,
+/// `~/.aws/`): what a stealer copies wholesale. Anchored at the end of the string, so
+/// `~/.ssh/known_hosts` (matched by [`DEV_CREDENTIALS`]) and prose do not count.
+pub static CREDENTIAL_DIR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:^|[/\\~])\.(?:ssh|aws|kube|gnupg|docker|azure)[/\\]?$"));
+
+/// A shell command that uploads a file: `curl -F name=@file`, `curl --form`, `curl -T`,
+/// `curl --upload-file`, `curl --data-binary @file`, `curl -d @file`, `wget --post-file`.
+/// Matched against a command string (or one of its literal pieces).
+pub static SHELL_UPLOAD: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r#"(?i)\bcurl\b.*(?:\s(?:-F|--form)\s*["']?[\w.-]*=@|\s(?:-T|--upload-file)\s"#,
+        r#"|\s(?:--data-binary|--data|-d)\s*["']?@)|\bwget\b.*--post-file"#
+    ))
+});
+
 /// Browser secret stores, chat-app tokens and crypto wallets: the targets of stealers.
 pub static STEALER_TARGETS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
     let names = vec![
@@ -217,6 +233,9 @@ pub static OBFUSCATORS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(
         r"__pyarmor__|pyarmor_runtime|pyarmor",
         r"BlankOBF|pyobfuscate|PlusOBF|oxyry|Hyperion-obf|Kramer-Specter|pyobf\.",
         r"(?i:obfuscated (with|by) )",
+        // The marker Hyperion (a "FUD" obfuscator sold for stealers) writes at the top of
+        // its output; its runtime then calls `exec` through tuple-assigned aliases.
+        r#"__obfuscator__\s*=\s*['"]Hyperion|billythegoat356/Hyperion"#,
         r#"getattr\(\s*__builtins__\s*,\s*[^'"\s)]|__builtins__\.__dict__\[\s*[^'"\s]"#,
     ];
     (set_cs(&names), names)

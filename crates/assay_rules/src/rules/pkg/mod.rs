@@ -11,3 +11,4 @@ pub mod record_path_escape;
 pub mod startup_hook_file;
 pub mod typosquat_name;
 pub mod unrecorded_file;
+pub mod xor_encrypted_executable;

@@ -1,7 +1,9 @@
 //! PY008 exfiltration-flow.
 
-use super::super::patterns::{DEV_CREDENTIALS, EXFIL_SERVICES, STEALER_TARGETS};
-use crate::context::{Cx, by_context};
+use super::super::patterns::{
+    CREDENTIAL_DIR, DEV_CREDENTIALS, EXFIL_SERVICES, SHELL_UPLOAD, STEALER_TARGETS,
+};
+use crate::context::{Cx, PyFile, by_context};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::{EventKind, Taint};
 
@@ -47,6 +49,9 @@ declare_rule! {
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for f in &cx.python {
         if f.is_test_or_doc() {
+            continue;
+        }
+        if shell_upload(cx, f, out) {
             continue;
         }
         let a = &f.analysis;
@@ -153,4 +158,69 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         x.capabilities = vec![Capability::Network, Capability::CredentialAccess];
         out.push(x);
     }
+}
+
+/// A process call that uploads a file (`curl -F file=@…`, `curl -T`, `wget --post-file`)
+/// from a function that also names credential stores — a whole `~/.ssh` or `~/.aws`
+/// directory, shell history, browser or wallet files: the stolen files leave by the
+/// shell. Critical in any execution context: a library may upload files and may read
+/// `~/.ssh/config`, but shipping credential stores to a host is theft wherever it runs.
+/// Returns whether it raised a finding.
+fn shell_upload(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) -> bool {
+    let a = &f.analysis;
+    for e in a
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::ProcessSpawn)
+    {
+        // Strings of the same function (or the same module level) and decode layer.
+        let in_scope = |s: &&assay_lang::StrLit| {
+            s.function == e.function && s.chain == e.chain && s.value.len() < 4096
+        };
+        let upload = e.arg.as_deref().is_some_and(|c| SHELL_UPLOAD.is_match(c))
+            || a.strings
+                .iter()
+                .filter(in_scope)
+                .any(|s| SHELL_UPLOAD.is_match(&s.value));
+        if !upload {
+            continue;
+        }
+        let mut stores: Vec<&str> = a
+            .strings
+            .iter()
+            .filter(in_scope)
+            .filter(|s| {
+                CREDENTIAL_DIR.is_match(&s.value)
+                    || DEV_CREDENTIALS.0.is_match(&s.value)
+                    || STEALER_TARGETS.0.is_match(&s.value)
+            })
+            .map(|s| s.value.as_str())
+            .collect();
+        if stores.is_empty() {
+            continue;
+        }
+        stores.sort_unstable();
+        stores.dedup();
+        stores.truncate(4);
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            e,
+            Severity::Critical,
+            format!(
+                "uploads files by shell from code that collects credential stores ({}): {}",
+                stores.join(", "),
+                e.snippet
+            ),
+        );
+        x.confidence = assay_core::Confidence::High;
+        x.capabilities = vec![
+            Capability::Network,
+            Capability::Process,
+            Capability::CredentialAccess,
+        ];
+        out.push(x);
+        return true;
+    }
+    false
 }

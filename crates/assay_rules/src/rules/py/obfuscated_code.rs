@@ -155,9 +155,9 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         // PyArmor is a commercial protector; the named tools and computed builtin lookups
         // are used almost only by malware.
         let commercial = hits.iter().all(|h| h.contains("pyarmor"));
-        let malware_tool = hits
-            .iter()
-            .any(|h| h.contains("BlankOBF") || h.contains("__builtins__"));
+        let malware_tool = hits.iter().any(|h| {
+            h.contains("BlankOBF") || h.contains("Hyperion") || h.contains("__builtins__")
+        });
         let sev = if (malware_tool
             || matches!(
                 f.role,
