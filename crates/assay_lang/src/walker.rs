@@ -1609,6 +1609,16 @@ impl<'t> Walker<'_, '_, 't> {
                     };
                     self.event(kind, &api, n, Some(format!("{from} -> {to}")), taint);
                 }
+                EventKind::Network => {
+                    // `requests.post(url=…)`: the address may come as a keyword.
+                    let url = arg_text.clone().or_else(|| {
+                        kw.iter()
+                            .find(|(k, _)| k == "url")
+                            .and_then(|(_, e)| e.value.as_ref())
+                            .and_then(command_text)
+                    });
+                    self.event(kind, &api, n, url, taint);
+                }
                 EventKind::ProcessSpawn => {
                     self.python_dash_c(arg0.as_ref(), n);
                     self.event(kind, &api, n, arg_text, taint);

@@ -147,6 +147,7 @@ fn critical_in_any_context() {
         ("PY002", "PY002/dropper_in_function.module.py"),
         ("PY008", "PY008/cred_dir_curl_upload.module.py"),
         ("PY012", "PY012/hyperion_marker.init.py"),
+        ("PY016", "PY016/sdk_key_exfil.module.py"),
     ] {
         let got = codes_for(&root.join(file));
         assert!(

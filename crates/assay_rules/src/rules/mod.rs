@@ -72,6 +72,7 @@ registry![scan: [
     py::dynamic_code_exec,
     py::shellcode_loader,
     py::embedded_executable,
+    py::hidden_endpoint,
 ], other: []];
 
 /// The rule with this code or name (case-insensitive).

@@ -7,6 +7,7 @@ pub mod dynamic_code_exec;
 pub mod embedded_executable;
 pub mod env_harvest;
 pub mod exfiltration_flow;
+pub mod hidden_endpoint;
 pub mod network_at_install;
 pub mod obfuscated_code;
 pub mod persistence;
