@@ -1039,6 +1039,16 @@ impl<'t> Walker<'_, '_, 't> {
                     _ => obj.name.clone(),
                 };
                 let name = base.map(|b| normalize(&format!("{b}.{attr}")));
+                // `string.ascii_letters` and friends: the alphabets of substitution
+                // decoders (`r_l = string.ascii_letters[::-1]`).
+                if let Some(v) = name.as_deref().and_then(string_module_constant) {
+                    return Eval {
+                        value: Some(Value::Str(v.to_owned())),
+                        taint: obj.taint | Taint::LITERAL,
+                        name,
+                        receiver: None,
+                    };
+                }
                 // `os.environ` as a whole is tainted where it is used whole (env_whole in
                 // `call`), not on every `os.environ.get("ONE_SETTING")`.
                 Eval {
@@ -1072,6 +1082,15 @@ impl<'t> Walker<'_, '_, 't> {
                     } else {
                         let e = self.eval(*s);
                         taint |= e.taint;
+                        // `table[alphabet.index(c)]`: a character looked up in one alphabet
+                        // and replaced from another is a substitution cipher.
+                        let lookup = s.kind() == "call"
+                            && s.child_by_field_name("function")
+                                .and_then(|f| f.child_by_field_name("attribute"))
+                                .is_some_and(|a| matches!(self.text(a).as_str(), "index" | "find"));
+                        if lookup && matches!(v.value, Some(Value::Str(_))) {
+                            taint |= Taint::DECRYPTED;
+                        }
                         value = match (&v.value, &e.value) {
                             (Some(Value::List(items)), Some(Value::Int(i))) => {
                                 index(*i, items.len()).and_then(|i| items.get(i).cloned())
@@ -2170,6 +2189,22 @@ fn decoder_for(name: &str) -> Option<Decoder> {
 }
 
 /// A command (string or argv list) as one line of text.
+/// The constants of the `string` module (CPython 3), by dotted name.
+fn string_module_constant(name: &str) -> Option<&'static str> {
+    const LOWER: &str = "abcdefghijklmnopqrstuvwxyz";
+    const UPPER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    Some(match name {
+        "string.ascii_lowercase" => LOWER,
+        "string.ascii_uppercase" => UPPER,
+        "string.ascii_letters" => "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "string.digits" => "0123456789",
+        "string.hexdigits" => "0123456789abcdefABCDEF",
+        "string.octdigits" => "01234567",
+        "string.punctuation" => r##"!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"##,
+        _ => return None,
+    })
+}
+
 fn command_text(v: &Value) -> Option<String> {
     match v {
         Value::Str(s) => Some(s.clone()),
