@@ -1679,7 +1679,12 @@ impl<'t> Walker<'_, '_, 't> {
                 let step = format!("line {}: written to a file", n.start_position().row + 1);
                 self.child(&code, step);
             }
-            if api.starts_with("open") || m.starts_with("write_") {
+            // Files opened by `open`, `io.open`, `codecs.open`, or made by `tempfile`
+            // (`NamedTemporaryFile(delete=False)` is where droppers put their payload).
+            let file = ["open", "io.open", "codecs.open", "tempfile."]
+                .iter()
+                .any(|p| api.starts_with(p));
+            if file || m.starts_with("write_") {
                 self.event(
                     EventKind::FileWrite,
                     &api,

@@ -73,11 +73,33 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let sev = by_context(s.context, Severity::High, Severity::High, Severity::Medium);
+        // A download-and-run command written from the same function into the place that
+        // runs it (`echo 'wget … && chmod +x … && /tmp/x &' >> ~/.bashrc`) is an implant
+        // in any context.
+        let implant = a.events.iter().any(|e| {
+            e.kind == EventKind::FileWrite && e.function == s.function && e.chain == s.chain
+        }) && a.strings.iter().any(|t| {
+            t.function == s.function
+                && t.chain == s.chain
+                && t.value.len() < 4096
+                && SHELL_COMMANDS.0.matches(&t.value).iter().any(|i| i < 2)
+        });
+        let sev = if implant {
+            Severity::Critical
+        } else {
+            by_context(s.context, Severity::High, Severity::High, Severity::Medium)
+        };
         let mut x = cx.finding(
             &META,
             f.string_location(s),
-            format!("persistence location: {}", s.value.trim()),
+            if implant {
+                format!(
+                    "writes a download-and-run command into a persistence location: {}",
+                    s.value.trim()
+                )
+            } else {
+                format!("persistence location: {}", s.value.trim())
+            },
         );
         x.severity = sev;
         x.context = Some(s.context);
