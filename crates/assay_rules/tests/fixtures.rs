@@ -148,6 +148,8 @@ fn critical_in_any_context() {
         ("PY008", "PY008/cred_dir_curl_upload.module.py"),
         ("PY012", "PY012/hyperion_marker.init.py"),
         ("PY016", "PY016/sdk_key_exfil.module.py"),
+        ("PY009", "PY009/rc_download_implant.module.py"),
+        ("PY002", "PY002/tempfile_dropper.setup.py"),
     ] {
         let got = codes_for(&root.join(file));
         assert!(
@@ -156,4 +158,18 @@ fn critical_in_any_context() {
             "{file}: {got:?}"
         );
     }
+}
+
+/// Persistence writes without a download-and-run command keep their context severity.
+#[test]
+fn rc_write_without_download_is_not_critical() {
+    let got = codes_for(&fixtures_root().join("PY009/below_critical/rc_path_export.module.py"));
+    assert!(
+        got.iter().any(|(c, _)| c == "PY009"),
+        "still a persistence write: {got:?}"
+    );
+    assert!(
+        !got.iter().any(|(_, s)| *s == Severity::Critical),
+        "{got:?}"
+    );
 }

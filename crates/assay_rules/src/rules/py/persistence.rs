@@ -1,6 +1,6 @@
 //! PY009 persistence-mechanism.
 
-use super::super::patterns::{PERSISTENCE, matches};
+use super::super::patterns::{PERSISTENCE, SHELL_COMMANDS, matches};
 use crate::context::{Cx, by_context};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
