@@ -17,6 +17,7 @@
 //! | [`entry_points`] | `entry_points.txt`, `pyproject.toml` scripts | entry points spec, PEP 621 |
 //! | [`wheel`] | `*.dist-info/WHEEL`, wheel file names | PEP 427, platform compatibility tags |
 //! | [`pth`] | `*.pth` | the `site` module's `addpackage` |
+//! | [`pickle`] | pickle streams (protocols 0–5), PyTorch/joblib/NumPy payloads | CPython `pickletools`, PEP 307, PEP 3154, PEP 574 |
 //! | [`top_level`] | `top_level.txt` | setuptools/egg-info convention |
 #![cfg_attr(
     not(test),
@@ -28,6 +29,7 @@ pub mod entry_points;
 mod error;
 mod lines;
 pub mod metadata;
+pub mod pickle;
 pub mod pth;
 pub mod record;
 pub mod top_level;
@@ -36,6 +38,7 @@ pub mod wheel;
 pub use entry_points::{EntryPoint, EntryPoints, parse_entry_points, parse_pyproject_scripts};
 pub use error::FormatError;
 pub use metadata::{CoreMetadata, Headers, parse_headers, parse_metadata};
+pub use pickle::{PickleScan, looks_like_pickle, scan_pickle};
 pub use pth::{Pth, PthKind, PthLine, parse_pth};
 pub use record::{Record, RecordEntry, parse_record};
 pub use top_level::parse_top_level;
