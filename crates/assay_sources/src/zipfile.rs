@@ -16,7 +16,7 @@ use crate::names::RawName;
 use crate::rules::{self, finding};
 use crate::sink::{Admitted, Scope, Sink};
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek};
 use zip::read::{Config, ZipReadOptions};
 use zip::unstable::read::ZipIterable;
 
@@ -71,6 +71,36 @@ pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: boo
         }
         Err(_) => return false,
     };
+    walk_members(sink, scope, &mut iterable, &mut Cursor::new(bytes));
+    true
+}
+
+/// Read a zip from a file on disk without holding it in memory: the central directory is
+/// read through `index`, members through `body` (two handles on the same file), and each
+/// member only as far as the content policy needs — so the tensor members of a multi-GB
+/// PyTorch checkpoint cost one head read each. Returns false when the central directory
+/// cannot be found (the caller decides how to salvage); nothing is recorded then.
+pub(crate) fn read_file<R: Read + Seek>(
+    sink: &mut Sink<'_>,
+    scope: &Scope,
+    index: R,
+    body: &mut R,
+) -> bool {
+    let mut iterable = match ZipIterable::try_new(index, Config::default()) {
+        Ok(z) => z,
+        Err(_) => return false,
+    };
+    walk_members(sink, scope, &mut iterable, body);
+    true
+}
+
+/// Every member listed in the central directory, read from `body`.
+fn walk_members<R: Read + Seek, B: Read + Seek>(
+    sink: &mut Sink<'_>,
+    scope: &Scope,
+    iterable: &mut ZipIterable<R>,
+    body: &mut B,
+) {
     let files = match iterable.files() {
         Ok(f) => f,
         Err(e) => {
@@ -79,10 +109,9 @@ pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: boo
                 &scope.loc,
                 format!("zip central directory unreadable: {e}"),
             ));
-            return true;
+            return;
         }
     };
-    let mut body = Cursor::new(bytes);
     let mut starts: HashMap<u64, String> = HashMap::new();
     // Bounded: the iterator yields at most the declared count, which `try_new` checked against
     // the directory's size (46 bytes per header), and the sink stops at `max_entries`.
@@ -114,7 +143,7 @@ pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: boo
             sink.add_opaque(adm, meta.size);
             continue;
         }
-        match entry.with_reader(&mut body, ZipReadOptions::new()) {
+        match entry.with_reader(body, ZipReadOptions::new()) {
             Ok(file) => read_member(sink, scope, adm, &meta, file, true),
             Err(e) => {
                 sink.report(finding(
@@ -126,7 +155,6 @@ pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: boo
             }
         }
     }
-    true
 }
 
 /// Salvage: read local file headers from the start of the zip data, in order.
