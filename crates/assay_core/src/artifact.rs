@@ -287,20 +287,23 @@ fn model_kind(lower_name: &str, head: &[u8]) -> Option<FileKind> {
                 | b']'
                 | b')'
                 | b'c'
-                | 0x8c
-                | 0x8a
                 | b'X'
                 | b'U'
+                | b'T'
+                | b'S'
+                | b'V'
                 | b'N'
                 | b'K'
                 | b'J'
+                | b'M'
+                | b'I'
+                | b'L'
+                | b'G'
                 | b'C'
                 | b'B'
-                | 0x93
-                | 0x88
-                | 0x89
                 | b'q'
                 | b'h'
+                | 0x82..=0x8e | 0x93 | 0x96
         )
     {
         return Some(FileKind::Pickle);

@@ -21,6 +21,32 @@ pub fn artifact_for(file: &Path) -> Artifact {
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let data = std::fs::read(file).unwrap_or_default();
+    // Model files (ML fixtures) are scanned as themselves; zips go through the real reader.
+    const MODEL_EXTS: &[&str] = &[
+        ".pkl",
+        ".pt",
+        ".npy",
+        ".joblib",
+        ".safetensors",
+        ".gguf",
+        ".bin",
+    ];
+    if MODEL_EXTS.iter().any(|x| name.ends_with(x)) {
+        if data.starts_with(b"PK") {
+            return assay_sources::read_bytes(name, &data, &assay_sources::Limits::default());
+        }
+        let mut a = Artifact::new(file.display().to_string(), ArtifactFormat::File);
+        a.entries.push(Entry {
+            file_kind: classify(name, &data),
+            path: name.to_owned(),
+            kind: EntryKind::File,
+            size: data.len() as u64,
+            data,
+            complete: true,
+            sha256: None,
+        });
+        return a;
+    }
     let (format, path) = if name.ends_with(".pth") {
         (ArtifactFormat::Directory, name.to_owned())
     } else {
@@ -115,6 +141,37 @@ fn every_fixture_behaves() {
     }
     assert!(checked > 40, "only {checked} fixtures found");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every ML attack fixture makes its artifact fail under the default `--fail-on`
+/// (verdict malicious: model files fail closed), except the shape-only ML005/ML006 ones
+/// that carry no payload; every benign control is clean.
+#[test]
+fn model_fixtures_fail_closed_and_controls_are_clean() {
+    use assay_core::Verdict;
+    let root = fixtures_root();
+    for code in ["ML001", "ML002", "ML003", "ML004"] {
+        for f in files(&root.join(code)) {
+            let a = assay_rules::analyze_artifact(&artifact_for(&f));
+            assert_eq!(
+                a.verdict,
+                Verdict::Malicious,
+                "{}: {:?}",
+                f.display(),
+                a.findings
+            );
+        }
+    }
+    for f in files(&root.join("ML001/benign")) {
+        let a = assay_rules::analyze_artifact(&artifact_for(&f));
+        assert_eq!(
+            a.verdict,
+            Verdict::Clean,
+            "{}: {:?}",
+            f.display(),
+            a.findings
+        );
+    }
 }
 
 #[test]

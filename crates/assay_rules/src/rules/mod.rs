@@ -2,6 +2,7 @@
 
 pub mod arc;
 pub mod ioc;
+pub mod ml;
 pub(crate) mod patterns;
 pub mod pkg;
 pub mod py;
@@ -71,6 +72,12 @@ registry![scan: [
     py::dynamic_code_exec,
     py::shellcode_loader,
     py::embedded_executable,
+    ml::pickle_dangerous_import,
+    ml::pickle_unlisted_import,
+    ml::discarded_call,
+    ml::malformed_pickle,
+    ml::pickle_stream_trick,
+    ml::format_mismatch,
 ], other: []];
 
 /// The rule with this code or name (case-insensitive).
