@@ -114,7 +114,7 @@ pub fn read_input(
 
 /// Zips larger than this are read from disk through a seekable handle instead of memory
 /// (multi-GB PyTorch checkpoints: only the members the content policy keeps are read).
-const FILE_BACKED_ZIP_BYTES: u64 = 64 << 20;
+const FILE_BACKED_ZIP_BYTES: u64 = 8 << 20;
 
 /// Read a large zip from disk without loading it. `None` when the file is not a zip with a
 /// readable central directory (the caller falls back to the in-memory reader and its bounds).
