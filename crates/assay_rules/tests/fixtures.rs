@@ -27,6 +27,7 @@ pub fn artifact_for(file: &Path) -> Artifact {
         ".pt",
         ".npy",
         ".joblib",
+        "tokenizer_config.json",
         ".safetensors",
         ".gguf",
         ".bin",

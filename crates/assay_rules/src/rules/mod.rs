@@ -78,6 +78,8 @@ registry![scan: [
     ml::malformed_pickle,
     ml::pickle_stream_trick,
     ml::format_mismatch,
+    ml::safetensors_header,
+    ml::chat_template,
 ], other: []];
 
 /// The rule with this code or name (case-insensitive).

@@ -1,8 +1,10 @@
 //! ML rules: model files. Pickle streams (raw, legacy PyTorch, PyTorch zip members, object
 //! `.npy`) are walked once per artifact by the symbolic pickle VM of `assay_formats`
 //! ([`scan_pickles`], kept in [`crate::Cx::pickles`]); each import is judged by the
-//! versioned policy in [`imports`].
+//! versioned policy in [`imports`]. safetensors headers and GGUF/tokenizer chat
+//! templates have their own rules.
 
+pub mod chat_template;
 pub mod discarded_call;
 pub mod format_mismatch;
 pub mod imports;
@@ -10,6 +12,7 @@ pub mod malformed_pickle;
 pub mod pickle_dangerous_import;
 pub mod pickle_stream_trick;
 pub mod pickle_unlisted_import;
+pub mod safetensors_header;
 
 use assay_core::{Artifact, Entry, FileKind};
 use assay_formats::pickle::{PickleScan, scan_pickle};
