@@ -266,6 +266,15 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// Whether a member of `size` bytes whose first bytes are `head` needs more than its head
+    /// read: it is kept whole, is a model file that keeps a prefix, or is a nested archive.
+    pub(crate) fn needs_body(&self, path: &str, size: u64, head: &[u8]) -> bool {
+        let kind = classify(path, head);
+        size <= self.keep_limit(kind, path)
+            || model_prefix(kind, head, self.limits).is_some()
+            || sniff::sniff(head).is_some()
+    }
+
     /// Read one regular member from `r` under the content policy and push its entry.
     ///
     /// Reads the head, classifies, then reads the rest only if the file is kept whole or is a
