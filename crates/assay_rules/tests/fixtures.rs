@@ -28,6 +28,8 @@ pub fn artifact_for(file: &Path) -> Artifact {
         ".npy",
         ".joblib",
         "tokenizer_config.json",
+        "config.json",
+        ".keras",
         ".safetensors",
         ".gguf",
         ".bin",

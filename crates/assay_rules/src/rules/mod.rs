@@ -80,6 +80,7 @@ registry![scan: [
     ml::format_mismatch,
     ml::safetensors_header,
     ml::chat_template,
+    ml::model_config_code,
 ], other: []];
 
 /// The rule with this code or name (case-insensitive).

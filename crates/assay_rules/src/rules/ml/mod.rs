@@ -9,6 +9,7 @@ pub mod discarded_call;
 pub mod format_mismatch;
 pub mod imports;
 pub mod malformed_pickle;
+pub mod model_config_code;
 pub mod pickle_dangerous_import;
 pub mod pickle_stream_trick;
 pub mod pickle_unlisted_import;
