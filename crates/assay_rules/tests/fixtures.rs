@@ -214,3 +214,29 @@ fn critical_in_any_context() {
         );
     }
 }
+
+/// A hostile pickle shipped as test data inside a package is reported but does not make
+/// the package malicious; the same bytes scanned as a model file do.
+#[test]
+fn model_files_inside_packages_do_not_fail_closed() {
+    use assay_core::Verdict;
+    let data = std::fs::read(fixtures_root().join("ML001/posix_system_proto2.pkl")).unwrap();
+    let mut a = Artifact::new("pkg-1.0-py3-none-any.whl", ArtifactFormat::Wheel);
+    let path = "pkg/tests/data/evil.pkl".to_owned();
+    a.entries.push(Entry {
+        file_kind: classify(&path, &data),
+        path,
+        kind: EntryKind::File,
+        size: data.len() as u64,
+        data,
+        complete: true,
+        sha256: None,
+    });
+    let r = assay_rules::analyze_artifact(&a);
+    assert!(
+        r.findings.iter().any(|f| f.rule.code == "ML001"),
+        "{:?}",
+        r.findings
+    );
+    assert_ne!(r.verdict, Verdict::Malicious, "{:?}", r.findings);
+}

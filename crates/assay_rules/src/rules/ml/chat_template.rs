@@ -193,7 +193,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                     format!("`{key}`: {why}"),
                 );
                 f.severity = sev;
-                out.push(f);
+                super::push(cx, out, f);
             }
         }
     }

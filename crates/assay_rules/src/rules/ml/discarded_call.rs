@@ -57,7 +57,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             if g.is_none_or(|g| judge(g) != Judgement::Allowed) {
                 f.severity = Severity::High;
             }
-            out.push(f);
+            super::push(cx, out, f);
         }
     }
 }

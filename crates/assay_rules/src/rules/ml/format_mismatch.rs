@@ -57,7 +57,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if e.file_kind == FileKind::Pickle
             && let Some(ext) = SAFE_EXTS.iter().find(|x| lower.ends_with(*x))
         {
-            out.push(cx.finding(
+            super::push(cx, out, cx.finding(
                 &META,
                 Location::file(e.path.clone()),
                 format!(
@@ -75,7 +75,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 format!("extension does not match the content ({:?})", e.file_kind),
             );
             f.severity = Severity::Low;
-            out.push(f);
+            super::push(cx, out, f);
         }
     }
 }

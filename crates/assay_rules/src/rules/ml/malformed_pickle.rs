@@ -71,15 +71,19 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         } else {
             String::new()
         };
-        out.push(cx.finding(
-            &META,
-            Location::file(p.entry.path.clone()),
-            format!(
-                "{:?} at byte {}: {}{cut}",
-                i.kind,
-                p.offset + i.offset,
-                i.message
+        super::push(
+            cx,
+            out,
+            cx.finding(
+                &META,
+                Location::file(p.entry.path.clone()),
+                format!(
+                    "{:?} at byte {}: {}{cut}",
+                    i.kind,
+                    p.offset + i.offset,
+                    i.message
+                ),
             ),
-        ));
+        );
     }
 }

@@ -87,3 +87,28 @@ pub(crate) fn is_tensor_storage(path: &str) -> bool {
         (Some(n), Some("data")) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
     )
 }
+
+/// Record an ML finding. Model files inside a package or environment (test data, bundled
+/// assets) are reported but do not fail closed: confidence low, at most high (medium under
+/// tests/docs, where pickle libraries and scanners keep hostile samples), so the package
+/// is `suspicious`, not `malicious` (`docs/scoring.md`). Model files scanned directly
+/// keep their levels.
+pub(crate) fn push(cx: &crate::Cx, out: &mut Vec<assay_core::Finding>, mut f: assay_core::Finding) {
+    use assay_core::{ArtifactFormat, Confidence, Severity};
+    let in_package = matches!(
+        cx.artifact.format,
+        ArtifactFormat::Wheel
+            | ArtifactFormat::Sdist
+            | ArtifactFormat::Egg
+            | ArtifactFormat::Environment
+    );
+    if in_package {
+        f.confidence = Confidence::Low;
+        f.severity = if crate::context::is_test_or_doc(&f.location.path) {
+            f.severity.min(Severity::Medium)
+        } else {
+            f.severity.min(Severity::High)
+        };
+    }
+    out.push(f);
+}

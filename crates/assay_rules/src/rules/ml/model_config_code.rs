@@ -103,7 +103,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         for (sev, why) in hits {
             let mut f = cx.finding(&META, Location::file(e.path.clone()), why);
             f.severity = sev;
-            out.push(f);
+            super::push(cx, out, f);
         }
     }
 }

@@ -64,7 +64,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                     ),
                 );
                 f.capabilities = vec![Capability::CodeExec];
-                out.push(f);
+                super::push(cx, out, f);
             }
         }
     }

@@ -52,7 +52,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 ),
             );
             f.severity = Severity::Medium;
-            out.push(f);
+            super::push(cx, out, f);
         }
         for i in &p.scan.issues {
             let why = match i.kind {
@@ -64,11 +64,15 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 }
                 _ => continue,
             };
-            out.push(cx.finding(
-                &META,
-                loc(),
-                format!("{why} at byte {}: {}", p.offset + i.offset, i.message),
-            ));
+            super::push(
+                cx,
+                out,
+                cx.finding(
+                    &META,
+                    loc(),
+                    format!("{why} at byte {}: {}", p.offset + i.offset, i.message),
+                ),
+            );
         }
     }
 }

@@ -70,11 +70,15 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                     p.offset + g.offset
                 )
             };
-            out.push(cx.finding(
-                &META,
-                Location::file(p.entry.path.clone()),
-                format!("{what}; policy {POLICY_VERSION}"),
-            ));
+            super::push(
+                cx,
+                out,
+                cx.finding(
+                    &META,
+                    Location::file(p.entry.path.clone()),
+                    format!("{what}; policy {POLICY_VERSION}"),
+                ),
+            );
         }
     }
 }

@@ -59,7 +59,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 ),
             );
             f.severity = Severity::Medium;
-            out.push(f);
+            super::push(cx, out, f);
         } else if !h.defects.is_empty() {
             let more = if h.defects.len() > 3 {
                 format!(" (+{} more)", h.defects.len() - 3)
@@ -67,11 +67,15 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 String::new()
             };
             let first: Vec<&str> = h.defects.iter().take(3).map(String::as_str).collect();
-            out.push(cx.finding(
-                &META,
-                Location::file(e.path.clone()),
-                format!("{}{more}", first.join("; ")),
-            ));
+            super::push(
+                cx,
+                out,
+                cx.finding(
+                    &META,
+                    Location::file(e.path.clone()),
+                    format!("{}{more}", first.join("; ")),
+                ),
+            );
         }
     }
 }
