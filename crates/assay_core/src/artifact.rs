@@ -158,6 +158,15 @@ pub enum FileKind {
     Script,
     /// JavaScript.
     JavaScript,
+    /// A pickle stream (protocols 0–5): raw `.pkl`, legacy PyTorch, a member of a PyTorch
+    /// zip (`data.pkl`), joblib. Loading one runs code.
+    Pickle,
+    /// A NumPy `.npy` array (`\x93NUMPY` magic); object arrays hold a pickle.
+    NumPy,
+    /// A safetensors file (8-byte little-endian header length, then a JSON header).
+    Safetensors,
+    /// A GGUF model file (`GGUF` magic).
+    Gguf,
     /// Other text.
     Text,
     /// Other binary data.
@@ -165,6 +174,14 @@ pub enum FileKind {
 }
 
 impl FileKind {
+    /// Whether this is a model-weights format (pickle, NumPy, safetensors, GGUF).
+    pub fn is_model(self) -> bool {
+        matches!(
+            self,
+            FileKind::Pickle | FileKind::NumPy | FileKind::Safetensors | FileKind::Gguf
+        )
+    }
+
     /// Whether this is a native executable format.
     pub fn is_native(self) -> bool {
         matches!(self, FileKind::Elf | FileKind::Pe | FileKind::MachO)
@@ -193,6 +210,9 @@ pub fn classify(path: &str, head: &[u8]) -> FileKind {
         || (head.starts_with(&[0xca, 0xfe, 0xba, 0xbe]) && !lower.ends_with(".class"))
     {
         return FileKind::MachO;
+    }
+    if let Some(kind) = model_kind(&lower, head) {
+        return kind;
     }
     let parent_is_info =
         path.contains(".dist-info/") || path.contains(".egg-info/") || path.contains("EGG-INFO/");
@@ -238,6 +258,75 @@ pub fn classify(path: &str, head: &[u8]) -> FileKind {
     }
 }
 
+/// Model formats by content: magic bytes, or a pickle opcode prefix. Protocol 0/1 pickles
+/// (no `PROTO` opcode) are only recognised under a pickle-ish extension.
+fn model_kind(lower_name: &str, head: &[u8]) -> Option<FileKind> {
+    if head.starts_with(b"\x93NUMPY") {
+        return Some(FileKind::NumPy);
+    }
+    if head.starts_with(b"GGUF") {
+        return Some(FileKind::Gguf);
+    }
+    if let (Some(len), Some(b'{')) = (
+        head.get(..8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_le_bytes),
+        head.get(8),
+    ) && (2..=100_000_000).contains(&len)
+        && matches!(head.get(9), Some(b'"' | b' ' | b'}' | b'\n'))
+    {
+        return Some(FileKind::Safetensors);
+    }
+    // `PROTO 2..5` followed by a plausible first opcode (FRAME, a mark, a container, a global,
+    // a constant): what `pickle.dump`, `torch.save` and `joblib.dump` write.
+    if let [0x80, 2..=5, op, ..] = head
+        && matches!(
+            op,
+            0x95 | b'('
+                | b'}'
+                | b']'
+                | b')'
+                | b'c'
+                | b'X'
+                | b'U'
+                | b'T'
+                | b'S'
+                | b'V'
+                | b'N'
+                | b'K'
+                | b'J'
+                | b'M'
+                | b'I'
+                | b'L'
+                | b'G'
+                | b'C'
+                | b'B'
+                | b'q'
+                | b'h'
+                | 0x82..=0x8e | 0x93 | 0x96
+        )
+    {
+        return Some(FileKind::Pickle);
+    }
+    let pickle_ext = [
+        ".pkl", ".pickle", ".joblib", ".dill", ".pt", ".pth", ".ckpt", ".bin",
+    ]
+    .iter()
+    .any(|e| lower_name.ends_with(e));
+    if pickle_ext
+        && matches!(
+            head.first(),
+            Some(b'(' | b'c' | b']' | b'}' | b'I' | b'S' | b'V')
+        )
+        && head.last() == Some(&b'.')
+        && head.contains(&b'\n')
+        && !head.starts_with(b"import")
+    {
+        return Some(FileKind::Pickle);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,5 +347,26 @@ mod tests {
         assert_eq!(classify("RECORD", b"a,b,c"), FileKind::Text);
         assert_eq!(classify("x/evil_init.pth", b"import os"), FileKind::Pth);
         assert_eq!(classify("blob", b"\x00\x01"), FileKind::Binary);
+        assert_eq!(
+            classify("m.safetensors", b"\x80\x02}q\x00."),
+            FileKind::Pickle
+        );
+        assert_eq!(
+            classify("x/model.pth", b"\x80\x04\x95\x10"),
+            FileKind::Pickle
+        );
+        assert_eq!(classify("a.npy", b"\x93NUMPY\x01\x00"), FileKind::NumPy);
+        assert_eq!(classify("a.bin", b"GGUF\x03\x00"), FileKind::Gguf);
+        assert_eq!(
+            classify(
+                "m.safetensors",
+                b"\x10\x00\x00\x00\x00\x00\x00\x00{\"a\":1}"
+            ),
+            FileKind::Safetensors
+        );
+        assert_eq!(
+            classify("old.pkl", b"cos\nsystem\n(S'x'\ntR."),
+            FileKind::Pickle
+        );
     }
 }

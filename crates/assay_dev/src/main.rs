@@ -5,8 +5,11 @@
 //!   and fails when a generated file is stale (CI runs this).
 //! - `bench-scan DIR…` measures the whole-scan cost over a set of archives against the
 //!   cost of merely decompressing them, in the same run (see `docs/benchmarks.md`).
+//! - `bench-model` scans generated PyTorch zip checkpoints up to 2 GiB and shows the cost
+//!   is flat in the tensor bytes (only pickle members are read).
 
 mod bench;
+mod bench_model;
 mod generate;
 
 use std::process::ExitCode;
@@ -16,9 +19,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("generate-all") => generate::run(args.iter().any(|a| a == "--check")),
         Some("bench-scan") => bench::run(&args[1..]),
+        Some("bench-model") => bench_model::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR…"
+                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M]"
             );
             return ExitCode::from(2);
         }

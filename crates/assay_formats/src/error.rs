@@ -18,6 +18,14 @@ pub enum FormatError {
         /// The limit that was exceeded.
         limit: usize,
     },
+    /// The file breaks its format's structure (bad magic, impossible count, unknown type).
+    #[error("{file}: {message}")]
+    Invalid {
+        /// The file kind being parsed (`GGUF`, …).
+        file: &'static str,
+        /// What is wrong.
+        message: String,
+    },
     /// A TOML document (`pyproject.toml`) did not parse.
     #[error("{file}: invalid TOML: {message}")]
     Toml {

@@ -17,6 +17,9 @@
 //! | [`entry_points`] | `entry_points.txt`, `pyproject.toml` scripts | entry points spec, PEP 621 |
 //! | [`wheel`] | `*.dist-info/WHEEL`, wheel file names | PEP 427, platform compatibility tags |
 //! | [`pth`] | `*.pth` | the `site` module's `addpackage` |
+//! | [`pickle`] | pickle streams (protocols 0–5), PyTorch/joblib/NumPy payloads | CPython `pickletools`, PEP 307, PEP 3154, PEP 574 |
+//! | [`safetensors`] | `*.safetensors` header | huggingface/safetensors format |
+//! | [`gguf`] | `*.gguf` header and metadata | ggml `docs/gguf.md` (v2, v3) |
 //! | [`top_level`] | `top_level.txt` | setuptools/egg-info convention |
 #![cfg_attr(
     not(test),
@@ -26,17 +29,23 @@
 
 pub mod entry_points;
 mod error;
+pub mod gguf;
 mod lines;
 pub mod metadata;
+pub mod pickle;
 pub mod pth;
 pub mod record;
+pub mod safetensors;
 pub mod top_level;
 pub mod wheel;
 
 pub use entry_points::{EntryPoint, EntryPoints, parse_entry_points, parse_pyproject_scripts};
 pub use error::FormatError;
+pub use gguf::{GgufHeader, parse_gguf};
 pub use metadata::{CoreMetadata, Headers, parse_headers, parse_metadata};
+pub use pickle::{PickleScan, looks_like_pickle, scan_pickle};
 pub use pth::{Pth, PthKind, PthLine, parse_pth};
 pub use record::{Record, RecordEntry, parse_record};
+pub use safetensors::{SafetensorsHeader, parse_safetensors};
 pub use top_level::parse_top_level;
 pub use wheel::{Wheel, WheelName, is_pure_tag, parse_wheel, wheel_filename};

@@ -118,6 +118,9 @@ pub struct Cx<'a> {
     pub metadata: Option<CoreMetadata>,
     /// Console and GUI scripts and other entry points declared by the distribution.
     pub entry_points: Vec<(String /* file */, EntryPoint)>,
+    /// Every pickle stream of the artifact walked once by the symbolic pickle VM (model
+    /// files, PyTorch zip members, object `.npy`), for the `ML` rules.
+    pub pickles: Vec<crate::rules::ml::PickleFile<'a>>,
 }
 
 /// One Python text to analyse: a `.py` file, or one import line of a `.pth` file.
@@ -230,6 +233,7 @@ impl<'a> Cx<'a> {
             python,
             metadata,
             entry_points,
+            pickles: crate::rules::ml::scan_pickles(artifact),
         }
     }
 

@@ -13,6 +13,10 @@
 //! 4. Verdict: `malicious` when the score reaches [`ScoreModel::malicious`] or any
 //!    finding is critical with at least medium confidence; `suspicious` when the score
 //!    reaches [`ScoreModel::suspicious`] or any finding is high; else `clean`.
+//! 5. Model files fail closed: a finding of the `ML` family at high or above (and at least
+//!    medium confidence; model files inside packages are reported at low confidence) makes the
+//!    verdict `malicious`, so a model file that would be `suspicious` still fails the
+//!    default `--fail-on malicious` (loading it runs code assay could not vouch for).
 
 use assay_core::{Capability, Confidence, Finding, Severity, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
@@ -123,7 +127,12 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
         .iter()
         .any(|f| f.severity == Severity::Critical && f.confidence >= Confidence::Medium);
     let high = findings.iter().any(|f| f.severity >= Severity::High);
-    let verdict = if total >= m.malicious || decisive {
+    let model_fail_closed = findings.iter().any(|f| {
+        f.severity >= Severity::High
+            && f.confidence >= Confidence::Medium
+            && f.rule.code.starts_with("ML")
+    });
+    let verdict = if total >= m.malicious || decisive || model_fail_closed {
         Verdict::Malicious
     } else if total >= m.suspicious || high {
         Verdict::Suspicious

@@ -21,6 +21,35 @@ pub fn artifact_for(file: &Path) -> Artifact {
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let data = std::fs::read(file).unwrap_or_default();
+    // Model files (ML fixtures) are scanned as themselves; zips go through the real reader.
+    const MODEL_EXTS: &[&str] = &[
+        ".pkl",
+        ".pt",
+        ".npy",
+        ".joblib",
+        "tokenizer_config.json",
+        "config.json",
+        ".keras",
+        ".safetensors",
+        ".gguf",
+        ".bin",
+    ];
+    if MODEL_EXTS.iter().any(|x| name.ends_with(x)) {
+        if data.starts_with(b"PK") {
+            return assay_sources::read_bytes(name, &data, &assay_sources::Limits::default());
+        }
+        let mut a = Artifact::new(file.display().to_string(), ArtifactFormat::File);
+        a.entries.push(Entry {
+            file_kind: classify(name, &data),
+            path: name.to_owned(),
+            kind: EntryKind::File,
+            size: data.len() as u64,
+            data,
+            complete: true,
+            sha256: None,
+        });
+        return a;
+    }
     let (format, path) = if name.ends_with(".pth") {
         (ArtifactFormat::Directory, name.to_owned())
     } else {
@@ -117,6 +146,37 @@ fn every_fixture_behaves() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every ML attack fixture makes its artifact fail under the default `--fail-on`
+/// (verdict malicious: model files fail closed), except the shape-only ML005/ML006 ones
+/// that carry no payload; every benign control is clean.
+#[test]
+fn model_fixtures_fail_closed_and_controls_are_clean() {
+    use assay_core::Verdict;
+    let root = fixtures_root();
+    for code in ["ML001", "ML002", "ML003", "ML004"] {
+        for f in files(&root.join(code)) {
+            let a = assay_rules::analyze_artifact(&artifact_for(&f));
+            assert_eq!(
+                a.verdict,
+                Verdict::Malicious,
+                "{}: {:?}",
+                f.display(),
+                a.findings
+            );
+        }
+    }
+    for f in files(&root.join("ML001/benign")) {
+        let a = assay_rules::analyze_artifact(&artifact_for(&f));
+        assert_eq!(
+            a.verdict,
+            Verdict::Clean,
+            "{}: {:?}",
+            f.display(),
+            a.findings
+        );
+    }
+}
+
 #[test]
 fn litellm_reproduction_is_malicious_and_clean_without_pth() {
     use assay_core::Verdict;
@@ -172,4 +232,30 @@ fn rc_write_without_download_is_not_critical() {
         !got.iter().any(|(_, s)| *s == Severity::Critical),
         "{got:?}"
     );
+}
+
+/// A hostile pickle shipped as test data inside a package is reported but does not make
+/// the package malicious; the same bytes scanned as a model file do.
+#[test]
+fn model_files_inside_packages_do_not_fail_closed() {
+    use assay_core::Verdict;
+    let data = std::fs::read(fixtures_root().join("ML001/posix_system_proto2.pkl")).unwrap();
+    let mut a = Artifact::new("pkg-1.0-py3-none-any.whl", ArtifactFormat::Wheel);
+    let path = "pkg/tests/data/evil.pkl".to_owned();
+    a.entries.push(Entry {
+        file_kind: classify(&path, &data),
+        path,
+        kind: EntryKind::File,
+        size: data.len() as u64,
+        data,
+        complete: true,
+        sha256: None,
+    });
+    let r = assay_rules::analyze_artifact(&a);
+    assert!(
+        r.findings.iter().any(|f| f.rule.code == "ML001"),
+        "{:?}",
+        r.findings
+    );
+    assert_ne!(r.verdict, Verdict::Malicious, "{:?}", r.findings);
 }

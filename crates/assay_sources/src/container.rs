@@ -92,7 +92,7 @@ fn has_zip_end_record(bytes: &[u8]) -> bool {
 }
 
 /// `ARC008`: the extension promises one format, the content is another.
-fn check_extension(sink: &mut Sink<'_>, scope: &Scope, found: Option<Container>) {
+pub(crate) fn check_extension(sink: &mut Sink<'_>, scope: &Scope, found: Option<Container>) {
     let Some(expected) = sniff::expected_by_name(&scope.name) else {
         return;
     };

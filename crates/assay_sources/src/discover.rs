@@ -44,8 +44,8 @@ const TOP_LEVEL_MAX: usize = 100_000;
 ///   `PKG-INFO`, `setup.cfg`, a `*.dist-info` or `*.egg-info`, or a `.py` file at its top
 ///   level) is one [`Input::Directory`].
 /// - Any other directory is walked (sorted, symlinks not followed, at most 1,000,000
-///   entries): every archive becomes an [`Input::Archive`], loose `.py`/`.pth` files become
-///   [`Input::File`]s, `*.md` and `*.tsv` files are skipped, other files are ignored.
+///   entries): every archive becomes an [`Input::Archive`], loose `.py`/`.pth` files and
+///   model files (by content: pickle, NumPy, safetensors, GGUF) become [`Input::File`]s, `*.md` and `*.tsv` files are skipped, other files are ignored.
 ///
 /// # Errors
 /// [`SourceError`] when `path` or a directory under it cannot be read, or the walk bound is hit.
@@ -94,7 +94,7 @@ pub fn discover(path: &Path) -> Result<Vec<Input>, SourceError> {
         let p = de.into_path();
         if is_archive_file(&p)? {
             inputs.push(Input::Archive(p));
-        } else if lower.ends_with(".py") || lower.ends_with(".pth") {
+        } else if lower.ends_with(".py") || lower.ends_with(".pth") || is_model_file(&p)? {
             inputs.push(Input::File(p));
         }
     }
@@ -110,6 +110,15 @@ fn is_archive_file(path: &Path) -> Result<bool, SourceError> {
         return Ok(true);
     }
     Ok(sniff::expected_by_name(&path.to_string_lossy()).is_some())
+}
+
+/// Magic bytes say model weights (pickle, NumPy, safetensors, GGUF): scanned whatever the
+/// name (a pickle named `.safetensors` is exactly what must not be skipped).
+fn is_model_file(path: &Path) -> Result<bool, SourceError> {
+    let mut head = Vec::with_capacity(TAR_BLOCK);
+    let mut file = fs_err::File::open(path)?;
+    read_up_to(&mut file, &mut head, TAR_BLOCK)?;
+    Ok(assay_core::classify(&path.to_string_lossy(), &head).is_model())
 }
 
 /// Whether a directory's top level marks it as one package or source tree.

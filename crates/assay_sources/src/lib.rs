@@ -89,6 +89,11 @@ pub fn read_input(
                 ));
                 a
             };
+            if meta.len() > FILE_BACKED_ZIP_BYTES
+                && let Some(a) = read_zip_file(path, display_path, limits)?
+            {
+                return Ok(a);
+            }
             if meta.len() > max {
                 return Ok(too_big(meta.len()));
             }
@@ -105,6 +110,37 @@ pub fn read_input(
         Input::Directory(path) => disk::read_directory(path, display_path, limits),
         Input::File(path) => disk::read_single_file(path, display_path, limits),
     }
+}
+
+/// Zips larger than this are read from disk through a seekable handle instead of memory
+/// (multi-GB PyTorch checkpoints: only the members the content policy keeps are read).
+const FILE_BACKED_ZIP_BYTES: u64 = 8 << 20;
+
+/// Read a large zip from disk without loading it. `None` when the file is not a zip with a
+/// readable central directory (the caller falls back to the in-memory reader and its bounds).
+fn read_zip_file(
+    path: &std::path::Path,
+    display_path: &str,
+    limits: &Limits,
+) -> Result<Option<Artifact>, SourceError> {
+    let mut head = [0u8; 4];
+    let mut index = fs_err::File::open(path)?;
+    if index.read_exact(&mut head).is_err() || &head != b"PK\x03\x04" {
+        return Ok(None);
+    }
+    let mut body = fs_err::File::open(path)?.into_file();
+    let index = index.into_file();
+    let budget = Budget::new(limits.max_total_bytes);
+    let mut sink = Sink::new(limits, &budget);
+    let scope = Scope::root(display_path);
+    container::check_extension(&mut sink, &scope, Some(sniff::Container::Zip));
+    if !zipfile::read_file(&mut sink, &scope, index, &mut body) {
+        return Ok(None);
+    }
+    let mut artifact = Artifact::new(display_path, zip_format(&sink.entries));
+    artifact.entries = sink.entries;
+    artifact.findings = sink.findings;
+    Ok(Some(artifact))
 }
 
 /// Read an archive (or any file) held in memory. Never fails and never panics: problems are

@@ -266,6 +266,15 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// Whether a member of `size` bytes whose first bytes are `head` needs more than its head
+    /// read: it is kept whole, is a model file that keeps a prefix, or is a nested archive.
+    pub(crate) fn needs_body(&self, path: &str, size: u64, head: &[u8]) -> bool {
+        let kind = classify(path, head);
+        size <= self.keep_limit(kind, path)
+            || model_prefix(kind, head, self.limits).is_some()
+            || sniff::sniff(head).is_some()
+    }
+
     /// Read one regular member from `r` under the content policy and push its entry.
     ///
     /// Reads the head, classifies, then reads the rest only if the file is kept whole or is a
@@ -293,13 +302,20 @@ impl<'a> Sink<'a> {
         };
         let kind = classify(&adm.path, &data);
         let keep = self.keep_limit(kind, &adm.path);
+        let prefix = model_prefix(kind, &data, self.limits);
         let nested = sniff::sniff(&data).filter(|_| error.is_none() && !head_only);
         let mut open_nested = false;
         if let Some(c) = nested {
             open_nested = self.may_open_nested(scope, &adm, c, declared);
         }
         if error.is_none() && !ended && !head_only {
-            let mut target = if declared <= keep { keep } else { head as u64 };
+            let mut target = if declared <= keep {
+                keep
+            } else if let Some(p) = prefix {
+                p
+            } else {
+                head as u64
+            };
             if open_nested {
                 target = target.max(MAX_NESTED_BYTES);
             }
@@ -327,7 +343,7 @@ impl<'a> Sink<'a> {
         let keep_all = if complete || error.is_some() {
             read <= keep
         } else {
-            read <= head as u64
+            read <= head as u64 || prefix.is_some()
         };
         let (data, full) = if open_nested && complete {
             let kept = if keep_all {
@@ -516,6 +532,32 @@ impl<'a> Sink<'a> {
         }
         self.entries.push(entry);
         index
+    }
+}
+
+/// Model files keep a prefix of what their analysis needs, even when the file is larger
+/// than the keep limit (tensor data is never read): a pickle or GGUF file its first
+/// [`Limits::max_file_bytes`] (legacy PyTorch puts every pickle before the storages; GGUF
+/// puts metadata before tensors), a safetensors file its header, an object-dtype `.npy` its
+/// pickle. `None`: the usual head is enough.
+fn model_prefix(kind: FileKind, head: &[u8], limits: &Limits) -> Option<u64> {
+    let max = limits.max_file_bytes;
+    match kind {
+        FileKind::Pickle | FileKind::Gguf => Some(max),
+        FileKind::Safetensors => {
+            let len = head
+                .get(..8)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(u64::from_le_bytes)?;
+            Some(len.saturating_add(8).min(max))
+        }
+        FileKind::NumPy => {
+            let header = head.get(..head.len().min(1024)).unwrap_or_default();
+            let object = memchr::memmem::find(header, b"'|O'").is_some()
+                || memchr::memmem::find(header, b"'O'").is_some();
+            object.then_some(max)
+        }
+        _ => None,
     }
 }
 

@@ -16,7 +16,7 @@ use crate::names::RawName;
 use crate::rules::{self, finding};
 use crate::sink::{Admitted, Scope, Sink};
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use zip::read::{Config, ZipReadOptions};
 use zip::unstable::read::ZipIterable;
 
@@ -26,6 +26,7 @@ struct MemberMeta {
     is_dir: bool,
     is_symlink: bool,
     encrypted: bool,
+    stored: bool,
     size: u64,
     compressed: u64,
     header_start: u64,
@@ -44,6 +45,7 @@ macro_rules! member_meta {
                 .unix_mode()
                 .is_some_and(|mode| mode & 0o170_000 == 0o120_000),
             encrypted: m.encrypted(),
+            stored: m.compression() == zip::CompressionMethod::Stored,
             size: m.size(),
             compressed: m.compressed_size(),
             header_start: m.header_start(),
@@ -71,6 +73,36 @@ pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: boo
         }
         Err(_) => return false,
     };
+    walk_members(sink, scope, &mut iterable, &mut Cursor::new(bytes));
+    true
+}
+
+/// Read a zip from a file on disk without holding it in memory: the central directory is
+/// read through `index`, members through `body` (two handles on the same file), and each
+/// member only as far as the content policy needs — so the tensor members of a multi-GB
+/// PyTorch checkpoint cost one head read each. Returns false when the central directory
+/// cannot be found (the caller decides how to salvage); nothing is recorded then.
+pub(crate) fn read_file<R: Read + Seek>(
+    sink: &mut Sink<'_>,
+    scope: &Scope,
+    index: R,
+    body: &mut R,
+) -> bool {
+    let mut iterable = match ZipIterable::try_new(index, Config::default()) {
+        Ok(z) => z,
+        Err(_) => return false,
+    };
+    walk_members(sink, scope, &mut iterable, body);
+    true
+}
+
+/// Every member listed in the central directory, read from `body`.
+fn walk_members<R: Read + Seek, B: Read + Seek>(
+    sink: &mut Sink<'_>,
+    scope: &Scope,
+    iterable: &mut ZipIterable<R>,
+    body: &mut B,
+) {
     let files = match iterable.files() {
         Ok(f) => f,
         Err(e) => {
@@ -79,10 +111,9 @@ pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: boo
                 &scope.loc,
                 format!("zip central directory unreadable: {e}"),
             ));
-            return true;
+            return;
         }
     };
-    let mut body = Cursor::new(bytes);
     let mut starts: HashMap<u64, String> = HashMap::new();
     // Bounded: the iterator yields at most the declared count, which `try_new` checked against
     // the directory's size (46 bytes per header), and the sink stops at `max_entries`.
@@ -114,7 +145,11 @@ pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: boo
             sink.add_opaque(adm, meta.size);
             continue;
         }
-        match entry.with_reader(&mut body, ZipReadOptions::new()) {
+        // Tensor data and other members only their head is kept of: never decompressed.
+        let Some(adm) = head_only_member(sink, scope, adm, &meta, body) else {
+            continue;
+        };
+        match entry.with_reader(body, ZipReadOptions::new()) {
             Ok(file) => read_member(sink, scope, adm, &meta, file, true),
             Err(e) => {
                 sink.report(finding(
@@ -126,7 +161,54 @@ pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: boo
             }
         }
     }
-    true
+}
+
+/// A stored member larger than its head whose head shows it is not kept (tensor data):
+/// push its head straight from the local data offset and return `None`, so the rest is
+/// never read. (The zip reader would read the whole member when dropped, and for a
+/// multi-GB checkpoint that is every tensor byte.) Its CRC is not checked: that would need
+/// every byte. `Some(adm)` hands the member back to be read normally.
+fn head_only_member<B: Read + Seek>(
+    sink: &mut Sink<'_>,
+    scope: &Scope,
+    adm: Admitted,
+    meta: &MemberMeta,
+    body: &mut B,
+) -> Option<Admitted> {
+    let head_bytes = sink.limits.head_bytes;
+    if !meta.stored
+        || meta.is_symlink
+        || meta.size <= head_bytes as u64
+        || meta.compressed != meta.size
+    {
+        return Some(adm);
+    }
+    let mut local = [0u8; 30];
+    let start = (|| {
+        body.seek(SeekFrom::Start(meta.header_start)).ok()?;
+        body.read_exact(&mut local).ok()?;
+        if local.get(..4)? != b"PK\x03\x04" {
+            return None;
+        }
+        let n = u64::from(u16::from_le_bytes([*local.get(26)?, *local.get(27)?]));
+        let m = u64::from(u16::from_le_bytes([*local.get(28)?, *local.get(29)?]));
+        let start = meta.header_start.checked_add(30 + n + m)?;
+        body.seek(SeekFrom::Start(start)).ok()?;
+        Some(start)
+    })();
+    if start.is_none() {
+        return Some(adm);
+    }
+    let mut head = Vec::with_capacity(head_bytes);
+    if read_up_to(&mut body.take(head_bytes as u64), &mut head, head_bytes).is_err() {
+        return Some(adm);
+    }
+    if sink.needs_body(&adm.path, meta.size, &head) {
+        return Some(adm);
+    }
+    let mut reader = Metered::new(Cursor::new(head), sink.budget);
+    sink.add_member(scope, adm, meta.size, true, &mut reader);
+    None
 }
 
 /// Salvage: read local file headers from the start of the zip data, in order.

@@ -2,6 +2,7 @@
 
 pub mod arc;
 pub mod ioc;
+pub mod ml;
 pub(crate) mod patterns;
 pub mod pkg;
 pub mod py;
@@ -73,6 +74,15 @@ registry![scan: [
     py::shellcode_loader,
     py::embedded_executable,
     py::hidden_endpoint,
+    ml::pickle_dangerous_import,
+    ml::pickle_unlisted_import,
+    ml::discarded_call,
+    ml::malformed_pickle,
+    ml::pickle_stream_trick,
+    ml::format_mismatch,
+    ml::safetensors_header,
+    ml::chat_template,
+    ml::model_config_code,
 ], other: []];
 
 /// The rule with this code or name (case-insensitive).

@@ -1,0 +1,1087 @@
+//! A symbolic pickle virtual machine: walks every opcode of pickle protocols 0–5 with a
+//! real stack, memo and mark stack, and records what loading the stream *would* import and
+//! call — without executing, importing or constructing anything.
+//!
+//! Spec: CPython `Lib/pickle.py` and `Lib/pickletools.py` (the opcode table, argument
+//! encodings and protocol numbers), PEP 307 (protocol 2), PEP 3154 (protocol 4: `FRAME`,
+//! `STACK_GLOBAL`, `MEMOIZE`), PEP 574 (protocol 5: out-of-band buffers).
+//!
+//! What is tracked, and why:
+//! - **Imports** ([`Global`]): `GLOBAL`, `INST` (module and name from the opcode's text
+//!   arguments), `STACK_GLOBAL` (module and name popped from the stack; when either is not a
+//!   string constant — computed at load time — the import is marked
+//!   [`Global::computed`], which a caller must treat as unknown), and the extension-registry
+//!   opcodes `EXT1`/`EXT2`/`EXT4` (resolved through `copyreg` at load time, so unknown too).
+//! - **Calls** ([`Call`]): `REDUCE`, `NEWOBJ`, `NEWOBJ_EX`, `OBJ`, `INST` and `BUILD`, with
+//!   the import the callable came from when it is known, and whether the result was thrown
+//!   away (`POP`, `POP_MARK`, or left under the final result) — a call made only for its side
+//!   effect is the signature of a payload.
+//! - **Nested pickles**: every bytes or string constant that itself starts like a pickle is
+//!   walked recursively (payloads hide behind `pickle.loads`, `torch.load(BytesIO(...))`,
+//!   `torch.storage._load_from_bytes`, `numpy.load`).
+//! - **Stream shape** ([`Issue`]): truncation, unknown opcodes, stack underflow, a second
+//!   `PROTO`, `FRAME` lengths that do not match the data, stacked streams (legacy PyTorch
+//!   files hold five), and trailing bytes.
+//!
+//! Bounds ([`PickleLimits`]): opcodes executed, stack depth, memo entries, mark depth and
+//! nesting depth of inner pickles. Values are shared (`Rc`) so `DUP`/`GET` cost O(1) and a
+//! memo expansion bomb cannot make the walker allocate more than one slot per opcode.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Bounds of one walk. Hitting one stops the walk with [`IssueKind::LimitExceeded`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PickleLimits {
+    /// Opcodes executed across all streams and nested pickles. Default 5,000,000.
+    pub max_ops: usize,
+    /// Largest stack (all mark frames together). Default 1,000,000.
+    pub max_stack: usize,
+    /// Largest memo. Default 1,000,000.
+    pub max_memo: usize,
+    /// Deepest `MARK` nesting. Default 10,000.
+    pub max_marks: usize,
+    /// How deep pickles inside bytes constants are followed. Default 4.
+    pub max_nesting: u32,
+    /// Most stacked streams walked in one input. Default 64.
+    pub max_streams: usize,
+    /// Most imports and calls recorded. Default 100,000 each.
+    pub max_records: usize,
+}
+
+impl Default for PickleLimits {
+    fn default() -> Self {
+        PickleLimits {
+            max_ops: 5_000_000,
+            max_stack: 1_000_000,
+            max_memo: 1_000_000,
+            max_marks: 10_000,
+            max_nesting: 4,
+            max_streams: 64,
+            max_records: 100_000,
+        }
+    }
+}
+
+/// The opcode an import came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOp {
+    /// `GLOBAL` (`c`): `module\nname\n`.
+    Global,
+    /// `STACK_GLOBAL` (protocol 4): module and name popped from the stack.
+    StackGlobal,
+    /// `INST` (`i`): import and call in one.
+    Inst,
+    /// `EXT1`/`EXT2`/`EXT4`: a code looked up in `copyreg`'s extension registry.
+    Ext,
+}
+
+/// One import loading the pickle performs (`find_class`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Global {
+    /// Module, as written (`os`, `torch._utils`); empty when computed.
+    pub module: String,
+    /// Attribute path inside the module (protocol 4 allows dots: `a.b`); empty when computed.
+    pub name: String,
+    /// Which opcode.
+    pub op: ImportOp,
+    /// The name is not a constant in the stream (computed `STACK_GLOBAL` arguments, or an
+    /// extension code): what gets imported is unknown until load time.
+    pub computed: bool,
+    /// Byte offset of the opcode in the input.
+    pub offset: usize,
+    /// Nesting depth: 0 for the input itself, 1 for a pickle inside a bytes constant, …
+    pub depth: u32,
+}
+
+impl Global {
+    /// `module.name`, or `<computed>`.
+    pub fn dotted(&self) -> String {
+        if self.computed {
+            "<computed>".to_owned()
+        } else {
+            format!("{}.{}", self.module, self.name)
+        }
+    }
+}
+
+/// The opcode a call came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallOp {
+    /// `REDUCE`: `callable(*args)`.
+    Reduce,
+    /// `NEWOBJ`: `cls.__new__(cls, *args)`.
+    NewObj,
+    /// `NEWOBJ_EX`: `cls.__new__(cls, *args, **kwargs)`.
+    NewObjEx,
+    /// `OBJ`: `cls(*args)` from a mark.
+    Obj,
+    /// `INST`: import and `cls(*args)`.
+    Inst,
+    /// `BUILD`: `obj.__setstate__(state)` or `__dict__` update.
+    Build,
+}
+
+/// One call loading the pickle performs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// Index into [`PickleScan::globals`] of the import the callable (or the object, for
+    /// `BUILD`) came from; `None` when it is the result of another call or unknown.
+    pub callee: Option<usize>,
+    /// Which opcode.
+    pub op: CallOp,
+    /// The result was thrown away (`POP`, `POP_MARK`, or left on the stack under the value
+    /// `STOP` returns): made only for its side effect.
+    pub discarded: bool,
+    /// Byte offset of the opcode.
+    pub offset: usize,
+    /// Nesting depth, as in [`Global::depth`].
+    pub depth: u32,
+}
+
+/// What is odd about the stream itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueKind {
+    /// The data ends inside an opcode or before `STOP`.
+    Truncated,
+    /// A byte that is no opcode of protocols 0–5.
+    UnknownOpcode,
+    /// An opcode needed more stack (or a mark) than there was; `pickle` raises here.
+    StackUnderflow,
+    /// A malformed argument (bad integer text, bad quoting, a `GET` of a missing memo key).
+    BadArgument,
+    /// `PROTO` other than as the first opcode, or a protocol above 5.
+    OddProto,
+    /// A `FRAME` whose length runs past the data or does not end on an opcode boundary.
+    FrameMismatch,
+    /// More than one pickle stream one after the other (legacy PyTorch holds five).
+    StackedStreams,
+    /// Bytes after the last stream that are not a pickle (tensor data in legacy PyTorch).
+    TrailingData,
+    /// A bound of [`PickleLimits`] was hit; the walk stopped there.
+    LimitExceeded,
+    /// Out-of-band buffers (`NEXT_BUFFER`, protocol 5): content not in the stream.
+    OutOfBandBuffer,
+}
+
+/// One [`IssueKind`] at an offset, with a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// What.
+    pub kind: IssueKind,
+    /// Byte offset where it was seen.
+    pub offset: usize,
+    /// Nesting depth, as in [`Global::depth`].
+    pub depth: u32,
+    /// A short human explanation.
+    pub message: String,
+}
+
+/// Everything a walk found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PickleScan {
+    /// Imports, in stream order (nested pickles included, see [`Global::depth`]).
+    pub globals: Vec<Global>,
+    /// Calls, in stream order.
+    pub calls: Vec<Call>,
+    /// Stream-shape problems.
+    pub issues: Vec<Issue>,
+    /// Highest `PROTO` seen (0 when none).
+    pub protocol: u8,
+    /// Complete streams walked at depth 0.
+    pub streams: usize,
+    /// Nested pickles found in bytes constants.
+    pub nested: usize,
+    /// Opcodes executed.
+    pub ops: usize,
+    /// Persistent ids loaded (`PERSID`/`BINPERSID`; PyTorch storages).
+    pub persistent_ids: usize,
+}
+
+impl PickleScan {
+    /// Whether the first stream ended with `STOP` and no bound or unknown opcode stopped the
+    /// walk early.
+    pub fn complete(&self) -> bool {
+        self.streams > 0
+            && !self.issues.iter().any(|i| {
+                i.depth == 0
+                    && matches!(
+                        i.kind,
+                        IssueKind::LimitExceeded | IssueKind::Truncated | IssueKind::UnknownOpcode
+                    )
+            })
+    }
+}
+
+/// Whether `data` starts like a pickle of protocol 2–5 (`PROTO n` followed by an opcode),
+/// the form every `torch.save`, `joblib.dump` and `pickle.dump` default writes.
+pub fn looks_like_pickle(data: &[u8]) -> bool {
+    matches!(data, [0x80, 2..=5, op, ..] if is_opcode(*op))
+}
+
+/// Symbolic value on the stack or in the memo.
+#[derive(Debug, Clone)]
+enum Val {
+    Str(Rc<str>),
+    Global(usize),
+    Call(usize),
+    Other,
+}
+
+struct Vm<'a> {
+    data: &'a [u8],
+    pos: usize,
+    limits: PickleLimits,
+    depth: u32,
+    stack: Vec<Val>,
+    marks: Vec<usize>,
+    memo: HashMap<u64, Val>,
+    frame_end: Option<usize>,
+    out: &'a mut PickleScan,
+}
+
+enum Stop {
+    /// `STOP` reached.
+    Done,
+    /// Walk ended with an issue already recorded.
+    Failed,
+}
+
+/// Walk `data` as one or more pickle streams with the default limits.
+pub fn scan_pickle(data: &[u8]) -> PickleScan {
+    scan_pickle_with(data, &PickleLimits::default())
+}
+
+/// Walk `data` with explicit limits. Never fails and never panics: every problem is an
+/// [`Issue`] in the result.
+pub fn scan_pickle_with(data: &[u8], limits: &PickleLimits) -> PickleScan {
+    let mut out = PickleScan::default();
+    walk(data, *limits, 0, &mut out);
+    out
+}
+
+fn walk(data: &[u8], limits: PickleLimits, depth: u32, out: &mut PickleScan) {
+    let mut pos = 0;
+    let mut streams = 0usize;
+    while pos < data.len() {
+        if streams >= limits.max_streams {
+            issue(
+                out,
+                IssueKind::LimitExceeded,
+                pos,
+                depth,
+                "too many stacked streams",
+            );
+            return;
+        }
+        // Streams after the first: only count ones that start with PROTO or reach STOP, so
+        // raw tensor bytes after legacy PyTorch pickles are not read as opcodes.
+        let tentative = streams > 0 && !looks_like_pickle(data.get(pos..).unwrap_or_default());
+        let mark_g = out.globals.len();
+        let mark_c = out.calls.len();
+        let mark_i = out.issues.len();
+        let mut vm = Vm {
+            data,
+            pos,
+            limits,
+            depth,
+            stack: Vec::new(),
+            marks: Vec::new(),
+            memo: HashMap::new(),
+            frame_end: None,
+            out,
+        };
+        let r = vm.run();
+        let end = vm.pos;
+        let leftover: Vec<usize> = match vm.stack.split_last() {
+            Some((_, under)) => under
+                .iter()
+                .filter_map(|v| match v {
+                    Val::Call(i) => Some(*i),
+                    _ => None,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        drop(vm);
+        match r {
+            Stop::Done => {
+                for i in leftover {
+                    if let Some(c) = out.calls.get_mut(i) {
+                        c.discarded = true;
+                    }
+                }
+                streams += 1;
+                if depth == 0 {
+                    out.streams += 1;
+                }
+                if streams == 2 {
+                    issue(
+                        out,
+                        IssueKind::StackedStreams,
+                        pos,
+                        depth,
+                        "a second pickle stream follows the first (pickle.load reads one; torch legacy and custom loaders read more)",
+                    );
+                }
+                pos = end.max(pos + 1);
+            }
+            Stop::Failed if tentative => {
+                out.globals.truncate(mark_g);
+                out.calls.truncate(mark_c);
+                out.issues.truncate(mark_i);
+                issue(
+                    out,
+                    IssueKind::TrailingData,
+                    pos,
+                    depth,
+                    format!("{} bytes after the last pickle stream", data.len() - pos),
+                );
+                return;
+            }
+            Stop::Failed => return,
+        }
+    }
+}
+
+fn issue(out: &mut PickleScan, kind: IssueKind, offset: usize, depth: u32, msg: impl Into<String>) {
+    if out.issues.len() < 1000 {
+        out.issues.push(Issue {
+            kind,
+            offset,
+            depth,
+            message: msg.into(),
+        });
+    }
+}
+
+/// Every opcode byte of protocols 0–5.
+fn is_opcode(b: u8) -> bool {
+    matches!(
+        b,
+        b'(' | b'.'
+            | b'0'
+            | b'1'
+            | b'2'
+            | b'F'
+            | b'I'
+            | b'J'
+            | b'K'
+            | b'L'
+            | b'M'
+            | b'N'
+            | b'P'
+            | b'Q'
+            | b'R'
+            | b'S'
+            | b'T'
+            | b'U'
+            | b'V'
+            | b'X'
+            | b'a'
+            | b'b'
+            | b'c'
+            | b'd'
+            | b'}'
+            | b'e'
+            | b'g'
+            | b'h'
+            | b'i'
+            | b'j'
+            | b'l'
+            | b']'
+            | b'o'
+            | b'p'
+            | b'q'
+            | b'r'
+            | b's'
+            | b't'
+            | b')'
+            | b'u'
+            | b'G'
+            | b'B'
+            | b'C'
+            | 0x80..=0x98
+    )
+}
+
+impl Vm<'_> {
+    fn fail(&mut self, kind: IssueKind, offset: usize, msg: impl Into<String>) -> Stop {
+        issue(self.out, kind, offset, self.depth, msg);
+        Stop::Failed
+    }
+
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let end = self.pos.checked_add(n)?;
+        let s = self.data.get(self.pos..end)?;
+        self.pos = end;
+        Some(s)
+    }
+
+    fn uint(&mut self, n: usize) -> Option<u64> {
+        let b = self.take(n)?;
+        Some(
+            b.iter()
+                .rev()
+                .fold(0u64, |acc, x| (acc << 8) | u64::from(*x)),
+        )
+    }
+
+    fn line(&mut self) -> Option<&[u8]> {
+        let rest = self.data.get(self.pos..)?;
+        let nl = memchr::memchr(b'\n', rest)?;
+        let s = rest.get(..nl)?;
+        self.pos += nl + 1;
+        Some(s)
+    }
+
+    fn push(&mut self, v: Val) -> bool {
+        if self.stack.len() >= self.limits.max_stack {
+            return false;
+        }
+        self.stack.push(v);
+        true
+    }
+
+    fn pop(&mut self) -> Option<Val> {
+        if self.marks.last().is_some_and(|m| *m >= self.stack.len()) {
+            return None;
+        }
+        self.stack.pop()
+    }
+
+    /// Pop everything down to the last mark.
+    fn pop_mark(&mut self) -> Option<Vec<Val>> {
+        let m = self.marks.pop()?;
+        if m > self.stack.len() {
+            return None;
+        }
+        Some(self.stack.split_off(m))
+    }
+
+    fn add_global(
+        &mut self,
+        module: String,
+        name: String,
+        op: ImportOp,
+        computed: bool,
+        offset: usize,
+    ) -> Val {
+        if self.out.globals.len() >= self.limits.max_records {
+            return Val::Other;
+        }
+        self.out.globals.push(Global {
+            module,
+            name,
+            op,
+            computed,
+            offset,
+            depth: self.depth,
+        });
+        Val::Global(self.out.globals.len() - 1)
+    }
+
+    fn add_call(&mut self, callee: &Val, op: CallOp, offset: usize) -> Val {
+        if self.out.calls.len() >= self.limits.max_records {
+            return Val::Other;
+        }
+        let callee = match callee {
+            Val::Global(i) => Some(*i),
+            Val::Call(i) => self.out.calls.get(*i).and_then(|c| {
+                // `BUILD` on an object keeps the object's class.
+                if c.op == CallOp::Build {
+                    c.callee
+                } else {
+                    None
+                }
+            }),
+            _ => None,
+        };
+        self.out.calls.push(Call {
+            callee,
+            op,
+            discarded: false,
+            offset,
+            depth: self.depth,
+        });
+        Val::Call(self.out.calls.len() - 1)
+    }
+
+    fn discard(&mut self, v: &Val) {
+        if let Val::Call(i) = v
+            && let Some(c) = self.out.calls.get_mut(*i)
+        {
+            c.discarded = true;
+        }
+    }
+
+    fn constant(&mut self, bytes: &[u8], offset: usize) {
+        if looks_like_pickle(bytes)
+            || bytes.first() == Some(&b'c') && bytes.contains(&b'\n') && bytes.ends_with(b".")
+        {
+            if self.depth + 1 > self.limits.max_nesting {
+                issue(
+                    self.out,
+                    IssueKind::LimitExceeded,
+                    offset,
+                    self.depth,
+                    "pickles nested deeper than the bound; inner one not walked",
+                );
+                return;
+            }
+            self.out.nested += 1;
+            let mut inner = PickleScan::default();
+            let mut limits = self.limits;
+            limits.max_ops = limits.max_ops.saturating_sub(self.out.ops);
+            walk(bytes, limits, self.depth + 1, &mut inner);
+            let (g0, c0) = (self.out.globals.len(), self.out.calls.len());
+            self.out.ops += inner.ops;
+            for mut g in inner.globals {
+                g.offset += offset;
+                self.out.globals.push(g);
+            }
+            for mut c in inner.calls {
+                c.offset += offset;
+                c.callee = c.callee.map(|i| i + g0);
+                self.out.calls.push(c);
+            }
+            let _ = c0;
+            for mut i in inner.issues {
+                i.offset += offset;
+                self.out.issues.push(i);
+            }
+            self.out.nested += inner.nested;
+        }
+    }
+
+    fn run(&mut self) -> Stop {
+        let mut first = true;
+        loop {
+            if self.out.ops >= self.limits.max_ops {
+                return self.fail(IssueKind::LimitExceeded, self.pos, "opcode bound reached");
+            }
+            if let Some(end) = self.frame_end
+                && self.pos >= end
+            {
+                if self.pos > end {
+                    let at = self.pos;
+                    issue(
+                        self.out,
+                        IssueKind::FrameMismatch,
+                        at,
+                        self.depth,
+                        "an opcode runs across a FRAME boundary",
+                    );
+                }
+                self.frame_end = None;
+            }
+            let at = self.pos;
+            let Some(&op) = self.data.get(self.pos) else {
+                return self.fail(IssueKind::Truncated, at, "stream ends before STOP");
+            };
+            self.pos += 1;
+            self.out.ops += 1;
+            let trunc = |vm: &mut Self| {
+                vm.fail(
+                    IssueKind::Truncated,
+                    at,
+                    format!("stream ends inside opcode 0x{op:02x}"),
+                )
+            };
+            let under = |vm: &mut Self| {
+                vm.fail(
+                    IssueKind::StackUnderflow,
+                    at,
+                    format!("opcode 0x{op:02x} pops an empty stack"),
+                )
+            };
+            let full = |vm: &mut Self| vm.fail(IssueKind::LimitExceeded, at, "stack bound reached");
+            macro_rules! need {
+                ($e:expr) => {
+                    match $e {
+                        Some(v) => v,
+                        None => return trunc(self),
+                    }
+                };
+            }
+            macro_rules! pop {
+                () => {
+                    match self.pop() {
+                        Some(v) => v,
+                        None => return under(self),
+                    }
+                };
+            }
+            macro_rules! push {
+                ($v:expr) => {{
+                    let v = $v;
+                    if !self.push(v) {
+                        return full(self);
+                    }
+                }};
+            }
+            match op {
+                b'.' => {
+                    if self.stack.is_empty() {
+                        return under(self);
+                    }
+                    return Stop::Done;
+                }
+                0x80 => {
+                    let p = need!(self.uint(1)) as u8;
+                    if !first || p > 5 {
+                        issue(
+                            self.out,
+                            IssueKind::OddProto,
+                            at,
+                            self.depth,
+                            format!(
+                                "PROTO {p} {}",
+                                if first {
+                                    "is above 5"
+                                } else {
+                                    "after the first opcode"
+                                }
+                            ),
+                        );
+                    }
+                    self.out.protocol = self.out.protocol.max(p);
+                }
+                0x95 => {
+                    let n = need!(self.uint(8));
+                    let end = usize::try_from(n)
+                        .ok()
+                        .and_then(|n| self.pos.checked_add(n));
+                    match end {
+                        Some(e) if e <= self.data.len() => self.frame_end = Some(e),
+                        _ => {
+                            issue(
+                                self.out,
+                                IssueKind::FrameMismatch,
+                                at,
+                                self.depth,
+                                format!("FRAME of {n} bytes runs past the end of the data"),
+                            );
+                        }
+                    }
+                }
+                b'(' => {
+                    if self.marks.len() >= self.limits.max_marks {
+                        return self.fail(IssueKind::LimitExceeded, at, "mark bound reached");
+                    }
+                    self.marks.push(self.stack.len());
+                }
+                b'0' => {
+                    let v = pop!();
+                    self.discard(&v);
+                }
+                b'1' => {
+                    let Some(items) = self.pop_mark() else {
+                        return under(self);
+                    };
+                    for v in &items {
+                        self.discard(v);
+                    }
+                }
+                b'2' => {
+                    let v = match self.stack.last() {
+                        Some(v) => v.clone(),
+                        None => return under(self),
+                    };
+                    push!(v);
+                }
+                // Numbers and constants as text lines.
+                b'F' | b'I' | b'L' => {
+                    let l = need!(self.line());
+                    let ok = std::str::from_utf8(l).is_ok_and(|s| {
+                        let s = s.trim().trim_end_matches('L');
+                        s.parse::<f64>().is_ok()
+                            || s.parse::<i128>().is_ok()
+                            || s.chars().all(|c| c.is_ascii_digit() || c == '-')
+                    });
+                    if !ok {
+                        return self.fail(IssueKind::BadArgument, at, "malformed number text");
+                    }
+                    push!(Val::Other);
+                }
+                b'J' => {
+                    need!(self.take(4));
+                    push!(Val::Other);
+                }
+                b'K' => {
+                    need!(self.take(1));
+                    push!(Val::Other);
+                }
+                b'M' => {
+                    need!(self.take(2));
+                    push!(Val::Other);
+                }
+                b'G' => {
+                    need!(self.take(8));
+                    push!(Val::Other);
+                }
+                0x8a | 0x8b => {
+                    let n = need!(self.uint(if op == 0x8a { 1 } else { 4 }));
+                    let n = need!(usize::try_from(n).ok());
+                    need!(self.take(n));
+                    push!(Val::Other);
+                }
+                b'N' | 0x88 | 0x89 | b'}' | b']' | b')' | 0x8f => push!(Val::Other),
+                b'P' => {
+                    need!(self.line());
+                    self.out.persistent_ids += 1;
+                    push!(Val::Other);
+                }
+                b'Q' => {
+                    pop!();
+                    self.out.persistent_ids += 1;
+                    push!(Val::Other);
+                }
+                b'S' => {
+                    let l = need!(self.line());
+                    let s = match l {
+                        [q @ (b'\'' | b'"'), inner @ .., last] if last == q => inner.to_vec(),
+                        _ => {
+                            return self.fail(
+                                IssueKind::BadArgument,
+                                at,
+                                "STRING argument is not quoted",
+                            );
+                        }
+                    };
+                    self.constant(&s, at);
+                    push!(Val::Str(String::from_utf8_lossy(&s).into()));
+                }
+                b'V' => {
+                    let l = need!(self.line());
+                    let s: Rc<str> = String::from_utf8_lossy(l).into();
+                    push!(Val::Str(s));
+                }
+                // Length-prefixed strings and bytes.
+                b'T' | b'U' | b'X' | 0x8c | 0x8d | b'B' | b'C' | 0x8e | 0x96 => {
+                    let width = match op {
+                        b'U' | 0x8c | b'C' => 1,
+                        b'T' | b'X' | b'B' => 4,
+                        _ => 8,
+                    };
+                    let n = need!(self.uint(width));
+                    let n = need!(usize::try_from(n).ok());
+                    let start = self.pos;
+                    let s = need!(self.take(n)).to_vec();
+                    self.constant(&s, start);
+                    let text = matches!(op, b'T' | b'U' | b'X' | 0x8c | 0x8d);
+                    if text {
+                        push!(Val::Str(String::from_utf8_lossy(&s).into()));
+                    } else {
+                        push!(Val::Other);
+                    }
+                }
+                0x97 => {
+                    issue(
+                        self.out,
+                        IssueKind::OutOfBandBuffer,
+                        at,
+                        self.depth,
+                        "NEXT_BUFFER: out-of-band data is not in the stream",
+                    );
+                    push!(Val::Other);
+                }
+                0x98 => {
+                    pop!();
+                    push!(Val::Other);
+                }
+                // Containers.
+                b'a' => {
+                    pop!();
+                    pop!();
+                    push!(Val::Other);
+                }
+                b'e' | 0x90 => {
+                    if self.pop_mark().is_none() {
+                        return under(self);
+                    }
+                    pop!();
+                    push!(Val::Other);
+                }
+                b's' => {
+                    pop!();
+                    pop!();
+                    pop!();
+                    push!(Val::Other);
+                }
+                b'u' => {
+                    if self.pop_mark().is_none() {
+                        return under(self);
+                    }
+                    pop!();
+                    push!(Val::Other);
+                }
+                b'd' | b'l' | b't' | 0x91 => {
+                    if self.pop_mark().is_none() {
+                        return under(self);
+                    }
+                    push!(Val::Other);
+                }
+                0x85 => {
+                    pop!();
+                    push!(Val::Other);
+                }
+                0x86 => {
+                    pop!();
+                    pop!();
+                    push!(Val::Other);
+                }
+                0x87 => {
+                    pop!();
+                    pop!();
+                    pop!();
+                    push!(Val::Other);
+                }
+                // Memo.
+                b'g' | b'h' | b'j' => {
+                    let key = match op {
+                        b'g' => {
+                            let l = need!(self.line());
+                            match std::str::from_utf8(l)
+                                .ok()
+                                .and_then(|s| s.trim().parse::<u64>().ok())
+                            {
+                                Some(k) => k,
+                                None => {
+                                    return self.fail(
+                                        IssueKind::BadArgument,
+                                        at,
+                                        "GET key is not a number",
+                                    );
+                                }
+                            }
+                        }
+                        b'h' => need!(self.uint(1)),
+                        _ => need!(self.uint(4)),
+                    };
+                    let Some(v) = self.memo.get(&key).cloned() else {
+                        return self.fail(
+                            IssueKind::BadArgument,
+                            at,
+                            format!("GET of memo key {key} that was never PUT"),
+                        );
+                    };
+                    push!(v);
+                }
+                b'p' | b'q' | b'r' | 0x94 => {
+                    let key = match op {
+                        b'p' => {
+                            let l = need!(self.line());
+                            match std::str::from_utf8(l)
+                                .ok()
+                                .and_then(|s| s.trim().parse::<u64>().ok())
+                            {
+                                Some(k) => k,
+                                None => {
+                                    return self.fail(
+                                        IssueKind::BadArgument,
+                                        at,
+                                        "PUT key is not a number",
+                                    );
+                                }
+                            }
+                        }
+                        b'q' => need!(self.uint(1)),
+                        b'r' => need!(self.uint(4)),
+                        _ => self.memo.len() as u64,
+                    };
+                    let Some(v) = self.stack.last().cloned() else {
+                        return under(self);
+                    };
+                    if self.memo.len() >= self.limits.max_memo && !self.memo.contains_key(&key) {
+                        return self.fail(IssueKind::LimitExceeded, at, "memo bound reached");
+                    }
+                    self.memo.insert(key, v);
+                }
+                // Imports.
+                b'c' | b'i' => {
+                    let module = String::from_utf8_lossy(need!(self.line())).into_owned();
+                    let name = String::from_utf8_lossy(need!(self.line())).into_owned();
+                    if op == b'c' {
+                        let g = self.add_global(module, name, ImportOp::Global, false, at);
+                        push!(g);
+                    } else {
+                        let g = self.add_global(module, name, ImportOp::Inst, false, at);
+                        if self.pop_mark().is_none() {
+                            return under(self);
+                        }
+                        let c = self.add_call(&g, CallOp::Inst, at);
+                        push!(c);
+                    }
+                }
+                0x93 => {
+                    let name = pop!();
+                    let module = pop!();
+                    let g = match (module, name) {
+                        (Val::Str(m), Val::Str(n)) => self.add_global(
+                            m.to_string(),
+                            n.to_string(),
+                            ImportOp::StackGlobal,
+                            false,
+                            at,
+                        ),
+                        _ => self.add_global(
+                            String::new(),
+                            String::new(),
+                            ImportOp::StackGlobal,
+                            true,
+                            at,
+                        ),
+                    };
+                    push!(g);
+                }
+                0x82..=0x84 => {
+                    let w = match op {
+                        0x82 => 1,
+                        0x83 => 2,
+                        _ => 4,
+                    };
+                    let code = need!(self.uint(w));
+                    let g = self.add_global(
+                        String::new(),
+                        format!("ext:{code}"),
+                        ImportOp::Ext,
+                        true,
+                        at,
+                    );
+                    push!(g);
+                }
+                // Calls.
+                b'R' => {
+                    let _args = pop!();
+                    let f = pop!();
+                    let c = self.add_call(&f, CallOp::Reduce, at);
+                    push!(c);
+                }
+                0x81 => {
+                    let _args = pop!();
+                    let cls = pop!();
+                    let c = self.add_call(&cls, CallOp::NewObj, at);
+                    push!(c);
+                }
+                0x92 => {
+                    let _kw = pop!();
+                    let _args = pop!();
+                    let cls = pop!();
+                    let c = self.add_call(&cls, CallOp::NewObjEx, at);
+                    push!(c);
+                }
+                b'o' => {
+                    let Some(items) = self.pop_mark() else {
+                        return under(self);
+                    };
+                    let Some(cls) = items.first() else {
+                        return under(self);
+                    };
+                    let c = self.add_call(cls, CallOp::Obj, at);
+                    push!(c);
+                }
+                b'b' => {
+                    let _state = pop!();
+                    let obj = pop!();
+                    let c = self.add_call(&obj, CallOp::Build, at);
+                    // `BUILD` mutates and keeps the object; a result of a call stays that call.
+                    let keep = match obj {
+                        Val::Call(i) => Val::Call(i),
+                        _ => c,
+                    };
+                    push!(keep);
+                }
+                _ => {
+                    return self.fail(
+                        IssueKind::UnknownOpcode,
+                        at,
+                        format!("byte 0x{op:02x} is not a pickle opcode"),
+                    );
+                }
+            }
+            first = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocol0_reduce_os_system() {
+        let p = b"cos\nsystem\n(S'echo assay-canary'\ntR.";
+        let s = scan_pickle(p);
+        assert_eq!(s.globals.len(), 1);
+        assert_eq!(s.globals[0].dotted(), "os.system");
+        assert_eq!(s.calls.len(), 1);
+        assert_eq!(s.calls[0].callee, Some(0));
+        assert!(s.complete(), "{:?}", s.issues);
+    }
+
+    #[test]
+    fn stack_global_computed_and_constant() {
+        // proto 4: SHORT_BINUNICODE 'os', SHORT_BINUNICODE 'system', STACK_GLOBAL
+        let mut p = vec![0x80, 4, 0x8c, 2];
+        p.extend(b"os");
+        p.extend([0x8c, 6]);
+        p.extend(b"system");
+        p.push(0x93);
+        p.extend([0x8c, 1, b'x', 0x85, b'R', b'.']);
+        let s = scan_pickle(&p);
+        assert_eq!(s.globals[0].dotted(), "os.system");
+        // module computed by a call: unknown.
+        let q = b"\x80\x04cbuiltins\nstr\n)R\x8c\x01x\x93)R.";
+        let s = scan_pickle(q);
+        assert!(s.globals.iter().any(|g| g.computed), "{s:?}");
+    }
+
+    #[test]
+    fn memo_and_discarded_and_truncated() {
+        let p = b"\x80\x02cos\nsystem\nq\x00h\x00X\x01\x00\x00\x00a\x85R0N.";
+        let s = scan_pickle(p);
+        assert!(s.calls[0].discarded);
+        let s = scan_pickle(&p[..10]);
+        assert!(s.issues.iter().any(|i| i.kind == IssueKind::Truncated));
+        assert!(!s.complete());
+    }
+
+    #[test]
+    fn nested_and_stacked() {
+        let inner = b"\x80\x02cos\nsystem\nX\x01\x00\x00\x00a\x85R.";
+        let mut p = vec![0x80, 2, b'c'];
+        p.extend(b"pickle\nloads\n");
+        p.push(b'C');
+        p.push(inner.len() as u8);
+        p.extend(inner);
+        p.extend([0x85, b'R', b'.']);
+        p.extend(b"\x80\x02N.");
+        p.extend([0xff, 0, 1, 2]);
+        let s = scan_pickle(&p);
+        assert!(
+            s.globals
+                .iter()
+                .any(|g| g.dotted() == "os.system" && g.depth == 1)
+        );
+        assert_eq!(s.streams, 2);
+        assert!(s.issues.iter().any(|i| i.kind == IssueKind::StackedStreams));
+        assert!(s.issues.iter().any(|i| i.kind == IssueKind::TrailingData));
+    }
+
+    #[test]
+    fn bombs_are_bounded() {
+        // DUP forever, then a memo bomb: bounded by limits, no panic.
+        let mut p = vec![0x80, 2, b'N'];
+        p.extend(std::iter::repeat_n(b'2', 2_000_000));
+        let s = scan_pickle(&p);
+        assert!(s.issues.iter().any(|i| i.kind == IssueKind::LimitExceeded));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let _ = scan_pickle(&data);
+        }
+    }
+}

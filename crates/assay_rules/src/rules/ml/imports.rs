@@ -1,0 +1,345 @@
+//! The import policy for pickles in model files: a versioned **allowlist** of what
+//! legitimate checkpoints import (PyTorch rebuild functions and storages, NumPy array
+//! reconstruction, `collections.OrderedDict`, joblib's array wrappers, a few builtins) and a
+//! **denylist** of callables that run code, touch the system or load further pickles.
+//!
+//! Both are checked on every dotted component of `module.name`: protocol 4 resolves dotted
+//! names attribute by attribute, so `torch.serialization` + `os.system` reaches `os.system`
+//! through an allowlisted module (a published picklescan bypass).
+
+use assay_formats::pickle::Global;
+
+/// Version of the lists below; bump it when they change (it is printed in evidence).
+pub const POLICY_VERSION: &str = "2026.12.1";
+
+/// How an import is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judgement {
+    /// On the allowlist and free of denylisted components.
+    Allowed,
+    /// A denylisted component (the reason says which).
+    Dangerous(&'static str),
+    /// Not on the allowlist (or computed at load time).
+    Unlisted,
+}
+
+/// Components that, anywhere in `module.name`, mean code execution, process, network,
+/// filesystem or a further loader.
+const DANGEROUS: &[(&str, &str)] = &[
+    ("os", "operating-system access"),
+    ("posix", "operating-system access"),
+    ("nt", "operating-system access"),
+    ("subprocess", "process execution"),
+    ("pty", "process execution"),
+    ("popen2", "process execution"),
+    ("commands", "process execution"),
+    ("multiprocessing", "process execution"),
+    ("system", "process execution"),
+    ("popen", "process execution"),
+    ("spawnl", "process execution"),
+    ("spawnv", "process execution"),
+    ("execv", "process execution"),
+    ("execl", "process execution"),
+    ("fork", "process execution"),
+    ("socket", "network access"),
+    ("urllib", "network access"),
+    ("urllib2", "network access"),
+    ("http", "network access"),
+    ("httplib", "network access"),
+    ("requests", "network access"),
+    ("ftplib", "network access"),
+    ("smtplib", "network access"),
+    ("telnetlib", "network access"),
+    ("webbrowser", "network access"),
+    ("asyncio", "process and network access"),
+    ("runpy", "code execution"),
+    ("importlib", "code execution (imports)"),
+    ("__import__", "code execution (imports)"),
+    ("imp", "code execution (imports)"),
+    ("pkgutil", "code execution (imports)"),
+    ("zipimport", "code execution (imports)"),
+    ("marshal", "code objects"),
+    ("types", "code objects"),
+    ("CodeType", "code objects"),
+    ("FunctionType", "code objects"),
+    ("ctypes", "native code"),
+    ("_ctypes", "native code"),
+    ("cffi", "native code"),
+    ("exec", "code execution"),
+    ("eval", "code execution"),
+    ("compile", "code execution"),
+    ("execfile", "code execution"),
+    ("code", "code execution"),
+    ("codeop", "code execution"),
+    ("pdb", "code execution"),
+    ("bdb", "code execution"),
+    ("timeit", "code execution"),
+    ("trace", "code execution"),
+    ("cProfile", "code execution"),
+    ("profile", "code execution"),
+    ("doctest", "code execution"),
+    ("getattr", "attribute access (reaches any callable)"),
+    ("setattr", "attribute access"),
+    ("delattr", "attribute access"),
+    ("globals", "interpreter state"),
+    ("locals", "interpreter state"),
+    ("vars", "interpreter state"),
+    ("breakpoint", "code execution"),
+    ("input", "interpreter state"),
+    ("apply", "code execution"),
+    ("sys", "interpreter state"),
+    ("builtins.open", "filesystem access"),
+    ("open", "filesystem access"),
+    ("shutil", "filesystem access"),
+    ("tempfile", "filesystem access"),
+    ("pathlib", "filesystem access"),
+    ("io", "filesystem access"),
+    ("_io", "filesystem access"),
+    ("signal", "process control"),
+    ("_thread", "threads"),
+    ("threading", "threads"),
+    ("pickle", "nested pickle loader"),
+    ("_pickle", "nested pickle loader"),
+    ("cPickle", "nested pickle loader"),
+    ("dill", "nested pickle loader"),
+    ("cloudpickle", "nested pickle loader"),
+    ("shelve", "nested pickle loader"),
+    ("jsonpickle", "nested pickle loader"),
+    ("load", "nested loader"),
+    ("loads", "nested loader"),
+    ("__builtins__", "interpreter state"),
+    ("__globals__", "interpreter state"),
+    ("__subclasses__", "interpreter state"),
+    ("__reduce__", "interpreter state"),
+    ("__reduce_ex__", "interpreter state"),
+    ("__code__", "code objects"),
+    ("__class__", "interpreter state"),
+    ("__dict__", "interpreter state"),
+    ("__getattribute__", "attribute access"),
+    ("operator", "attribute access (attrgetter/methodcaller)"),
+    ("_operator", "attribute access (attrgetter/methodcaller)"),
+    ("functools", "call composition"),
+    (
+        "numpy.testing",
+        "process execution (numpy.testing runs commands)",
+    ),
+    ("distutils", "process execution"),
+    ("setuptools", "process execution"),
+    ("pip", "package installation"),
+    ("venv", "process execution"),
+    ("platform", "process execution (platform.popen)"),
+];
+
+/// Exact `module.name` pairs legitimate checkpoints import.
+const ALLOWED: &[&str] = &[
+    "collections.OrderedDict",
+    "collections.defaultdict",
+    "collections.Counter",
+    "collections.deque",
+    "builtins.set",
+    "builtins.frozenset",
+    "builtins.list",
+    "builtins.dict",
+    "builtins.tuple",
+    "builtins.bytearray",
+    "builtins.bytes",
+    "builtins.int",
+    "builtins.float",
+    "builtins.complex",
+    "builtins.str",
+    "builtins.slice",
+    "builtins.range",
+    "builtins.bool",
+    "builtins.object",
+    "__builtin__.set",
+    "__builtin__.frozenset",
+    "__builtin__.list",
+    "__builtin__.dict",
+    "__builtin__.tuple",
+    "__builtin__.bytearray",
+    "__builtin__.int",
+    "__builtin__.long",
+    "__builtin__.float",
+    "__builtin__.complex",
+    "__builtin__.unicode",
+    "__builtin__.slice",
+    "__builtin__.object",
+    "copyreg._reconstructor",
+    "copy_reg._reconstructor",
+    "_codecs.encode",
+    "torch._utils._rebuild_tensor",
+    "torch._utils._rebuild_tensor_v2",
+    "torch._utils._rebuild_tensor_v3",
+    "torch._utils._rebuild_parameter",
+    "torch._utils._rebuild_parameter_with_state",
+    "torch._utils._rebuild_sparse_tensor",
+    "torch._utils._rebuild_sparse_csr_tensor",
+    "torch._utils._rebuild_nested_tensor",
+    "torch._utils._rebuild_qtensor",
+    "torch._utils._rebuild_device_tensor_from_numpy",
+    "torch._utils._rebuild_meta_tensor_no_storage",
+    "torch._utils._rebuild_wrapper_subclass",
+    "torch._tensor._rebuild_from_type_v2",
+    "torch._tensor._rebuild_from_type",
+    "torch.nn.parameter.Parameter",
+    "torch.nn.parameter.Buffer",
+    "torch.serialization._get_layout",
+    "torch.Size",
+    "torch.device",
+    "torch.Tensor",
+    "torch.storage.TypedStorage",
+    "torch.storage.UntypedStorage",
+    "torch.UntypedStorage",
+    "numpy.core.multiarray._reconstruct",
+    "numpy._core.multiarray._reconstruct",
+    "numpy.core.multiarray.scalar",
+    "numpy._core.multiarray.scalar",
+    "numpy.core.numeric._frombuffer",
+    "numpy._core.numeric._frombuffer",
+    "numpy.ndarray",
+    "numpy.dtype",
+    "joblib.numpy_pickle.NumpyArrayWrapper",
+    "joblib.numpy_pickle.NDArrayWrapper",
+    "joblib.numpy_pickle_compat.NDArrayWrapper",
+    "joblib.numpy_pickle_compat.ZNDArrayWrapper",
+];
+
+/// `torch.<Kind>Storage` classes and `torch.<dtype>` / layout / memory-format constants.
+const TORCH_NAMES: &[&str] = &[
+    "FloatStorage",
+    "DoubleStorage",
+    "HalfStorage",
+    "BFloat16Storage",
+    "LongStorage",
+    "IntStorage",
+    "ShortStorage",
+    "CharStorage",
+    "ByteStorage",
+    "BoolStorage",
+    "ComplexFloatStorage",
+    "ComplexDoubleStorage",
+    "QInt8Storage",
+    "QUInt8Storage",
+    "QInt32Storage",
+    "QUInt4x2Storage",
+    "QUInt2x4Storage",
+    "float32",
+    "float64",
+    "float16",
+    "bfloat16",
+    "float8_e4m3fn",
+    "float8_e5m2",
+    "int64",
+    "int32",
+    "int16",
+    "int8",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "bool",
+    "complex64",
+    "complex128",
+    "float",
+    "double",
+    "half",
+    "long",
+    "int",
+    "short",
+    "strided",
+    "sparse_coo",
+    "sparse_csr",
+    "contiguous_format",
+    "channels_last",
+    "channels_last_3d",
+    "preserve_format",
+    "per_tensor_affine",
+    "per_channel_affine",
+];
+
+/// Module prefixes whose classes a whole-model `torch.save(model)` pickles; allowed when no
+/// component is denylisted.
+const ALLOWED_PREFIXES: &[&str] = &["torch.nn.modules.", "numpy.dtypes."];
+
+/// Judge one import.
+pub fn judge(g: &Global) -> Judgement {
+    if g.computed {
+        return Judgement::Unlisted;
+    }
+    let dotted = format!("{}.{}", g.module, g.name);
+    if let Some(why) = dangerous(&dotted) {
+        return Judgement::Dangerous(why);
+    }
+    let torch_name = g.module == "torch" && TORCH_NAMES.contains(&g.name.as_str());
+    if ALLOWED.contains(&dotted.as_str())
+        || torch_name
+        || (ALLOWED_PREFIXES.iter().any(|p| dotted.starts_with(p)) && !g.name.starts_with('_'))
+    {
+        Judgement::Allowed
+    } else {
+        Judgement::Unlisted
+    }
+}
+
+/// The denylist reason for `dotted`, checking every component and every two-component
+/// prefix (`builtins.open`, `numpy.testing`).
+pub fn dangerous(dotted: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = dotted.split('.').collect();
+    for (i, p) in parts.iter().enumerate() {
+        let p = p.trim();
+        if let Some((_, why)) = DANGEROUS.iter().find(|(d, _)| *d == p) {
+            return Some(why);
+        }
+        if let Some(next) = parts.get(i + 1) {
+            let pair = format!("{p}.{next}");
+            if let Some((_, why)) = DANGEROUS.iter().find(|(d, _)| *d == pair) {
+                return Some(why);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use assay_formats::pickle::ImportOp;
+
+    fn g(m: &str, n: &str) -> Global {
+        Global {
+            module: m.into(),
+            name: n.into(),
+            op: ImportOp::Global,
+            computed: false,
+            offset: 0,
+            depth: 0,
+        }
+    }
+
+    #[test]
+    fn policy() {
+        assert_eq!(
+            judge(&g("torch._utils", "_rebuild_tensor_v2")),
+            Judgement::Allowed
+        );
+        assert_eq!(judge(&g("torch", "FloatStorage")), Judgement::Allowed);
+        assert_eq!(judge(&g("collections", "OrderedDict")), Judgement::Allowed);
+        assert!(matches!(
+            judge(&g("posix", "system")),
+            Judgement::Dangerous(_)
+        ));
+        assert!(matches!(
+            judge(&g("torch.serialization", "os.system")),
+            Judgement::Dangerous(_)
+        ));
+        assert!(matches!(
+            judge(&g("builtins", "getattr")),
+            Judgement::Dangerous(_)
+        ));
+        assert_eq!(
+            judge(&g("sklearn.linear_model", "LogisticRegression")),
+            Judgement::Unlisted
+        );
+        assert_eq!(judge(&g("torch", "load_anything")), Judgement::Unlisted);
+    }
+}
