@@ -1,6 +1,7 @@
 //! The rule registry.
 
 pub mod arc;
+pub mod git;
 pub mod ioc;
 pub(crate) mod patterns;
 pub mod pkg;
@@ -71,7 +72,18 @@ registry![scan: [
     py::dynamic_code_exec,
     py::shellcode_loader,
     py::embedded_executable,
-], other: []];
+], other: [
+    git::newcomer_dominance,
+    git::opaque_binary,
+    git::unreferenced_binary,
+    git::compressed_payload,
+    git::binary_rewritten,
+    git::broken_feature_check,
+    git::hardening_switch,
+    git::loader_trick,
+    git::gitignore_hides_source,
+    git::message_mismatch,
+]];
 
 /// The rule with this code or name (case-insensitive).
 pub fn find_rule(code_or_name: &str) -> Option<&'static RuleEntry> {
