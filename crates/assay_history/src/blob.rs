@@ -23,6 +23,27 @@ pub fn is_binary(b: &[u8]) -> bool {
     }
 }
 
+/// The name of a self-describing document or image format (`PNG`, `PDF`, …) when the
+/// bytes start with its magic. Such files are reviewed by opening them, so their
+/// entropy (compressed inside the format) does not make them opaque; compressed
+/// streams and unknown bytes stay opaque.
+pub fn document_kind(b: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "PNG"),
+        (b"\xff\xd8\xff", "JPEG"),
+        (b"GIF87a", "GIF"),
+        (b"GIF89a", "GIF"),
+        (b"%PDF-", "PDF"),
+        (b"ITSF", "CHM"),
+        (b"RIFF", "RIFF (WebP/WAV)"),
+    ];
+    if let Some((_, k)) = MAGIC.iter().find(|(m, _)| b.starts_with(m)) {
+        return Some(k);
+    }
+    // OpenDocument: a zip whose first member is `mimetype` (ODF 1.2 part 3, §3.3).
+    (b.starts_with(b"PK\x03\x04") && b.get(30..38) == Some(b"mimetype")).then_some("OpenDocument")
+}
+
 /// Shannon entropy of the first 64 KiB in bits per byte (0.0–8.0; 0.0 for no bytes).
 pub fn entropy(b: &[u8]) -> f64 {
     let s = b.get(..b.len().min(ENTROPY_SAMPLE)).unwrap_or(b);
@@ -87,6 +108,8 @@ mod tests {
         assert_eq!(entropy(b"aaaa"), 0.0);
         let all: Vec<u8> = (0..=255).collect();
         assert!((entropy(&all) - 8.0).abs() < 1e-9);
+        assert_eq!(document_kind(b"\x89PNG\r\n\x1a\n...."), Some("PNG"));
+        assert_eq!(document_kind(b"\xfd7zXZ\0"), None);
     }
 
     #[test]
@@ -113,6 +136,7 @@ mod tests {
             let e = entropy(&b);
             prop_assert!((0.0..=8.0 + 1e-9).contains(&e));
             let _ = is_binary(&b);
+            let _ = document_kind(&b);
             let _ = decoded_payload(&b);
         }
     }

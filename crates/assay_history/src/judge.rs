@@ -374,7 +374,12 @@ impl<'w> Judge<'w> {
             let (is_opaque, ent) = match &data {
                 Some(d) => {
                     let e = blob::entropy(d);
-                    (blob::is_binary(d) && e >= OPAQUE_ENTROPY, Some(e))
+                    (
+                        blob::is_binary(d)
+                            && e >= OPAQUE_ENTROPY
+                            && blob::document_kind(d).is_none(),
+                        Some(e),
+                    )
                 }
                 None => (true, None),
             };

@@ -109,7 +109,11 @@ pub fn extract(text: &str) -> Vec<Snippet> {
             });
         }
     }
-    out.retain(|s| s.code.len() <= MAX_SNIPPET);
+    // A snippet that is only a variable (`"${mmap_test_code}"`) is defined elsewhere;
+    // it is not checked here (resolving `set()` is left for later).
+    out.retain(|s| {
+        s.code.len() <= MAX_SNIPPET && !SUBST.replace_all(&s.code, "").trim().is_empty()
+    });
     out.truncate(MAX_SNIPPETS);
     out
 }
@@ -197,6 +201,11 @@ mod tests {
             "check_c_source_compiles(\"int main(void){ const char *s = \\\"@X@\\\"; return 0; }\" HAVE_X)",
         );
         assert_eq!(parse_error(&s[0].code), None, "{:?}", s);
+    }
+
+    #[test]
+    fn variable_only_snippet_is_skipped() {
+        assert!(extract("check_c_source_compiles(\"${mmap_test_code}\" USE_MMAP)").is_empty());
     }
 
     proptest! {
