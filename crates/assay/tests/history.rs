@@ -2,6 +2,8 @@
 //! `git fast-import` in a temp dir; deterministic, so commit ids are stable) rendered in
 //! every output format, exit codes, and errors.
 
+#![allow(clippy::unwrap_used)]
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;

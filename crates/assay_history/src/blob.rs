@@ -52,7 +52,9 @@ pub fn entropy(b: &[u8]) -> f64 {
     }
     let mut counts = [0u64; 256];
     for &x in s {
-        counts[usize::from(x)] += 1;
+        if let Some(c) = counts.get_mut(usize::from(x)) {
+            *c += 1;
+        }
     }
     let n = s.len() as f64;
     counts

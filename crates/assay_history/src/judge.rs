@@ -339,8 +339,10 @@ impl<'w> Judge<'w> {
                         ));
                     }
                 }
-                if build || csrc {
-                    if let Some((n, l)) = added.iter().find(|(_, l)| LOADER.is_match(l)) {
+                if (build || csrc)
+                    && let Some((n, l)) = added.iter().find(|(_, l)| LOADER.is_match(l))
+                {
+                    {
                         f.push(finding(
                             &git::loader_trick::META,
                             at(&ch.path, Some(*n)),

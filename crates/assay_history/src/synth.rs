@@ -16,7 +16,7 @@ impl Rng {
         Rng(seed | 1)
     }
     /// The next 64 bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -24,7 +24,7 @@ impl Rng {
     }
     /// `n` incompressible bytes.
     pub fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| (self.next() >> 56) as u8).collect()
+        (0..n).map(|_| (self.next_u64() >> 56) as u8).collect()
     }
 }
 
@@ -315,10 +315,10 @@ pub fn plain(commits: usize, authors: usize) -> Vec<u8> {
     let mut blob_n = 0usize;
     for c in 0..commits {
         let who = people
-            .get((rng.next() as usize) % people.len())
+            .get((rng.next_u64() as usize) % people.len())
             .map_or(MAINTAINER, String::as_str);
-        let d = (rng.next() % 40) as usize;
-        let i = (rng.next() % 25) as usize;
+        let d = (rng.next_u64() % 40) as usize;
+        let i = (rng.next_u64() % 25) as usize;
         let p = format!("src/mod{d}/file{i}.c");
         let data = source(i, c);
         if c % 500 == 250 {

@@ -2,6 +2,8 @@
 //! maintainer commit, with evidence naming the file, the line and the reason; the same
 //! binary added with its generator and a test that names it must rank low.
 
+#![allow(clippy::unwrap_used)]
+
 use assay_core::Verdict;
 use assay_history::{Options, Weights, review, synth};
 
