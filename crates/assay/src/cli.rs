@@ -19,6 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan packages, archives, directories, or the active Python environment.
     Scan(ScanArgs),
+    /// Rank a git repository's commits by how much they deserve a human review.
+    History(HistoryArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -61,6 +63,34 @@ pub struct ScanArgs {
     /// Scan the environment of this Python interpreter (default: `python3` on PATH).
     #[arg(long)]
     pub python: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `assay history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The repository (work tree or `.git` directory); default: the current directory.
+    #[arg(default_value = ".")]
+    pub repo: PathBuf,
+    /// Report only commits authored on or after this day (YYYY-MM-DD, UTC); their past
+    /// is still read.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Report only commits in `A..B` (reachable from B, not from A).
+    #[arg(long)]
+    pub range: Option<String>,
+    /// Walk from these references or commit ids (default: every branch, tag and HEAD).
+    #[arg(long = "ref")]
+    pub refs: Vec<String>,
+    /// Follow only first parents (merges are then judged by their first-parent diff).
+    #[arg(long)]
+    pub first_parent: bool,
+    /// TOML file overriding the points per rule and the thresholds (see
+    /// `docs/history.md`).
+    #[arg(long)]
+    pub weights: Option<PathBuf>,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,

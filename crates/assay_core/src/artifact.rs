@@ -25,6 +25,9 @@ pub enum ArtifactFormat {
     File,
     /// Bytes that could not be read as any known format (see the findings).
     Unreadable,
+    /// One commit of a git repository (`assay history`); `path` is the full commit id and
+    /// finding paths are files of that commit's tree.
+    Commit,
 }
 
 impl ArtifactFormat {
@@ -40,6 +43,7 @@ impl ArtifactFormat {
             ArtifactFormat::Environment => "environment",
             ArtifactFormat::File => "file",
             ArtifactFormat::Unreadable => "unreadable",
+            ArtifactFormat::Commit => "commit",
         }
     }
 }

@@ -55,6 +55,15 @@ pub struct ArtifactReport {
     /// How many findings `assay.toml` suppressed.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub suppressed: usize,
+    /// `assay history`: 1-based rank of this commit by score (1 = most deserving of review).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
+    /// `assay history`: the commit's author, `Name <email>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// `assay history`: the author date, RFC 3339 in UTC (`2024-02-23T18:04:05Z`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
 }
 
 fn is_zero(n: &usize) -> bool {

@@ -313,6 +313,8 @@ fn finding_uri(a: &ArtifactReport, f: &Finding) -> (String, bool) {
             )
         }
         ArtifactFormat::File => (uri_path(&a.path), false),
+        // A commit's findings name files of its tree; the commit id is in the properties.
+        ArtifactFormat::Commit => (uri_path(inner.trim_start_matches('/')), false),
         ArtifactFormat::Wheel
         | ArtifactFormat::Sdist
         | ArtifactFormat::Egg

@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod explain;
+mod history;
 mod rules;
 mod scan;
 
@@ -10,6 +11,7 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::History(args) => history::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Explain { rule } => explain::run(&rule),
     }

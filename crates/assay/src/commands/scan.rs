@@ -140,6 +140,9 @@ fn judge(art: &Artifact, policy: &Policy, today: (i32, u32, u32)) -> (ArtifactRe
         score,
         findings: applied.kept,
         suppressed: applied.suppressed.len(),
+        rank: None,
+        author: None,
+        date: None,
     };
     (report, used)
 }

@@ -139,6 +139,9 @@ pub fn report() -> Report {
         // Deliberately not sorted: reporters that sort must do it themselves.
         findings: vec![script, ioc, exec, pth],
         suppressed: 1,
+        rank: None,
+        author: None,
+        date: None,
     };
     let clean = ArtifactReport {
         path: "dist/requests-2.32.3.tar.gz".to_owned(),
@@ -149,6 +152,9 @@ pub fn report() -> Report {
         score: 0.0,
         findings: Vec::new(),
         suppressed: 0,
+        rank: None,
+        author: None,
+        date: None,
     };
     let unused = vec![UnusedSuppression {
         index: 1,

@@ -1,6 +1,7 @@
 //! The rule registry.
 
 pub mod arc;
+pub mod git;
 pub mod ioc;
 pub mod ml;
 pub(crate) mod patterns;
@@ -83,7 +84,18 @@ registry![scan: [
     ml::safetensors_header,
     ml::chat_template,
     ml::model_config_code,
-], other: []];
+], other: [
+    git::newcomer_dominance,
+    git::opaque_binary,
+    git::unreferenced_binary,
+    git::compressed_payload,
+    git::binary_rewritten,
+    git::broken_feature_check,
+    git::hardening_switch,
+    git::loader_trick,
+    git::gitignore_hides_source,
+    git::message_mismatch,
+]];
 
 /// The rule with this code or name (case-insensitive).
 pub fn find_rule(code_or_name: &str) -> Option<&'static RuleEntry> {

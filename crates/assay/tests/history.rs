@@ -1,0 +1,133 @@
+//! `assay history` end to end: the xz-like synthetic repository (built with
+//! `git fast-import` in a temp dir; deterministic, so commit ids are stable) rendered in
+//! every output format, exit codes, and errors.
+
+#![allow(clippy::unwrap_used)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+use tempfile::TempDir;
+
+fn repo() -> (TempDir, Vec<String>, assay_history::synth::Planted) {
+    let dir = tempfile::tempdir().unwrap();
+    let (stream, _, planted) = assay_history::synth::xz_like(false);
+    let ids = assay_history::synth::import(dir.path(), &stream).unwrap();
+    (dir, ids, planted)
+}
+
+fn run(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut c: Command = assert_cmd::cargo::cargo_bin_cmd!("assay");
+    let out = c
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// `assay history --range <last 20 commits> --format F`: includes the broken CMake
+/// check and the `.gitignore` commit.
+fn render(format: &str, extra: &[&str]) -> (i32, String) {
+    let (dir, ids, _) = repo();
+    let range = format!("{}..main", ids[239]);
+    let mut args = vec!["history", ".", "--range", &range, "--format", format];
+    args.extend_from_slice(extra);
+    let (code, out, err) = run(dir.path(), &args);
+    assert!(err.is_empty(), "{err}");
+    let version = env!("CARGO_PKG_VERSION");
+    (code, out.replace(version, "[VERSION]"))
+}
+
+#[test]
+fn history_output_format_text() {
+    let (code, out) = render("text", &["--quiet"]);
+    assert_eq!(code, 1, "a commit reaches review now (malicious) → exit 1");
+    insta::assert_snapshot!("history_text", out);
+}
+
+#[test]
+fn history_output_format_json() {
+    let (_, out) = render("json", &[]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let arts = v["artifacts"].as_array().unwrap();
+    assert_eq!(arts.len(), 20);
+    assert_eq!(arts[0]["rank"], 1);
+    assert_eq!(arts[0]["format"], "commit");
+    assert_eq!(arts[0]["verdict"], "malicious");
+    let schema: Value =
+        serde_json::from_str(include_str!("../../../docs/report.schema.json")).unwrap();
+    let validator = jsonschema::options().build(&schema).unwrap();
+    assert!(validator.is_valid(&v));
+    insta::assert_snapshot!("history_json", out);
+}
+
+#[test]
+fn history_output_format_sarif() {
+    let (_, out) = render("sarif", &["--fail-on", "critical"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(!v["runs"][0]["results"].as_array().unwrap().is_empty());
+    insta::assert_snapshot!("history_sarif", out);
+}
+
+#[test]
+fn history_json_is_byte_identical_across_runs() {
+    let (dir, _, _) = repo();
+    let a = run(dir.path(), &["history", "--format", "json"]).1;
+    let b = run(dir.path(), &["history", "--format", "json"]).1;
+    assert_eq!(a, b);
+    assert!(a.len() > 1000);
+}
+
+#[test]
+fn history_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(dir.path(), &["history", "."]);
+    assert_eq!(code, 2);
+    assert!(err.contains("reviewing the history of ."), "{err}");
+    let (dir, _, _) = repo();
+    let (code, _, err) = run(dir.path(), &["history", "--ref", "no-such-branch"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no-such-branch"), "{err}");
+    std::fs::write(dir.path().join("w.toml"), "[weights]\nPY001 = 1\n").unwrap();
+    let (code, _, err) = run(dir.path(), &["history", "--weights", "w.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("PY001"), "{err}");
+}
+
+#[test]
+fn history_never_writes_to_the_repository() {
+    let (dir, _, _) = repo();
+    let list = |d: &Path| {
+        let mut v: Vec<(String, u64)> = walkdir(d);
+        v.sort();
+        v
+    };
+    let before = list(dir.path());
+    let (code, _, _) = run(dir.path(), &["history", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(before, list(dir.path()));
+}
+
+fn walkdir(d: &Path) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut stack = vec![d.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        for e in std::fs::read_dir(&p).unwrap() {
+            let e = e.unwrap();
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push((e.path().display().to_string(), m.len()));
+            }
+        }
+    }
+    out
+}

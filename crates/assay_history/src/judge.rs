@@ -1,0 +1,680 @@
+//! The rules, applied to one commit at a time with state built from its past only.
+
+use crate::walk::{MAX_BLOB, Repo};
+use crate::{History, HistoryError, Weights, blob, snippet};
+use assay_core::{ArtifactFormat, ArtifactReport, Finding, Location, RuleMeta, Verdict};
+use assay_rules::rules::git;
+use gix::ObjectId;
+use regex::Regex;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::LazyLock;
+
+/// Entropy (bits per byte) from which a binary is "opaque".
+const OPAQUE_ENTROPY: f64 = 7.2;
+/// Smallest opaque binary considered (bytes).
+const MIN_OPAQUE: usize = 1024;
+/// Recent-commit window for author share (GIT001).
+const WINDOW: usize = 50;
+/// History length before dominance is judged.
+const MIN_HISTORY: usize = 100;
+/// Share of the window that is "dominant".
+const DOMINANT_SHARE: f64 = 0.3;
+/// Text bytes searched for file names per commit (GIT003, GIT009).
+const MAX_SEARCH_BYTES: u64 = 64 * 1024 * 1024;
+/// Text files searched per commit.
+const MAX_SEARCH_FILES: usize = 20_000;
+/// Largest text file read for diffs and searches.
+const MAX_TEXT: u64 = 2 * 1024 * 1024;
+
+/// One changed blob of a commit.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Path in the new (or, for deletions, the old) tree.
+    pub path: String,
+    /// Blob before, if any.
+    pub old: Option<ObjectId>,
+    /// Blob after, if any.
+    pub new: Option<ObjectId>,
+}
+
+/// What the walk hands the judge for one commit.
+pub struct CommitData {
+    pub index: usize,
+    pub id: ObjectId,
+    pub tree: ObjectId,
+    pub name: String,
+    pub email: String,
+    pub seconds: i64,
+    pub message: String,
+    pub merge: bool,
+    /// No parent: an import of a whole tree, not a change to one.
+    pub root: bool,
+    pub changes: Vec<Change>,
+}
+
+struct Author {
+    first: usize,
+}
+
+/// Streaming state (the past) and the reported commits.
+pub struct Judge<'w> {
+    weights: &'w Weights,
+    ids: HashMap<String, usize>,
+    authors: Vec<Author>,
+    recent: VecDeque<usize>,
+    prefixes: HashMap<String, (u32, u32)>,
+    out: Vec<(f64, usize, ArtifactReport)>,
+}
+
+static HARDENING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i:\blandlock\b|\bseccomp\b|\bsandbox|\bcapsicum\b|\bpledge\s*\(|_FORTIFY_SOURCE|\brelro\b|-fpie\b|-pie\b|-fcf-protection|stack-protector)|\bPIE\b|\bCET\b")
+        .unwrap_or_else(|_| unreachable!("static regex"))
+});
+static LOADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"__attribute__\s*\(\(\s*(?:__)?(?:ifunc|constructor)|\bifunc\b|\bdlsym\s*\(|\bdlopen\s*\(|\bLD_PRELOAD\b|\bLD_AUDIT\b|_GLOBAL_OFFSET_TABLE_|\bGOT\b")
+        .unwrap_or_else(|_| unreachable!("static regex"))
+});
+static VAGUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(update[ds]?|fix(e[ds])?|regenerated?|refresh(ed)?|replaced?|tweak(ed)?|changed?|improved?)\b")
+        .unwrap_or_else(|_| unreachable!("static regex"))
+});
+
+fn basename(p: &str) -> &str {
+    p.rsplit('/').next().unwrap_or(p)
+}
+
+fn ext(p: &str) -> Option<String> {
+    let b = basename(p);
+    b.rsplit_once('.')
+        .filter(|(s, _)| !s.is_empty())
+        .map(|(_, e)| e.to_ascii_lowercase())
+}
+
+/// Build files: CMake, autoconf/automake, m4, make, meson, configure scripts.
+pub fn is_build_file(p: &str) -> bool {
+    let b = basename(p);
+    let lb = b.to_ascii_lowercase();
+    lb == "cmakelists.txt"
+        || lb == "configure"
+        || lb.starts_with("configure.")
+        || lb.starts_with("makefile")
+        || lb == "meson.build"
+        || lb == "gnumakefile"
+        || matches!(ext(b).as_deref(), Some("cmake" | "m4" | "am" | "mk" | "ac"))
+}
+
+fn is_c_source(p: &str) -> bool {
+    matches!(
+        ext(p).as_deref(),
+        Some("c" | "h" | "cc" | "cpp" | "cxx" | "hpp" | "s" | "inc")
+    )
+}
+
+/// Lines of `new` not in `old` and of `old` not in `new` (multiset-free, order kept).
+fn changed_lines<'a>(old: &'a str, new: &'a str) -> (Vec<(u32, &'a str)>, Vec<&'a str>) {
+    let o: HashSet<&str> = old.lines().collect();
+    let n: HashSet<&str> = new.lines().collect();
+    let added = new
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !o.contains(l))
+        .map(|(i, l)| (u32::try_from(i + 1).unwrap_or(u32::MAX), l))
+        .collect();
+    let removed = old.lines().filter(|l| !n.contains(l)).collect();
+    (added, removed)
+}
+
+fn finding(meta: &RuleMeta, loc: Location, evidence: String) -> Finding {
+    Finding::new(
+        meta.code,
+        meta.name,
+        meta.severity,
+        meta.confidence,
+        loc,
+        evidence,
+    )
+}
+
+fn at(path: &str, line: Option<u32>) -> Location {
+    Location {
+        line,
+        ..Location::file(path)
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// RFC 3339 UTC timestamp of Unix seconds.
+pub fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+struct Opaque {
+    path: String,
+    size: u64,
+    entropy: Option<f64>,
+    rewritten: bool,
+}
+
+impl<'w> Judge<'w> {
+    pub fn new(weights: &'w Weights) -> Self {
+        Judge {
+            weights,
+            ids: HashMap::new(),
+            authors: Vec::new(),
+            recent: VecDeque::with_capacity(WINDOW + 1),
+            prefixes: HashMap::new(),
+            out: Vec::new(),
+        }
+    }
+
+    /// Identity merging: the same lower-cased e-mail or the same normalised name is the
+    /// same person.
+    fn identity(&mut self, name: &str, email: &str, index: usize) -> usize {
+        let e = format!("e:{}", email.trim().to_ascii_lowercase());
+        let n = format!(
+            "n:{}",
+            name.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        );
+        let found = self.ids.get(&e).or_else(|| self.ids.get(&n)).copied();
+        let id = found.unwrap_or_else(|| {
+            self.authors.push(Author { first: index });
+            self.authors.len() - 1
+        });
+        self.ids.entry(e).or_insert(id);
+        if n.len() > 2 {
+            self.ids.entry(n).or_insert(id);
+        }
+        id
+    }
+
+    pub fn commit(&mut self, repo: &Repo, c: CommitData, report: bool) -> Result<(), HistoryError> {
+        let who = self.identity(&c.name, &c.email, c.index);
+        self.recent.push_back(who);
+        if self.recent.len() > WINDOW {
+            self.recent.pop_front();
+        }
+        let mut f: Vec<Finding> = Vec::new();
+        let subject = c.message.lines().next().unwrap_or("").trim().to_owned();
+        let prefix = subject
+            .split_once(':')
+            .map(|(p, _)| p.trim())
+            .filter(|p| !p.is_empty() && p.len() <= 24 && !p.contains(' '))
+            .map(str::to_ascii_lowercase);
+        let touches_top_build = c
+            .changes
+            .iter()
+            .any(|ch| !ch.path.contains('/') && is_build_file(&ch.path));
+
+        if report {
+            self.dominance(&c, who, &mut f);
+            if !c.merge {
+                self.files(repo, &c, &mut f)?;
+            }
+            if let Some(p) = &prefix
+                && let Some(&(n, build)) = self.prefixes.get(p)
+                && n >= 5
+                && build == 0
+                && touches_top_build
+            {
+                let file = c
+                    .changes
+                    .iter()
+                    .find(|ch| !ch.path.contains('/') && is_build_file(&ch.path));
+                let path = file.map(|ch| ch.path.as_str()).unwrap_or("");
+                f.push(finding(
+                    &git::message_mismatch::META,
+                    Location::file(path),
+                    format!("message prefix `{p}:` was used {n} times, never for a top-level build file; this commit changes {path}"),
+                ));
+            }
+        }
+        if let Some(p) = prefix {
+            let e = self.prefixes.entry(p).or_insert((0, 0));
+            e.0 += 1;
+            e.1 += u32::from(touches_top_build);
+        }
+        if report {
+            self.emit(&c, f);
+        }
+        Ok(())
+    }
+
+    fn dominance(&self, c: &CommitData, who: usize, f: &mut Vec<Finding>) {
+        let Some(a) = self.authors.get(who) else {
+            return;
+        };
+        if c.index < MIN_HISTORY || a.first * 2 < c.index || self.recent.len() < WINDOW {
+            return;
+        }
+        let mine = self.recent.iter().filter(|&&x| x == who).count();
+        let share = mine as f64 / self.recent.len() as f64;
+        if share >= DOMINANT_SHARE {
+            f.push(finding(
+                &git::newcomer_dominance::META,
+                Location::default(),
+                format!(
+                    "{} <{}> first committed {} commits ago (of {} in history) and wrote {mine} of the last {}",
+                    c.name,
+                    c.email,
+                    c.index - a.first,
+                    c.index,
+                    self.recent.len()
+                ),
+            ));
+        }
+    }
+
+    fn text(repo: &Repo, id: Option<ObjectId>) -> Result<Option<String>, HistoryError> {
+        let Some(id) = id else {
+            return Ok(Some(String::new()));
+        };
+        Ok(repo
+            .blob(id, MAX_TEXT)?
+            .filter(|b| !blob::is_binary(b))
+            .map(|b| String::from_utf8_lossy(&b).into_owned()))
+    }
+
+    fn files(&self, repo: &Repo, c: &CommitData, f: &mut Vec<Finding>) -> Result<(), HistoryError> {
+        let mut opaque: Vec<Opaque> = Vec::new();
+        let mut ignores: Vec<(String, u32, String)> = Vec::new();
+        for ch in &c.changes {
+            let Some(new) = ch.new else { continue };
+            let b = basename(&ch.path);
+            let build = is_build_file(&ch.path);
+            let csrc = is_c_source(&ch.path);
+            if build || csrc || b == ".gitignore" {
+                let (Some(old_t), Some(new_t)) =
+                    (Self::text(repo, ch.old)?, Self::text(repo, Some(new))?)
+                else {
+                    continue;
+                };
+                let (added, removed) = changed_lines(&old_t, &new_t);
+                if build {
+                    self.feature_checks(&ch.path, &old_t, &new_t, c.root, f);
+                }
+                // A root commit imports a whole tree: its lines are not changes to one.
+                if c.root {
+                    continue;
+                }
+                if build {
+                    let hit = added
+                        .iter()
+                        .map(|(n, l)| (Some(*n), *l, "adds"))
+                        .chain(removed.iter().map(|l| (None, *l, "removes")))
+                        .find(|(_, l, _)| HARDENING.is_match(l));
+                    if let Some((line, l, verb)) = hit {
+                        f.push(finding(
+                            &git::hardening_switch::META,
+                            at(&ch.path, line),
+                            format!("{verb} a hardening/sandbox line: {}", l.trim()),
+                        ));
+                    }
+                }
+                if (build || csrc)
+                    && let Some((n, l)) = added.iter().find(|(_, l)| LOADER.is_match(l))
+                {
+                    {
+                        f.push(finding(
+                            &git::loader_trick::META,
+                            at(&ch.path, Some(*n)),
+                            format!("adds load-time or symbol-resolution code: {}", l.trim()),
+                        ));
+                    }
+                }
+                if b == ".gitignore" {
+                    let dir = ch.path.strip_suffix(".gitignore").unwrap_or("");
+                    for (n, l) in &added {
+                        let pat = l.trim();
+                        if pat.is_empty()
+                            || pat.starts_with('#')
+                            || pat.starts_with('!')
+                            || pat.contains(['*', '?', '['])
+                            || pat.ends_with('/')
+                        {
+                            continue;
+                        }
+                        let rel = pat.trim_start_matches('/');
+                        ignores.push((format!("{dir}{rel}"), *n, ch.path.clone()));
+                    }
+                }
+                continue;
+            }
+            let size = repo.size(new)?;
+            if size < MIN_OPAQUE as u64 {
+                continue;
+            }
+            let data = repo.blob(new, MAX_BLOB)?;
+            let (is_opaque, ent) = match &data {
+                Some(d) => {
+                    let e = blob::entropy(d);
+                    (
+                        blob::is_binary(d)
+                            && e >= OPAQUE_ENTROPY
+                            && blob::document_kind(d).is_none(),
+                        Some(e),
+                    )
+                }
+                None => (true, None),
+            };
+            if let Some(d) = &data
+                && blob::is_binary(d)
+                && let Some((via, what)) = blob::decoded_payload(d)
+            {
+                f.push(finding(
+                    &git::compressed_payload::META,
+                    Location {
+                        decode_chain: vec![via.to_owned()],
+                        ..Location::file(&ch.path)
+                    },
+                    format!("{} decodes ({via}) to {what}", ch.path),
+                ));
+            }
+            if !is_opaque {
+                continue;
+            }
+            let rewritten = match ch.old {
+                Some(o) => repo
+                    .blob(o, MAX_BLOB)?
+                    .is_none_or(|d| blob::is_binary(&d) && blob::entropy(&d) >= OPAQUE_ENTROPY),
+                None => false,
+            };
+            opaque.push(Opaque {
+                path: ch.path.clone(),
+                size,
+                entropy: ent,
+                rewritten,
+            });
+        }
+        if opaque.is_empty() && ignores.is_empty() {
+            return Ok(());
+        }
+        // One bounded pass over the tree's text files serves both name searches.
+        let tree = repo.list(c.tree)?;
+        let changed: HashSet<&str> = opaque.iter().map(|o| o.path.as_str()).collect();
+        let mut needles: Vec<String> = opaque
+            .iter()
+            .map(|o| basename(&o.path).to_owned())
+            .collect();
+        needles.extend(ignores.iter().map(|(p, _, _)| basename(p).to_owned()));
+        let named = Self::search(
+            repo,
+            &tree,
+            &needles,
+            &changed,
+            ignores.iter().map(|i| i.2.as_str()),
+        )?;
+        for o in &opaque {
+            let ent = o
+                .entropy
+                .map_or("size alone (too large to read)".to_owned(), |e| {
+                    format!("{e:.2} bits/byte")
+                });
+            f.push(finding(
+                &git::opaque_binary::META,
+                Location::file(&o.path),
+                format!(
+                    "{} binary {} ({} bytes, entropy {ent})",
+                    if o.rewritten { "rewrites" } else { "adds" },
+                    o.path,
+                    o.size
+                ),
+            ));
+            if !named.contains(basename(&o.path)) {
+                f.push(finding(
+                    &git::unreferenced_binary::META,
+                    Location::file(&o.path),
+                    format!(
+                        "no text file of the tree names `{}` (no test, build file or generator)",
+                        basename(&o.path)
+                    ),
+                ));
+                if o.rewritten && self::vague(&c.message) {
+                    f.push(finding(
+                        &git::binary_rewritten::META,
+                        Location::file(&o.path),
+                        format!(
+                            "rewrites opaque {} with the vague message \"{}\"",
+                            o.path,
+                            c.message.lines().next().unwrap_or("").trim()
+                        ),
+                    ));
+                }
+            }
+        }
+        if !ignores.is_empty() {
+            let mut ext_count: BTreeMap<String, usize> = BTreeMap::new();
+            let tracked: HashSet<&str> = tree.iter().map(|(p, _)| p.as_str()).collect();
+            for (p, _) in &tree {
+                if let Some(e) = ext(p) {
+                    *ext_count.entry(e).or_default() += 1;
+                }
+            }
+            const SOURCE_LIKE: &[&str] = &[
+                "m4", "c", "h", "cmake", "sh", "py", "am", "in", "ac", "mk", "s", "cc", "cpp",
+                "pl", "rs", "go", "js",
+            ];
+            for (path, line, gi) in &ignores {
+                let Some(e) = ext(path) else { continue };
+                if !SOURCE_LIKE.contains(&e.as_str())
+                    || ext_count.get(&e).copied().unwrap_or(0) < 2
+                    || tracked.contains(path.as_str())
+                    || named.contains(basename(path))
+                {
+                    continue;
+                }
+                f.push(finding(
+                    &git::gitignore_hides_source::META,
+                    at(gi, Some(*line)),
+                    format!(
+                        "ignores `{}`: a .{e} file ({} tracked) that is not tracked and that no other file names",
+                        basename(path),
+                        ext_count.get(&e).copied().unwrap_or(0)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn feature_checks(&self, path: &str, old: &str, new: &str, root: bool, f: &mut Vec<Finding>) {
+        let before: HashSet<String> = snippet::extract(old).into_iter().map(|s| s.code).collect();
+        let mut hardening_noted = false;
+        for s in snippet::extract(new) {
+            if before.contains(&s.code) {
+                continue;
+            }
+            if !root
+                && !hardening_noted
+                && let Some(m) = HARDENING.find(&s.code)
+            {
+                hardening_noted = true;
+                f.push(finding(
+                    &git::hardening_switch::META,
+                    at(path, Some(s.line)),
+                    format!(
+                        "changes the feature check of a hardening switch ({})",
+                        m.as_str()
+                    ),
+                ));
+            }
+            if let Some((l, text)) = snippet::parse_error(&s.code) {
+                let line = s.line.saturating_add(l.saturating_sub(1));
+                f.push(finding(
+                    &git::broken_feature_check::META,
+                    at(path, Some(line)),
+                    format!(
+                        "feature-check snippet does not parse as C at `{text}`: the check can never pass, so the feature is silently disabled"
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// The needles named by some text file of the tree other than `skip` and the
+    /// `.gitignore` files themselves (bounded by files and bytes).
+    fn search<'a>(
+        repo: &Repo,
+        tree: &[(String, ObjectId)],
+        needles: &[String],
+        skip: &HashSet<&str>,
+        gitignores: impl Iterator<Item = &'a str>,
+    ) -> Result<HashSet<String>, HistoryError> {
+        let gi: HashSet<&str> = gitignores.collect();
+        let mut found = HashSet::new();
+        let finders: Vec<(&str, memchr::memmem::Finder)> = needles
+            .iter()
+            .map(|n| (n.as_str(), memchr::memmem::Finder::new(n.as_bytes())))
+            .collect();
+        let mut bytes = 0u64;
+        for (files, (p, id)) in tree.iter().enumerate() {
+            if files >= MAX_SEARCH_FILES
+                || bytes >= MAX_SEARCH_BYTES
+                || found.len() == finders.len()
+            {
+                break;
+            }
+            if skip.contains(p.as_str()) || gi.contains(p.as_str()) {
+                continue;
+            }
+            let Some(d) = repo.blob(*id, MAX_TEXT)? else {
+                continue;
+            };
+            bytes += d.len() as u64;
+            if blob::is_binary(&d) {
+                continue;
+            }
+            for (n, fi) in &finders {
+                if !found.contains(*n) && fi.find(&d).is_some() {
+                    found.insert((*n).to_owned());
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    fn emit(&mut self, c: &CommitData, mut findings: Vec<Finding>) {
+        let mut counted: HashSet<&str> = HashSet::new();
+        let mut score = 0.0;
+        for f in &findings {
+            if counted.insert(f.rule.code.as_str()) {
+                score += self.weights.of(&f.rule.code);
+            }
+        }
+        findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.rule.code.cmp(&b.rule.code))
+        });
+        let verdict = if findings.is_empty() {
+            Verdict::Clean
+        } else if score >= self.weights.review_now {
+            Verdict::Malicious
+        } else if score >= self.weights.look {
+            Verdict::Suspicious
+        } else {
+            Verdict::Clean
+        };
+        let subject: String = c
+            .message
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(120)
+            .collect();
+        self.out.push((
+            score,
+            c.index,
+            ArtifactReport {
+                path: c.id.to_string(),
+                format: ArtifactFormat::Commit,
+                name: Some(subject),
+                version: None,
+                verdict,
+                score: (score * 100.0).round() / 100.0,
+                findings,
+                suppressed: 0,
+                rank: None,
+                author: Some(format!("{} <{}>", c.name.trim(), c.email.trim())),
+                date: Some(rfc3339(c.seconds)),
+            },
+        ));
+    }
+
+    pub fn finish(mut self, walked: usize) -> History {
+        self.out
+            .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let commits = self
+            .out
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, _, mut r))| {
+                r.rank = Some(u32::try_from(i + 1).unwrap_or(u32::MAX));
+                r
+            })
+            .collect();
+        History { commits, walked }
+    }
+}
+
+fn vague(message: &str) -> bool {
+    let m = message.trim();
+    let words = m.split_whitespace().count();
+    words <= 8 && m.len() <= 80 && !m.contains('#') && VAGUE.is_match(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_708_711_445), "2024-02-23T18:04:05Z");
+        assert_eq!(
+            days_from_civil(2024, 2, 23) * 86_400 + 65_045,
+            1_708_711_445
+        );
+    }
+
+    #[test]
+    fn build_files_and_vague() {
+        assert!(is_build_file("CMakeLists.txt"));
+        assert!(is_build_file("m4/build-to-host.m4"));
+        assert!(!is_build_file("src/a.c"));
+        assert!(vague("Tests: Update two test files."));
+        assert!(!vague(
+            "Tests: regenerate bad-1.xz with xz 5.6 because the header changed, see #12"
+        ));
+    }
+}

@@ -1,0 +1,108 @@
+//! `assay history`: ranks the commits of a git repository by how much they deserve a
+//! human review (rules `GIT001`…`GIT010`, metadata in `assay_rules::rules::git`).
+//!
+//! The repository is opened read-only with gix (isolated: no user or system config, no
+//! hooks, nothing written). Commits are walked once, oldest first (parents before
+//! children), and each is judged only by what came before it: author tenure and share,
+//! the per-repository map of message prefixes to directories. Per commit the work is a
+//! tree-to-tree comparison that skips identical subtrees, plus bounded blob reads of the
+//! files that a rule looks at. Output is deterministic: the order is score descending,
+//! then history order.
+#![cfg_attr(
+    not(test),
+    warn(clippy::indexing_slicing, clippy::expect_used, clippy::panic)
+)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod blob;
+mod judge;
+pub mod snippet;
+pub mod synth;
+mod walk;
+pub mod weights;
+
+pub use weights::Weights;
+
+use assay_core::ArtifactReport;
+use std::path::PathBuf;
+
+/// Errors of a history review; each names the repository or object it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    /// The path is not a readable git repository.
+    #[error("opening repository {path}: {message}")]
+    Open {
+        /// The path given.
+        path: String,
+        /// gix's reason.
+        message: String,
+    },
+    /// A revision given by the user does not resolve.
+    #[error("resolving `{spec}`: {message}")]
+    Revision {
+        /// What the user gave (`--ref`, `--range`).
+        spec: String,
+        /// gix's reason.
+        message: String,
+    },
+    /// Reading an object or walking the history failed.
+    #[error("reading {what}: {message}")]
+    Read {
+        /// The object or operation.
+        what: String,
+        /// gix's reason.
+        message: String,
+    },
+    /// A bad `--since` date.
+    #[error("--since {0}: expected YYYY-MM-DD")]
+    Since(String),
+    /// A bad weights file.
+    #[error("weights {path}: {message}")]
+    Weights {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Reading a file.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// What to review.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The repository (work tree or bare `.git` directory).
+    pub repo: PathBuf,
+    /// Tips to walk from; empty = every branch, tag and `HEAD`.
+    pub refs: Vec<String>,
+    /// `A..B`: report only commits reachable from B and not from A (their past is still
+    /// read to build the baselines).
+    pub range: Option<String>,
+    /// Report only commits whose author date is on or after this day (`YYYY-MM-DD`, UTC).
+    pub since: Option<String>,
+    /// Follow only first parents; merges are then diffed against their first parent.
+    pub first_parent: bool,
+    /// The scoring table.
+    pub weights: Weights,
+}
+
+/// The review: every reported commit, ranked.
+#[derive(Debug, Clone)]
+pub struct History {
+    /// One entry per commit, `format: commit`, ranked (score descending, then history
+    /// order), `rank` 1-based.
+    pub commits: Vec<ArtifactReport>,
+    /// Commits walked (reported or not).
+    pub walked: usize,
+}
+
+/// Review the history described by `opts`.
+///
+/// # Errors
+/// [`HistoryError`] when the repository cannot be opened, a revision does not resolve,
+/// or an object cannot be read. Malformed blobs are not errors: they are findings or are
+/// judged as opaque data.
+pub fn review(opts: &Options) -> Result<History, HistoryError> {
+    walk::review(opts)
+}

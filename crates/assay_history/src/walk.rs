@@ -1,0 +1,354 @@
+//! gix access: resolve tips, order commits oldest first, compare trees, read blobs
+//! within bounds.
+
+use crate::judge::{Change, CommitData, Judge};
+use crate::{History, HistoryError, Options};
+use gix::ObjectId;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Largest blob read (bytes); larger blobs are judged from their size alone.
+pub const MAX_BLOB: u64 = 16 * 1024 * 1024;
+/// Most changed files taken from one commit.
+pub const MAX_CHANGES: usize = 20_000;
+/// Most tree entries listed when a rule needs a whole tree.
+pub const MAX_TREE_ENTRIES: usize = 200_000;
+
+fn read_err(what: impl Into<String>, e: impl std::fmt::Display) -> HistoryError {
+    HistoryError::Read {
+        what: what.into(),
+        message: e.to_string(),
+    }
+}
+
+/// Read access to the repository for the rules.
+pub struct Repo {
+    repo: gix::Repository,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Tree,
+    Blob,
+    Other,
+}
+
+impl Repo {
+    fn entries(&self, id: ObjectId) -> Result<Vec<(String, Kind, ObjectId)>, HistoryError> {
+        let tree = self
+            .repo
+            .find_tree(id)
+            .map_err(|e| read_err(format!("tree {id}"), e))?;
+        let d = tree
+            .decode()
+            .map_err(|e| read_err(format!("tree {id}"), e))?;
+        Ok(d.entries
+            .iter()
+            .map(|e| {
+                let k = if e.mode.is_tree() {
+                    Kind::Tree
+                } else if e.mode.is_blob() || e.mode.is_link() {
+                    Kind::Blob
+                } else {
+                    Kind::Other
+                };
+                (e.filename.to_string(), k, e.oid.to_owned())
+            })
+            .collect())
+    }
+
+    /// Changed blobs between two trees (`None` = empty tree), identical subtrees skipped.
+    fn diff(
+        &self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+        prefix: &str,
+        out: &mut Vec<Change>,
+    ) -> Result<(), HistoryError> {
+        if old == new || out.len() >= MAX_CHANGES {
+            return Ok(());
+        }
+        let mut m: BTreeMap<String, [Option<(Kind, ObjectId)>; 2]> = BTreeMap::new();
+        if let Some(o) = old {
+            for (n, k, id) in self.entries(o)? {
+                m.entry(n).or_default()[0] = Some((k, id));
+            }
+        }
+        if let Some(o) = new {
+            for (n, k, id) in self.entries(o)? {
+                m.entry(n).or_default()[1] = Some((k, id));
+            }
+        }
+        for (name, [a, b]) in m {
+            if a == b {
+                continue;
+            }
+            let path = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let side = |s: Option<(Kind, ObjectId)>, k: Kind| s.filter(|x| x.0 == k).map(|x| x.1);
+            let (ta, tb) = (side(a, Kind::Tree), side(b, Kind::Tree));
+            if ta.is_some() || tb.is_some() {
+                self.diff(ta, tb, &path, out)?;
+            }
+            let (ba, bb) = (side(a, Kind::Blob), side(b, Kind::Blob));
+            if (ba.is_some() || bb.is_some()) && ba != bb && out.len() < MAX_CHANGES {
+                out.push(Change {
+                    path,
+                    old: ba,
+                    new: bb,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Every blob of a tree as `(path, id)`, in tree order, at most [`MAX_TREE_ENTRIES`].
+    pub fn list(&self, tree: ObjectId) -> Result<Vec<(String, ObjectId)>, HistoryError> {
+        let mut out = Vec::new();
+        let mut stack = vec![(String::new(), tree)];
+        while let Some((prefix, id)) = stack.pop() {
+            for (n, k, oid) in self.entries(id)? {
+                let path = if prefix.is_empty() {
+                    n
+                } else {
+                    format!("{prefix}/{n}")
+                };
+                match k {
+                    Kind::Tree => stack.push((path, oid)),
+                    Kind::Blob => out.push((path, oid)),
+                    Kind::Other => {}
+                }
+                if out.len() >= MAX_TREE_ENTRIES {
+                    return Ok(out);
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Size of an object in bytes.
+    pub fn size(&self, id: ObjectId) -> Result<u64, HistoryError> {
+        self.repo
+            .find_header(id)
+            .map(|h| h.size())
+            .map_err(|e| read_err(format!("blob {id}"), e))
+    }
+
+    /// A blob's bytes when it is at most `max` bytes long, else `None`.
+    pub fn blob(&self, id: ObjectId, max: u64) -> Result<Option<Vec<u8>>, HistoryError> {
+        if self.size(id)? > max {
+            return Ok(None);
+        }
+        let mut b = self
+            .repo
+            .find_blob(id)
+            .map_err(|e| read_err(format!("blob {id}"), e))?;
+        Ok(Some(std::mem::take(&mut b.data)))
+    }
+}
+
+/// A full hex commit id, `HEAD`, or a reference name (`main`, `v1.2`, `refs/heads/x`),
+/// peeled to a commit. (Revision expressions such as `HEAD~2` need gix's `revision`
+/// feature, not enabled to keep the build small.)
+fn resolve(repo: &gix::Repository, spec: &str) -> Result<ObjectId, HistoryError> {
+    let bad = |m: String| HistoryError::Revision {
+        spec: spec.to_owned(),
+        message: m,
+    };
+    let id = if let Ok(id) = ObjectId::from_hex(spec.as_bytes()) {
+        id
+    } else if spec == "HEAD" {
+        repo.head_id().map_err(|e| bad(e.to_string()))?.detach()
+    } else {
+        let mut r = repo.find_reference(spec).map_err(|e| bad(e.to_string()))?;
+        r.peel_to_id().map_err(|e| bad(e.to_string()))?.detach()
+    };
+    let obj = repo.find_object(id).map_err(|e| bad(e.to_string()))?;
+    let c = obj.peel_to_commit().map_err(|e| bad(e.to_string()))?;
+    Ok(c.id)
+}
+
+fn all_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, HistoryError> {
+    let mut tips = Vec::new();
+    let plat = repo.references().map_err(|e| read_err("references", e))?;
+    let iter = plat.all().map_err(|e| read_err("references", e))?;
+    for r in iter {
+        let Ok(mut r) = r else { continue };
+        // Tags of trees or blobs have no history: skip them.
+        if let Ok(c) = r.peel_to_commit() {
+            tips.push(c.id);
+        }
+    }
+    if let Ok(h) = repo.head_id() {
+        tips.push(h.detach());
+    }
+    tips.sort();
+    tips.dedup();
+    Ok(tips)
+}
+
+/// Commit ids reachable from `tips` (minus `hidden`), with their parents.
+fn walk_ids(
+    repo: &gix::Repository,
+    tips: &[ObjectId],
+    hidden: &[ObjectId],
+    first_parent: bool,
+) -> Result<HashMap<ObjectId, Vec<ObjectId>>, HistoryError> {
+    let mut p = repo.rev_walk(tips.iter().copied());
+    if first_parent {
+        p = p.first_parent_only();
+    }
+    if !hidden.is_empty() {
+        p = p.with_hidden(hidden.iter().copied());
+    }
+    let walk = p.all().map_err(|e| read_err("history walk", e))?;
+    let mut out = HashMap::new();
+    for info in walk {
+        let info = info.map_err(|e| read_err("history walk", e))?;
+        out.insert(info.id, info.parent_ids.iter().copied().collect());
+    }
+    Ok(out)
+}
+
+/// Parents before children; deterministic (tips and parents in a fixed order).
+fn oldest_first(graph: &HashMap<ObjectId, Vec<ObjectId>>, tips: &[ObjectId]) -> Vec<ObjectId> {
+    let mut order = Vec::with_capacity(graph.len());
+    let mut seen: HashSet<ObjectId> = HashSet::with_capacity(graph.len());
+    for &t in tips {
+        if !graph.contains_key(&t) || !seen.insert(t) {
+            continue;
+        }
+        // Iterative post-order DFS: (node, next parent index).
+        let mut stack = vec![(t, 0usize)];
+        while let Some((id, i)) = stack.pop() {
+            let parents = graph.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(&p) = parents.get(i) {
+                stack.push((id, i + 1));
+                if graph.contains_key(&p) && seen.insert(p) {
+                    stack.push((p, 0));
+                }
+            } else {
+                order.push(id);
+            }
+        }
+    }
+    order
+}
+
+fn parse_since(s: &str) -> Result<i64, HistoryError> {
+    let bad = || HistoryError::Since(s.to_owned());
+    let mut it = s.trim().split('-');
+    let y: i64 = it.next().and_then(|x| x.parse().ok()).ok_or_else(bad)?;
+    let m: u32 = it.next().and_then(|x| x.parse().ok()).ok_or_else(bad)?;
+    let d: u32 = it.next().and_then(|x| x.parse().ok()).ok_or_else(bad)?;
+    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    Ok(crate::judge::days_from_civil(y, m, d) * 86_400)
+}
+
+pub(crate) fn review(opts: &Options) -> Result<History, HistoryError> {
+    let repo = gix::open_opts(&opts.repo, gix::open::Options::isolated()).map_err(|e| {
+        HistoryError::Open {
+            path: opts.repo.display().to_string(),
+            message: e.to_string(),
+        }
+    })?;
+    let since = opts.since.as_deref().map(parse_since).transpose()?;
+    let (tips, hidden) = match &opts.range {
+        Some(r) => {
+            let (a, b) = r.split_once("..").ok_or_else(|| HistoryError::Revision {
+                spec: r.clone(),
+                message: "expected A..B".to_owned(),
+            })?;
+            let b = if b.is_empty() { "HEAD" } else { b };
+            (vec![resolve(&repo, b)?], vec![resolve(&repo, a)?])
+        }
+        None if opts.refs.is_empty() => (all_tips(&repo)?, Vec::new()),
+        None => {
+            let mut t = opts
+                .refs
+                .iter()
+                .map(|r| resolve(&repo, r))
+                .collect::<Result<Vec<_>, _>>()?;
+            t.sort();
+            t.dedup();
+            (t, Vec::new())
+        }
+    };
+    let graph = walk_ids(&repo, &tips, &[], opts.first_parent)?;
+    let reported: Option<HashSet<ObjectId>> = if hidden.is_empty() {
+        None
+    } else {
+        Some(
+            walk_ids(&repo, &tips, &hidden, opts.first_parent)?
+                .into_keys()
+                .collect(),
+        )
+    };
+    let order = oldest_first(&graph, &tips);
+    drop(graph);
+    let r = Repo { repo };
+    let mut judge = Judge::new(&opts.weights);
+    for (index, id) in order.iter().enumerate() {
+        let commit = r
+            .repo
+            .find_commit(*id)
+            .map_err(|e| read_err(format!("commit {id}"), e))?;
+        let c = commit
+            .decode()
+            .map_err(|e| read_err(format!("commit {id}"), e))?;
+        let author = c
+            .author()
+            .map_err(|e| read_err(format!("commit {id}"), e))?;
+        let name = author.name.to_string();
+        let email = author.email.to_string();
+        let seconds = author.time().map(|t| t.seconds).unwrap_or(0);
+        let message = c.message.to_string();
+        let tree = c.tree();
+        let parents: Vec<ObjectId> = c.parents().collect();
+        let mut changes = Vec::new();
+        let diff_parent = match parents.as_slice() {
+            [] => Some(None),
+            [p] => Some(Some(*p)),
+            // Merges: their side commits are judged on their own; with --first-parent
+            // the merge carries its side's changes.
+            [p, ..] if opts.first_parent => Some(Some(*p)),
+            _ => None,
+        };
+        if let Some(p) = diff_parent {
+            let old_tree = match p {
+                Some(p) => Some(
+                    r.repo
+                        .find_commit(p)
+                        .and_then(|pc| pc.tree_id().map(|t| t.detach()))
+                        .map_err(|e| read_err(format!("commit {p}"), e))?,
+                ),
+                None => None,
+            };
+            r.diff(old_tree, Some(tree), "", &mut changes)?;
+        }
+        let report =
+            reported.as_ref().is_none_or(|s| s.contains(id)) && since.is_none_or(|s| seconds >= s);
+        judge.commit(
+            &r,
+            CommitData {
+                index,
+                id: *id,
+                tree,
+                name,
+                email,
+                seconds,
+                message,
+                merge: parents.len() > 1,
+                root: parents.is_empty(),
+                changes,
+            },
+            report,
+        )?;
+    }
+    Ok(judge.finish(order.len()))
+}

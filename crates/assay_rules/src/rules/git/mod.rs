@@ -1,0 +1,13 @@
+//! GIT rules: commits that deserve a human review. Metadata only; `assay history`
+//! (crate `assay_history`) raises them.
+
+pub mod binary_rewritten;
+pub mod broken_feature_check;
+pub mod compressed_payload;
+pub mod gitignore_hides_source;
+pub mod hardening_switch;
+pub mod loader_trick;
+pub mod message_mismatch;
+pub mod newcomer_dominance;
+pub mod opaque_binary;
+pub mod unreferenced_binary;
