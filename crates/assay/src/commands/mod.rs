@@ -3,6 +3,8 @@
 mod explain;
 mod rules;
 mod scan;
+mod sign;
+mod verify;
 
 use crate::cli::{Cli, Command};
 
@@ -12,6 +14,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Scan(args) => scan::run(args),
         Command::Rules(args) => rules::run(&args),
         Command::Explain { rule } => explain::run(&rule),
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }
 

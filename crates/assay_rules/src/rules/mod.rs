@@ -2,6 +2,7 @@
 
 pub mod arc;
 pub mod ioc;
+pub mod ml;
 pub(crate) mod patterns;
 pub mod pkg;
 pub mod py;
@@ -71,7 +72,13 @@ registry![scan: [
     py::dynamic_code_exec,
     py::shellcode_loader,
     py::embedded_executable,
-], other: []];
+], other: [
+    ml::signature_bundle_malformed,
+    ml::signature_invalid,
+    ml::signed_file_modified,
+    ml::signed_file_missing,
+    ml::unsigned_file,
+]];
 
 /// The rule with this code or name (case-insensitive).
 pub fn find_rule(code_or_name: &str) -> Option<&'static RuleEntry> {
