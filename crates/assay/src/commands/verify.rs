@@ -97,7 +97,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<u8> {
                 });
             }
         }
-        Err(e @ (Error::BadSignature(_))) => findings.push(meta(
+        Err(e @ Error::BadSignature(_)) => findings.push(meta(
             &ml::signature_invalid::META,
             &sig_display,
             e.to_string(),
