@@ -21,7 +21,7 @@ declare_rule! {
         name: "signature-bundle-malformed",
         family: Ml,
         summary: "A model signature bundle or its statement cannot be read",
-        severity: High,
+        severity: Critical,
         confidence: High,
         targets: [],
         cwe: Some("CWE-345"),

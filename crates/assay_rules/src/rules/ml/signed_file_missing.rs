@@ -21,7 +21,7 @@ declare_rule! {
         name: "signed-file-missing",
         family: Ml,
         summary: "A file listed in the model signature is absent",
-        severity: High,
+        severity: Critical,
         confidence: High,
         targets: [],
         cwe: Some("CWE-345"),

@@ -21,7 +21,7 @@ declare_rule! {
         name: "unsigned-file",
         family: Ml,
         summary: "A model file is not covered by the signature",
-        severity: High,
+        severity: Critical,
         confidence: High,
         targets: [],
         cwe: Some("CWE-345"),
