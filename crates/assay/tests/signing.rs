@@ -3,6 +3,8 @@
 //! tampering fails with a finding and exit code 1. Also the ML030–ML034 must-match /
 //! must-not-match tests.
 
+#![allow(clippy::unwrap_used)]
+
 use assert_cmd::Command;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;

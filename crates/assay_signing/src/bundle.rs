@@ -194,12 +194,12 @@ impl Bundle {
         }
         let key = match trust {
             Trust::Key(k) => {
-                if let Some(h) = &self.hint {
-                    if !h.eq_ignore_ascii_case(&k.hint()?) {
-                        return Err(Error::BadSignature(
-                            "the bundle names a different public key (publicKey.hint)".into(),
-                        ));
-                    }
+                if let Some(h) = &self.hint
+                    && !h.eq_ignore_ascii_case(&k.hint()?)
+                {
+                    return Err(Error::BadSignature(
+                        "the bundle names a different public key (publicKey.hint)".into(),
+                    ));
                 }
                 k.clone()
             }
@@ -304,10 +304,10 @@ fn verify_chain(chain: &[Vec<u8>], anchors: &[Vec<u8>]) -> Result<PublicKey, Err
 
 fn can_sign(c: &x509_cert::Certificate) -> bool {
     use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage, KeyUsages};
-    if let Ok(Some((_, ku))) = c.tbs_certificate().get_extension::<KeyUsage>() {
-        if ku.0.contains(KeyUsages::DigitalSignature) {
-            return true;
-        }
+    if let Ok(Some((_, ku))) = c.tbs_certificate().get_extension::<KeyUsage>()
+        && ku.0.contains(KeyUsages::DigitalSignature)
+    {
+        return true;
     }
     const CODE_SIGNING: &str = "1.3.6.1.5.5.7.3.3";
     if let Ok(Some((_, eku))) = c.tbs_certificate().get_extension::<ExtendedKeyUsage>() {

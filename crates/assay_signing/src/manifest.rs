@@ -220,6 +220,7 @@ pub fn root_digest(resources: &[Resource]) -> [u8; 32] {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
