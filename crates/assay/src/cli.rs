@@ -28,6 +28,10 @@ pub enum Command {
         /// Rule code (`PY001`) or name (`decode-then-exec`).
         rule: String,
     },
+    /// Sign a model directory or file (OpenSSF Model Signing v1.0 Sigstore bundle).
+    Sign(SignArgs),
+    /// Verify a model against its OMS v1.0 signature.
+    Verify(VerifyArgs),
 }
 
 /// Output options shared by every command that reports findings.
@@ -110,4 +114,67 @@ fn parse_format(s: &str) -> Result<Format, String> {
 
 fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     s.parse::<FailOn>()
+}
+
+/// `assay sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The model directory or file.
+    pub path: PathBuf,
+    /// PEM ECDSA P-256/P-384 private key (PKCS#8 or SEC1).
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Where to write the bundle (default `PATH/model.sig`).
+    #[arg(long)]
+    pub signature: Option<PathBuf>,
+    /// Certificate method: the PEM signing certificate for `--key`.
+    #[arg(long)]
+    pub signing_certificate: Option<PathBuf>,
+    /// Certificate method: PEM intermediate/root certificates to embed after the leaf.
+    #[arg(long, num_args = 1..)]
+    pub certificate_chain: Vec<PathBuf>,
+    /// Use the `shards` serialization with this shard size in bytes.
+    #[arg(long)]
+    pub shard_size: Option<u64>,
+    #[arg(long = "ignore-paths", num_args = 1..)]
+    /// Paths to leave out (only those inside the model count).
+    pub ignore_paths: Vec<PathBuf>,
+    /// Do not ignore `.git`, `.github`, `.gitignore`, `.gitattributes`.
+    #[arg(long)]
+    pub no_ignore_git_paths: bool,
+    /// Follow symlinks instead of refusing them.
+    #[arg(long)]
+    pub allow_symlinks: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `assay verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The model directory or file.
+    pub path: PathBuf,
+    /// Key method: the signer's PEM public key.
+    #[arg(long, conflicts_with = "certificate_chain")]
+    pub key: Option<PathBuf>,
+    /// Certificate method: PEM trust anchors the bundle's chain must lead to.
+    #[arg(long, num_args = 1..)]
+    pub certificate_chain: Vec<PathBuf>,
+    /// The bundle (default `PATH/model.sig`).
+    #[arg(long)]
+    pub signature: Option<PathBuf>,
+    /// Do not report files that the signature does not list.
+    #[arg(long)]
+    pub ignore_unsigned_files: bool,
+    /// Paths to leave out (only those inside the model count).
+    #[arg(long = "ignore-paths", num_args = 1..)]
+    pub ignore_paths: Vec<PathBuf>,
+    /// Do not ignore `.git`, `.github`, `.gitignore`, `.gitattributes`.
+    #[arg(long)]
+    pub no_ignore_git_paths: bool,
+    /// Follow symlinks instead of refusing them.
+    #[arg(long)]
+    pub allow_symlinks: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

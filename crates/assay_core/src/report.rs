@@ -64,6 +64,25 @@ pub struct ArtifactReport {
     /// `assay history`: the author date, RFC 3339 in UTC (`2024-02-23T18:04:05Z`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Per-file sha256 digests, when the command computes them (`assay sign`,
+    /// `assay verify`); empty (and omitted) otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileDigest>,
+}
+
+/// One file (or shard) of a signed model and its sha256 digests (lower-case hex).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct FileDigest {
+    /// Path relative to the model root (`/`-separated; `path:start:end` for shards).
+    pub path: String,
+    /// `ok`, `modified`, `missing`, `unsigned` (verify) or `signed` (sign).
+    pub status: String,
+    /// The digest recorded in the signature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_sha256: Option<String>,
+    /// The digest of the file on disk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 fn is_zero(n: &usize) -> bool {

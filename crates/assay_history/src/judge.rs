@@ -627,6 +627,7 @@ impl<'w> Judge<'w> {
                 rank: None,
                 author: Some(format!("{} <{}>", c.name.trim(), c.email.trim())),
                 date: Some(rfc3339(c.seconds)),
+                files: Vec::new(),
             },
         ));
     }

@@ -4,6 +4,8 @@ mod explain;
 mod history;
 mod rules;
 mod scan;
+mod sign;
+mod verify;
 
 use crate::cli::{Cli, Command};
 
@@ -14,6 +16,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::History(args) => history::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Explain { rule } => explain::run(&rule),
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }
 

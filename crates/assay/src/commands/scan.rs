@@ -143,6 +143,7 @@ fn judge(art: &Artifact, policy: &Policy, today: (i32, u32, u32)) -> (ArtifactRe
         rank: None,
         author: None,
         date: None,
+        files: Vec::new(),
     };
     (report, used)
 }

@@ -142,6 +142,7 @@ pub fn report() -> Report {
         rank: None,
         author: None,
         date: None,
+        files: Vec::new(),
     };
     let clean = ArtifactReport {
         path: "dist/requests-2.32.3.tar.gz".to_owned(),
@@ -155,6 +156,7 @@ pub fn report() -> Report {
         rank: None,
         author: None,
         date: None,
+        files: Vec::new(),
     };
     let unused = vec![UnusedSuppression {
         index: 1,

@@ -95,6 +95,11 @@ registry![scan: [
     git::loader_trick,
     git::gitignore_hides_source,
     git::message_mismatch,
+    ml::signature_bundle_malformed,
+    ml::signature_invalid,
+    ml::signed_file_modified,
+    ml::signed_file_missing,
+    ml::unsigned_file,
 ]];
 
 /// The rule with this code or name (case-insensitive).

@@ -2,7 +2,8 @@
 //! `.npy`) are walked once per artifact by the symbolic pickle VM of `assay_formats`
 //! ([`scan_pickles`], kept in [`crate::Cx::pickles`]); each import is judged by the
 //! versioned policy in [`imports`]. safetensors headers and GGUF/tokenizer chat
-//! templates have their own rules.
+//! templates have their own rules. ML030–ML039 are model signature verification, raised by
+//! `assay verify`.
 
 pub mod chat_template;
 pub mod discarded_call;
@@ -14,6 +15,11 @@ pub mod pickle_dangerous_import;
 pub mod pickle_stream_trick;
 pub mod pickle_unlisted_import;
 pub mod safetensors_header;
+pub mod signature_bundle_malformed;
+pub mod signature_invalid;
+pub mod signed_file_missing;
+pub mod signed_file_modified;
+pub mod unsigned_file;
 
 use assay_core::{Artifact, Entry, FileKind};
 use assay_formats::pickle::{PickleScan, scan_pickle};

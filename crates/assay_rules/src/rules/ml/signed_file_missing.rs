@@ -1,0 +1,30 @@
+//! ML033 signed-file-missing (raised by `assay verify`, crates/assay_signing; tested in crates/assay/tests/signing.rs).
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a file (or shard) listed in a valid signature that is not on disk.
+    ///
+    /// ## Why it matters
+    /// A model without one of its signed parts is not the model that was signed; a removed file can change loading behaviour.
+    ///
+    /// ## Example
+    /// `tokenizer.json` deleted after signing.
+    ///
+    /// ## False positives
+    /// Partial downloads.
+    ///
+    /// ## References
+    /// - OpenSSF Model Signing (OMS) v1.0: https://github.com/sigstore/model-transparency
+    /// - CWE-345: Insufficient Verification of Data Authenticity
+    pub static META = {
+        code: "ML033",
+        name: "signed-file-missing",
+        family: Ml,
+        summary: "A file listed in the model signature is absent",
+        severity: Critical,
+        confidence: High,
+        targets: [],
+        cwe: Some("CWE-345"),
+        attack: Some("T1195.001"),
+    }
+}
