@@ -1,6 +1,7 @@
 //! The rule registry.
 
 pub mod arc;
+pub mod dep;
 pub mod ioc;
 pub(crate) mod patterns;
 pub mod pkg;
@@ -71,7 +72,14 @@ registry![scan: [
     py::dynamic_code_exec,
     py::shellcode_loader,
     py::embedded_executable,
-], other: []];
+], other: [
+    dep::known_malicious_package,
+    dep::known_vulnerable_package,
+    dep::typosquat_dependency,
+    dep::unpinned_requirement,
+    dep::direct_url_dependency,
+    dep::unparseable_lockfile,
+]];
 
 /// The rule with this code or name (case-insensitive).
 pub fn find_rule(code_or_name: &str) -> Option<&'static RuleEntry> {
