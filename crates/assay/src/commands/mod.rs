@@ -1,5 +1,7 @@
 //! One module per command.
 
+mod db;
+mod deps;
 mod explain;
 mod rules;
 mod scan;
@@ -12,6 +14,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Scan(args) => scan::run(args),
         Command::Rules(args) => rules::run(&args),
         Command::Explain { rule } => explain::run(&rule),
+        Command::Deps(args) => deps::run(&args),
+        Command::Db { action } => db::run(action),
     }
 }
 

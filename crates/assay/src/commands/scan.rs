@@ -140,6 +140,7 @@ fn judge(art: &Artifact, policy: &Policy, today: (i32, u32, u32)) -> (ArtifactRe
         score,
         findings: applied.kept,
         suppressed: applied.suppressed.len(),
+        packages: Vec::new(),
     };
     (report, used)
 }

@@ -139,6 +139,7 @@ pub fn report() -> Report {
         // Deliberately not sorted: reporters that sort must do it themselves.
         findings: vec![script, ioc, exec, pth],
         suppressed: 1,
+        packages: Vec::new(),
     };
     let clean = ArtifactReport {
         path: "dist/requests-2.32.3.tar.gz".to_owned(),
@@ -149,6 +150,7 @@ pub fn report() -> Report {
         score: 0.0,
         findings: Vec::new(),
         suppressed: 0,
+        packages: Vec::new(),
     };
     let unused = vec![UnusedSuppression {
         index: 1,
