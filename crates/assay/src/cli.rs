@@ -32,6 +32,43 @@ pub enum Command {
     Sign(SignArgs),
     /// Verify a model against its OMS v1.0 signature.
     Verify(VerifyArgs),
+    /// Audit lockfiles and manifests: known-malicious and vulnerable versions (OSV),
+    /// typosquats, unpinned and direct-URL dependencies.
+    Deps(DepsArgs),
+    /// Manage the local OSV advisory index.
+    Db {
+        /// The action.
+        #[command(subcommand)]
+        action: DbAction,
+    },
+}
+
+/// `assay deps`.
+#[derive(Debug, Args)]
+pub struct DepsArgs {
+    /// A lockfile or manifest, or a project directory searched for them (default: `.`).
+    pub path: Option<PathBuf>,
+    /// Advisory index file (default: `$ASSAY_CACHE_DIR`/`$XDG_CACHE_HOME/assay`/`~/.cache/assay` + `osv.sqlite3`).
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `assay db` actions.
+#[derive(Debug, Subcommand)]
+pub enum DbAction {
+    /// Import OSV records from an OSV `all.zip` or a directory of OSV JSON records
+    /// (e.g. a checkout of ossf/malicious-packages). Incremental.
+    Update {
+        /// The source: a zip file or a directory.
+        #[arg(long)]
+        from: PathBuf,
+        /// Advisory index file (default as for `assay deps`).
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
 }
 
 /// Output options shared by every command that reports findings.

@@ -16,6 +16,7 @@ pub use artifact::{Artifact, ArtifactFormat, Entry, EntryKind, FileKind, classif
 pub use finding::{Capability, ExecutionContext, Finding, Location, RuleRef, fingerprint};
 pub use level::{Confidence, FailOn, Severity, Verdict};
 pub use report::{
-    ArtifactReport, FileDigest, REPORT_SCHEMA_VERSION, Report, Summary, ToolInfo, UnusedSuppression,
+    AdvisoryData, ArtifactReport, FileDigest, REPORT_SCHEMA_VERSION, Report, Summary, ToolInfo,
+    UnusedSuppression,
 };
 pub use rule::{Family, RuleMeta};

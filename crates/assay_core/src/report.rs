@@ -22,6 +22,24 @@ pub struct Report {
     pub unused_suppressions: Vec<UnusedSuppression>,
     /// Counts over all artifacts.
     pub summary: Summary,
+    /// The advisory data behind dependency findings (`assay deps`, `assay guard`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advisory_data: Option<AdvisoryData>,
+}
+
+/// Which advisory data a dependency audit used and how old it is.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct AdvisoryData {
+    /// UTC date (`YYYY-MM-DD`) of the last `assay db update`; absent when no index exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// Whole days since that update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_days: Option<u64>,
+    /// OSV records in the index.
+    pub records: u64,
+    /// Whether the data is older than the staleness limit (7 days) or missing.
+    pub stale: bool,
 }
 
 /// `{"name": "assay", "version": "0.1.0"}`.
@@ -68,6 +86,10 @@ pub struct ArtifactReport {
     /// `assay verify`); empty (and omitted) otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<FileDigest>,
+    /// For a lockfile or manifest (`assay deps`): every dependency it names, as a
+    /// Package URL (`pkg:pypi/requests@2.32.3`), in file order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<String>,
 }
 
 /// One file (or shard) of a signed model and its sha256 digests (lower-case hex).
@@ -142,6 +164,7 @@ impl Report {
             artifacts,
             unused_suppressions,
             summary,
+            advisory_data: None,
         }
     }
 }

@@ -628,6 +628,7 @@ impl<'w> Judge<'w> {
                 author: Some(format!("{} <{}>", c.name.trim(), c.email.trim())),
                 date: Some(rfc3339(c.seconds)),
                 files: Vec::new(),
+                packages: Vec::new(),
             },
         ));
     }

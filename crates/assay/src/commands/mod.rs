@@ -1,5 +1,7 @@
 //! One module per command.
 
+mod db;
+mod deps;
 mod explain;
 mod history;
 mod rules;
@@ -18,6 +20,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Explain { rule } => explain::run(&rule),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Deps(args) => deps::run(&args),
+        Command::Db { action } => db::run(action),
     }
 }
 

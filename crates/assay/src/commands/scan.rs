@@ -144,6 +144,7 @@ fn judge(art: &Artifact, policy: &Policy, today: (i32, u32, u32)) -> (ArtifactRe
         author: None,
         date: None,
         files: Vec::new(),
+        packages: Vec::new(),
     };
     (report, used)
 }

@@ -62,6 +62,7 @@ pub fn run(args: SignArgs) -> anyhow::Result<u8> {
             author: None,
             date: None,
             files,
+            packages: Vec::new(),
         }],
         Vec::new(),
     );

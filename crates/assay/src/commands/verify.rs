@@ -126,6 +126,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<u8> {
             author: None,
             date: None,
             files,
+            packages: Vec::new(),
         }],
         Vec::new(),
     );

@@ -143,6 +143,7 @@ pub fn report() -> Report {
         author: None,
         date: None,
         files: Vec::new(),
+        packages: Vec::new(),
     };
     let clean = ArtifactReport {
         path: "dist/requests-2.32.3.tar.gz".to_owned(),
@@ -157,6 +158,7 @@ pub fn report() -> Report {
         author: None,
         date: None,
         files: Vec::new(),
+        packages: Vec::new(),
     };
     let unused = vec![UnusedSuppression {
         index: 1,

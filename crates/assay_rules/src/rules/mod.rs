@@ -1,6 +1,7 @@
 //! The rule registry.
 
 pub mod arc;
+pub mod dep;
 pub mod git;
 pub mod ioc;
 pub mod ml;
@@ -100,6 +101,12 @@ registry![scan: [
     ml::signed_file_modified,
     ml::signed_file_missing,
     ml::unsigned_file,
+    dep::known_malicious_package,
+    dep::known_vulnerable_package,
+    dep::typosquat_dependency,
+    dep::unpinned_requirement,
+    dep::direct_url_dependency,
+    dep::unparseable_lockfile,
 ]];
 
 /// The rule with this code or name (case-insensitive).

@@ -1,0 +1,171 @@
+//! `assay deps`: find lockfiles and manifests, audit each against the local OSV index,
+//! report one artifact per file (as osv-scanner groups results by source file), with
+//! every dependency listed as a PURL in `packages`.
+
+use crate::cli::DepsArgs;
+use anyhow::Context;
+use assay_core::{AdvisoryData, ArtifactFormat, ArtifactReport, Report};
+use assay_deps::db::{self, Db};
+use assay_deps::lock::Kind;
+use assay_policy::Date;
+use std::path::{Path, PathBuf};
+
+/// Most files audited under one directory.
+const MAX_FILES: usize = 10_000;
+/// Deepest directory searched.
+const MAX_DEPTH: usize = 12;
+/// Deepest `-r`/`-c` include chain followed.
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// Run `assay deps`.
+pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
+    let policy = super::scan::load_policy(&args.output)?;
+    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let files = find_files(&root)?;
+    let db_path = args.db.clone().or_else(db::default_path);
+    let db = match &db_path {
+        Some(p) if p.is_file() => Some(Db::open(p)?),
+        _ => None,
+    };
+    let advisory = advisory_data(db.as_ref())?;
+    if db.is_none() {
+        eprintln!(
+            "assay: warning: no advisory index; run `assay db update --from <all.zip|dir>` (known-malicious and vulnerable versions are not checked)"
+        );
+    } else if advisory.stale {
+        eprintln!(
+            "assay: warning: advisory data is {} days old; run `assay db update`",
+            advisory.age_days.unwrap_or(0)
+        );
+    }
+    let today = Date::today_utc();
+    let today = (today.year, today.month, today.day);
+    let mut artifacts = Vec::new();
+    let mut used = Vec::new();
+    let mut queue: Vec<(PathBuf, Kind, usize)> =
+        files.into_iter().map(|(p, k)| (p, k, 0)).collect();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut i = 0;
+    while let Some((path, kind, depth)) = queue.get(i).cloned() {
+        i += 1;
+        let canon = fs_err::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if seen.contains(&canon) {
+            continue;
+        }
+        seen.push(canon);
+        let display = path.display().to_string();
+        let data = fs_err::read(&path).with_context(|| format!("reading {display}"))?;
+        let (audit, lf) = assay_deps::audit::audit_bytes(&display, kind, &data, db.as_ref())?;
+        if depth < MAX_INCLUDE_DEPTH {
+            for inc in &lf.includes {
+                let p = path.parent().unwrap_or(Path::new(".")).join(inc);
+                if p.is_file() {
+                    queue.push((p, Kind::Requirements, depth + 1));
+                }
+            }
+        }
+        let applied = policy.apply(None, None, audit.findings, &|_| None, today);
+        used.extend(applied.used_indices());
+        let (verdict, score) = assay_rules::score(&applied.kept);
+        artifacts.push(ArtifactReport {
+            path: display,
+            format: ArtifactFormat::File,
+            name: None,
+            version: None,
+            verdict,
+            score,
+            findings: applied.kept,
+            suppressed: applied.suppressed.len(),
+            packages: audit.purls,
+            rank: None,
+            author: None,
+            date: None,
+            files: Vec::new(),
+        });
+    }
+    if artifacts.is_empty() {
+        anyhow::bail!("{}: no lockfile or manifest found", root.display());
+    }
+    used.sort_unstable();
+    used.dedup();
+    let mut report = Report::new(artifacts, policy.unused(&used));
+    report.advisory_data = Some(advisory);
+    super::scan::emit(&report, &args.output)?;
+    let tripped = report.artifacts.iter().any(|a| {
+        args.output
+            .fail_on
+            .tripped(a.verdict, a.findings.iter().map(|f| f.severity))
+    });
+    Ok(if tripped {
+        crate::EXIT_FINDINGS
+    } else {
+        crate::EXIT_OK
+    })
+}
+
+fn advisory_data(db: Option<&Db>) -> anyhow::Result<AdvisoryData> {
+    let age = match db {
+        Some(db) => db.age()?,
+        None => None,
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Ok(match age {
+        Some(a) => {
+            let days = now.saturating_sub(a.updated_unix) / 86_400;
+            AdvisoryData {
+                updated: Some(db::date_of(a.updated_unix)),
+                age_days: Some(days),
+                records: a.records,
+                stale: days > db::STALE_DAYS,
+            }
+        }
+        None => AdvisoryData {
+            updated: None,
+            age_days: None,
+            records: 0,
+            stale: true,
+        },
+    })
+}
+
+/// The lockfiles/manifests at `root` (a file or a directory), sorted by path. Skips
+/// `node_modules`, `.git`, `target`, virtual environments and hidden directories.
+fn find_files(root: &Path) -> anyhow::Result<Vec<(PathBuf, Kind)>> {
+    if root.is_file() {
+        let name = root.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let kind = Kind::from_file_name(name)
+            .with_context(|| format!("{}: not a known lockfile or manifest", root.display()))?;
+        return Ok(vec![(root.to_owned(), kind)]);
+    }
+    let mut out = Vec::new();
+    let walk = walkdir::WalkDir::new(root)
+        .max_depth(MAX_DEPTH)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let n = e.file_name().to_str().unwrap_or("");
+            e.depth() == 0
+                || !(e.file_type().is_dir()
+                    && (n.starts_with('.')
+                        || matches!(
+                            n,
+                            "node_modules" | "target" | "venv" | "site-packages" | "__pycache__"
+                        )))
+        });
+    for e in walk {
+        let e = e.with_context(|| format!("walking {}", root.display()))?;
+        if !e.file_type().is_file() {
+            continue;
+        }
+        if let Some(kind) = e.file_name().to_str().and_then(Kind::from_file_name) {
+            if out.len() >= MAX_FILES {
+                anyhow::bail!("{}: more than {MAX_FILES} lockfiles", root.display());
+            }
+            out.push((e.into_path(), kind));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,168 @@
+//! The audit: one lockfile's dependencies plus the advisory index → findings of the
+//! DEP rules (metadata in `assay_rules::rules::dep`).
+//!
+//! Severity bands: a `MAL-` match is DEP001 critical (decisive: the verdict is
+//! `malicious`); a vulnerability is DEP002 with the record's reviewed severity mapped
+//! to low/medium/high, capped at high so a vulnerability alone makes a lockfile at most
+//! `suspicious`; hygiene findings (DEP004, DEP005) are low.
+
+use crate::db::{Db, DbError};
+use crate::lock::{self, Dependency, Ecosystem, Kind, Lockfile};
+use crate::version;
+use assay_core::{Confidence, Finding, Location, RuleMeta, Severity};
+use assay_rules::rules::dep;
+
+/// The result of auditing one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileAudit {
+    /// Findings, in dependency order.
+    pub findings: Vec<Finding>,
+    /// PURLs of every dependency read.
+    pub purls: Vec<String>,
+}
+
+fn finding(meta: &RuleMeta, path: &str, line: Option<u32>, evidence: String) -> Finding {
+    let mut loc = Location::file(path);
+    loc.line = line;
+    Finding::new(
+        meta.code,
+        meta.name,
+        meta.severity,
+        meta.confidence,
+        loc,
+        evidence,
+    )
+}
+
+/// Parse `data` as `kind` and audit it. `path` is the file as reported. A parse error is
+/// a DEP006 finding, never an empty clean result.
+pub fn audit_bytes(
+    path: &str,
+    kind: Kind,
+    data: &[u8],
+    db: Option<&Db>,
+) -> Result<(FileAudit, Lockfile), DbError> {
+    match lock::parse(kind, data) {
+        Ok(lf) => {
+            let a = audit_lockfile(path, &lf, db)?;
+            Ok((a, lf))
+        }
+        Err(e) => Ok((
+            FileAudit {
+                findings: vec![finding(
+                    &dep::unparseable_lockfile::META,
+                    path,
+                    None,
+                    format!("{path}: {e}"),
+                )],
+                purls: Vec::new(),
+            },
+            Lockfile::default(),
+        )),
+    }
+}
+
+/// Audit parsed dependencies.
+pub fn audit_lockfile(path: &str, lf: &Lockfile, db: Option<&Db>) -> Result<FileAudit, DbError> {
+    let mut out = FileAudit::default();
+    let any_hashed = lf.manifest && lf.deps.iter().any(|d| d.hashed);
+    for d in &lf.deps {
+        out.purls.push(d.purl());
+        if let Some(url) = &d.direct_url {
+            out.findings.push(finding(
+                &dep::direct_url_dependency::META,
+                path,
+                d.line,
+                format!("{} from {url}", d.name),
+            ));
+            continue;
+        }
+        if lf.manifest && d.version.is_none() {
+            let spec = if d.spec.is_empty() { &d.name } else { &d.spec };
+            out.findings.push(finding(
+                &dep::unpinned_requirement::META,
+                path,
+                d.line,
+                format!("`{spec}` is not pinned to one version"),
+            ));
+        } else if any_hashed && !d.hashed {
+            out.findings.push(finding(
+                &dep::unpinned_requirement::META,
+                path,
+                d.line,
+                format!("`{}` has no --hash while other entries do", d.name),
+            ));
+        }
+        if d.ecosystem == Ecosystem::PyPI
+            && let Some((target, how)) = assay_rules::typosquat::squats(&d.name)
+        {
+            out.findings.push(finding(
+                &dep::typosquat_dependency::META,
+                path,
+                d.line,
+                format!("`{}` imitates `{target}` ({how})", d.name),
+            ));
+        }
+        if let Some(db) = db {
+            advisories(path, d, db, &mut out.findings)?;
+        }
+    }
+    out.findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.location.line.cmp(&b.location.line))
+    });
+    Ok(out)
+}
+
+fn advisories(path: &str, d: &Dependency, db: &Db, out: &mut Vec<Finding>) -> Result<(), DbError> {
+    let Some(v) = d.version.as_deref() else {
+        return Ok(());
+    };
+    let canon = d.ecosystem.canonical(&d.name);
+    for rec in db.advisories(d.ecosystem, &d.name)? {
+        let hit = rec.affected.iter().any(|a| {
+            a.package.ecosystem.split(':').next() == Some(d.ecosystem.osv())
+                && d.ecosystem.canonical(&a.package.name) == canon
+                && version::is_affected(d.ecosystem, v, a)
+        });
+        if !hit {
+            continue;
+        }
+        let purl = d.purl();
+        if rec.is_malicious() {
+            out.push(finding(
+                &dep::known_malicious_package::META,
+                path,
+                d.line,
+                format!("{purl} is malicious per {}: {}", rec.id, rec.summary),
+            ));
+        } else {
+            let fixed = rec.fixed_versions();
+            let aliases = if rec.aliases.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", rec.aliases.join(", "))
+            };
+            let fix = if fixed.is_empty() {
+                "no fixed version".to_owned()
+            } else {
+                format!("fixed in {}", fixed.join(", "))
+            };
+            let mut f = finding(
+                &dep::known_vulnerable_package::META,
+                path,
+                d.line,
+                format!("{purl}: {}{aliases} {}; {fix}", rec.id, rec.summary),
+            );
+            f.severity = match rec.severity_word().as_deref() {
+                Some("LOW") => Severity::Low,
+                Some("MODERATE" | "MEDIUM") | None => Severity::Medium,
+                Some(_) => Severity::High,
+            };
+            f.confidence = Confidence::High;
+            out.push(f);
+        }
+    }
+    Ok(())
+}

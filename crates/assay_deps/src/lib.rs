@@ -1,0 +1,17 @@
+//! Dependency audit for `assay deps` and `assay db`: lockfile and manifest parsers
+//! ([`lock`]), the OSV advisory model ([`osv`]), version-range matching per ecosystem
+//! ([`version`]), the local SQLite advisory index ([`db`]) and the audit that turns
+//! dependencies plus advisories into findings ([`audit`]).
+//!
+//! A separate crate because its dependency set (SQLite, PEP 440, semver) is distinct
+//! from the scanner's.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing))]
+
+pub mod audit;
+pub mod db;
+pub mod lock;
+pub mod osv;
+pub mod version;
+
+pub use lock::{Dependency, Ecosystem, LockError, Lockfile};

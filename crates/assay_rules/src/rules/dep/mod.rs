@@ -1,0 +1,8 @@
+//! DEP: dependency-audit rules raised by `assay deps` (metadata only here).
+
+pub mod direct_url_dependency;
+pub mod known_malicious_package;
+pub mod known_vulnerable_package;
+pub mod typosquat_dependency;
+pub mod unparseable_lockfile;
+pub mod unpinned_requirement;

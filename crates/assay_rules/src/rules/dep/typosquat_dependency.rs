@@ -1,0 +1,32 @@
+//! DEP003 typosquat-dependency (raised by `assay deps`; fixtures tested in `assay_deps`).
+
+declare_rule! {
+    /// ## What it does
+    /// Compares each dependency's name with the bundled list of popular packages of its
+    /// ecosystem (the same list and tests as PKG005 `typosquat-name`): one edit away,
+    /// separator or `py`/`python` affix variants, look-alike characters.
+    ///
+    /// ## Why it matters
+    /// A mistyped name in a requirements file installs whatever the squatter uploaded.
+    ///
+    /// ## Example
+    /// `reqeusts==2.31.0`, `python-dateutil2`.
+    ///
+    /// ## False positives
+    /// Legitimate projects with similar names; alone this does not change a verdict to
+    /// malicious.
+    ///
+    /// ## References
+    /// - MITRE ATT&CK T1195.002 (Compromise Software Supply Chain)
+    pub static META = {
+        code: "DEP003",
+        name: "typosquat-dependency",
+        family: Dep,
+        summary: "A dependency's name imitates a popular package",
+        severity: Medium,
+        confidence: Low,
+        targets: [],
+        cwe: None,
+        attack: Some("T1195.002"),
+    }
+}
