@@ -91,16 +91,7 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
     let mut report = Report::new(artifacts, policy.unused(&used));
     report.advisory_data = Some(advisory);
     super::scan::emit(&report, &args.output)?;
-    let tripped = report.artifacts.iter().any(|a| {
-        args.output
-            .fail_on
-            .tripped(a.verdict, a.findings.iter().map(|f| f.severity))
-    });
-    Ok(if tripped {
-        crate::EXIT_FINDINGS
-    } else {
-        crate::EXIT_OK
-    })
+    Ok(super::scan::exit_code(&report, &args.output))
 }
 
 fn advisory_data(db: Option<&Db>) -> anyhow::Result<AdvisoryData> {

@@ -24,14 +24,5 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<u8> {
         .with_context(|| format!("reviewing the history of {}", args.repo.display()))?;
     let report = Report::new(h.commits, Vec::new());
     super::scan::emit(&report, &args.output)?;
-    let tripped = report.artifacts.iter().any(|a| {
-        args.output
-            .fail_on
-            .tripped(a.verdict, a.findings.iter().map(|f| f.severity))
-    });
-    Ok(if tripped {
-        crate::EXIT_FINDINGS
-    } else {
-        crate::EXIT_OK
-    })
+    Ok(super::scan::exit_code(&report, &args.output))
 }

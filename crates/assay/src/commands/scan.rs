@@ -99,16 +99,22 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     if !errors.is_empty() {
         return Ok(crate::EXIT_ERROR);
     }
+    Ok(exit_code(&report, &args.output))
+}
+
+/// The exit code of a reporting command: [`crate::EXIT_FINDINGS`] when any artifact's
+/// verdict or any finding's severity reaches `--fail-on`, else [`crate::EXIT_OK`].
+pub fn exit_code(report: &Report, output: &crate::cli::OutputArgs) -> u8 {
     let tripped = report.artifacts.iter().any(|a| {
-        args.output
+        output
             .fail_on
             .tripped(a.verdict, a.findings.iter().map(|f| f.severity))
     });
-    Ok(if tripped {
+    if tripped {
         crate::EXIT_FINDINGS
     } else {
         crate::EXIT_OK
-    })
+    }
 }
 
 /// Rules → policy → score for one artifact; returns the report entry and the indices of

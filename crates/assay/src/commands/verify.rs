@@ -131,16 +131,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<u8> {
         Vec::new(),
     );
     super::scan::emit(&report, &args.output)?;
-    let tripped = report.artifacts.iter().any(|a| {
-        args.output
-            .fail_on
-            .tripped(a.verdict, a.findings.iter().map(|f| f.severity))
-    });
-    Ok(if tripped {
-        crate::EXIT_FINDINGS
-    } else {
-        crate::EXIT_OK
-    })
+    Ok(super::scan::exit_code(&report, &args.output))
 }
 
 /// Every certificate in a PEM file, as DER.
