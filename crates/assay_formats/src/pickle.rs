@@ -842,19 +842,14 @@ impl Vm<'_> {
                     let key = match op {
                         b'g' => {
                             let l = need!(self.line());
-                            match std::str::from_utf8(l)
-                                .ok()
-                                .and_then(|s| s.trim().parse::<u64>().ok())
-                            {
-                                Some(k) => k,
-                                None => {
-                                    return self.fail(
-                                        IssueKind::BadArgument,
-                                        at,
-                                        "GET key is not a number",
-                                    );
-                                }
-                            }
+                            let Some(k) = decimal_key(l) else {
+                                return self.fail(
+                                    IssueKind::BadArgument,
+                                    at,
+                                    "GET key is not a number",
+                                );
+                            };
+                            k
                         }
                         b'h' => need!(self.uint(1)),
                         _ => need!(self.uint(4)),
@@ -872,19 +867,14 @@ impl Vm<'_> {
                     let key = match op {
                         b'p' => {
                             let l = need!(self.line());
-                            match std::str::from_utf8(l)
-                                .ok()
-                                .and_then(|s| s.trim().parse::<u64>().ok())
-                            {
-                                Some(k) => k,
-                                None => {
-                                    return self.fail(
-                                        IssueKind::BadArgument,
-                                        at,
-                                        "PUT key is not a number",
-                                    );
-                                }
-                            }
+                            let Some(k) = decimal_key(l) else {
+                                return self.fail(
+                                    IssueKind::BadArgument,
+                                    at,
+                                    "PUT key is not a number",
+                                );
+                            };
+                            k
                         }
                         b'q' => need!(self.uint(1)),
                         b'r' => need!(self.uint(4)),
@@ -1003,6 +993,12 @@ impl Vm<'_> {
             first = false;
         }
     }
+}
+
+/// A protocol-0 memo key (`GET`/`PUT` argument line): decimal digits, surrounding
+/// whitespace ignored.
+fn decimal_key(line: &[u8]) -> Option<u64> {
+    std::str::from_utf8(line).ok()?.trim().parse().ok()
 }
 
 #[cfg(test)]
