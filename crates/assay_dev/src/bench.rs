@@ -146,6 +146,15 @@ pub fn run(args: &[String]) -> anyhow::Result<bool> {
         src as f64 / 1048576.0,
         100.0 * parsed as f64 / (src as f64).max(1.0)
     );
+    for why in assay_lang::ParseWhy::ALL {
+        let (src, parsed) = assay_lang::STATS.bucket(why);
+        println!(
+            "  {:<22} {:>7.1} MiB source, {:>7.1} MiB parsed",
+            format!("{why:?}"),
+            src as f64 / 1048576.0,
+            parsed as f64 / 1048576.0
+        );
+    }
     if let Some(r) = peak_rss_mib() {
         println!("peak RSS            {r:.0} MiB");
     }

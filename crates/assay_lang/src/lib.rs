@@ -205,36 +205,68 @@ impl Default for Bounds {
     }
 }
 
+/// Why a text went to the parser whole or reduced; the buckets of [`ParseStats`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseWhy {
+    /// Setup scripts, startup code, plain analysis and files under the reduction size.
+    WholeByRoleOrSize = 0,
+    /// The file holds an indicator literal, so it is parsed whole.
+    WholeIndicator = 1,
+    /// Every unit of the file could produce an event.
+    WholeAllNeeded = 2,
+    /// Some functions and methods were left out of the parse.
+    Reduced = 3,
+}
+
+impl ParseWhy {
+    /// Every bucket, in index order.
+    pub const ALL: [ParseWhy; 4] = [
+        ParseWhy::WholeByRoleOrSize,
+        ParseWhy::WholeIndicator,
+        ParseWhy::WholeAllNeeded,
+        ParseWhy::Reduced,
+    ];
+}
+
 /// Process-wide counters of how much Python text was analysed and how much of it went
-/// to the parser (the rest was left out by the prefilter); read by `cargo dev bench-scan`.
-#[derive(Debug, Default)]
+/// to the parser (the rest was left out by the prefilter), per [`ParseWhy`] bucket; read
+/// by `cargo dev bench-scan`.
+#[derive(Debug)]
 pub struct ParseStats {
-    source_bytes: std::sync::atomic::AtomicU64,
-    parsed_bytes: std::sync::atomic::AtomicU64,
+    source_bytes: [std::sync::atomic::AtomicU64; 4],
+    parsed_bytes: [std::sync::atomic::AtomicU64; 4],
 }
 
 impl ParseStats {
-    fn record(&self, source: usize, parsed: usize) {
+    fn record(&self, why: ParseWhy, source: usize, parsed: usize) {
         use std::sync::atomic::Ordering::Relaxed;
-        self.source_bytes.fetch_add(source as u64, Relaxed);
-        self.parsed_bytes.fetch_add(parsed as u64, Relaxed);
+        self.source_bytes[why as usize].fetch_add(source as u64, Relaxed);
+        self.parsed_bytes[why as usize].fetch_add(parsed as u64, Relaxed);
     }
 
-    /// `(source bytes, bytes given to the parser)` since the process started, top-level
-    /// texts only (decoded children are not counted).
-    pub fn totals(&self) -> (u64, u64) {
+    /// `(source bytes, bytes given to the parser)` of one bucket since the process
+    /// started, top-level texts only (decoded children are not counted).
+    pub fn bucket(&self, why: ParseWhy) -> (u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
         (
-            self.source_bytes.load(Relaxed),
-            self.parsed_bytes.load(Relaxed),
+            self.source_bytes[why as usize].load(Relaxed),
+            self.parsed_bytes[why as usize].load(Relaxed),
         )
+    }
+
+    /// `(source bytes, bytes given to the parser)` over every bucket.
+    pub fn totals(&self) -> (u64, u64) {
+        ParseWhy::ALL.iter().fold((0, 0), |(s, p), w| {
+            let (a, b) = self.bucket(*w);
+            (s + a, p + b)
+        })
     }
 }
 
 /// The process's [`ParseStats`].
 pub static STATS: ParseStats = ParseStats {
-    source_bytes: std::sync::atomic::AtomicU64::new(0),
-    parsed_bytes: std::sync::atomic::AtomicU64::new(0),
+    source_bytes: [const { std::sync::atomic::AtomicU64::new(0) }; 4],
+    parsed_bytes: [const { std::sync::atomic::AtomicU64::new(0) }; 4],
 };
 
 /// Analyse one Python source text. Never fails: unparseable regions are counted in

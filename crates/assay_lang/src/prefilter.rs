@@ -700,13 +700,22 @@ fn class_units(
     }
 }
 
-/// Reduce `src`, or `None` when nothing would be skipped (or the file must be parsed
-/// whole because a literal is an indicator).
-pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Option<Reduced> {
+/// Why [`reduce`] left a file whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Whole {
+    /// Every unit is needed (or the file has no function to skip).
+    NothingToSkip,
+    /// The file holds an indicator literal.
+    Indicator,
+}
+
+/// Reduce `src`, or say why it must be parsed whole: nothing would be skipped, or a
+/// literal is an indicator.
+pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Result<Reduced, Whole> {
     let lx = lex(src);
     let mut units = units(src, &lx);
     if units.iter().all(|u| u.kind == UnitKind::Statement) {
-        return None;
+        return Err(Whole::NothingToSkip);
     }
     let (hot, hot_if_imported, builtin_only) = &*WORDS;
 
@@ -714,7 +723,7 @@ pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Option<Reduced>
     // bytes) or in an escaped literal's value disable the reduction; blobs make their
     // unit hot.
     if is_indicator(src) {
-        return None;
+        return Err(Whole::Indicator);
     }
     let literal = |r: &(usize, usize, u32)| String::from_utf8_lossy(&src[r.0..r.1]).into_owned();
     let mut blob_units: HashSet<usize> = HashSet::new();
@@ -731,7 +740,7 @@ pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Option<Reduced>
                 .and_then(|v| v.as_text())
                 .unwrap_or(text);
             if escaped && is_indicator(value.as_bytes()) {
-                return None;
+                return Err(Whole::Indicator);
             }
             if blob_candidate
                 && value.len() >= 40
@@ -899,7 +908,7 @@ pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Option<Reduced>
     }
 
     if units.iter().all(|u| u.hot) {
-        return None;
+        return Err(Whole::NothingToSkip);
     }
     // Names defined in this file: only those matter to the reachability pass.
     let mut local_names: HashSet<&[u8]> = HashSet::new();
@@ -953,7 +962,7 @@ pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Option<Reduced>
         });
     }
     out.extend_from_slice(&src[pos..]);
-    Some(Reduced {
+    Ok(Reduced {
         source: out,
         skipped,
     })
@@ -1100,7 +1109,7 @@ mod tests {
             reduce(src.as_bytes(), &|s: &[u8]| s
                 .windows(4)
                 .any(|w| w == b".ssh"))
-            .is_none()
+            .is_err()
         );
         let blob = "aGVsbG8gd29ybGQ1".repeat(5);
         let src = format!("def f():\n    return '{blob}'\n\ndef g():\n    return 1\n");

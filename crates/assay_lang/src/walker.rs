@@ -66,11 +66,16 @@ pub(crate) fn analyze(
         role,
         FileRole::Module | FileRole::PackageInit | FileRole::Script
     ) && source.len() >= prefilter::MIN_REDUCE_BYTES;
-    let reduced = is_indicator
-        .filter(|_| reducible)
-        .and_then(|f| prefilter::reduce(source, f));
+    let (reduced, why) = match is_indicator.filter(|_| reducible) {
+        None => (None, crate::ParseWhy::WholeByRoleOrSize),
+        Some(f) => match prefilter::reduce(source, f) {
+            Ok(r) => (Some(r), crate::ParseWhy::Reduced),
+            Err(prefilter::Whole::Indicator) => (None, crate::ParseWhy::WholeIndicator),
+            Err(prefilter::Whole::NothingToSkip) => (None, crate::ParseWhy::WholeAllNeeded),
+        },
+    };
     let parsed = reduced.as_ref().map_or(source, |r| r.source.as_slice());
-    crate::STATS.record(source.len(), parsed.len());
+    crate::STATS.record(why, source.len(), parsed.len());
     let mut calls = Vec::new();
     run(
         parsed,
