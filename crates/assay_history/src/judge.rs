@@ -17,6 +17,12 @@ const MIN_OPAQUE: usize = 1024;
 const WINDOW: usize = 50;
 /// History length before dominance is judged.
 const MIN_HISTORY: usize = 100;
+/// Earlier commits an author may have and still be "new" for GIT011.
+const CHAIN_MAX_COMMITS: u32 = 3;
+/// Earlier commits before an author's habits are judged (GIT013).
+const HABIT_MIN: u32 = 20;
+/// Commit sizes kept per author for the median (GIT013).
+const HABIT_SIZES: usize = 200;
 /// Share of the window that is "dominant".
 const DOMINANT_SHARE: f64 = 0.3;
 /// Text bytes searched for file names per commit (GIT003, GIT009).
@@ -45,6 +51,12 @@ pub struct CommitData {
     pub name: String,
     pub email: String,
     pub seconds: i64,
+    /// Author time-zone offset (seconds east of UTC).
+    pub offset: i32,
+    pub committer_name: String,
+    pub committer_email: String,
+    /// Signed annotated tags pointing at this commit, in tagger-time order.
+    pub signed_tags: Vec<TagData>,
     pub message: String,
     pub merge: bool,
     /// No parent: an import of a whole tree, not a change to one.
@@ -52,8 +64,33 @@ pub struct CommitData {
     pub changes: Vec<Change>,
 }
 
+/// A signed annotated tag (GIT012).
+#[derive(Debug, Clone)]
+pub struct TagData {
+    pub name: String,
+    pub tagger_name: String,
+    pub tagger_email: String,
+    pub seconds: i64,
+}
+
+/// What the past says about one identity.
+#[derive(Default)]
 struct Author {
+    /// History index of the first appearance (as author, committer or tagger).
     first: usize,
+    /// Commits authored so far.
+    commits: u32,
+    /// Of those, commits whose committer was someone else who was a newcomer then.
+    via_fresh: u32,
+    /// Signed tags made so far.
+    signed_tags: u32,
+    /// Habit baseline (GIT013): time-zone offsets, local hours, top-level directories,
+    /// extensions, changed-file counts (the last [`HABIT_SIZES`]).
+    tz: BTreeMap<i32, u32>,
+    hours: [u32; 24],
+    dirs: HashSet<String>,
+    exts: HashSet<String>,
+    sizes: VecDeque<usize>,
 }
 
 /// Streaming state (the past) and the reported commits.
@@ -63,6 +100,8 @@ pub struct Judge<'w> {
     authors: Vec<Author>,
     recent: VecDeque<usize>,
     prefixes: HashMap<String, (u32, u32)>,
+    /// Signed tags seen so far (GIT012).
+    signed_tags: u32,
     out: Vec<(f64, usize, ArtifactReport)>,
 }
 
@@ -189,6 +228,7 @@ impl<'w> Judge<'w> {
             authors: Vec::new(),
             recent: VecDeque::with_capacity(WINDOW + 1),
             prefixes: HashMap::new(),
+            signed_tags: 0,
             out: Vec::new(),
         }
     }
@@ -206,7 +246,10 @@ impl<'w> Judge<'w> {
         );
         let found = self.ids.get(&e).or_else(|| self.ids.get(&n)).copied();
         let id = found.unwrap_or_else(|| {
-            self.authors.push(Author { first: index });
+            self.authors.push(Author {
+                first: index,
+                ..Author::default()
+            });
             self.authors.len() - 1
         });
         self.ids.entry(e).or_insert(id);
@@ -216,8 +259,20 @@ impl<'w> Judge<'w> {
         id
     }
 
+    /// A newcomer at history index `index`: first seen in the later half of a history
+    /// of at least [`MIN_HISTORY`] commits.
+    fn newcomer(&self, id: usize, index: usize) -> bool {
+        index >= MIN_HISTORY && self.authors.get(id).is_some_and(|a| a.first * 2 >= index)
+    }
+
     pub fn commit(&mut self, repo: &Repo, c: CommitData, report: bool) -> Result<(), HistoryError> {
         let who = self.identity(&c.name, &c.email, c.index);
+        let by = if hosting_service(&c.committer_name, &c.committer_email) {
+            None
+        } else {
+            Some(self.identity(&c.committer_name, &c.committer_email, c.index))
+        };
+        let fresh_committer = by.is_some_and(|b| b != who && self.newcomer(b, c.index));
         self.recent.push_back(who);
         if self.recent.len() > WINDOW {
             self.recent.pop_front();
@@ -236,6 +291,28 @@ impl<'w> Judge<'w> {
 
         if report {
             self.dominance(&c, who, &mut f);
+            if fresh_committer
+                && let (Some(a), Some(b)) = (self.authors.get(who), by)
+                && a.commits <= CHAIN_MAX_COMMITS
+                && a.via_fresh == a.commits
+            {
+                let first = self.authors.get(b).map_or(c.index, |x| x.first);
+                f.push(finding(
+                    &git::fresh_committer_chain::META,
+                    Location::default(),
+                    format!(
+                        "{} <{}> ({} earlier commits, all through new committers) is committed by {} <{}>, who first appeared {} commits ago (of {} in history)",
+                        c.name.trim(),
+                        c.email.trim(),
+                        a.commits,
+                        c.committer_name.trim(),
+                        c.committer_email.trim(),
+                        c.index - first,
+                        c.index
+                    ),
+                ));
+            }
+            self.habits(&c, who, &mut f);
             if !c.merge {
                 self.files(repo, &c, &mut f)?;
             }
@@ -262,10 +339,124 @@ impl<'w> Judge<'w> {
             e.0 += 1;
             e.1 += u32::from(touches_top_build);
         }
+        for t in &c.signed_tags {
+            let tagger = self.identity(&t.tagger_name, &t.tagger_email, c.index);
+            let earlier = self.authors.get(tagger).map_or(0, |a| a.signed_tags);
+            if report && earlier == 0 && self.signed_tags > 0 && self.newcomer(tagger, c.index) {
+                let first = self.authors.get(tagger).map_or(c.index, |x| x.first);
+                f.push(finding(
+                    &git::new_tag_signer::META,
+                    Location::default(),
+                    format!(
+                        "tag {} is the first signed by {} <{}>, who first appeared {} commits ago (of {} in history); the {} earlier signed tags were all by others",
+                        t.name,
+                        t.tagger_name.trim(),
+                        t.tagger_email.trim(),
+                        c.index - first,
+                        c.index,
+                        self.signed_tags
+                    ),
+                ));
+            }
+            if let Some(a) = self.authors.get_mut(tagger) {
+                a.signed_tags += 1;
+            }
+            self.signed_tags += 1;
+        }
+        self.learn(&c, who, fresh_committer);
         if report {
             self.emit(&c, f);
         }
         Ok(())
+    }
+
+    /// GIT013: at least two departures from the author's own baseline.
+    fn habits(&self, c: &CommitData, who: usize, f: &mut Vec<Finding>) {
+        let Some(a) = self.authors.get(who) else {
+            return;
+        };
+        if a.commits < HABIT_MIN || c.merge || c.root {
+            return;
+        }
+        let mut why: Vec<String> = Vec::new();
+        if !a.tz.contains_key(&c.offset) {
+            why.push(format!(
+                "tz {} (none in {} earlier commits)",
+                tz_text(c.offset),
+                a.commits
+            ));
+        }
+        let h = local_hour(c.seconds, c.offset);
+        let near = |d: i64| {
+            usize::try_from((h + d).rem_euclid(24))
+                .ok()
+                .and_then(|i| a.hours.get(i))
+                .copied()
+                .unwrap_or(0)
+        };
+        if near(-1) + near(0) + near(1) == 0 {
+            why.push(format!("{h:02}h local (none within an hour before)"));
+        }
+        let new_dir = c
+            .changes
+            .iter()
+            .filter_map(|ch| top_dir(&ch.path))
+            .find(|d| !a.dirs.contains(*d));
+        let new_ext = c
+            .changes
+            .iter()
+            .filter_map(|ch| ext(&ch.path))
+            .find(|e| !a.exts.contains(e));
+        if let (Some(d), Some(e)) = (new_dir, new_ext) {
+            why.push(format!("first `{d}/` change, first `.{e}`"));
+        }
+        let mut sizes: Vec<usize> = a.sizes.iter().copied().collect();
+        sizes.sort_unstable();
+        let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0);
+        let n = c.changes.len();
+        if n > median.max(1) * 10 && n >= median + 20 {
+            why.push(format!("{n} files (median {median})"));
+        }
+        if why.len() >= 2 {
+            f.push(finding(
+                &git::habit_deviation::META,
+                Location::default(),
+                format!("{} <{}>: {}", c.name.trim(), c.email.trim(), why.join("; ")),
+            ));
+        }
+    }
+
+    /// Add this commit to its author's past.
+    fn learn(&mut self, c: &CommitData, who: usize, fresh_committer: bool) {
+        let Some(a) = self.authors.get_mut(who) else {
+            return;
+        };
+        a.commits += 1;
+        a.via_fresh += u32::from(fresh_committer);
+        if c.merge || c.root {
+            return;
+        }
+        *a.tz.entry(c.offset).or_insert(0) += 1;
+        let h = local_hour(c.seconds, c.offset);
+        if let Some(slot) = a.hours.get_mut(usize::try_from(h).unwrap_or(0)) {
+            *slot += 1;
+        }
+        for ch in &c.changes {
+            if let Some(d) = top_dir(&ch.path)
+                && a.dirs.len() < 10_000
+            {
+                a.dirs.insert(d.to_owned());
+            }
+            if let Some(e) = ext(&ch.path)
+                && a.exts.len() < 10_000
+            {
+                a.exts.insert(e);
+            }
+        }
+        a.sizes.push_back(c.changes.len());
+        if a.sizes.len() > HABIT_SIZES {
+            a.sizes.pop_front();
+        }
     }
 
     fn dominance(&self, c: &CommitData, who: usize, f: &mut Vec<Finding>) {
@@ -647,6 +838,36 @@ impl<'w> Judge<'w> {
             .collect();
         History { commits, walked }
     }
+}
+
+/// Hosting services commit on behalf of the author (web merges, squash merges); they
+/// are not identities whose tenure means anything.
+fn hosting_service(name: &str, email: &str) -> bool {
+    let e = email.trim().to_ascii_lowercase();
+    let n = name.trim().to_ascii_lowercase();
+    e == "noreply@github.com"
+        || e.ends_with("@noreply.gitlab.com")
+        || e == "noreply@gitlab.com"
+        || n == "github"
+        || n == "gitlab"
+        || n == "web-flow"
+}
+
+/// The author's local hour (0–23) of a Unix time with an offset in seconds.
+fn local_hour(seconds: i64, offset: i32) -> i64 {
+    (seconds + i64::from(offset)).rem_euclid(86_400) / 3600
+}
+
+/// `+0200`-style text of an offset in seconds.
+fn tz_text(offset: i32) -> String {
+    let sign = if offset < 0 { '-' } else { '+' };
+    let m = offset.unsigned_abs() / 60;
+    format!("{sign}{:02}{:02}", m / 60, m % 60)
+}
+
+/// The first path component of a path in a subdirectory.
+fn top_dir(p: &str) -> Option<&str> {
+    p.split_once('/').map(|(d, _)| d).filter(|d| !d.is_empty())
 }
 
 fn vague(message: &str) -> bool {

@@ -56,12 +56,26 @@ impl Stream {
 
     /// Append a commit by `who` (`Name <email>`) one hour after the previous one.
     pub fn commit(&mut self, who: &str, message: &str, ops: &[Op<'_>]) {
+        self.commit_by(who, who, "+0000", 3600, message, ops);
+    }
+
+    /// Append a commit authored by `author` and committed by `committer`, `step` seconds
+    /// after the previous one, with the author's time-zone offset `tz` (`+0200`).
+    pub fn commit_by(
+        &mut self,
+        author: &str,
+        committer: &str,
+        tz: &str,
+        step: i64,
+        message: &str,
+        ops: &[Op<'_>],
+    ) {
         self.mark += 1;
-        self.time += 3600;
+        self.time += step;
         let mut h = String::new();
         let _ = write!(
             h,
-            "commit refs/heads/main\nmark :{}\nauthor {who} {} +0000\ncommitter {who} {} +0000\ndata {}\n{message}\n",
+            "commit refs/heads/main\nmark :{}\nauthor {author} {} {tz}\ncommitter {committer} {} +0000\ndata {}\n{message}\n",
             self.mark,
             self.time,
             self.time,
@@ -84,6 +98,25 @@ impl Stream {
             }
         }
         self.out.push(b'\n');
+    }
+
+    /// An annotated tag `name` on the last commit by `tagger`, one minute after it; with
+    /// `signed`, the message carries a (syntactically shaped, not valid) PGP signature
+    /// block as `git tag -s` appends one.
+    pub fn tag(&mut self, name: &str, tagger: &str, signed: bool) {
+        let mut msg = format!("Release {name}\n");
+        if signed {
+            msg.push_str(
+                "-----BEGIN PGP SIGNATURE-----\n\nFAKE-SIGNATURE\n-----END PGP SIGNATURE-----\n",
+            );
+        }
+        let h = format!(
+            "tag {name}\nfrom :{}\ntagger {tagger} {} +0000\ndata {}\n{msg}\n",
+            self.mark,
+            self.time + 60,
+            msg.len()
+        );
+        self.out.extend_from_slice(h.as_bytes());
     }
 
     /// The full commit id is not known until import; the mark of the last commit.

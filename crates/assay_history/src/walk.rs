@@ -1,11 +1,13 @@
 //! gix access: resolve tips, order commits oldest first, compare trees, read blobs
 //! within bounds.
 
-use crate::judge::{Change, CommitData, Judge};
+use crate::judge::{Change, CommitData, Judge, TagData};
 use crate::{History, HistoryError, Options};
 use gix::ObjectId;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// Annotated tags read for GIT012.
+pub const MAX_TAGS: usize = 100_000;
 /// Largest blob read (bytes); larger blobs are judged from their size alone.
 pub const MAX_BLOB: u64 = 16 * 1024 * 1024;
 /// Most changed files taken from one commit.
@@ -150,9 +152,8 @@ impl Repo {
     }
 }
 
-/// A full hex commit id, `HEAD`, or a reference name (`main`, `v1.2`, `refs/heads/x`),
-/// peeled to a commit. (Revision expressions such as `HEAD~2` need gix's `revision`
-/// feature, not enabled to keep the build small.)
+/// A full hex commit id, `HEAD`, a reference name (`main`, `v1.2`, `refs/heads/x`) or a
+/// revision expression (`HEAD~2`, `v1.2^`, as gitrevisions(7)), peeled to a commit.
 fn resolve(repo: &gix::Repository, spec: &str) -> Result<ObjectId, HistoryError> {
     let bad = |m: String| HistoryError::Revision {
         spec: spec.to_owned(),
@@ -162,9 +163,12 @@ fn resolve(repo: &gix::Repository, spec: &str) -> Result<ObjectId, HistoryError>
         id
     } else if spec == "HEAD" {
         repo.head_id().map_err(|e| bad(e.to_string()))?.detach()
-    } else {
-        let mut r = repo.find_reference(spec).map_err(|e| bad(e.to_string()))?;
+    } else if let Ok(mut r) = repo.find_reference(spec) {
         r.peel_to_id().map_err(|e| bad(e.to_string()))?.detach()
+    } else {
+        repo.rev_parse_single(spec)
+            .map_err(|e| bad(e.to_string()))?
+            .detach()
     };
     let obj = repo.find_object(id).map_err(|e| bad(e.to_string()))?;
     let c = obj.peel_to_commit().map_err(|e| bad(e.to_string()))?;
@@ -188,6 +192,62 @@ fn all_tips(repo: &gix::Repository) -> Result<Vec<ObjectId>, HistoryError> {
     tips.sort();
     tips.dedup();
     Ok(tips)
+}
+
+/// Signed annotated tags by the commit they point at (peeled through tag chains), each
+/// list in tagger-time order, with the tagger resolved through `mailmap`. At most
+/// [`MAX_TAGS`] tags are read.
+fn signed_tags(
+    repo: &gix::Repository,
+    mailmap: &gix::mailmap::Snapshot,
+) -> HashMap<ObjectId, Vec<TagData>> {
+    let mut out: HashMap<ObjectId, Vec<TagData>> = HashMap::new();
+    let Ok(plat) = repo.references() else {
+        return out;
+    };
+    let Ok(iter) = plat.tags() else {
+        return out;
+    };
+    for r in iter.flatten().take(MAX_TAGS) {
+        let Some(tag_id) = r.target().try_id().map(|i| i.to_owned()) else {
+            continue;
+        };
+        let Ok(obj) = repo.find_object(tag_id) else {
+            continue;
+        };
+        let Ok(tag) = obj.try_into_tag() else {
+            continue; // lightweight tag: no tagger, no signature
+        };
+        let Ok(t) = tag.decode() else { continue };
+        let signed = t.signature.is_some() || t.message.windows(11).any(|w| w == b"-----BEGIN ");
+        let Some(tagger) = t.tagger().ok().flatten() else {
+            continue;
+        };
+        if !signed {
+            continue;
+        }
+        let seconds = tagger.time().map(|x| x.seconds).unwrap_or(0);
+        let who = mailmap.resolve(tagger);
+        let name = t.name.to_string();
+        let Some(target) = repo
+            .find_object(tag_id)
+            .ok()
+            .and_then(|o| o.peel_to_commit().ok())
+            .map(|c| c.id)
+        else {
+            continue;
+        };
+        out.entry(target).or_default().push(TagData {
+            name,
+            tagger_name: who.name.to_string(),
+            tagger_email: who.email.to_string(),
+            seconds,
+        });
+    }
+    for v in out.values_mut() {
+        v.sort_by(|a, b| a.seconds.cmp(&b.seconds).then_with(|| a.name.cmp(&b.name)));
+    }
+    out
 }
 
 /// Commit ids reachable from `tips` (minus `hidden`), with their parents.
@@ -291,6 +351,11 @@ pub(crate) fn review(opts: &Options) -> Result<History, HistoryError> {
     };
     let order = oldest_first(&graph, &tips);
     drop(graph);
+    // Identities as `git log --use-mailmap` shows them: the work tree's `.mailmap`, or
+    // `HEAD:.mailmap` in a bare repository (the repository is opened isolated, so
+    // `mailmap.file` / `mailmap.blob` of the user's configuration are not read).
+    let mailmap = repo.open_mailmap();
+    let mut tags = signed_tags(&repo, &mailmap);
     let r = Repo { repo };
     let mut judge = Judge::new(&opts.weights);
     for (index, id) in order.iter().enumerate() {
@@ -304,9 +369,15 @@ pub(crate) fn review(opts: &Options) -> Result<History, HistoryError> {
         let author = c
             .author()
             .map_err(|e| read_err(format!("commit {id}"), e))?;
+        let time = author.time().unwrap_or_default();
+        let author = mailmap.resolve(author);
         let name = author.name.to_string();
         let email = author.email.to_string();
-        let seconds = author.time().map(|t| t.seconds).unwrap_or(0);
+        let seconds = time.seconds;
+        let committer = c
+            .committer()
+            .map(|s| mailmap.resolve(s))
+            .map_err(|e| read_err(format!("commit {id}"), e))?;
         let message = c.message.to_string();
         let tree = c.tree();
         let parents: Vec<ObjectId> = c.parents().collect();
@@ -342,6 +413,10 @@ pub(crate) fn review(opts: &Options) -> Result<History, HistoryError> {
                 name,
                 email,
                 seconds,
+                offset: time.offset,
+                committer_name: committer.name.to_string(),
+                committer_email: committer.email.to_string(),
+                signed_tags: tags.remove(id).unwrap_or_default(),
                 message,
                 merge: parents.len() > 1,
                 root: parents.is_empty(),

@@ -41,6 +41,9 @@ impl Default for Weights {
             ("GIT008", 2.0),
             ("GIT009", 4.0),
             ("GIT010", 1.0),
+            ("GIT011", 1.5),
+            ("GIT012", 2.5),
+            ("GIT013", 0.5),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

@@ -4,10 +4,13 @@
 pub mod binary_rewritten;
 pub mod broken_feature_check;
 pub mod compressed_payload;
+pub mod fresh_committer_chain;
 pub mod gitignore_hides_source;
+pub mod habit_deviation;
 pub mod hardening_switch;
 pub mod loader_trick;
 pub mod message_mismatch;
+pub mod new_tag_signer;
 pub mod newcomer_dominance;
 pub mod opaque_binary;
 pub mod unreferenced_binary;
