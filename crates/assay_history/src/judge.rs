@@ -23,6 +23,8 @@ const CHAIN_MAX_COMMITS: u32 = 3;
 const HABIT_MIN: u32 = 20;
 /// Commit sizes kept per author for the median (GIT013).
 const HABIT_SIZES: usize = 200;
+/// Main-line commits looked back on for the merge habit (GIT014).
+const MAINLINE_WINDOW: usize = 20;
 /// Share of the window that is "dominant".
 const DOMINANT_SHARE: f64 = 0.3;
 /// Text bytes searched for file names per commit (GIT003, GIT009).
@@ -55,6 +57,8 @@ pub struct CommitData {
     pub offset: i32,
     pub committer_name: String,
     pub committer_email: String,
+    /// On the first-parent chain of `HEAD`.
+    pub mainline: bool,
     /// Signed annotated tags pointing at this commit, in tagger-time order.
     pub signed_tags: Vec<TagData>,
     pub message: String,
@@ -84,6 +88,8 @@ struct Author {
     via_fresh: u32,
     /// Signed tags made so far.
     signed_tags: u32,
+    /// Non-merge main-line commits committed so far (GIT014).
+    direct: u32,
     /// Habit baseline (GIT013): time-zone offsets, local hours, top-level directories,
     /// extensions, changed-file counts (the last [`HABIT_SIZES`]).
     tz: BTreeMap<i32, u32>,
@@ -102,6 +108,8 @@ pub struct Judge<'w> {
     prefixes: HashMap<String, (u32, u32)>,
     /// Signed tags seen so far (GIT012).
     signed_tags: u32,
+    /// Whether each of the last [`MAINLINE_WINDOW`] main-line commits was a merge.
+    mainline: VecDeque<bool>,
     out: Vec<(f64, usize, ArtifactReport)>,
 }
 
@@ -229,6 +237,7 @@ impl<'w> Judge<'w> {
             recent: VecDeque::with_capacity(WINDOW + 1),
             prefixes: HashMap::new(),
             signed_tags: 0,
+            mainline: VecDeque::with_capacity(MAINLINE_WINDOW + 1),
             out: Vec::new(),
         }
     }
@@ -313,6 +322,30 @@ impl<'w> Judge<'w> {
                 ));
             }
             self.habits(&c, who, &mut f);
+            if c.mainline
+                && !c.merge
+                && !c.root
+                && let Some(b) = by
+                && self.authors.get(b).is_some_and(|x| x.direct == 0)
+                && self.newcomer(b, c.index)
+                && self.mainline.len() >= MAINLINE_WINDOW / 2
+            {
+                let merges = self.mainline.iter().filter(|&&m| m).count();
+                if merges * 2 >= self.mainline.len() {
+                    let first = self.authors.get(b).map_or(c.index, |x| x.first);
+                    f.push(finding(
+                        &git::direct_push::META,
+                        Location::default(),
+                        format!(
+                            "first main-line commit without a merge by {} <{}> (first appeared {} commits ago); {merges} of the last {} main-line commits were merges",
+                            c.committer_name.trim(),
+                            c.committer_email.trim(),
+                            c.index - first,
+                            self.mainline.len()
+                        ),
+                    ));
+                }
+            }
             if !c.merge {
                 self.files(repo, &c, &mut f)?;
             }
@@ -364,6 +397,17 @@ impl<'w> Judge<'w> {
             self.signed_tags += 1;
         }
         self.learn(&c, who, fresh_committer);
+        if c.mainline {
+            if !c.merge
+                && let Some(a) = by.and_then(|b| self.authors.get_mut(b))
+            {
+                a.direct += 1;
+            }
+            self.mainline.push_back(c.merge);
+            if self.mainline.len() > MAINLINE_WINDOW {
+                self.mainline.pop_front();
+            }
+        }
         if report {
             self.emit(&c, f);
         }

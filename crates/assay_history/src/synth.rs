@@ -28,11 +28,14 @@ impl Rng {
     }
 }
 
-/// A fast-import stream under construction, one branch `refs/heads/main`.
+/// A fast-import stream under construction: branch `refs/heads/main`, plus side
+/// branches merged into it ([`Stream::side`], [`Stream::merge`]).
 #[derive(Default)]
 pub struct Stream {
     out: Vec<u8>,
     mark: u64,
+    /// Mark of the tip of `main` (0: none yet).
+    main: u64,
     time: i64,
 }
 
@@ -50,6 +53,7 @@ impl Stream {
         Stream {
             out: Vec::new(),
             mark: 0,
+            main: 0,
             time: start,
         }
     }
@@ -70,19 +74,65 @@ impl Stream {
         message: &str,
         ops: &[Op<'_>],
     ) {
+        let parents: Vec<u64> = (self.main > 0).then_some(self.main).into_iter().collect();
+        self.raw("main", &parents, author, committer, tz, step, message, ops);
+        self.main = self.mark;
+    }
+
+    /// A commit on branch `refs/heads/side/N` off the tip of `main`, by `who`; returns
+    /// its mark for [`Stream::merge`].
+    pub fn side(&mut self, who: &str, message: &str, ops: &[Op<'_>]) -> u64 {
+        let parents: Vec<u64> = (self.main > 0).then_some(self.main).into_iter().collect();
+        let branch = format!("side/{}", self.mark + 1);
+        self.raw(&branch, &parents, who, who, "+0000", 3600, message, ops);
+        self.mark
+    }
+
+    /// A merge of `side` (a mark) into `main`, committed by `who`.
+    pub fn merge(&mut self, who: &str, side: u64) {
+        let parents = [self.main, side];
+        self.raw(
+            "main",
+            &parents,
+            who,
+            who,
+            "+0000",
+            600,
+            "Merge pull request",
+            &[],
+        );
+        self.main = self.mark;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn raw(
+        &mut self,
+        branch: &str,
+        parents: &[u64],
+        author: &str,
+        committer: &str,
+        tz: &str,
+        step: i64,
+        message: &str,
+        ops: &[Op<'_>],
+    ) {
         self.mark += 1;
         self.time += step;
         let mut h = String::new();
         let _ = write!(
             h,
-            "commit refs/heads/main\nmark :{}\nauthor {author} {} {tz}\ncommitter {committer} {} +0000\ndata {}\n{message}\n",
+            "commit refs/heads/{branch}\nmark :{}\nauthor {author} {} {tz}\ncommitter {committer} {} +0000\ndata {}\n{message}\n",
             self.mark,
             self.time,
             self.time,
             message.len()
         );
-        if self.mark > 1 {
-            let _ = writeln!(h, "from :{}", self.mark - 1);
+        let mut parents = parents.iter();
+        if let Some(p) = parents.next() {
+            let _ = writeln!(h, "from :{p}");
+        }
+        for p in parents {
+            let _ = writeln!(h, "merge :{p}");
         }
         self.out.extend_from_slice(h.as_bytes());
         for op in ops {
@@ -130,8 +180,8 @@ impl Stream {
     }
 }
 
-/// `git init` a new repository at `dir` and import `stream` into it; returns
-/// `git rev-list --reverse main` (commit ids oldest first, one per mark).
+/// `git init` a new repository at `dir` and import `stream` into it; returns the commit
+/// ids in mark order (index `m - 1` is mark `m`; for a linear history, oldest first).
 ///
 /// # Errors
 /// When git cannot be run or fails.
@@ -152,10 +202,12 @@ pub fn import(dir: &Path, stream: &[u8]) -> std::io::Result<Vec<String>> {
             String::from_utf8_lossy(&o.stderr).into_owned(),
         ));
     }
+    let marks = dir.join(".git").join("assay-synth-marks");
     let mut child = std::process::Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(["fast-import", "--quiet"])
+        .arg(format!("--export-marks={}", marks.display()))
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .stdin(std::process::Stdio::piped())
@@ -166,11 +218,17 @@ pub fn import(dir: &Path, stream: &[u8]) -> std::io::Result<Vec<String>> {
     if !child.wait()?.success() {
         return Err(std::io::Error::other("git fast-import failed"));
     }
-    let o = git(&["rev-list", "--reverse", "main"])?;
-    Ok(String::from_utf8_lossy(&o.stdout)
+    let text = fs_err::read_to_string(&marks)?;
+    fs_err::remove_file(&marks)?;
+    let mut ids: Vec<(u64, String)> = text
         .lines()
-        .map(str::to_owned)
-        .collect())
+        .filter_map(|l| {
+            let (m, id) = l.split_once(' ')?;
+            Some((m.trim_start_matches(':').parse().ok()?, id.to_owned()))
+        })
+        .collect();
+    ids.sort();
+    Ok(ids.into_iter().map(|(_, id)| id).collect())
 }
 
 /// The maintainer of the synthetic projects.

@@ -250,6 +250,23 @@ fn signed_tags(
     out
 }
 
+/// The first-parent chain of `HEAD` within `graph` (empty when `HEAD` is unborn or
+/// outside the walk).
+fn first_parent_chain(
+    repo: &gix::Repository,
+    graph: &HashMap<ObjectId, Vec<ObjectId>>,
+) -> HashSet<ObjectId> {
+    let mut out = HashSet::new();
+    let mut next = repo.head_id().ok().map(|h| h.detach());
+    while let Some(id) = next {
+        if !out.insert(id) {
+            break;
+        }
+        next = graph.get(&id).and_then(|p| p.first().copied());
+    }
+    out
+}
+
 /// Commit ids reachable from `tips` (minus `hidden`), with their parents.
 fn walk_ids(
     repo: &gix::Repository,
@@ -349,6 +366,7 @@ pub(crate) fn review(opts: &Options) -> Result<History, HistoryError> {
                 .collect(),
         )
     };
+    let mainline = first_parent_chain(&repo, &graph);
     let order = oldest_first(&graph, &tips);
     drop(graph);
     // Identities as `git log --use-mailmap` shows them: the work tree's `.mailmap`, or
@@ -416,6 +434,7 @@ pub(crate) fn review(opts: &Options) -> Result<History, HistoryError> {
                 offset: time.offset,
                 committer_name: committer.name.to_string(),
                 committer_email: committer.email.to_string(),
+                mainline: mainline.contains(id),
                 signed_tags: tags.remove(id).unwrap_or_default(),
                 message,
                 merge: parents.len() > 1,

@@ -44,6 +44,7 @@ impl Default for Weights {
             ("GIT011", 1.5),
             ("GIT012", 2.5),
             ("GIT013", 0.5),
+            ("GIT014", 2.0),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

@@ -283,3 +283,80 @@ fn revision_expressions_resolve() {
         got.contains(&ids[ids.len() - 1].as_str()) && got.contains(&ids[ids.len() - 2].as_str())
     );
 }
+
+/// 200 maintainer commits, then 30 merged pull requests, half of them by the newcomer.
+fn merging_project(s: &mut Stream) {
+    maintainer_history(s);
+    for i in 0..30 {
+        let body = format!("int pr{i};\n");
+        let who = if i % 2 == 0 {
+            NEW
+        } else {
+            "Contrib Utor <contrib@example.invalid>"
+        };
+        let side = s.side(who, "src: pr", &[Op::Put("src/pr.c", body.as_bytes())]);
+        s.merge(MAINT, side);
+    }
+}
+
+#[test]
+fn newcomers_first_direct_main_line_commit_in_a_merging_project() {
+    let mut s = Stream::new(1_600_000_000);
+    merging_project(&mut s);
+    s.commit_by(
+        NEW,
+        NEW,
+        "+0800",
+        DAY,
+        "src: fast path",
+        &[Op::Put("src/fast.c", b"int fast;\n")],
+    );
+    let direct = s.last_mark() as usize - 1;
+    s.commit_by(
+        NEW,
+        NEW,
+        "+0800",
+        DAY,
+        "src: fast path 2",
+        &[Op::Put("src/fast.c", b"int fast2;\n")],
+    );
+    let again = s.last_mark() as usize - 1;
+    let (_d, ids, h) = run(s, None);
+    assert!(
+        codes(&h, &ids[direct]).contains(&"GIT014".to_owned()),
+        "{:?}",
+        codes(&h, &ids[direct])
+    );
+    assert!(
+        !codes(&h, &ids[again]).contains(&"GIT014".to_owned()),
+        "only the first"
+    );
+    assert_eq!(
+        count(&h, "GIT014"),
+        1,
+        "side-branch commits and merges are not direct"
+    );
+}
+
+#[test]
+fn direct_commits_by_the_maintainer_or_in_a_linear_project_are_not_flagged() {
+    // The maintainer commits directly after the merges.
+    let mut s = Stream::new(1_600_000_000);
+    merging_project(&mut s);
+    s.commit_by(
+        MAINT,
+        MAINT,
+        "+0200",
+        DAY,
+        "release 1.2",
+        &[Op::Put("VERSION", b"1.2\n")],
+    );
+    let (_d, _ids, h) = run(s, None);
+    assert_eq!(count(&h, "GIT014"), 0);
+    // A project that never merges: the newcomer's commits are how everyone works.
+    let mut s = Stream::new(1_600_000_000);
+    maintainer_history(&mut s);
+    newcomer_commits(&mut s, 30);
+    let (_d, _ids, h) = run(s, None);
+    assert_eq!(count(&h, "GIT014"), 0);
+}

@@ -99,6 +99,7 @@ registry![scan: [
     git::fresh_committer_chain,
     git::new_tag_signer,
     git::habit_deviation,
+    git::direct_push,
     ml::signature_bundle_malformed,
     ml::signature_invalid,
     ml::signed_file_modified,

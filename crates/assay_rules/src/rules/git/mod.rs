@@ -4,6 +4,7 @@
 pub mod binary_rewritten;
 pub mod broken_feature_check;
 pub mod compressed_payload;
+pub mod direct_push;
 pub mod fresh_committer_chain;
 pub mod gitignore_hides_source;
 pub mod habit_deviation;
