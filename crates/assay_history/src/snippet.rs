@@ -37,6 +37,16 @@ static AC_PROGRAM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)AC_LANG_PROGRAM\(\s*\[\[(.*?)\]\]\s*,\s*\[\[(.*?)\]\]\s*\)")
         .unwrap_or_else(|_| unreachable!("static regex"))
 });
+static CMAKE_SET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?is)\bset\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s+(?:"((?:[^"\\]|\\.)*)"|\[\[(.*?)\]\])"#,
+    )
+    .unwrap_or_else(|_| unreachable!("static regex"))
+});
+static VAR_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*\$\{([A-Za-z_][A-Za-z0-9_]*)\}\s*$")
+        .unwrap_or_else(|_| unreachable!("static regex"))
+});
 static SUBST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"@[A-Za-z_][A-Za-z0-9_]*@|\$\{[A-Za-z_][A-Za-z0-9_]*\}")
         .unwrap_or_else(|_| unreachable!("static regex"))
@@ -68,13 +78,45 @@ fn cmake_unescape(s: &str) -> String {
 }
 
 /// The feature-check snippets of a build file's text.
+///
+/// A CMake check whose source argument is only a variable (`"${code}"`) takes the text of
+/// that variable's `set(code "…")` / `set(code [[…]])` in the same file: the last one
+/// before the check, else the first after it (CMake language manual §"Variable
+/// References"); one that cannot be found is skipped.
 pub fn extract(text: &str) -> Vec<Snippet> {
     let mut out = Vec::new();
+    let sets: Vec<(usize, &str, Snippet)> = CMAKE_SET
+        .captures_iter(text)
+        .take(MAX_SNIPPETS * 4)
+        .filter_map(|c| {
+            let name = c.get(1)?.as_str();
+            let (m, code) = match (c.get(2), c.get(3)) {
+                (Some(m), _) => (m, cmake_unescape(m.as_str())),
+                (None, Some(m)) => (m, m.as_str().to_owned()),
+                _ => return None,
+            };
+            let line = line_of(text, m.start());
+            Some((m.start(), name, Snippet { line, code }))
+        })
+        .collect();
+    let resolve = |name: &str, at: usize| {
+        let defs = || sets.iter().filter(|(_, n, _)| *n == name);
+        defs()
+            .filter(|(o, _, _)| *o < at)
+            .last()
+            .or_else(|| defs().next())
+            .map(|(_, _, s)| s.clone())
+    };
     for c in CMAKE.captures_iter(text).take(MAX_SNIPPETS) {
         if let Some(m) = c.get(1) {
+            let code = cmake_unescape(m.as_str());
+            if let Some(v) = VAR_ONLY.captures(&code).and_then(|v| v.get(1)) {
+                out.extend(resolve(v.as_str(), m.start()));
+                continue;
+            }
             out.push(Snippet {
                 line: line_of(text, m.start()),
-                code: cmake_unescape(m.as_str()),
+                code,
             });
         } else if let Some(m) = c.get(2) {
             out.push(Snippet {
@@ -109,8 +151,8 @@ pub fn extract(text: &str) -> Vec<Snippet> {
             });
         }
     }
-    // A snippet that is only a variable (`"${mmap_test_code}"`) is defined elsewhere;
-    // it is not checked here (resolving `set()` is left for later).
+    // A snippet that is still only substitutions (`@VAR@`, a variable set in another
+    // file) has no C text of its own here.
     out.retain(|s| {
         s.code.len() <= MAX_SNIPPET && !SUBST.replace_all(&s.code, "").trim().is_empty()
     });
@@ -204,8 +246,26 @@ mod tests {
     }
 
     #[test]
-    fn variable_only_snippet_is_skipped() {
+    fn variable_defined_elsewhere_is_skipped() {
         assert!(extract("check_c_source_compiles(\"${mmap_test_code}\" USE_MMAP)").is_empty());
+    }
+
+    #[test]
+    fn variable_snippet_resolves_to_its_set() {
+        let good = "set(test_code \"\n#include <sys/mman.h>\nint main(void) { return 0; }\n\")\ncheck_c_source_compiles(\"${test_code}\" HAVE_MMAN)\n";
+        let s = extract(good);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].line, 1);
+        assert!(s[0].code.contains("#include <sys/mman.h>"));
+        assert_eq!(parse_error(&s[0].code), None);
+        // The stray `.` hidden in the variable is found at its line in the set().
+        let bad = good.replace("#include <sys/mman.h>\n", "#include <sys/mman.h>\n.\n");
+        let s = extract(&bad);
+        let (l, _) = parse_error(&s[0].code).expect("broken");
+        assert_eq!(s[0].line + l - 1, 3);
+        // The definition before the check wins over a later one.
+        let two = format!("{good}set(test_code [[int broken(]])\n");
+        assert_eq!(parse_error(&extract(&two)[0].code), None);
     }
 
     proptest! {
