@@ -102,8 +102,7 @@ pub fn extract(text: &str) -> Vec<Snippet> {
     let resolve = |name: &str, at: usize| {
         let defs = || sets.iter().filter(|(_, n, _)| *n == name);
         defs()
-            .filter(|(o, _, _)| *o < at)
-            .last()
+            .rfind(|(o, _, _)| *o < at)
             .or_else(|| defs().next())
             .map(|(_, _, s)| s.clone())
     };
