@@ -80,8 +80,8 @@ pub struct GuardArgs {
     /// package's own code runs during the download, before assay has scanned it.
     #[arg(long)]
     pub allow_sdist_build: bool,
-    /// pip/uv: the Python whose pip downloads (default: the interpreter of the command,
-    /// `python3` for `uv pip` and plain `pip`).
+    /// pip/uv: the Python whose pip downloads (default: the interpreter of
+    /// `PYTHON -m pip`, the `pip` program itself, `python3` for `uv pip`).
     #[arg(long)]
     pub python: Option<PathBuf>,
     /// Output options.

@@ -62,16 +62,25 @@ fn serve(stream: TcpStream, routes: &Routes) {
     if reader.read_line(&mut request).is_err() {
         return;
     }
-    // Skip headers (bounded).
+    // Headers (bounded): only `Accept` matters, for PEP 691 content negotiation.
+    let mut wants_json = false;
     for _ in 0..200 {
         let mut h = String::new();
         if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" || h == "\n" {
             break;
         }
+        let l = h.to_ascii_lowercase();
+        if l.starts_with("accept:") && l.contains("application/vnd.pypi.simple.v1+json") {
+            wants_json = true;
+        }
     }
     let path = request.split_whitespace().nth(1).unwrap_or("/");
     let path = path.split('?').next().unwrap_or(path).to_owned();
-    let found = routes.lock().unwrap().get(&path).cloned();
+    let found = {
+        let r = routes.lock().unwrap();
+        let json = wants_json.then(|| r.get(&format!("json:{path}"))).flatten();
+        json.or_else(|| r.get(&path)).cloned()
+    };
     let mut out = stream;
     let (status, ctype, body) = match found {
         Some((t, b)) => ("200 OK", t, b),
@@ -100,9 +109,22 @@ fn record_hash(data: &[u8]) -> String {
 /// A pure-Python wheel with `files` plus METADATA, WHEEL and a correct RECORD; returns
 /// (file name, bytes).
 fn wheel(name: &str, version: &str, files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    wheel_requiring(name, version, &[], files)
+}
+
+/// [`wheel`] with `Requires-Dist` lines.
+fn wheel_requiring(
+    name: &str,
+    version: &str,
+    requires: &[&str],
+    files: &[(&str, &[u8])],
+) -> (String, Vec<u8>) {
     let dist = name.replace('-', "_");
     let info = format!("{dist}-{version}.dist-info");
-    let metadata = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");
+    let mut metadata = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");
+    for r in requires {
+        metadata.push_str(&format!("Requires-Dist: {r}\n"));
+    }
     let wheel =
         "Wheel-Version: 1.0\nGenerator: assay-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n";
     let mut all: Vec<(String, Vec<u8>)> = files
@@ -147,11 +169,16 @@ fn tgz(files: &[(&str, &[u8])]) -> Vec<u8> {
     gz.finish().unwrap()
 }
 
-/// Publish `files` (file name, bytes) of project `name` on the PEP 503 simple index.
-fn publish_pypi(server: &Server, name: &str, files: &[(String, Vec<u8>)]) {
+/// Publish `files` (file name, bytes) of project `name` on the PEP 503 simple index and,
+/// with `json`, also as a PEP 691 JSON page (served to clients that ask for it).
+fn publish_pypi(server: &Server, name: &str, files: &[(String, Vec<u8>)], json: bool) {
     let mut page = String::from("<!DOCTYPE html><html><body>\n");
+    let mut json_files = Vec::new();
     for (f, data) in files {
         let sha = hex(&Sha256::digest(data));
+        json_files.push(serde_json::json!({
+            "filename": f, "url": format!("/files/{f}"), "hashes": {"sha256": sha},
+        }));
         page.push_str(&format!(
             "<a href=\"/files/{f}#sha256={sha}\">{f}</a><br/>\n"
         ));
@@ -163,6 +190,16 @@ fn publish_pypi(server: &Server, name: &str, files: &[(String, Vec<u8>)]) {
     }
     page.push_str("</body></html>\n");
     server.add(&format!("/simple/{name}/"), "text/html", page.into_bytes());
+    if json {
+        let doc = serde_json::json!({
+            "meta": {"api-version": "1.0"}, "name": name, "files": json_files,
+        });
+        server.add(
+            &format!("json:/simple/{name}/"),
+            "application/vnd.pypi.simple.v1+json",
+            doc.to_string().into_bytes(),
+        );
+    }
 }
 
 /// Publish an npm package version: the packument at `/<name>` and the tarball.
@@ -277,7 +314,8 @@ fn venv(dir: &Path) -> Option<(PathBuf, PathBuf)> {
     Some((python, site))
 }
 
-fn pip_index() -> Server {
+/// The pip test index; `json`: also PEP 691 pages.
+fn pip_index(json: bool) -> Server {
     let server = Server::start();
     let clean = wheel(
         "clean-pkg",
@@ -287,7 +325,7 @@ fn pip_index() -> Server {
             b"def squash(s):\n    return \" \".join(s.split())\n",
         )],
     );
-    publish_pypi(&server, "clean-pkg", &[clean]);
+    publish_pypi(&server, "clean-pkg", &[clean], json);
     // The LiteLLM 1.82.8 shape: a root `.pth` that spawns Python to decode and exec code,
     // with the payload replaced by `print(1)`.
     let pth = b"import subprocess,sys; subprocess.Popen([sys.executable,\"-c\",\"import base64;exec(base64.b64decode('cHJpbnQoMSk='))\"])\n";
@@ -299,7 +337,15 @@ fn pip_index() -> Server {
             ("evil_init.pth", pth),
         ],
     );
-    publish_pypi(&server, "evil-pkg", &[evil]);
+    publish_pypi(&server, "evil-pkg", &[evil], json);
+    // An application that needs clean-pkg: the whole resolved set is checked and installed.
+    let app = wheel_requiring(
+        "app-pkg",
+        "2.0.0",
+        &["clean-pkg>=1"],
+        &[("app_pkg/__init__.py", b"from clean_pkg import squash\n")],
+    );
+    publish_pypi(&server, "app-pkg", &[app], json);
     server
 }
 
@@ -309,7 +355,7 @@ fn pip_clean_package_installs_into_a_fresh_venv() {
     let Some((python, site)) = venv(t.path()) else {
         return;
     };
-    let server = pip_index();
+    let server = pip_index(false);
     let index = format!("{}/simple/", server.url());
     let (code, out, err) = run(assay(t.path()).args(["guard", "--"]).arg(&python).args([
         "-m",
@@ -326,12 +372,53 @@ fn pip_clean_package_installs_into_a_fresh_venv() {
 }
 
 #[test]
+fn pip_requirements_file_installs_the_resolved_set_from_the_checked_files() {
+    let t = tempfile::tempdir().unwrap();
+    let Some((python, site)) = venv(t.path()) else {
+        return;
+    };
+    let server = pip_index(true);
+    let index = format!("{}/simple/", server.url());
+    std::fs::write(
+        t.path().join("requirements.txt"),
+        format!("--index-url {index}\napp-pkg==2.0.0\n"),
+    )
+    .unwrap();
+    let keep = t.path().join("kept");
+    let (code, out, err) = run(assay(t.path())
+        .args(["guard", "-f", "json", "--keep"])
+        .arg(&keep)
+        .arg("--")
+        .arg(&python)
+        .args(["-m", "pip", "install", "-r", "requirements.txt"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let arts = v["artifacts"].as_array().unwrap();
+    assert_eq!(arts.len(), 3, "the resolved set + 2 wheels: {out}");
+    assert_eq!(arts[0]["path"], "resolved packages (pip)");
+    let purls: Vec<&str> = arts[0]["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        purls,
+        ["pkg:pypi/app-pkg@2.0.0", "pkg:pypi/clean-pkg@1.0.0"],
+        "{out}"
+    );
+    assert!(site.join("app_pkg/__init__.py").is_file(), "{err}");
+    assert!(site.join("clean_pkg/__init__.py").is_file(), "{err}");
+    assert!(keep.join("app_pkg-2.0.0-py3-none-any.whl").is_file());
+}
+
+#[test]
 fn pip_malicious_package_is_blocked_and_nothing_installed() {
     let t = tempfile::tempdir().unwrap();
     let Some((python, site)) = venv(t.path()) else {
         return;
     };
-    let server = pip_index();
+    let server = pip_index(false);
     let index = format!("{}/simple/", server.url());
     let (code, out, err) = run(assay(t.path())
         .args(["guard", "-f", "json", "--"])
@@ -374,7 +461,7 @@ fn pip_package_named_by_a_mal_advisory_is_blocked() {
         return;
     };
     let db = mal_db(t.path(), "PyPI", "clean-pkg", "1.0.0");
-    let server = pip_index();
+    let server = pip_index(true);
     let index = format!("{}/simple/", server.url());
     let (code, out, err) = run(assay(t.path())
         .args(["guard", "--db"])
@@ -394,7 +481,7 @@ fn pip_sdist_only_requirement_is_refused_without_running_it() {
     let Some((python, site)) = venv(t.path()) else {
         return;
     };
-    let server = pip_index();
+    let server = pip_index(false);
     let marker = t.path().join("setup-py-ran");
     let setup = format!(
         "open({:?}, 'w').write('ran')\nfrom setuptools import setup\nsetup(name='sdist-only', version='1.0')\n",
@@ -409,6 +496,7 @@ fn pip_sdist_only_requirement_is_refused_without_running_it() {
         &server,
         "sdist-only",
         &[("sdist-only-1.0.tar.gz".to_owned(), sdist)],
+        false,
     );
     let index = format!("{}/simple/", server.url());
     let (code, out, err) = run(assay(t.path()).args(["guard", "--"]).arg(&python).args([

@@ -850,15 +850,22 @@ impl Npm {
                     .with_context(|| format!("npm pack did not report {}@{}", e.name, e.version))?;
                 let path = dl.join(base(file));
                 let data = fs_err::read(&path)?;
-                if let Some(want) = &e.integrity {
-                    if !integrity_matches(want, &data) {
-                        bail!(
-                            "{}: does not match the lockfile's integrity {want} for {}@{}",
-                            path.display(),
-                            e.name,
-                            e.version
-                        );
-                    }
+                // Without a sha512/sha256 integrity nothing ties the installed bytes to
+                // the scanned ones: fail closed.
+                let Some(want) = &e.integrity else {
+                    bail!(
+                        "{}@{}: the resolved lockfile records no integrity",
+                        e.name,
+                        e.version
+                    );
+                };
+                if !integrity_matches(want, &data) {
+                    bail!(
+                        "{}: does not match the lockfile's integrity {want} for {}@{}",
+                        path.display(),
+                        e.name,
+                        e.version
+                    );
                 }
             }
         }
