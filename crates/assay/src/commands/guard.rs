@@ -507,7 +507,7 @@ impl Pip {
 fn has_requirement(resolve: &[String]) -> bool {
     resolve
         .iter()
-        .any(|a| matches!(a.as_str(), "-r" | "--requirement"))
+        .any(|a| matches!(a.as_str(), "-r" | "--requirement" | "-e" | "--editable"))
 }
 
 /// A requirement naming a URL, a path or an archive file rather than a name on an index.
@@ -971,4 +971,124 @@ fn check_npm(
     let n = lf.deps.len();
     arts.push(audit_artifact(label, &lf, policy, db, &mut used)?);
     Ok((finish(arts, policy, used), format!("{n} packages")))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn parse(argv: &str) -> anyhow::Result<Installer> {
+        let v: Vec<String> = argv.split_whitespace().map(str::to_owned).collect();
+        parse_command(&v, None)
+    }
+
+    fn pip(argv: &str) -> Pip {
+        match parse(argv).unwrap() {
+            Installer::Pip(p) => p,
+            Installer::Npm(_) => panic!("not pip: {argv}"),
+        }
+    }
+
+    #[test]
+    fn recognises_every_installer_form() {
+        let p = pip("/v/bin/python -m pip install requests");
+        assert_eq!(p.downloader, ["/v/bin/python", "-m", "pip"]);
+        assert_eq!(p.installer, ["/v/bin/python", "-m", "pip"]);
+        let p = pip("pip3.12 install requests");
+        assert_eq!(p.downloader, ["pip3.12"]);
+        let p = pip("uv pip install requests");
+        assert!(p.uv);
+        assert_eq!(p.downloader, ["python3", "-m", "pip"]);
+        assert_eq!(p.installer, ["uv", "pip"]);
+        assert!(matches!(
+            parse("npm i left-pad").unwrap(),
+            Installer::Npm(_)
+        ));
+        assert!(parse("pipx install black").is_err());
+        assert!(parse("npm run build").is_err());
+        assert!(parse("pip download x").is_err());
+    }
+
+    #[test]
+    fn routes_pip_options_to_the_right_step() {
+        let p = pip(
+            "pip install -i https://example.invalid/simple --extra-index-url=https://example.invalid/x -r req.txt --pre -U --user --no-deps a==1 b",
+        );
+        assert_eq!(
+            p.resolve,
+            [
+                "-i",
+                "https://example.invalid/simple",
+                "--extra-index-url",
+                "https://example.invalid/x",
+                "-r",
+                "req.txt",
+                "--pre"
+            ]
+        );
+        assert_eq!(p.install, ["-U", "--user"]);
+        assert_eq!(p.specs, ["a==1", "b"]);
+        assert!(p.no_deps);
+        assert_eq!(p.req_files, [PathBuf::from("req.txt")]);
+        assert!(p.builds.is_empty());
+    }
+
+    #[test]
+    fn build_enabling_requirements_are_refused_unless_allowed() {
+        for argv in [
+            "pip install -e .",
+            "pip install --no-binary :all: x",
+            "pip install ./src",
+            "pip install https://example.invalid/x-1.0.tar.gz",
+            "pip install git+https://example.invalid/x.git",
+            "pip install x@git+https://example.invalid/x.git",
+        ] {
+            let p = pip(argv);
+            let e = p.vet(false).unwrap_err().to_string();
+            assert!(e.contains("--allow-sdist-build"), "{argv}: {e}");
+            assert!(p.vet(true).is_ok(), "{argv}");
+        }
+        assert!(
+            pip("pip install ./dist/x-1.0-py3-none-any.whl")
+                .vet(false)
+                .is_ok()
+        );
+        assert!(pip("pip install 'x>=1,<2'").vet(false).is_ok());
+        assert!(parse("pip install --frobnicate x").is_err());
+        assert!(parse("pip install").is_err());
+        assert!(parse("npm install -g x").is_err());
+    }
+
+    #[test]
+    fn requirement_files_are_vetted_through_includes() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(t.path().join("a.txt"), "x==1\n-r sub/b.txt\n").unwrap();
+        std::fs::create_dir(t.path().join("sub")).unwrap();
+        std::fs::write(t.path().join("sub/b.txt"), "# note\n--no-binary=:all:\n").unwrap();
+        let a = t.path().join("a.txt");
+        let p = pip(&format!("pip install -r {}", a.display()));
+        let e = p.vet(false).unwrap_err().to_string();
+        assert!(e.contains("b.txt:2"), "{e}");
+    }
+
+    #[test]
+    fn names_versions_and_integrity() {
+        assert_eq!(
+            dist_name_version(Path::new("/d/clean_pkg-1.0.0-py3-none-any.whl")),
+            Some(("clean_pkg".into(), "1.0.0".into()))
+        );
+        assert_eq!(
+            dist_name_version(Path::new("sdist-only-1.0.tar.gz")),
+            Some(("sdist-only".into(), "1.0".into()))
+        );
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let sri = format!("sha512-{}", b64.encode(Sha512::digest(b"abc")));
+        assert!(integrity_matches(&sri, b"abc"));
+        assert!(!integrity_matches(&sri, b"abd"));
+        assert!(!integrity_matches(
+            "sha1-qZk+NkcGgWq6PiVxeFDCbJzQ2J0=",
+            b"abc"
+        ));
+    }
 }
