@@ -35,6 +35,9 @@ pub enum Command {
     /// Audit lockfiles and manifests: known-malicious and vulnerable versions (OSV),
     /// typosquats, unpinned and direct-URL dependencies.
     Deps(DepsArgs),
+    /// Download what an installer command would install, check it (deps audit + scan),
+    /// and install exactly those files only if nothing reaches `--fail-on`.
+    Guard(GuardArgs),
     /// Manage the local OSV advisory index.
     Db {
         /// The action.
@@ -54,6 +57,39 @@ pub struct DepsArgs {
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `assay guard`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Installer commands: `pip install …`, `pipN install …`, `PYTHON -m pip install …`,
+`uv pip install …`, `npm install …` / `npm i …`. See docs/guard.md.
+
+Exit codes: 0 checked and installed, 1 findings reached --fail-on (nothing installed),
+2 operational error (installer missing, resolution or installation failed).")]
+pub struct GuardArgs {
+    /// Advisory index file (default as for `assay deps`).
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Download into this directory (created; must be empty) and keep it, instead of a
+    /// temporary directory that is removed afterwards.
+    #[arg(long)]
+    pub keep: Option<PathBuf>,
+    /// pip/uv: let pip resolve source distributions and direct references. RISK: pip
+    /// runs an sdist's build backend (its `setup.py`) to read its metadata, i.e. the
+    /// package's own code runs during the download, before assay has scanned it.
+    #[arg(long)]
+    pub allow_sdist_build: bool,
+    /// pip/uv: the Python whose pip downloads (default: the interpreter of
+    /// `PYTHON -m pip`, the `pip` program itself, `python3` for `uv pip`).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The installer command, after `--`.
+    #[arg(last = true, required = true, value_name = "INSTALLER COMMAND")]
+    pub command: Vec<String>,
 }
 
 /// `assay db` actions.

@@ -5,7 +5,8 @@
 //!
 //! The role part places the file in a synthetic package: `setup` → `pkg-1.0/setup.py` of
 //! an sdist, `init` → `pkg/__init__.py`, `module` → `pkg/mod.py`, `startup` →
-//! `sitecustomize.py`; `.pth` files go to the root of a wheel-like tree.
+//! `sitecustomize.py`, `package` → `package/package.json` of an npm tarball; `.pth` files
+//! go to the root of a wheel-like tree.
 
 use assay_core::{Artifact, ArtifactFormat, Entry, EntryKind, Severity, classify};
 use std::path::{Path, PathBuf};
@@ -58,6 +59,7 @@ pub fn artifact_for(file: &Path) -> Artifact {
             "setup" => (ArtifactFormat::Sdist, "pkg-1.0/setup.py".to_owned()),
             "init" => (ArtifactFormat::Sdist, "pkg-1.0/pkg/__init__.py".to_owned()),
             "startup" => (ArtifactFormat::Directory, "sitecustomize.py".to_owned()),
+            "package" => (ArtifactFormat::Tar, "package/package.json".to_owned()),
             _ => (ArtifactFormat::Sdist, "pkg-1.0/pkg/mod.py".to_owned()),
         }
     };

@@ -22,22 +22,7 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
     let policy = super::scan::load_policy(&args.output)?;
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let files = find_files(&root)?;
-    let db_path = args.db.clone().or_else(db::default_path);
-    let db = match &db_path {
-        Some(p) if p.is_file() => Some(Db::open(p)?),
-        _ => None,
-    };
-    let advisory = advisory_data(db.as_ref())?;
-    if db.is_none() {
-        eprintln!(
-            "assay: warning: no advisory index; run `assay db update --from <all.zip|dir>` (known-malicious and vulnerable versions are not checked)"
-        );
-    } else if advisory.stale {
-        eprintln!(
-            "assay: warning: advisory data is {} days old; run `assay db update`",
-            advisory.age_days.unwrap_or(0)
-        );
-    }
+    let (db, advisory) = open_db(args.db.as_deref())?;
     let today = Date::today_utc();
     let today = (today.year, today.month, today.day);
     let mut artifacts = Vec::new();
@@ -94,7 +79,30 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
     Ok(super::scan::exit_code(&report, &args.output))
 }
 
-fn advisory_data(db: Option<&Db>) -> anyhow::Result<AdvisoryData> {
+/// Open the advisory index at `path` (default [`db::default_path`]) when it exists, and
+/// describe its data; warns on stderr when there is none or it is stale.
+pub(crate) fn open_db(path: Option<&Path>) -> anyhow::Result<(Option<Db>, AdvisoryData)> {
+    let db_path = path.map(Path::to_path_buf).or_else(db::default_path);
+    let db = match &db_path {
+        Some(p) if p.is_file() => Some(Db::open(p)?),
+        _ => None,
+    };
+    let advisory = advisory_data(db.as_ref())?;
+    if db.is_none() {
+        eprintln!(
+            "assay: warning: no advisory index; run `assay db update --from <all.zip|dir>` (known-malicious and vulnerable versions are not checked)"
+        );
+    } else if advisory.stale {
+        eprintln!(
+            "assay: warning: advisory data is {} days old; run `assay db update`",
+            advisory.age_days.unwrap_or(0)
+        );
+    }
+    Ok((db, advisory))
+}
+
+/// The advisory data's age and size, for the report.
+pub(crate) fn advisory_data(db: Option<&Db>) -> anyhow::Result<AdvisoryData> {
     let age = match db {
         Some(db) => db.age()?,
         None => None,

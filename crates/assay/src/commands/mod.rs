@@ -3,6 +3,7 @@
 mod db;
 mod deps;
 mod explain;
+mod guard;
 mod history;
 mod rules;
 mod scan;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Deps(args) => deps::run(&args),
+        Command::Guard(args) => guard::run(&args),
         Command::Db { action } => db::run(action),
     }
 }

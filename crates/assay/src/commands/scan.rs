@@ -119,7 +119,11 @@ pub fn exit_code(report: &Report, output: &crate::cli::OutputArgs) -> u8 {
 
 /// Rules → policy → score for one artifact; returns the report entry and the indices of
 /// the suppressions it used.
-fn judge(art: &Artifact, policy: &Policy, today: (i32, u32, u32)) -> (ArtifactReport, Vec<usize>) {
+pub(crate) fn judge(
+    art: &Artifact,
+    policy: &Policy,
+    today: (i32, u32, u32),
+) -> (ArtifactReport, Vec<usize>) {
     let a = assay_rules::analyze_artifact(art);
     let sha = |path: &str| -> Option<String> {
         let e = art.entry(path)?;

@@ -60,6 +60,7 @@ registry![scan: [
     pkg::startup_hook_file,
     pkg::install_hook,
     pkg::xor_encrypted_executable,
+    pkg::npm_install_script,
     py::decode_then_exec,
     py::download_then_exec,
     py::suspicious_shell_command,

@@ -7,6 +7,7 @@ pub mod install_hook;
 pub mod installed_file_modified;
 pub mod module_shadowing;
 pub mod native_binary;
+pub mod npm_install_script;
 pub mod record_path_escape;
 pub mod startup_hook_file;
 pub mod typosquat_name;
