@@ -302,14 +302,38 @@ pub fn by_context(
 }
 
 /// Local modules that `setup.py` imports (`import post_install`, `from mypkg import
-/// __version__`, `__import__(PACKAGE)`) run at install time: give them the setup role.
+/// __version__`, `__import__(PACKAGE)`) or reads and executes (`exec(open(p).read())`)
+/// run at install time: give them the setup role.
 fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
     let mut names: Vec<String> = Vec::new();
+    // Python files a setup script reads and executes (`exec(open(p).read())`,
+    // `exec(compile(f.read(), p, "exec"))`): their code runs at install time too.
+    let mut executed: Vec<String> = Vec::new();
     for job in jobs.iter_mut().filter(|j| j.role == FileRole::SetupScript) {
         let a = job.analysis.insert(assay_lang::analyze_python(
             &job.entry.data,
             FileRole::SetupScript,
         ));
+        let runs_file_text = a.events.iter().any(|ev| {
+            ev.kind == assay_lang::EventKind::Exec && ev.taint.has(assay_lang::Taint::FILE_READ)
+        });
+        if runs_file_text {
+            let dir = job.entry.path.rsplit_once('/').map_or("", |(d, _)| d);
+            for ev in a
+                .events
+                .iter()
+                .filter(|ev| ev.kind == assay_lang::EventKind::FileRead)
+            {
+                if let Some(p) = read_path(ev).filter(|p| p.ends_with(".py")) {
+                    let p = p.trim_start_matches("./");
+                    executed.push(if dir.is_empty() {
+                        p.to_owned()
+                    } else {
+                        format!("{dir}/{p}")
+                    });
+                }
+            }
+        }
         for (m, _) in &a.imports {
             names.push(m.trim_start_matches('.').to_owned());
         }
@@ -323,7 +347,7 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
             }
         }
     }
-    if names.is_empty() {
+    if names.is_empty() && executed.is_empty() {
         return;
     }
     for Job {
@@ -348,10 +372,35 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
         let hit = names.iter().any(|n| {
             n == &module || n.starts_with(&format!("{module}.")) && rel.ends_with("__init__.py")
         });
-        if hit && !is_test_or_doc(&e.path) {
+        if (hit && !is_test_or_doc(&e.path)) || executed.iter().any(|p| p == &e.path) {
             *role = FileRole::SetupScript;
         }
     }
+}
+
+/// The path a file-read event opens: its folded argument, else the string literals of
+/// the call joined with `/` (`open(os.path.join(here, "pkg", "boot.py"))` →
+/// `pkg/boot.py`, the directory variable being unknown).
+fn read_path(ev: &assay_lang::Event) -> Option<String> {
+    if let Some(a) = &ev.arg {
+        return Some(a.clone());
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    let mut rest = ev.snippet.as_str();
+    while let Some(q) = rest.find(['"', '\'']) {
+        let quote = rest[q..].chars().next()?;
+        let after = &rest[q + 1..];
+        let end = after.find(quote)?;
+        let lit = &after[..end];
+        if !lit.is_empty() && !lit.contains(['\\', ' ']) && lit.len() <= 200 {
+            parts.push(lit);
+            if lit.ends_with(".py") {
+                break; // what follows is the mode or the encoding
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 /// A module under `tests/` that the package's own (non-test) code imports runs with the

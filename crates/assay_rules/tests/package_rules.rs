@@ -454,3 +454,50 @@ fn pkg011_plain_random_and_near_miss_files_do_not_match() {
         "PKG011",
     );
 }
+
+/// An sdist `demo-1.0` whose `setup.py` is `setup_py`, with `pkg/_boot.py` beside it.
+fn sdist_exec(setup_py: &str) -> Artifact {
+    let mut a = Artifact::new("demo-1.0.tar.gz", ArtifactFormat::Sdist);
+    a.entries
+        .push(entry("demo-1.0/setup.py", setup_py.as_bytes()));
+    a.entries.push(entry(
+        "demo-1.0/pkg/_boot.py",
+        b"import urllib.request\nurllib.request.urlopen('https://example.invalid/ping')\n",
+    ));
+    a.entries.push(entry("demo-1.0/pkg/__init__.py", b""));
+    a.entries.push(entry(
+        "demo-1.0/PKG-INFO",
+        b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n",
+    ));
+    a
+}
+
+/// PY005 at install-time severity (High; at import time it is Low) in `pkg/_boot.py`.
+fn network_at_install_in_boot(a: &Artifact) -> bool {
+    of(a, "PY005")
+        .iter()
+        .any(|(sev, path)| *sev >= Severity::High && path.ends_with("pkg/_boot.py"))
+}
+
+#[test]
+fn a_file_the_setup_script_executes_runs_at_install_time() {
+    for setup in [
+        "import os\nfrom setuptools import setup\nhere = os.path.dirname(__file__)\nexec(open(os.path.join(here, 'pkg', '_boot.py')).read())\nsetup(name='demo')\n",
+        "from setuptools import setup\nexec(compile(open('pkg/_boot.py', 'rb').read(), 'pkg/_boot.py', 'exec'))\nsetup(name='demo')\n",
+        "from setuptools import setup\nwith open('./pkg/_boot.py') as f:\n    exec(f.read())\nsetup(name='demo')\n",
+    ] {
+        assert!(network_at_install_in_boot(&sdist_exec(setup)), "{setup}");
+    }
+}
+
+#[test]
+fn a_file_the_setup_script_only_reads_keeps_its_context() {
+    for setup in [
+        // Read for its text (a version), not executed.
+        "from setuptools import setup\nv = open('pkg/_boot.py').read().split()[0]\nsetup(name='demo', version=v)\n",
+        // Another file executed; `_boot.py` is not it.
+        "from setuptools import setup\nexec(open('pkg/version.py').read())\nsetup(name='demo')\n",
+    ] {
+        assert!(!network_at_install_in_boot(&sdist_exec(setup)), "{setup}");
+    }
+}
