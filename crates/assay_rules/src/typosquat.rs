@@ -403,15 +403,19 @@ fn find(eco: Ecosystem, n: &str, skip: Option<&str>) -> Option<(&'static str, &'
         }
     }
     // Pass 3: the brand name of a versioned target (`beautifulsoup` for
-    // `beautifulsoup4`) at one edit; the bare brand is often a project of its own
-    // (`markdown`/`markdown2`).
+    // `beautifulsoup4`) at one edit, or at two inside a long word as in pass 4; the
+    // bare brand is often a project of its own (`markdown`/`markdown2`).
     for (brand, rank) in &l.brands {
         let Some(t) = name_of(rank).filter(not_self) else {
             continue;
         };
-        if one_edit_kind(glyph.as_bytes(), brand.as_bytes())
-            .is_some_and(|e| plausible_edit(e, glyph.as_bytes(), brand.as_bytes(), false))
-        {
+        let (g, bb) = (glyph.as_bytes(), brand.as_bytes());
+        let two = brand.len() >= TWO_EDIT_MIN
+            && !g.iter().chain(bb).any(|&c| is_sep(c))
+            && g.get(..2) == bb.get(..2)
+            && g.last() == bb.last()
+            && osa_distance(&glyph, brand) == 2;
+        if two || one_edit_kind(g, bb).is_some_and(|e| plausible_edit(e, g, bb, false)) {
             return Some((t, "brand without version"));
         }
     }
