@@ -27,7 +27,7 @@ const NAMES: [(&str, usize); 3] = [("PyPI", 30_000), ("npm", 30_000), ("crates.i
 fn pkg_name(eco: &str, i: usize) -> String {
     match eco {
         "PyPI" => format!("pypkg-{i}"),
-        "npm" if i % 5 == 0 => format!("@scope{}/npm-pkg-{i}", i % 97),
+        "npm" if i.is_multiple_of(5) => format!("@scope{}/npm-pkg-{i}", i % 97),
         "npm" => format!("npm-pkg-{i}"),
         _ => format!("rs_crate_{i}"),
     }
@@ -129,12 +129,12 @@ fn package_lock(n: usize) -> String {
         "{\n  \"name\": \"bench\", \"version\": \"1.0.0\", \"lockfileVersion\": 3, \"requires\": true,\n  \"packages\": {\n    \"\": {\"name\": \"bench\", \"version\": \"1.0.0\"}",
     );
     for i in 0..n {
-        let name = if i % 10 == 0 {
+        let name = if i.is_multiple_of(10) {
             pkg_name("npm", i * 7 % NAMES[1].1)
         } else {
             format!("bench-dep-{i}")
         };
-        let path = if i % 4 == 0 {
+        let path = if i.is_multiple_of(4) {
             format!("node_modules/bench-parent-{}/node_modules/{name}", i % 50)
         } else {
             format!("node_modules/{name}")
@@ -157,7 +157,7 @@ fn uv_lock(n: usize) -> String {
         "version = 1\nrequires-python = \">=3.11\"\n\n[[package]]\nname = \"bench\"\nversion = \"0.1.0\"\nsource = { editable = \".\" }\n",
     );
     for i in 0..n {
-        let name = if i % 10 == 0 {
+        let name = if i.is_multiple_of(10) {
             pkg_name("PyPI", i * 13 % NAMES[0].1)
         } else {
             format!("bench-py-{i}")
