@@ -37,7 +37,7 @@ fn project() -> tempfile::TempDir {
     let (code, _, err) = run(t.path(), &["db", "update", "--from", osv.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("7 records written, 0 unchanged, 1 invalid"),
+        err.contains("8 records written, 0 unchanged, 1 invalid"),
         "{err}"
     );
     t
@@ -82,12 +82,12 @@ fn every_fixture_lockfile_is_malicious_and_exit_is_1() {
                 .all(|p| p.as_str().unwrap().starts_with("pkg:"))
         );
     }
-    assert_eq!(v["advisory_data"]["records"], 7);
+    assert_eq!(v["advisory_data"]["records"], 8);
     assert_eq!(v["advisory_data"]["stale"], false);
     // Incremental: nothing rewritten.
     let osv = fixtures().join("osv");
     let (_, _, err) = run(t.path(), &["db", "update", "--from", osv.to_str().unwrap()]);
-    assert!(err.contains("0 records written, 7 unchanged"), "{err}");
+    assert!(err.contains("0 records written, 8 unchanged"), "{err}");
 }
 
 #[test]

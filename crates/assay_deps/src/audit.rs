@@ -11,6 +11,7 @@ use crate::lock::{self, Dependency, Ecosystem, Kind, Lockfile};
 use crate::version;
 use assay_core::{Confidence, Finding, Location, RuleMeta, Severity};
 use assay_rules::rules::dep;
+use assay_rules::typosquat;
 
 /// The result of auditing one file.
 #[derive(Debug, Clone, Default)]
@@ -93,9 +94,12 @@ pub fn audit_lockfile(path: &str, lf: &Lockfile, db: Option<&Db>) -> Result<File
                 format!("`{}` has no --hash while other entries do", d.name),
             ));
         }
-        if d.ecosystem == Ecosystem::PyPI
-            && let Some((target, how)) = assay_rules::typosquat::squats(&d.name)
-        {
+        let eco = match d.ecosystem {
+            Ecosystem::PyPI => typosquat::Ecosystem::PyPI,
+            Ecosystem::Npm => typosquat::Ecosystem::Npm,
+            Ecosystem::CratesIo => typosquat::Ecosystem::CratesIo,
+        };
+        if let Some((target, how)) = typosquat::squats_in(eco, &d.name) {
             out.findings.push(finding(
                 &dep::typosquat_dependency::META,
                 path,

@@ -132,63 +132,12 @@ impl Db {
     }
 
     /// Import OSV records from an `all.zip` or a directory (see the module docs).
+    ///
+    /// One transaction with prepared statements; records are parsed and written as they
+    /// are read, so memory stays at one record (≤ [`MAX_RECORD_BYTES`]) plus the map of
+    /// stored ids, whatever the size of the source.
     pub fn import_path(&mut self, src: &Path, now_unix: u64) -> Result<ImportStats, DbError> {
-        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut stats = ImportStats::default();
-        let bad = |stats: &mut ImportStats, name: String, e: String| {
-            stats.invalid += 1;
-            if stats.errors.len() < 20 {
-                stats.errors.push(format!("{name}: {e}"));
-            }
-        };
-        if src.is_dir() {
-            for e in walkdir::WalkDir::new(src)
-                .follow_links(false)
-                .sort_by_file_name()
-            {
-                let e = e.map_err(|e| std::io::Error::other(e.to_string()))?;
-                if !e.file_type().is_file()
-                    || e.path().extension().and_then(|x| x.to_str()) != Some("json")
-                {
-                    continue;
-                }
-                if files.len() >= MAX_RECORDS {
-                    return Err(DbError::TooMany(src.to_owned()));
-                }
-                let name = e.path().display().to_string();
-                if e.metadata().map(|m| m.len()).unwrap_or(0) > MAX_RECORD_BYTES {
-                    bad(&mut stats, name, "over the record size limit".into());
-                    continue;
-                }
-                files.push((name, fs_err::read(e.path())?));
-            }
-        } else if src.is_file() {
-            let f = fs_err::File::open(src)?;
-            let zerr = |e| DbError::Zip {
-                path: src.to_owned(),
-                source: e,
-            };
-            let mut z = zip::ZipArchive::new(f).map_err(zerr)?;
-            if z.len() > MAX_RECORDS {
-                return Err(DbError::TooMany(src.to_owned()));
-            }
-            for i in 0..z.len() {
-                let mut m = z.by_index(i).map_err(zerr)?;
-                let member = m.name().map(|n| n.into_owned()).unwrap_or_default();
-                if !m.is_file() || !member.ends_with(".json") {
-                    continue;
-                }
-                let name = format!("{}!{member}", src.display());
-                let mut buf = Vec::new();
-                // Bound by bytes actually read, not the declared size.
-                (&mut m).take(MAX_RECORD_BYTES + 1).read_to_end(&mut buf)?;
-                if buf.len() as u64 > MAX_RECORD_BYTES {
-                    bad(&mut stats, name, "over the record size limit".into());
-                    continue;
-                }
-                files.push((name, buf));
-            }
-        } else {
+        if !src.is_dir() && !src.is_file() {
             return Err(DbError::Source(src.to_owned()));
         }
         let path = self.path.clone();
@@ -202,65 +151,85 @@ impl Db {
                 .collect::<Result<_, _>>()
                 .map_err(|e| sql(&path, e))?
         };
+        let mut stats = ImportStats::default();
         {
-            let mut put = tx
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO advisory(id, modified, json) VALUES (?1, ?2, ?3)",
-                )
-                .map_err(|e| sql(&path, e))?;
-            let mut del = tx
-                .prepare_cached("DELETE FROM affected WHERE id = ?1")
-                .map_err(|e| sql(&path, e))?;
-            let mut aff = tx
-                .prepare_cached("INSERT INTO affected(ecosystem, name, id) VALUES (?1, ?2, ?3)")
-                .map_err(|e| sql(&path, e))?;
-            let mut ioc = tx
-                .prepare_cached("INSERT OR IGNORE INTO ioc(value, id) VALUES (?1, ?2)")
-                .map_err(|e| sql(&path, e))?;
-            for (name, bytes) in files {
-                let rec: Record = match serde_json::from_slice(&bytes) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        bad(&mut stats, name, e.to_string());
+            let mut w = Writer {
+                path: &path,
+                known: &known,
+                put: tx
+                    .prepare_cached(
+                        "INSERT OR REPLACE INTO advisory(id, modified, json) VALUES (?1, ?2, ?3)",
+                    )
+                    .map_err(|e| sql(&path, e))?,
+                del: tx
+                    .prepare_cached("DELETE FROM affected WHERE id = ?1")
+                    .map_err(|e| sql(&path, e))?,
+                aff: tx
+                    .prepare_cached("INSERT INTO affected(ecosystem, name, id) VALUES (?1, ?2, ?3)")
+                    .map_err(|e| sql(&path, e))?,
+                ioc: tx
+                    .prepare_cached("INSERT OR IGNORE INTO ioc(value, id) VALUES (?1, ?2)")
+                    .map_err(|e| sql(&path, e))?,
+                stats: &mut stats,
+            };
+            let mut count = 0usize;
+            if src.is_dir() {
+                for e in walkdir::WalkDir::new(src)
+                    .follow_links(false)
+                    .sort_by_file_name()
+                {
+                    let e = e.map_err(|e| std::io::Error::other(e.to_string()))?;
+                    if !e.file_type().is_file()
+                        || e.path().extension().and_then(|x| x.to_str()) != Some("json")
+                    {
                         continue;
                     }
+                    count += 1;
+                    if count > MAX_RECORDS {
+                        return Err(DbError::TooMany(src.to_owned()));
+                    }
+                    let name = e.path().display().to_string();
+                    if e.metadata().map(|m| m.len()).unwrap_or(0) > MAX_RECORD_BYTES {
+                        w.bad(name, "over the record size limit".into());
+                        continue;
+                    }
+                    let bytes = fs_err::read(e.path())?;
+                    w.record(name, &bytes)?;
+                }
+            } else {
+                let f = fs_err::File::open(src)?;
+                let zerr = |e| DbError::Zip {
+                    path: src.to_owned(),
+                    source: e,
                 };
-                if known.get(&rec.id) == Some(&rec.modified) {
-                    stats.unchanged += 1;
-                    continue;
+                let mut z = zip::ZipArchive::new(std::io::BufReader::new(f)).map_err(zerr)?;
+                if z.len() > MAX_RECORDS {
+                    return Err(DbError::TooMany(src.to_owned()));
                 }
-                let json = String::from_utf8_lossy(&bytes);
-                put.execute(params![rec.id, rec.modified, json])
-                    .map_err(|e| sql(&path, e))?;
-                if known.contains_key(&rec.id) {
-                    del.execute(params![rec.id]).map_err(|e| sql(&path, e))?;
-                }
-                let mut seen: Vec<(Ecosystem, String)> = Vec::new();
-                for a in &rec.affected {
-                    let Some(eco) = ecosystem(&a.package.ecosystem) else {
-                        continue;
-                    };
-                    let key = (eco, eco.canonical(&a.package.name));
-                    if seen.contains(&key) {
+                let mut buf = Vec::new();
+                for i in 0..z.len() {
+                    let mut m = z.by_index(i).map_err(zerr)?;
+                    let member = m.name().map(|n| n.into_owned()).unwrap_or_default();
+                    if !m.is_file() || !member.ends_with(".json") {
                         continue;
                     }
-                    aff.execute(params![eco.osv(), key.1, rec.id])
-                        .map_err(|e| sql(&path, e))?;
-                    seen.push(key);
-                }
-                if rec.is_malicious() {
-                    for v in rec.iocs() {
-                        stats.iocs += ioc.execute(params![v, rec.id]).map_err(|e| sql(&path, e))?;
+                    let name = format!("{}!{member}", src.display());
+                    buf.clear();
+                    // Bound by bytes actually read, not the declared size.
+                    (&mut m).take(MAX_RECORD_BYTES + 1).read_to_end(&mut buf)?;
+                    if buf.len() as u64 > MAX_RECORD_BYTES {
+                        w.bad(name, "over the record size limit".into());
+                        continue;
                     }
+                    w.record(name, &buf)?;
                 }
-                stats.written += 1;
             }
-            tx.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES ('updated_unix', ?1)",
-                params![now_unix.to_string()],
-            )
-            .map_err(|e| sql(&path, e))?;
         }
+        tx.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('updated_unix', ?1)",
+            params![now_unix.to_string()],
+        )
+        .map_err(|e| sql(&path, e))?;
         tx.commit().map_err(|e| sql(&path, e))?;
         Ok(stats)
     }
@@ -328,6 +297,75 @@ impl Db {
             updated_unix: updated,
             records,
         }))
+    }
+}
+
+/// The prepared statements of one import transaction.
+struct Writer<'a> {
+    path: &'a Path,
+    known: &'a HashMap<String, String>,
+    put: rusqlite::CachedStatement<'a>,
+    del: rusqlite::CachedStatement<'a>,
+    aff: rusqlite::CachedStatement<'a>,
+    ioc: rusqlite::CachedStatement<'a>,
+    stats: &'a mut ImportStats,
+}
+
+impl Writer<'_> {
+    fn bad(&mut self, name: String, e: String) {
+        self.stats.invalid += 1;
+        if self.stats.errors.len() < 20 {
+            self.stats.errors.push(format!("{name}: {e}"));
+        }
+    }
+
+    /// Parse one record file and store it unless unchanged; invalid files are counted.
+    fn record(&mut self, name: String, bytes: &[u8]) -> Result<(), DbError> {
+        let path = self.path;
+        let rec: Record = match serde_json::from_slice(bytes) {
+            Ok(r) => r,
+            Err(e) => {
+                self.bad(name, e.to_string());
+                return Ok(());
+            }
+        };
+        if self.known.get(&rec.id) == Some(&rec.modified) {
+            self.stats.unchanged += 1;
+            return Ok(());
+        }
+        let json = String::from_utf8_lossy(bytes);
+        self.put
+            .execute(params![rec.id, rec.modified, json])
+            .map_err(|e| sql(path, e))?;
+        if self.known.contains_key(&rec.id) {
+            self.del
+                .execute(params![rec.id])
+                .map_err(|e| sql(path, e))?;
+        }
+        let mut seen: Vec<(Ecosystem, String)> = Vec::new();
+        for a in &rec.affected {
+            let Some(eco) = ecosystem(&a.package.ecosystem) else {
+                continue;
+            };
+            let key = (eco, eco.canonical(&a.package.name));
+            if seen.contains(&key) {
+                continue;
+            }
+            self.aff
+                .execute(params![eco.osv(), key.1, rec.id])
+                .map_err(|e| sql(path, e))?;
+            seen.push(key);
+        }
+        if rec.is_malicious() {
+            for v in rec.iocs() {
+                self.stats.iocs += self
+                    .ioc
+                    .execute(params![v, rec.id])
+                    .map_err(|e| sql(path, e))?;
+            }
+        }
+        self.stats.written += 1;
+        Ok(())
     }
 }
 

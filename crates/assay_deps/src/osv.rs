@@ -115,7 +115,7 @@ impl Record {
             .flat_map(|a| a.ranges.iter())
             .flat_map(|r| r.events.iter())
             .filter_map(|e| match e {
-                Event::Fixed(s) => Some(s.clone()),
+                Event::Fixed(s) if !s.trim().is_empty() => Some(s.clone()),
                 _ => None,
             })
             .collect();

@@ -69,18 +69,25 @@ pub fn is_affected(eco: Ecosystem, version: &str, affected: &Affected) -> bool {
 
 /// OSV range evaluation: walk the events in order; `introduced` opens, `fixed`/`limit`
 /// close before, `last_affected` closes after. `introduced: "0"` is the lowest version.
+///
+/// Fail closed on odd points: an `introduced` that does not parse counts as the lowest
+/// version, and a closing event that does not parse is ignored. GitHub's advisory data
+/// writes `"fixed": ""` for "no fix yet" (GHSA-mh6f-8j2x-4483, flatmap-stream); taking
+/// it for `"0"` would clear every version.
 pub fn in_range(eco: Ecosystem, v: &Version, r: &Range) -> bool {
     let mut events: Vec<(Option<Version>, &crate::osv::Event)> = r
         .events
         .iter()
-        .map(|e| {
+        .filter_map(|e| {
             let s = e.point();
-            let ver = if s == "0" {
-                None
-            } else {
-                Version::parse(eco, s)
-            };
-            (ver, e)
+            if s == "0" {
+                return Some((None, e));
+            }
+            match (Version::parse(eco, s), e) {
+                (Some(ver), _) => Some((Some(ver), e)),
+                (None, crate::osv::Event::Introduced(_)) => Some((None, e)),
+                (None, _) => None,
+            }
         })
         .collect();
     // Events are not guaranteed sorted; sort by version with "0" first.

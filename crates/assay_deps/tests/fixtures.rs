@@ -15,7 +15,7 @@ fn fixtures() -> PathBuf {
 fn db_from_dir(dir: &tempfile::TempDir) -> Db {
     let mut db = Db::open(&dir.path().join("osv.sqlite3")).unwrap();
     let s = db.import_path(&fixtures().join("osv"), 1_000).unwrap();
-    assert_eq!(s.written, 7, "{s:?}");
+    assert_eq!(s.written, 8, "{s:?}");
     assert_eq!(s.invalid, 1, "broken.json is reported: {s:?}");
     db
 }
@@ -134,12 +134,13 @@ fn import_is_incremental_and_reads_zip_and_iocs() {
     let dir = tempfile::tempdir().unwrap();
     let mut db = db_from_dir(&dir);
     let again = db.import_path(&fixtures().join("osv"), 2_000).unwrap();
-    assert_eq!((again.written, again.unchanged), (0, 7));
+    assert_eq!((again.written, again.unchanged), (0, 8));
     let age = db.age().unwrap().unwrap();
-    assert_eq!((age.updated_unix, age.records), (2_000, 7));
+    assert_eq!((age.updated_unix, age.records), (2_000, 8));
     let iocs = db.iocs().unwrap();
     assert!(
-        iocs.contains(&"models.litellm.example.invalid".to_owned()),
+        // From the verbatim MAL-2026-2144 record (data only; never contacted).
+        iocs.contains(&"litellm.cloud".to_owned()),
         "{iocs:?}"
     );
     assert!(iocs.contains(&"192.0.2.7".to_owned()), "{iocs:?}");
@@ -151,7 +152,7 @@ fn import_is_incremental_and_reads_zip_and_iocs() {
     z.start_file("GHSA-35jh-r3h4-6jhm.json", opts).unwrap();
     let rec = std::fs::read_to_string(fixtures().join("osv/vulns/GHSA-35jh-r3h4-6jhm.json"))
         .unwrap()
-        .replace("2024-11-01T00:00:00Z", "2025-01-01T00:00:00Z");
+        .replace("2024-04-17T18:39:19Z", "2025-01-01T00:00:00Z");
     z.write_all(rec.as_bytes()).unwrap();
     z.start_file("MAL-0000-0009.json", opts).unwrap();
     z.write_all(br#"{"id":"MAL-0000-0009","modified":"2026-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"PyPI","name":"Assay_Canary"},"versions":["0.1"]}]}"#).unwrap();

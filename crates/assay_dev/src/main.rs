@@ -7,10 +7,15 @@
 //!   cost of merely decompressing them, in the same run (see `docs/benchmarks.md`).
 //! - `bench-model` scans generated PyTorch zip checkpoints up to 2 GiB and shows the cost
 //!   is flat in the tensor bytes (only pickle members are read).
+//! - `bench-deps` imports a generated 200,000-record OSV `all.zip` and audits a 3,000-entry
+//!   `package-lock.json` plus a 500-entry `uv.lock` against it (issue #4, criterion 4).
+//! - `typosquat-rates` prints the typosquat detection and collision rates (criterion 3).
 
 mod bench;
+mod bench_deps;
 mod bench_model;
 mod generate;
+mod typosquat_rates;
 
 use std::process::ExitCode;
 
@@ -20,9 +25,11 @@ fn main() -> ExitCode {
         Some("generate-all") => generate::run(args.iter().any(|a| a == "--check")),
         Some("bench-scan") => bench::run(&args[1..]),
         Some("bench-model") => bench_model::run(&args[1..]),
+        Some("bench-deps") => bench_deps::run(&args[1..]),
+        Some("typosquat-rates") => typosquat_rates::run(),
         _ => {
             eprintln!(
-                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M]"
+                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M] | cargo dev bench-deps [--records N] [--runs N] | cargo dev typosquat-rates"
             );
             return ExitCode::from(2);
         }

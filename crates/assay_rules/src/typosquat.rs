@@ -1,28 +1,223 @@
-//! Typosquat detection against a bundled list of popular PyPI names.
+//! Typosquat detection against bundled lists of popular package names, one per ecosystem.
 //!
-//! The list (`data/pypi-top.txt`) holds the 5,000 most downloaded projects, PEP 503
-//! normalised, most popular first; its header names the source and date. It was made
-//! by taking the `rank_among_15000_most_downloaded` column of the workplace's PyPI
-//! package index, sorting by rank and keeping the first 5,000 distinct normalised names.
+//! The lists live in `data/` and each opens with a `#` header naming its source and date:
+//! - `pypi-top.txt`: the 5,000 most downloaded PyPI projects, PEP 503 normalised, most
+//!   popular first (the `rank_among_15000_most_downloaded` column of the workplace's PyPI
+//!   package index, sorted by rank, first 5,000 distinct normalised names);
+//! - `npm-top.txt`: the 5,000 most downloaded npm packages by `downloads_a_month` in the
+//!   workplace's npm package index (`/usr/share/package-lists/npm.tsv`), lowercased,
+//!   scoped names kept as `@scope/name`;
+//! - `crates-top.txt`: a few hundred popular crates.io crates. It is **not** download
+//!   ranked (the crates.io API with download counts is unreachable from the build machine):
+//!   the Rust Playground's top-crates selection followed by the crates of assay's own
+//!   `Cargo.lock`. Its header says so.
 //!
-//! A name squats a popular one when it is not itself on the list and, against one of the
-//! [`TARGETS`] most popular names (length ≥ 5), it is one edit away (insert, delete,
-//! substitute, or swap of neighbours), differs only by separators, by a `py`/`python`
-//! prefix or suffix, or by look-alike characters (`1`/`l`, `0`/`o`, `rn`/`m`).
+//! A name squats a popular one when it is not itself on its ecosystem's list and, against
+//! one of the most popular names of that list ([`Ecosystem::targets`]), it
+//! - drops separators (`-`, `_`, `.`): `crossenv` for `cross-env` (adding them is not
+//!   flagged: `word-wrap` and `wordwrap` are both real). Scoped and unscoped npm names are
+//!   not compared (`babel-core` and `@babel/core` are both real);
+//! - differs only by look-alike characters (`1`/`l`, `0`/`o`, `rn`/`m`, `vv`/`w`, and
+//!   Cyrillic or Greek letters that render like Latin ones);
+//! - adds or drops an ecosystem affix (`python-`/`-py` for PyPI, `node-`/`.js` for npm,
+//!   `rust-`/`-rs` for crates.io) against the [`Ecosystem::affix_targets`] most popular;
+//! - is one typo-like edit away (see `plausible_edit`: no version digits, plural `s`,
+//!   short code segments or new first/last letters, which mostly name other projects;
+//!   looser for the [`Ecosystem::loose_targets`] most popular names);
+//! - is one edit, or two inside a long word, from the brand of a versioned target
+//!   (`beautifulsoup` for `beautifulsoup4`);
+//! - is two edits away inside one word of at least ten letters with the same first two
+//!   and last letters (`matpllotib`).
+//!
+//! Figures (share of real historical typosquats flagged, share of each list flagged
+//! against itself): `cargo run -p assay_dev -- typosquat-rates`, docs/benchmarks.md.
+//!
+//! Within one pass the more specific kinds are tried first, so the reported "how" names
+//! the kind of squat. Work per name is bounded and does not scan the list: hash lookups
+//! of the name's separator-free spelling and of its one-byte deletions (a
+//! symmetric-deletion index built once per list), then a capped edit distance against
+//! the few long one-word targets of similar length. Names over [`MAX_NAME`] bytes are
+//! not compared.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-/// How many of the most popular names are protected targets.
-pub const TARGETS: usize = 1000;
+/// Names longer than this (in bytes) are not compared by edit distance; no list entry
+/// is this long and registry limits (npm: 214) bound real names anyway.
+pub const MAX_NAME: usize = 214;
 
-static TOP: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    include_str!("../data/pypi-top.txt")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .collect()
-});
-static TOP_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| TOP.iter().copied().collect());
+/// Package ecosystems with a bundled popular-names list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ecosystem {
+    /// The Python Package Index.
+    PyPI,
+    /// The npm registry.
+    Npm,
+    /// crates.io.
+    CratesIo,
+}
+
+impl Ecosystem {
+    /// How many of the list's most popular names are protected targets. The more
+    /// targets, the more legitimate look-alike projects collide (measured by the
+    /// `popular_names_rarely_collide` test); PyPI has many `python-x`/`x` and `x`/`xy`
+    /// pairs, so it protects fewer.
+    pub fn targets(self) -> usize {
+        match self {
+            Ecosystem::PyPI => 5000,
+            Ecosystem::Npm => 3000,
+            Ecosystem::CratesIo => 5000,
+        }
+    }
+
+    /// How many targets are protected from affix variants (`python-x`, `node-x`,
+    /// `x-rs`): affixed names are as often real wrappers (`python-dotenv`, `docker-py`).
+    pub fn affix_targets(self) -> usize {
+        match self {
+            Ecosystem::PyPI => 1000,
+            Ecosystem::Npm => 3000,
+            Ecosystem::CratesIo => 5000,
+        }
+    }
+
+    /// How many of the most popular targets (of 7+ bytes) get the looser one-edit rules
+    /// (see `plausible_edit`): squatting campaigns aim at the very top
+    /// and generate every variant of a name, and few legitimate projects sit one
+    /// typo away from the most installed names.
+    pub fn loose_targets(self) -> usize {
+        match self {
+            Ecosystem::PyPI => 100,
+            Ecosystem::Npm => 100,
+            Ecosystem::CratesIo => 100,
+        }
+    }
+
+    /// Every ecosystem with a list.
+    pub const ALL: [Ecosystem; 3] = [Ecosystem::PyPI, Ecosystem::Npm, Ecosystem::CratesIo];
+
+    /// Affixes that registries' users add to a name without meaning a different project,
+    /// longest first so `python-` wins over `py`.
+    fn affixes(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            Ecosystem::PyPI => (
+                &["python3-", "python-", "py3-", "py-"],
+                &["-python3", "-python", "-py3", "-py"],
+            ),
+            Ecosystem::Npm => (&["node-", "node"], &[".js"]),
+            Ecosystem::CratesIo => (&["rust-", "rs-"], &["-rust", "-rs"]),
+        }
+    }
+}
+
+/// One bundled list: names in popularity order, as a set, and indexed for the checks.
+struct List {
+    names: Vec<&'static str>,
+    set: HashSet<&'static str>,
+    ranks: HashMap<&'static str, usize>,
+    /// Separator-free spelling → ranks of the targets with it, most popular first.
+    squashed: HashMap<String, Vec<u32>>,
+    /// Each target and each of its one-byte deletions → ranks (the symmetric-deletion
+    /// index: two strings one edit apart share the key of one of them or a deletion).
+    deletions: HashMap<Vec<u8>, Vec<u32>>,
+    /// Ranks of single-word targets of at least [`TWO_EDIT_MIN`] bytes.
+    long_words: Vec<u32>,
+    /// Targets named with a version suffix (`beautifulsoup4`), under their brand name
+    /// (`beautifulsoup`) when that is at least 8 bytes: squatters imitate the brand.
+    brands: Vec<(String, u32)>,
+}
+
+/// Targets at least this long (one word, no separators or digits) are also matched at
+/// two edits.
+const TWO_EDIT_MIN: usize = 10;
+
+impl List {
+    fn new(eco: Ecosystem, text: &'static str) -> List {
+        let names: Vec<&'static str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(|l| match eco {
+                // crates.io treats `-` and `_` as one name; compare the `-` spelling.
+                Ecosystem::CratesIo
+                    if l.contains('_') || l.bytes().any(|b| b.is_ascii_uppercase()) =>
+                {
+                    &*Box::leak(canonical(eco, l).into_boxed_str())
+                }
+                _ => l,
+            })
+            .collect();
+        let set = names.iter().copied().collect();
+        let mut squashed: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut deletions: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
+        let mut long_words = Vec::new();
+        let mut brands = Vec::new();
+        for (rank, t) in names.iter().enumerate().take(eco.targets()) {
+            let rank = rank as u32;
+            squashed.entry(squash(t)).or_default().push(rank);
+            if t.len() >= 5 {
+                for key in with_deletions(t.as_bytes()) {
+                    let v = deletions.entry(key).or_default();
+                    if v.last() != Some(&rank) {
+                        v.push(rank);
+                    }
+                }
+            }
+            let word = !t.bytes().any(|c| is_sep(c) || c.is_ascii_digit());
+            if word && t.len() >= TWO_EDIT_MIN {
+                long_words.push(rank);
+            }
+            let brand = t.trim_end_matches(|c: char| c.is_ascii_digit());
+            if brand.len() < t.len() && brand.len() >= 8 && !brand.ends_with(is_sep_char) {
+                brands.push((brand.to_string(), rank));
+            }
+        }
+        let ranks = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        List {
+            names,
+            set,
+            ranks,
+            squashed,
+            deletions,
+            long_words,
+            brands,
+        }
+    }
+
+    fn rank(&self, name: &str) -> usize {
+        self.ranks.get(name).copied().unwrap_or(usize::MAX)
+    }
+}
+
+/// The string itself followed by every one-byte deletion of it.
+fn with_deletions(s: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
+    std::iter::once(s.to_vec()).chain((0..s.len()).map(move |i| {
+        let mut v = Vec::with_capacity(s.len().saturating_sub(1));
+        v.extend_from_slice(s.get(..i).unwrap_or_default());
+        v.extend_from_slice(s.get(i + 1..).unwrap_or_default());
+        v
+    }))
+}
+
+static PYPI: LazyLock<List> =
+    LazyLock::new(|| List::new(Ecosystem::PyPI, include_str!("../data/pypi-top.txt")));
+static NPM: LazyLock<List> =
+    LazyLock::new(|| List::new(Ecosystem::Npm, include_str!("../data/npm-top.txt")));
+static CRATES: LazyLock<List> =
+    LazyLock::new(|| List::new(Ecosystem::CratesIo, include_str!("../data/crates-top.txt")));
+
+fn list(eco: Ecosystem) -> &'static List {
+    match eco {
+        Ecosystem::PyPI => &PYPI,
+        Ecosystem::Npm => &NPM,
+        Ecosystem::CratesIo => &CRATES,
+    }
+}
+
+/// The bundled popular names of `eco`, most popular first (crates: list order), in the
+/// ecosystem's canonical spelling (see [`canonical`]).
+pub fn popular(eco: Ecosystem) -> &'static [&'static str] {
+    &list(eco).names
+}
 
 /// PEP 503 normalisation: lowercase, runs of `-`, `_`, `.` become `-`.
 pub fn normalize(name: &str) -> String {
@@ -42,64 +237,417 @@ pub fn normalize(name: &str) -> String {
     out
 }
 
-/// Whether the (normalised) name is on the bundled popular list.
-pub fn is_popular(name: &str) -> bool {
-    TOP_SET.contains(normalize(name).as_str())
+/// The name as the ecosystem's registry compares names: PEP 503 for PyPI, lowercase for
+/// npm (new npm names must be lowercase), lowercase with `_` as `-` for crates.io.
+pub fn canonical(eco: Ecosystem, name: &str) -> String {
+    match eco {
+        Ecosystem::PyPI => normalize(name),
+        Ecosystem::Npm => name.trim().to_lowercase(),
+        Ecosystem::CratesIo => name.trim().to_lowercase().replace('_', "-"),
+    }
 }
 
-/// The popular project `name` imitates, and how, if any.
+/// Whether the (normalised) name is on the bundled popular PyPI list.
+pub fn is_popular(name: &str) -> bool {
+    is_popular_in(Ecosystem::PyPI, name)
+}
+
+/// Whether the name is on the bundled popular list of `eco`.
+pub fn is_popular_in(eco: Ecosystem, name: &str) -> bool {
+    list(eco).set.contains(canonical(eco, name).as_str())
+}
+
+/// The popular PyPI project `name` imitates, and how, if any (see [`squats_in`]).
 pub fn squats(name: &str) -> Option<(&'static str, &'static str)> {
-    let n = normalize(name);
-    if n.len() < 4 || TOP_SET.contains(n.as_str()) {
+    squats_in(Ecosystem::PyPI, name)
+}
+
+/// The popular package of `eco` that `name` imitates, and the kind of squat
+/// (`"separators"`, `"look-alike characters"`, `"py/python affix"`, `"one edit"`, …).
+/// `None` when the name is itself popular or resembles no target.
+pub fn squats_in(eco: Ecosystem, name: &str) -> Option<(&'static str, &'static str)> {
+    let n = canonical(eco, name);
+    if list(eco).set.contains(n.as_str()) {
         return None;
     }
-    let squashed = n.replace('-', "");
-    let deglyph = n.replace('1', "l").replace('0', "o").replace("rn", "m");
-    let stripped = ["python-", "py-", "py"]
-        .iter()
-        .find_map(|p| n.strip_prefix(p))
-        .or_else(|| {
-            ["-python", "-py", "py"]
-                .iter()
-                .find_map(|s| n.strip_suffix(s))
-        });
-    for &t in TOP.iter().take(TARGETS) {
-        if t.len() < 5 {
-            continue;
+    find(eco, &n, None)
+}
+
+/// Like [`squats_in`], but checks a name as if it were not on the list itself, skipping
+/// only the identical target. Used to measure how often popular names collide.
+pub fn squats_ignoring_self(eco: Ecosystem, name: &str) -> Option<(&'static str, &'static str)> {
+    let n = canonical(eco, name);
+    find(eco, &n, Some(n.as_str()))
+}
+
+/// Separators dropped: `-`, `_`, `.` (npm's scope marks `@` and `/` are kept: a scoped
+/// and an unscoped name are told apart, see the module docs).
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.'))
+        .collect()
+}
+
+fn separators(s: &str) -> usize {
+    s.chars().filter(|c| matches!(c, '-' | '_' | '.')).count()
+}
+
+fn is_sep_char(c: char) -> bool {
+    matches!(c, '-' | '_' | '.' | '@' | '/')
+}
+
+fn is_sep(c: u8) -> bool {
+    matches!(c, b'-' | b'_' | b'.' | b'@' | b'/')
+}
+
+/// Look-alike characters mapped to the Latin letter they imitate.
+fn deglyph(s: &str) -> String {
+    let mapped: String = s
+        .chars()
+        .map(|c| match c {
+            '1' | '|' | 'ı' | 'ӏ' | 'і' => 'l',
+            '0' | 'о' | 'ο' | 'σ' => 'o',
+            'а' | 'α' => 'a',
+            'е' | 'ε' => 'e',
+            'р' | 'ρ' => 'p',
+            'с' | 'ϲ' => 'c',
+            'у' | 'γ' => 'y',
+            'х' | 'χ' => 'x',
+            'ѕ' => 's',
+            'ԁ' => 'd',
+            'ɡ' => 'g',
+            'к' | 'κ' => 'k',
+            'т' | 'τ' => 't',
+            'н' => 'h',
+            'ν' => 'v',
+            'ј' => 'j',
+            other => other,
+        })
+        .collect();
+    mapped.replace("rn", "m").replace("vv", "w")
+}
+
+/// The name with one ecosystem affix removed, if it has one (and something remains).
+fn strip_affix(eco: Ecosystem, s: &str) -> Option<&str> {
+    let (pre, suf) = eco.affixes();
+    pre.iter()
+        .find_map(|p| s.strip_prefix(p))
+        .or_else(|| suf.iter().find_map(|x| s.strip_suffix(x)))
+        .filter(|r| r.len() >= 3)
+}
+
+fn affix_kind(eco: Ecosystem) -> &'static str {
+    match eco {
+        Ecosystem::PyPI => "py/python affix",
+        Ecosystem::Npm => "node/js affix",
+        Ecosystem::CratesIo => "rs/rust affix",
+    }
+}
+
+fn find(eco: Ecosystem, n: &str, skip: Option<&str>) -> Option<(&'static str, &'static str)> {
+    if n.len() < 4 || n.len() > MAX_NAME {
+        return None;
+    }
+    let l = list(eco);
+    let name_of = |rank: &u32| l.names.get(*rank as usize).copied();
+    let not_self = |t: &&'static str| Some(*t) != skip;
+    // The most popular target under `key` (separator-free) that passes `ok`.
+    let by_squash = |key: &str, ok: &dyn Fn(&str) -> bool| {
+        l.squashed
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(name_of)
+            .filter(not_self)
+            .find(|t| ok(t))
+    };
+    let squashed = squash(n);
+    let glyph = deglyph(n);
+    // Pass 1: exact matches after one transformation (most specific kinds first).
+    // Dropping separators imitates (`crossenv`); adding them is as often a second
+    // project (`word-wrap`, `wordwrap`), so only the first direction counts.
+    if let Some(t) = by_squash(&squashed, &|t| separators(n) < separators(t)) {
+        return Some((t, "separators"));
+    }
+    if glyph != n
+        && let Some(t) = by_squash(&squash(&glyph), &|_| true)
+    {
+        return Some((t, "look-alike characters"));
+    }
+    // Affixed names are as often real wrappers (`python-dotenv`, `docker-py`), so only
+    // the most popular targets are protected from them.
+    let top = |t: &str| l.rank(t) < eco.affix_targets();
+    if let Some(s) = strip_affix(eco, n)
+        && let Some(t) =
+            by_squash(&squash(s), &top).or_else(|| by_squash(&squash(&deglyph(s)), &top))
+    {
+        return Some((t, affix_kind(eco)));
+    }
+    // Pass 2: one plausible edit, via the deletion index, most popular target first.
+    if n.len() >= 5 {
+        let mut best: Option<u32> = None;
+        for cand in [n, glyph.as_str()] {
+            for key in with_deletions(cand.as_bytes()) {
+                for &rank in l.deletions.get(&key).into_iter().flatten() {
+                    if best.is_some_and(|b| b <= rank) {
+                        break;
+                    }
+                    let Some(t) = name_of(&rank).filter(not_self) else {
+                        continue;
+                    };
+                    if one_edit_kind(cand.as_bytes(), t.as_bytes()).is_some_and(|e| {
+                        let loose = (rank as usize) < eco.loose_targets() && t.len() >= 7;
+                        plausible_edit(e, cand.as_bytes(), t.as_bytes(), loose)
+                    }) {
+                        best = Some(rank);
+                    }
+                }
+            }
+            if glyph == n {
+                break;
+            }
         }
-        if squashed == t.replace('-', "") {
-            return Some((t, "separators"));
-        }
-        if deglyph != n && deglyph == t {
-            return Some((t, "look-alike characters"));
-        }
-        if stripped == Some(t) {
-            return Some((t, "py/python affix"));
-        }
-        if n.len().abs_diff(t.len()) <= 1 && one_edit(&n, t) {
+        if let Some(t) = best.as_ref().and_then(name_of) {
             return Some((t, "one edit"));
+        }
+    }
+    // Pass 3: the brand name of a versioned target (`beautifulsoup` for
+    // `beautifulsoup4`) at one edit, or at two inside a long word as in pass 4; the
+    // bare brand is often a project of its own (`markdown`/`markdown2`).
+    for (brand, rank) in &l.brands {
+        let Some(t) = name_of(rank).filter(not_self) else {
+            continue;
+        };
+        let (g, bb) = (glyph.as_bytes(), brand.as_bytes());
+        let two = brand.len() >= TWO_EDIT_MIN
+            && !g.iter().chain(bb).any(|&c| is_sep(c))
+            && g.get(..2) == bb.get(..2)
+            && g.last() == bb.last()
+            && osa_distance(&glyph, brand) == 2;
+        if two || one_edit_kind(g, bb).is_some_and(|e| plausible_edit(e, g, bb, false)) {
+            return Some((t, "brand without version"));
+        }
+    }
+    // Pass 4: two edits only inside one long word with the same first two and last
+    // letters: `matplotlib`/`matpllotib`. Across segments two edits name different
+    // projects.
+    if !n.bytes().any(|c| is_sep(c) || c.is_ascii_digit()) && glyph.len() >= TWO_EDIT_MIN - 1 {
+        let g = glyph.as_bytes();
+        for &rank in &l.long_words {
+            let Some(t) = name_of(&rank).filter(not_self) else {
+                continue;
+            };
+            let tb = t.as_bytes();
+            let ends = tb.get(..2) == g.get(..2) && tb.last() == g.last();
+            if ends && g.len().abs_diff(tb.len()) <= 2 && osa_distance(&glyph, t) <= 2 {
+                return Some((t, "two edits"));
+            }
         }
     }
     None
 }
 
-/// Damerau-Levenshtein distance exactly 1 (bounded work: O(len)).
-fn one_edit(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a == b {
-        return false;
+/// Where two names differ by exactly one edit (Damerau-Levenshtein distance 1), as
+/// positions in the target; `None` otherwise. Bounded work: O(len).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edit {
+    /// The name has `to` where the target has `from`, at `at`.
+    Sub { at: usize, from: u8, to: u8 },
+    /// The name has an extra `ch` before target position `at`.
+    Ins { at: usize, ch: u8 },
+    /// The name lacks the target's character at `at`.
+    Del { at: usize },
+    /// The name swaps the target's characters at `at` and `at + 1`.
+    Swap,
+}
+
+fn one_edit_kind(name: &[u8], target: &[u8]) -> Option<Edit> {
+    if name == target || name.len().abs_diff(target.len()) > 1 {
+        return None;
     }
-    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let (ra, rb) = (&a[p..], &b[p..]);
-    match ra.len() as isize - rb.len() as isize {
-        0 => {
-            ra.get(1..) == rb.get(1..)
-                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+    let p = name.iter().zip(target).take_while(|(x, y)| x == y).count();
+    let (rn, rt) = (name.get(p..)?, target.get(p..)?);
+    match rn.len().cmp(&rt.len()) {
+        std::cmp::Ordering::Equal => {
+            if rn.get(1..) == rt.get(1..) {
+                Some(Edit::Sub {
+                    at: p,
+                    from: *rt.first()?,
+                    to: *rn.first()?,
+                })
+            } else if rn.len() >= 2
+                && rn.first() == rt.get(1)
+                && rn.get(1) == rt.first()
+                && rn.get(2..) == rt.get(2..)
+            {
+                Some(Edit::Swap)
+            } else {
+                None
+            }
         }
-        1 => ra.get(1..) == Some(rb),
-        -1 => rb.get(1..) == Some(ra),
+        std::cmp::Ordering::Greater => {
+            (rn.get(1..) == Some(rt)).then(|| Edit::Ins { at: p, ch: rn[0] })
+        }
+        std::cmp::Ordering::Less => (rt.get(1..) == Some(rn)).then_some(Edit::Del { at: p }),
+    }
+}
+
+/// Damerau-Levenshtein distance exactly 1.
+#[cfg(test)]
+fn one_edit(a: &str, b: &str) -> bool {
+    one_edit_kind(a.as_bytes(), b.as_bytes()).is_some()
+}
+
+/// Whether two keys are neighbours on a QWERTY keyboard (rows staggered by half a key).
+fn keyboard_adjacent(a: u8, b: u8) -> bool {
+    const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    let pos = |c: u8| {
+        ROWS.iter().enumerate().find_map(|(r, row)| {
+            row.iter()
+                .position(|&k| k == c)
+                .map(|col| (r as f32, col as f32 + r as f32 * 0.5))
+        })
+    };
+    match (pos(a), pos(b)) {
+        (Some((ra, xa)), Some((rb, xb))) => {
+            a != b && (ra - rb).abs() <= 1.0 && (xa - xb).abs() <= 1.0
+        }
         _ => false,
     }
+}
+
+/// Whether a one-edit difference looks like a typo or imitation rather than a different
+/// project. Popular names legitimately differ from each other by: a version digit
+/// (`psycopg`/`psycopg2`, `cu11`/`cu12`), a short code segment (`asgi`/`wsgi`,
+/// `google-ads`/`google-adk`), a plural `s`, or a letter glued onto a short word
+/// (`attrs`/`cattrs`). Short targets (under 8 bytes) therefore only count keyboard-typo
+/// edits: swaps, doubled letters, letters dropped from a double, neighbouring keys.
+fn plausible_edit(e: Edit, name: &[u8], target: &[u8], loose: bool) -> bool {
+    let at = match e {
+        Edit::Sub { at, .. } | Edit::Ins { at, .. } | Edit::Del { at } => at,
+        Edit::Swap => name.iter().zip(target).take_while(|(x, y)| x == y).count(),
+    };
+    // The edit falls in a short segment of a multi-segment name: a code, not a typo.
+    let seg_start = target.get(..at.min(target.len())).map_or(0, |s| {
+        s.iter().rposition(|&c| is_sep(c)).map_or(0, |i| i + 1)
+    });
+    let seg_len = target
+        .get(seg_start..)
+        .map_or(0, |s| s.iter().take_while(|&&c| !is_sep(c)).count());
+    let seg_end = seg_start + seg_len;
+    if target.iter().any(|&c| is_sep(c)) && seg_len < 5 {
+        return false;
+    }
+    let doubled = |at: usize, ch: u8| {
+        (at > 0 && target.get(at - 1) == Some(&ch)) || target.get(at) == Some(&ch)
+    };
+    let short = target.len() < 8 && !loose;
+    // Separator edits are the separators rule's business (one direction only).
+    match e {
+        Edit::Sub { from, to, .. } if is_sep(from) || is_sep(to) => return false,
+        Edit::Ins { ch, .. } if is_sep(ch) => return false,
+        Edit::Del { at } if target.get(at).is_some_and(|&c| is_sep(c)) => return false,
+        _ => {}
+    }
+    if loose {
+        // Any other single edit of a most-popular name, except: another version number,
+        // a plural `s` added or dropped at the end of a word (`cookie`/`cookies`), or a
+        // first letter replaced by a key that is not its neighbour (`pillow`/`willow`).
+        return match e {
+            Edit::Sub { at, from, to } => {
+                !(from.is_ascii_digit() && to.is_ascii_digit())
+                    && (at != seg_start || keyboard_adjacent(from, to))
+            }
+            Edit::Ins { at, ch } => {
+                at != seg_start && !(ch == b's' && at == seg_end && !doubled(at, ch))
+            }
+            Edit::Del { at } => {
+                at != seg_start && !(at + 1 == seg_end && target.get(at) == Some(&b's'))
+            }
+            Edit::Swap => true,
+        };
+    }
+    match e {
+        Edit::Swap => true,
+        Edit::Sub { at, from, to } => {
+            if from.is_ascii_digit() || to.is_ascii_digit() {
+                // Digit for digit is another version (`cu11`/`cu12`); letter for digit is
+                // the look-alike rule's business (`1`/`l`).
+                false
+            } else if at == seg_start || at + 1 == seg_end {
+                // First and last letters are rarely mistyped unless by a neighbouring
+                // key, and a short word with another first or last letter is usually
+                // another word (`toolz`/`tools`, `schedula`/`schedule`).
+                !short && keyboard_adjacent(from, to)
+            } else {
+                !short || keyboard_adjacent(from, to)
+            }
+        }
+        Edit::Ins { at, ch } => {
+            // A letter added at either end of a word makes another word (`cattrs`,
+            // `pycryptodomex`) unless it doubles its neighbour (`requestss`).
+            let at_start =
+                at == seg_start || (at == seg_start + 1 && target.get(seg_start) == Some(&ch));
+            if at_start {
+                false
+            } else if ch.is_ascii_digit() || short || at == seg_end {
+                doubled(at, ch)
+            } else {
+                true
+            }
+        }
+        Edit::Del { at } => {
+            let ch = target.get(at).copied().unwrap_or(0);
+            let dbl =
+                (at > 0 && target.get(at - 1) == Some(&ch)) || target.get(at + 1) == Some(&ch);
+            // A plural `s` dropped from a word (`datasets`, `https`) is another project.
+            let at_start =
+                at == seg_start || (at == seg_start + 1 && target.get(seg_start) == Some(&ch));
+            if ch.is_ascii_digit() || at_start || (at + 1 == seg_end && ch == b's') {
+                false
+            } else if at + 1 == seg_end {
+                // A letter dropped from the end of a word makes another word more often
+                // than a typo (`regexp`/`regex`, `timer`/`time`) unless it was doubled.
+                dbl
+            } else {
+                !short || dbl
+            }
+        }
+    }
+}
+
+/// Optimal string alignment distance (Damerau-Levenshtein without repeated edits of a
+/// substring), over chars, capped: returns 3 as soon as it must exceed 2.
+fn osa_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 2 || a.len() > MAX_NAME || b.len() > MAX_NAME {
+        return 3;
+    }
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (j, cell) in d.iter_mut().take(w).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        let mut row_min = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > 2 {
+            return 3;
+        }
+    }
+    d[a.len() * w + b.len()].min(3)
 }
 
 #[cfg(test)]
@@ -111,7 +659,9 @@ mod tests {
         assert_eq!(squats("reqeusts").map(|x| x.0), Some("requests"));
         assert_eq!(squats("requestss").map(|x| x.0), Some("requests"));
         assert_eq!(squats("python-requests").map(|x| x.0), Some("requests"));
-        assert_eq!(squats("urllib7").map(|x| x.0), Some("urllib3"));
+        // A changed version digit is not flagged: `eventemitter2`/`eventemitter3`.
+        assert_eq!(squats("urllib7"), None);
+        assert_eq!(squats("urlib3").map(|x| x.0), Some("urllib3"));
         assert_eq!(squats("Requests"), None);
         assert_eq!(squats("numpy"), None);
         assert_eq!(squats("zzzqqq-unrelated"), None);
@@ -119,8 +669,93 @@ mod tests {
     }
 
     #[test]
+    fn kinds_per_ecosystem() {
+        use Ecosystem::*;
+        assert_eq!(
+            squats_in(Npm, "crossenv"),
+            Some(("cross-env", "separators"))
+        );
+        // Scoped versus unscoped is not compared: `babel-core` and `@babel/core` are both
+        // real, popular packages, so the kind cannot be told from the name alone.
+        assert_eq!(squats_in(Npm, "types-node"), None);
+        assert_eq!(
+            squats_in(Npm, "cross-env.js").map(|x| x.0),
+            Some("cross-env")
+        );
+        assert_eq!(
+            squats_in(Npm, "node-semver").map(|x| x.1),
+            Some("node/js affix")
+        );
+        assert_eq!(squats_in(Npm, "cross-env"), None);
+        assert_eq!(
+            squats_in(PyPI, "requеsts").map(|x| x.1),
+            Some("look-alike characters")
+        );
+        assert_eq!(
+            squats_in(CratesIo, "serde-json"),
+            None,
+            "crates.io: - and _ are one name"
+        );
+        assert_eq!(
+            squats_in(CratesIo, "serdejson").map(|x| x.0),
+            Some("serde-json")
+        );
+        assert_eq!(
+            squats_in(CratesIo, "tokio-rs").map(|x| x.1),
+            Some("rs/rust affix")
+        );
+        assert_eq!(squats_in(CratesIo, "reqwets").map(|x| x.0), Some("reqwest"));
+        assert!(one_edit("reqeusts", "requests") && !one_edit("requests", "requests"));
+        assert_eq!(osa_distance("matplotlib", "matpllotib"), 2);
+        assert_eq!(osa_distance("abc", "abc"), 0);
+        assert_eq!(osa_distance("abcdef", "uvwxyz"), 3);
+    }
+
+    #[test]
+    fn hostile_names_are_bounded() {
+        let long = "a".repeat(100_000);
+        assert_eq!(squats_in(Ecosystem::Npm, &long), None);
+        assert_eq!(squats_in(Ecosystem::PyPI, ""), None);
+        assert_eq!(squats_in(Ecosystem::PyPI, "ééééééééé"), None);
+    }
+}
+
+#[cfg(test)]
+mod rates {
+    use super::*;
+
+    /// Criterion: at most 0.5 % of each list's names flagged against the rest of it.
+    #[test]
     fn popular_names_rarely_collide() {
-        let flagged = TOP.iter().filter(|n| squats(n).is_some()).count();
-        assert_eq!(flagged, 0);
+        for eco in Ecosystem::ALL {
+            let names = popular(eco);
+            let flagged: Vec<_> = names
+                .iter()
+                .filter_map(|n| {
+                    squats_ignoring_self(eco, n).map(|(t, how)| format!("{n}->{t} ({how})"))
+                })
+                .collect();
+            let rate = flagged.len() as f64 / names.len() as f64;
+            println!(
+                "{eco:?}: {}/{} = {:.2}% {:?}",
+                flagged.len(),
+                names.len(),
+                rate * 100.0,
+                flagged
+            );
+        }
+        for eco in Ecosystem::ALL {
+            let names = popular(eco);
+            let flagged = names
+                .iter()
+                .filter(|n| squats_ignoring_self(eco, n).is_some())
+                .count();
+            let rate = flagged as f64 / names.len() as f64;
+            assert!(
+                rate <= 0.005,
+                "{eco:?}: {:.2}% of popular names flagged",
+                rate * 100.0
+            );
+        }
     }
 }

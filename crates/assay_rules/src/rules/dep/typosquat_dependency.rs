@@ -3,14 +3,17 @@
 declare_rule! {
     /// ## What it does
     /// Compares each dependency's name with the bundled list of popular packages of its
-    /// ecosystem (the same list and tests as PKG005 `typosquat-name`): one edit away,
-    /// separator or `py`/`python` affix variants, look-alike characters.
+    /// ecosystem (PyPI and npm: top 5,000 by downloads; crates.io: a few hundred popular
+    /// crates; PKG005 `typosquat-name` uses the PyPI list): dropped separators
+    /// (`crossenv`), look-alike characters, `py`/`python`, `node`/`.js` or `rs`/`rust`
+    /// affixes, a brand name without its version (`beautifulsoup` for
+    /// `beautifulsoup4`), and one or two typo-like edits.
     ///
     /// ## Why it matters
     /// A mistyped name in a requirements file installs whatever the squatter uploaded.
     ///
     /// ## Example
-    /// `reqeusts==2.31.0`, `python-dateutil2`.
+    /// `reqeusts==2.31.0` in requirements.txt, `crossenv` in package-lock.json.
     ///
     /// ## False positives
     /// Legitimate projects with similar names; alone this does not change a verdict to

@@ -1,0 +1,67 @@
+//! `cargo dev typosquat-rates`: the typosquat figures of issue #4 (criterion 3).
+//!
+//! Prints, per ecosystem, the share of the real historical typosquat names in
+//! `crates/assay_deps/fixtures/typosquats.tsv` flagged as imitating the package they
+//! imitate, the missed names, and the share of each bundled popular list flagged when
+//! every name is checked as if it were not on the list. The same figures are asserted by
+//! `assay_deps`'s `typosquat_rates` test and `assay_rules`'s `popular_names_rarely_collide`.
+
+use assay_rules::typosquat::{self, Ecosystem};
+
+const TSV: &str = include_str!("../../assay_deps/fixtures/typosquats.tsv");
+
+/// Print the rates; `Ok(false)` when a bound of the issue is missed.
+pub fn run() -> anyhow::Result<bool> {
+    let mut ok = true;
+    let mut total = (0usize, 0usize);
+    for (label, eco) in [("PyPI", Ecosystem::PyPI), ("npm", Ecosystem::Npm)] {
+        let rows: Vec<Vec<&str>> = TSV
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| l.split('\t').collect())
+            .filter(|r: &Vec<&str>| r.get(1) == Some(&label))
+            .collect();
+        let mut missed = Vec::new();
+        for r in &rows {
+            let (name, target) = (
+                r.first().copied().unwrap_or(""),
+                r.get(2).copied().unwrap_or(""),
+            );
+            match typosquat::squats_in(eco, name) {
+                Some((t, _)) if t == typosquat::canonical(eco, target) => {}
+                _ => missed.push(name),
+            }
+        }
+        let hit = rows.len() - missed.len();
+        total = (total.0 + hit, total.1 + rows.len());
+        println!(
+            "{label}: {hit}/{} historical typosquats flagged ({:.1}%); missed: {}",
+            rows.len(),
+            100.0 * hit as f64 / rows.len().max(1) as f64,
+            missed.join(" ")
+        );
+    }
+    let rate = total.0 as f64 / total.1.max(1) as f64;
+    println!(
+        "all: {}/{} flagged ({:.1}%; issue #4 asks ≥ 95%)",
+        total.0,
+        total.1,
+        100.0 * rate
+    );
+    ok &= rate >= 0.95;
+    for eco in Ecosystem::ALL {
+        let names = typosquat::popular(eco);
+        let flagged = names
+            .iter()
+            .filter(|n| typosquat::squats_ignoring_self(eco, n).is_some())
+            .count();
+        let r = flagged as f64 / names.len().max(1) as f64;
+        println!(
+            "{eco:?}: {flagged}/{} popular names flagged against the rest of the list ({:.2}%; bound 0.5%)",
+            names.len(),
+            100.0 * r
+        );
+        ok &= r <= 0.005;
+    }
+    Ok(ok)
+}
