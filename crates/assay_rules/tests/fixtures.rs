@@ -35,7 +35,20 @@ pub fn artifact_for(file: &Path) -> Artifact {
         ".bin",
     ];
     if MODEL_EXTS.iter().any(|x| name.ends_with(x)) {
-        if data.starts_with(b"PK") {
+        // Zips and compressed streams (joblib's compressors) go through the real reader.
+        const CONTAINERS: &[&[u8]] = &[
+            b"PK",
+            b"\x1f\x8b",
+            b"BZh",
+            b"\xfd7zXZ",
+            b"\x78\x5e",
+            b"\x78\x9c",
+            b"\x78\xda",
+            b"\x78\x01",
+            b"\x5d\x00",
+            b"\x04\x22\x4d\x18",
+        ];
+        if CONTAINERS.iter().any(|m| data.starts_with(m)) {
             return assay_sources::read_bytes(name, &data, &assay_sources::Limits::default());
         }
         let mut a = Artifact::new(file.display().to_string(), ArtifactFormat::File);

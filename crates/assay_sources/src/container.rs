@@ -72,6 +72,14 @@ pub(crate) fn read_container(
             ));
             Shape::Unreadable
         }
+        Some(Container::Lz4) => {
+            sink.report(finding(
+                &rules::UNREADABLE_ARCHIVE,
+                &scope.loc,
+                "lz4 frame (joblib compress=\"lz4\"?): format not supported, its content was not inspected",
+            ));
+            Shape::Unreadable
+        }
         Some(c) => read_compressed(sink, scope, c, bytes),
         None if !nested
             && has_zip_end_record(bytes)
@@ -127,6 +135,20 @@ fn read_compressed(sink: &mut Sink<'_>, scope: &Scope, c: Container, bytes: &[u8
             true,
             XZ_MEM_LIMIT_KIB,
         )),
+        Container::Zlib => Box::new(flate2::read::ZlibDecoder::new(input)),
+        Container::Lzma => {
+            match lzma_rust2::LzmaReader::new_mem_limit(input, XZ_MEM_LIMIT_KIB, None) {
+                Ok(d) => Box::new(d),
+                Err(e) => {
+                    sink.report(finding(
+                        &rules::UNREADABLE_ARCHIVE,
+                        &scope.loc,
+                        format!("lzma stream unreadable: {e}"),
+                    ));
+                    return Shape::Unreadable;
+                }
+            }
+        }
         Container::Zstd => match zstd::stream::read::Decoder::new(input) {
             Ok(d) => Box::new(d),
             Err(e) => {
@@ -138,7 +160,9 @@ fn read_compressed(sink: &mut Sink<'_>, scope: &Scope, c: Container, bytes: &[u8
                 return Shape::Unreadable;
             }
         },
-        Container::Zip | Container::Tar | Container::SevenZ => return Shape::Unreadable,
+        Container::Zip | Container::Tar | Container::SevenZ | Container::Lz4 => {
+            return Shape::Unreadable;
+        }
     };
     let guard = RatioGuard {
         consumed: &consumed,
