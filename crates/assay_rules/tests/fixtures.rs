@@ -35,7 +35,7 @@ pub fn artifact_for(file: &Path) -> Artifact {
         ".bin",
     ];
     if MODEL_EXTS.iter().any(|x| name.ends_with(x)) {
-        // Zips and compressed streams (joblib's compressors) go through the real reader.
+        // Zips, tars and compressed streams (joblib's compressors) go through the real reader.
         const CONTAINERS: &[&[u8]] = &[
             b"PK",
             b"\x1f\x8b",
@@ -48,7 +48,10 @@ pub fn artifact_for(file: &Path) -> Artifact {
             b"\x5d\x00",
             b"\x04\x22\x4d\x18",
         ];
-        if CONTAINERS.iter().any(|m| data.starts_with(m)) {
+        let tar = data.get(257..262) == Some(b"ustar".as_slice());
+        // A zip end record anywhere: zips with data prepended (`ARC011` fixtures).
+        let zip_end = data.windows(4).any(|w| w == b"PK\x05\x06");
+        if tar || zip_end || CONTAINERS.iter().any(|m| data.starts_with(m)) {
             return assay_sources::read_bytes(name, &data, &assay_sources::Limits::default());
         }
         let mut a = Artifact::new(file.display().to_string(), ArtifactFormat::File);

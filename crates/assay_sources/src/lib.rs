@@ -37,6 +37,7 @@ mod rules;
 mod sink;
 mod sniff;
 mod tarball;
+mod zipcheck;
 mod zipfile;
 
 pub use discover::{Input, discover};

@@ -74,6 +74,14 @@ pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: boo
         Err(_) => return false,
     };
     walk_members(sink, scope, &mut iterable, &mut Cursor::new(bytes));
+    for d in crate::zipcheck::compare(bytes) {
+        let loc = if d.member.is_empty() {
+            scope.loc.clone()
+        } else {
+            scope.loc_of(&d.member)
+        };
+        sink.report(finding(&rules::ZIP_READER_DISAGREEMENT, &loc, d.what));
+    }
     true
 }
 

@@ -44,6 +44,7 @@ registry![scan: [
     arc::format_mismatch,
     arc::nesting_too_deep,
     arc::path_too_long,
+    arc::zip_reader_disagreement,
     ioc::exfiltration_service,
     ioc::raw_ip_url,
     ioc::mining_pool,
