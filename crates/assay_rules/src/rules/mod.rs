@@ -86,6 +86,7 @@ registry![scan: [
     ml::safetensors_header,
     ml::chat_template,
     ml::model_config_code,
+    ml::model_code_capability,
 ], other: [
     git::newcomer_dominance,
     git::opaque_binary,

@@ -10,8 +10,11 @@ declare_rule! {
     /// `Lambda` layer at any depth (its `function` is serialized Python bytecode) — critical;
     /// a layer whose `module` or `registered_name` points outside Keras/TensorFlow (any
     /// callable can be named) — high; a Hugging Face `auto_map` (loading with
-    /// `trust_remote_code=True` imports the named Python files, which assay scans as
-    /// Python) — medium.
+    /// `trust_remote_code=True` imports the named Python files) — medium. Each `auto_map`
+    /// class is resolved to its module file beside the config (`modeling_x.XModel` →
+    /// `modeling_x.py`); those files are scanned as Python with every function counted as
+    /// running on load, so a hostile `modeling_x.py` is reported by the Python rules at
+    /// its own path.
     ///
     /// ## Why it matters
     /// `keras.models.load_model` deserializes `Lambda` bytecode and imports the named
@@ -81,6 +84,7 @@ fn walk(v: &serde_json::Value, depth: u32, hits: &mut Vec<(Severity, String)>) {
 
 /// Raise ML009.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    let refs = super::auto_map_refs(cx.artifact);
     for e in &cx.artifact.entries {
         if !e.complete
             || !e.file_name().ends_with("config.json")
@@ -93,11 +97,23 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         };
         let mut hits = Vec::new();
         walk(&v, 0, &mut hits);
-        if let Some(map) = v.get("auto_map").and_then(|m| m.as_object()) {
-            let files: Vec<&str> = map.values().filter_map(|x| x.as_str()).take(5).collect();
+        let refs: Vec<_> = refs.iter().filter(|r| r.config == e.path).collect();
+        if !refs.is_empty() {
+            let shown: Vec<String> = refs
+                .iter()
+                .take(5)
+                .map(|r| match (&r.repo, &r.module_path) {
+                    (Some(repo), _) => format!("{} from repository `{repo}`", r.target),
+                    (None, Some(p)) => format!("{} → {} (scanned as Python)", r.target, cx.rel(p)),
+                    (None, None) => format!("{} (module file not in the scanned tree)", r.target),
+                })
+                .collect();
             hits.push((
                 Severity::Medium,
-                format!("`auto_map` loads remote code ({})", files.join(", ")),
+                format!(
+                    "`auto_map` loads remote code with trust_remote_code=True: {}",
+                    shown.join("; ")
+                ),
             ));
         }
         for (sev, why) in hits {
