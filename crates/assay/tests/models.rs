@@ -103,3 +103,36 @@ fn checkpoint_over_the_in_memory_bound_is_read_from_disk() {
     let (code, out) = scan(&good);
     assert_eq!(code, 0, "{out}");
 }
+
+/// A plain pickle, `.h5` or joblib file larger than the 4 KiB head, read whole: kept whole
+/// (it used to be cut to its head after being read, a false `unparseable-pickle`).
+#[test]
+fn model_files_larger_than_the_head_are_kept_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.pkl");
+    // PROTO 4, one BINUNICODE of 20,000 bytes, STOP.
+    let mut p = vec![0x80, 4, b'X'];
+    p.extend(20_000u32.to_le_bytes());
+    p.extend(std::iter::repeat_n(b'a', 20_000));
+    p.push(b'.');
+    std::fs::write(&big, &p).unwrap();
+    let (code, out) = scan(&big);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = scan(&fixture("ML009/keras_without_config.h5"));
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("were read"), "{out}");
+}
+
+/// Hugging Face directories: an `auto_map` module with a process start fails the scan at
+/// the module's own path; the same directory with tensor-only model code is clean.
+#[test]
+fn remote_code_directory_is_scanned_as_python() {
+    let (code, out) = scan(&fixture("ML010/hostile_modeling_dir"));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("ML010") && out.contains("modeling_x.py"),
+        "{out}"
+    );
+    let (code, out) = scan(&fixture("ML010/benign/remote_code_dir"));
+    assert_eq!(code, 0, "{out}");
+}

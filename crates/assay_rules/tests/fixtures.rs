@@ -75,6 +75,8 @@ pub fn artifact_for(file: &Path) -> Artifact {
         ".safetensors",
         ".gguf",
         ".bin",
+        ".h5",
+        ".onnx",
     ];
     if MODEL_EXTS.iter().any(|x| name.ends_with(x)) {
         // Zips, tars and compressed streams (joblib's compressors) go through the real reader.

@@ -341,7 +341,8 @@ impl<'a> Sink<'a> {
         // The whole file is kept when it was read to its end (or up to an error) within the
         // keep limit; a file that was only partly read because it is too large keeps its head.
         let keep_all = if complete || error.is_some() {
-            read <= keep
+            // A model file read to its end within its prefix bound is kept whole too.
+            read <= keep || prefix.is_some_and(|p| read <= p)
         } else {
             read <= head as u64 || prefix.is_some()
         };
@@ -543,7 +544,9 @@ impl<'a> Sink<'a> {
 fn model_prefix(kind: FileKind, head: &[u8], limits: &Limits) -> Option<u64> {
     let max = limits.max_file_bytes;
     match kind {
-        FileKind::Pickle | FileKind::Gguf => Some(max),
+        // HDF5 keeps the root group's attributes (Keras `model_config`) near the start; ONNX
+        // is one protobuf message, read as far as the bound allows.
+        FileKind::Pickle | FileKind::Gguf | FileKind::Hdf5 | FileKind::Onnx => Some(max),
         FileKind::Safetensors => {
             let len = head
                 .get(..8)

@@ -87,6 +87,8 @@ registry![scan: [
     ml::chat_template,
     ml::model_config_code,
     ml::model_code_capability,
+    ml::onnx_external_data,
+    ml::onnx_custom_operator,
 ], other: [
     git::newcomer_dominance,
     git::opaque_binary,

@@ -12,6 +12,8 @@ pub mod imports;
 pub mod malformed_pickle;
 pub mod model_code_capability;
 pub mod model_config_code;
+pub mod onnx_custom_operator;
+pub mod onnx_external_data;
 pub mod pickle_dangerous_import;
 pub mod pickle_stream_trick;
 pub mod pickle_unlisted_import;

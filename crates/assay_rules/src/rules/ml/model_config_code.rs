@@ -6,7 +6,8 @@ use assay_core::{Finding, Location, Severity};
 declare_rule! {
     /// ## What it does
     /// Reads model `config.json` files — the one inside a Keras `.keras` zip, and a Hugging
-    /// Face directory's — and flags configuration that makes loading run code: a Keras
+    /// Face directory's — and the `model_config` attribute of Keras `.h5` (HDF5) files, and
+    /// flags configuration that makes loading run code: a Keras
     /// `Lambda` layer at any depth (its `function` is serialized Python bytecode) — critical;
     /// a layer whose `module` or `registered_name` points outside Keras/TensorFlow (any
     /// callable can be named) — high; a Hugging Face `auto_map` (loading with
@@ -24,6 +25,9 @@ declare_rule! {
     /// ## Example
     /// `{"class_name": "Lambda", "config": {"function": {"class_name": "__lambda__", ...}}}`
     ///
+    /// A Keras `.h5` whose `model_config` cannot be read (dense attribute storage, a
+    /// damaged value) is critical: what was not read could hold a `Lambda`.
+    ///
     /// ## False positives
     /// Models that legitimately use custom layers or remote code (many research models).
     ///
@@ -37,7 +41,7 @@ declare_rule! {
         summary: "A model config makes loading run code (Keras Lambda, custom module, auto_map)",
         severity: High,
         confidence: Medium,
-        targets: [Text],
+        targets: [Text, Hdf5],
         cwe: Some("CWE-94"),
         attack: Some("T1059"),
     }
@@ -86,6 +90,10 @@ fn walk(v: &serde_json::Value, depth: u32, hits: &mut Vec<(Severity, String)>) {
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     let refs = super::auto_map_refs(cx.artifact);
     for e in &cx.artifact.entries {
+        if e.file_kind == assay_core::FileKind::Hdf5 {
+            check_h5(cx, e, out);
+            continue;
+        }
         if !e.complete
             || !e.file_name().ends_with("config.json")
             || e.file_name().ends_with("tokenizer_config.json")
@@ -121,5 +129,46 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             f.severity = sev;
             super::push(cx, out, f);
         }
+    }
+}
+
+/// A Keras `.h5`: the root group's `model_config` attribute, walked like a `.keras`
+/// config; fail closed (critical) when the file is a Keras model whose config cannot be read.
+fn check_h5(cx: &Cx, e: &assay_core::Entry, out: &mut Vec<Finding>) {
+    let mut hits = Vec::new();
+    match assay_formats::parse_keras_h5(&e.data) {
+        Ok(k) => {
+            for (_, v) in &k.configs {
+                walk(v, 0, &mut hits);
+            }
+            for why in k.unreadable.into_iter().take(3) {
+                let cut = if e.complete {
+                    String::new()
+                } else {
+                    format!(
+                        " (only the first {} of {} bytes were read)",
+                        e.data.len(),
+                        e.size
+                    )
+                };
+                hits.push((
+                    Severity::Critical,
+                    format!("Keras HDF5 config not readable, so not checked: {why}{cut}"),
+                ));
+            }
+        }
+        // Not a readable HDF5 file: only a Keras model's config matters here (weights-only
+        // and other HDF5 files hold no code).
+        Err(err) => {
+            let keras = |n: &[u8]| e.data.windows(n.len()).any(|w| w == n);
+            if keras(b"model_config") || keras(b"keras_version") {
+                hits.push((Severity::Critical, format!("{err}")));
+            }
+        }
+    }
+    for (sev, why) in hits {
+        let mut f = cx.finding(&META, Location::file(e.path.clone()), why);
+        f.severity = sev;
+        super::push(cx, out, f);
     }
 }
