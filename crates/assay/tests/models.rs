@@ -136,3 +136,24 @@ fn remote_code_directory_is_scanned_as_python() {
     let (code, out) = scan(&fixture("ML010/benign/remote_code_dir"));
     assert_eq!(code, 0, "{out}");
 }
+
+/// Zips that tolerant and strict readers see differently: a script prepended to a payload
+/// checkpoint (read as the zip it also is), a member only sequential readers see.
+#[test]
+fn zip_reader_disagreements_are_reported_and_scanned() {
+    for f in [
+        "prepended_script.pt",
+        "unlisted_local_header.pt",
+        "local_name_differs.pt",
+    ] {
+        let (code, out) = scan(&fixture(&format!("ARC011/{f}")));
+        assert_eq!(code, 1, "{f}: {out}");
+        assert!(
+            out.contains("ARC011") && out.contains("ML001"),
+            "{f}: {out}"
+        );
+    }
+    let (code, out) = scan(&fixture("ARC011/benign/state_dict.pt"));
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("\"code\": \"ARC011\""), "{out}");
+}

@@ -109,6 +109,11 @@ pub fn read_input(
             Ok(read_bytes(display_path, &bytes, limits))
         }
         Input::Directory(path) => disk::read_directory(path, display_path, limits),
+        // A file whose tail holds a zip end record (a zip with a script or other data
+        // prepended) is read as the zip it also is: Python's zipfile opens it.
+        Input::File(path) if disk::has_zip_tail(path)? => {
+            read_input(&Input::Archive(path.clone()), display_path, limits)
+        }
         Input::File(path) => disk::read_single_file(path, display_path, limits),
     }
 }

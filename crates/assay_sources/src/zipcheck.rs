@@ -36,6 +36,9 @@ pub(crate) struct Disagreement {
     pub(crate) member: String,
     /// Human explanation.
     pub(crate) what: String,
+    /// For a local header the central directory does not list: where it starts, so the
+    /// reader can scan that member too.
+    pub(crate) unlisted_at: Option<usize>,
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
@@ -66,14 +69,16 @@ struct Central {
 /// consistent.
 pub(crate) fn compare(bytes: &[u8]) -> Vec<Disagreement> {
     let mut out = Vec::new();
-    let mut say = |member: &[u8], what: String| {
+    let mut say_at = |member: &[u8], what: String, unlisted_at: Option<usize>| {
         if out.len() < MAX_REPORTS {
             out.push(Disagreement {
                 member: String::from_utf8_lossy(member).into_owned(),
                 what,
+                unlisted_at,
             });
         }
     };
+    let mut say = |member: &[u8], what: String| say_at(member, what, None);
     // End of central directory: the last signature in the final 64 KiB + 22 bytes.
     let tail_start = bytes.len().saturating_sub(65_557);
     let Some(tail) = bytes.get(tail_start..) else {
@@ -267,12 +272,13 @@ pub(crate) fn compare(bytes: &[u8]) -> Vec<Disagreement> {
             let at = s + i;
             let n = u16_at(bytes, at + 26).map_or(0, usize::from);
             let name = bytes.get(at + 30..at + 30 + n).unwrap_or_default();
-            say(
+            say_at(
                 name,
                 format!(
-                    "a local header at byte {at} names `{}`, which the central directory does not list: sequential readers extract it, PyTorch and central-directory scanners never see it",
+                    "a local header at byte {at} names `{}`, which the central directory does not list: sequential readers extract it, PyTorch and central-directory scanners never see it; scanned as well",
                     String::from_utf8_lossy(name)
                 ),
+                Some(at),
             );
         }
     }
