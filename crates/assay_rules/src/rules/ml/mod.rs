@@ -1,9 +1,11 @@
 //! ML rules: model files. Pickle streams (raw, legacy PyTorch, PyTorch zip members, object
 //! `.npy`) are walked once per artifact by the symbolic pickle VM of `assay_formats`
 //! ([`scan_pickles`], kept in [`crate::Cx::pickles`]); each import is judged by the
-//! versioned policy in [`imports`]. safetensors headers and GGUF/tokenizer chat
-//! templates have their own rules. ML030–ML039 are model signature verification, raised by
-//! `assay verify`.
+//! versioned policy in [`imports`] (joblib files too: the VM skips the NumPy array bytes
+//! joblib writes after each `NumpyArrayWrapper`). safetensors headers, GGUF/tokenizer chat
+//! templates, Keras configs (`.keras` and `.h5`), Hugging Face `auto_map` model code
+//! ([`auto_map_refs`], analysed as Python with the `ModelCode` role) and ONNX models have
+//! their own rules. ML030–ML039 are model signature verification, raised by `assay verify`.
 
 pub mod chat_template;
 pub mod discarded_call;
