@@ -102,6 +102,18 @@ fn checkpoint_over_the_in_memory_bound_is_read_from_disk() {
     big_checkpoint(&fixture("ML001/benign/state_dict.pt"), &good, 72 << 20);
     let (code, out) = scan(&good);
     assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("ARC011"), "{out}");
+    // The file-backed reader compares local headers with the central directory too.
+    let mut bytes = std::fs::read(&good).unwrap();
+    let at = bytes
+        .windows(16)
+        .position(|w| w == b"archive/data.pkl")
+        .unwrap();
+    bytes[at..at + 16].copy_from_slice(b"archive/data.pkx");
+    let renamed = dir.path().join("big_renamed.pt");
+    std::fs::write(&renamed, &bytes).unwrap();
+    let (_, out) = scan(&renamed);
+    assert!(out.contains("ARC011") && out.contains("data.pkx"), "{out}");
 }
 
 /// A plain pickle, `.h5` or joblib file larger than the 4 KiB head, read whole: kept whole

@@ -143,6 +143,11 @@ fn read_zip_file(
     if !zipfile::read_file(&mut sink, &scope, index, &mut body) {
         return Ok(None);
     }
+    // Local headers against the central directory, reading only the headers (no CRCs, no
+    // gap scan: those would read every tensor byte).
+    let len = fs_err::metadata(path)?.len();
+    let mut src = zipcheck::FileSrc::new(body, len);
+    zipfile::report_disagreements(&mut sink, &scope, zipcheck::compare_src(&mut src));
     let mut artifact = Artifact::new(display_path, zip_format(&sink.entries));
     artifact.entries = sink.entries;
     artifact.findings = sink.findings;

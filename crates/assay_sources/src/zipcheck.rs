@@ -41,18 +41,100 @@ pub(crate) struct Disagreement {
     pub(crate) unlisted_at: Option<usize>,
 }
 
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes([*b.get(at)?, *b.get(at + 1)?]))
+/// Random access to the archive's bytes: all of them in memory, or a file read on demand
+/// (multi-GB checkpoints: only the end record, the central directory and each local header
+/// are read).
+pub(crate) trait Src {
+    /// Total length.
+    fn len(&self) -> usize;
+    /// `n` bytes at `at`, or `None` past the end.
+    fn get(&mut self, at: usize, n: usize) -> Option<Vec<u8>>;
+    /// Keep `n` bytes at `at` in memory for the `get`s that follow.
+    fn prefetch(&mut self, _at: usize, _n: usize) {}
+    /// Every byte, when they are in memory (CRC and gap checks need them).
+    fn whole(&self) -> Option<&[u8]>;
 }
 
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+impl Src for &[u8] {
+    fn len(&self) -> usize {
+        <[u8]>::len(self)
+    }
+    fn get(&mut self, at: usize, n: usize) -> Option<Vec<u8>> {
+        <[u8]>::get(self, at..at.checked_add(n)?).map(<[u8]>::to_vec)
+    }
+    fn whole(&self) -> Option<&[u8]> {
+        Some(self)
+    }
+}
+
+/// A file on disk with one cached window.
+pub(crate) struct FileSrc<R> {
+    pub(crate) inner: R,
+    pub(crate) len: usize,
+    window: (usize, Vec<u8>),
+}
+
+impl<R: std::io::Read + std::io::Seek> FileSrc<R> {
+    pub(crate) fn new(inner: R, len: u64) -> Self {
+        FileSrc {
+            inner,
+            len: usize::try_from(len).unwrap_or(usize::MAX),
+            window: (0, Vec::new()),
+        }
+    }
+
+    fn read(&mut self, at: usize, n: usize) -> Option<Vec<u8>> {
+        use std::io::SeekFrom;
+        if at.checked_add(n)? > self.len {
+            return None;
+        }
+        self.inner.seek(SeekFrom::Start(at as u64)).ok()?;
+        let mut buf = vec![0u8; n];
+        self.inner.read_exact(&mut buf).ok()?;
+        Some(buf)
+    }
+}
+
+impl<R: std::io::Read + std::io::Seek> Src for FileSrc<R> {
+    fn len(&self) -> usize {
+        self.len
+    }
+    fn get(&mut self, at: usize, n: usize) -> Option<Vec<u8>> {
+        let (w, data) = &self.window;
+        if at >= *w
+            && let Some(s) = data.get(at - w..(at - w).checked_add(n)?)
+        {
+            return Some(s.to_vec());
+        }
+        self.read(at, n)
+    }
+    fn prefetch(&mut self, at: usize, n: usize) {
+        if let Some(d) = self.read(at, n.min(self.len.saturating_sub(at))) {
+            self.window = (at, d);
+        }
+    }
+    fn whole(&self) -> Option<&[u8]> {
+        None
+    }
+}
+
+fn u16_at(b: &mut impl Src, at: usize) -> Option<u16> {
+    let v = b.get(at, 2)?;
+    Some(u16::from_le_bytes([*v.first()?, *v.get(1)?]))
+}
+
+fn u32_at(b: &mut impl Src, at: usize) -> Option<u32> {
+    let v = b.get(at, 4)?;
     Some(u32::from_le_bytes([
-        *b.get(at)?,
-        *b.get(at + 1)?,
-        *b.get(at + 2)?,
-        *b.get(at + 3)?,
+        *v.first()?,
+        *v.get(1)?,
+        *v.get(2)?,
+        *v.get(3)?,
     ]))
 }
+
+/// Largest central directory compared (bytes).
+const MAX_CD_BYTES: usize = 64 << 20;
 
 struct Central {
     name: Vec<u8>,
@@ -68,6 +150,12 @@ struct Central {
 /// nothing when no end record is found (the reader reports that) or the archive is
 /// consistent.
 pub(crate) fn compare(bytes: &[u8]) -> Vec<Disagreement> {
+    compare_src(&mut &*bytes)
+}
+
+/// [`compare`] over any [`Src`]; without all bytes in memory, CRCs and gaps between members
+/// are not checked.
+pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
     let mut out = Vec::new();
     let mut say_at = |member: &[u8], what: String, unlisted_at: Option<usize>| {
         if out.len() < MAX_REPORTS {
@@ -80,28 +168,30 @@ pub(crate) fn compare(bytes: &[u8]) -> Vec<Disagreement> {
     };
     let mut say = |member: &[u8], what: String| say_at(member, what, None);
     // End of central directory: the last signature in the final 64 KiB + 22 bytes.
-    let tail_start = bytes.len().saturating_sub(65_557);
-    let Some(tail) = bytes.get(tail_start..) else {
+    let total = src.len();
+    let tail_start = total.saturating_sub(65_557);
+    let Some(tail) = src.get(tail_start, total - tail_start) else {
         return out;
     };
-    let Some(eocd) = memchr::memmem::rfind(tail, b"PK\x05\x06").map(|i| tail_start + i) else {
+    let Some(eocd) = memchr::memmem::rfind(&tail, b"PK\x05\x06").map(|i| tail_start + i) else {
         return out;
     };
+    src.prefetch(tail_start, total - tail_start);
     let (Some(count), Some(cd_size), Some(cd_offset), Some(comment_len)) = (
-        u16_at(bytes, eocd + 10),
-        u32_at(bytes, eocd + 12),
-        u32_at(bytes, eocd + 16),
-        u16_at(bytes, eocd + 20),
+        u16_at(src, eocd + 10),
+        u32_at(src, eocd + 12),
+        u32_at(src, eocd + 16),
+        u16_at(src, eocd + 20),
     ) else {
         return out;
     };
     let end = eocd + 22 + usize::from(comment_len);
-    if bytes.len() > end {
+    if total > end {
         say(
             b"",
             format!(
                 "{} bytes after the end-of-central-directory record: readers that search from the end and readers that stop at the record see different files",
-                bytes.len() - end
+                total - end
             ),
         );
     }
@@ -114,29 +204,33 @@ pub(crate) fn compare(bytes: &[u8]) -> Vec<Disagreement> {
     let shift = cd_start.saturating_sub(cd_offset as usize);
     let mut entries = Vec::new();
     let mut pos = cd_start;
-    while entries.len() < MAX_ENTRIES && bytes.get(pos..pos + 4) == Some(b"PK\x01\x02") {
+    src.prefetch(cd_start, (cd_size as usize).min(MAX_CD_BYTES));
+    while entries.len() < MAX_ENTRIES
+        && pos < cd_start + MAX_CD_BYTES
+        && src.get(pos, 4).as_deref() == Some(b"PK\x01\x02")
+    {
         let (Some(flags), Some(method), Some(crc), Some(compressed), Some(size)) = (
-            u16_at(bytes, pos + 8),
-            u16_at(bytes, pos + 10),
-            u32_at(bytes, pos + 16),
-            u32_at(bytes, pos + 20),
-            u32_at(bytes, pos + 24),
+            u16_at(src, pos + 8),
+            u16_at(src, pos + 10),
+            u32_at(src, pos + 16),
+            u32_at(src, pos + 20),
+            u32_at(src, pos + 24),
         ) else {
             break;
         };
         let (Some(n), Some(x), Some(c), Some(offset)) = (
-            u16_at(bytes, pos + 28),
-            u16_at(bytes, pos + 30),
-            u16_at(bytes, pos + 32),
-            u32_at(bytes, pos + 42),
+            u16_at(src, pos + 28),
+            u16_at(src, pos + 30),
+            u16_at(src, pos + 32),
+            u32_at(src, pos + 42),
         ) else {
             break;
         };
-        let Some(name) = bytes.get(pos + 46..pos + 46 + usize::from(n)) else {
+        let Some(name) = src.get(pos + 46, usize::from(n)) else {
             break;
         };
         entries.push(Central {
-            name: name.to_vec(),
+            name,
             flags,
             method,
             crc,
@@ -151,7 +245,7 @@ pub(crate) fn compare(bytes: &[u8]) -> Vec<Disagreement> {
     for e in &entries {
         let zip64 = e.offset == u32::MAX || e.compressed == u32::MAX || e.size == u32::MAX;
         let at = e.offset as usize + shift;
-        if bytes.get(at..at + 4) != Some(b"PK\x03\x04") {
+        if src.get(at, 4).as_deref() != Some(b"PK\x03\x04") {
             say(
                 &e.name,
                 format!(
@@ -161,20 +255,19 @@ pub(crate) fn compare(bytes: &[u8]) -> Vec<Disagreement> {
             continue;
         }
         let (Some(lflags), Some(lmethod), Some(lcrc), Some(lcomp), Some(lsize), Some(ln), Some(lx)) = (
-            u16_at(bytes, at + 6),
-            u16_at(bytes, at + 8),
-            u32_at(bytes, at + 14),
-            u32_at(bytes, at + 18),
-            u32_at(bytes, at + 22),
-            u16_at(bytes, at + 26),
-            u16_at(bytes, at + 28),
+            u16_at(src, at + 6),
+            u16_at(src, at + 8),
+            u32_at(src, at + 14),
+            u32_at(src, at + 18),
+            u32_at(src, at + 22),
+            u16_at(src, at + 26),
+            u16_at(src, at + 28),
         ) else {
             say(&e.name, "local header truncated".to_owned());
             continue;
         };
-        let lname = bytes
-            .get(at + 30..at + 30 + usize::from(ln))
-            .unwrap_or_default();
+        let lname = src.get(at + 30, usize::from(ln)).unwrap_or_default();
+        let lname = lname.as_slice();
         if lname != e.name.as_slice() {
             say(
                 &e.name,
@@ -227,6 +320,9 @@ pub(crate) fn compare(bytes: &[u8]) -> Vec<Disagreement> {
         if !zip64 {
             covered.insert(at, data_end);
         }
+        let Some(bytes) = src.whole() else {
+            continue; // file-backed: no CRC, no gap scan (that would read every byte)
+        };
         if e.method == 0 && !zip64 && u64::from(e.compressed) <= CRC_CHECK_MAX {
             if let Some(data) = bytes.get(data_start..data_end) {
                 let crc = crc32fast::hash(data);
@@ -257,6 +353,9 @@ pub(crate) fn compare(bytes: &[u8]) -> Vec<Disagreement> {
     }
     // Local headers in the gaps between listed members (or before the directory) that the
     // central directory does not list: only sequential readers see them.
+    let Some(bytes) = src.whole() else {
+        return out;
+    };
     let mut gaps = Vec::new();
     let mut cursor = 0usize;
     for (&s, &e) in &covered {
@@ -270,7 +369,10 @@ pub(crate) fn compare(bytes: &[u8]) -> Vec<Disagreement> {
         let Some(gap) = bytes.get(s..e) else { continue };
         for i in memchr::memmem::find_iter(gap, b"PK\x03\x04").take(MAX_REPORTS) {
             let at = s + i;
-            let n = u16_at(bytes, at + 26).map_or(0, usize::from);
+            let n = bytes
+                .get(at + 26..at + 28)
+                .and_then(|b| <[u8; 2]>::try_from(b).ok())
+                .map_or(0, |b| usize::from(u16::from_le_bytes(b)));
             let name = bytes.get(at + 30..at + 30 + n).unwrap_or_default();
             say_at(
                 name,

@@ -74,8 +74,19 @@ pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: boo
         Err(_) => return false,
     };
     walk_members(sink, scope, &mut iterable, &mut Cursor::new(bytes));
+    let unlisted = report_disagreements(sink, scope, crate::zipcheck::compare(bytes));
+    read_unlisted(sink, scope, bytes, &unlisted);
+    true
+}
+
+/// Raise `ARC011` for each disagreement; returns where unlisted local headers start.
+pub(crate) fn report_disagreements(
+    sink: &mut Sink<'_>,
+    scope: &Scope,
+    found: Vec<crate::zipcheck::Disagreement>,
+) -> Vec<usize> {
     let mut unlisted = Vec::new();
-    for d in crate::zipcheck::compare(bytes) {
+    for d in found {
         let loc = if d.member.is_empty() {
             scope.loc.clone()
         } else {
@@ -84,8 +95,7 @@ pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: boo
         sink.report(finding(&rules::ZIP_READER_DISAGREEMENT, &loc, d.what));
         unlisted.extend(d.unlisted_at);
     }
-    read_unlisted(sink, scope, bytes, &unlisted);
-    true
+    unlisted
 }
 
 /// Members only a sequential reader sees (local headers the central directory does not
