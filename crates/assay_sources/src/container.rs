@@ -72,14 +72,6 @@ pub(crate) fn read_container(
             ));
             Shape::Unreadable
         }
-        Some(Container::Lz4) => {
-            sink.report(finding(
-                &rules::UNREADABLE_ARCHIVE,
-                &scope.loc,
-                "lz4 frame (joblib compress=\"lz4\"?): format not supported, its content was not inspected",
-            ));
-            Shape::Unreadable
-        }
         Some(c) => read_compressed(sink, scope, c, bytes),
         None if !nested
             && has_zip_end_record(bytes)
@@ -136,6 +128,7 @@ fn read_compressed(sink: &mut Sink<'_>, scope: &Scope, c: Container, bytes: &[u8
             XZ_MEM_LIMIT_KIB,
         )),
         Container::Zlib => Box::new(flate2::read::ZlibDecoder::new(input)),
+        Container::Lz4 => Box::new(lz4_flex::frame::FrameDecoder::new(input)),
         Container::Lzma => {
             match lzma_rust2::LzmaReader::new_mem_limit(input, XZ_MEM_LIMIT_KIB, None) {
                 Ok(d) => Box::new(d),
@@ -160,9 +153,7 @@ fn read_compressed(sink: &mut Sink<'_>, scope: &Scope, c: Container, bytes: &[u8
                 return Shape::Unreadable;
             }
         },
-        Container::Zip | Container::Tar | Container::SevenZ | Container::Lz4 => {
-            return Shape::Unreadable;
-        }
+        Container::Zip | Container::Tar | Container::SevenZ => return Shape::Unreadable,
     };
     let guard = RatioGuard {
         consumed: &consumed,

@@ -22,7 +22,7 @@ pub(crate) enum Container {
     /// A legacy `.lzma` ("LZMA alone") stream: joblib's `compress="lzma"`. Recognised by its
     /// properties byte `0x5d` plus a trial decode.
     Lzma,
-    /// An LZ4 frame (joblib's `compress="lz4"`): recognised, not read.
+    /// An LZ4 frame (joblib's `compress="lz4"`).
     Lz4,
     /// An uncompressed tar (POSIX ustar/pax, GNU, or v7 with a valid checksum).
     Tar,
