@@ -102,4 +102,70 @@ fn checkpoint_over_the_in_memory_bound_is_read_from_disk() {
     big_checkpoint(&fixture("ML001/benign/state_dict.pt"), &good, 72 << 20);
     let (code, out) = scan(&good);
     assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("ARC011"), "{out}");
+    // The file-backed reader compares local headers with the central directory too.
+    let mut bytes = std::fs::read(&good).unwrap();
+    let at = bytes
+        .windows(16)
+        .position(|w| w == b"archive/data.pkl")
+        .unwrap();
+    bytes[at..at + 16].copy_from_slice(b"archive/data.pkx");
+    let renamed = dir.path().join("big_renamed.pt");
+    std::fs::write(&renamed, &bytes).unwrap();
+    let (_, out) = scan(&renamed);
+    assert!(out.contains("ARC011") && out.contains("data.pkx"), "{out}");
+}
+
+/// A plain pickle, `.h5` or joblib file larger than the 4 KiB head, read whole: kept whole
+/// (it used to be cut to its head after being read, a false `unparseable-pickle`).
+#[test]
+fn model_files_larger_than_the_head_are_kept_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.pkl");
+    // PROTO 4, one BINUNICODE of 20,000 bytes, STOP.
+    let mut p = vec![0x80, 4, b'X'];
+    p.extend(20_000u32.to_le_bytes());
+    p.extend(std::iter::repeat_n(b'a', 20_000));
+    p.push(b'.');
+    std::fs::write(&big, &p).unwrap();
+    let (code, out) = scan(&big);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = scan(&fixture("ML009/keras_without_config.h5"));
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("were read"), "{out}");
+}
+
+/// Hugging Face directories: an `auto_map` module with a process start fails the scan at
+/// the module's own path; the same directory with tensor-only model code is clean.
+#[test]
+fn remote_code_directory_is_scanned_as_python() {
+    let (code, out) = scan(&fixture("ML010/hostile_modeling_dir"));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("ML010") && out.contains("modeling_x.py"),
+        "{out}"
+    );
+    let (code, out) = scan(&fixture("ML010/benign/remote_code_dir"));
+    assert_eq!(code, 0, "{out}");
+}
+
+/// Zips that tolerant and strict readers see differently: a script prepended to a payload
+/// checkpoint (read as the zip it also is), a member only sequential readers see.
+#[test]
+fn zip_reader_disagreements_are_reported_and_scanned() {
+    for f in [
+        "prepended_script.pt",
+        "unlisted_local_header.pt",
+        "local_name_differs.pt",
+    ] {
+        let (code, out) = scan(&fixture(&format!("ARC011/{f}")));
+        assert_eq!(code, 1, "{f}: {out}");
+        assert!(
+            out.contains("ARC011") && out.contains("ML001"),
+            "{f}: {out}"
+        );
+    }
+    let (code, out) = scan(&fixture("ARC011/benign/state_dict.pt"));
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("\"code\": \"ARC011\""), "{out}");
 }

@@ -171,6 +171,11 @@ pub enum FileKind {
     Safetensors,
     /// A GGUF model file (`GGUF` magic).
     Gguf,
+    /// An HDF5 file (`\x89HDF\r\n\x1a\n` superblock signature): Keras `.h5` models keep
+    /// their JSON config in the root group's `model_config` attribute.
+    Hdf5,
+    /// An ONNX model (`.onnx` name and a protobuf `ModelProto` start: field 1, varint).
+    Onnx,
     /// Other text.
     Text,
     /// Other binary data.
@@ -182,7 +187,12 @@ impl FileKind {
     pub fn is_model(self) -> bool {
         matches!(
             self,
-            FileKind::Pickle | FileKind::NumPy | FileKind::Safetensors | FileKind::Gguf
+            FileKind::Pickle
+                | FileKind::NumPy
+                | FileKind::Safetensors
+                | FileKind::Gguf
+                | FileKind::Hdf5
+                | FileKind::Onnx
         )
     }
 
@@ -270,6 +280,13 @@ fn model_kind(lower_name: &str, head: &[u8]) -> Option<FileKind> {
     }
     if head.starts_with(b"GGUF") {
         return Some(FileKind::Gguf);
+    }
+    if head.starts_with(b"\x89HDF\r\n\x1a\n") {
+        return Some(FileKind::Hdf5);
+    }
+    // ModelProto field 1 is `ir_version` (varint, tag 0x08); writers emit it first.
+    if lower_name.ends_with(".onnx") && head.first() == Some(&0x08) {
+        return Some(FileKind::Onnx);
     }
     if let (Some(len), Some(b'{')) = (
         head.get(..8)
@@ -361,6 +378,8 @@ mod tests {
         );
         assert_eq!(classify("a.npy", b"\x93NUMPY\x01\x00"), FileKind::NumPy);
         assert_eq!(classify("a.bin", b"GGUF\x03\x00"), FileKind::Gguf);
+        assert_eq!(classify("m.h5", b"\x89HDF\r\n\x1a\n\x00"), FileKind::Hdf5);
+        assert_eq!(classify("m.onnx", b"\x08\x07\x12\x04"), FileKind::Onnx);
         assert_eq!(
             classify(
                 "m.safetensors",

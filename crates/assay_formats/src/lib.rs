@@ -20,6 +20,8 @@
 //! | [`pickle`] | pickle streams (protocols 0–5), PyTorch/joblib/NumPy payloads | CPython `pickletools`, PEP 307, PEP 3154, PEP 574 |
 //! | [`safetensors`] | `*.safetensors` header | huggingface/safetensors format |
 //! | [`gguf`] | `*.gguf` header and metadata | ggml `docs/gguf.md` (v2, v3) |
+//! | [`keras_h5`] | Keras `.h5` `model_config` attribute | HDF5 File Format Specification 3.0 |
+//! | [`onnx`] | ONNX `ModelProto` (opsets, nodes, external data) | `onnx/onnx.proto` |
 //! | [`top_level`] | `top_level.txt` | setuptools/egg-info convention |
 #![cfg_attr(
     not(test),
@@ -30,8 +32,10 @@
 pub mod entry_points;
 mod error;
 pub mod gguf;
+pub mod keras_h5;
 mod lines;
 pub mod metadata;
+pub mod onnx;
 pub mod pickle;
 pub mod pth;
 pub mod record;
@@ -42,7 +46,9 @@ pub mod wheel;
 pub use entry_points::{EntryPoint, EntryPoints, parse_entry_points, parse_pyproject_scripts};
 pub use error::FormatError;
 pub use gguf::{GgufHeader, parse_gguf};
+pub use keras_h5::{KerasH5, parse_keras_h5};
 pub use metadata::{CoreMetadata, Headers, parse_headers, parse_metadata};
+pub use onnx::{OnnxModel, parse_onnx};
 pub use pickle::{PickleScan, looks_like_pickle, scan_pickle};
 pub use pth::{Pth, PthKind, PthLine, parse_pth};
 pub use record::{Record, RecordEntry, parse_record};

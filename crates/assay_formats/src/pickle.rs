@@ -27,6 +27,7 @@
 //! nesting depth of inner pickles. Values are shared (`Rc`) so `DUP`/`GET` cost O(1) and a
 //! memo expansion bomb cannot make the walker allocate more than one slot per opcode.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -196,6 +197,9 @@ pub struct PickleScan {
     pub ops: usize,
     /// Persistent ids loaded (`PERSID`/`BINPERSID`; PyTorch storages).
     pub persistent_ids: usize,
+    /// joblib NumPy arrays whose raw bytes (or inner pickle) were skipped after the `BUILD`
+    /// of their `NumpyArrayWrapper`.
+    pub joblib_arrays: usize,
 }
 
 impl PickleScan {
@@ -219,14 +223,56 @@ pub fn looks_like_pickle(data: &[u8]) -> bool {
     matches!(data, [0x80, 2..=5, op, ..] if is_opcode(*op))
 }
 
-/// Symbolic value on the stack or in the memo.
+/// Symbolic value on the stack or in the memo. Small integers, `None`, tuples and dicts are
+/// tracked because joblib's array wrappers (below) say in them how many raw bytes follow.
+/// Containers share their items (`Rc`), so `DUP`/`GET` stay O(1) and a walk allocates at
+/// most one slot per opcode executed.
 #[derive(Debug, Clone)]
 enum Val {
     Str(Rc<str>),
+    Int(i64),
+    None,
+    Tuple(Rc<[Val]>),
+    /// A dict, mutated in place by `SETITEM(S)` (it may sit in the memo too). Only the first
+    /// [`DICT_KEEP`] items are kept.
+    Dict(Rc<RefCell<Vec<(Val, Val)>>>),
     Global(usize),
     Call(usize),
     Other,
 }
+
+/// Items kept per tracked dict (joblib's wrapper state has six).
+const DICT_KEEP: usize = 64;
+
+impl Val {
+    fn dict_get(&self, key: &str) -> Option<Val> {
+        let Val::Dict(d) = self else { return None };
+        d.borrow()
+            .iter()
+            .find(|(k, _)| matches!(k, Val::Str(s) if &**s == key))
+            .map(|(_, v)| v.clone())
+    }
+
+    fn dict_insert(&self, items: impl IntoIterator<Item = (Val, Val)>) {
+        if let Val::Dict(d) = self {
+            let mut d = d.borrow_mut();
+            for kv in items {
+                if d.len() >= DICT_KEEP {
+                    break;
+                }
+                d.push(kv);
+            }
+        }
+    }
+
+    fn tuple(items: Vec<Val>) -> Val {
+        Val::Tuple(items.into())
+    }
+}
+
+/// The class joblib pickles in place of each NumPy array; its array bytes follow the
+/// `BUILD` that sets its state (joblib `numpy_pickle.py`, `NumpyArrayWrapper.read_array`).
+const JOBLIB_WRAPPER: (&str, &str) = ("joblib.numpy_pickle", "NumpyArrayWrapper");
 
 struct Vm<'a> {
     data: &'a [u8],
@@ -238,6 +284,12 @@ struct Vm<'a> {
     memo: HashMap<u64, Val>,
     frame_end: Option<usize>,
     out: &'a mut PickleScan,
+    /// Arguments (`REDUCE`, `NEWOBJ`) and `BUILD` state of calls, by index into
+    /// [`PickleScan::calls`]: joblib's array wrapper and `numpy.dtype` are read from them.
+    call_args: HashMap<usize, Val>,
+    call_state: HashMap<usize, Val>,
+    /// joblib object arrays walked inside this one (each is a pickle stream of its own).
+    joblib_nesting: u32,
 }
 
 enum Stop {
@@ -290,6 +342,9 @@ fn walk(data: &[u8], limits: PickleLimits, depth: u32, out: &mut PickleScan) {
             memo: HashMap::new(),
             frame_end: None,
             out,
+            call_args: HashMap::new(),
+            call_state: HashMap::new(),
+            joblib_nesting: 0,
         };
         let r = vm.run();
         let end = vm.pos;
@@ -554,6 +609,208 @@ impl Vm<'_> {
         }
     }
 
+    fn keep_args(&mut self, call: &Val, args: Val) {
+        if let Val::Call(i) = call
+            && self.call_args.len() < self.limits.max_records
+        {
+            self.call_args.insert(*i, args);
+        }
+    }
+
+    /// The global a value was imported as, when it is a constant import.
+    fn global_of(&self, v: &Val) -> Option<&Global> {
+        match v {
+            Val::Global(g) => self.out.globals.get(*g).filter(|g| !g.computed),
+            _ => None,
+        }
+    }
+
+    /// Whether `v` is an instance of joblib's `NumpyArrayWrapper`: made by `NEWOBJ`/`OBJ`
+    /// on the class (protocol 2+), or by `copyreg._reconstructor(cls, object, None)`
+    /// (protocols 0 and 1).
+    fn is_joblib_wrapper(&self, v: &Val) -> bool {
+        let Val::Call(i) = v else { return false };
+        let Some(call) = self.out.calls.get(*i) else {
+            return false;
+        };
+        let is = |g: &Global| (g.module.as_str(), g.name.as_str()) == JOBLIB_WRAPPER;
+        let Some(g) = call
+            .callee
+            .and_then(|g| self.out.globals.get(g))
+            .filter(|g| !g.computed)
+        else {
+            return false;
+        };
+        if is(g) {
+            return matches!(
+                call.op,
+                CallOp::NewObj | CallOp::NewObjEx | CallOp::Obj | CallOp::Inst
+            );
+        }
+        let reconstructor =
+            matches!(g.module.as_str(), "copyreg" | "copy_reg") && g.name == "_reconstructor";
+        reconstructor
+            && matches!(self.call_args.get(i), Some(Val::Tuple(a))
+                if a.first().and_then(|c| self.global_of(c)).is_some_and(is))
+    }
+
+    /// joblib writes the array's bytes straight after the `BUILD` of its wrapper:
+    /// `[padding-length byte, that many 0xff bytes]` when the state has
+    /// `numpy_array_alignment_bytes` (joblib ≥ 1.2), then `prod(shape) × itemsize` bytes,
+    /// or, for object dtypes, a pickle stream of its own. Skip exactly what
+    /// `NumpyArrayWrapper.read_array` reads; when the state does not say (shape or dtype
+    /// not constants), the rest of the file cannot be walked: an issue, fail closed.
+    fn skip_joblib_array(&mut self, state: &Val, at: usize) -> Result<(), Stop> {
+        // The wrapper commits its frame before the array bytes; bytes inside a frame are
+        // not where joblib reads them from.
+        match self.frame_end {
+            Some(e) if e == self.pos => self.frame_end = None,
+            Some(_) => {
+                issue(
+                    self.out,
+                    IssueKind::FrameMismatch,
+                    at,
+                    self.depth,
+                    "joblib array data inside a FRAME",
+                );
+                self.frame_end = None;
+            }
+            None => {}
+        }
+        let bad = |vm: &mut Self, what: &str| {
+            Err(vm.fail(
+                IssueKind::BadArgument,
+                at,
+                format!(
+                    "joblib NumpyArrayWrapper state: {what}; the array bytes cannot be skipped"
+                ),
+            ))
+        };
+        let Some(Val::Tuple(shape)) = state.dict_get("shape") else {
+            return bad(self, "no constant `shape` tuple");
+        };
+        let mut count: u64 = 1;
+        for d in shape.iter() {
+            match d {
+                Val::Int(n) if *n >= 0 => match count.checked_mul(*n as u64) {
+                    Some(c) => count = c,
+                    None => return bad(self, "shape overflows"),
+                },
+                _ => return bad(self, "a `shape` item is not a non-negative integer"),
+            }
+        }
+        let Some(Val::Call(d)) = state.dict_get("dtype") else {
+            return bad(self, "no `numpy.dtype(...)` dtype");
+        };
+        let dtype_ok = self
+            .out
+            .calls
+            .get(d)
+            .and_then(|c| c.callee)
+            .and_then(|g| self.out.globals.get(g))
+            .is_some_and(|g| {
+                !g.computed
+                    && matches!(
+                        g.module.as_str(),
+                        "numpy" | "numpy.core.multiarray" | "numpy._core.multiarray"
+                    )
+                    && g.name == "dtype"
+            });
+        let typestr = match self.call_args.get(&d) {
+            Some(Val::Tuple(a)) => match a.first() {
+                Some(Val::Str(s)) => Some(s.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let (true, Some(typestr)) = (dtype_ok, typestr) else {
+            return bad(self, "no `numpy.dtype(...)` dtype");
+        };
+        // numpy's dtype `__reduce__` state: (version, byteorder, subdescr, names, fields,
+        // elsize, alignment, flags[, metadata]); elsize is -1 except for flexible types.
+        let elsize = match self.call_state.get(&d) {
+            Some(Val::Tuple(t)) => match t.get(5) {
+                Some(Val::Int(n)) if *n > 0 => Some(*n as u64),
+                _ => None,
+            },
+            _ => None,
+        };
+        if typestr.starts_with('O') {
+            return self.walk_joblib_object_array(at);
+        }
+        let Some(itemsize) = elsize.or_else(|| dtype_itemsize(&typestr)) else {
+            return bad(self, &format!("dtype `{typestr}` has no known item size"));
+        };
+        match state.dict_get("numpy_array_alignment_bytes") {
+            None | Some(Val::None) => {}
+            Some(Val::Int(_)) => {
+                let Some(pad) = self.uint(1) else {
+                    return Err(self.fail(
+                        IssueKind::Truncated,
+                        at,
+                        "joblib array padding byte missing",
+                    ));
+                };
+                if self.take(pad as usize).is_none() {
+                    return Err(self.fail(
+                        IssueKind::Truncated,
+                        at,
+                        "joblib array padding runs past the end",
+                    ));
+                }
+            }
+            Some(_) => return bad(self, "`numpy_array_alignment_bytes` is not an integer"),
+        }
+        let n = count
+            .checked_mul(itemsize)
+            .and_then(|n| usize::try_from(n).ok());
+        match n.and_then(|n| self.take(n)) {
+            Some(_) => {
+                self.out.joblib_arrays += 1;
+                Ok(())
+            }
+            None => Err(self.fail(
+                IssueKind::Truncated,
+                at,
+                format!("joblib array of {count} × {itemsize} bytes runs past the end of the data"),
+            )),
+        }
+    }
+
+    /// An object-dtype joblib array: a whole pickle stream of its own follows (read by a
+    /// fresh `Unpickler` on the same file), then the outer stream resumes.
+    fn walk_joblib_object_array(&mut self, at: usize) -> Result<(), Stop> {
+        if self.joblib_nesting >= self.limits.max_nesting {
+            return Err(self.fail(
+                IssueKind::LimitExceeded,
+                at,
+                "joblib object arrays nested deeper than the bound",
+            ));
+        }
+        let mut inner = Vm {
+            data: self.data,
+            pos: self.pos,
+            limits: self.limits,
+            depth: self.depth,
+            stack: Vec::new(),
+            marks: Vec::new(),
+            memo: HashMap::new(),
+            frame_end: None,
+            out: &mut *self.out,
+            call_args: HashMap::new(),
+            call_state: HashMap::new(),
+            joblib_nesting: self.joblib_nesting + 1,
+        };
+        match inner.run() {
+            Stop::Done => {
+                self.pos = inner.pos;
+                self.out.joblib_arrays += 1;
+                Ok(())
+            }
+            Stop::Failed => Err(Stop::Failed),
+        }
+    }
+
     fn run(&mut self) -> Stop {
         let mut first = true;
         loop {
@@ -702,19 +959,23 @@ impl Vm<'_> {
                     if !ok {
                         return self.fail(IssueKind::BadArgument, at, "malformed number text");
                     }
-                    push!(Val::Other);
+                    let int = (op != b'F')
+                        .then(|| std::str::from_utf8(l).ok())
+                        .flatten()
+                        .and_then(|s| s.trim().trim_end_matches('L').parse::<i64>().ok());
+                    push!(int.map_or(Val::Other, Val::Int));
                 }
                 b'J' => {
-                    need!(self.take(4));
-                    push!(Val::Other);
+                    let n = need!(self.uint(4)) as u32 as i32;
+                    push!(Val::Int(i64::from(n)));
                 }
                 b'K' => {
-                    need!(self.take(1));
-                    push!(Val::Other);
+                    let n = need!(self.uint(1));
+                    push!(Val::Int(n as i64));
                 }
                 b'M' => {
-                    need!(self.take(2));
-                    push!(Val::Other);
+                    let n = need!(self.uint(2));
+                    push!(Val::Int(n as i64));
                 }
                 b'G' => {
                     need!(self.take(8));
@@ -723,10 +984,15 @@ impl Vm<'_> {
                 0x8a | 0x8b => {
                     let n = need!(self.uint(if op == 0x8a { 1 } else { 4 }));
                     let n = need!(usize::try_from(n).ok());
-                    need!(self.take(n));
-                    push!(Val::Other);
+                    let b = need!(self.take(n));
+                    push!(long_value(b));
                 }
-                b'N' | 0x88 | 0x89 | b'}' | b']' | b')' | 0x8f => push!(Val::Other),
+                b'N' => push!(Val::None),
+                0x88 => push!(Val::Int(1)),
+                0x89 => push!(Val::Int(0)),
+                b')' => push!(Val::tuple(Vec::new())),
+                b'}' => push!(Val::Dict(Rc::default())),
+                b']' | 0x8f => push!(Val::Other),
                 b'P' => {
                     need!(self.line());
                     self.out.persistent_ids += 1;
@@ -804,38 +1070,57 @@ impl Vm<'_> {
                     push!(Val::Other);
                 }
                 b's' => {
-                    pop!();
-                    pop!();
-                    pop!();
-                    push!(Val::Other);
+                    let v = pop!();
+                    let k = pop!();
+                    let d = pop!();
+                    d.dict_insert([(k, v)]);
+                    push!(d);
                 }
                 b'u' => {
-                    if self.pop_mark().is_none() {
+                    let Some(items) = self.pop_mark() else {
                         return under(self);
-                    }
-                    pop!();
-                    push!(Val::Other);
+                    };
+                    let d = pop!();
+                    let mut it = items.into_iter();
+                    let pairs = std::iter::from_fn(|| Some((it.next()?, it.next()?)));
+                    d.dict_insert(pairs);
+                    push!(d);
                 }
-                b'd' | b'l' | b't' | 0x91 => {
+                b'd' => {
+                    let Some(items) = self.pop_mark() else {
+                        return under(self);
+                    };
+                    let d = Val::Dict(Rc::default());
+                    let mut it = items.into_iter();
+                    d.dict_insert(std::iter::from_fn(|| Some((it.next()?, it.next()?))));
+                    push!(d);
+                }
+                b't' => {
+                    let Some(items) = self.pop_mark() else {
+                        return under(self);
+                    };
+                    push!(Val::tuple(items));
+                }
+                b'l' | 0x91 => {
                     if self.pop_mark().is_none() {
                         return under(self);
                     }
                     push!(Val::Other);
                 }
                 0x85 => {
-                    pop!();
-                    push!(Val::Other);
+                    let a = pop!();
+                    push!(Val::tuple(vec![a]));
                 }
                 0x86 => {
-                    pop!();
-                    pop!();
-                    push!(Val::Other);
+                    let b = pop!();
+                    let a = pop!();
+                    push!(Val::tuple(vec![a, b]));
                 }
                 0x87 => {
-                    pop!();
-                    pop!();
-                    pop!();
-                    push!(Val::Other);
+                    let c = pop!();
+                    let b = pop!();
+                    let a = pop!();
+                    push!(Val::tuple(vec![a, b, c]));
                 }
                 // Memo.
                 b'g' | b'h' | b'j' => {
@@ -943,15 +1228,17 @@ impl Vm<'_> {
                 }
                 // Calls.
                 b'R' => {
-                    let _args = pop!();
+                    let args = pop!();
                     let f = pop!();
                     let c = self.add_call(&f, CallOp::Reduce, at);
+                    self.keep_args(&c, args);
                     push!(c);
                 }
                 0x81 => {
-                    let _args = pop!();
+                    let args = pop!();
                     let cls = pop!();
                     let c = self.add_call(&cls, CallOp::NewObj, at);
+                    self.keep_args(&c, args);
                     push!(c);
                 }
                 0x92 => {
@@ -972,14 +1259,25 @@ impl Vm<'_> {
                     push!(c);
                 }
                 b'b' => {
-                    let _state = pop!();
+                    let state = pop!();
                     let obj = pop!();
                     let c = self.add_call(&obj, CallOp::Build, at);
                     // `BUILD` mutates and keeps the object; a result of a call stays that call.
                     let keep = match obj {
-                        Val::Call(i) => Val::Call(i),
+                        Val::Call(i) => {
+                            if self.call_state.len() < self.limits.max_records {
+                                self.call_state.insert(i, state.clone());
+                            }
+                            Val::Call(i)
+                        }
                         _ => c,
                     };
+                    if self.depth == 0
+                        && self.is_joblib_wrapper(&keep)
+                        && let Err(stop) = self.skip_joblib_array(&state, at)
+                    {
+                        return stop;
+                    }
                     push!(keep);
                 }
                 _ => {
@@ -992,6 +1290,44 @@ impl Vm<'_> {
             }
             first = false;
         }
+    }
+}
+
+/// A `LONG1`/`LONG4` argument (little-endian two's complement) as an integer when it fits.
+fn long_value(b: &[u8]) -> Val {
+    if b.is_empty() {
+        return Val::Int(0);
+    }
+    if b.len() > 8 {
+        return Val::Other;
+    }
+    let mut buf = if b.last().is_some_and(|x| x & 0x80 != 0) {
+        [0xff; 8]
+    } else {
+        [0; 8]
+    };
+    for (d, s) in buf.iter_mut().zip(b) {
+        *d = *s;
+    }
+    Val::Int(i64::from_le_bytes(buf))
+}
+
+/// Item size of a NumPy array-protocol type string (`f4`, `<i8`, `|b1`, `?`, `M8[ns]`,
+/// `S10`, `c16`): the digits after the kind letter. `None` when absent or zero-sized by
+/// omission (`U`, `S`, `V` without a size carry it in the dtype state instead).
+fn dtype_itemsize(t: &str) -> Option<u64> {
+    let t = t.trim_start_matches(['<', '>', '|', '=']);
+    let mut chars = t.chars();
+    let kind = chars.next()?;
+    if kind == '?' {
+        return Some(1);
+    }
+    let digits: String = chars.take_while(char::is_ascii_digit).collect();
+    let n: u64 = digits.parse().ok()?;
+    match kind {
+        'U' => n.checked_mul(4),
+        'b' | 'i' | 'u' | 'f' | 'c' | 'M' | 'm' | 'S' | 'a' | 'V' => Some(n),
+        _ => None,
     }
 }
 
@@ -1072,6 +1408,65 @@ mod tests {
         p.extend(std::iter::repeat_n(b'2', 2_000_000));
         let s = scan_pickle(&p);
         assert!(s.issues.iter().any(|i| i.kind == IssueKind::LimitExceeded));
+    }
+
+    /// joblib layout: wrapper `BUILD`, padding byte + padding, raw array bytes, more opcodes.
+    fn joblib(shape: &[u8], array: &[u8], tail: &[u8]) -> Vec<u8> {
+        let mut p = b"\x80\x02}(X\x01\x00\x00\x00a".to_vec();
+        p.extend(b"cjoblib.numpy_pickle\nNumpyArrayWrapper\n)\x81}(");
+        p.extend(b"X\x05\x00\x00\x00shape");
+        p.extend(shape);
+        p.extend(b"X\x05\x00\x00\x00dtypecnumpy\ndtype\nX\x02\x00\x00\x00f4\x89\x88\x87R");
+        p.extend(b"(K\x03X\x01\x00\x00\x00<NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb");
+        p.extend(b"X\x1b\x00\x00\x00numpy_array_alignment_bytesK\x10ub");
+        p.extend(b"\x03\xff\xff\xff");
+        p.extend(array);
+        p.extend(tail);
+        p
+    }
+
+    #[test]
+    fn joblib_array_bytes_are_skipped_exactly() {
+        // Two f4 values whose bytes are no valid opcodes, then `u.`.
+        let p = joblib(b"K\x02\x85", &[0xff; 8], b"u.");
+        let s = scan_pickle(&p);
+        assert!(s.complete(), "{:?}", s.issues);
+        assert!(s.issues.is_empty(), "{:?}", s.issues);
+        assert_eq!(s.joblib_arrays, 1);
+        // A payload after the array is walked and seen.
+        let p = joblib(
+            b"K\x02\x85",
+            &[0xff; 8],
+            b"X\x01\x00\x00\x00bcos\nsystem\nN\x85Ru.",
+        );
+        let s = scan_pickle(&p);
+        assert!(s.globals.iter().any(|g| g.dotted() == "os.system"), "{s:?}");
+        // A shape that claims more bytes than there are: truncated, not silently clean.
+        let p = joblib(b"M\xff\xff\x85", &[0xff; 8], b"u.");
+        let s = scan_pickle(&p);
+        assert!(
+            s.issues.iter().any(|i| i.kind == IssueKind::Truncated),
+            "{:?}",
+            s.issues
+        );
+        // A computed shape cannot be skipped: an issue.
+        let p = joblib(b"cbuiltins\nlen\n)R", &[0xff; 8], b"u.");
+        let s = scan_pickle(&p);
+        assert!(
+            s.issues.iter().any(|i| i.kind == IssueKind::BadArgument),
+            "{:?}",
+            s.issues
+        );
+    }
+
+    #[test]
+    fn dtype_item_sizes() {
+        assert_eq!(dtype_itemsize("f4"), Some(4));
+        assert_eq!(dtype_itemsize("<c16"), Some(16));
+        assert_eq!(dtype_itemsize("U3"), Some(12));
+        assert_eq!(dtype_itemsize("?"), Some(1));
+        assert_eq!(dtype_itemsize("U"), None);
+        assert_eq!(dtype_itemsize("O8"), None);
     }
 
     proptest::proptest! {

@@ -38,6 +38,11 @@ pub enum FileRole {
     Module,
     /// A script run only on request (`__main__.py`, `python -m pkg`): everything is runtime.
     Script,
+    /// Model code a Hugging Face `config.json` `auto_map` names: `from_pretrained(...,
+    /// trust_remote_code=True)` imports it *and* instantiates its classes (`__init__`, and
+    /// `forward` on first use), so everything in it counts as running on load
+    /// (import time), functions included.
+    ModelCode,
 }
 
 /// Sources a value may come from (a bit set). Used to tell `exec(open('v.py').read())`

@@ -53,6 +53,7 @@ pub(crate) fn analyze(
         FileRole::SetupScript => Some(ExecutionContext::InstallTime),
         FileRole::Startup => Some(ExecutionContext::Startup),
         FileRole::Script => Some(ExecutionContext::Runtime),
+        FileRole::ModelCode => Some(ExecutionContext::ImportTime),
         _ => None,
     };
     let mut lines = 0u32;

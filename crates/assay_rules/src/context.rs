@@ -138,6 +138,12 @@ impl<'a> Cx<'a> {
     /// Analyse every Python text of the artifact (in parallel) and read its metadata.
     pub fn build(artifact: &'a Artifact) -> Self {
         let root = common_root(artifact);
+        // Python files a Hugging Face `auto_map` names run when the model loads.
+        let model_code: std::collections::HashSet<String> =
+            crate::rules::ml::auto_map_refs(artifact)
+                .into_iter()
+                .filter_map(|r| r.module_path)
+                .collect();
         let mut jobs: Vec<Job<'a>> = Vec::new();
         for e in &artifact.entries {
             if !e.complete {
@@ -145,7 +151,11 @@ impl<'a> Cx<'a> {
             }
             match e.file_kind {
                 FileKind::Python => {
-                    let role = role_of(&e.path, &root, artifact.format);
+                    let role = if model_code.contains(&e.path) {
+                        FileRole::ModelCode
+                    } else {
+                        role_of(&e.path, &root, artifact.format)
+                    };
                     jobs.push(Job {
                         entry: e,
                         role,

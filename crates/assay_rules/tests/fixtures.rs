@@ -15,8 +15,50 @@ fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
-/// Build a one-file artifact for a fixture file.
+/// A directory fixture (a Hugging Face model directory): every file in it, by relative path.
+fn directory_artifact(dir: &Path) -> Artifact {
+    let mut a = Artifact::new(dir.display().to_string(), ArtifactFormat::Directory);
+    let mut paths: Vec<PathBuf> = walk(dir);
+    paths.sort();
+    for p in paths {
+        let rel = p
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let data = std::fs::read(&p).unwrap();
+        a.entries.push(Entry {
+            file_kind: classify(&rel, &data),
+            path: rel,
+            kind: EntryKind::File,
+            size: data.len() as u64,
+            data,
+            complete: true,
+            sha256: None,
+        });
+    }
+    a
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Build a one-file artifact for a fixture file (or a directory artifact for a fixture
+/// directory).
 pub fn artifact_for(file: &Path) -> Artifact {
+    if file.is_dir() {
+        return directory_artifact(file);
+    }
     let name = file
         .file_name()
         .and_then(|n| n.to_str())
@@ -34,9 +76,27 @@ pub fn artifact_for(file: &Path) -> Artifact {
         ".safetensors",
         ".gguf",
         ".bin",
+        ".h5",
+        ".onnx",
     ];
     if MODEL_EXTS.iter().any(|x| name.ends_with(x)) {
-        if data.starts_with(b"PK") {
+        // Zips, tars and compressed streams (joblib's compressors) go through the real reader.
+        const CONTAINERS: &[&[u8]] = &[
+            b"PK",
+            b"\x1f\x8b",
+            b"BZh",
+            b"\xfd7zXZ",
+            b"\x78\x5e",
+            b"\x78\x9c",
+            b"\x78\xda",
+            b"\x78\x01",
+            b"\x5d\x00",
+            b"\x04\x22\x4d\x18",
+        ];
+        let tar = data.get(257..262) == Some(b"ustar".as_slice());
+        // A zip end record anywhere: zips with data prepended (`ARC011` fixtures).
+        let zip_end = data.windows(4).any(|w| w == b"PK\x05\x06");
+        if tar || zip_end || CONTAINERS.iter().any(|m| data.starts_with(m)) {
             return assay_sources::read_bytes(name, &data, &assay_sources::Limits::default());
         }
         let mut a = Artifact::new(file.display().to_string(), ArtifactFormat::File);
@@ -101,7 +161,8 @@ fn files(dir: &Path) -> Vec<PathBuf> {
         .map(|r| {
             r.filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| p.is_file())
+                // Files, and directory fixtures (model directories); not `benign/` itself.
+                .filter(|p| p.is_file() || p.is_dir() && !p.ends_with("benign"))
                 .collect()
         })
         .unwrap_or_default();

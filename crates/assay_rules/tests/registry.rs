@@ -56,7 +56,11 @@ fn every_rule_has_fixtures() {
         }
         let dir = root.join(code);
         let has_match = std::fs::read_dir(&dir)
-            .map(|d| d.filter_map(Result::ok).any(|e| e.path().is_file()))
+            .map(|d| {
+                d.filter_map(Result::ok).any(|e| {
+                    e.path().is_file() || e.path().is_dir() && !e.path().ends_with("benign")
+                })
+            })
             .unwrap_or(false);
         let has_benign = std::fs::read_dir(dir.join("benign"))
             .map(|d| d.count() > 0)

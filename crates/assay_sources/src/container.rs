@@ -127,6 +127,21 @@ fn read_compressed(sink: &mut Sink<'_>, scope: &Scope, c: Container, bytes: &[u8
             true,
             XZ_MEM_LIMIT_KIB,
         )),
+        Container::Zlib => Box::new(flate2::read::ZlibDecoder::new(input)),
+        Container::Lz4 => Box::new(lz4_flex::frame::FrameDecoder::new(input)),
+        Container::Lzma => {
+            match lzma_rust2::LzmaReader::new_mem_limit(input, XZ_MEM_LIMIT_KIB, None) {
+                Ok(d) => Box::new(d),
+                Err(e) => {
+                    sink.report(finding(
+                        &rules::UNREADABLE_ARCHIVE,
+                        &scope.loc,
+                        format!("lzma stream unreadable: {e}"),
+                    ));
+                    return Shape::Unreadable;
+                }
+            }
+        }
         Container::Zstd => match zstd::stream::read::Decoder::new(input) {
             Ok(d) => Box::new(d),
             Err(e) => {

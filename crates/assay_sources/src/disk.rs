@@ -60,6 +60,19 @@ pub(crate) fn read_directory(
 
 /// Read one loose file (a `.py`, a `.pth`, a model file…) as a one-entry artifact. A file that
 /// is itself an archive is opened like a nested archive (its members are `name!/member`).
+/// Whether the last 64 KiB + 22 bytes of the file hold a zip end-of-central-directory
+/// signature (the zip may have data prepended; APPNOTE 4.3.16).
+pub(crate) fn has_zip_tail(path: &Path) -> Result<bool, SourceError> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = fs_err::File::open(path)?;
+    let len = f.metadata()?.len();
+    let start = len.saturating_sub(65_557);
+    f.seek(SeekFrom::Start(start))?;
+    let mut tail = Vec::new();
+    f.take(65_557).read_to_end(&mut tail)?;
+    Ok(memchr::memmem::rfind(&tail, b"PK\x05\x06").is_some())
+}
+
 pub(crate) fn read_single_file(
     path: &Path,
     display: &str,

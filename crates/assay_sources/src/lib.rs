@@ -37,6 +37,7 @@ mod rules;
 mod sink;
 mod sniff;
 mod tarball;
+mod zipcheck;
 mod zipfile;
 
 pub use discover::{Input, discover};
@@ -108,6 +109,11 @@ pub fn read_input(
             Ok(read_bytes(display_path, &bytes, limits))
         }
         Input::Directory(path) => disk::read_directory(path, display_path, limits),
+        // A file whose tail holds a zip end record (a zip with a script or other data
+        // prepended) is read as the zip it also is: Python's zipfile opens it.
+        Input::File(path) if disk::has_zip_tail(path)? => {
+            read_input(&Input::Archive(path.clone()), display_path, limits)
+        }
         Input::File(path) => disk::read_single_file(path, display_path, limits),
     }
 }
@@ -137,6 +143,11 @@ fn read_zip_file(
     if !zipfile::read_file(&mut sink, &scope, index, &mut body) {
         return Ok(None);
     }
+    // Local headers against the central directory, reading only the headers (no CRCs, no
+    // gap scan: those would read every tensor byte).
+    let len = fs_err::metadata(path)?.len();
+    let mut src = zipcheck::FileSrc::new(body, len);
+    zipfile::report_disagreements(&mut sink, &scope, zipcheck::compare_src(&mut src));
     let mut artifact = Artifact::new(display_path, zip_format(&sink.entries));
     artifact.entries = sink.entries;
     artifact.findings = sink.findings;

@@ -43,6 +43,7 @@ arc_rules! {
     FORMAT_MISMATCH = "ARC008", "format-mismatch", Low, Medium;
     NESTING_TOO_DEEP = "ARC009", "nesting-too-deep", Medium, High;
     PATH_TOO_LONG = "ARC010", "path-too-long", Low, High;
+    ZIP_READER_DISAGREEMENT = "ARC011", "zip-reader-disagreement", High, Medium;
 }
 
 /// A finding for `rule` at `path` (the member name as stored, or empty for the artifact).

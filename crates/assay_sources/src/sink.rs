@@ -341,7 +341,8 @@ impl<'a> Sink<'a> {
         // The whole file is kept when it was read to its end (or up to an error) within the
         // keep limit; a file that was only partly read because it is too large keeps its head.
         let keep_all = if complete || error.is_some() {
-            read <= keep
+            // A model file read to its end within its prefix bound is kept whole too.
+            read <= keep || prefix.is_some_and(|p| read <= p)
         } else {
             read <= head as u64 || prefix.is_some()
         };
@@ -538,12 +539,20 @@ impl<'a> Sink<'a> {
 /// Model files keep a prefix of what their analysis needs, even when the file is larger
 /// than the keep limit (tensor data is never read): a pickle or GGUF file its first
 /// [`Limits::max_file_bytes`] (legacy PyTorch puts every pickle before the storages; GGUF
-/// puts metadata before tensors), a safetensors file its header, an object-dtype `.npy` its
-/// pickle. `None`: the usual head is enough.
+/// puts metadata before tensors), an ONNX model the same, an HDF5 file its first 16 MiB, a
+/// safetensors file its header, an object-dtype `.npy` its pickle. `None`: the usual head is enough.
+/// Prefix of an HDF5 file kept for the Keras `model_config` check.
+const HDF5_PREFIX_BYTES: u64 = 16 << 20;
+
 fn model_prefix(kind: FileKind, head: &[u8], limits: &Limits) -> Option<u64> {
     let max = limits.max_file_bytes;
     match kind {
-        FileKind::Pickle | FileKind::Gguf => Some(max),
+        // ONNX is one protobuf message, read as far as the bound allows.
+        FileKind::Pickle | FileKind::Gguf | FileKind::Onnx => Some(max),
+        // Keras writes the root group's attributes (`model_config`, and the global heap
+        // holding it) before the weights: 16 MiB covers them without reading whole HDF5
+        // data files found in environments.
+        FileKind::Hdf5 => Some(max.min(HDF5_PREFIX_BYTES)),
         FileKind::Safetensors => {
             let len = head
                 .get(..8)

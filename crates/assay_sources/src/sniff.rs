@@ -15,6 +15,15 @@ pub(crate) enum Container {
     Xz,
     /// Zstandard (RFC 8878).
     Zstd,
+    /// A raw zlib stream (RFC 1950): what `joblib.dump(..., compress=N)` writes by default.
+    /// Recognised only when the two header bytes are a valid zlib header *and* the start
+    /// decodes, since `x^` can begin a text file.
+    Zlib,
+    /// A legacy `.lzma` ("LZMA alone") stream: joblib's `compress="lzma"`. Recognised by its
+    /// properties byte `0x5d` plus a trial decode.
+    Lzma,
+    /// An LZ4 frame (joblib's `compress="lz4"`).
+    Lz4,
     /// An uncompressed tar (POSIX ustar/pax, GNU, or v7 with a valid checksum).
     Tar,
     /// 7-Zip: recognised, not read.
@@ -30,6 +39,9 @@ impl Container {
             Container::Bzip2 => "bzip2",
             Container::Xz => "xz",
             Container::Zstd => "zstd",
+            Container::Zlib => "zlib",
+            Container::Lzma => "lzma",
+            Container::Lz4 => "lz4",
             Container::Tar => "tar",
             Container::SevenZ => "7z",
         }
@@ -51,11 +63,31 @@ pub(crate) fn sniff(head: &[u8]) -> Option<Container> {
         (b"\xfd7zXZ\x00", Container::Xz),
         (b"\x28\xb5\x2f\xfd", Container::Zstd),
         (b"7z\xbc\xaf\x27\x1c", Container::SevenZ),
+        (b"\x04\x22\x4d\x18", Container::Lz4),
     ];
     if let Some((_, c)) = MAGICS.iter().find(|(m, _)| head.starts_with(m)) {
         return Some(*c);
     }
-    is_tar_header(head).then_some(Container::Tar)
+    if is_tar_header(head) {
+        return Some(Container::Tar);
+    }
+    match head {
+        [0x78, 0x01 | 0x5e | 0x9c | 0xda, ..] if decodes(flate2::read::ZlibDecoder::new(head)) => {
+            Some(Container::Zlib)
+        }
+        [0x5d, 0, ..] => {
+            let r = lzma_rust2::LzmaReader::new_mem_limit(head, 256 * 1024, None);
+            r.ok().is_some_and(decodes).then_some(Container::Lzma)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a decoder over the first bytes of a file produces at least one byte (or ends
+/// cleanly) instead of an error: the trial decode behind the weak zlib/lzma magics.
+fn decodes(mut r: impl std::io::Read) -> bool {
+    let mut buf = [0u8; 16];
+    r.read(&mut buf).is_ok()
 }
 
 /// Whether `block` starts with a tar header: the `ustar` magic at offset 257, or (for v7
@@ -138,7 +170,9 @@ pub(crate) fn expected_by_name(name: &str) -> Option<Container> {
 /// `x.json`), for the single member of a compressed non-tar payload.
 pub(crate) fn strip_compression_ext(name: &str) -> &str {
     let lower = name.to_ascii_lowercase();
-    for ext in [".gz", ".bz2", ".xz", ".zst", ".tgz", ".tbz2", ".txz"] {
+    for ext in [
+        ".gz", ".bz2", ".xz", ".zst", ".tgz", ".tbz2", ".txz", ".z", ".lzma",
+    ] {
         if lower.ends_with(ext) && name.len() > ext.len() {
             return name.get(..name.len() - ext.len()).unwrap_or(name);
         }
@@ -156,6 +190,15 @@ mod tests {
         assert_eq!(sniff(b"\x1f\x8b\x08"), Some(Container::Gzip));
         assert_eq!(sniff(b"BZh91AY"), Some(Container::Bzip2));
         assert_eq!(sniff(b"hello"), None);
+        assert_eq!(sniff(b"x^ not zlib at all"), None);
+        let z = {
+            use std::io::Write;
+            let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(3));
+            e.write_all(b"\x80\x04K\x01.").expect("in-memory write");
+            e.finish().expect("in-memory write")
+        };
+        assert_eq!(sniff(&z), Some(Container::Zlib));
+        assert_eq!(sniff(b"\x04\x22\x4d\x18\x64\x40"), Some(Container::Lz4));
         let mut tar = vec![0u8; 512];
         tar[..5].copy_from_slice(b"a.txt");
         tar[257..262].copy_from_slice(b"ustar");

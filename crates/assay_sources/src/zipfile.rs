@@ -74,7 +74,52 @@ pub(crate) fn read(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], strict: boo
         Err(_) => return false,
     };
     walk_members(sink, scope, &mut iterable, &mut Cursor::new(bytes));
+    let unlisted = report_disagreements(sink, scope, crate::zipcheck::compare(bytes));
+    read_unlisted(sink, scope, bytes, &unlisted);
     true
+}
+
+/// Raise `ARC011` for each disagreement; returns where unlisted local headers start.
+pub(crate) fn report_disagreements(
+    sink: &mut Sink<'_>,
+    scope: &Scope,
+    found: Vec<crate::zipcheck::Disagreement>,
+) -> Vec<usize> {
+    let mut unlisted = Vec::new();
+    for d in found {
+        let loc = if d.member.is_empty() {
+            scope.loc.clone()
+        } else {
+            scope.loc_of(&d.member)
+        };
+        sink.report(finding(&rules::ZIP_READER_DISAGREEMENT, &loc, d.what));
+        unlisted.extend(d.unlisted_at);
+    }
+    unlisted
+}
+
+/// Members only a sequential reader sees (local headers the central directory does not
+/// list): read each one from its local header, so its content is scanned too.
+fn read_unlisted(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8], offsets: &[usize]) {
+    let mut starts: HashMap<u64, String> = HashMap::new();
+    for &at in offsets {
+        if sink.stopped() {
+            break;
+        }
+        let mut cur = Cursor::new(bytes.get(at..).unwrap_or_default());
+        let Ok(Some(file)) = zip::read::read_zipfile_from_stream(&mut cur) else {
+            continue;
+        };
+        let meta = member_meta!(file);
+        let Some(adm) = admit(sink, scope, &meta, &mut starts) else {
+            continue;
+        };
+        if meta.encrypted {
+            sink.add_opaque(adm, meta.size);
+            continue;
+        }
+        read_member(sink, scope, adm, &meta, file, false);
+    }
 }
 
 /// Read a zip from a file on disk without holding it in memory: the central directory is

@@ -44,6 +44,7 @@ registry![scan: [
     arc::format_mismatch,
     arc::nesting_too_deep,
     arc::path_too_long,
+    arc::zip_reader_disagreement,
     ioc::exfiltration_service,
     ioc::raw_ip_url,
     ioc::mining_pool,
@@ -86,6 +87,9 @@ registry![scan: [
     ml::safetensors_header,
     ml::chat_template,
     ml::model_config_code,
+    ml::model_code_capability,
+    ml::onnx_external_data,
+    ml::onnx_custom_operator,
 ], other: [
     git::newcomer_dominance,
     git::opaque_binary,

@@ -11,3 +11,4 @@ pub mod non_utf8_entry_name;
 pub mod path_too_long;
 pub mod path_traversal_entry;
 pub mod unreadable_archive;
+pub mod zip_reader_disagreement;

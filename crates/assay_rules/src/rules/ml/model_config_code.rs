@@ -6,12 +6,16 @@ use assay_core::{Finding, Location, Severity};
 declare_rule! {
     /// ## What it does
     /// Reads model `config.json` files — the one inside a Keras `.keras` zip, and a Hugging
-    /// Face directory's — and flags configuration that makes loading run code: a Keras
+    /// Face directory's — and the `model_config` attribute of Keras `.h5` (HDF5) files, and
+    /// flags configuration that makes loading run code: a Keras
     /// `Lambda` layer at any depth (its `function` is serialized Python bytecode) — critical;
     /// a layer whose `module` or `registered_name` points outside Keras/TensorFlow (any
     /// callable can be named) — high; a Hugging Face `auto_map` (loading with
-    /// `trust_remote_code=True` imports the named Python files, which assay scans as
-    /// Python) — medium.
+    /// `trust_remote_code=True` imports the named Python files) — medium. Each `auto_map`
+    /// class is resolved to its module file beside the config (`modeling_x.XModel` →
+    /// `modeling_x.py`); those files are scanned as Python with every function counted as
+    /// running on load, so a hostile `modeling_x.py` is reported by the Python rules at
+    /// its own path.
     ///
     /// ## Why it matters
     /// `keras.models.load_model` deserializes `Lambda` bytecode and imports the named
@@ -20,6 +24,9 @@ declare_rule! {
     ///
     /// ## Example
     /// `{"class_name": "Lambda", "config": {"function": {"class_name": "__lambda__", ...}}}`
+    ///
+    /// A Keras `.h5` whose `model_config` cannot be read (dense attribute storage, a
+    /// damaged value) is critical: what was not read could hold a `Lambda`.
     ///
     /// ## False positives
     /// Models that legitimately use custom layers or remote code (many research models).
@@ -34,7 +41,7 @@ declare_rule! {
         summary: "A model config makes loading run code (Keras Lambda, custom module, auto_map)",
         severity: High,
         confidence: Medium,
-        targets: [Text],
+        targets: [Text, Hdf5],
         cwe: Some("CWE-94"),
         attack: Some("T1059"),
     }
@@ -81,7 +88,12 @@ fn walk(v: &serde_json::Value, depth: u32, hits: &mut Vec<(Severity, String)>) {
 
 /// Raise ML009.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    let refs = super::auto_map_refs(cx.artifact);
     for e in &cx.artifact.entries {
+        if e.file_kind == assay_core::FileKind::Hdf5 {
+            check_h5(cx, e, out);
+            continue;
+        }
         if !e.complete
             || !e.file_name().ends_with("config.json")
             || e.file_name().ends_with("tokenizer_config.json")
@@ -93,11 +105,23 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         };
         let mut hits = Vec::new();
         walk(&v, 0, &mut hits);
-        if let Some(map) = v.get("auto_map").and_then(|m| m.as_object()) {
-            let files: Vec<&str> = map.values().filter_map(|x| x.as_str()).take(5).collect();
+        let refs: Vec<_> = refs.iter().filter(|r| r.config == e.path).collect();
+        if !refs.is_empty() {
+            let shown: Vec<String> = refs
+                .iter()
+                .take(5)
+                .map(|r| match (&r.repo, &r.module_path) {
+                    (Some(repo), _) => format!("{} from repository `{repo}`", r.target),
+                    (None, Some(p)) => format!("{} → {} (scanned as Python)", r.target, cx.rel(p)),
+                    (None, None) => format!("{} (module file not in the scanned tree)", r.target),
+                })
+                .collect();
             hits.push((
                 Severity::Medium,
-                format!("`auto_map` loads remote code ({})", files.join(", ")),
+                format!(
+                    "`auto_map` loads remote code with trust_remote_code=True: {}",
+                    shown.join("; ")
+                ),
             ));
         }
         for (sev, why) in hits {
@@ -105,5 +129,46 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             f.severity = sev;
             super::push(cx, out, f);
         }
+    }
+}
+
+/// A Keras `.h5`: the root group's `model_config` attribute, walked like a `.keras`
+/// config; fail closed (critical) when the file is a Keras model whose config cannot be read.
+fn check_h5(cx: &Cx, e: &assay_core::Entry, out: &mut Vec<Finding>) {
+    let mut hits = Vec::new();
+    match assay_formats::parse_keras_h5(&e.data) {
+        Ok(k) => {
+            for (_, v) in &k.configs {
+                walk(v, 0, &mut hits);
+            }
+            for why in k.unreadable.into_iter().take(3) {
+                let cut = if e.complete {
+                    String::new()
+                } else {
+                    format!(
+                        " (only the first {} of {} bytes were read)",
+                        e.data.len(),
+                        e.size
+                    )
+                };
+                hits.push((
+                    Severity::Critical,
+                    format!("Keras HDF5 config not readable, so not checked: {why}{cut}"),
+                ));
+            }
+        }
+        // Not a readable HDF5 file: only a Keras model's config matters here (weights-only
+        // and other HDF5 files hold no code).
+        Err(err) => {
+            let keras = |n: &[u8]| e.data.windows(n.len()).any(|w| w == n);
+            if keras(b"model_config") || keras(b"keras_version") {
+                hits.push((Severity::Critical, format!("{err}")));
+            }
+        }
+    }
+    for (sev, why) in hits {
+        let mut f = cx.finding(&META, Location::file(e.path.clone()), why);
+        f.severity = sev;
+        super::push(cx, out, f);
     }
 }
