@@ -67,6 +67,23 @@ pub fn audit_bytes(
 pub fn audit_lockfile(path: &str, lf: &Lockfile, db: Option<&Db>) -> Result<FileAudit, DbError> {
     let mut out = FileAudit::default();
     let any_hashed = lf.manifest && lf.deps.iter().any(|d| d.hashed);
+    let exposed = lf
+        .deps
+        .iter()
+        .filter(|d| !d.hashed && d.direct_url.is_none())
+        .count();
+    if exposed > 0 {
+        for (line, url) in &lf.extra_indexes {
+            out.findings.push(finding(
+                &dep::dependency_confusion::META,
+                path,
+                Some(*line),
+                format!(
+                    "--extra-index-url {url}: pip installs the highest version from any index, so {exposed} requirement(s) without --hash can be replaced by a public upload of the same name"
+                ),
+            ));
+        }
+    }
     for d in &lf.deps {
         out.purls.push(d.purl());
         if let Some(url) = &d.direct_url {

@@ -171,3 +171,23 @@ fn import_is_incremental_and_reads_zip_and_iocs() {
             .is_empty()
     );
 }
+
+#[test]
+fn extra_index_with_unhashed_requirements_is_confusion() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_from_dir(&dir);
+    let r = audit(&db, "confusion/requirements.txt");
+    let hits: Vec<_> = r.iter().filter(|(c, _)| c == "DEP007").collect();
+    assert_eq!(hits.len(), 1, "{r:#?}");
+    assert!(
+        hits[0].1.contains("download.example.invalid") && hits[0].1.contains("2 requirement"),
+        "{hits:#?}"
+    );
+    // Hash-pinned files and a single --index-url are not confusion.
+    for rel in [
+        "benign/requirements-hashed-extra-index.txt",
+        "benign/requirements-index-url.txt",
+    ] {
+        assert_eq!(codes(&audit(&db, rel), "DEP007"), 0, "{rel}");
+    }
+}

@@ -137,6 +137,8 @@ pub struct Lockfile {
     pub includes: Vec<String>,
     /// `--index-url` / `--extra-index-url` values.
     pub index_urls: Vec<String>,
+    /// `--extra-index-url` values with their 1-based lines (DEP007).
+    pub extra_indexes: Vec<(u32, String)>,
     /// Whether this is a manifest (ranges) rather than a lockfile (pins).
     pub manifest: bool,
 }

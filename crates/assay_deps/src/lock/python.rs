@@ -127,10 +127,12 @@ pub(super) fn requirements(text: &str) -> Result<Lockfile, LockError> {
             lf.includes.push(v);
             continue;
         }
-        if let Some(v) = opt_val("--index-url")
-            .or_else(|| opt_val("-i"))
-            .or_else(|| opt_val("--extra-index-url"))
-        {
+        if let Some(v) = opt_val("--extra-index-url") {
+            lf.extra_indexes.push((line, v.clone()));
+            lf.index_urls.push(v);
+            continue;
+        }
+        if let Some(v) = opt_val("--index-url").or_else(|| opt_val("-i")) {
             lf.index_urls.push(v);
             continue;
         }

@@ -116,6 +116,7 @@ registry![scan: [
     dep::unpinned_requirement,
     dep::direct_url_dependency,
     dep::unparseable_lockfile,
+    dep::dependency_confusion,
 ]];
 
 /// The rule with this code or name (case-insensitive).

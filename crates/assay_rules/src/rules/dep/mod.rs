@@ -1,5 +1,6 @@
 //! DEP: dependency-audit rules raised by `assay deps` (metadata only here).
 
+pub mod dependency_confusion;
 pub mod direct_url_dependency;
 pub mod known_malicious_package;
 pub mod known_vulnerable_package;
