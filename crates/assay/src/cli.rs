@@ -140,6 +140,10 @@ pub struct ScanArgs {
     /// Scan the environment of this Python interpreter (default: `python3` on PATH).
     #[arg(long)]
     pub python: Option<PathBuf>,
+    /// Advisory index whose malicious-package IOCs (hosts, URLs) rule IOC006 looks for
+    /// (default as for `assay deps`; without one, IOC006 is off).
+    #[arg(long)]
+    pub db: Option<PathBuf>,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,

@@ -169,7 +169,10 @@ fn suspicious_sdist(dir: &Path) -> PathBuf {
 /// `assay` with the given working directory and no colour.
 fn assay(cwd: &Path) -> Command {
     let mut c = assert_cmd::cargo::cargo_bin_cmd!("assay");
+    // A cache of the test's own: no advisory index of the machine's user is read.
     c.current_dir(cwd)
+        .env("ASSAY_CACHE_DIR", cwd.join("cache"))
+        .env_remove("XDG_CACHE_HOME")
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("CLICOLOR");
@@ -846,4 +849,54 @@ fn which(program: &str) -> Option<PathBuf> {
         .split(':')
         .map(|d| Path::new(d).join(program))
         .find(|p| p.is_file())
+}
+
+// ------------------------------------------------------------------ known IOCs (IOC006)
+
+/// A wheel whose only finding-worthy content is a host that the fixture `MAL-2026-2144`
+/// record lists as an IOC (quoted as a string; nothing contacts it).
+fn ioc_wheel(dir: &Path) -> PathBuf {
+    write_wheel(
+        dir,
+        "telemetry-helper",
+        "1.0",
+        &[(
+            "telemetry_helper/__init__.py",
+            b"ENDPOINT = 'https://models.litellm.cloud/'\n\ndef endpoint():\n    return ENDPOINT\n",
+        )],
+    )
+}
+
+#[test]
+fn advisory_iocs_make_a_package_naming_them_malicious() {
+    let t = TempDir::new().unwrap();
+    let whl = ioc_wheel(t.path());
+    // No index: IOC006 is off and the wheel is clean.
+    let (code, r) = scan_json(t.path(), &[s(&whl)]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(r["artifacts"][0]["verdict"], "clean");
+    // Index the fixture OSV records (their `database_specific` IOCs included).
+    let osv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assay_deps/fixtures/osv");
+    let (code, _, err) = run(t.path(), &["db", "update", "--from", s(&osv)]);
+    assert_eq!(code, 0, "{err}");
+    let (code, r) = scan_json(t.path(), &[s(&whl)]);
+    assert_eq!(code, 1, "{r:#}");
+    let a = &r["artifacts"][0];
+    assert_eq!(a["verdict"], "malicious", "{a:#}");
+    let f = findings(a);
+    assert!(f.iter().any(|(code, _)| code == "IOC006"), "{f:?}");
+    let ioc = a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"]["code"] == "IOC006")
+        .unwrap();
+    assert!(
+        ioc["evidence"].as_str().unwrap().contains("MAL-2026-2144"),
+        "{ioc:#}"
+    );
+    assert_eq!(ioc["location"]["path"], "telemetry_helper/__init__.py");
+    // An explicit --db that does not exist is an operational error.
+    let (code, _, err) = run(t.path(), &["scan", "--db", "missing.sqlite3", s(&whl)]);
+    assert_eq!(code, 2, "{err}");
 }

@@ -274,6 +274,20 @@ impl Db {
             .map_err(|e| sql(&self.path, e))
     }
 
+    /// Every IOC with the advisory that lists it, `(value, id)`, one row per value (the
+    /// smallest id when several records list it).
+    pub fn ioc_records(&self) -> Result<Vec<(String, String)>, DbError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT value, MIN(id) FROM ioc GROUP BY value ORDER BY value")
+            .map_err(|e| sql(&self.path, e))?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| sql(&self.path, e))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| sql(&self.path, e))
+    }
+
     /// When the data was last updated and how many records it holds; `None` when never.
     pub fn age(&self) -> Result<Option<DataAge>, DbError> {
         let updated: Option<String> = self

@@ -12,6 +12,7 @@
 mod macros;
 mod context;
 mod engine;
+pub mod known_iocs;
 pub mod rules;
 mod scoring;
 pub mod typosquat;

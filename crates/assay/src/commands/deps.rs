@@ -101,6 +101,12 @@ pub(crate) fn open_db(path: Option<&Path>) -> anyhow::Result<(Option<Db>, Adviso
     Ok((db, advisory))
 }
 
+/// Give the scanner the index's malicious-package IOCs (rule IOC006); once per process.
+pub(crate) fn install_iocs(db: &Db) -> anyhow::Result<()> {
+    assay_rules::known_iocs::install(db.ioc_records()?);
+    Ok(())
+}
+
 /// The advisory data's age and size, for the report.
 pub(crate) fn advisory_data(db: Option<&Db>) -> anyhow::Result<AdvisoryData> {
     let age = match db {

@@ -44,6 +44,9 @@ pub fn run(args: &GuardArgs) -> anyhow::Result<u8> {
     let inst = parse_command(&args.command, args.python.as_deref())?;
     let policy = super::scan::load_policy(&args.output)?;
     let (db, advisory) = super::deps::open_db(args.db.as_deref())?;
+    if let Some(db) = &db {
+        super::deps::install_iocs(db)?;
+    }
     let work = tempfile::Builder::new()
         .prefix("assay-guard-")
         .tempdir()

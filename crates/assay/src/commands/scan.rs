@@ -16,6 +16,19 @@ use std::path::PathBuf;
 /// Scan the given paths (or the active environment) and report.
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let policy = load_policy(&args.output)?;
+    let db_path = args.db.clone().or_else(assay_deps::db::default_path);
+    match &db_path {
+        Some(p) if p.is_file() => {
+            super::deps::install_iocs(&assay_deps::db::Db::open(p)?)?;
+        }
+        _ if args.db.is_some() => {
+            anyhow::bail!(
+                "advisory index {} does not exist",
+                db_path.unwrap_or_default().display()
+            )
+        }
+        _ => {}
+    }
     let limits = Limits::default();
     let mut inputs: Vec<(Input, String)> = Vec::new();
     let mut env: Option<assay_sources::PythonEnv> = None;

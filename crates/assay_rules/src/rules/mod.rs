@@ -50,6 +50,7 @@ registry![scan: [
     ioc::mining_pool,
     ioc::cloud_metadata,
     ioc::kubernetes_token,
+    ioc::known_indicator,
     pkg::executable_pth,
     pkg::console_script_shadowing,
     pkg::module_shadowing,

@@ -2,6 +2,7 @@
 
 pub mod cloud_metadata;
 pub mod exfiltration_service;
+pub mod known_indicator;
 pub mod kubernetes_token;
 pub mod mining_pool;
 pub mod raw_ip_url;
