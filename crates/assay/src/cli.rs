@@ -237,6 +237,16 @@ pub struct VerifyArgs {
     /// Certificate method: PEM trust anchors the bundle's chain must lead to.
     #[arg(long, num_args = 1..)]
     pub certificate_chain: Vec<PathBuf>,
+    /// Keyless Sigstore: the signer's certificate identity (e-mail or URI SAN), exact.
+    #[arg(long, requires = "issuer", conflicts_with_all = ["key", "certificate_chain"])]
+    pub identity: Option<String>,
+    /// Keyless Sigstore: the OIDC issuer in the certificate, exact.
+    #[arg(long, requires = "identity")]
+    pub issuer: Option<String>,
+    /// Keyless Sigstore: a `trusted_root.json` (default: the Sigstore public-good root
+    /// bundled with assay). Verification is offline.
+    #[arg(long, requires = "identity")]
+    pub trusted_root: Option<PathBuf>,
     /// The bundle (default `PATH/model.sig`).
     #[arg(long)]
     pub signature: Option<PathBuf>,

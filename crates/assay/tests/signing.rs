@@ -225,3 +225,83 @@ fn statement_checks_reject_inconsistent_subject() {
     let e = assay_signing::Statement::parse(&serde_json::to_vec(&st).unwrap()).unwrap_err();
     assert!(e.to_string().contains("subject digest"), "{e}");
 }
+
+// ------------------------------------------------------------------ keyless Sigstore
+
+/// The reference implementation's own keyless test bundle (sigstore/model-transparency,
+/// `scripts/tests/v1.0.0-sigstore/`, Apache-2.0; see fixtures/signing/reference-keyless/
+/// README.md): signed through Sigstore public-good (Fulcio + Rekor) in May 2025.
+fn keyless_copy() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let m = d.path().join("v1.0.0-sigstore");
+    std::fs::create_dir_all(&m).unwrap();
+    for f in ["signme-1", "signme-2", "model.sig"] {
+        std::fs::copy(
+            fx().join("reference-keyless/v1.0.0-sigstore").join(f),
+            m.join(f),
+        )
+        .unwrap();
+    }
+    d
+}
+
+const KEYLESS_ID: [&str; 4] = [
+    "--identity",
+    "stefanb@us.ibm.com",
+    "--issuer",
+    "https://sigstore.verify.ibm.com/oauth2",
+];
+
+#[test]
+fn reference_keyless_bundle_verifies_offline() {
+    let d = keyless_copy();
+    let m = d.path().join("v1.0.0-sigstore");
+    let (rc, out) = verify(&m, &KEYLESS_ID, &m.join("model.sig"));
+    assert_eq!(rc, 0, "{out}");
+    assert!(codes(&out).is_empty(), "{out}");
+}
+
+#[test]
+fn keyless_with_another_identity_or_issuer_fails() {
+    let d = keyless_copy();
+    let m = d.path().join("v1.0.0-sigstore");
+    for id in [
+        [
+            "--identity",
+            "someone@example.invalid",
+            "--issuer",
+            KEYLESS_ID[3],
+        ],
+        [
+            "--identity",
+            KEYLESS_ID[1],
+            "--issuer",
+            "https://accounts.google.com",
+        ],
+    ] {
+        expect_fail(&m, &id, &m.join("model.sig"), "ML031");
+    }
+}
+
+#[test]
+fn keyless_modified_file_or_statement_fails() {
+    let d = keyless_copy();
+    let m = d.path().join("v1.0.0-sigstore");
+    std::fs::write(m.join("signme-2"), "tampered").unwrap();
+    expect_fail(&m, &KEYLESS_ID, &m.join("model.sig"), "ML032");
+    std::fs::write(m.join("signme-2"), "signme-2").unwrap();
+    // A statement edited after signing (one digest swapped, subject recomputed by an
+    // attacker would still break the DSSE signature).
+    let sig = m.join("model.sig");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sig).unwrap()).unwrap();
+    let p = v["dsseEnvelope"]["payload"].as_str().unwrap().to_owned();
+    let text = String::from_utf8(B64.decode(p).unwrap()).unwrap();
+    let edited = text.replace("signme-1", "signme-X");
+    v["dsseEnvelope"]["payload"] = serde_json::Value::String(B64.encode(edited));
+    let forged = d.path().join("forged.sig");
+    std::fs::write(&forged, serde_json::to_string(&v).unwrap()).unwrap();
+    let (rc, out) = verify(&m, &KEYLESS_ID, &forged);
+    assert_eq!(rc, 1, "{out}");
+    assert!(!codes(&out).is_empty(), "{out}");
+}

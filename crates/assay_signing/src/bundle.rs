@@ -204,6 +204,12 @@ impl Bundle {
                 k.clone()
             }
             Trust::Certificates(anchors) => verify_chain(&self.chain, anchors)?,
+            #[cfg(feature = "sigstore")]
+            Trust::Keyless(_) => {
+                return Err(Error::Malformed(
+                    "keyless bundles are verified by `keyless::verify`".into(),
+                ));
+            }
         };
         let msg = pae(&self.payload_type, &self.payload);
         if self.signatures.first().is_some_and(|s| key.verify(&msg, s)) {

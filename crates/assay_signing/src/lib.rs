@@ -15,6 +15,8 @@
 //! `docs/signing.md`.
 
 pub mod bundle;
+#[cfg(feature = "sigstore")]
+pub mod keyless;
 pub mod keys;
 pub mod manifest;
 
@@ -101,6 +103,10 @@ pub enum Trust {
     Key(PublicKey),
     /// Certificate method: trust anchors (DER certificates) the chain must end at.
     Certificates(Vec<Vec<u8>>),
+    /// Keyless Sigstore: certificate identity and issuer, checked offline against a
+    /// trusted root (feature `sigstore`).
+    #[cfg(feature = "sigstore")]
+    Keyless(keyless::Keyless),
 }
 
 /// Lower-case hex.
@@ -152,8 +158,11 @@ pub fn verify(
     opts: &Options,
     report_unsigned: bool,
 ) -> Result<Vec<FileCheck>, Error> {
-    let b = Bundle::parse(bundle_bytes)?;
-    let payload = b.verify_signature(trust)?;
+    let payload = match trust {
+        #[cfg(feature = "sigstore")]
+        Trust::Keyless(k) => keyless::verify(bundle_bytes, k)?,
+        _ => Bundle::parse(bundle_bytes)?.verify_signature(trust)?,
+    };
     let st = Statement::parse(&payload)?;
     let mut opts = opts.clone();
     for p in &st.ignore_paths {

@@ -19,8 +19,20 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<u8> {
             anchors.extend(read_certs(p)?);
         }
         Trust::Certificates(anchors)
+    } else if let (Some(identity), Some(issuer)) = (&args.identity, &args.issuer) {
+        let trusted_root = match &args.trusted_root {
+            Some(p) => Some(fs_err::read_to_string(p)?),
+            None => None,
+        };
+        Trust::Keyless(assay_signing::keyless::Keyless {
+            identity: identity.clone(),
+            issuer: issuer.clone(),
+            trusted_root,
+        })
     } else {
-        anyhow::bail!("give --key PUBLIC.pem or --certificate-chain ROOTS.pem");
+        anyhow::bail!(
+            "give --key PUBLIC.pem, --certificate-chain ROOTS.pem, or --identity ID --issuer URL (keyless)"
+        );
     };
     let signature = args
         .signature
