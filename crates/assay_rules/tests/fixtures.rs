@@ -273,6 +273,7 @@ fn critical_in_any_context() {
         ("PY016", "PY016/sdk_key_exfil.module.py"),
         ("PY009", "PY009/rc_download_implant.module.py"),
         ("PY002", "PY002/tempfile_dropper.setup.py"),
+        ("PY001", "PY001/xor_exec_in_function.module.py"),
     ] {
         let got = codes_for(&root.join(file));
         assert!(
@@ -281,6 +282,19 @@ fn critical_in_any_context() {
             "{file}: {got:?}"
         );
     }
+}
+
+/// Executing merely encoded (not encrypted) data inside a function keeps the runtime
+/// severity.
+#[test]
+fn encoded_exec_in_a_function_is_not_critical() {
+    let got =
+        codes_for(&fixtures_root().join("PY001/below_critical/b64_exec_in_function.module.py"));
+    assert!(got.iter().any(|(c, _)| c == "PY001"), "{got:?}");
+    assert!(
+        !got.iter().any(|(_, s)| *s == Severity::Critical),
+        "{got:?}"
+    );
 }
 
 /// Persistence writes without a download-and-run command keep their context severity.

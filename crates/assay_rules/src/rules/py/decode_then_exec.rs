@@ -30,7 +30,9 @@ declare_rule! {
     /// ## False positives
     /// Legitimate code almost never executes decoded data. Bootstrap scripts that embed a
     /// zipped copy of themselves (e.g. `get-pip.py`) decode and *import* rather than exec.
-    /// In runtime-only code the severity is high rather than critical.
+    /// In runtime-only code the severity is high rather than critical, except for a
+    /// literal run through a cipher (XOR, substitution, Fernet) and executed: that is
+    /// critical wherever it sits, since no ordinary library ships its own code encrypted.
     ///
     /// ## References
     /// - CWE-506: Embedded Malicious Code
@@ -56,8 +58,14 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         for e in f.analysis.events.iter().filter(|e| {
             matches!(e.kind, EventKind::Exec | EventKind::ProcessSpawn) && e.taint.has(hidden)
         }) {
+            // Code the package carries encrypted (a literal run through a cipher: XOR,
+            // substitution, Fernet) and executes is how droppers hide their payload; no
+            // ordinary library ships its own code that way, so the context does not soften it.
+            let encrypted_literal = e.taint.has(Taint::DECRYPTED) && e.taint.has(Taint::LITERAL);
             let sev = if f.is_test_or_doc() {
                 Severity::Medium
+            } else if encrypted_literal {
+                Severity::Critical
             } else {
                 by_context(
                     e.context,
