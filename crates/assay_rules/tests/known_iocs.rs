@@ -2,19 +2,10 @@
 //! indicator set (process-wide, so these cases live in their own test binary).
 #![allow(clippy::unwrap_used)]
 
-use assay_core::{Artifact, ArtifactFormat, Entry, EntryKind, Severity, Verdict, classify};
+mod common;
 
-fn entry(path: &str, data: &[u8]) -> Entry {
-    Entry {
-        file_kind: classify(path, data),
-        path: path.to_owned(),
-        kind: EntryKind::File,
-        size: data.len() as u64,
-        data: data.to_vec(),
-        complete: true,
-        sha256: None,
-    }
-}
+use assay_core::{Artifact, ArtifactFormat, Severity, Verdict};
+use common::entry;
 
 fn wheel(files: &[(&str, &[u8])]) -> Artifact {
     let mut a = Artifact::new("demo-1.0-py3-none-any.whl", ArtifactFormat::Wheel);

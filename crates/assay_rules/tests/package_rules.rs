@@ -5,23 +5,13 @@
 //! entries carry their sha256 as `assay_sources` computes it — and runs the whole engine.
 #![allow(clippy::unwrap_used)]
 
-use assay_core::{Artifact, ArtifactFormat, Entry, EntryKind, Severity, classify};
+mod common;
+
+use assay_core::{Artifact, ArtifactFormat, Severity};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use common::entry;
 use sha2::{Digest, Sha256};
-
-/// A complete file entry, classified like the sources classify it.
-fn entry(path: &str, data: &[u8]) -> Entry {
-    Entry {
-        file_kind: classify(path, data),
-        path: path.to_owned(),
-        kind: EntryKind::File,
-        size: data.len() as u64,
-        data: data.to_vec(),
-        complete: true,
-        sha256: None,
-    }
-}
 
 fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()

@@ -49,24 +49,7 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
                 }
             }
         }
-        let applied = policy.apply(None, None, audit.findings, &|_| None, today);
-        used.extend(applied.used_indices());
-        let (verdict, score) = assay_rules::score(&applied.kept);
-        artifacts.push(ArtifactReport {
-            path: display,
-            format: ArtifactFormat::File,
-            name: None,
-            version: None,
-            verdict,
-            score,
-            findings: applied.kept,
-            suppressed: applied.suppressed.len(),
-            packages: audit.purls,
-            rank: None,
-            author: None,
-            date: None,
-            files: Vec::new(),
-        });
+        artifacts.push(audit_report(display, audit, &policy, &mut used, today));
     }
     if artifacts.is_empty() {
         anyhow::bail!("{}: no lockfile or manifest found", root.display());
@@ -77,6 +60,36 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
     report.advisory_data = Some(advisory);
     super::scan::emit(&report, &args.output)?;
     Ok(super::scan::exit_code(&report, &args.output))
+}
+
+/// One lockfile's audit as a report artifact (`format: file`, the dependencies' PURLs
+/// in `packages`), after the policy's overrides and suppressions; the suppressions used
+/// are added to `used`.
+pub(crate) fn audit_report(
+    path: String,
+    audit: assay_deps::audit::FileAudit,
+    policy: &assay_policy::Policy,
+    used: &mut Vec<usize>,
+    today: (i32, u32, u32),
+) -> ArtifactReport {
+    let applied = policy.apply(None, None, audit.findings, &|_| None, today);
+    used.extend(applied.used_indices());
+    let (verdict, score) = assay_rules::score(&applied.kept);
+    ArtifactReport {
+        path,
+        format: ArtifactFormat::File,
+        name: None,
+        version: None,
+        verdict,
+        score,
+        findings: applied.kept,
+        suppressed: applied.suppressed.len(),
+        packages: audit.purls,
+        rank: None,
+        author: None,
+        date: None,
+        files: Vec::new(),
+    }
 }
 
 /// Open the advisory index at `path` (default [`db::default_path`]) when it exists, and

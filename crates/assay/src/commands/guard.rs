@@ -21,7 +21,7 @@
 
 use crate::cli::GuardArgs;
 use anyhow::{Context, bail};
-use assay_core::{ArtifactFormat, ArtifactReport, Report};
+use assay_core::{ArtifactReport, Report};
 use assay_deps::lock::{Dependency, Ecosystem, Kind, Lockfile};
 use assay_policy::{Date, Policy};
 use assay_sources::{Input, Limits};
@@ -621,24 +621,13 @@ fn audit_artifact(
     let today = Date::today_utc();
     let today = (today.year, today.month, today.day);
     let audit = assay_deps::audit::audit_lockfile(label, lf, db)?;
-    let applied = policy.apply(None, None, audit.findings, &|_| None, today);
-    used.extend(applied.used_indices());
-    let (verdict, score) = assay_rules::score(&applied.kept);
-    Ok(ArtifactReport {
-        path: label.to_owned(),
-        format: ArtifactFormat::File,
-        name: None,
-        version: None,
-        verdict,
-        score,
-        findings: applied.kept,
-        suppressed: applied.suppressed.len(),
-        packages: audit.purls,
-        rank: None,
-        author: None,
-        date: None,
-        files: Vec::new(),
-    })
+    Ok(super::deps::audit_report(
+        label.to_owned(),
+        audit,
+        policy,
+        used,
+        today,
+    ))
 }
 
 fn finish(mut arts: Vec<ArtifactReport>, policy: &Policy, mut used: Vec<usize>) -> Report {
