@@ -1,4 +1,4 @@
-//! `cargo dev bench-scan [--runs N] DIR…`: whole-scan cost against plain decompression
+//! `cargo dev bench-scan [--runs N] [--top N] DIR…`: whole-scan cost against plain decompression
 //! of the same archives, measured in the same process, one archive at a time (one core),
 //! so the ratio does not depend on the machine's load pattern.
 //!
@@ -84,11 +84,14 @@ fn peak_rss_mib() -> Option<f64> {
 /// Run the benchmark; always `Ok(true)` unless the arguments are wrong.
 pub fn run(args: &[String]) -> anyhow::Result<bool> {
     let mut runs = 1usize;
+    let mut top = 0usize;
     let mut dirs = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if a == "--runs" {
             runs = it.next().and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
+        } else if a == "--top" {
+            top = it.next().and_then(|n| n.parse().ok()).unwrap_or(10);
         } else {
             dirs.push(PathBuf::from(a));
         }
@@ -154,6 +157,20 @@ pub fn run(args: &[String]) -> anyhow::Result<bool> {
             src as f64 / 1048576.0,
             parsed as f64 / 1048576.0
         );
+    }
+    if top > 0 {
+        let mut order: Vec<usize> = (0..files.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(best_scan[i]));
+        println!("slowest archives (scan ms, decompress ms, ratio)");
+        for &i in order.iter().take(top) {
+            println!(
+                "  {:>9.1} {:>8.1} {:>6.1}  {}",
+                ms(best_scan[i]),
+                ms(best_dec[i]),
+                best_scan[i].as_secs_f64() / best_dec[i].as_secs_f64().max(1e-9),
+                files[i].display()
+            );
+        }
     }
     if let Some(r) = peak_rss_mib() {
         println!("peak RSS            {r:.0} MiB");

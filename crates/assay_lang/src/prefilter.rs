@@ -20,8 +20,16 @@
 //! - it is a top-level function that a kept unit names (it may be inlined as a decoder or
 //!   return tainted data), or it names a kept top-level function (taint returns).
 //!
-//! Module-level statements and class bodies other than methods are always kept (they run
-//! at import time and bind the names everything else resolves against). A file with any
+//! - it is a module-level or class-body statement that binds a name a kept unit mentions
+//!   (`URL = …` read by a kept function, `mode = …` read as `self.mode`), closed
+//!   transitively (`FULL = BASE + …` keeps `BASE`).
+//!
+//! Module-level and class-body statements are units too, one per statement: they run at
+//! import time, so a skipped one still contributes its strings (import-time context) and
+//! its mentions of local functions and classes (and calls of imported names) as
+//! import-time call edges. Some are always kept: class headers (the body's block needs
+//! them), statements holding an `import`/`global` line, `if __name__ …` blocks (code that
+//! does not run on import), and indented text at the top (syntax errors). A file with any
 //! literal the caller marks as an indicator (credential paths, IOCs, persistence
 //! locations — the rules correlate those with events anywhere in the file) is not reduced.
 //!
@@ -279,8 +287,11 @@ pub(crate) struct Reduced {
 /// A unit left out of the parse.
 #[derive(Debug)]
 pub(crate) struct SkippedUnit {
-    /// Qualified name (`f`, or `Class.method`).
+    /// Qualified name (`f`, or `Class.method`); empty for a module-level or class-body
+    /// statement.
     pub name: String,
+    /// A module-level or class-body statement: its code runs at import time.
+    pub statement: bool,
     /// Names of this file's functions, methods and classes it mentions (candidate
     /// callees for reachability).
     pub mentions: Vec<String>,
@@ -290,7 +301,11 @@ pub(crate) struct SkippedUnit {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum UnitKind {
-    /// Module-level statement or class-body statement: always kept.
+    /// Always kept: a class header (with its decorators), a statement holding an import
+    /// or `global` line, an `if __name__ == "__main__":` block, indented text at the top.
+    Pinned,
+    /// One module-level or class-body statement: kept when it could matter (see the
+    /// module docs).
     Statement,
     /// Top-level `def`.
     Function,
@@ -303,6 +318,8 @@ struct Unit {
     kind: UnitKind,
     /// Byte range of whole lines.
     range: Range<usize>,
+    /// Index range into `Lexed::lines`.
+    lines: Range<usize>,
     /// Indentation of the first line (bytes).
     indent: usize,
     /// Qualified name for functions and methods.
@@ -569,6 +586,23 @@ fn first_words<'a>(src: &'a [u8], lx: &Lexed, line: &LineStart) -> (&'a [u8], &'
     (w0, get(1))
 }
 
+/// `if __name__ == "__main__":` (any spelling that tests `__name__`) on `line`.
+fn main_guard(src: &[u8], lx: &Lexed, line: &LineStart) -> bool {
+    if first_words(src, lx, line).0 != b"if" {
+        return false;
+    }
+    let end = lx
+        .lines
+        .get(line_index(lx, line) + 1)
+        .map_or(src.len(), |l| l.offset);
+    src[line.offset..end].windows(8).any(|w| w == b"__name__")
+}
+
+/// Index of `line` in `lx.lines`.
+fn line_index(lx: &Lexed, line: &LineStart) -> usize {
+    lx.lines.partition_point(|l| l.offset < line.offset)
+}
+
 fn starts_with_at(src: &[u8], line: &LineStart) -> bool {
     src.get(line.offset + line.indent) == Some(&b'@')
 }
@@ -586,14 +620,23 @@ fn units(src: &[u8], lx: &Lexed) -> Vec<Unit> {
             .unwrap_or(lx.strings.len())
     };
     let mut push = |kind, a: usize, b: usize, name: String, out: &mut Vec<Unit>| {
+        let pinned = kind == UnitKind::Statement
+            && (lines[a..b.min(lines.len())].iter().any(|l| {
+                matches!(
+                    first_words(src, lx, l).0,
+                    b"import" | b"from" | b"global" | b"nonlocal"
+                )
+            }) || main_guard(src, lx, &lines[a]));
+        let kind = if pinned { UnitKind::Pinned } else { kind };
         out.push(Unit {
             kind,
             range: lines[a].offset..end_of(b),
+            lines: a..b,
             indent: lines[a].indent,
             name,
             idents: lines[a].ident_ix..ident_end(b),
             strings: lines[a].string_ix..string_end(b),
-            hot: kind == UnitKind::Statement,
+            hot: kind == UnitKind::Pinned,
         });
     };
     // Top level: runs of lines from one indent-0 line to the next.
@@ -607,7 +650,7 @@ fn units(src: &[u8], lx: &Lexed) -> Vec<Unit> {
             while e < lines.len() && lines[e].indent != 0 {
                 e += 1;
             }
-            push(UnitKind::Statement, k, e, String::new(), &mut out);
+            push(UnitKind::Pinned, k, e, String::new(), &mut out);
             k = e;
             continue;
         }
@@ -659,12 +702,13 @@ fn class_units(
     let lines = &lx.lines;
     let class = String::from_utf8_lossy(name).into_owned();
     let body = h + 1;
+    // The header (and its decorators) stays so the body keeps its block.
+    push(UnitKind::Pinned, k, body.min(e), String::new(), out);
     if body >= e {
-        push(UnitKind::Statement, k, e, String::new(), out);
         return;
     }
     let indent = lines[body].indent;
-    let mut seg_start = k;
+    let mut seg_start = body;
     let mut seg_kind = UnitKind::Statement;
     let mut seg_name = String::new();
     // The current method segment holds only decorators so far.
@@ -678,6 +722,7 @@ fn class_units(
         if seg_kind == UnitKind::Method && only_decorators && (decorator || def) {
             // Still the same method: its decorators, then its `def`.
         } else {
+            // Each class-level statement is its own unit.
             if j > seg_start {
                 push(seg_kind, seg_start, j, std::mem::take(&mut seg_name), out);
             }
@@ -714,7 +759,7 @@ pub(crate) enum Whole {
 pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Result<Reduced, Whole> {
     let lx = lex(src);
     let mut units = units(src, &lx);
-    if units.iter().all(|u| u.kind == UnitKind::Statement) {
+    if units.iter().all(|u| u.kind == UnitKind::Pinned) {
         return Err(Whole::NothingToSkip);
     }
     let (hot, hot_if_imported, builtin_only) = &*WORDS;
@@ -731,7 +776,7 @@ pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Result<Reduced,
         for s in &lx.strings[u.strings.clone()] {
             let raw = &src[s.0..s.1];
             let escaped = raw.contains(&b'\\');
-            let blob_candidate = u.kind != UnitKind::Statement && raw.len() >= 40;
+            let blob_candidate = u.kind != UnitKind::Pinned && raw.len() >= 40;
             if !escaped && !blob_candidate {
                 continue;
             }
@@ -780,9 +825,9 @@ pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Result<Reduced,
         }
         let (w0, _) = first_words(src, &lx, l);
         let import = w0 == b"import" || w0 == b"from";
-        let in_statement = units
-            .get(unit_ix)
-            .is_some_and(|u| u.kind == UnitKind::Statement && u.range.contains(&l.offset));
+        let in_statement = units.get(unit_ix).is_some_and(|u| {
+            matches!(u.kind, UnitKind::Statement | UnitKind::Pinned) && u.range.contains(&l.offset)
+        });
         if !(import || in_statement && l.indent <= 8) {
             continue;
         }
@@ -855,8 +900,16 @@ pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Result<Reduced,
         };
     }
 
-    // Closures over top-level functions: callees of kept units, callers of kept functions.
+    // Closures over top-level functions and statements: callees of kept units and the
+    // statements binding the names they mention, callers of kept functions.
     let mut by_name: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+    for (ui, u) in units.iter().enumerate() {
+        if u.kind == UnitKind::Statement {
+            for w in statement_bindings(src, &lx, u) {
+                by_name.entry(w.to_vec()).or_default().push(ui);
+            }
+        }
+    }
     let mut mentions: HashMap<&[u8], Vec<usize>> = HashMap::new();
     for (ui, u) in units.iter().enumerate() {
         if u.kind == UnitKind::Function {
@@ -946,13 +999,24 @@ pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Result<Reduced,
         pos = u.range.end;
         let mut names: Vec<String> = Vec::new();
         let mut seen: HashSet<&[u8]> = HashSet::new();
+        let statement = u.kind == UnitKind::Statement;
         for id in &lx.idents[u.idents.clone()] {
             let w = word(src, id);
-            if !id.quoted && local_names.contains(w) && seen.insert(w) {
+            // Import-time code may also call what this file imports (cross-file
+            // reachability from a package `__init__`).
+            let called_import = statement
+                && !id.attribute
+                && imported.contains(w)
+                && src[id.range.1..]
+                    .iter()
+                    .find(|b| !matches!(b, b' ' | b'\t'))
+                    == Some(&b'(');
+            if !id.quoted && (local_names.contains(w) || called_import) && seen.insert(w) {
                 names.push(String::from_utf8_lossy(w).into_owned());
             }
         }
         skipped.push(SkippedUnit {
+            statement,
             name: u.name.clone(),
             mentions: names,
             strings: lx.strings[u.strings.clone()]
@@ -966,6 +1030,31 @@ pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Result<Reduced,
         source: out,
         skipped,
     })
+}
+
+/// Names a statement unit may bind (an over-approximation): bare names left of an
+/// assignment's `=` on any of its lines, and the names after `def`, `class`, `for`, `as`.
+fn statement_bindings<'s>(src: &'s [u8], lx: &Lexed, u: &Unit) -> Vec<&'s [u8]> {
+    let mut out = Vec::new();
+    for li in u.lines.clone() {
+        let Some(l) = lx.lines.get(li) else { break };
+        let end = lx.lines.get(li + 1).map_or(src.len(), |x| x.offset);
+        let id_end = lx.lines.get(li + 1).map_or(lx.idents.len(), |x| x.ident_ix);
+        let eq = assignment_eq(&src[l.offset..end]).map(|e| l.offset + e);
+        let ids = &lx.idents[l.ident_ix..id_end];
+        for (k, id) in ids.iter().enumerate() {
+            if id.quoted || id.attribute {
+                continue;
+            }
+            let after_keyword = k > 0
+                && matches!(word(src, &ids[k - 1]), b"def" | b"class" | b"for" | b"as")
+                && !ids[k - 1].quoted;
+            if after_keyword || eq.is_some_and(|e| id.range.0 < e) {
+                out.push(word(src, id));
+            }
+        }
+    }
+    out
 }
 
 /// Names an import line binds to something hot: every name of `from M import …` when `M`
@@ -1058,24 +1147,79 @@ mod tests {
             "import os\nimport subprocess\n\ndef cold(a):\n    return a + 1\n\n\
              def hot():\n    subprocess.call(['x'])\n\nclass K:\n    \"\"\"doc\"\"\"\n    x = 1\n\n    \
              def m(self):\n        return 'text'\n\n    @property\n    def n(self):\n        \
-             os.system('y')\n\nprint(cold(1))\n",
+             os.system('y')\n\nprint(cold(1))\nsubprocess.call(cold(2))\ncounter = len('z')\n",
         );
         let r = reduce(src.as_bytes(), &never).expect("reduced");
         let text = String::from_utf8(r.source.clone()).expect("utf8");
         assert_eq!(text.lines().count(), src.lines().count());
-        // cold is called from module level: kept (it may be inlined); K.m is skipped.
+        // cold is called from hot module-level code: kept (it may be inlined), and so is
+        // every caller of it; K.m, the class's docstring, `x = 1` and the `counter`
+        // statement are skipped; the class header stays.
         assert!(text.contains("def cold"), "{text}");
         assert!(!text.contains("def m(self)"), "{text}");
         assert!(text.contains("os.system('y')"), "{text}");
+        assert!(text.contains("class K:"), "{text}");
+        assert!(!text.contains("x = 1"), "{text}");
+        assert!(text.contains("print(cold(1))"), "{text}");
+        assert!(!text.contains("counter"), "{text}");
         let names: Vec<&str> = r.skipped.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, ["K.m"]);
-        assert_eq!(r.skipped[0].strings[0].1, "'text'");
+        assert_eq!(names, ["", "", "K.m", ""]);
+        assert!(r.skipped[0].statement && !r.skipped[2].statement);
+        assert_eq!(r.skipped[2].strings[0].1, "'text'");
+        assert_eq!(r.skipped[3].strings[0].1, "'z'");
         // Rows: every kept line sits where it was.
         for (a, b) in src.lines().zip(text.lines()) {
             if !b.trim().is_empty() && b.trim() != "pass" {
                 assert_eq!(a, b);
             }
         }
+    }
+
+    #[test]
+    fn statements_kept_only_when_they_could_matter() {
+        let src = pad(concat!(
+            "import subprocess\n",
+            "try:\n    import yaml\nexcept ImportError:\n    yaml = None\n",
+            "URL = 'https://example.invalid/x'\n",
+            "OTHER = {'a': 1, 'b': [2, 3]}\n",
+            "BASE = 'cmd'\n",
+            "FULL = BASE + ' --flag'\n",
+            "class C:\n    mode = 'run'\n    size = 3\n    def go(self):\n",
+            "        subprocess.run([self.mode, URL, FULL])\n",
+            "if __name__ == '__main__':\n    C().go()\n",
+            "launch = C()\n",
+        ));
+        let r = reduce(src.as_bytes(), &never).expect("reduced");
+        let text = String::from_utf8(r.source.clone()).expect("utf8");
+        assert_eq!(text.lines().count(), src.lines().count());
+        // Kept: imports (also inside try), bindings a hot unit reads (directly or through
+        // another kept binding, `self.mode` included), the main guard.
+        for kept in [
+            "import yaml",
+            "URL =",
+            "FULL =",
+            "BASE =",
+            "mode = 'run'",
+            "if __name__",
+        ] {
+            assert!(text.contains(kept), "{kept} missing:\n{text}");
+        }
+        for gone in ["OTHER =", "size = 3", "launch = C()"] {
+            assert!(!text.contains(gone), "{gone} kept:\n{text}");
+        }
+        // The skipped statement that instantiates `C` is an import-time call edge.
+        let launch = r
+            .skipped
+            .iter()
+            .find(|u| u.mentions.iter().any(|m| m == "C"))
+            .expect("launch skipped");
+        assert!(launch.statement);
+        // The skipped class attribute keeps its string literals.
+        assert!(
+            r.skipped
+                .iter()
+                .any(|u| u.strings.iter().any(|s| s.1 == "'a'"))
+        );
     }
 
     #[test]

@@ -133,15 +133,33 @@ fn add_skipped(
                 }
                 value.truncate(end);
             }
+            let (context, function) = if unit.statement {
+                (ExecutionContext::ImportTime, None)
+            } else {
+                (ExecutionContext::Runtime, Some(unit.name.clone()))
+            };
             out.strings.push(StrLit {
                 value,
                 line,
-                context: forced.unwrap_or(ExecutionContext::Runtime),
+                context: forced.unwrap_or(context),
                 chain: Vec::new(),
-                function: Some(unit.name.clone()),
+                function,
             });
         }
         if forced.is_some() {
+            continue;
+        }
+        if unit.statement {
+            // Module-level and class-body code runs at import time: what it mentions is
+            // called from there (an over-approximation for code that was not parsed).
+            for m in unit.mentions {
+                calls.push(LocalCall {
+                    caller: None,
+                    callee: m,
+                    module_level_import: true,
+                    direct: true,
+                });
+            }
             continue;
         }
         let class = unit.name.split_once('.').map(|(c, _)| c.to_owned());
