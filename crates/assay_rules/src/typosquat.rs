@@ -135,6 +135,8 @@ struct List {
     /// deletions → ranks, ascending (the symmetric-deletion index: two strings one edit
     /// apart share the key of one of them or a deletion).
     deletions: HashMap<Vec<u8>, Vec<u32>>,
+    /// npm scope (without `@`) → how many names of `all` use it.
+    scopes: HashMap<&'static str, usize>,
     /// Single-word targets of at least [`TYPO2_MIN`] bytes by first byte (ranks): the
     /// candidates of the two-typo pass, which keeps the first letter.
     words_by_first: HashMap<u8, Vec<u32>>,
@@ -210,11 +212,18 @@ impl List {
             }
         }
         let ranks = all.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let mut scopes: HashMap<&'static str, usize> = HashMap::new();
+        for n in &all {
+            if let Some((scope, _)) = n.strip_prefix('@').and_then(|r| r.split_once('/')) {
+                *scopes.entry(scope).or_default() += 1;
+            }
+        }
         List {
             names,
             set,
             all,
             ranks,
+            scopes,
             squashed,
             deletions,
             words_by_first,
@@ -447,6 +456,11 @@ fn find(eco: Ecosystem, n: &str, skip: Option<&str>) -> Option<(&'static str, &'
     {
         return Some((t, affix_kind(eco)));
     }
+    if eco == Ecosystem::Npm
+        && let Some(hit) = scope_confusion(l, n, skip)
+    {
+        return Some(hit);
+    }
     // Passes 2 to 5 accept an edit; the match is dropped when it is ambiguous.
     let forms: &[&str] = if glyph == n {
         &[n]
@@ -454,6 +468,42 @@ fn find(eco: Ecosystem, n: &str, skip: Option<&str>) -> Option<(&'static str, &'
         &[n, glyph.as_str()]
     };
     by_edit(eco, n, &glyph, skip).filter(|(t, _)| !ambiguous(l, forms, t, skip))
+}
+
+/// How many of the most popular unscoped npm packages are protected from being
+/// republished under a scope nobody else uses (`@evil/lodash`). Further down the list,
+/// personal-scope forks are common and legitimate (`@colors/colors`, `@iarna/toml`).
+const SCOPE_TARGETS: usize = 300;
+
+/// npm scope confusion: `@scope/name` where `name` is one of the [`SCOPE_TARGETS`] most
+/// popular unscoped packages and no other known package uses `@scope` (an established
+/// scope publishing its own `name` is an organisation's fork or mirror); and
+/// `types-name` (or `typesname`, `types_name`, `types.name`) where `@types/name` is a
+/// target: DefinitelyTyped publishes only under `@types`. Other flattened scopes are not
+/// flagged: `babel-core`, `rollup-pluginutils`, `esbuild-linux-arm64` are the real
+/// pre-scope packages of the same projects.
+fn scope_confusion(l: &List, n: &str, skip: Option<&str>) -> Option<(&'static str, &'static str)> {
+    if let Some((scope, bare)) = n.strip_prefix('@').and_then(|r| r.split_once('/')) {
+        let t = l.names.get(l.rank(bare)).copied()?;
+        // A name being measured is on the list itself: it does not count for its scope.
+        let others = l
+            .scopes
+            .get(scope)
+            .copied()
+            .unwrap_or(0)
+            .saturating_sub(usize::from(l.ranks.contains_key(n)));
+        return (l.rank(bare) < SCOPE_TARGETS && !t.starts_with('@') && others == 0)
+            .then_some((t, "scope confusion"));
+    }
+    let rest = n.strip_prefix("types")?;
+    let bare = rest.strip_prefix(['-', '_', '.']).unwrap_or(rest);
+    let scoped = format!("@types/{bare}");
+    let rank = l.rank(&scoped);
+    (rank < Ecosystem::Npm.targets())
+        .then(|| l.names.get(rank).copied())
+        .flatten()
+        .filter(|t| Some(*t) != skip)
+        .map(|t| (t, "scope flattened"))
 }
 
 /// How many times more popular (by rank) a target must be than every other known name
