@@ -311,6 +311,13 @@ pub fn canonical(eco: Ecosystem, name: &str) -> String {
     }
 }
 
+/// The known-projects tail of `eco` (`data/*-known.txt`: ranks 5,001 to 15,000, most
+/// popular first, without the popular names); empty for crates.io.
+pub fn known_tail(eco: Ecosystem) -> &'static [&'static str] {
+    let l = list(eco);
+    l.all.get(l.names.len()..).unwrap_or_default()
+}
+
 /// Whether the (normalised) name is on the bundled popular PyPI list.
 pub fn is_popular(name: &str) -> bool {
     is_popular_in(Ecosystem::PyPI, name)
@@ -983,9 +990,13 @@ mod tests {
             squats_in(Npm, "crossenv"),
             Some(("cross-env", "separators"))
         );
-        // Scoped versus unscoped is not compared: `babel-core` and `@babel/core` are both
-        // real, popular packages, so the kind cannot be told from the name alone.
-        assert_eq!(squats_in(Npm, "types-node"), None);
+        // Flattened scopes are not compared in general: `babel-core` and `@babel/core`
+        // are both real, popular packages. DefinitelyTyped only publishes under `@types`.
+        assert_eq!(
+            squats_in(Npm, "types-node"),
+            Some(("@types/node", "scope flattened"))
+        );
+        assert_eq!(squats_in(Npm, "babel-core"), None);
         assert_eq!(
             squats_in(Npm, "cross-env.js").map(|x| x.0),
             Some("cross-env")
@@ -1020,11 +1031,105 @@ mod tests {
     }
 
     #[test]
+    fn npm_scope_confusion() {
+        use Ecosystem::Npm;
+        let kind = |n: &str| squats_in(Npm, n);
+        // Must match: a top unscoped package under a scope nobody uses, and the
+        // DefinitelyTyped scope flattened.
+        assert_eq!(
+            kind("@assay-canary/lodash"),
+            Some(("lodash", "scope confusion"))
+        );
+        assert_eq!(
+            kind("@example-invalid/react"),
+            Some(("react", "scope confusion"))
+        );
+        assert_eq!(kind("typesnode"), Some(("@types/node", "scope flattened")));
+        assert_eq!(kind("types_node"), Some(("@types/node", "scope flattened")));
+        // Must not match: an established scope (`@babel` publishes many packages) or
+        // DefinitelyTyped itself; a package below the protected top; a flattened scope
+        // other than `@types`; `@types/x` whose `x` is not a typed package.
+        assert_eq!(kind("@babel/lodash"), None);
+        assert_eq!(kind("@types/lodash"), None);
+        assert_eq!(kind("@assay-canary/mongoose"), None);
+        assert_eq!(kind("rollup-assay-canary"), None);
+        assert_eq!(kind("types-assay-canary"), None);
+        // Within the npm top 5,000 one real package collides (`@sec-ant/readable-stream`,
+        // a personal-scope fork); `popular_names_rarely_collide` bounds the total.
+        assert_eq!(
+            squats_ignoring_self(Npm, "@sec-ant/readable-stream"),
+            Some(("readable-stream", "scope confusion"))
+        );
+    }
+
+    #[test]
+    fn typo_kinds_inside_words() {
+        use Ecosystem::*;
+        // Two slips inside a long word, first letter kept.
+        for n in ["seleeniumm", "sellinium", "selennuim", "tensrflwo"] {
+            let t = if n.starts_with('s') {
+                "selenium"
+            } else {
+                "tensorflow"
+            };
+            assert_eq!(squats(n), Some((t, "two typos")), "{n}");
+        }
+        // ... but not two inserted letters, a new first letter or an added suffix,
+        // which is how neighbouring real projects differ (`markdown`/`markitdown`).
+        assert_eq!(squats("selexnixum"), None);
+        assert_eq!(squats("xelenuim"), None);
+        assert_eq!(squats("seleniumxy"), None);
+        // One letter slipped inside a word of six or more letters (`pygame` is ranked
+        // about 2,600th), but not at either end of it.
+        assert_eq!(squats("pygacme"), Some(("pygame", "one edit")));
+        assert_eq!(squats("pygamec"), None);
+        assert_eq!(squats("cpygame"), None);
+        assert_eq!(squats_in(Npm, "mongose"), Some(("mongoose", "one edit")));
+        // The weighted distance, in quarters.
+        assert_eq!(typo_cost(b"seleeniumm", b"selenium"), 2 * SLIP_CHEAP);
+        assert_eq!(
+            typo_cost(b"sellinium", b"selenium"),
+            SLIP_CHEAP + SLIP_LETTER
+        );
+        assert_eq!(typo_cost(b"selenium", b"selenium"), 0);
+        assert!(typo_cost(b"markdown", b"markitdown") > TYPO2_BUDGET);
+        assert!(typo_cost(b"xelenium", b"selenium") >= NO_SLIP);
+        assert!(typo_cost(b"tensorflowx", b"tensorflow") >= NO_SLIP);
+    }
+
+    #[test]
+    fn known_projects_and_popularity_gap() {
+        use Ecosystem::PyPI;
+        // `fastai` (ranked after 5,000) is a real project one edit from `fastapi`: on
+        // the known list, it is not reported; checked as if unknown, it would be.
+        assert!(is_known_in(PyPI, "fastai") && !is_popular("fastai"));
+        assert_eq!(squats("fastai"), None);
+        assert_eq!(
+            squats_ignoring_self(PyPI, "fastai").map(|x| x.0),
+            Some("fastapi")
+        );
+        // Two comparably popular names one edit away: ambiguous, not reported
+        // (`unicorn` is next to `uvicorn` and `gunicorn`, `patsy` to `parsy`/`pathy`).
+        assert_eq!(squats_ignoring_self(PyPI, "unicorn"), None);
+        assert_eq!(squats_ignoring_self(PyPI, "patsy"), None);
+        // A target far more popular than the other neighbour still wins: `pyyaml` is
+        // ranked 14th, `pyyml` about 6,300th.
+        assert_eq!(squats("pyymal").map(|x| x.0), Some("pyyaml"));
+    }
+
+    #[test]
     fn hostile_names_are_bounded() {
         let long = "a".repeat(100_000);
         assert_eq!(squats_in(Ecosystem::Npm, &long), None);
         assert_eq!(squats_in(Ecosystem::PyPI, ""), None);
         assert_eq!(squats_in(Ecosystem::PyPI, "ééééééééé"), None);
+        assert_eq!(squats_in(Ecosystem::Npm, &format!("@{long}/lodash")), None);
+        assert_eq!(squats_in(Ecosystem::Npm, &format!("types-{long}")), None);
+        assert_eq!(squats_in(Ecosystem::Npm, "@/"), None);
+        assert_eq!(
+            squats_in(Ecosystem::PyPI, &format!("s{}", "e".repeat(200))),
+            None
+        );
     }
 }
 
