@@ -161,8 +161,10 @@ struct List {
     squashed: HashMap<String, Vec<u32>>,
     /// Each name of `all` (targets and known projects) and each of its one-byte
     /// deletions → ranks, ascending (the symmetric-deletion index: two strings one edit
-    /// apart share the key of one of them or a deletion).
-    deletions: HashMap<Vec<u8>, Vec<u32>>,
+    /// apart share the key of one of them or a deletion). Keys are 64-bit hashes (see
+    /// `with_deletions`): a hash collision only adds a candidate, and every candidate is
+    /// checked by an edit comparison.
+    deletions: HashMap<u64, Vec<u32>>,
     /// npm scope (without `@`) → how many names of `all` use it.
     scopes: HashMap<&'static str, usize>,
     /// Single-word targets of at least [`TYPO2_MIN`] bytes by first byte (ranks): the
@@ -204,7 +206,7 @@ impl List {
         let mut all = names.clone();
         all.extend(read(known).into_iter().filter(|n| !set.contains(n)));
         let mut squashed: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut deletions: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
+        let mut deletions: HashMap<u64, Vec<u32>> = HashMap::new();
         let mut long_words = Vec::new();
         let mut words_by_first: HashMap<u8, Vec<u32>> = HashMap::new();
         let mut brands = Vec::new();
@@ -265,14 +267,18 @@ impl List {
     }
 }
 
-/// The string itself followed by every one-byte deletion of it.
-fn with_deletions(s: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
-    std::iter::once(s.to_vec()).chain((0..s.len()).map(move |i| {
-        let mut v = Vec::with_capacity(s.len().saturating_sub(1));
-        v.extend_from_slice(s.get(..i).unwrap_or_default());
-        v.extend_from_slice(s.get(i + 1..).unwrap_or_default());
-        v
-    }))
+/// FNV-1a hashes of the string itself followed by every one-byte deletion of it,
+/// without building the deleted strings (index keys: no allocation per key).
+fn with_deletions(s: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let fnv = move |skip: Option<usize>| {
+        s.iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != skip)
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, (_, &b)| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            })
+    };
+    std::iter::once(fnv(None)).chain((0..s.len()).map(move |i| fnv(Some(i))))
 }
 
 static PYPI: LazyLock<List> = LazyLock::new(|| {
