@@ -10,34 +10,62 @@
 //! - `crates-top.txt`: a few hundred popular crates.io crates. It is **not** download
 //!   ranked (the crates.io API with download counts is unreachable from the build machine):
 //!   the Rust Playground's top-crates selection followed by the crates of assay's own
-//!   `Cargo.lock`. Its header says so.
+//!   `Cargo.lock`. Its header says so;
+//! - `pypi-known.txt`, `npm-known.txt`: the next 10,000 names of the same PyPI and npm
+//!   sources (ranks 5,001 to 15,000), the **known projects**. They are never targets.
 //!
-//! A name squats a popular one when it is not itself on its ecosystem's list and, against
-//! one of the most popular names of that list ([`Ecosystem::targets`]), it
+//! ## The model
+//!
+//! A name squats a popular one when it is not itself a known project (on either list) and,
+//! against one of the most popular names of its ecosystem ([`Ecosystem::targets`]), it
+//! matches one of the kinds below, the most specific first, so the reported "how" names
+//! the kind. The kinds model how people mistype and how squatters imitate, not the
+//! samples: each kind is allowed only where the top-5,000 lists show few real projects
+//! differing from each other that way.
+//!
+//! Exact transformations:
 //! - drops separators (`-`, `_`, `.`): `crossenv` for `cross-env` (adding them is not
-//!   flagged: `word-wrap` and `wordwrap` are both real). Scoped and unscoped npm names are
-//!   not compared (`babel-core` and `@babel/core` are both real);
+//!   flagged: `word-wrap` and `wordwrap` are both real), against the
+//!   [`Ecosystem::squash_targets`] most popular;
 //! - differs only by look-alike characters (`1`/`l`, `0`/`o`, `rn`/`m`, `vv`/`w`, and
 //!   Cyrillic or Greek letters that render like Latin ones);
 //! - adds or drops an ecosystem affix (`python-`/`-py` for PyPI, `node-`/`.js` for npm,
 //!   `rust-`/`-rs` for crates.io) against the [`Ecosystem::affix_targets`] most popular;
-//! - is one typo-like edit away (see `plausible_edit`: no version digits, plural `s`,
-//!   short code segments or new first/last letters, which mostly name other projects;
-//!   looser for the [`Ecosystem::loose_targets`] most popular names);
-//! - is one edit, or two inside a long word, from the brand of a versioned target
+//! - npm scope confusion (see `scope_confusion`): `@scope/name` for one of the 300 most
+//!   popular unscoped packages under a scope no known package uses (`@evil/lodash`), and
+//!   `types-name` for `@types/name`.
+//!
+//! Edits, each dropped when it is **ambiguous** (another known name, popular or not, is
+//! one edit from the candidate and less than ten times less popular than the target:
+//! two comparable neighbours mean a crowded spelling, usually a real project's):
+//! - one typo-like edit (see `plausible_edit`): adjacent swaps, doubled or undoubled
+//!   letters, QWERTY-neighbour keys, a letter slipped inside a word of six or more
+//!   letters (`pygacme`); never a version digit, a plural `s`, an edit in a short code
+//!   segment or a new first letter, which mostly name other projects; looser for the
+//!   [`Ecosystem::loose_targets`] most popular names;
+//! - one edit, or two inside a long word, from the brand of a versioned target
 //!   (`beautifulsoup` for `beautifulsoup4`);
-//! - is two edits away inside one word of at least ten letters with the same first two
-//!   and last letters (`matpllotib`).
+//! - two edits inside one word of at least ten letters with the same first two and last
+//!   letters (`matpllotib`);
+//! - two typing slips inside one word of at least eight letters, by a weighted
+//!   Damerau-Levenshtein distance (`typo_cost`) where doubling, undoubling, swaps and
+//!   look-alike digits are cheapest, neighbour keys, vowel changes and inserted or
+//!   dropped inner letters dearer, and changes to the first or last letter or an added
+//!   suffix are not slips at all (`seleeniumm`, `sellinium`, `tensrflwo`).
 //!
-//! Figures (share of real historical typosquats flagged, share of each list flagged
-//! against itself): `cargo run -p assay_dev -- typosquat-rates`, docs/benchmarks.md.
+//! Figures: `cargo run -p assay_dev -- typosquat-rates` (share of real historical
+//! typosquats flagged; share of each popular list flagged against itself, each name
+//! checked with itself removed from both the popular and the known list, so the known
+//! list cannot hide a collision); results in docs/benchmarks.md. Name-only rules meet
+//! the 0.5 % collision bound at about 81 % recall: the remaining misses are mostly short
+//! names (`web3`, `boto3`), random substitutions (`pygfme`) and changed first or last
+//! letters, the same edits that separate real neighbouring projects.
 //!
-//! Within one pass the more specific kinds are tried first, so the reported "how" names
-//! the kind of squat. Work per name is bounded and does not scan the list: hash lookups
-//! of the name's separator-free spelling and of its one-byte deletions (a
-//! symmetric-deletion index built once per list), then a capped edit distance against
-//! the few long one-word targets of similar length. Names over [`MAX_NAME`] bytes are
-//! not compared.
+//! Work per name is bounded and does not scan the lists: hash lookups of the name's
+//! separator-free spelling and of its one-byte deletions (a symmetric-deletion index
+//! over the popular and known names, built once per list), then capped edit distances
+//! against the few long one-word targets of similar length (sharing the first letter
+//! for the weighted pass). Names over [`MAX_NAME`] bytes are not compared.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -63,6 +91,17 @@ impl Ecosystem {
     /// `popular_names_rarely_collide` test); PyPI has many `python-x`/`x` and `x`/`xy`
     /// pairs, so it protects fewer.
     pub fn targets(self) -> usize {
+        match self {
+            Ecosystem::PyPI => 5000,
+            Ecosystem::Npm => 5000,
+            Ecosystem::CratesIo => 5000,
+        }
+    }
+
+    /// How many targets are protected from dropped separators (`crossenv`): npm has many
+    /// real `xy`/`x-y` pairs further down its list (`parseurl`/`parse-url`,
+    /// `jsonpointer`/`json-pointer`), so it protects fewer.
+    pub fn squash_targets(self) -> usize {
         match self {
             Ecosystem::PyPI => 5000,
             Ecosystem::Npm => 3000,
@@ -111,14 +150,26 @@ impl Ecosystem {
 
 /// One bundled list: names in popularity order, as a set, and indexed for the checks.
 struct List {
+    /// The popular list (targets are its first [`Ecosystem::targets`]).
     names: Vec<&'static str>,
     set: HashSet<&'static str>,
+    /// The popular names followed by the known-projects tail, most popular first.
+    all: Vec<&'static str>,
+    /// Rank of every name of `all`.
     ranks: HashMap<&'static str, usize>,
     /// Separator-free spelling → ranks of the targets with it, most popular first.
     squashed: HashMap<String, Vec<u32>>,
-    /// Each target and each of its one-byte deletions → ranks (the symmetric-deletion
-    /// index: two strings one edit apart share the key of one of them or a deletion).
-    deletions: HashMap<Vec<u8>, Vec<u32>>,
+    /// Each name of `all` (targets and known projects) and each of its one-byte
+    /// deletions → ranks, ascending (the symmetric-deletion index: two strings one edit
+    /// apart share the key of one of them or a deletion). Keys are 64-bit hashes (see
+    /// `with_deletions`): a hash collision only adds a candidate, and every candidate is
+    /// checked by an edit comparison.
+    deletions: HashMap<u64, Vec<u32>>,
+    /// npm scope (without `@`) → how many names of `all` use it.
+    scopes: HashMap<&'static str, usize>,
+    /// Single-word targets of at least [`TYPO2_MIN`] bytes by first byte (ranks): the
+    /// candidates of the two-typo pass, which keeps the first letter.
+    words_by_first: HashMap<u8, Vec<u32>>,
     /// Ranks of single-word targets of at least [`TWO_EDIT_MIN`] bytes.
     long_words: Vec<u32>,
     /// Targets named with a version suffix (`beautifulsoup4`), under their brand name
@@ -126,35 +177,42 @@ struct List {
     brands: Vec<(String, u32)>,
 }
 
+/// One-word targets at least this long accept a letter inserted inside the word.
+const INSERT_MIN: usize = 6;
+
 /// Targets at least this long (one word, no separators or digits) are also matched at
 /// two edits.
 const TWO_EDIT_MIN: usize = 10;
 
 impl List {
-    fn new(eco: Ecosystem, text: &'static str) -> List {
-        let names: Vec<&'static str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
-            .map(|l| match eco {
-                // crates.io treats `-` and `_` as one name; compare the `-` spelling.
-                Ecosystem::CratesIo
-                    if l.contains('_') || l.bytes().any(|b| b.is_ascii_uppercase()) =>
-                {
-                    &*Box::leak(canonical(eco, l).into_boxed_str())
-                }
-                _ => l,
-            })
-            .collect();
-        let set = names.iter().copied().collect();
+    fn new(eco: Ecosystem, text: &'static str, known: &'static str) -> List {
+        let read = |text: &'static str| {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+                .map(|l| match eco {
+                    // crates.io treats `-` and `_` as one name; compare the `-` spelling.
+                    Ecosystem::CratesIo
+                        if l.contains('_') || l.bytes().any(|b| b.is_ascii_uppercase()) =>
+                    {
+                        &*Box::leak(canonical(eco, l).into_boxed_str())
+                    }
+                    _ => l,
+                })
+                .collect::<Vec<&'static str>>()
+        };
+        let names = read(text);
+        let set: HashSet<&'static str> = names.iter().copied().collect();
+        let mut all = names.clone();
+        all.extend(read(known).into_iter().filter(|n| !set.contains(n)));
         let mut squashed: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut deletions: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
+        let mut deletions: HashMap<u64, Vec<u32>> = HashMap::new();
         let mut long_words = Vec::new();
+        let mut words_by_first: HashMap<u8, Vec<u32>> = HashMap::new();
         let mut brands = Vec::new();
-        for (rank, t) in names.iter().enumerate().take(eco.targets()) {
+        for (rank, t) in all.iter().enumerate() {
             let rank = rank as u32;
-            squashed.entry(squash(t)).or_default().push(rank);
-            if t.len() >= 5 {
+            if t.len() >= 4 {
                 for key in with_deletions(t.as_bytes()) {
                     let v = deletions.entry(key).or_default();
                     if v.last() != Some(&rank) {
@@ -162,22 +220,43 @@ impl List {
                     }
                 }
             }
+        }
+        for (rank, t) in names.iter().enumerate().take(eco.targets()) {
+            let rank = rank as u32;
+            if (rank as usize) < eco.squash_targets() {
+                squashed.entry(squash(t)).or_default().push(rank);
+            }
             let word = !t.bytes().any(|c| is_sep(c) || c.is_ascii_digit());
             if word && t.len() >= TWO_EDIT_MIN {
                 long_words.push(rank);
+            }
+            if word && t.len() >= TYPO2_MIN {
+                words_by_first
+                    .entry(t.as_bytes()[0])
+                    .or_default()
+                    .push(rank);
             }
             let brand = t.trim_end_matches(|c: char| c.is_ascii_digit());
             if brand.len() < t.len() && brand.len() >= 8 && !brand.ends_with(is_sep_char) {
                 brands.push((brand.to_string(), rank));
             }
         }
-        let ranks = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let ranks = all.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let mut scopes: HashMap<&'static str, usize> = HashMap::new();
+        for n in &all {
+            if let Some((scope, _)) = n.strip_prefix('@').and_then(|r| r.split_once('/')) {
+                *scopes.entry(scope).or_default() += 1;
+            }
+        }
         List {
             names,
             set,
+            all,
             ranks,
+            scopes,
             squashed,
             deletions,
+            words_by_first,
             long_words,
             brands,
         }
@@ -188,22 +267,41 @@ impl List {
     }
 }
 
-/// The string itself followed by every one-byte deletion of it.
-fn with_deletions(s: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
-    std::iter::once(s.to_vec()).chain((0..s.len()).map(move |i| {
-        let mut v = Vec::with_capacity(s.len().saturating_sub(1));
-        v.extend_from_slice(s.get(..i).unwrap_or_default());
-        v.extend_from_slice(s.get(i + 1..).unwrap_or_default());
-        v
-    }))
+/// FNV-1a hashes of the string itself followed by every one-byte deletion of it,
+/// without building the deleted strings (index keys: no allocation per key).
+fn with_deletions(s: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let fnv = move |skip: Option<usize>| {
+        s.iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != skip)
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, (_, &b)| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            })
+    };
+    std::iter::once(fnv(None)).chain((0..s.len()).map(move |i| fnv(Some(i))))
 }
 
-static PYPI: LazyLock<List> =
-    LazyLock::new(|| List::new(Ecosystem::PyPI, include_str!("../data/pypi-top.txt")));
-static NPM: LazyLock<List> =
-    LazyLock::new(|| List::new(Ecosystem::Npm, include_str!("../data/npm-top.txt")));
-static CRATES: LazyLock<List> =
-    LazyLock::new(|| List::new(Ecosystem::CratesIo, include_str!("../data/crates-top.txt")));
+static PYPI: LazyLock<List> = LazyLock::new(|| {
+    List::new(
+        Ecosystem::PyPI,
+        include_str!("../data/pypi-top.txt"),
+        include_str!("../data/pypi-known.txt"),
+    )
+});
+static NPM: LazyLock<List> = LazyLock::new(|| {
+    List::new(
+        Ecosystem::Npm,
+        include_str!("../data/npm-top.txt"),
+        include_str!("../data/npm-known.txt"),
+    )
+});
+static CRATES: LazyLock<List> = LazyLock::new(|| {
+    List::new(
+        Ecosystem::CratesIo,
+        include_str!("../data/crates-top.txt"),
+        "",
+    )
+});
 
 fn list(eco: Ecosystem) -> &'static List {
     match eco {
@@ -247,6 +345,13 @@ pub fn canonical(eco: Ecosystem, name: &str) -> String {
     }
 }
 
+/// The known-projects tail of `eco` (`data/*-known.txt`: ranks 5,001 to 15,000, most
+/// popular first, without the popular names); empty for crates.io.
+pub fn known_tail(eco: Ecosystem) -> &'static [&'static str] {
+    let l = list(eco);
+    l.all.get(l.names.len()..).unwrap_or_default()
+}
+
 /// Whether the (normalised) name is on the bundled popular PyPI list.
 pub fn is_popular(name: &str) -> bool {
     is_popular_in(Ecosystem::PyPI, name)
@@ -267,14 +372,23 @@ pub fn squats(name: &str) -> Option<(&'static str, &'static str)> {
 /// `None` when the name is itself popular or resembles no target.
 pub fn squats_in(eco: Ecosystem, name: &str) -> Option<(&'static str, &'static str)> {
     let n = canonical(eco, name);
-    if list(eco).set.contains(n.as_str()) {
+    if list(eco).ranks.contains_key(n.as_str()) {
         return None;
     }
     find(eco, &n, None)
 }
 
-/// Like [`squats_in`], but checks a name as if it were not on the list itself, skipping
-/// only the identical target. Used to measure how often popular names collide.
+/// Whether the name is a known real project of `eco`: on the popular list or on the
+/// known-projects tail (`data/*-known.txt`, ranks 5,001 to 15,000). Known names are
+/// never reported as typosquats.
+pub fn is_known_in(eco: Ecosystem, name: &str) -> bool {
+    list(eco).ranks.contains_key(canonical(eco, name).as_str())
+}
+
+/// Like [`squats_in`], but checks a name as if it were on neither the popular nor the
+/// known list, skipping only the identical name in both (it is neither a target nor a
+/// neighbour that makes the name ambiguous). Used to measure how often popular names
+/// collide: the known list cannot hide a collision of the name being tested.
 pub fn squats_ignoring_self(eco: Ecosystem, name: &str) -> Option<(&'static str, &'static str)> {
     let n = canonical(eco, name);
     find(eco, &n, Some(n.as_str()))
@@ -383,13 +497,107 @@ fn find(eco: Ecosystem, n: &str, skip: Option<&str>) -> Option<(&'static str, &'
     {
         return Some((t, affix_kind(eco)));
     }
+    if eco == Ecosystem::Npm
+        && let Some(hit) = scope_confusion(l, n, skip)
+    {
+        return Some(hit);
+    }
+    // Passes 2 to 5 accept an edit; the match is dropped when it is ambiguous.
+    let forms: &[&str] = if glyph == n {
+        &[n]
+    } else {
+        &[n, glyph.as_str()]
+    };
+    by_edit(eco, n, &glyph, skip).filter(|(t, _)| !ambiguous(l, forms, t, skip))
+}
+
+/// How many of the most popular unscoped npm packages are protected from being
+/// republished under a scope nobody else uses (`@evil/lodash`). Further down the list,
+/// personal-scope forks are common and legitimate (`@colors/colors`, `@iarna/toml`).
+const SCOPE_TARGETS: usize = 300;
+
+/// npm scope confusion: `@scope/name` where `name` is one of the [`SCOPE_TARGETS`] most
+/// popular unscoped packages and no other known package uses `@scope` (an established
+/// scope publishing its own `name` is an organisation's fork or mirror); and
+/// `types-name` (or `typesname`, `types_name`, `types.name`) where `@types/name` is a
+/// target: DefinitelyTyped publishes only under `@types`. Other flattened scopes are not
+/// flagged: `babel-core`, `rollup-pluginutils`, `esbuild-linux-arm64` are the real
+/// pre-scope packages of the same projects.
+fn scope_confusion(l: &List, n: &str, skip: Option<&str>) -> Option<(&'static str, &'static str)> {
+    if let Some((scope, bare)) = n.strip_prefix('@').and_then(|r| r.split_once('/')) {
+        let t = l.names.get(l.rank(bare)).copied()?;
+        // A name being measured is on the list itself: it does not count for its scope.
+        let others = l
+            .scopes
+            .get(scope)
+            .copied()
+            .unwrap_or(0)
+            .saturating_sub(usize::from(l.ranks.contains_key(n)));
+        return (l.rank(bare) < SCOPE_TARGETS && !t.starts_with('@') && others == 0)
+            .then_some((t, "scope confusion"));
+    }
+    let rest = n.strip_prefix("types")?;
+    let bare = rest.strip_prefix(['-', '_', '.']).unwrap_or(rest);
+    let scoped = format!("@types/{bare}");
+    let rank = l.rank(&scoped);
+    (rank < Ecosystem::Npm.targets())
+        .then(|| l.names.get(rank).copied())
+        .flatten()
+        .filter(|t| Some(*t) != skip)
+        .map(|t| (t, "scope flattened"))
+}
+
+/// How many times more popular (by rank) a target must be than every other known name
+/// one edit from the candidate: two comparably popular names near a candidate leave it
+/// unclear which one it imitates, and mostly mean the candidate is a real neighbouring
+/// project (`patsy` next to `parsy` and `pathy`, `unicorn` next to `uvicorn` and
+/// `gunicorn`).
+const POPULARITY_GAP: usize = 10;
+
+/// Whether some known name other than `target` (and `skip`) is one edit from one of the
+/// candidate's `forms` and less than [`POPULARITY_GAP`] times less popular than
+/// `target`. Bounded: the candidate's deletion keys, each bucket read in rank order up
+/// to the gap.
+fn ambiguous(l: &List, forms: &[&str], target: &str, skip: Option<&str>) -> bool {
+    let limit = l
+        .rank(target)
+        .saturating_add(1)
+        .saturating_mul(POPULARITY_GAP);
+    forms.iter().any(|cand| {
+        with_deletions(cand.as_bytes()).any(|key| {
+            l.deletions
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .take_while(|&&r| (r as usize) < limit)
+                .filter_map(|&r| l.all.get(r as usize).copied())
+                .any(|k| {
+                    k != target
+                        && Some(k) != skip
+                        && one_edit_kind(cand.as_bytes(), k.as_bytes()).is_some()
+                })
+        })
+    })
+}
+
+/// Passes 2 to 5 of [`find`]: the most specific edit-based match, not yet checked for
+/// ambiguity.
+fn by_edit(
+    eco: Ecosystem,
+    n: &str,
+    glyph: &str,
+    skip: Option<&str>,
+) -> Option<(&'static str, &'static str)> {
+    let l = list(eco);
+    let name_of = |rank: &u32| l.names.get(*rank as usize).copied();
+    let not_self = |t: &&'static str| Some(*t) != skip;
     // Pass 2: one plausible edit, via the deletion index, most popular target first.
     if n.len() >= 5 {
         let mut best: Option<u32> = None;
-        for cand in [n, glyph.as_str()] {
+        for cand in [n, glyph] {
             for key in with_deletions(cand.as_bytes()) {
                 for &rank in l.deletions.get(&key).into_iter().flatten() {
-                    if best.is_some_and(|b| b <= rank) {
+                    if best.is_some_and(|b| b <= rank) || rank as usize >= eco.targets() {
                         break;
                     }
                     let Some(t) = name_of(&rank).filter(not_self) else {
@@ -423,7 +631,7 @@ fn find(eco: Ecosystem, n: &str, skip: Option<&str>) -> Option<(&'static str, &'
             && !g.iter().chain(bb).any(|&c| is_sep(c))
             && g.get(..2) == bb.get(..2)
             && g.last() == bb.last()
-            && osa_distance(&glyph, brand) == 2;
+            && osa_distance(glyph, brand) == 2;
         if two || one_edit_kind(g, bb).is_some_and(|e| plausible_edit(e, g, bb, false)) {
             return Some((t, "brand without version"));
         }
@@ -439,12 +647,145 @@ fn find(eco: Ecosystem, n: &str, skip: Option<&str>) -> Option<(&'static str, &'
             };
             let tb = t.as_bytes();
             let ends = tb.get(..2) == g.get(..2) && tb.last() == g.last();
-            if ends && g.len().abs_diff(tb.len()) <= 2 && osa_distance(&glyph, t) <= 2 {
+            if ends && g.len().abs_diff(tb.len()) <= 2 && osa_distance(glyph, t) <= 2 {
                 return Some((t, "two edits"));
             }
         }
     }
+    // Pass 5: two typing slips (see `typo_cost`) inside one word of at least
+    // [`TYPO2_MIN`] bytes whose first letter is kept: `seleeniumm`, `sellinium`,
+    // `tensrflwo` (one slip is pass 2's business).
+    if !n.bytes().any(is_sep)
+        && let Some(first) = glyph.as_bytes().first()
+    {
+        let g = glyph.as_bytes();
+        for &rank in l.words_by_first.get(first).into_iter().flatten() {
+            let Some(t) = name_of(&rank).filter(not_self) else {
+                continue;
+            };
+            let tb = t.as_bytes();
+            if g.len() + 1 >= tb.len()
+                && g.len() <= tb.len() + 2
+                && typo_cost(g, tb) <= TYPO2_BUDGET
+            {
+                return Some((t, "two typos"));
+            }
+        }
+    }
     None
+}
+
+/// One-word targets at least this long are matched at two typing slips (pass 5).
+const TYPO2_MIN: usize = 8;
+
+/// The most a name may cost (see [`typo_cost`]) to count as two slips from a target:
+/// two slips of the commonest kinds, or one of them plus a vowel, keyboard-neighbour or
+/// inserted/dropped letter; never two inserted or dropped letters (`markdown` and
+/// `markitdown`), two vowel changes (`commander`/`commondir`) or any other letter change.
+const TYPO2_BUDGET: u32 = 8;
+
+/// Cost of one slip, in quarters: a doubled or undoubled letter, two neighbours swapped,
+/// a digit for the letter it looks like (`tensofl9w`).
+const SLIP_CHEAP: u32 = 3;
+/// A key replaced by its QWERTY neighbour.
+const SLIP_NEAR_KEY: u32 = 4;
+/// A vowel for a vowel, a letter inserted or dropped inside the word.
+const SLIP_LETTER: u32 = 5;
+/// Not a slip this model accepts.
+const NO_SLIP: u32 = 1000;
+
+/// Whether `to` is a digit commonly typed or read for the letter `from` (leetspeak).
+fn leet(from: u8, to: u8) -> bool {
+    matches!(
+        (from, to),
+        (b'e', b'3')
+            | (b'a', b'4')
+            | (b'o', b'0' | b'9')
+            | (b'l' | b'i', b'1')
+            | (b's', b'5')
+            | (b't', b'7')
+    )
+}
+
+/// A weighted Damerau-Levenshtein (optimal string alignment) distance between a name
+/// and a one-word target, in quarters, where only the edits squatters and typists make
+/// inside a word are allowed (others cost [`NO_SLIP`]): letters doubled or undoubled and
+/// neighbours swapped ([`SLIP_CHEAP`]), a QWERTY-neighbour key ([`SLIP_NEAR_KEY`]), a
+/// vowel for a vowel or a letter inserted or dropped inside the word ([`SLIP_LETTER`]).
+/// The first letter and the last are kept (a doubled last letter aside): a word with a
+/// new first or last letter, or a suffix, is usually another project (`pymupdf` and
+/// `pymupdfb`, `tensorboard` and `tensorboardx`). O(len(name) × len(target)); callers
+/// bound both lengths.
+fn typo_cost(name: &[u8], target: &[u8]) -> u32 {
+    let (n, m) = (name.len(), target.len());
+    let t = |j: usize| target.get(j).copied();
+    let vowel = |c: u8| b"aeiouy".contains(&c);
+    let sub = |j: usize, ch: u8| {
+        let f = t(j).unwrap_or(0);
+        if j == 0 || j + 1 == m {
+            NO_SLIP
+        } else if leet(f, ch) {
+            SLIP_CHEAP
+        } else if keyboard_adjacent(f, ch) {
+            SLIP_NEAR_KEY
+        } else if vowel(f) && vowel(ch) {
+            SLIP_LETTER
+        } else {
+            NO_SLIP
+        }
+    };
+    // `ch` inserted before target position `j` (`j == m`: appended).
+    let ins = |j: usize, ch: u8| {
+        let doubles = (j > 0 && t(j - 1) == Some(ch)) || t(j) == Some(ch);
+        if !ch.is_ascii_lowercase() || j == 0 {
+            NO_SLIP
+        } else if doubles {
+            if j <= 1 { NO_SLIP } else { SLIP_CHEAP }
+        } else if j == m {
+            NO_SLIP
+        } else {
+            SLIP_LETTER
+        }
+    };
+    let del = |j: usize| {
+        let ch = t(j).unwrap_or(0);
+        let doubled = (j > 0 && t(j - 1) == Some(ch)) || t(j + 1) == Some(ch);
+        if !ch.is_ascii_lowercase() || (j <= 1 && t(0) == Some(ch)) {
+            NO_SLIP
+        } else if doubled {
+            SLIP_CHEAP
+        } else if j == 0 || j + 1 == m {
+            NO_SLIP
+        } else {
+            SLIP_LETTER
+        }
+    };
+    let w = m + 1;
+    let mut d = vec![0u32; (n + 1) * w];
+    for j in 1..=m {
+        d[j] = d[j - 1].saturating_add(del(j - 1));
+    }
+    for i in 1..=n {
+        let c = name[i - 1];
+        d[i * w] = d[(i - 1) * w].saturating_add(ins(0, c));
+        for j in 1..=m {
+            let keep = if c == target[j - 1] { 0 } else { sub(j - 1, c) };
+            let mut v = d[(i - 1) * w + j]
+                .saturating_add(ins(j, c))
+                .min(d[i * w + j - 1].saturating_add(del(j - 1)))
+                .min(d[(i - 1) * w + j - 1].saturating_add(keep));
+            if i > 1
+                && j > 2
+                && c == target[j - 2]
+                && name[i - 2] == target[j - 1]
+                && c != name[i - 2]
+            {
+                v = v.min(d[(i - 2) * w + j - 2].saturating_add(SLIP_CHEAP));
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[n * w + m]
 }
 
 /// Where two names differ by exactly one edit (Damerau-Levenshtein distance 1), as
@@ -590,6 +931,14 @@ fn plausible_edit(e: Edit, name: &[u8], target: &[u8], loose: bool) -> bool {
                 at == seg_start || (at == seg_start + 1 && target.get(seg_start) == Some(&ch));
             if at_start {
                 false
+            } else if ch.is_ascii_alphabetic()
+                && at < seg_end
+                && target.len() >= INSERT_MIN
+                && !target.iter().any(|&c| is_sep(c))
+            {
+                // A letter slipped inside one word of six or more letters (`pygacme`,
+                // `asyincio`): rarely another project's name.
+                true
             } else if ch.is_ascii_digit() || short || at == seg_end {
                 doubled(at, ch)
             } else {
@@ -675,9 +1024,13 @@ mod tests {
             squats_in(Npm, "crossenv"),
             Some(("cross-env", "separators"))
         );
-        // Scoped versus unscoped is not compared: `babel-core` and `@babel/core` are both
-        // real, popular packages, so the kind cannot be told from the name alone.
-        assert_eq!(squats_in(Npm, "types-node"), None);
+        // Flattened scopes are not compared in general: `babel-core` and `@babel/core`
+        // are both real, popular packages. DefinitelyTyped only publishes under `@types`.
+        assert_eq!(
+            squats_in(Npm, "types-node"),
+            Some(("@types/node", "scope flattened"))
+        );
+        assert_eq!(squats_in(Npm, "babel-core"), None);
         assert_eq!(
             squats_in(Npm, "cross-env.js").map(|x| x.0),
             Some("cross-env")
@@ -712,11 +1065,105 @@ mod tests {
     }
 
     #[test]
+    fn npm_scope_confusion() {
+        use Ecosystem::Npm;
+        let kind = |n: &str| squats_in(Npm, n);
+        // Must match: a top unscoped package under a scope nobody uses, and the
+        // DefinitelyTyped scope flattened.
+        assert_eq!(
+            kind("@assay-canary/lodash"),
+            Some(("lodash", "scope confusion"))
+        );
+        assert_eq!(
+            kind("@example-invalid/react"),
+            Some(("react", "scope confusion"))
+        );
+        assert_eq!(kind("typesnode"), Some(("@types/node", "scope flattened")));
+        assert_eq!(kind("types_node"), Some(("@types/node", "scope flattened")));
+        // Must not match: an established scope (`@babel` publishes many packages) or
+        // DefinitelyTyped itself; a package below the protected top; a flattened scope
+        // other than `@types`; `@types/x` whose `x` is not a typed package.
+        assert_eq!(kind("@babel/lodash"), None);
+        assert_eq!(kind("@types/lodash"), None);
+        assert_eq!(kind("@assay-canary/mongoose"), None);
+        assert_eq!(kind("rollup-assay-canary"), None);
+        assert_eq!(kind("types-assay-canary"), None);
+        // Within the npm top 5,000 one real package collides (`@sec-ant/readable-stream`,
+        // a personal-scope fork); `popular_names_rarely_collide` bounds the total.
+        assert_eq!(
+            squats_ignoring_self(Npm, "@sec-ant/readable-stream"),
+            Some(("readable-stream", "scope confusion"))
+        );
+    }
+
+    #[test]
+    fn typo_kinds_inside_words() {
+        use Ecosystem::*;
+        // Two slips inside a long word, first letter kept.
+        for n in ["seleeniumm", "sellinium", "selennuim", "tensrflwo"] {
+            let t = if n.starts_with('s') {
+                "selenium"
+            } else {
+                "tensorflow"
+            };
+            assert_eq!(squats(n), Some((t, "two typos")), "{n}");
+        }
+        // ... but not two inserted letters, a new first letter or an added suffix,
+        // which is how neighbouring real projects differ (`markdown`/`markitdown`).
+        assert_eq!(squats("selexnixum"), None);
+        assert_eq!(squats("xelenuim"), None);
+        assert_eq!(squats("seleniumxy"), None);
+        // One letter slipped inside a word of six or more letters (`pygame` is ranked
+        // about 2,600th), but not at either end of it.
+        assert_eq!(squats("pygacme"), Some(("pygame", "one edit")));
+        assert_eq!(squats("pygamec"), None);
+        assert_eq!(squats("cpygame"), None);
+        assert_eq!(squats_in(Npm, "mongose"), Some(("mongoose", "one edit")));
+        // The weighted distance, in quarters.
+        assert_eq!(typo_cost(b"seleeniumm", b"selenium"), 2 * SLIP_CHEAP);
+        assert_eq!(
+            typo_cost(b"sellinium", b"selenium"),
+            SLIP_CHEAP + SLIP_LETTER
+        );
+        assert_eq!(typo_cost(b"selenium", b"selenium"), 0);
+        assert!(typo_cost(b"markdown", b"markitdown") > TYPO2_BUDGET);
+        assert!(typo_cost(b"xelenium", b"selenium") >= NO_SLIP);
+        assert!(typo_cost(b"tensorflowx", b"tensorflow") >= NO_SLIP);
+    }
+
+    #[test]
+    fn known_projects_and_popularity_gap() {
+        use Ecosystem::PyPI;
+        // `fastai` (ranked after 5,000) is a real project one edit from `fastapi`: on
+        // the known list, it is not reported; checked as if unknown, it would be.
+        assert!(is_known_in(PyPI, "fastai") && !is_popular("fastai"));
+        assert_eq!(squats("fastai"), None);
+        assert_eq!(
+            squats_ignoring_self(PyPI, "fastai").map(|x| x.0),
+            Some("fastapi")
+        );
+        // Two comparably popular names one edit away: ambiguous, not reported
+        // (`unicorn` is next to `uvicorn` and `gunicorn`, `patsy` to `parsy`/`pathy`).
+        assert_eq!(squats_ignoring_self(PyPI, "unicorn"), None);
+        assert_eq!(squats_ignoring_self(PyPI, "patsy"), None);
+        // A target far more popular than the other neighbour still wins: `pyyaml` is
+        // ranked 14th, `pyyml` about 6,300th.
+        assert_eq!(squats("pyymal").map(|x| x.0), Some("pyyaml"));
+    }
+
+    #[test]
     fn hostile_names_are_bounded() {
         let long = "a".repeat(100_000);
         assert_eq!(squats_in(Ecosystem::Npm, &long), None);
         assert_eq!(squats_in(Ecosystem::PyPI, ""), None);
         assert_eq!(squats_in(Ecosystem::PyPI, "ééééééééé"), None);
+        assert_eq!(squats_in(Ecosystem::Npm, &format!("@{long}/lodash")), None);
+        assert_eq!(squats_in(Ecosystem::Npm, &format!("types-{long}")), None);
+        assert_eq!(squats_in(Ecosystem::Npm, "@/"), None);
+        assert_eq!(
+            squats_in(Ecosystem::PyPI, &format!("s{}", "e".repeat(200))),
+            None
+        );
     }
 }
 

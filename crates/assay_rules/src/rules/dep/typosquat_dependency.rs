@@ -7,7 +7,12 @@ declare_rule! {
     /// crates; PKG005 `typosquat-name` uses the PyPI list): dropped separators
     /// (`crossenv`), look-alike characters, `py`/`python`, `node`/`.js` or `rs`/`rust`
     /// affixes, a brand name without its version (`beautifulsoup` for
-    /// `beautifulsoup4`), and one or two typo-like edits.
+    /// `beautifulsoup4`), one or two typo-like edits (doubled letters, swaps, keyboard
+    /// neighbours, a letter slipped inside a word), and npm scope confusion (a top
+    /// package under a scope nobody uses, `@evil/lodash`; `types-node` for
+    /// `@types/node`). Names of the next 10,000 projects of each registry are known
+    /// real projects and never flagged, and a name about as close to another known
+    /// project as to the target is not flagged.
     ///
     /// ## Why it matters
     /// A mistyped name in a requirements file installs whatever the squatter uploaded.

@@ -5,17 +5,19 @@ use assay_core::{Finding, Location};
 
 declare_rule! {
     /// ## What it does
-    /// Compares the distribution's name with the 1,000 most downloaded PyPI projects (from
-    /// the bundled top-5,000 list; see `typosquat.rs` for its source and date) and flags
-    /// names one edit away, differing only in separators, in a `py`/`python` affix, or in
-    /// look-alike characters.
+    /// Compares the distribution's name with the bundled list of the 5,000 most
+    /// downloaded PyPI projects (see `typosquat.rs` for its source and date) and flags
+    /// names that differ only in separators, in a `py`/`python` affix or in look-alike
+    /// characters, or by one or two typo-like edits (the model of DEP003
+    /// `typosquat-dependency`). Names of the next 10,000 PyPI projects are known real
+    /// projects and never flagged.
     ///
     /// ## Why it matters
     /// Typosquats catch mistyped `pip install` commands and careless requirement files;
     /// most malicious PyPI uploads use such names.
     ///
     /// ## Example
-    /// `reqeusts`, `python-requests`, `urllib7`.
+    /// `reqeusts`, `python-requests`, `seleeniumm`.
     ///
     /// ## False positives
     /// Legitimate projects with similar names exist; alone this is low severity and does
