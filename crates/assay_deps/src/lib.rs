@@ -11,6 +11,8 @@
 pub mod audit;
 pub mod db;
 pub mod lock;
+#[cfg(feature = "net")]
+pub mod net;
 pub mod osv;
 pub mod version;
 
