@@ -13,6 +13,7 @@ pub mod db;
 pub mod lock;
 #[cfg(feature = "net")]
 pub mod net;
+pub mod online;
 pub mod osv;
 pub mod version;
 
