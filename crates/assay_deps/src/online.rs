@@ -601,6 +601,29 @@ mod tests {
         assert_eq!(parse_npm(doc).unwrap(), Lookup::Missing);
     }
 
+    /// Truncations and byte flips of valid documents: `Ok` or `Err`, never a panic (the
+    /// `registry_npm`/`registry_pypi` cargo-fuzz targets do this at scale on nightly).
+    #[test]
+    fn mangled_documents_never_panic() {
+        let npm = npm_doc(NOW - DAY, &[("1.0.0", NOW - DAY, "a", &["a", "b"])]);
+        let pypi = serde_json::to_vec(&serde_json::json!({"releases": {
+            "1.0": [{"upload_time_iso_8601": iso(NOW)}, {"upload_time": "2020-01-01T00:00:00"}]
+        }}))
+        .unwrap();
+        for doc in [&npm, &pypi] {
+            for cut in 0..doc.len() {
+                let _ = parse_npm(&doc[..cut]);
+                let _ = parse_pypi(&doc[..cut]);
+            }
+            for i in 0..doc.len() {
+                let mut d = doc.clone();
+                d[i] ^= 0x5a;
+                let _ = parse_npm(&d);
+                let _ = parse_pypi(&d);
+            }
+        }
+    }
+
     #[test]
     fn malformed_documents_and_statuses_are_errors() {
         assert!(parse_response(Ecosystem::PyPI, 200, b"{not json").is_err());
