@@ -216,6 +216,13 @@ fn oversize_404_and_refused_connection_are_exit_2_naming_the_url() {
         "{err}"
     );
 
+    // A 200 that is not a zip (an HTML error page, a captive portal): the URL is named.
+    s.add("/html/all.zip", "\"h\"", b"<html>sign in</html>".to_vec());
+    let html = s.url("/html/all.zip");
+    let (code, err) = run(t.path(), &["db", "update", "--from", &html]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&html), "{err}");
+
     let missing = s.url("/npm/all.zip");
     let (code, err) = run(t.path(), &["db", "update", "--from", &missing]);
     assert_eq!(code, 2, "{err}");

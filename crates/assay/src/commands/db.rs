@@ -123,7 +123,8 @@ fn download(
         }
         200..=299 => {
             eprintln!("assay: {url}: downloaded {} bytes", resp.len);
-            import(index, db_path, tmp.path(), url)?;
+            import(index, db_path, tmp.path(), url)
+                .with_context(|| format!("{url}: importing the download"))?;
             index.set_meta(&etag_key, resp.etag.as_deref())?;
             index.set_meta(&lm_key, resp.last_modified.as_deref())?;
         }
