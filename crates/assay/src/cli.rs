@@ -54,6 +54,27 @@ pub struct DepsArgs {
     /// Advisory index file (default: `$ASSAY_CACHE_DIR`/`$XDG_CACHE_HOME/assay`/`~/.cache/assay` + `osv.sqlite3`).
     #[arg(long)]
     pub db: Option<PathBuf>,
+    /// Also query the public registries' metadata for every dependency (PyPI JSON API,
+    /// npm registry): young packages (DEP008), a version published by someone outside
+    /// the previous version's maintainers (DEP009, npm), names that do not exist on the
+    /// public registry (DEP010). Without it nothing goes to the network.
+    #[arg(long)]
+    pub online: bool,
+    /// `--online`: a version (or a whole project) published fewer than this many days
+    /// ago is young (DEP008).
+    #[arg(long, default_value_t = 7)]
+    pub min_age_days: u64,
+    /// `--online`: the PyPI JSON API base, queried as `{base}/pypi/{name}/json` (else
+    /// `$ASSAY_PYPI_URL`, else https://pypi.org).
+    #[arg(long)]
+    pub pypi_url: Option<String>,
+    /// `--online`: the npm registry, queried as `{registry}/{name}` (else
+    /// `$ASSAY_NPM_REGISTRY`, else https://registry.npmjs.org).
+    #[arg(long)]
+    pub npm_registry: Option<String>,
+    /// `--online`: network timeout per request, seconds.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -95,15 +116,28 @@ pub struct GuardArgs {
 /// `assay db` actions.
 #[derive(Debug, Subcommand)]
 pub enum DbAction {
-    /// Import OSV records from an OSV `all.zip` or a directory of OSV JSON records
-    /// (e.g. a checkout of ossf/malicious-packages). Incremental.
+    /// Import OSV records into the local index, incrementally: from an OSV `all.zip`, a
+    /// directory of OSV JSON records (e.g. a checkout of ossf/malicious-packages), or an
+    /// http(s) URL of an OSV zip. Without `--from`: the OSV project's PyPI, npm and
+    /// crates.io exports (https://osv-vulnerabilities.storage.googleapis.com/<ecosystem>/all.zip).
+    #[command(after_help = "\
+A URL is downloaded to a temporary file in the cache directory and then imported; the
+ETag/Last-Modified of each URL are kept in the index, so a repeated update sends
+If-None-Match/If-Modified-Since and a 304 (not modified) downloads nothing.")]
     Update {
-        /// The source: a zip file or a directory.
+        /// The source: a zip file, a directory, or an http(s) URL of a zip (repeatable).
         #[arg(long)]
-        from: PathBuf,
+        from: Vec<String>,
         /// Advisory index file (default as for `assay deps`).
         #[arg(long)]
         db: Option<PathBuf>,
+        /// Largest download accepted, bytes with an optional K/M/G suffix (powers of 1024).
+        #[arg(long, default_value = "2G", value_parser = parse_bytes)]
+        max_download: u64,
+        /// Network timeout in seconds: connecting, waiting for the response, and any
+        /// single read of the body (a slow but moving download is not cut off).
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
     },
 }
 
@@ -187,6 +221,28 @@ pub struct RulesArgs {
 
 fn parse_format(s: &str) -> Result<Format, String> {
     s.parse::<Format>().map_err(|e| e.to_string())
+}
+
+/// `2G`, `512M`, `100K`, `1000` → bytes (powers of 1024).
+fn parse_bytes(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m = match c.to_ascii_uppercase() {
+                'K' => 1u64 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => return Err(format!("{s}: unknown size suffix (use K, M or G)")),
+            };
+            (t.get(..i).unwrap_or(""), m)
+        }
+        _ => (t, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("{s}: not a size in bytes"))
 }
 
 fn parse_fail_on(s: &str) -> Result<FailOn, String> {

@@ -288,6 +288,37 @@ impl Db {
             .map_err(|e| sql(&self.path, e))
     }
 
+    /// A value of the index's `meta` table (e.g. `etag:<url>` of a download).
+    pub fn meta(&self, key: &str) -> Result<Option<String>, DbError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| sql(&self.path, e))
+    }
+
+    /// Set (or, with `None`, remove) a value of the `meta` table.
+    pub fn set_meta(&self, key: &str, value: Option<&str>) -> Result<(), DbError> {
+        match value {
+            Some(v) => self.conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
+                params![key, v],
+            ),
+            None => self
+                .conn
+                .execute("DELETE FROM meta WHERE key = ?1", params![key]),
+        }
+        .map(|_| ())
+        .map_err(|e| sql(&self.path, e))
+    }
+
+    /// Record that the data was checked as current at `now_unix` (a 304 from every
+    /// source), so reports do not call it stale.
+    pub fn touch(&self, now_unix: u64) -> Result<(), DbError> {
+        self.set_meta("updated_unix", Some(&now_unix.to_string()))
+    }
+
     /// When the data was last updated and how many records it holds; `None` when never.
     pub fn age(&self) -> Result<Option<DataAge>, DbError> {
         let updated: Option<String> = self

@@ -11,6 +11,9 @@
 pub mod audit;
 pub mod db;
 pub mod lock;
+#[cfg(feature = "net")]
+pub mod net;
+pub mod online;
 pub mod osv;
 pub mod version;
 

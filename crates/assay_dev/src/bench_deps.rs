@@ -1,4 +1,4 @@
-//! `cargo dev bench-deps [--records N] [--runs N]`: the dependency-audit benchmark of
+//! `cargo dev bench-deps [--records N] [--runs N] [--write-zip PATH]`: the dependency-audit benchmark of
 //! issue #4 (criterion 4).
 //!
 //! In a temp dir that is removed afterwards it generates
@@ -17,6 +17,7 @@
 //! the index (open the index, read and parse both files, match every dependency,
 //! score), printing the first (cold) run and the best and median of the rest (warm).
 
+use anyhow::Context as _;
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -198,13 +199,17 @@ fn ms(d: Duration) -> String {
 pub fn run(args: &[String]) -> anyhow::Result<bool> {
     let mut records = 200_000usize;
     let mut runs = 7usize;
+    let mut keep: Option<std::path::PathBuf> = None;
     let mut it = args.iter();
+    let usage = "usage: cargo dev bench-deps [--records N] [--runs N] [--write-zip PATH]";
     while let Some(a) = it.next() {
-        let v = it.next().and_then(|v| v.parse().ok());
+        let raw = it.next();
+        let v = raw.and_then(|v| v.parse().ok());
         match (a.as_str(), v) {
             ("--records", Some(v)) => records = v,
             ("--runs", Some(v)) => runs = v,
-            _ => anyhow::bail!("usage: cargo dev bench-deps [--records N] [--runs N]"),
+            ("--write-zip", _) => keep = Some(raw.context(usage)?.into()),
+            _ => anyhow::bail!("{usage}"),
         }
     }
     let runs = runs.max(2);
@@ -217,6 +222,12 @@ pub fn run(args: &[String]) -> anyhow::Result<bool> {
         "generated {records} OSV records: all.zip {zip_mib:.1} MiB in {}",
         ms(t.elapsed())
     );
+    // `--write-zip`: only generate the export (e.g. to serve it for `db update --from URL`).
+    if let Some(out) = keep {
+        fs_err::copy(&zip, &out)?;
+        println!("wrote {}", out.display());
+        return Ok(true);
+    }
 
     let db_path = dir.path().join("osv.sqlite3");
     let t = Instant::now();

@@ -25,8 +25,7 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
     let (db, advisory) = open_db(args.db.as_deref())?;
     let today = Date::today_utc();
     let today = (today.year, today.month, today.day);
-    let mut artifacts = Vec::new();
-    let mut used = Vec::new();
+    let mut audits = Vec::new();
     let mut queue: Vec<(PathBuf, Kind, usize)> =
         files.into_iter().map(|(p, k)| (p, k, 0)).collect();
     let mut seen: Vec<PathBuf> = Vec::new();
@@ -49,8 +48,16 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
                 }
             }
         }
-        artifacts.push(audit_report(display, audit, &policy, &mut used, today));
+        audits.push((display, audit, lf));
     }
+    if args.online {
+        online(args, &mut audits)?;
+    }
+    let mut used = Vec::new();
+    let artifacts: Vec<ArtifactReport> = audits
+        .into_iter()
+        .map(|(display, audit, _)| audit_report(display, audit, &policy, &mut used, today))
+        .collect();
     if artifacts.is_empty() {
         anyhow::bail!("{}: no lockfile or manifest found", root.display());
     }
@@ -60,6 +67,113 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
     report.advisory_data = Some(advisory);
     super::scan::emit(&report, &args.output)?;
     Ok(super::scan::exit_code(&report, &args.output))
+}
+
+/// `--online`: look every distinct (ecosystem, name) up once on its public registry and
+/// add the DEP008–DEP010 findings to each file's audit. A failed lookup is a warning
+/// naming the package and URL (the offline findings stand); it never counts as clean
+/// silently.
+#[cfg(feature = "net")]
+fn online(
+    args: &DepsArgs,
+    audits: &mut [(String, assay_deps::audit::FileAudit, assay_deps::Lockfile)],
+) -> anyhow::Result<()> {
+    use assay_deps::online::{self, Lookup, Options, Registries};
+    use std::collections::HashMap;
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let reg = Registries {
+        pypi: args
+            .pypi_url
+            .clone()
+            .or_else(|| env("ASSAY_PYPI_URL"))
+            .unwrap_or_else(|| "https://pypi.org".into()),
+        npm: args
+            .npm_registry
+            .clone()
+            .or_else(|| env("ASSAY_NPM_REGISTRY"))
+            .unwrap_or_else(|| "https://registry.npmjs.org".into()),
+    };
+    let mut keys: Vec<(assay_deps::Ecosystem, String)> = Vec::new();
+    for (_, _, lf) in audits.iter() {
+        for d in &lf.deps {
+            if d.direct_url.is_some() || reg.url(d.ecosystem, &d.name).is_none() {
+                continue;
+            }
+            keys.push((d.ecosystem, d.ecosystem.canonical(&d.name)));
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    if keys.len() > online::MAX_LOOKUPS {
+        anyhow::bail!(
+            "--online: {} distinct packages, more than the {} looked up in one run",
+            keys.len(),
+            online::MAX_LOOKUPS
+        );
+    }
+    let t = std::time::Duration::from_secs(args.timeout.max(1));
+    let client = assay_deps::net::Client::new(assay_deps::net::Timeouts {
+        connect: t,
+        read: t,
+        total: Some(t),
+    });
+    let results = online::lookup_all(&client, &reg, &keys);
+    let mut found: HashMap<&(assay_deps::Ecosystem, String), Lookup> = HashMap::new();
+    let mut failed = 0usize;
+    for (k, r) in keys.iter().zip(results) {
+        match r {
+            Ok(l) => {
+                found.insert(k, l);
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("assay: warning: --online: {} {}: {e}", k.0.osv(), k.1);
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!(
+            "assay: warning: --online: {failed} of {} lookups failed; their packages were checked offline only",
+            keys.len()
+        );
+    }
+    let opt = Options {
+        min_age_days: args.min_age_days,
+        now_unix: i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+        )
+        .unwrap_or(i64::MAX),
+    };
+    for (path, audit, lf) in audits.iter_mut() {
+        for d in &lf.deps {
+            let key = (d.ecosystem, d.ecosystem.canonical(&d.name));
+            if d.direct_url.is_some() {
+                continue;
+            }
+            if let Some(l) = found.get(&key) {
+                audit
+                    .findings
+                    .extend(online::findings(path, lf, d, l, &reg, opt));
+            }
+        }
+        audit.findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(a.location.line.cmp(&b.location.line))
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "net"))]
+fn online(
+    _: &DepsArgs,
+    _: &mut [(String, assay_deps::audit::FileAudit, assay_deps::Lockfile)],
+) -> anyhow::Result<()> {
+    anyhow::bail!("--online: this assay was built without the `net` feature")
 }
 
 /// One lockfile's audit as a report artifact (`format: file`, the dependencies' PURLs

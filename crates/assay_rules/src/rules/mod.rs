@@ -118,6 +118,9 @@ registry![scan: [
     dep::direct_url_dependency,
     dep::unparseable_lockfile,
     dep::dependency_confusion,
+    dep::young_package,
+    dep::maintainer_change,
+    dep::unclaimed_public_name,
 ]];
 
 /// The rule with this code or name (case-insensitive).

@@ -1,0 +1,647 @@
+//! `assay deps --online`: what the public registries' metadata says about each
+//! dependency — its age (DEP008 young-package), who published the pinned version
+//! (DEP009 maintainer-change) and whether the name exists at all (DEP010
+//! unclaimed-public-name).
+//!
+//! Sources and what they allow:
+//! - **npm** — the packument `GET {registry}/{name}` (scoped names as `@scope%2fname`):
+//!   `time[version]` is each version's publish time, `time.created` the project's;
+//!   `versions[v]._npmUser` is the account that published `v` and
+//!   `versions[v].maintainers` the accounts that could publish at the time. All three
+//!   rules apply.
+//! - **PyPI** — the JSON API `GET {base}/pypi/{name}/json` (PyPI's "JSON API"
+//!   documentation): `releases[v][*].upload_time_iso_8601` dates every file, so age
+//!   (DEP008) and existence (DEP010) apply. It has **no uploader or maintainer per
+//!   release**: `info.author`/`info.maintainer` are self-declared core-metadata fields
+//!   that an uploader writes as they like (an attacker with a stolen token copies them),
+//!   and the project's roles are not in the API at all. DEP009 is therefore not raised
+//!   for PyPI.
+//! - **crates.io** is not queried.
+//!
+//! This module parses the documents (pure, bounded by the response limit) and turns the
+//! facts into findings; with the `net` feature, [`lookup_all`] fetches them with a small
+//! worker pool.
+
+use crate::lock::{Dependency, Ecosystem, Lockfile};
+use assay_core::{Finding, Location, RuleMeta, Severity};
+use assay_rules::rules::dep;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Largest registry document read, bytes (the packuments of the largest npm packages
+/// are tens of MiB).
+pub const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
+/// Most versions read from one document.
+pub const MAX_VERSIONS: usize = 100_000;
+/// Most distinct packages looked up in one run.
+pub const MAX_LOOKUPS: usize = 20_000;
+/// Requests in flight at once.
+pub const CONCURRENCY: usize = 4;
+
+/// The public registries' base URLs, without a trailing slash.
+#[derive(Debug, Clone)]
+pub struct Registries {
+    /// PyPI JSON API base, e.g. `https://pypi.org`.
+    pub pypi: String,
+    /// npm registry, e.g. `https://registry.npmjs.org`.
+    pub npm: String,
+}
+
+impl Registries {
+    /// The metadata URL of a package, or `None` for an ecosystem that is not queried.
+    pub fn url(&self, eco: Ecosystem, name: &str) -> Option<String> {
+        match eco {
+            Ecosystem::PyPI => Some(format!(
+                "{}/pypi/{}/json",
+                self.pypi.trim_end_matches('/'),
+                eco.canonical(name)
+            )),
+            Ecosystem::Npm => Some(format!(
+                "{}/{}",
+                self.npm.trim_end_matches('/'),
+                name.replacen('/', "%2f", 1)
+            )),
+            Ecosystem::CratesIo => None,
+        }
+    }
+
+    /// The registry's base, for messages.
+    pub fn base(&self, eco: Ecosystem) -> &str {
+        match eco {
+            Ecosystem::PyPI => &self.pypi,
+            _ => &self.npm,
+        }
+    }
+}
+
+/// One version's facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionInfo {
+    /// The version string as the registry spells it.
+    pub version: String,
+    /// Publish time, Unix seconds (PyPI: the earliest file's upload).
+    pub published: Option<i64>,
+    /// npm `_npmUser.name`: the account that published it.
+    pub publisher: Option<String>,
+    /// npm `maintainers[].name` at the time of publishing.
+    pub maintainers: Vec<String>,
+}
+
+/// What a registry knows about a package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// The registry answered 404 (or npm: every version unpublished).
+    Missing,
+    /// The package exists.
+    Found {
+        /// First publication of the project, Unix seconds.
+        created: Option<i64>,
+        /// Versions, oldest publication first (unknown times first).
+        versions: Vec<VersionInfo>,
+    },
+}
+
+fn unix(s: &str) -> Option<i64> {
+    let t: Result<jiff::Timestamp, _> = s.parse();
+    match t {
+        Ok(t) => Some(t.as_second()),
+        // PyPI's older `upload_time` has no zone; it is UTC.
+        Err(_) => format!("{s}Z")
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .map(|t| t.as_second()),
+    }
+}
+
+fn sorted(mut versions: Vec<VersionInfo>) -> Vec<VersionInfo> {
+    versions.sort_by(|a, b| {
+        a.published
+            .cmp(&b.published)
+            .then(a.version.cmp(&b.version))
+    });
+    versions
+}
+
+#[derive(Deserialize)]
+struct PypiDoc {
+    releases: Option<HashMap<String, Vec<PypiFile>>>,
+}
+
+#[derive(Deserialize)]
+struct PypiFile {
+    #[serde(default)]
+    upload_time_iso_8601: Option<String>,
+    #[serde(default)]
+    upload_time: Option<String>,
+}
+
+/// Parse a PyPI JSON API project document (`/pypi/{name}/json`).
+pub fn parse_pypi(body: &[u8]) -> Result<Lookup, String> {
+    let doc: PypiDoc = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let releases = doc
+        .releases
+        .ok_or("not a PyPI JSON API project document (no `releases`)")?;
+    if releases.len() > MAX_VERSIONS {
+        return Err(format!("more than {MAX_VERSIONS} releases"));
+    }
+    let mut created: Option<i64> = None;
+    let mut versions = Vec::with_capacity(releases.len());
+    for (v, files) in releases {
+        let published = files
+            .iter()
+            .filter_map(|f| {
+                f.upload_time_iso_8601
+                    .as_deref()
+                    .or(f.upload_time.as_deref())
+                    .and_then(unix)
+            })
+            .min();
+        if let Some(p) = published {
+            created = Some(created.map_or(p, |c| c.min(p)));
+        }
+        versions.push(VersionInfo {
+            version: v,
+            published,
+            publisher: None,
+            maintainers: Vec::new(),
+        });
+    }
+    Ok(Lookup::Found {
+        created,
+        versions: sorted(versions),
+    })
+}
+
+#[derive(Deserialize)]
+struct NpmDoc {
+    time: Option<HashMap<String, serde_json::Value>>,
+    versions: Option<HashMap<String, NpmVersion>>,
+}
+
+#[derive(Deserialize)]
+struct NpmVersion {
+    #[serde(default, rename = "_npmUser")]
+    npm_user: Option<serde_json::Value>,
+    #[serde(default)]
+    maintainers: Option<serde_json::Value>,
+}
+
+/// An npm person: `{"name": …}` or the legacy `"name <email>"` string.
+fn person(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Object(o) => o.get("name")?.as_str().map(str::to_owned),
+        serde_json::Value::String(s) => s
+            .split('<')
+            .next()
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty()),
+        _ => None,
+    }
+}
+
+/// Parse an npm packument (`/{name}`, the full document, not the abbreviated one).
+pub fn parse_npm(body: &[u8]) -> Result<Lookup, String> {
+    let doc: NpmDoc = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let times = doc.time.unwrap_or_default();
+    let Some(all) = doc.versions.filter(|v| !v.is_empty()) else {
+        // An unpublished package keeps a stub: `time.unpublished`, no versions.
+        if times.contains_key("unpublished") {
+            return Ok(Lookup::Missing);
+        }
+        return Err("not an npm packument (no `versions`)".into());
+    };
+    if all.len() > MAX_VERSIONS {
+        return Err(format!("more than {MAX_VERSIONS} versions"));
+    }
+    let time = |k: &str| times.get(k).and_then(|v| v.as_str()).and_then(unix);
+    let created = time("created");
+    let mut versions = Vec::with_capacity(all.len());
+    for (v, d) in &all {
+        let maintainers = match &d.maintainers {
+            Some(serde_json::Value::Array(a)) => a.iter().take(1000).filter_map(person).collect(),
+            Some(other) => person(other).into_iter().collect(),
+            None => Vec::new(),
+        };
+        versions.push(VersionInfo {
+            version: v.clone(),
+            published: time(v),
+            publisher: d.npm_user.as_ref().and_then(person),
+            maintainers,
+        });
+    }
+    Ok(Lookup::Found {
+        created,
+        versions: sorted(versions),
+    })
+}
+
+/// Parse a registry's answer: `status` 404 is [`Lookup::Missing`], 200 is parsed per
+/// ecosystem, anything else is an error.
+pub fn parse_response(eco: Ecosystem, status: u16, body: &[u8]) -> Result<Lookup, String> {
+    match (status, eco) {
+        (404 | 410, _) => Ok(Lookup::Missing),
+        (200, Ecosystem::PyPI) => parse_pypi(body),
+        (200, Ecosystem::Npm) => parse_npm(body),
+        (200, Ecosystem::CratesIo) => Err("crates.io is not queried".into()),
+        (s, _) => Err(format!("HTTP status {s}")),
+    }
+}
+
+/// Thresholds of the online rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// DEP008: younger than this many days.
+    pub min_age_days: u64,
+    /// The current time, Unix seconds.
+    pub now_unix: i64,
+}
+
+fn finding(meta: &RuleMeta, path: &str, d: &Dependency, evidence: String) -> Finding {
+    let mut loc = Location::file(path);
+    loc.line = d.line;
+    Finding::new(
+        meta.code,
+        meta.name,
+        meta.severity,
+        meta.confidence,
+        loc,
+        evidence,
+    )
+}
+
+/// The online findings for one dependency of the file `path` (parsed as `lf`).
+pub fn findings(
+    path: &str,
+    lf: &Lockfile,
+    d: &Dependency,
+    lookup: &Lookup,
+    reg: &Registries,
+    opt: Options,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let base = reg.base(d.ecosystem);
+    let (created, versions) = match lookup {
+        Lookup::Missing => {
+            // A scope belongs to an npm user or organisation; whether it is registered
+            // is not visible from a 404, so a scoped name is not called claimable.
+            if d.ecosystem == Ecosystem::Npm && d.name.starts_with('@') {
+                return out;
+            }
+            let evidence = if lf.index_urls.is_empty() {
+                format!(
+                    "`{}` does not exist on {base}: it was removed there (registries remove malicious uploads) or it comes from a private index this file does not name; anyone can register the name",
+                    d.name
+                )
+            } else {
+                format!(
+                    "`{}` does not exist on {base} but is resolved from {}: anyone can register the name on {base}, and an installer that also consults it may take that upload",
+                    d.name,
+                    lf.index_urls.join(", ")
+                )
+            };
+            out.push(finding(
+                &dep::unclaimed_public_name::META,
+                path,
+                d,
+                evidence,
+            ));
+            return out;
+        }
+        Lookup::Found { created, versions } => (*created, versions),
+    };
+    let days = |t: i64| opt.now_unix.saturating_sub(t).max(0) / 86_400;
+    let young = |t: i64| (days(t) as u64) < opt.min_age_days;
+    let project_young = created.is_some_and(young);
+    let pinned = d
+        .version
+        .as_deref()
+        .and_then(|v| versions.iter().position(|x| x.version == v));
+    if project_young {
+        let c = created.unwrap_or_default();
+        let mut f = finding(
+            &dep::young_package::META,
+            path,
+            d,
+            format!(
+                "`{}` was first published on {base} {} day(s) ago ({}), under the {}-day minimum",
+                d.name,
+                days(c),
+                crate::db::date_of(u64::try_from(c).unwrap_or(0)),
+                opt.min_age_days
+            ),
+        );
+        f.severity = Severity::Medium;
+        out.push(f);
+    } else if let Some(v) = pinned.and_then(|i| versions.get(i))
+        && let Some(p) = v.published.filter(|p| young(*p))
+    {
+        let mut f = finding(
+            &dep::young_package::META,
+            path,
+            d,
+            format!(
+                "`{}` {} was published {} day(s) ago ({}), under the {}-day minimum; the project is older",
+                d.name,
+                v.version,
+                days(p),
+                crate::db::date_of(u64::try_from(p).unwrap_or(0)),
+                opt.min_age_days
+            ),
+        );
+        f.severity = Severity::Low;
+        out.push(f);
+    }
+    if let Some(i) = pinned
+        && i > 0
+        && let (Some(cur), Some(prev)) = (versions.get(i), versions.get(i - 1))
+        && cur.published.is_some()
+        && !prev.maintainers.is_empty()
+    {
+        let outsider = cur
+            .publisher
+            .as_ref()
+            .filter(|p| !prev.maintainers.contains(p));
+        let disjoint = !cur.maintainers.is_empty()
+            && cur
+                .maintainers
+                .iter()
+                .all(|m| !prev.maintainers.contains(m));
+        if outsider.is_some() || disjoint {
+            let who = match outsider {
+                Some(p) => format!("was published by `{p}`, who"),
+                None => format!(
+                    "lists maintainers {}, none of whom",
+                    cur.maintainers.join(", ")
+                ),
+            };
+            out.push(finding(
+                &dep::maintainer_change::META,
+                path,
+                d,
+                format!(
+                    "`{}` {} {who} maintained the previous version {} ({})",
+                    d.name,
+                    cur.version,
+                    prev.version,
+                    prev.maintainers.join(", ")
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Fetch the metadata of each `(ecosystem, name)` with [`CONCURRENCY`] workers; one
+/// result per input, in order. Errors (network, status, size, JSON) name the URL.
+#[cfg(feature = "net")]
+pub fn lookup_all(
+    client: &crate::net::Client,
+    reg: &Registries,
+    packages: &[(Ecosystem, String)],
+) -> Vec<Result<Lookup, String>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Lookup, String>>>> =
+        Mutex::new((0..packages.len()).map(|_| None).collect());
+    let one = |eco: Ecosystem, name: &str| -> Result<Lookup, String> {
+        let url = reg
+            .url(eco, name)
+            .ok_or_else(|| format!("{}: not queried", eco.osv()))?;
+        let r = client
+            .get(&url, &[("Accept", "application/json")], MAX_DOCUMENT_BYTES)
+            .map_err(|e| e.to_string())?;
+        parse_response(eco, r.status, &r.body).map_err(|e| format!("{url}: {e}"))
+    };
+    std::thread::scope(|s| {
+        for _ in 0..CONCURRENCY.min(packages.len()) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((eco, name)) = packages.get(i) else {
+                        break;
+                    };
+                    let r = one(*eco, name);
+                    if let Ok(mut all) = results.lock()
+                        && let Some(slot) = all.get_mut(i)
+                    {
+                        *slot = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("not looked up".into())))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400;
+    const NOW: i64 = 1_800_000_000;
+
+    fn iso(t: i64) -> String {
+        jiff::Timestamp::from_second(t).unwrap().to_string()
+    }
+
+    fn reg() -> Registries {
+        Registries {
+            pypi: "http://pypi.example.invalid".into(),
+            npm: "http://npm.example.invalid".into(),
+        }
+    }
+
+    fn opt() -> Options {
+        Options {
+            min_age_days: 7,
+            now_unix: NOW,
+        }
+    }
+
+    fn codes(f: &[Finding]) -> Vec<(&str, Severity)> {
+        f.iter()
+            .map(|f| (f.rule.code.as_ref(), f.severity))
+            .collect()
+    }
+
+    fn npm_doc(created: i64, versions: &[(&str, i64, &str, &[&str])]) -> Vec<u8> {
+        let mut time = serde_json::json!({"created": iso(created)});
+        let mut vs = serde_json::Map::new();
+        for (v, t, user, maint) in versions {
+            time[*v] = iso(*t).into();
+            let m: Vec<_> = maint
+                .iter()
+                .map(|n| serde_json::json!({"name": n, "email": "x@example.invalid"}))
+                .collect();
+            vs.insert(
+                (*v).into(),
+                serde_json::json!({"_npmUser": {"name": user}, "maintainers": m}),
+            );
+        }
+        serde_json::to_vec(&serde_json::json!({"time": time, "versions": vs})).unwrap()
+    }
+
+    fn run(eco: Ecosystem, name: &str, v: Option<&str>, l: &Lookup) -> Vec<Finding> {
+        let mut d = Dependency::pinned(eco, name, v.unwrap_or(""));
+        d.version = v.map(str::to_owned);
+        findings("lock", &Lockfile::default(), &d, l, &reg(), opt())
+    }
+
+    #[test]
+    fn npm_publisher_outside_previous_maintainers_is_dep009() {
+        let doc = npm_doc(
+            NOW - 900 * DAY,
+            &[
+                ("3.3.5", NOW - 400 * DAY, "dominic", &["dominic"]),
+                (
+                    "3.3.6",
+                    NOW - 300 * DAY,
+                    "newcomer",
+                    &["dominic", "newcomer"],
+                ),
+            ],
+        );
+        let l = parse_npm(&doc).unwrap();
+        let f = run(Ecosystem::Npm, "event-stream", Some("3.3.6"), &l);
+        assert_eq!(codes(&f), [("DEP009", Severity::Medium)]);
+        assert!(f[0].evidence.contains("`newcomer`"), "{}", f[0].evidence);
+        // The same publisher as before, or the first version: nothing.
+        assert!(run(Ecosystem::Npm, "event-stream", Some("3.3.5"), &l).is_empty());
+        let same = npm_doc(
+            NOW - 900 * DAY,
+            &[
+                ("1.0.0", NOW - 400 * DAY, "a", &["a", "b"]),
+                ("1.0.1", NOW - 300 * DAY, "b", &["a", "b"]),
+            ],
+        );
+        let l = parse_npm(&same).unwrap();
+        assert!(run(Ecosystem::Npm, "x", Some("1.0.1"), &l).is_empty());
+    }
+
+    #[test]
+    fn young_project_is_medium_young_version_is_low() {
+        let doc = npm_doc(NOW - 2 * DAY, &[("1.0.0", NOW - 2 * DAY, "a", &["a"])]);
+        let l = parse_npm(&doc).unwrap();
+        assert_eq!(
+            codes(&run(Ecosystem::Npm, "fresh", Some("1.0.0"), &l)),
+            [("DEP008", Severity::Medium)]
+        );
+        assert_eq!(
+            codes(&run(Ecosystem::Npm, "fresh", None, &l)),
+            [("DEP008", Severity::Medium)]
+        );
+        let doc = npm_doc(
+            NOW - 500 * DAY,
+            &[
+                ("1.0.0", NOW - 500 * DAY, "a", &["a"]),
+                ("1.0.1", NOW - DAY, "a", &["a"]),
+            ],
+        );
+        let l = parse_npm(&doc).unwrap();
+        assert_eq!(
+            codes(&run(Ecosystem::Npm, "old", Some("1.0.1"), &l)),
+            [("DEP008", Severity::Low)]
+        );
+        assert!(run(Ecosystem::Npm, "old", Some("1.0.0"), &l).is_empty());
+        assert!(run(Ecosystem::Npm, "old", None, &l).is_empty());
+    }
+
+    #[test]
+    fn pypi_dates_come_from_files_and_there_is_no_maintainer_rule() {
+        let doc = serde_json::json!({"info": {"author": "someone"}, "releases": {
+            "1.0": [{"upload_time_iso_8601": iso(NOW - 100 * DAY)}],
+            "1.1": [{"upload_time": iso(NOW - 3 * DAY).trim_end_matches('Z')},
+                    {"upload_time_iso_8601": iso(NOW - 2 * DAY)}],
+            "2.0": []
+        }});
+        let l = parse_pypi(&serde_json::to_vec(&doc).unwrap()).unwrap();
+        let Lookup::Found { created, versions } = &l else {
+            panic!()
+        };
+        assert_eq!(*created, Some(NOW - 100 * DAY));
+        assert_eq!(versions.len(), 3);
+        let f = run(Ecosystem::PyPI, "Some_Pkg", Some("1.1"), &l);
+        assert_eq!(codes(&f), [("DEP008", Severity::Low)]);
+        assert!(f[0].evidence.contains("3 day(s) ago"), "{}", f[0].evidence);
+        assert!(run(Ecosystem::PyPI, "some-pkg", Some("1.0"), &l).is_empty());
+    }
+
+    #[test]
+    fn missing_names_are_dep010_except_npm_scopes() {
+        assert_eq!(
+            codes(&run(
+                Ecosystem::PyPI,
+                "internal-tool",
+                None,
+                &Lookup::Missing
+            )),
+            [("DEP010", Severity::Medium)]
+        );
+        assert!(run(Ecosystem::Npm, "@corp/tool", None, &Lookup::Missing).is_empty());
+        let lf = Lockfile {
+            index_urls: vec!["https://pkgs.example.invalid/simple".into()],
+            ..Lockfile::default()
+        };
+        let d = Dependency::pinned(Ecosystem::PyPI, "internal-tool", "1.0");
+        let f = findings("r.txt", &lf, &d, &Lookup::Missing, &reg(), opt());
+        assert!(
+            f[0].evidence.contains("pkgs.example.invalid"),
+            "{}",
+            f[0].evidence
+        );
+        // npm: an unpublished package is claimable too.
+        let doc =
+            br#"{"time": {"created": "2020-01-01T00:00:00Z", "unpublished": {}}, "versions": {}}"#;
+        assert_eq!(parse_npm(doc).unwrap(), Lookup::Missing);
+    }
+
+    /// Truncations and byte flips of valid documents: `Ok` or `Err`, never a panic (the
+    /// `registry_npm`/`registry_pypi` cargo-fuzz targets do this at scale on nightly).
+    #[test]
+    fn mangled_documents_never_panic() {
+        let npm = npm_doc(NOW - DAY, &[("1.0.0", NOW - DAY, "a", &["a", "b"])]);
+        let pypi = serde_json::to_vec(&serde_json::json!({"releases": {
+            "1.0": [{"upload_time_iso_8601": iso(NOW)}, {"upload_time": "2020-01-01T00:00:00"}]
+        }}))
+        .unwrap();
+        for doc in [&npm, &pypi] {
+            for cut in 0..doc.len() {
+                let _ = parse_npm(&doc[..cut]);
+                let _ = parse_pypi(&doc[..cut]);
+            }
+            for i in 0..doc.len() {
+                let mut d = doc.clone();
+                d[i] ^= 0x5a;
+                let _ = parse_npm(&d);
+                let _ = parse_pypi(&d);
+            }
+        }
+    }
+
+    #[test]
+    fn malformed_documents_and_statuses_are_errors() {
+        assert!(parse_response(Ecosystem::PyPI, 200, b"{not json").is_err());
+        assert!(parse_response(Ecosystem::Npm, 200, b"[]").is_err());
+        assert!(parse_response(Ecosystem::Npm, 200, b"{}").is_err());
+        assert!(parse_response(Ecosystem::PyPI, 200, b"{\"info\": {}}").is_err());
+        assert!(parse_response(Ecosystem::Npm, 500, b"").is_err());
+        assert_eq!(
+            parse_response(Ecosystem::Npm, 404, b"").unwrap(),
+            Lookup::Missing
+        );
+        assert_eq!(
+            reg().url(Ecosystem::Npm, "@s/p").unwrap(),
+            "http://npm.example.invalid/@s%2fp"
+        );
+        assert_eq!(
+            reg().url(Ecosystem::PyPI, "Foo_Bar").unwrap(),
+            "http://pypi.example.invalid/pypi/foo-bar/json"
+        );
+    }
+}
