@@ -116,16 +116,12 @@ pub(crate) fn root_attributes(data: &[u8], sb: usize, name: &[u8]) -> Result<Vec
     let (g, root) = root_header(data, sb)?;
     let mut found = Vec::new();
     let mut dense = Vec::new();
-    for_each_message(data, &g, root, |kind, body, len| match kind {
-        0x0C => {
-            if attribute_name(data, body) == Some(name) {
-                found.push(AttrAt { at: body });
-            }
-        }
-        0x15 => dense.push((body, len)),
+    for_each_message(data, &g, root, |kind, body, _len| match kind {
+        0x0C if attribute_name(data, body) == Some(name) => found.push(AttrAt { at: body }),
+        0x15 => dense.push(body),
         _ => {}
     })?;
-    for (body, _) in dense {
+    for body in dense {
         found.extend(dense_attributes(data, &g, body, name)?);
     }
     Ok(found)
