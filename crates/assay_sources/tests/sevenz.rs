@@ -126,3 +126,43 @@ fn seven_z_inside_a_zip_is_opened() {
     let e = a.entry("release/weights.7z!/model.pkl").unwrap();
     assert!(e.complete, "{}", describe(&a));
 }
+
+/// Encrypted content is never guessed at: an encrypted block keeps its member names (as
+/// entries without content) and an encrypted header hides everything; both are high
+/// `ARC007` findings, so the artifact is never clean.
+#[test]
+fn encrypted_7z_is_a_finding_not_clean() {
+    use assay_core::Severity;
+    use sevenz_rust2::encoder_options::AesEncoderOptions;
+    use sevenz_rust2::{EncoderMethod, Password};
+    for encrypt_header in [false, true] {
+        let mut w = ArchiveWriter::new(Cursor::new(Vec::new())).unwrap();
+        w.set_encrypt_header(encrypt_header);
+        w.set_content_methods(vec![
+            AesEncoderOptions::new(Password::new("FAKE-password")).into(),
+            EncoderMethod::LZMA2.into(),
+        ]);
+        w.push_archive_entry(
+            ArchiveEntry::new_file("model.pkl"),
+            Some(Cursor::new(fixture("ML001/os_system_proto0.pkl"))),
+        )
+        .unwrap();
+        let bytes = w.finish().unwrap().into_inner();
+        let a = read("secret.7z", &bytes);
+        assert!(
+            a.findings
+                .iter()
+                .any(|f| f.rule.code == "ARC007" && f.severity == Severity::High),
+            "header encrypted: {encrypt_header}: {}",
+            describe(&a)
+        );
+        assert!(
+            a.entries.iter().all(|e| e.data.is_empty() && !e.complete),
+            "{}",
+            describe(&a)
+        );
+        if !encrypt_header {
+            assert!(a.entry("model.pkl").is_some(), "{}", describe(&a));
+        }
+    }
+}
