@@ -102,11 +102,12 @@ fn within_bounds(sink: &mut Sink<'_>, scope: &Scope, archive: &Archive, packed: 
         .iter()
         .fold(0u64, |sum, b| sum.saturating_add(b.get_unpack_size()));
     let limit = sink.budget.limit();
-    if declared > limit {
+    let remaining = sink.budget.remaining();
+    if declared > remaining {
         sink.stop(
             &scope.loc,
             format!(
-                "7z archive declares {declared} unpacked bytes, over the {limit}-byte total bound; not decoded"
+                "7z archive declares {declared} unpacked bytes, over the {remaining} bytes left of the {limit}-byte total bound; not decoded"
             ),
         );
         return false;
