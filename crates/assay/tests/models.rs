@@ -114,6 +114,25 @@ fn checkpoint_over_the_in_memory_bound_is_read_from_disk() {
     std::fs::write(&renamed, &bytes).unwrap();
     let (_, out) = scan(&renamed);
     assert!(out.contains("ARC011") && out.contains("data.pkx"), "{out}");
+    // A bad CRC on the pickle member of a file-backed zip is reported too (only pickle
+    // members are hashed; the tensor bytes are still never read).
+    let mut bytes = std::fs::read(&good).unwrap();
+    let lh = at - 30;
+    let n = usize::from(u16::from_le_bytes([bytes[lh + 26], bytes[lh + 27]]));
+    let x = usize::from(u16::from_le_bytes([bytes[lh + 28], bytes[lh + 29]]));
+    let data = lh + 30 + n + x;
+    // The state_dict pickle is a few hundred bytes and names its `weight` tensor.
+    let j = data
+        + bytes[data..data + 4096]
+            .windows(6)
+            .position(|w| w == b"weight")
+            .unwrap();
+    bytes[j] = b'W';
+    let tampered = dir.path().join("big_bad_crc.pt");
+    std::fs::write(&tampered, &bytes).unwrap();
+    let (_, out) = scan(&tampered);
+    assert!(out.contains("ARC011") && out.contains("bad CRC"), "{out}");
+    assert!(!out.contains("\"verdict\": \"clean\""), "{out}");
 }
 
 /// A plain pickle, `.h5` or joblib file larger than the 4 KiB head, read whole: kept whole
@@ -168,4 +187,19 @@ fn zip_reader_disagreements_are_reported_and_scanned() {
     let (code, out) = scan(&fixture("ARC011/benign/state_dict.pt"));
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("\"code\": \"ARC011\""), "{out}");
+}
+
+/// A 7z wrapper is read like any other archive: a payload pickle inside fails the scan, a
+/// benign checkpoint inside passes, a truncated 7z is reported (never clean).
+#[test]
+fn seven_z_wrappers_are_scanned() {
+    let (code, out) = scan(&fixture("ML001/pickle_in_7z.7z"));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("ML001") && out.contains("model.pkl"), "{out}");
+    let (code, out) = scan(&fixture("ML001/benign/state_dict_in_7z.7z"));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\"verdict\": \"clean\""), "{out}");
+    let (_, out) = scan(&fixture("ARC007/truncated.7z"));
+    assert!(out.contains("ARC007"), "{out}");
+    assert!(!out.contains("\"verdict\": \"clean\""), "{out}");
 }

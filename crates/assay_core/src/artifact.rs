@@ -17,6 +17,10 @@ pub enum ArtifactFormat {
     Zip,
     /// Any other tar archive.
     Tar,
+    /// A 7-Zip archive (read with `sevenz-rust2`; no encrypted content).
+    #[serde(rename = "7z")]
+    #[schemars(rename = "7z")]
+    SevenZ,
     /// A directory on disk (an unpacked package or source tree).
     Directory,
     /// An installed Python environment (site-packages).
@@ -39,6 +43,7 @@ impl ArtifactFormat {
             ArtifactFormat::Egg => "egg",
             ArtifactFormat::Zip => "zip",
             ArtifactFormat::Tar => "tar",
+            ArtifactFormat::SevenZ => "7z",
             ArtifactFormat::Directory => "directory",
             ArtifactFormat::Environment => "environment",
             ArtifactFormat::File => "file",

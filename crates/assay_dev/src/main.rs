@@ -10,11 +10,14 @@
 //! - `bench-deps` imports a generated 200,000-record OSV `all.zip` and audits a 3,000-entry
 //!   `package-lock.json` plus a 500-entry `uv.lock` against it (issue #4, criterion 4).
 //! - `typosquat-rates` prints the typosquat detection and collision rates (criterion 3).
+//! - `generate-7z-fixtures` writes the 7z fixtures of `assay_rules` with the 7z crate's
+//!   own writer (see `sevenz_fixtures.rs`).
 
 mod bench;
 mod bench_deps;
 mod bench_model;
 mod generate;
+mod sevenz_fixtures;
 mod typosquat_rates;
 
 use std::process::ExitCode;
@@ -27,9 +30,10 @@ fn main() -> ExitCode {
         Some("bench-model") => bench_model::run(&args[1..]),
         Some("bench-deps") => bench_deps::run(&args[1..]),
         Some("typosquat-rates") => typosquat_rates::run(),
+        Some("generate-7z-fixtures") => sevenz_fixtures::run(),
         _ => {
             eprintln!(
-                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M] | cargo dev bench-deps [--records N] [--runs N] | cargo dev typosquat-rates"
+                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M] | cargo dev bench-deps [--records N] [--runs N] | cargo dev typosquat-rates | cargo dev generate-7z-fixtures"
             );
             return ExitCode::from(2);
         }

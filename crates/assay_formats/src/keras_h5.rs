@@ -9,11 +9,13 @@
 //! h5py keeps `model_config` as a scalar string attribute of the root group: inline for a
 //! fixed-length string, in a global heap object for a variable-length one.
 //!
-//! Not a general HDF5 reader: the attribute is found by its name and the message header in
-//! front of it is validated; dense attribute storage (fractal heaps) is not followed. When
-//! the name is present but the value cannot be read, or the file says it is a Keras model
-//! (`keras_version`) and no config is found, the result says so ([`KerasH5::unreadable`])
-//! and the caller fails closed.
+//! Not a general HDF5 reader. The root group's attributes are found structurally
+//! (`hdf5_attrs`: object header, then compact attribute messages or dense storage through
+//! the fractal heap and its v2 B-tree name index); any other attribute named `model_config`
+//! is found by its name with the message header in front of it validated. When the name
+//! is present but the value cannot be read, the root group's attributes cannot be walked
+//! in a Keras file, or the file says it is a Keras model (`keras_version`) and no config is
+//! found, the result says so ([`KerasH5::unreadable`]) and the caller fails closed.
 
 use crate::FormatError;
 
@@ -83,6 +85,18 @@ fn superblock(data: &[u8]) -> Option<(usize, usize)> {
     None
 }
 
+/// Offset of the superblock signature (0, 512, 1024, …).
+fn superblock_at(data: &[u8]) -> Option<usize> {
+    let mut at = 0usize;
+    while at < data.len() {
+        if data.get(at..at + 8) == Some(b"\x89HDF\r\n\x1a\n") {
+            return Some(at);
+        }
+        at = if at == 0 { 512 } else { at.checked_mul(2)? };
+    }
+    None
+}
+
 /// Whether `data` starts like an HDF5 file (the signature at offset 0).
 pub fn is_hdf5(data: &[u8]) -> bool {
     data.starts_with(b"\x89HDF\r\n\x1a\n")
@@ -103,8 +117,30 @@ pub fn parse_keras_h5(data: &[u8]) -> Result<KerasH5, FormatError> {
         keras: memchr::memmem::find(data, b"keras_version\0").is_some(),
         ..KerasH5::default()
     };
+    // The root group's own attributes, found through its object header (compact or dense
+    // storage): the `model_config` Keras loads. Decoy copies elsewhere cannot crowd it out.
+    let sb = superblock_at(data).unwrap_or(base);
+    let mut hits: Vec<usize> = Vec::new();
+    match crate::hdf5_attrs::root_attributes(data, sb, b"model_config") {
+        Ok(found) => hits.extend(found.into_iter().filter_map(|a| {
+            let version = *data.get(a.at)?;
+            Some(a.at + if version == 3 { 9 } else { 8 })
+        })),
+        Err(why) => {
+            if out.keras || memchr::memmem::find(data, b"model_config\0").is_some() {
+                out.unreadable
+                    .push(format!("root group attributes could not be read: {why}"));
+            }
+        }
+    }
+    // Any other attribute so named (a nested group's), as found by its name.
     let name = b"model_config\0";
     for at in memchr::memmem::find_iter(data, name).take(MAX_HITS) {
+        if !hits.contains(&at) {
+            hits.push(at);
+        }
+    }
+    for at in hits {
         match read_attribute(data, at, base, offsets) {
             Ok(Some(text)) => match serde_json::from_slice::<serde_json::Value>(text) {
                 Ok(v) => out.configs.push((at, v)),
@@ -240,16 +276,29 @@ fn heap_object(
 mod tests {
     use super::*;
 
-    /// A minimal superblock (v0, 8-byte offsets) followed by a v1 attribute message.
+    /// A minimal file: a v0 superblock (8-byte offsets and lengths) whose root symbol table
+    /// entry points at a v1 object header holding one v1 attribute message.
     fn file_with_inline(config: &str) -> Vec<u8> {
         let mut f = b"\x89HDF\r\n\x1a\n\x00\x00\x00\x00\x00\x08\x08\x00".to_vec();
-        f.resize(64, 0);
-        f.extend([1, 0, 13, 0, 8, 0, 8, 0]);
-        f.extend(b"model_config\0\0\0\0");
-        f.extend([0x13, 0, 0, 0]);
-        f.extend((config.len() as u32).to_le_bytes());
-        f.extend([1, 0, 0, 0, 0, 0, 0, 0]);
-        f.extend(config.as_bytes());
+        f.resize(96, 0);
+        f[64..72].copy_from_slice(&96u64.to_le_bytes());
+        let mut attr = vec![1, 0, 13, 0, 8, 0, 8, 0];
+        attr.extend(b"model_config\0\0\0\0");
+        attr.extend([0x13, 0, 0, 0]);
+        attr.extend((config.len() as u32).to_le_bytes());
+        attr.extend([1, 0, 0, 0, 0, 0, 0, 0]);
+        attr.extend(config.as_bytes());
+        attr.resize(attr.len().div_ceil(8) * 8, 0);
+        let body = attr.len() as u16;
+        // Object header v1: version, reserved, 1 message, refcount 1, header size, padding.
+        f.extend([1, 0, 1, 0, 1, 0, 0, 0]);
+        f.extend((u32::from(body) + 8).to_le_bytes());
+        f.extend([0, 0, 0, 0]);
+        // Message: type 0x000C, size, flags, reserved.
+        f.extend([0x0c, 0]);
+        f.extend(body.to_le_bytes());
+        f.extend([0, 0, 0, 0]);
+        f.extend(attr);
         f
     }
 
@@ -268,7 +317,7 @@ mod tests {
         f.truncate(f.len() - 10);
         let k = parse_keras_h5(&f).unwrap();
         assert!(k.configs.is_empty());
-        assert_eq!(k.unreadable.len(), 1, "{k:?}");
+        assert!(!k.unreadable.is_empty(), "{k:?}");
         assert!(parse_keras_h5(b"not hdf5").is_err());
     }
 

@@ -32,6 +32,7 @@
 pub mod entry_points;
 mod error;
 pub mod gguf;
+mod hdf5_attrs;
 pub mod keras_h5;
 mod lines;
 pub mod metadata;

@@ -320,6 +320,7 @@ fn finding_uri(a: &ArtifactReport, f: &Finding) -> (String, bool) {
         | ArtifactFormat::Egg
         | ArtifactFormat::Zip
         | ArtifactFormat::Tar
+        | ArtifactFormat::SevenZ
         | ArtifactFormat::Unreadable => (
             format!(
                 "{}!/{}",

@@ -655,7 +655,7 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
 fn common_root(a: &Artifact) -> String {
     if !matches!(
         a.format,
-        ArtifactFormat::Sdist | ArtifactFormat::Tar | ArtifactFormat::Zip
+        ArtifactFormat::Sdist | ArtifactFormat::Tar | ArtifactFormat::Zip | ArtifactFormat::SevenZ
     ) {
         return String::new();
     }

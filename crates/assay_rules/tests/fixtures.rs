@@ -78,6 +78,7 @@ pub fn artifact_for(file: &Path) -> Artifact {
         ".bin",
         ".h5",
         ".onnx",
+        ".7z",
     ];
     if MODEL_EXTS.iter().any(|x| name.ends_with(x)) {
         // Zips, tars and compressed streams (joblib's compressors) go through the real reader.
@@ -92,6 +93,7 @@ pub fn artifact_for(file: &Path) -> Artifact {
             b"\x78\x01",
             b"\x5d\x00",
             b"\x04\x22\x4d\x18",
+            b"7z\xbc\xaf\x27\x1c",
         ];
         let tar = data.get(257..262) == Some(b"ustar".as_slice());
         // A zip end record anywhere: zips with data prepended (`ARC011` fixtures).

@@ -1,13 +1,14 @@
 //! Dispatch on content: decide what a blob is (zip, tar, compressed stream, plain file),
 //! check the extension against it (`ARC008`), and hand it to the right reader. Also owns the
-//! compression layers (gzip, bzip2, xz, zstd) around tar streams and single payloads.
+//! compression layers (gzip, bzip2, xz, zstd) around tar streams and single payloads; 7z
+//! archives go to `sevenz`.
 
 use crate::limits::{CountIn, Metered, RatioGuard, read_up_to};
 use crate::names::{self, RawName};
 use crate::rules::{self, finding};
 use crate::sink::{Scope, Sink};
 use crate::sniff::{self, Container, TAR_BLOCK};
-use crate::{tarball, zipfile};
+use crate::{sevenz, tarball, zipfile};
 use std::cell::Cell;
 use std::io::{Cursor, Read};
 
@@ -22,7 +23,10 @@ pub(crate) enum Shape {
     Payload,
     /// Not an archive.
     Plain,
-    /// Recognised but not readable (empty, 7z, a compression stream broken from the start).
+    /// A 7z archive (its member list was read).
+    SevenZ,
+    /// Recognised but not readable (empty, an encrypted 7z header, a compression stream
+    /// broken from the start).
     Unreadable,
 }
 
@@ -65,12 +69,11 @@ pub(crate) fn read_container(
             Shape::Tar
         }
         Some(Container::SevenZ) => {
-            sink.report(finding(
-                &rules::UNREADABLE_ARCHIVE,
-                &scope.loc,
-                "7z archive: format not supported, its content was not inspected",
-            ));
-            Shape::Unreadable
+            if sevenz::read(sink, scope, bytes) {
+                Shape::SevenZ
+            } else {
+                Shape::Unreadable
+            }
         }
         Some(c) => read_compressed(sink, scope, c, bytes),
         None if !nested

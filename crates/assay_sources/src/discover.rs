@@ -37,9 +37,11 @@ const TOP_LEVEL_MAX: usize = 100_000;
 
 /// Decide what to scan for `path`.
 ///
-/// - A file is an [`Input::Archive`] when its magic bytes say zip, gzip, bzip2, xz, zstd or
-///   tar (`ustar` at offset 257), or its extension names an archive (the reader then checks
-///   the content and reports a mismatch); otherwise an [`Input::File`].
+/// - A file is an [`Input::Archive`] when its magic bytes say zip, gzip, bzip2, xz, zstd, 7z
+///   or tar (`ustar` at offset 257), its extension names an archive (the reader then checks
+///   the content and reports a mismatch), or its last 64 KiB hold a zip end record (a zip
+///   with data prepended); otherwise an [`Input::File`]. The same test applies to every
+///   file found by walking a directory.
 /// - A directory that looks like one package or source tree (`setup.py`, `pyproject.toml`,
 ///   `PKG-INFO`, `setup.cfg`, a `*.dist-info` or `*.egg-info`, or a `.py` file at its top
 ///   level) is one [`Input::Directory`].
@@ -101,7 +103,7 @@ pub fn discover(path: &Path) -> Result<Vec<Input>, SourceError> {
     Ok(inputs)
 }
 
-/// Magic bytes (or an archive extension) say archive.
+/// Magic bytes (or an archive extension) say archive, or the tail holds a zip end record.
 fn is_archive_file(path: &Path) -> Result<bool, SourceError> {
     let mut head = Vec::with_capacity(TAR_BLOCK);
     let mut file = fs_err::File::open(path)?;
@@ -109,7 +111,12 @@ fn is_archive_file(path: &Path) -> Result<bool, SourceError> {
     if sniff::sniff(&head).is_some() {
         return Ok(true);
     }
-    Ok(sniff::expected_by_name(&path.to_string_lossy()).is_some())
+    if sniff::expected_by_name(&path.to_string_lossy()).is_some() {
+        return Ok(true);
+    }
+    // A zip with data in front of it (a script, a polyglot): Python's zipfile opens it,
+    // so it is read as the zip it also is, as a top-level file is ([`crate::read_input`]).
+    crate::disk::has_zip_tail(path)
 }
 
 /// Magic bytes say model weights (pickle, NumPy, safetensors, GGUF): scanned whatever the

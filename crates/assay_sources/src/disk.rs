@@ -183,6 +183,22 @@ pub(crate) fn read_path(
     match fs_err::File::open(path) {
         Ok(file) => {
             let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+            if !hash && is_prefixed_zip(path) {
+                let Some(adm) = read_prefixed_zip(sink, scope, adm, file, len) else {
+                    return;
+                };
+                // Not opened (too large or too deep; the finding is recorded): read it as
+                // a plain file from the start.
+                match fs_err::File::open(path) {
+                    Ok(file) => read_open_file(sink, scope, adm, file, len, hash),
+                    Err(e) => sink.report(finding(
+                        &rules::UNREADABLE_ARCHIVE,
+                        &adm.loc,
+                        format!("cannot read file: {e}"),
+                    )),
+                }
+                return;
+            }
             read_open_file(sink, scope, adm, file, len, hash);
         }
         Err(e) => sink.report(finding(
@@ -191,6 +207,58 @@ pub(crate) fn read_path(
             format!("cannot read file: {e}"),
         )),
     }
+}
+
+/// A file that does not start like an archive but whose tail holds a zip end record: a zip
+/// with data prepended (a script, a polyglot). Python's zipfile opens it, and at the top
+/// level [`crate::read_input`] reads it as a zip; inside a tree it must be opened too, or
+/// its members would hide behind the prefix.
+fn is_prefixed_zip(path: &Path) -> bool {
+    let mut head = Vec::with_capacity(crate::sniff::TAR_BLOCK);
+    let starts_like_archive = fs_err::File::open(path)
+        .ok()
+        .and_then(|mut f| {
+            crate::limits::read_up_to(&mut f, &mut head, crate::sniff::TAR_BLOCK).ok()
+        })
+        .is_some_and(|_| crate::sniff::sniff(&head).is_some());
+    !starts_like_archive && has_zip_tail(path).unwrap_or(false)
+}
+
+/// Read a prefixed zip found in a tree: its entry under the usual content policy, then its
+/// members as a nested archive (`file!/member`), with the same bounds as any nested
+/// archive. Returns the member back when it was not opened (the finding is recorded).
+fn read_prefixed_zip(
+    sink: &mut Sink<'_>,
+    scope: &Scope,
+    adm: Admitted,
+    file: fs_err::File,
+    len: u64,
+) -> Option<Admitted> {
+    if !sink.may_open_nested(scope, &adm, crate::sniff::Container::Zip, len) {
+        return Some(adm);
+    }
+    let loc = adm.loc.clone();
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    let bound = crate::limits::MAX_NESTED_BYTES;
+    let mut metered = Metered::new(file.take(bound.saturating_add(1)), sink.budget);
+    if let Err(e) = metered.read_to_end(&mut bytes) {
+        if sink.budget.exhausted() {
+            sink.budget_stop(&scope.loc);
+        } else {
+            sink.report(finding(
+                &rules::UNREADABLE_ARCHIVE,
+                &loc,
+                format!("cannot read file: {e}"),
+            ));
+        }
+        return None;
+    }
+    if bytes.len() as u64 > bound {
+        // The file grew past the bound between stat and read.
+        return Some(adm);
+    }
+    sink.add_prefixed_zip(scope, adm, &bytes);
+    None
 }
 
 /// The `/`-separated name of a path relative to a tree root.

@@ -1,5 +1,5 @@
 //! Turning inputs into an [`assay_core::Artifact`]: archives (wheels, sdists, eggs, zip and
-//! tar with gzip/bzip2/xz/zstd), directories, single files and installed Python environments.
+//! tar with gzip/bzip2/xz/zstd, 7z), directories, single files and installed Python environments.
 //! **All resource limits live here** ([`Limits`]).
 //!
 //! assay never executes, imports, installs or extracts to disk what it scans: everything is
@@ -23,7 +23,7 @@
 //!
 //! Modules: `limits` (bounds and byte accounting), `sniff` (magic bytes), `names` (member
 //! names), `sink` (the collector and content policy), `container` (dispatch and compression
-//! layers), `zipfile`, `tarball`, `disk` (directories and files), `discover`, `env`
+//! layers), `zipfile`, `tarball`, `sevenz`, `disk` (directories and files), `discover`, `env`
 //! (environments), `rules` (codes and levels of the `ARC` findings).
 
 mod container;
@@ -34,6 +34,7 @@ mod error;
 mod limits;
 mod names;
 mod rules;
+mod sevenz;
 mod sink;
 mod sniff;
 mod tarball;
@@ -143,8 +144,8 @@ fn read_zip_file(
     if !zipfile::read_file(&mut sink, &scope, index, &mut body) {
         return Ok(None);
     }
-    // Local headers against the central directory, reading only the headers (no CRCs, no
-    // gap scan: those would read every tensor byte).
+    // Local headers against the central directory, reading only the headers and the pickle
+    // members (their CRCs are checked; tensor CRCs and the gap scan would read every byte).
     let len = fs_err::metadata(path)?.len();
     let mut src = zipcheck::FileSrc::new(body, len);
     zipfile::report_disagreements(&mut sink, &scope, zipcheck::compare_src(&mut src));
@@ -161,6 +162,7 @@ fn read_zip_file(
 ///   `EGG-INFO/` exists, `Sdist` when `PKG-INFO`, `setup.py` or `pyproject.toml` sits at depth
 ///   ≤ 1 (PEP 517/625 layout), else `Zip`;
 /// - tar, plain or gzip/bzip2/xz/zstd-compressed → `Sdist` by the same rule, else `Tar`;
+/// - 7z → `SevenZ` (members read like zip members; encrypted content is a finding);
 /// - a compressed stream that is not a tar → `File`, one member (the decompressed payload);
 /// - anything else → `File`, one entry named after `display_path`;
 /// - `Unreadable` when nothing could be read (empty input, a stream broken from its start,
@@ -173,6 +175,7 @@ pub fn read_bytes(display_path: &str, bytes: &[u8], limits: &Limits) -> Artifact
     let format = match shape {
         Shape::Zip => zip_format(&sink.entries),
         Shape::Tar => tar_format(&sink.entries),
+        Shape::SevenZ => ArtifactFormat::SevenZ,
         Shape::Payload => ArtifactFormat::File,
         Shape::Plain => {
             let name = names::file_name(display_path);

@@ -109,6 +109,11 @@ impl Budget {
     pub(crate) fn limit(&self) -> u64 {
         self.limit
     }
+
+    /// Bytes still available before the bound trips.
+    pub(crate) fn remaining(&self) -> u64 {
+        self.limit.saturating_sub(self.used.get())
+    }
 }
 
 /// Counts the bytes a decoder pulls from its compressed input.

@@ -393,21 +393,13 @@ impl<'a> Sink<'a> {
     }
 
     /// Whether a member that starts like an archive may be opened; raises the finding when not.
-    fn may_open_nested(
+    pub(crate) fn may_open_nested(
         &mut self,
         scope: &Scope,
         adm: &Admitted,
         c: Container,
         declared: u64,
     ) -> bool {
-        if c == Container::SevenZ {
-            self.report(finding(
-                &rules::UNREADABLE_ARCHIVE,
-                &adm.loc,
-                "nested 7z archive: format not supported, its content was not inspected",
-            ));
-            return false;
-        }
         let max_depth = self.limits.max_depth;
         if scope.depth + 1 > max_depth {
             self.report(finding(
@@ -433,6 +425,22 @@ impl<'a> Sink<'a> {
             return false;
         }
         true
+    }
+
+    /// A member held whole in `bytes` that is a zip with data prepended (found by its end
+    /// record, not its first bytes): push its entry under the content policy, then read it
+    /// as a nested zip. The caller checked [`Sink::may_open_nested`].
+    pub(crate) fn add_prefixed_zip(&mut self, scope: &Scope, adm: Admitted, bytes: &[u8]) {
+        let inner = Scope {
+            path: adm.path.clone(),
+            loc: adm.loc.clone(),
+            name: adm.inner.clone(),
+            depth: scope.depth + 1,
+        };
+        // The bytes were charged when they were read: this copy is not charged again.
+        let mut reader = bytes;
+        self.add_member(scope, adm, bytes.len() as u64, false, &mut reader);
+        crate::zipfile::read(self, &inner, bytes, false);
     }
 
     /// Push an entry whose content could not be read (encrypted, unsupported method).

@@ -26,7 +26,7 @@ pub(crate) enum Container {
     Lz4,
     /// An uncompressed tar (POSIX ustar/pax, GNU, or v7 with a valid checksum).
     Tar,
-    /// 7-Zip: recognised, not read.
+    /// 7-Zip (read by `sevenz`).
     SevenZ,
 }
 

@@ -13,7 +13,8 @@
 //! Checked here, on in-memory zips, with the APPNOTE 6.3.10 layouts:
 //! - local vs central name, general-purpose flags, compression method, CRC and sizes (when
 //!   the local header carries them, i.e. no data descriptor);
-//! - the CRC of stored members' data against the central CRC (up to [`CRC_CHECK_MAX`] each);
+//! - the CRC of stored members' data against the central CRC (up to [`CRC_CHECK_MAX`] each;
+//!   in file-backed zips, only pickle members, up to 16 MiB each);
 //! - bytes before the first member and after the end record (prepended/appended data);
 //! - local headers the central directory does not list (seen only by sequential readers).
 //!
@@ -24,6 +25,18 @@ use std::collections::BTreeMap;
 
 /// Stored members larger than this are not CRC-checked (it would read every tensor byte).
 pub(crate) const CRC_CHECK_MAX: u64 = 64 << 20;
+/// In file-backed zips, pickle members up to this size are CRC-checked (the scan keeps
+/// pickles whole up to the same size, 16 MiB by default).
+const FILE_BACKED_CRC_MAX: u64 = 16 << 20;
+
+/// Whether a member is a pickle: named `*.pkl`, or its data starts with a `PROTO 2..5`
+/// opcode (the payload can sit in a member under any name).
+fn is_pickle_member(src: &mut impl Src, name: &[u8], data_start: usize) -> bool {
+    name.ends_with(b".pkl")
+        || src
+            .get(data_start, 2)
+            .is_some_and(|h| matches!(h.as_slice(), [0x80, 2..=5]))
+}
 /// Most central-directory entries compared (more are left to the reader's own bounds).
 const MAX_ENTRIES: usize = 100_000;
 /// Most differences reported per archive.
@@ -144,6 +157,47 @@ struct Central {
     compressed: u32,
     size: u32,
     offset: u32,
+    /// The real compressed size and local-header offset: the 32-bit fields, or the values
+    /// of the Zip64 extended-information extra field (APPNOTE 4.5.3) where those are
+    /// `0xffffffff`.
+    compressed64: u64,
+    offset64: u64,
+}
+
+/// The Zip64 extended-information extra field (header id 1) of a central entry: its
+/// 8-byte values appear in the order uncompressed size, compressed size, local-header
+/// offset, each only when the 32-bit field is `0xffffffff`. Returns (compressed, offset).
+fn zip64_values(extra: &[u8], size: u32, compressed: u32, offset: u32) -> (u64, u64) {
+    let mut out = (u64::from(compressed), u64::from(offset));
+    let mut pos = 0usize;
+    // Bounded: each round advances by at least 4 bytes of a 64 KiB field.
+    while let (Some(id), Some(len)) = (extra.get(pos..pos + 2), extra.get(pos + 2..pos + 4)) {
+        let len = usize::from(u16::from_le_bytes([len[0], len[1]]));
+        let body = extra.get(pos + 4..pos + 4 + len).unwrap_or_default();
+        if id == [1, 0] {
+            let mut vals = body.chunks_exact(8).map(|c| {
+                c.iter()
+                    .rev()
+                    .fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
+            });
+            if size == u32::MAX {
+                vals.next();
+            }
+            if compressed == u32::MAX
+                && let Some(v) = vals.next()
+            {
+                out.0 = v;
+            }
+            if offset == u32::MAX
+                && let Some(v) = vals.next()
+            {
+                out.1 = v;
+            }
+            break;
+        }
+        pos += 4 + len;
+    }
+    out
 }
 
 /// Compare how a central-directory reader and a local-header reader see `bytes`. Returns
@@ -153,8 +207,8 @@ pub(crate) fn compare(bytes: &[u8]) -> Vec<Disagreement> {
     compare_src(&mut &*bytes)
 }
 
-/// [`compare`] over any [`Src`]; without all bytes in memory, CRCs and gaps between members
-/// are not checked.
+/// [`compare`] over any [`Src`]; without all bytes in memory, gaps between members are not
+/// checked and only pickle members' CRCs are.
 pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
     let mut out = Vec::new();
     let mut say_at = |member: &[u8], what: String, unlisted_at: Option<usize>| {
@@ -229,6 +283,14 @@ pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
         let Some(name) = src.get(pos + 46, usize::from(n)) else {
             break;
         };
+        let (compressed64, offset64) = if [compressed, size, offset].contains(&u32::MAX) {
+            let extra = src
+                .get(pos + 46 + usize::from(n), usize::from(x))
+                .unwrap_or_default();
+            zip64_values(&extra, size, compressed, offset)
+        } else {
+            (u64::from(compressed), u64::from(offset))
+        };
         entries.push(Central {
             name,
             flags,
@@ -237,6 +299,8 @@ pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
             compressed,
             size,
             offset,
+            compressed64,
+            offset64,
         });
         pos += 46 + usize::from(n) + usize::from(x) + usize::from(c);
     }
@@ -244,7 +308,9 @@ pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
     let mut covered: BTreeMap<usize, usize> = BTreeMap::new();
     for e in &entries {
         let zip64 = e.offset == u32::MAX || e.compressed == u32::MAX || e.size == u32::MAX;
-        let at = e.offset as usize + shift;
+        let at = usize::try_from(e.offset64)
+            .unwrap_or(usize::MAX)
+            .saturating_add(shift);
         if src.get(at, 4).as_deref() != Some(b"PK\x03\x04") {
             say(
                 &e.name,
@@ -320,12 +386,22 @@ pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
         if !zip64 {
             covered.insert(at, data_end);
         }
-        let Some(bytes) = src.whole() else {
-            continue; // file-backed: no CRC, no gap scan (that would read every byte)
+        let data = if src.whole().is_some() {
+            (e.method == 0 && !zip64 && u64::from(e.compressed) <= CRC_CHECK_MAX).then(|| {
+                src.whole()
+                    .and_then(|b| b.get(data_start..data_end).map(<[u8]>::to_vec))
+            })
+        } else {
+            // File-backed: CRCs of pickle members only (their bytes are read anyway; tensor
+            // members are not, that would read every byte of a multi-GB checkpoint).
+            (e.method == 0
+                && e.compressed64 <= FILE_BACKED_CRC_MAX
+                && is_pickle_member(src, &e.name, data_start))
+            .then(|| src.get(data_start, e.compressed64 as usize))
         };
-        if e.method == 0 && !zip64 && u64::from(e.compressed) <= CRC_CHECK_MAX {
-            if let Some(data) = bytes.get(data_start..data_end) {
-                let crc = crc32fast::hash(data);
+        if let Some(data) = data {
+            if let Some(data) = data {
+                let crc = crc32fast::hash(&data);
                 if crc != e.crc {
                     say(
                         &e.name,

@@ -154,3 +154,45 @@ fn discover_files_packages_and_download_trees() {
         ]
     );
 }
+
+/// A zip with a script prepended (a polyglot) inside a scanned tree is opened like the
+/// top-level file is: in a package tree as a nested zip, in a walked download tree as an
+/// archive input. Control: a plain binary whose tail happens to lack an end record stays a
+/// plain file.
+#[test]
+fn prepended_zip_inside_a_directory_is_opened() {
+    let mut polyglot = b"#!/bin/sh\necho assay-canary\n".to_vec();
+    polyglot.extend(zip_of(&[("archive/data.pkl", b"\x80\x02}q\x00.")]));
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    fs::create_dir_all(&pkg).unwrap();
+    fs::write(pkg.join("setup.py"), "from setuptools import setup\n").unwrap();
+    fs::write(pkg.join("model.pt"), &polyglot).unwrap();
+    fs::write(pkg.join("blob.bin"), vec![7u8; 10_000]).unwrap();
+    let a = read_input(&Input::Directory(pkg.clone()), "pkg", &Limits::default()).unwrap();
+    let e = a.entry("model.pt!/archive/data.pkl").unwrap();
+    assert!(e.complete, "{}", describe(&a));
+    assert!(a.entry("model.pt").is_some(), "{}", describe(&a));
+    assert!(
+        a.findings
+            .iter()
+            .any(|f| f.rule.code == "ARC011" && f.location.path.contains("model.pt")),
+        "{}",
+        describe(&a)
+    );
+    assert!(
+        !paths(&a).iter().any(|p| p.starts_with("blob.bin!/")),
+        "{}",
+        describe(&a)
+    );
+
+    // A walked directory (no package marker): the polyglot is an archive input.
+    let downloads = dir.path().join("downloads");
+    fs::create_dir_all(&downloads).unwrap();
+    fs::write(downloads.join("model.pt"), &polyglot).unwrap();
+    fs::write(downloads.join("blob.bin"), vec![7u8; 10_000]).unwrap();
+    let inputs = discover(&downloads).unwrap();
+    assert_eq!(inputs, vec![Input::Archive(downloads.join("model.pt"))]);
+    let a = read_input(&inputs[0], "model.pt", &Limits::default()).unwrap();
+    assert!(a.entry("archive/data.pkl").is_some(), "{}", describe(&a));
+}
