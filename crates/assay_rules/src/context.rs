@@ -322,8 +322,10 @@ const MAX_SETUP_IMPORT_ROUNDS: usize = 4;
 /// [`MAX_SETUP_IMPORT_ROUNDS`] rounds) to find the module holding a setuptools command
 /// class (`class InstallCommand(install)` in `setup/install_command.py`, imported by
 /// `setup/__init__.py`): that one gets the setup role too, since its methods run at
-/// install. Other modules further down keep their role: their functions run only if
-/// build code happens to call them (lxml's static-build downloader).
+/// install. Only build-support modules (they name setuptools or distutils) are followed
+/// beyond the setup script's own imports, so the package itself is not walked. Other
+/// modules further down keep their role: their functions run only if build code happens
+/// to call them (lxml's static-build downloader).
 fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
     let module_of = |path: &str| -> (String, bool) {
         let rel = path.strip_prefix(root).unwrap_or(path);
@@ -427,8 +429,17 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
             let hit = names
                 .iter()
                 .any(|n| n == &module || n.starts_with(&format!("{module}.")) && init);
-            if (hit && !is_test_or_doc(&job.entry.path))
-                || executed.iter().any(|p| p == &job.entry.path)
+            // Beyond the setup script's own imports, only build-support code (it names
+            // setuptools or distutils) is followed: the package itself is not walked.
+            let build_support = || {
+                round == 0
+                    || [&b"setuptools"[..], b"distutils"]
+                        .iter()
+                        .any(|w| job.entry.data.windows(w.len()).any(|x| x == *w))
+            };
+            if ((hit && !is_test_or_doc(&job.entry.path))
+                || executed.iter().any(|p| p == &job.entry.path))
+                && build_support()
             {
                 visited.insert(ji);
                 next.push(ji);
