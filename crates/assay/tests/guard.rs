@@ -3,9 +3,12 @@
 //! A clean package is installed into a fresh venv / `node_modules`; harmless
 //! reproductions of malicious packages are blocked with exit 1 and nothing installed.
 //!
-//! The sub-tests skip, with a printed reason, only when `python3 -m venv` or `npm` is
-//! absent. No test reaches the internet: pip gets `--index-url` of the local server and
-//! npm `--registry` of the local server and a private user config.
+//! `uv pip install` is guarded the same way (pip downloads, uv installs the checked files).
+//!
+//! The sub-tests skip, with a printed reason, only when `python3 -m venv`, `npm` or `uv`
+//! (`$ASSAY_TEST_UV`, which `.ci/run` sets) is absent. No test reaches the internet:
+//! pip and uv get `--index-url` of the local server, npm `--registry` of the local
+//! server and a private user config.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use assert_cmd::Command;
@@ -285,6 +288,67 @@ fn run(c: &mut Command) -> (i32, String, String) {
         String::from_utf8_lossy(&o.stdout).into_owned(),
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
+}
+
+// ------------------------------------------------------------------ uv
+
+/// The `uv` program: `$ASSAY_TEST_UV` (`.ci/run` installs uv into a tools venv and sets
+/// it), else `uv` on PATH; `None` (with the reason printed) when neither runs.
+fn uv_program() -> Option<PathBuf> {
+    let candidate = std::env::var_os("ASSAY_TEST_UV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("uv"));
+    let ok = std::process::Command::new(&candidate)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        println!("SKIPPED: uv is not available (set ASSAY_TEST_UV or put uv on PATH)");
+        return None;
+    }
+    Some(candidate)
+}
+
+#[test]
+fn uv_pip_install_is_guarded_like_pip() {
+    let Some(uv) = uv_program() else {
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let Some((python, site)) = venv(t.path()) else {
+        return;
+    };
+    let server = pip_index(false);
+    let index = format!("{}/simple/", server.url());
+    let guard = |pkg: &str| {
+        run(assay(t.path())
+            .env("UV_NO_CACHE", "1")
+            .env("UV_NO_CONFIG", "1")
+            .env_remove("UV_INDEX_URL")
+            .env_remove("UV_EXTRA_INDEX_URL")
+            .env_remove("VIRTUAL_ENV")
+            .args(["guard", "--python"])
+            .arg(&python)
+            .arg("--")
+            .arg(&uv)
+            .args(["pip", "install", "--python"])
+            .arg(&python)
+            .args(["--index-url", &index, pkg]))
+    };
+    // The malicious package is blocked and nothing is installed.
+    let (code, out, err) = guard("evil-pkg");
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(err.contains("not installing"), "{err}");
+    assert!(!site.join("evil_init.pth").exists());
+    assert!(!site.join("evil_pkg").exists());
+    // The clean one is installed by uv from the checked file.
+    let (code, out, err) = guard("clean-pkg");
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        err.contains("pip install --no-index"),
+        "uv installs offline: {err}"
+    );
+    assert!(site.join("clean_pkg/__init__.py").is_file(), "{err}");
 }
 
 // ------------------------------------------------------------------ pip
