@@ -7,98 +7,61 @@
 
 use assert_cmd::Command;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// path → (ETag, body); every request's (path, If-None-Match) is logged.
-#[derive(Default)]
-struct State {
-    routes: HashMap<String, (String, Vec<u8>)>,
-    log: Vec<(String, Option<String>)>,
-}
+mod common;
+
+/// path → (ETag, body): a 200 with that ETag, or a 304 when the request's
+/// `If-None-Match` is that ETag; every other path is 404.
+type Routes = Arc<Mutex<HashMap<String, (String, Vec<u8>)>>>;
 
 struct Server {
-    port: u16,
-    state: Arc<Mutex<State>>,
+    http: common::Server,
+    routes: Routes,
 }
 
 impl Server {
     fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let state: Arc<Mutex<State>> = Arc::default();
-        let s = state.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let s = s.clone();
-                std::thread::spawn(move || serve(stream, &s));
+        let routes: Routes = Arc::default();
+        let r = routes.clone();
+        let http = common::Server::start(move |req| {
+            let found = r.lock().unwrap().get(&req.path).cloned();
+            match found {
+                Some((etag, _)) if req.header("if-none-match") == Some(etag.as_str()) => {
+                    common::Response::new(304, "application/zip", Vec::new()).with("ETag", &etag)
+                }
+                Some((etag, body)) => common::Response::new(200, "application/zip", body)
+                    .with("ETag", &etag)
+                    .with("Last-Modified", "Tue, 01 Dec 2026 00:00:00 GMT"),
+                None => common::Response::not_found(),
             }
         });
-        Server { port, state }
+        Server { http, routes }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
+        format!("{}{path}", self.http.url())
     }
 
     fn add(&self, path: &str, etag: &str, body: Vec<u8>) {
-        let mut s = self.state.lock().unwrap();
-        s.routes.insert(path.to_owned(), (etag.to_owned(), body));
+        let mut r = self.routes.lock().unwrap();
+        r.insert(path.to_owned(), (etag.to_owned(), body));
     }
 
+    /// Every request: (path, If-None-Match).
     fn log(&self) -> Vec<(String, Option<String>)> {
-        self.state.lock().unwrap().log.clone()
+        self.http
+            .requests()
+            .into_iter()
+            .map(|r| {
+                let inm = r.header("if-none-match").map(str::to_owned);
+                (r.path, inm)
+            })
+            .collect()
     }
-}
-
-fn serve(stream: TcpStream, state: &Mutex<State>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut request = String::new();
-    if reader.read_line(&mut request).is_err() {
-        return;
-    }
-    let mut inm = None;
-    for _ in 0..200 {
-        let mut h = String::new();
-        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" || h == "\n" {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':')
-            && k.eq_ignore_ascii_case("if-none-match")
-        {
-            inm = Some(v.trim().to_owned());
-        }
-    }
-    let path = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    let found = {
-        let mut s = state.lock().unwrap();
-        s.log.push((path.clone(), inm.clone()));
-        s.routes.get(&path).cloned()
-    };
-    let (head, body) = match found {
-        Some((etag, _)) if inm.as_deref() == Some(etag.as_str()) => (
-            format!("HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nConnection: close\r\n\r\n"),
-            Vec::new(),
-        ),
-        Some((etag, body)) => (
-            format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nETag: {etag}\r\nLast-Modified: Tue, 01 Dec 2026 00:00:00 GMT\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            ),
-            body,
-        ),
-        None => (
-            "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\n".to_owned(),
-            b"not found".to_vec(),
-        ),
-    };
-    let mut out = stream;
-    let _ = out.write_all(head.as_bytes());
-    let _ = out.write_all(&body);
-    let _ = out.flush();
-    let _ = reader.read(&mut [0u8; 0]);
 }
 
 fn fixtures() -> PathBuf {

@@ -8,86 +8,52 @@
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-#[derive(Default)]
-struct State {
-    routes: HashMap<String, (u16, Vec<u8>)>,
-    log: Vec<String>,
-}
+mod common;
 
-/// Fixed routes (path → status, JSON body); every other path is 404.
+/// Fixed routes (path → status, JSON body); every other path is a JSON 404.
+type Routes = Arc<Mutex<HashMap<String, (u16, Vec<u8>)>>>;
+
 struct Server {
-    port: u16,
-    state: Arc<Mutex<State>>,
+    http: common::Server,
+    routes: Routes,
 }
 
 impl Server {
     fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let state: Arc<Mutex<State>> = Arc::default();
-        let s = state.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let s = s.clone();
-                std::thread::spawn(move || serve(stream, &s));
-            }
+        let routes: Routes = Arc::default();
+        let r = routes.clone();
+        let http = common::Server::start(move |req| {
+            let (status, body) = r
+                .lock()
+                .unwrap()
+                .get(&req.path)
+                .cloned()
+                .unwrap_or((404, b"{\"message\": \"Not Found\"}".to_vec()));
+            common::Response::new(status, "application/json", body)
         });
-        Server { port, state }
+        Server { http, routes }
     }
 
     fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        self.http.url()
     }
 
     fn add(&self, path: &str, status: u16, body: &Value) {
         let b = serde_json::to_vec(body).unwrap();
-        self.state
+        self.routes
             .lock()
             .unwrap()
-            .routes
             .insert(path.to_owned(), (status, b));
     }
 
+    /// The path of every request.
     fn log(&self) -> Vec<String> {
-        self.state.lock().unwrap().log.clone()
+        self.http.requests().into_iter().map(|r| r.path).collect()
     }
-}
-
-fn serve(stream: TcpStream, state: &Mutex<State>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut request = String::new();
-    if reader.read_line(&mut request).is_err() {
-        return;
-    }
-    for _ in 0..200 {
-        let mut h = String::new();
-        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" || h == "\n" {
-            break;
-        }
-    }
-    let path = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    let (status, body) = {
-        let mut s = state.lock().unwrap();
-        s.log.push(path.clone());
-        s.routes
-            .get(&path)
-            .cloned()
-            .unwrap_or((404, b"{\"message\": \"Not Found\"}".to_vec()))
-    };
-    let head = format!(
-        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let mut out = stream;
-    let _ = out.write_all(head.as_bytes());
-    let _ = out.write_all(&body);
-    let _ = out.flush();
-    let _ = reader.read(&mut [0u8; 0]);
 }
 
 const DAY: i64 = 86_400;

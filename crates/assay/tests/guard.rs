@@ -16,39 +16,44 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use sha2::{Digest, Sha256, Sha512};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Cursor, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 // ------------------------------------------------------------------ the local server
 
+mod common;
+
+/// path → (content type, body); a `json:PATH` entry answers PATH when the request's
+/// `Accept` asks for PEP 691 JSON. The query string is ignored; every other path is 404.
 type Routes = Arc<Mutex<HashMap<String, (String, Vec<u8>)>>>;
 
-/// A tiny HTTP/1.1 server on 127.0.0.1 serving fixed routes (path → content type, body);
-/// every other path is 404. One thread per connection, `Connection: close`.
 struct Server {
-    port: u16,
+    http: common::Server,
     routes: Routes,
 }
 
 impl Server {
     fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
         let routes: Routes = Arc::default();
         let r = routes.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let r = r.clone();
-                std::thread::spawn(move || serve(stream, &r));
+        let http = common::Server::start(move |req| {
+            let wants_json = req
+                .header("accept")
+                .is_some_and(|a| a.contains("application/vnd.pypi.simple.v1+json"));
+            let path = req.path.split('?').next().unwrap_or(&req.path);
+            let r = r.lock().unwrap();
+            let json = wants_json.then(|| r.get(&format!("json:{path}"))).flatten();
+            match json.or_else(|| r.get(path)) {
+                Some((ctype, body)) => common::Response::new(200, ctype, body.clone()),
+                None => common::Response::not_found(),
             }
         });
-        Server { port, routes }
+        Server { http, routes }
     }
 
     fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        self.http.url()
     }
 
     fn add(&self, path: &str, content_type: &str, body: Vec<u8>) {
@@ -57,50 +62,6 @@ impl Server {
             .unwrap()
             .insert(path.to_owned(), (content_type.to_owned(), body));
     }
-}
-
-fn serve(stream: TcpStream, routes: &Routes) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut request = String::new();
-    if reader.read_line(&mut request).is_err() {
-        return;
-    }
-    // Headers (bounded): only `Accept` matters, for PEP 691 content negotiation.
-    let mut wants_json = false;
-    for _ in 0..200 {
-        let mut h = String::new();
-        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" || h == "\n" {
-            break;
-        }
-        let l = h.to_ascii_lowercase();
-        if l.starts_with("accept:") && l.contains("application/vnd.pypi.simple.v1+json") {
-            wants_json = true;
-        }
-    }
-    let path = request.split_whitespace().nth(1).unwrap_or("/");
-    let path = path.split('?').next().unwrap_or(path).to_owned();
-    let found = {
-        let r = routes.lock().unwrap();
-        let json = wants_json.then(|| r.get(&format!("json:{path}"))).flatten();
-        json.or_else(|| r.get(&path)).cloned()
-    };
-    let mut out = stream;
-    let (status, ctype, body) = match found {
-        Some((t, b)) => ("200 OK", t, b),
-        None => (
-            "404 Not Found",
-            "text/plain".to_owned(),
-            b"not found".to_vec(),
-        ),
-    };
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = out.write_all(head.as_bytes());
-    let _ = out.write_all(&body);
-    let _ = out.flush();
-    let _ = reader.read(&mut [0u8; 0]);
 }
 
 // ------------------------------------------------------------------ fixture builders

@@ -341,25 +341,28 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
     let mut frontier: Vec<usize> = (0..jobs.len())
         .filter(|&i| jobs[i].role == FileRole::SetupScript)
         .collect();
+    for &ji in &frontier {
+        let job = &mut jobs[ji];
+        job.analysis = Some(assay_lang::analyze_python(
+            &job.entry.data,
+            FileRole::SetupScript,
+        ));
+    }
     let mut visited: std::collections::HashSet<usize> = frontier.iter().copied().collect();
+    // Analyses of modules followed for their imports but not promoted, by job index.
+    let mut followed: std::collections::HashMap<usize, PyAnalysis> =
+        std::collections::HashMap::new();
     for round in 0..MAX_SETUP_IMPORT_ROUNDS {
         let mut names: Vec<String> = Vec::new();
         // Python files a setup script reads and executes (`exec(open(p).read())`,
         // `exec(compile(f.read(), p, "exec"))`): their code runs at install time too.
         let mut executed: Vec<String> = Vec::new();
         for &ji in &frontier {
-            let job = &mut jobs[ji];
-            let path = job.entry.path.clone();
-            let analysed;
-            let a = if job.role == FileRole::SetupScript {
-                &*job.analysis.insert(assay_lang::analyze_python(
-                    &job.entry.data,
-                    FileRole::SetupScript,
-                ))
-            } else {
-                // Visited only to follow its imports.
-                analysed = assay_lang::analyze_python(&job.entry.data, FileRole::SetupScript);
-                &analysed
+            let job = &jobs[ji];
+            let path = job.entry.path.as_str();
+            // Every frontier module was analysed once, as setup code, when it was reached.
+            let Some(a) = job.analysis.as_ref().or_else(|| followed.get(&ji)) else {
+                continue;
             };
             let runs_file_text = a.events.iter().any(|ev| {
                 ev.kind == assay_lang::EventKind::Exec && ev.taint.has(assay_lang::Taint::FILE_READ)
@@ -381,7 +384,7 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
                     }
                 }
             }
-            let (module, init) = module_of(&path);
+            let (module, init) = module_of(path);
             for (m, _) in &a.imports {
                 let rest = m.trim_start_matches('.');
                 let dots = m.len() - rest.len();
@@ -445,13 +448,12 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
                 next.push(ji);
                 // Direct imports of the setup script run at install time; further down
                 // only a module defining a setuptools command does.
-                let defines_command = || {
-                    !assay_lang::analyze_python(&job.entry.data, FileRole::SetupScript)
-                        .command_subclasses
-                        .is_empty()
-                };
-                if round == 0 || defines_command() {
+                let a = assay_lang::analyze_python(&job.entry.data, FileRole::SetupScript);
+                if round == 0 || !a.command_subclasses.is_empty() {
                     job.role = FileRole::SetupScript;
+                    job.analysis = Some(a);
+                } else {
+                    followed.insert(ji, a);
                 }
             }
         }

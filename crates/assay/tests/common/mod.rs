@@ -1,0 +1,144 @@
+//! Shared by the tests that talk to a package index, a registry or a download URL: a tiny
+//! HTTP/1.1 server on 127.0.0.1 that answers each request with a handler the test gives.
+//! One thread per connection, `Connection: close`; request headers are read up to a bound.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+
+/// Most request header lines read.
+const MAX_HEADERS: usize = 200;
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The request target, query included (`/simple/x/`, `/pypi/x/json`).
+    pub path: String,
+    /// Header lines in order, names as sent.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the handler answers.
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// `status` with a `Content-Type` and a body.
+    pub fn new(status: u16, content_type: &str, body: Vec<u8>) -> Response {
+        Response {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body,
+        }
+    }
+
+    /// 404 with a short text body.
+    pub fn not_found() -> Response {
+        Response::new(404, "text/plain", b"not found".to_vec())
+    }
+
+    /// Add a header.
+    pub fn with(mut self, name: &str, value: &str) -> Response {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+type Handler = dyn Fn(&Request) -> Response + Send + Sync;
+
+/// The running server; it lives until the test process ends.
+pub struct Server {
+    port: u16,
+    log: Arc<Mutex<Vec<Request>>>,
+}
+
+impl Server {
+    /// Listen on an ephemeral port of 127.0.0.1 and answer every request with `handler`.
+    pub fn start(handler: impl Fn(&Request) -> Response + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let log: Arc<Mutex<Vec<Request>>> = Arc::default();
+        let handler: Arc<Handler> = Arc::new(handler);
+        let l = log.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (h, l) = (handler.clone(), l.clone());
+                std::thread::spawn(move || serve(stream, &*h, &l));
+            }
+        });
+        Server { port, log }
+    }
+
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<Request> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        304 => "Not Modified",
+        404 => "Not Found",
+        410 => "Gone",
+        500 => "Internal Server Error",
+        _ => "Status",
+    }
+}
+
+fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let mut headers = Vec::new();
+    for _ in 0..MAX_HEADERS {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" || h == "\n" {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.push((k.trim().to_owned(), v.trim().to_owned()));
+        }
+    }
+    let req = Request {
+        path: line.split_whitespace().nth(1).unwrap_or("/").to_owned(),
+        headers,
+    };
+    log.lock().unwrap().push(req.clone());
+    let resp = handler(&req);
+    let mut head = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
+    for (k, v) in &resp.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    // A 304 has no body and announces none.
+    if resp.status != 304 {
+        head.push_str(&format!("Content-Length: {}\r\n", resp.body.len()));
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    let mut out = stream;
+    let _ = out.write_all(head.as_bytes());
+    let _ = out.write_all(&resp.body);
+    let _ = out.flush();
+    let _ = reader.read(&mut [0u8; 0]);
+}
