@@ -63,13 +63,18 @@ pub(crate) fn read_directory(
 /// Whether the last 64 KiB + 22 bytes of the file hold a zip end-of-central-directory
 /// signature (the zip may have data prepended; APPNOTE 4.3.16).
 pub(crate) fn has_zip_tail(path: &Path) -> Result<bool, SourceError> {
-    use std::io::{Seek, SeekFrom};
     let mut f = fs_err::File::open(path)?;
+    Ok(zip_tail_in(&mut f)?)
+}
+
+/// Whether the last 65,557 bytes of `f` (the largest end record plus comment) hold a zip
+/// end-record signature. Leaves the position at the end of what it read.
+fn zip_tail_in(f: &mut fs_err::File) -> io::Result<bool> {
+    use std::io::{Seek, SeekFrom};
     let len = f.metadata()?.len();
-    let start = len.saturating_sub(65_557);
-    f.seek(SeekFrom::Start(start))?;
+    f.seek(SeekFrom::Start(len.saturating_sub(65_557)))?;
     let mut tail = Vec::new();
-    f.take(65_557).read_to_end(&mut tail)?;
+    f.by_ref().take(65_557).read_to_end(&mut tail)?;
     Ok(memchr::memmem::rfind(&tail, b"PK\x05\x06").is_some())
 }
 
@@ -181,9 +186,25 @@ pub(crate) fn read_path(
     hash: bool,
 ) {
     match fs_err::File::open(path) {
-        Ok(file) => {
+        Ok(mut file) => {
             let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-            if !hash && is_prefixed_zip(path) {
+            let prefixed = if hash {
+                Ok(false)
+            } else {
+                is_prefixed_zip(&mut file)
+            };
+            let prefixed = match prefixed {
+                Ok(p) => p,
+                Err(e) => {
+                    sink.report(finding(
+                        &rules::UNREADABLE_ARCHIVE,
+                        &adm.loc,
+                        format!("cannot read file: {e}"),
+                    ));
+                    return;
+                }
+            };
+            if prefixed {
                 let Some(adm) = read_prefixed_zip(sink, scope, adm, file, len) else {
                     return;
                 };
@@ -213,15 +234,18 @@ pub(crate) fn read_path(
 /// with data prepended (a script, a polyglot). Python's zipfile opens it, and at the top
 /// level [`crate::read_input`] reads it as a zip; inside a tree it must be opened too, or
 /// its members would hide behind the prefix.
-fn is_prefixed_zip(path: &Path) -> bool {
+///
+/// Reads the open `file`'s head and tail and rewinds it to the start, so the caller reads
+/// the same handle (no second and third open per file of a walked tree).
+///
+/// Errors: the file cannot be read or rewound.
+fn is_prefixed_zip(file: &mut fs_err::File) -> io::Result<bool> {
+    use std::io::{Seek, SeekFrom};
     let mut head = Vec::with_capacity(crate::sniff::TAR_BLOCK);
-    let starts_like_archive = fs_err::File::open(path)
-        .ok()
-        .and_then(|mut f| {
-            crate::limits::read_up_to(&mut f, &mut head, crate::sniff::TAR_BLOCK).ok()
-        })
-        .is_some_and(|_| crate::sniff::sniff(&head).is_some());
-    !starts_like_archive && has_zip_tail(path).unwrap_or(false)
+    crate::limits::read_up_to(file, &mut head, crate::sniff::TAR_BLOCK)?;
+    let prefixed = crate::sniff::sniff(&head).is_none() && zip_tail_in(file)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(prefixed)
 }
 
 /// Read a prefixed zip found in a tree: its entry under the usual content policy, then its
