@@ -1,6 +1,6 @@
 //! Static description of a rule: its stable code, name, default levels and docs.
 
-use crate::{Confidence, FileKind, Severity};
+use crate::{Confidence, FileKind, Finding, Location, Severity};
 use serde::Serialize;
 
 /// Rule families; the prefix of every rule code (`PY001`, `PKG003`, …).
@@ -69,5 +69,17 @@ impl RuleMeta {
     /// `"PY001 decode-then-exec"`.
     pub fn label(&self) -> String {
         format!("{} {}", self.code, self.name)
+    }
+
+    /// A finding of this rule at `location` with its default severity and confidence.
+    pub fn finding(&self, location: Location, evidence: impl Into<String>) -> Finding {
+        Finding::new(
+            self.code,
+            self.name,
+            self.severity,
+            self.confidence,
+            location,
+            evidence,
+        )
     }
 }

@@ -22,17 +22,10 @@ pub struct FileAudit {
     pub purls: Vec<String>,
 }
 
-fn finding(meta: &RuleMeta, path: &str, line: Option<u32>, evidence: String) -> Finding {
+pub(crate) fn finding(meta: &RuleMeta, path: &str, line: Option<u32>, evidence: String) -> Finding {
     let mut loc = Location::file(path);
     loc.line = line;
-    Finding::new(
-        meta.code,
-        meta.name,
-        meta.severity,
-        meta.confidence,
-        loc,
-        evidence,
-    )
+    meta.finding(loc, evidence)
 }
 
 /// Parse `data` as `kind` and audit it. `path` is the file as reported. A parse error is

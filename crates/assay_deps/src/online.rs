@@ -23,7 +23,7 @@
 //! worker pool.
 
 use crate::lock::{Dependency, Ecosystem, Lockfile};
-use assay_core::{Finding, Location, RuleMeta, Severity};
+use assay_core::{Finding, RuleMeta, Severity};
 use assay_rules::rules::dep;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -257,16 +257,7 @@ pub struct Options {
 }
 
 fn finding(meta: &RuleMeta, path: &str, d: &Dependency, evidence: String) -> Finding {
-    let mut loc = Location::file(path);
-    loc.line = d.line;
-    Finding::new(
-        meta.code,
-        meta.name,
-        meta.severity,
-        meta.confidence,
-        loc,
-        evidence,
-    )
+    crate::audit::finding(meta, path, d.line, evidence)
 }
 
 /// The online findings for one dependency of the file `path` (parsed as `lf`).

@@ -2,7 +2,7 @@
 
 use crate::walk::{MAX_BLOB, Repo};
 use crate::{History, HistoryError, Weights, blob, snippet};
-use assay_core::{ArtifactFormat, ArtifactReport, Finding, Location, RuleMeta, Verdict};
+use assay_core::{ArtifactFormat, ArtifactReport, Finding, Location, Verdict};
 use assay_rules::rules::git;
 use gix::ObjectId;
 use regex::Regex;
@@ -171,17 +171,6 @@ fn changed_lines<'a>(old: &'a str, new: &'a str) -> (Vec<(u32, &'a str)>, Vec<&'
     (added, removed)
 }
 
-fn finding(meta: &RuleMeta, loc: Location, evidence: String) -> Finding {
-    Finding::new(
-        meta.code,
-        meta.name,
-        meta.severity,
-        meta.confidence,
-        loc,
-        evidence,
-    )
-}
-
 fn at(path: &str, line: Option<u32>) -> Location {
     Location {
         line,
@@ -306,9 +295,7 @@ impl<'w> Judge<'w> {
                 && a.via_fresh == a.commits
             {
                 let first = self.authors.get(b).map_or(c.index, |x| x.first);
-                f.push(finding(
-                    &git::fresh_committer_chain::META,
-                    Location::default(),
+                f.push(git::fresh_committer_chain::META.finding(Location::default(),
                     format!(
                         "{} <{}> ({} earlier commits, all through new committers) is committed by {} <{}>, who first appeared {} commits ago (of {} in history)",
                         c.name.trim(),
@@ -333,9 +320,7 @@ impl<'w> Judge<'w> {
                 let merges = self.mainline.iter().filter(|&&m| m).count();
                 if merges * 2 >= self.mainline.len() {
                     let first = self.authors.get(b).map_or(c.index, |x| x.first);
-                    f.push(finding(
-                        &git::direct_push::META,
-                        Location::default(),
+                    f.push(git::direct_push::META.finding(Location::default(),
                         format!(
                             "first main-line commit without a merge by {} <{}> (first appeared {} commits ago); {merges} of the last {} main-line commits were merges",
                             c.committer_name.trim(),
@@ -360,9 +345,7 @@ impl<'w> Judge<'w> {
                     .iter()
                     .find(|ch| !ch.path.contains('/') && is_build_file(&ch.path));
                 let path = file.map(|ch| ch.path.as_str()).unwrap_or("");
-                f.push(finding(
-                    &git::message_mismatch::META,
-                    Location::file(path),
+                f.push(git::message_mismatch::META.finding(Location::file(path),
                     format!("message prefix `{p}:` was used {n} times, never for a top-level build file; this commit changes {path}"),
                 ));
             }
@@ -377,9 +360,7 @@ impl<'w> Judge<'w> {
             let earlier = self.authors.get(tagger).map_or(0, |a| a.signed_tags);
             if report && earlier == 0 && self.signed_tags > 0 && self.newcomer(tagger, c.index) {
                 let first = self.authors.get(tagger).map_or(c.index, |x| x.first);
-                f.push(finding(
-                    &git::new_tag_signer::META,
-                    Location::default(),
+                f.push(git::new_tag_signer::META.finding(Location::default(),
                     format!(
                         "tag {} is the first signed by {} <{}>, who first appeared {} commits ago (of {} in history); the {} earlier signed tags were all by others",
                         t.name,
@@ -462,8 +443,7 @@ impl<'w> Judge<'w> {
             why.push(format!("{n} files (median {median})"));
         }
         if why.len() >= 2 {
-            f.push(finding(
-                &git::habit_deviation::META,
+            f.push(git::habit_deviation::META.finding(
                 Location::default(),
                 format!("{} <{}>: {}", c.name.trim(), c.email.trim(), why.join("; ")),
             ));
@@ -513,9 +493,7 @@ impl<'w> Judge<'w> {
         let mine = self.recent.iter().filter(|&&x| x == who).count();
         let share = mine as f64 / self.recent.len() as f64;
         if share >= DOMINANT_SHARE {
-            f.push(finding(
-                &git::newcomer_dominance::META,
-                Location::default(),
+            f.push(git::newcomer_dominance::META.finding(Location::default(),
                 format!(
                     "{} <{}> first committed {} commits ago (of {} in history) and wrote {mine} of the last {}",
                     c.name,
@@ -567,8 +545,7 @@ impl<'w> Judge<'w> {
                         .chain(removed.iter().map(|l| (None, *l, "removes")))
                         .find(|(_, l, _)| HARDENING.is_match(l));
                     if let Some((line, l, verb)) = hit {
-                        f.push(finding(
-                            &git::hardening_switch::META,
+                        f.push(git::hardening_switch::META.finding(
                             at(&ch.path, line),
                             format!("{verb} a hardening/sandbox line: {}", l.trim()),
                         ));
@@ -578,8 +555,7 @@ impl<'w> Judge<'w> {
                     && let Some((n, l)) = added.iter().find(|(_, l)| LOADER.is_match(l))
                 {
                     {
-                        f.push(finding(
-                            &git::loader_trick::META,
+                        f.push(git::loader_trick::META.finding(
                             at(&ch.path, Some(*n)),
                             format!("adds load-time or symbol-resolution code: {}", l.trim()),
                         ));
@@ -624,8 +600,7 @@ impl<'w> Judge<'w> {
                 && blob::is_binary(d)
                 && let Some((via, what)) = blob::decoded_payload(d)
             {
-                f.push(finding(
-                    &git::compressed_payload::META,
+                f.push(git::compressed_payload::META.finding(
                     Location {
                         decode_chain: vec![via.to_owned()],
                         ..Location::file(&ch.path)
@@ -673,8 +648,7 @@ impl<'w> Judge<'w> {
                 .map_or("size alone (too large to read)".to_owned(), |e| {
                     format!("{e:.2} bits/byte")
                 });
-            f.push(finding(
-                &git::opaque_binary::META,
+            f.push(git::opaque_binary::META.finding(
                 Location::file(&o.path),
                 format!(
                     "{} binary {} ({} bytes, entropy {ent})",
@@ -684,8 +658,7 @@ impl<'w> Judge<'w> {
                 ),
             ));
             if !named.contains(basename(&o.path)) {
-                f.push(finding(
-                    &git::unreferenced_binary::META,
+                f.push(git::unreferenced_binary::META.finding(
                     Location::file(&o.path),
                     format!(
                         "no text file of the tree names `{}` (no test, build file or generator)",
@@ -693,8 +666,7 @@ impl<'w> Judge<'w> {
                     ),
                 ));
                 if o.rewritten && self::vague(&c.message) {
-                    f.push(finding(
-                        &git::binary_rewritten::META,
+                    f.push(git::binary_rewritten::META.finding(
                         Location::file(&o.path),
                         format!(
                             "rewrites opaque {} with the vague message \"{}\"",
@@ -726,9 +698,7 @@ impl<'w> Judge<'w> {
                 {
                     continue;
                 }
-                f.push(finding(
-                    &git::gitignore_hides_source::META,
-                    at(gi, Some(*line)),
+                f.push(git::gitignore_hides_source::META.finding(at(gi, Some(*line)),
                     format!(
                         "ignores `{}`: a .{e} file ({} tracked) that is not tracked and that no other file names",
                         basename(path),
@@ -752,8 +722,7 @@ impl<'w> Judge<'w> {
                 && let Some(m) = HARDENING.find(&s.code)
             {
                 hardening_noted = true;
-                f.push(finding(
-                    &git::hardening_switch::META,
+                f.push(git::hardening_switch::META.finding(
                     at(path, Some(s.line)),
                     format!(
                         "changes the feature check of a hardening switch ({})",
@@ -763,9 +732,7 @@ impl<'w> Judge<'w> {
             }
             if let Some((l, text)) = snippet::parse_error(&s.code) {
                 let line = s.line.saturating_add(l.saturating_sub(1));
-                f.push(finding(
-                    &git::broken_feature_check::META,
-                    at(path, Some(line)),
+                f.push(git::broken_feature_check::META.finding(at(path, Some(line)),
                     format!(
                         "feature-check snippet does not parse as C at `{text}`: the check can never pass, so the feature is silently disabled"
                     ),

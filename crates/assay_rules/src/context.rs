@@ -259,14 +259,7 @@ impl<'a> Cx<'a> {
         location: Location,
         evidence: impl Into<String>,
     ) -> Finding {
-        Finding::new(
-            meta.code,
-            meta.name,
-            meta.severity,
-            meta.confidence,
-            location,
-            evidence,
-        )
+        meta.finding(location, evidence)
     }
 
     /// A finding of this rule for an event of a Python file, with context and severity.
