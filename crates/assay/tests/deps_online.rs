@@ -66,23 +66,8 @@ fn now() -> i64 {
 }
 
 fn iso(days_ago: i64) -> String {
-    let t = now() - days_ago * DAY;
-    // Seconds → RFC 3339 via the civil-from-days algorithm (no date crate in the tests).
-    let (z, secs) = (t.div_euclid(DAY) + 719_468, t.rem_euclid(DAY));
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000000Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    let t = jiff::Timestamp::from_second(now() - days_ago * DAY).unwrap();
+    t.strftime("%Y-%m-%dT%H:%M:%S.000000Z").to_string()
 }
 
 /// A PyPI JSON API document with one file per release, uploaded `days_ago`.

@@ -421,16 +421,18 @@ fn sql(path: &Path, source: rusqlite::Error) -> DbError {
     }
 }
 
-/// `YYYY-MM-DD` of a Unix time (UTC; Howard Hinnant's civil-from-days).
+/// `YYYY-MM-DD` of a Unix time (UTC), clamped to the years jiff represents (-9999–9999).
 pub fn date_of(unix: u64) -> String {
-    let z = (unix / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    jiff_timestamp(i64::try_from(unix).unwrap_or(i64::MAX))
+        .strftime("%Y-%m-%d")
+        .to_string()
+}
+
+/// The instant `secs` Unix seconds, clamped to jiff's range.
+fn jiff_timestamp(secs: i64) -> jiff::Timestamp {
+    let (lo, hi) = (
+        jiff::Timestamp::MIN.as_second(),
+        jiff::Timestamp::MAX.as_second(),
+    );
+    jiff::Timestamp::from_second(secs.clamp(lo, hi)).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }

@@ -178,36 +178,16 @@ fn at(path: &str, line: Option<u32>) -> Location {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// RFC 3339 UTC timestamp of Unix seconds.
+/// RFC 3339 UTC timestamp of Unix seconds (`1970-01-01T00:00:00Z`), clamped to the years
+/// jiff represents (-9999–9999): a commit date is the committer's claim and may be absurd.
 pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let (lo, hi) = (
+        jiff::Timestamp::MIN.as_second(),
+        jiff::Timestamp::MAX.as_second(),
+    );
+    jiff::Timestamp::from_second(secs.clamp(lo, hi))
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_string()
 }
 
 struct Opaque {
@@ -895,9 +875,16 @@ mod tests {
     fn dates() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_708_711_445), "2024-02-23T18:04:05Z");
-        assert_eq!(
-            days_from_civil(2024, 2, 23) * 86_400 + 65_045,
-            1_708_711_445
+        // Absurd commit dates are clamped, not wrapped or panicked on.
+        assert!(
+            rfc3339(i64::MAX).starts_with("9999-12-"),
+            "{}",
+            rfc3339(i64::MAX)
+        );
+        assert!(
+            rfc3339(i64::MIN).starts_with("-009999-01-"),
+            "{}",
+            rfc3339(i64::MIN)
         );
     }
 

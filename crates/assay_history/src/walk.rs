@@ -316,15 +316,13 @@ fn oldest_first(graph: &HashMap<ObjectId, Vec<ObjectId>>, tips: &[ObjectId]) -> 
 }
 
 fn parse_since(s: &str) -> Result<i64, HistoryError> {
-    let bad = || HistoryError::Since(s.to_owned());
-    let mut it = s.trim().split('-');
-    let y: i64 = it.next().and_then(|x| x.parse().ok()).ok_or_else(bad)?;
-    let m: u32 = it.next().and_then(|x| x.parse().ok()).ok_or_else(bad)?;
-    let d: u32 = it.next().and_then(|x| x.parse().ok()).ok_or_else(bad)?;
-    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return Err(bad());
-    }
-    Ok(crate::judge::days_from_civil(y, m, d) * 86_400)
+    let bad = |_| HistoryError::Since(s.to_owned());
+    let date: jiff::civil::Date = s.trim().parse().map_err(bad)?;
+    Ok(date
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map_err(bad)?
+        .timestamp()
+        .as_second())
 }
 
 pub(crate) fn review(opts: &Options) -> Result<History, HistoryError> {
