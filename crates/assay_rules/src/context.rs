@@ -69,7 +69,7 @@ impl PyFile<'_> {
 /// Whether a string literal reads as prose (a docstring or message) rather than data:
 /// more than eight words and a sentence break or line break.
 pub fn is_prose(s: &str) -> bool {
-    s.split_whitespace().nth(8).is_some() && (s.contains(". ") || s.contains('\n'))
+    (s.contains(". ") || s.contains('\n')) && s.split_whitespace().nth(8).is_some()
 }
 
 /// Whether a path is under a tests/docs/examples/benchmarks tree (or is a test module).
@@ -606,8 +606,13 @@ const MAX_CROSS_NAMES: usize = 4096;
 /// import-time. Stealers split the trigger (`initialize()` in `__init__.py`) from the
 /// payload (`m.initialize`) so that the payload reads as runtime code.
 fn promote_cross_module(files: &mut [PyFile<'_>]) {
-    use std::collections::BTreeSet;
-    let mut plans: Vec<(usize, BTreeSet<String>)> = Vec::new();
+    use foldhash::{HashSet, HashSetExt};
+    // Target module → the names its importers call at import time. Merged per target
+    // (promotion is a closure over call edges, so the union of the importers' names
+    // promotes exactly what each would); each target's sets are then built once, not
+    // once per import statement, which mattered for packages whose modules all import
+    // each other.
+    let mut plans: std::collections::BTreeMap<usize, HashSet<String>> = Default::default();
     let index = ModuleIndex::new(files);
     for (i, f) in files.iter().enumerate() {
         if f.test_like
@@ -617,7 +622,7 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
             continue;
         }
         // Names the importer defines itself are its own functions, not imported ones.
-        let own: BTreeSet<&str> = f
+        let own: HashSet<&str> = f
             .analysis
             .events
             .iter()
@@ -630,7 +635,7 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
             )
             .collect();
         // What module-level code calls directly, through the importer's own functions.
-        let mut reach: BTreeSet<&str> = f
+        let mut reach: HashSet<&str> = f
             .analysis
             .local_calls
             .iter()
@@ -649,11 +654,7 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
                 break;
             }
         }
-        let called: BTreeSet<String> = reach
-            .into_iter()
-            .filter(|n| !own.contains(n))
-            .map(str::to_owned)
-            .collect();
+        let called: Vec<&str> = reach.into_iter().filter(|n| !own.contains(n)).collect();
         if called.is_empty() {
             continue;
         }
@@ -662,7 +663,8 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
                 continue;
             }
             if let Some(t) = index.resolve(&f.entry.path, module).filter(|t| *t != i) {
-                plans.push((t, called.clone()));
+                let names = plans.entry(t).or_insert_with(HashSet::new);
+                names.extend(called.iter().map(|n| (*n).to_owned()));
             }
         }
     }
@@ -674,19 +676,18 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
             continue;
         }
         let a = &mut target.analysis;
-        let defined: BTreeSet<&str> = a
+        let defined: HashSet<&str> = a
             .events
             .iter()
             .filter_map(|e| e.function.as_deref())
             .chain(a.strings.iter().filter_map(|s| s.function.as_deref()))
             .chain(a.local_calls.iter().filter_map(|(c, _)| c.as_deref()))
             .collect();
-        let mut reach: BTreeSet<String> = called
-            .iter()
+        let mut reach: HashSet<String> = called
+            .into_iter()
             .filter(|n| defined.contains(n.as_str()))
-            .cloned()
             .collect();
-        for c in reach.clone() {
+        for c in reach.iter().cloned().collect::<Vec<_>>() {
             reach.insert(format!("{c}.__init__"));
             reach.insert(format!("{c}.run"));
         }

@@ -140,7 +140,12 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if f.pth_line.is_some() || !f.entry.complete {
             continue;
         }
-        let text = String::from_utf8_lossy(&f.entry.data[..f.entry.data.len().min(1 << 20)]);
+        let head = &f.entry.data[..f.entry.data.len().min(1 << 20)];
+        // Valid UTF-8 (nearly every file) is borrowed after the fast validation; the
+        // lossy decoder's chunk iterator is several times slower on large sources.
+        let text = std::str::from_utf8(head)
+            .map(std::borrow::Cow::Borrowed)
+            .unwrap_or_else(|_| String::from_utf8_lossy(head));
         let mut hits = matches(&OBFUSCATORS, &text);
         if lookalike_identifiers(&text) >= 3 {
             hits.push("look-alike identifiers (IlIl…/O0O0…)");
@@ -194,20 +199,34 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
 /// at least 8 long, starting with a letter or `_`, and mixing both members of a pair
 /// (so `IIIIIIII` in a test or a hex literal does not count).
 fn lookalike_identifiers(text: &str) -> usize {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let mut seen = std::collections::BTreeSet::new();
-    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-        let core = word.trim_start_matches('_');
-        if core.len() < 8 || seen.len() > 16 || !core.starts_with(['I', 'l', 'O']) {
+    let mut i = 0;
+    // One pass over the bytes: identifiers are ASCII here, so a non-ASCII byte (part of
+    // a multi-byte character) ends a word exactly as the character would.
+    while i < b.len() && seen.len() <= 16 {
+        if !word(b[i]) {
+            i += 1;
             continue;
         }
-        let il = core.chars().all(|c| matches!(c, 'I' | 'l' | '1'))
-            && core.contains('I')
-            && core.contains('l');
-        let o0 = core.chars().all(|c| matches!(c, 'O' | '0'))
-            && core.contains('O')
-            && core.contains('0');
+        let start = i;
+        while i < b.len() && word(b[i]) {
+            i += 1;
+        }
+        let w = &b[start..i];
+        let core = &w[w.iter().take_while(|&&c| c == b'_').count()..];
+        if core.len() < 8 || !matches!(core[0], b'I' | b'l' | b'O') {
+            continue;
+        }
+        let il = core.iter().all(|c| matches!(c, b'I' | b'l' | b'1'))
+            && core.contains(&b'I')
+            && core.contains(&b'l');
+        let o0 = core.iter().all(|c| matches!(c, b'O' | b'0'))
+            && core.contains(&b'O')
+            && core.contains(&b'0');
         if il || o0 {
-            seen.insert(word);
+            seen.insert(w);
         }
     }
     seen.len()
