@@ -851,7 +851,7 @@ pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Result<Reduced,
             // Assignment targets: the bare names before the first `=` of the line.
             let line_end = lx.lines.get(li + 1).map(|x| x.offset).unwrap_or(src.len());
             let text = &src[l.offset..line_end];
-            if let Some(eq) = assignment_eq(text) {
+            if let Some(eq) = targets_end(text) {
                 for id in ids
                     .iter()
                     .filter(|i| !i.quoted && !i.attribute && i.range.0 < l.offset + eq)
@@ -870,10 +870,10 @@ pub(crate) fn reduce(src: &[u8], is_indicator: Indicator<'_>) -> Result<Reduced,
         let hot_at = |k: usize| {
             let id = &ids[k];
             let w = word(src, id);
-            if !id.quoted && aliases.contains(w) {
+            if !id.quoted && aliases.contains(w) && !in_annotation(src, id) {
                 return true;
             }
-            if !is_hot_word(w, id.attribute) {
+            if !is_hot_word(w, id.attribute) || (id.quoted && !code_like(src, id)) {
                 return false;
             }
             match w {
@@ -1040,7 +1040,7 @@ fn statement_bindings<'s>(src: &'s [u8], lx: &Lexed, u: &Unit) -> Vec<&'s [u8]> 
         let Some(l) = lx.lines.get(li) else { break };
         let end = lx.lines.get(li + 1).map_or(src.len(), |x| x.offset);
         let id_end = lx.lines.get(li + 1).map_or(lx.idents.len(), |x| x.ident_ix);
-        let eq = assignment_eq(&src[l.offset..end]).map(|e| l.offset + e);
+        let eq = targets_end(&src[l.offset..end]).map(|e| l.offset + e);
         let ids = &lx.idents[l.ident_ix..id_end];
         for (k, id) in ids.iter().enumerate() {
             if id.quoted || id.attribute {
@@ -1055,6 +1055,41 @@ fn statement_bindings<'s>(src: &'s [u8], lx: &Lexed, u: &Unit) -> Vec<&'s [u8]> 
         }
     }
     out
+}
+
+/// Whether a word inside a string or comment reads as code rather than prose: an
+/// attribute (`os.system`), a call (`exec(`), a module used (`requests.get`) or imported
+/// (`import socket`). Docstrings say "the system" and "send requests"; code written to a
+/// file or run from a literal spells the call.
+fn code_like(src: &[u8], id: &Ident) -> bool {
+    let (s, e) = id.range;
+    let next = src.get(e).copied();
+    let after = src.get(e + 1).copied();
+    let before = &src[s.saturating_sub(7)..s];
+    id.attribute
+        || next == Some(b'(')
+        || (next == Some(b'.') && after.is_some_and(|b| b.is_ascii_alphabetic() || b == b'_'))
+        || before.ends_with(b"import ")
+        || before.ends_with(b"from ")
+}
+
+/// Whether a bare name stands where a type annotation does — after `:`, `->`, `|` or `[`
+/// and not called (`x: Session`, `-> Response`, `Optional[Session]`): naming a class
+/// there runs nothing (`lambda: Session()` and `[Session()]` are calls and count).
+fn in_annotation(src: &[u8], id: &Ident) -> bool {
+    let (s, e) = id.range;
+    let prev = src[..s].iter().rposition(|b| !matches!(b, b' ' | b'\t'));
+    let annotated = match prev {
+        Some(p) => {
+            matches!(src[p], b':' | b'|' | b'[') || (src[p] == b'>' && p > 0 && src[p - 1] == b'-')
+        }
+        None => false,
+    };
+    let next = src[e..]
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t'))
+        .copied();
+    annotated && next != Some(b'(')
 }
 
 /// Names an import line binds to something hot: every name of `from M import …` when `M`
@@ -1108,6 +1143,51 @@ fn import_bindings<'s>(
 
 /// Offset of the `=` of an assignment in one logical line (not `==`, `<=`, `!=`, `>=`,
 /// nor a keyword argument inside brackets).
+/// Where the assignment targets of a logical line end: at its top-level `=` (see
+/// [`assignment_eq`]) or, before that, at an annotation's colon, so `x: str | None = …`
+/// binds `x` and not `str` or `None`. A compound statement's colon
+/// (`for x in y: z = …`) does not end them.
+fn targets_end(line: &[u8]) -> Option<usize> {
+    let eq = assignment_eq(line)?;
+    let head = &line[..eq];
+    let start = head
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t'))
+        .unwrap_or(0);
+    let first_word: &[u8] = {
+        let rest = &head[start..];
+        &rest[..rest.iter().take_while(|&&b| is_ident_byte(b)).count()]
+    };
+    if matches!(
+        first_word,
+        b"for"
+            | b"if"
+            | b"elif"
+            | b"else"
+            | b"while"
+            | b"with"
+            | b"try"
+            | b"except"
+            | b"finally"
+            | b"async"
+            | b"class"
+            | b"def"
+            | b"lambda"
+    ) {
+        return Some(eq);
+    }
+    let mut depth = 0i32;
+    for (i, &b) in head.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b':' if depth == 0 => return Some(i),
+            _ => {}
+        }
+    }
+    Some(eq)
+}
+
 fn assignment_eq(line: &[u8]) -> Option<usize> {
     let mut depth = 0i32;
     for (i, &b) in line.iter().enumerate() {
@@ -1236,6 +1316,51 @@ mod tests {
         let src2 = "def f(requests):\n    return requests\n\ndef g():\n    return 2\n";
         let r = reduce(src2.as_bytes(), &never).expect("reduced");
         assert_eq!(r.skipped.len(), 2);
+    }
+
+    #[test]
+    fn prose_and_annotations_do_not_make_units_hot() {
+        let src = concat!(
+            "import os\n",
+            "from requests import Session\n",
+            "timeout: int | None = os.environ.get('T')\n",
+            "\n",
+            "def doc():\n",
+            "    \"\"\"Send requests to the system; see the file system.\"\"\"\n",
+            "    return None\n",
+            "\n",
+            "def typed(s: Session, n: int | None) -> Optional[Session]:\n",
+            "    return s\n",
+            "\n",
+            "def makes():\n",
+            "    return Session()\n",
+            "\n",
+            "def written():\n",
+            "    return 'import os\\nos.system(\"id\")'\n",
+            "\n",
+            "def factory():\n",
+            "    return lambda: Session()\n",
+        );
+        let r = reduce(src.as_bytes(), &never).expect("reduced");
+        let names: Vec<&str> = r.skipped.iter().map(|s| s.name.as_str()).collect();
+        // Prose names words (`system`), annotations name classes (`Session`, and `int`
+        // and `None` of `timeout: int | None = …` are not bound); a call of the alias and
+        // code spelled in a literal keep their units.
+        assert_eq!(
+            names,
+            ["doc", "typed"],
+            "{}",
+            String::from_utf8_lossy(&r.source)
+        );
+    }
+
+    #[test]
+    fn targets_end_at_annotations_not_compound_colons() {
+        assert_eq!(targets_end(b"x: str | None = v"), Some(1));
+        assert_eq!(targets_end(b"a, b = v"), Some(5));
+        assert_eq!(targets_end(b"d[k: v] = w"), Some(8));
+        assert_eq!(targets_end(b"for x in y: z = v"), Some(14));
+        assert_eq!(targets_end(b"if a == b: pass"), None);
     }
 
     #[test]
