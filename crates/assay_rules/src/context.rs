@@ -606,7 +606,7 @@ const MAX_CROSS_NAMES: usize = 4096;
 /// import-time. Stealers split the trigger (`initialize()` in `__init__.py`) from the
 /// payload (`m.initialize`) so that the payload reads as runtime code.
 fn promote_cross_module(files: &mut [PyFile<'_>]) {
-    use foldhash::{HashSet, HashSetExt};
+    use foldhash::HashSet;
     // Target module → the names its importers call at import time. Merged per target
     // (promotion is a closure over call edges, so the union of the importers' names
     // promotes exactly what each would); each target's sets are then built once, not
@@ -663,7 +663,7 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
                 continue;
             }
             if let Some(t) = index.resolve(&f.entry.path, module).filter(|t| *t != i) {
-                let names = plans.entry(t).or_insert_with(HashSet::new);
+                let names = plans.entry(t).or_default();
                 names.extend(called.iter().map(|n| (*n).to_owned()));
             }
         }
