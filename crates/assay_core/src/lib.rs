@@ -12,7 +12,7 @@ mod level;
 mod report;
 mod rule;
 
-pub use artifact::{Artifact, ArtifactFormat, Entry, EntryKind, FileKind, classify};
+pub use artifact::{Artifact, ArtifactFormat, Entry, EntryKind, FileKind, classify, lossy_text};
 pub use finding::{Capability, ExecutionContext, Finding, Location, RuleRef, fingerprint};
 pub use level::{Confidence, FailOn, Severity, Verdict};
 pub use report::{

@@ -1141,67 +1141,49 @@ fn import_bindings<'s>(
     out
 }
 
-/// Offset of the `=` of an assignment in one logical line (not `==`, `<=`, `!=`, `>=`,
-/// nor a keyword argument inside brackets).
-/// Where the assignment targets of a logical line end: at its top-level `=` (see
-/// [`assignment_eq`]) or, before that, at an annotation's colon, so `x: str | None = …`
-/// binds `x` and not `str` or `None`. A compound statement's colon
-/// (`for x in y: z = …`) does not end them.
+/// Where the assignment targets of one logical line end: at its top-level `=` (not
+/// `==`, `<=`, `!=`, `>=`, nor a keyword argument inside brackets) or, before that, at an
+/// annotation's colon, so `x: str | None = …` binds `x` and not `str` or `None`. A
+/// compound statement's colon (`for x in y: z = …`) does not end them. `None` when the
+/// line assigns nothing (or a string or comment comes first).
 fn targets_end(line: &[u8]) -> Option<usize> {
-    let eq = assignment_eq(line)?;
-    let head = &line[..eq];
-    let start = head
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t'))
-        .unwrap_or(0);
-    let first_word: &[u8] = {
-        let rest = &head[start..];
-        &rest[..rest.iter().take_while(|&&b| is_ident_byte(b)).count()]
-    };
-    if matches!(
-        first_word,
-        b"for"
-            | b"if"
-            | b"elif"
-            | b"else"
-            | b"while"
-            | b"with"
-            | b"try"
-            | b"except"
-            | b"finally"
-            | b"async"
-            | b"class"
-            | b"def"
-            | b"lambda"
-    ) {
-        return Some(eq);
-    }
     let mut depth = 0i32;
-    for (i, &b) in head.iter().enumerate() {
-        match b {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth -= 1,
-            b':' if depth == 0 => return Some(i),
-            _ => {}
-        }
-    }
-    Some(eq)
-}
-
-fn assignment_eq(line: &[u8]) -> Option<usize> {
-    let mut depth = 0i32;
+    let mut colon = None;
     for (i, &b) in line.iter().enumerate() {
         match b {
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => depth -= 1,
             b'#' | b'\'' | b'"' => return None,
+            b':' if depth == 0 && colon.is_none() => colon = Some(i),
             b'=' if depth == 0 => {
                 let prev = i.checked_sub(1).and_then(|p| line.get(p)).copied();
                 let next = line.get(i + 1).copied();
                 if next == Some(b'=') || matches!(prev, Some(b'=' | b'<' | b'>' | b'!')) {
                     return None;
                 }
-                return Some(i);
+                let start = line
+                    .iter()
+                    .position(|b| !matches!(b, b' ' | b'\t'))
+                    .unwrap_or(i);
+                let rest = &line[start..];
+                let first = &rest[..rest.iter().take_while(|&&b| is_ident_byte(b)).count()];
+                let compound = matches!(
+                    first,
+                    b"for"
+                        | b"if"
+                        | b"elif"
+                        | b"else"
+                        | b"while"
+                        | b"with"
+                        | b"try"
+                        | b"except"
+                        | b"finally"
+                        | b"async"
+                        | b"class"
+                        | b"def"
+                        | b"lambda"
+                );
+                return Some(if compound { i } else { colon.unwrap_or(i) });
             }
             _ => {}
         }

@@ -687,10 +687,11 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
             .into_iter()
             .filter(|n| defined.contains(n.as_str()))
             .collect();
-        for c in reach.iter().cloned().collect::<Vec<_>>() {
-            reach.insert(format!("{c}.__init__"));
-            reach.insert(format!("{c}.run"));
-        }
+        let entry_points: Vec<String> = reach
+            .iter()
+            .flat_map(|c| [format!("{c}.__init__"), format!("{c}.run")])
+            .collect();
+        reach.extend(entry_points);
         for _ in 0..64 {
             let before = reach.len();
             for (caller, callee) in &a.local_calls {

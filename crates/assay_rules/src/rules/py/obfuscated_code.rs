@@ -140,12 +140,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if f.pth_line.is_some() || !f.entry.complete {
             continue;
         }
-        let head = &f.entry.data[..f.entry.data.len().min(1 << 20)];
-        // Valid UTF-8 (nearly every file) is borrowed after the fast validation; the
-        // lossy decoder's chunk iterator is several times slower on large sources.
-        let text = std::str::from_utf8(head)
-            .map(std::borrow::Cow::Borrowed)
-            .unwrap_or_else(|_| String::from_utf8_lossy(head));
+        let text = assay_core::lossy_text(&f.entry.data[..f.entry.data.len().min(1 << 20)]);
         let mut hits = matches(&OBFUSCATORS, &text);
         if lookalike_identifiers(&text) >= 3 {
             hits.push("look-alike identifiers (IlIl…/O0O0…)");
