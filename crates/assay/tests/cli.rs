@@ -651,13 +651,64 @@ fn config_is_found_upward_from_the_working_directory() {
     let whl = litellm_wheel(tmp.path(), true);
     std::fs::write(
         tmp.path().join("assay.toml"),
-        "[[suppress]]\nrule = \"executable-pth-line\"\nreason = \"found without --config\"\n",
+        "[[suppress]]\nrule = \"process-spawn-on-install\"\nreason = \"found without --config\"\n",
     )
     .unwrap();
     let sub = tmp.path().join("a/b");
     std::fs::create_dir_all(&sub).unwrap();
     let (_, report) = scan_json(&sub, &[s(&whl)]);
     assert_eq!(report["artifacts"][0]["suppressed"], 1, "{report:#}");
+    assert!(
+        report["config"].as_str().unwrap().ends_with("assay.toml"),
+        "the report names the config it used: {report:#}"
+    );
+}
+
+/// Issue 21, item 15: `cd repo && assay scan .` must not take the repository's own
+/// `assay.toml` (an attacker's suppressions and overrides); and a config found upward,
+/// not named with `--config`, cannot suppress a critical finding.
+#[test]
+fn config_inside_the_scanned_tree_is_ignored_and_critical_needs_a_named_config() {
+    let tmp = TempDir::new().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join("pkg")).unwrap();
+    std::fs::write(repo.join("evil_init.pth"), litellm_pth_line()).unwrap();
+    std::fs::write(repo.join("pkg/__init__.py"), "VALUE = 1\n").unwrap();
+    let planted = "[severity]\nPKG001 = \"info\"\nPY001 = \"info\"\n\n[[suppress]]\nrule = \"PY004\"\nreason = \"planted\"\n";
+    std::fs::write(repo.join("assay.toml"), planted).unwrap();
+    let (code, out, err) = run(&repo, &["scan", "--format", "json", "--no-progress", "."]);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["artifacts"][0]["verdict"], "malicious", "{report:#}");
+    assert_eq!(report["artifacts"][0]["suppressed"], 0, "{report:#}");
+    assert!(report.get("config").is_none(), "{report:#}");
+    assert!(
+        err.contains("ignoring") && err.contains("assay.toml"),
+        "{err}"
+    );
+
+    // The same file found upward from a sibling directory applies, but only to what is
+    // not critical; named with --config it decides critical findings too.
+    let outside = tmp.path().join("work");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::rename(repo.join("assay.toml"), tmp.path().join("assay.toml")).unwrap();
+    let (_, report) = scan_json(&outside, &[s(&repo)]);
+    let a = &report["artifacts"][0];
+    assert_eq!(a["verdict"], "malicious", "{a:#}");
+    assert_eq!(a["suppressed"], 1, "PY004 (high) is suppressed: {a:#}");
+    assert!(findings(a).iter().any(|(c, _)| c == "PKG001"), "{a:#}");
+    for f in a["findings"].as_array().unwrap() {
+        if f["rule"]["code"] == "PKG001" {
+            assert_eq!(f["severity"], "critical", "{f:#}");
+        }
+    }
+    let cfg = tmp.path().join("assay.toml");
+    let (_, report) = scan_json(&outside, &["--config", s(&cfg), s(&repo)]);
+    for f in report["artifacts"][0]["findings"].as_array().unwrap() {
+        if f["rule"]["code"] == "PKG001" {
+            assert_eq!(f["severity"], "info", "{f:#}");
+        }
+    }
 }
 
 #[test]

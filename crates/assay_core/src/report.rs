@@ -25,6 +25,9 @@ pub struct Report {
     /// The advisory data behind dependency findings (`assay deps`, `assay guard`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advisory_data: Option<AdvisoryData>,
+    /// The `assay.toml` whose overrides and suppressions were applied, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
 }
 
 /// Which advisory data a dependency audit used and how old it is.
@@ -165,6 +168,7 @@ impl Report {
             unused_suppressions,
             summary,
             advisory_data: None,
+            config: None,
         }
     }
 }

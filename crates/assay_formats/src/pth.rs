@@ -19,12 +19,23 @@
 use crate::FormatError;
 use crate::lines::{Newlines, lines};
 
-/// At most this many lines are read; more is [`FormatError::TooMany`].
+/// At most this many non-executable lines are kept in [`Pth::lines`]; later ones are
+/// counted in [`Pth::skipped`]. Executable (`import`) lines are always kept, up to
+/// [`MAX_PTH_IMPORTS`]: a payload on line 100,001 runs like one on line 1.
 pub const MAX_PTH_LINES: usize = 100_000;
 
-/// Line text kept in a [`PthKind`] is cut to this many bytes (at a character boundary);
-/// the kind is decided on the whole line first.
+/// At most this many executable lines; more is [`FormatError::TooMany`] (which the rules
+/// report as a startup file that could not be inspected, never as clean).
+pub const MAX_PTH_IMPORTS: usize = 10_000;
+
+/// Text of a comment or path line kept in a [`PthKind`] is cut to this many bytes (at a
+/// character boundary); the kind is decided on the whole line first.
 pub const MAX_PTH_LINE_LEN: usize = 64 * 1024;
+
+/// An executable line is kept whole up to this many bytes (the largest text the Python
+/// analysis parses): `site` executes the whole line, so a payload placed after the first
+/// 64 KiB must still be seen. Longer lines are cut and marked [`PthLine::truncated`].
+pub const MAX_PTH_IMPORT_LEN: usize = 16 << 20;
 
 /// What one line of a `.pth` file does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +57,8 @@ pub struct PthLine {
     pub line_no: usize,
     /// What `site` does with it.
     pub kind: PthKind,
-    /// Whether the text in `kind` was cut to [`MAX_PTH_LINE_LEN`] bytes.
+    /// Whether the text in `kind` was cut ([`MAX_PTH_LINE_LEN`], or [`MAX_PTH_IMPORT_LEN`]
+    /// for an executable line).
     pub truncated: bool,
 }
 
@@ -57,6 +69,8 @@ pub struct Pth {
     pub lines: Vec<PthLine>,
     /// Whether the file had bytes that are not UTF-8.
     pub invalid_utf8: bool,
+    /// Non-executable lines past [`MAX_PTH_LINES`], counted but not kept.
+    pub skipped: usize,
 }
 
 impl Pth {
@@ -72,32 +86,42 @@ impl Pth {
 /// Parse a `.pth` file.
 ///
 /// # Errors
-/// [`FormatError::TooMany`] when the file has more than [`MAX_PTH_LINES`] lines.
+/// [`FormatError::TooMany`] when the file has more than [`MAX_PTH_IMPORTS`] executable
+/// lines.
 pub fn parse_pth(data: &[u8]) -> Result<Pth, FormatError> {
     let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
     let text = String::from_utf8_lossy(data);
     let mut out = Pth {
         lines: Vec::new(),
         invalid_utf8: matches!(text, std::borrow::Cow::Owned(_)),
+        skipped: 0,
     };
+    let mut imports = 0usize;
     for (n, line) in lines(&text, Newlines::Python).enumerate() {
         let line_no = n + 1;
-        if line_no > MAX_PTH_LINES {
-            return Err(FormatError::TooMany {
-                file: ".pth",
-                what: "lines",
-                limit: MAX_PTH_LINES,
-            });
+        let executable = line.starts_with("import ") || line.starts_with("import\t");
+        if executable {
+            imports += 1;
+            if imports > MAX_PTH_IMPORTS {
+                return Err(FormatError::TooMany {
+                    file: ".pth",
+                    what: "executable lines",
+                    limit: MAX_PTH_IMPORTS,
+                });
+            }
+        } else if out.lines.len() >= MAX_PTH_LINES {
+            out.skipped += 1;
+            continue;
         }
         let (kind, truncated) = if line.starts_with('#') {
             (PthKind::Comment, false)
         } else if line.trim().is_empty() {
             (PthKind::Blank, false)
-        } else if line.starts_with("import ") || line.starts_with("import\t") {
-            let (text, cut) = clip(line);
+        } else if executable {
+            let (text, cut) = clip(line, MAX_PTH_IMPORT_LEN);
             (PthKind::Import(text), cut)
         } else {
-            let (text, cut) = clip(line.trim_end());
+            let (text, cut) = clip(line.trim_end(), MAX_PTH_LINE_LEN);
             (PthKind::Path(text), cut)
         };
         out.lines.push(PthLine {
@@ -109,11 +133,11 @@ pub fn parse_pth(data: &[u8]) -> Result<Pth, FormatError> {
     Ok(out)
 }
 
-fn clip(s: &str) -> (String, bool) {
-    if s.len() <= MAX_PTH_LINE_LEN {
+fn clip(s: &str, max: usize) -> (String, bool) {
+    if s.len() <= max {
         return (s.to_owned(), false);
     }
-    let mut end = MAX_PTH_LINE_LEN;
+    let mut end = max;
     while !s.is_char_boundary(end) {
         end -= 1;
     }
@@ -188,29 +212,40 @@ mod tests {
         let pth = parse_pth(b"import os # \xff\n").unwrap();
         assert!(pth.invalid_utf8);
         assert_eq!(pth.imports().count(), 1);
-        let long = format!("import os;{}", "é".repeat(MAX_PTH_LINE_LEN));
+        // An executable line is kept whole past 64 KiB (the payload may be at its end).
+        let long = format!("import os;{}; os.system('x')", "é".repeat(MAX_PTH_LINE_LEN));
+        let pth = parse_pth(long.as_bytes()).unwrap();
+        assert!(!pth.lines[0].truncated);
+        assert!(matches!(&pth.lines[0].kind, PthKind::Import(c) if c.ends_with("os.system('x')")));
+        // A path line is cut.
+        let long = "p".repeat(MAX_PTH_LINE_LEN + 10);
         let pth = parse_pth(long.as_bytes()).unwrap();
         assert!(pth.lines[0].truncated);
-        assert!(matches!(&pth.lines[0].kind, PthKind::Import(c) if c.len() <= MAX_PTH_LINE_LEN));
+        assert!(matches!(&pth.lines[0].kind, PthKind::Path(c) if c.len() == MAX_PTH_LINE_LEN));
     }
 
     #[test]
     fn line_limit() {
-        let data = "x\n".repeat(MAX_PTH_LINES + 1);
+        // Filler past the line bound is counted, and an import after it is still kept.
+        let data = format!(
+            "{}import os; os.system('x')\n",
+            "x\n".repeat(MAX_PTH_LINES + 1)
+        );
+        let pth = parse_pth(data.as_bytes()).unwrap();
+        assert_eq!(pth.skipped, 1);
+        assert_eq!(pth.lines.len(), MAX_PTH_LINES + 1);
+        assert_eq!(
+            pth.imports().map(|(n, _)| n).collect::<Vec<_>>(),
+            vec![MAX_PTH_LINES + 2]
+        );
+        let data = "import os\n".repeat(MAX_PTH_IMPORTS + 1);
         assert_eq!(
             parse_pth(data.as_bytes()),
             Err(FormatError::TooMany {
                 file: ".pth",
-                what: "lines",
-                limit: MAX_PTH_LINES
+                what: "executable lines",
+                limit: MAX_PTH_IMPORTS
             })
-        );
-        assert_eq!(
-            parse_pth("x\n".repeat(MAX_PTH_LINES).as_bytes())
-                .unwrap()
-                .lines
-                .len(),
-            MAX_PTH_LINES
         );
     }
 

@@ -311,6 +311,10 @@ impl Applied {
 pub struct Policy {
     /// The file it was loaded from.
     pub source: Option<PathBuf>,
+    /// Whether the user named the file (`--config`). A config found by searching upward
+    /// from the working directory may have been planted by the code being scanned, so it
+    /// cannot lower or suppress a `critical` finding; see [`Policy::apply`].
+    pub named: bool,
     /// Severity overrides: ASCII-lowercased rule code or name → (key as written, level).
     severity: BTreeMap<String, (String, Severity)>,
     suppressions: Vec<Suppression>,
@@ -453,6 +457,7 @@ impl Policy {
         }
         Ok(Policy {
             source: Some(path.to_owned()),
+            named: false,
             severity,
             suppressions,
         })
@@ -491,6 +496,12 @@ impl Policy {
         let today = Date::from(today);
         let mut out = Applied::default();
         for mut finding in findings {
+            // A critical finding is decided only by a config the user named: one found
+            // by searching upward may come from the scanned tree itself.
+            if !self.named && finding.severity == Severity::Critical {
+                out.kept.push(finding);
+                continue;
+            }
             finding.severity =
                 self.severity_for(&finding.rule.code, &finding.rule.name, finding.severity);
             let hit = self.suppressions.iter().enumerate().find(|(_, s)| {

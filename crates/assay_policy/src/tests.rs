@@ -567,3 +567,60 @@ fn pep503_normalisation() {
     assert_eq!(normalize_name("Foo.Bar__baz-_-Qux"), "foo-bar-baz-qux");
     assert_eq!(normalize_name(" requests "), "requests");
 }
+
+/// A config found by searching upward (not named with `--config`) may have been planted
+/// by the scanned tree: it can neither lower nor suppress a critical finding. A named
+/// one can (issue 21, item 15).
+#[test]
+fn only_a_named_config_decides_critical_findings() {
+    let text =
+        "[severity]\nPY001 = \"low\"\n\n[[suppress]]\nrule = \"IOC002\"\nreason = \"ours\"\n";
+    let critical = |code: &str| {
+        let mut f = finding(code, "x", "a.py");
+        f.severity = Severity::Critical;
+        f
+    };
+    let found = parse(text).unwrap();
+    assert!(!found.named);
+    let applied = found.apply(
+        None,
+        None,
+        vec![
+            critical("PY001"),
+            critical("IOC002"),
+            finding("IOC002", "x", "b.py"),
+        ],
+        &no_hash,
+        TODAY,
+    );
+    let kept: Vec<_> = applied
+        .kept
+        .iter()
+        .map(|f| (f.rule.code.as_str(), f.severity))
+        .collect();
+    assert_eq!(
+        kept,
+        vec![
+            ("PY001", Severity::Critical),
+            ("IOC002", Severity::Critical)
+        ]
+    );
+    assert_eq!(
+        applied.suppressed.len(),
+        1,
+        "the high finding is suppressed"
+    );
+
+    let mut named = parse(text).unwrap();
+    named.named = true;
+    let applied = named.apply(
+        None,
+        None,
+        vec![critical("PY001"), critical("IOC002")],
+        &no_hash,
+        TODAY,
+    );
+    assert_eq!(applied.kept.len(), 1);
+    assert_eq!(applied.kept[0].severity, Severity::Low);
+    assert_eq!(applied.suppressed.len(), 1);
+}

@@ -79,7 +79,11 @@ impl Reporter for TextReporter {
             s.findings,
             plural(s.findings, "finding", "findings"),
         );
-        writeln!(out, "{}", paint.style(&line, Style::new().bold()))
+        writeln!(out, "{}", paint.style(&line, Style::new().bold()))?;
+        if let Some(config) = &report.config {
+            writeln!(out, "config: {}", escape(config))?;
+        }
+        Ok(())
     }
 }
 

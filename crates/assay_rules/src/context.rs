@@ -183,7 +183,23 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
-        promote_setup_imports(&mut jobs, &root);
+        for path in promote_setup_imports(&mut jobs, &root) {
+            let known = jobs.iter().any(|j| j.entry.path == path);
+            if let Some(e) = artifact
+                .entries
+                .iter()
+                .find(|e| e.complete && e.path == path && e.file_kind != FileKind::Pth)
+                .filter(|_| !known)
+            {
+                jobs.push(Job {
+                    entry: e,
+                    role: FileRole::SetupScript,
+                    pth_line: None,
+                    code: Vec::new(),
+                    analysis: None,
+                });
+            }
+        }
         let python: Vec<PyFile<'a>> = jobs
             .into_par_iter()
             .map(|job| {
@@ -224,6 +240,7 @@ impl<'a> Cx<'a> {
         let mut python = python;
         unmark_imported_tests(&mut python);
         promote_cross_module(&mut python);
+        promote_startup_imports(&mut python);
         let metadata = pick_metadata(artifact, &root);
         let mut entry_points = Vec::new();
         for e in &artifact.entries {
@@ -319,7 +336,12 @@ const MAX_SETUP_IMPORT_ROUNDS: usize = 4;
 /// beyond the setup script's own imports, so the package itself is not walked. Other
 /// modules further down keep their role: their functions run only if build code happens
 /// to call them (lxml's static-build downloader).
-fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
+///
+/// Returns the paths of files that are not Python by name but that setup code executes
+/// (`exec(open("build.cfg").read())`, `runpy.run_path("helpers.txt")`), so the caller
+/// can analyse them as setup code too.
+fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) -> Vec<String> {
+    let mut data_code: Vec<String> = Vec::new();
     let module_of = |path: &str| -> (String, bool) {
         let rel = path.strip_prefix(root).unwrap_or(path);
         let rel = rel.strip_prefix("src/").unwrap_or(rel);
@@ -360,21 +382,54 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
             let runs_file_text = a.events.iter().any(|ev| {
                 ev.kind == assay_lang::EventKind::Exec && ev.taint.has(assay_lang::Taint::FILE_READ)
             });
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+            let mut run_path = |p: &str| {
+                let p = p.trim_start_matches("./");
+                let full = if dir.is_empty() {
+                    p.to_owned()
+                } else {
+                    format!("{dir}/{p}")
+                };
+                if !full.ends_with(".py") {
+                    data_code.push(full.clone());
+                }
+                executed.push(full);
+            };
             if runs_file_text {
-                let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+                // The file the code reads is what it executes, whatever its name: a payload
+                // moved to `build.cfg` runs like one in `build.py` (issue 21, item 7). A
+                // read named inside the exec call itself is certain; with the text passed
+                // through a variable, every read but documentation (setup scripts read
+                // their README for `long_description`) is taken.
+                let execs: Vec<&str> = a
+                    .events
+                    .iter()
+                    .filter(|ev| {
+                        ev.kind == assay_lang::EventKind::Exec
+                            && ev.taint.has(assay_lang::Taint::FILE_READ)
+                    })
+                    .map(|ev| ev.snippet.as_str())
+                    .collect();
                 for ev in a
                     .events
                     .iter()
                     .filter(|ev| ev.kind == assay_lang::EventKind::FileRead)
                 {
-                    if let Some(p) = read_path(ev).filter(|p| p.ends_with(".py")) {
-                        let p = p.trim_start_matches("./");
-                        executed.push(if dir.is_empty() {
-                            p.to_owned()
-                        } else {
-                            format!("{dir}/{p}")
-                        });
+                    if let Some(p) = read_path(ev) {
+                        let inline = execs.iter().any(|x| x.contains(p.as_str()));
+                        if p.ends_with(".py") || inline || !is_documentation(&p) {
+                            run_path(&p);
+                        }
                     }
+                }
+            }
+            // `runpy.run_path("helpers.txt")`, `execfile("x")`: a path, run as code.
+            for ev in a.events.iter().filter(|ev| {
+                ev.kind == assay_lang::EventKind::Exec
+                    && matches!(ev.api.as_str(), "runpy.run_path" | "execfile")
+            }) {
+                if let Some(p) = ev.arg.as_deref().filter(|p| p.len() <= 200) {
+                    run_path(p);
                 }
             }
             let (module, init) = module_of(path);
@@ -411,7 +466,7 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
             }
         }
         if names.is_empty() && executed.is_empty() {
-            return;
+            return data_code;
         }
         let mut next = Vec::new();
         for (ji, job) in jobs.iter_mut().enumerate() {
@@ -451,10 +506,32 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) {
             }
         }
         if next.is_empty() {
-            return;
+            return data_code;
         }
         frontier = next;
     }
+    data_code
+}
+
+/// Whether a path names documentation or metadata text a setup script reads for
+/// itself (`README.md` for `long_description`, `requirements.txt`, `LICENSE`).
+fn is_documentation(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let stem = name.split('.').next().unwrap_or(&name);
+    [".md", ".rst", ".txt", ".markdown", ".toml", ".json", ".in"]
+        .iter()
+        .any(|x| name.ends_with(x))
+        || matches!(
+            stem,
+            "readme"
+                | "license"
+                | "licence"
+                | "changelog"
+                | "changes"
+                | "history"
+                | "authors"
+                | "version"
+        )
 }
 
 /// The path a file-read event opens: its folded argument, else the string literals of
@@ -593,6 +670,79 @@ impl ModuleIndex {
         let mut base = package_base(dir, dots);
         base.push(&rest);
         self.exact.get(&base.join("/")).copied()
+    }
+}
+
+/// Most modules followed from the `.pth` import lines of one artifact.
+const MAX_STARTUP_MODULES: usize = 64;
+
+/// A module that a `.pth` line imports (`import pkg._boot`, `__import__("pkg")`) runs
+/// its module level at every interpreter start, like the line itself: its import-time
+/// events and strings become `startup`, and so do those of the modules it imports at
+/// its own module level (and the packages on the way: `import a.b` runs
+/// `a/__init__.py` first), up to [`MAX_STARTUP_MODULES`]. Such a module is never
+/// demoted as test code. (Issue 21, item 3: a `.pth` importing a module that runs a
+/// command read from a sibling data file.)
+fn promote_startup_imports(files: &mut [PyFile<'_>]) {
+    let index = ModuleIndex::new(files);
+    let mut queue: Vec<(String, String)> = Vec::new();
+    for f in files.iter().filter(|f| f.pth_line.is_some()) {
+        for (m, _) in &f.analysis.imports {
+            queue.push((f.entry.path.clone(), m.clone()));
+        }
+        for ev in &f.analysis.events {
+            if ev.kind == assay_lang::EventKind::DynamicImport
+                && let Some(m) = &ev.arg
+            {
+                queue.push((f.entry.path.clone(), m.clone()));
+            }
+        }
+    }
+    let mut done: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    while let Some((from, module)) = queue.pop() {
+        if done.len() >= MAX_STARTUP_MODULES {
+            break;
+        }
+        // `a.b.c` runs `a`, `a.b` and `a.b.c`.
+        let mut targets = Vec::new();
+        let rest = module.trim_start_matches('.');
+        let dots = module.len() - rest.len();
+        let parts: Vec<&str> = rest.split('.').collect();
+        for k in 1..=parts.len() {
+            let m = format!("{}{}", ".".repeat(dots), parts[..k].join("."));
+            if let Some(t) = index.resolve(&from, &m) {
+                targets.push(t);
+            }
+        }
+        for t in targets {
+            if !done.insert(t) {
+                continue;
+            }
+            let Some(target) = files.get_mut(t) else {
+                continue;
+            };
+            if target.pth_line.is_some() || target.role == FileRole::Startup {
+                continue;
+            }
+            target.test_like = false;
+            let a = &mut target.analysis;
+            for e in a.events.iter_mut() {
+                if e.context == ExecutionContext::ImportTime {
+                    e.context = ExecutionContext::Startup;
+                }
+            }
+            for st in a.strings.iter_mut() {
+                if st.context == ExecutionContext::ImportTime {
+                    st.context = ExecutionContext::Startup;
+                }
+            }
+            for (m, ctx) in a.imports.iter_mut() {
+                if *ctx == ExecutionContext::ImportTime {
+                    *ctx = ExecutionContext::Startup;
+                    queue.push((target.entry.path.clone(), m.clone()));
+                }
+            }
+        }
     }
 }
 

@@ -19,8 +19,8 @@ const MAX_INCLUDE_DEPTH: usize = 8;
 
 /// Run `assay deps`.
 pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
-    let policy = super::scan::load_policy(&args.output)?;
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let policy = super::scan::load_policy(&args.output, std::slice::from_ref(&root))?;
     let files = find_files(&root)?;
     let (db, advisory) = open_db(args.db.as_deref())?;
     let today = Date::today_utc();
@@ -65,6 +65,7 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
     used.dedup();
     let mut report = Report::new(artifacts, policy.unused(&used));
     report.advisory_data = Some(advisory);
+    report.config = policy.source.as_ref().map(|p| p.display().to_string());
     super::scan::emit(&report, &args.output)?;
     Ok(super::scan::exit_code(&report, &args.output))
 }

@@ -42,7 +42,7 @@ const PACK_BATCH: usize = 64;
 /// Run `assay guard`.
 pub fn run(args: &GuardArgs) -> anyhow::Result<u8> {
     let inst = parse_command(&args.command, args.python.as_deref())?;
-    let policy = super::scan::load_policy(&args.output)?;
+    let policy = super::scan::load_policy(&args.output, &[])?;
     let (db, advisory) = super::deps::open_db(args.db.as_deref())?;
     if let Some(db) = &db {
         super::deps::install_iocs(db)?;
@@ -92,6 +92,7 @@ pub fn run(args: &GuardArgs) -> anyhow::Result<u8> {
     };
     let (mut report, resolved) = checked;
     report.advisory_data = Some(advisory);
+    report.config = policy.source.as_ref().map(|p| p.display().to_string());
     super::scan::emit(&report, &args.output)?;
     let code = super::scan::exit_code(&report, &args.output);
     if code != crate::EXIT_OK {

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 /// Scan the given paths (or the active environment) and report.
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
-    let policy = load_policy(&args.output)?;
+    let policy = load_policy(&args.output, &args.paths)?;
     let db_path = args.db.clone().or_else(assay_deps::db::default_path);
     match &db_path {
         Some(p) if p.is_file() => {
@@ -98,7 +98,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     }
     used.sort_unstable();
     used.dedup();
-    let report = Report::new(artifacts, policy.unused(&used));
+    let mut report = Report::new(artifacts, policy.unused(&used));
+    report.config = policy.source.as_ref().map(|p| p.display().to_string());
     for e in policy.expired(today) {
         eprintln!(
             "assay: warning: suppression #{} ({}) expired on {}: {}",
@@ -176,18 +177,36 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// Load `--config` or the `assay.toml` found upward from the current directory.
-pub fn load_policy(o: &OutputArgs) -> anyhow::Result<Policy> {
-    let path = match &o.config {
-        Some(p) => Some(p.clone()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|d| assay_policy::find_config(&d)),
+/// Load `--config`, or the `assay.toml` found upward from the current directory.
+///
+/// A config is never taken from the input (issue 21, item 15): one found by searching
+/// upward that lies inside a path being scanned (`cd repo && assay scan .`) is the
+/// scanned code's own and is ignored, with a warning. A config found upward elsewhere
+/// is used, but only a named one (`--config`) can lower or suppress a critical finding
+/// ([`Policy::named`]).
+pub fn load_policy(o: &OutputArgs, scanned: &[PathBuf]) -> anyhow::Result<Policy> {
+    let (path, named) = match &o.config {
+        Some(p) => (Some(p.clone()), true),
+        None => (
+            std::env::current_dir()
+                .ok()
+                .and_then(|d| assay_policy::find_config(&d)),
+            false,
+        ),
     };
     let Some(path) = path else {
         return Ok(Policy::default());
     };
-    let policy = Policy::load(&path)?;
+    if !named && let Some(inside) = scanned.iter().find(|s| contains(s, &path)) {
+        eprintln!(
+            "assay: warning: ignoring {}: it is inside the scanned path {} (a scanned tree cannot configure its own scan; name a config with --config)",
+            path.display(),
+            inside.display()
+        );
+        return Ok(Policy::default());
+    }
+    let mut policy = Policy::load(&path)?;
+    policy.named = named;
     for (key, value) in policy.unknown_rules(&super::all_meta()) {
         eprintln!(
             "assay: warning: {}: `{key}` names no rule: {value}",
@@ -195,6 +214,16 @@ pub fn load_policy(o: &OutputArgs) -> anyhow::Result<Policy> {
         );
     }
     Ok(policy)
+}
+
+/// Whether `file` lies inside the directory (or is the file) `scanned`, after resolving
+/// both (symlinks and `..` included); a path that cannot be resolved counts as inside,
+/// so the check fails closed.
+fn contains(scanned: &std::path::Path, file: &std::path::Path) -> bool {
+    let (Ok(s), Ok(f)) = (fs_err::canonicalize(scanned), fs_err::canonicalize(file)) else {
+        return true;
+    };
+    f.starts_with(&s)
 }
 
 fn progress(o: &OutputArgs, n: usize) -> Option<ProgressBar> {

@@ -44,7 +44,9 @@ declare_rule! {
 
 /// Check each executable `.pth` line.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    // Fail closed: a `.pth` file assay could not read whole is reported, never skipped.
+    // Fail closed: a `.pth` file assay could not read whole runs at every start all the
+    // same, so it is reported as decisively as a dangerous line (critical, medium
+    // confidence: the verdict is `malicious` and every gate blocks it), never skipped.
     for e in cx
         .artifact
         .entries
@@ -54,20 +56,38 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         let problem = if !e.complete {
             Some(format!("{} bytes: too large to read whole", e.size))
         } else {
-            assay_formats::parse_pth(&e.data)
-                .err()
-                .map(|err| err.to_string())
+            match assay_formats::parse_pth(&e.data) {
+                Err(err) => Some(err.to_string()),
+                Ok(p) => p
+                    .lines
+                    .iter()
+                    .find(|l| l.truncated && matches!(l.kind, assay_formats::PthKind::Import(_)))
+                    .map(|l| {
+                        format!(
+                            "executable line {} is longer than {} bytes",
+                            l.line_no,
+                            assay_formats::pth::MAX_PTH_IMPORT_LEN
+                        )
+                    }),
+            }
         };
         if let Some(why) = problem {
-            let mut x = cx.finding(
-                &META,
-                assay_core::Location::file(e.path.clone()),
-                format!("unreadable .pth file, not analysed ({why})"),
-            );
-            x.severity = Severity::Medium;
-            x.context = Some(ExecutionContext::Startup);
-            out.push(x);
+            out.push(not_inspected(cx, e.path.clone(), None, &why));
         }
+    }
+    // An executable line whose analysis stopped at a bound (nesting, node budget, decode
+    // depth) was not inspected whole either.
+    for f in cx
+        .python
+        .iter()
+        .filter(|f| f.pth_line.is_some() && f.analysis.truncated)
+    {
+        out.push(not_inspected(
+            cx,
+            f.entry.path.clone(),
+            f.pth_line,
+            "the analysis of this executable line stopped at a bound",
+        ));
     }
     for f in cx.python.iter().filter(|f| f.pth_line.is_some()) {
         let dangerous: Vec<&str> = f
@@ -121,4 +141,19 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         x.fingerprint = assay_core::fingerprint(META.code, &f.entry.path, &x.evidence);
         out.push(x);
     }
+}
+
+/// A startup file or line assay could not inspect whole: critical at medium confidence.
+fn not_inspected(cx: &Cx, path: String, line: Option<u32>, why: &str) -> Finding {
+    let mut loc = assay_core::Location::file(path);
+    loc.line = line;
+    let mut x = cx.finding(
+        &META,
+        loc,
+        format!("runs at every interpreter start but was NOT INSPECTED ({why})"),
+    );
+    x.severity = Severity::Critical;
+    x.confidence = assay_core::Confidence::Medium;
+    x.context = Some(ExecutionContext::Startup);
+    x
 }

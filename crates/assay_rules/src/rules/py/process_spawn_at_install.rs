@@ -2,14 +2,17 @@
 
 use crate::context::Cx;
 use assay_core::{Capability, ExecutionContext, Finding, Severity};
-use assay_lang::EventKind;
+use assay_lang::{EventKind, Taint};
 
 declare_rule! {
     /// ## What it does
     /// Flags a process start in code that runs without the user calling anything: at
     /// install time (`setup.py`), at every interpreter start (`.pth`, `sitecustomize`), or
     /// at import time. Commands that build software (compilers, `git`, `cmake`, `make`,
-    /// `pkg-config`, the running Python) are ignored at install time.
+    /// `pkg-config`, the running Python) are ignored at install time. A command that is
+    /// not in the code but read from a file, received or decoded
+    /// (`os.system(open("cmd.txt").read())`) is critical at install time and startup and
+    /// high at import time: the code hides what it runs.
     ///
     /// ## Why it matters
     /// A process started from these places runs on `pip install` or `import` with the
@@ -187,7 +190,16 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             let stealthy = is_stealthy(&cmd);
             let recon = is_recon_command(&cmd);
             let network = is_network_command(&cmd);
+            // The command is not in the code but read from a file, the network or a
+            // decoder: the code hides what it runs (`os.system(open("cmd.txt").read())`).
+            let hidden = cmd.is_empty()
+                && e.taint
+                    .has(Taint::FILE_READ | Taint::NETWORK | Taint::DECODED | Taint::DECRYPTED);
             let sev = match e.context {
+                ExecutionContext::Startup | ExecutionContext::InstallTime if hidden => {
+                    Severity::Critical
+                }
+                ExecutionContext::ImportTime if hidden => Severity::High,
                 ExecutionContext::Startup if recon || network || stealthy => Severity::Critical,
                 ExecutionContext::Startup => Severity::High,
                 // Reconnaissance, a network client (DNS beacons, downloads) or a hidden or

