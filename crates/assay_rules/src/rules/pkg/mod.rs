@@ -1,5 +1,6 @@
 //! PKG rules: package metadata, layout and installed-environment integrity.
 
+pub mod bytecode_without_source;
 pub mod console_script_shadowing;
 mod env_record;
 pub mod executable_pth;
