@@ -255,3 +255,239 @@ mod tests {
         assert!(!looks_like_python(&[0, 1, 2, 3, 4, 5, 6, 7]));
     }
 }
+
+/// The PEP 263 source-encoding declaration of a Python file: a comment matching
+/// `coding[:=]\s*([-\w.]+)` on line 1 or 2 (line 2 only when line 1 is a comment or
+/// blank). Returns the codec name, lowercased with `-` as `_`.
+pub fn pep263_codec(source: &[u8]) -> Option<String> {
+    let mut lines = source.splitn(3, |&b| b == b'\n');
+    let first = lines.next()?;
+    let second = lines.next();
+    let cookie = |line: &[u8]| -> Option<String> {
+        let t = std::str::from_utf8(line.get(..line.len().min(512))?).ok()?;
+        let t = t.trim_start_matches([' ', '\t', '\x0c']);
+        if !t.starts_with('#') {
+            return None;
+        }
+        let i = t.find("coding")?;
+        let rest = t.get(i + 6..)?;
+        let rest = rest.strip_prefix([':', '='])?;
+        let name: String = rest
+            .trim_start_matches([' ', '\t'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        (!name.is_empty()).then(|| name.to_ascii_lowercase().replace('-', "_"))
+    };
+    if let Some(c) = cookie(first) {
+        return Some(c);
+    }
+    let first_is_comment = {
+        let t = first.trim_ascii_start();
+        t.is_empty() || t.starts_with(b"#")
+    };
+    if first_is_comment {
+        second.and_then(cookie)
+    } else {
+        None
+    }
+}
+
+/// Decode a Python source whose PEP 263 codec changes what ASCII bytes mean, as
+/// CPython's tokenizer does before parsing: `unicode_escape` and `raw_unicode_escape`
+/// (`\x69\x6d…` is `im…`) and `utf_7` (`+AGkAbQ-`). `None` for every other codec (the
+/// ASCII-compatible ones read the same; the rest CPython refuses) and when the text does
+/// not decode. The output is bounded by `limit` bytes.
+pub fn pep263_decode(source: &[u8], codec: &str, limit: usize) -> Option<Vec<u8>> {
+    match codec {
+        "unicode_escape" | "raw_unicode_escape" => {
+            unicode_escape(source, codec == "raw_unicode_escape", limit)
+        }
+        "utf_7" | "utf7" | "u7" | "unicode_1_1_utf_7" | "csunicode11utf7" => utf7(source, limit),
+        _ => None,
+    }
+}
+
+/// Whether a codec is an ordinary text encoding in which a Python file reads as what it
+/// looks like (UTF-8, ASCII, the Latin and Windows code pages, the CJK encodings).
+pub fn is_plain_codec(codec: &str) -> bool {
+    let c = codec;
+    matches!(
+        c,
+        "utf_8"
+            | "utf8"
+            | "utf_8_sig"
+            | "ascii"
+            | "us_ascii"
+            | "latin_1"
+            | "latin1"
+            | "l1"
+            | "iso_8859_1"
+            | "iso8859_1"
+            | "u8"
+            | "utf"
+    ) || c.starts_with("iso_8859")
+        || c.starts_with("iso8859")
+        || c.starts_with("cp")
+        || c.starts_with("windows_")
+        || c.starts_with("latin")
+        || c.starts_with("mac")
+        || c.starts_with("koi8")
+        || matches!(
+            c,
+            "gbk"
+                | "gb2312"
+                | "gb18030"
+                | "big5"
+                | "euc_jp"
+                | "euc_kr"
+                | "shift_jis"
+                | "sjis"
+                | "euc_cn"
+                | "emacs"
+                | "vim"
+                | "utf_8_unix"
+                | "utf_8_dos"
+        )
+}
+
+fn unicode_escape(src: &[u8], raw: bool, limit: usize) -> Option<Vec<u8>> {
+    let mut out = String::new();
+    let mut i = 0;
+    let hex =
+        |b: &[u8]| -> Option<u32> { u32::from_str_radix(std::str::from_utf8(b).ok()?, 16).ok() };
+    while i < src.len() {
+        if out.len() > limit {
+            return None;
+        }
+        let b = src[i];
+        if b != b'\\' || i + 1 >= src.len() {
+            // unicode_escape reads other bytes as Latin-1.
+            out.push(char::from(b));
+            i += 1;
+            continue;
+        }
+        let n = src[i + 1];
+        let (ch, used) = match n {
+            b'u' => (hex(src.get(i + 2..i + 6)?).and_then(char::from_u32), 6),
+            b'U' => (hex(src.get(i + 2..i + 10)?).and_then(char::from_u32), 10),
+            _ if raw => (Some('\\'), 1),
+            b'x' => (hex(src.get(i + 2..i + 4)?).and_then(char::from_u32), 4),
+            b'n' => (Some('\n'), 2),
+            b't' => (Some('\t'), 2),
+            b'r' => (Some('\r'), 2),
+            b'\\' => (Some('\\'), 2),
+            b'\'' => (Some('\''), 2),
+            b'"' => (Some('"'), 2),
+            b'a' => (Some('\x07'), 2),
+            b'b' => (Some('\x08'), 2),
+            b'f' => (Some('\x0c'), 2),
+            b'v' => (Some('\x0b'), 2),
+            b'\n' => (None, 2),
+            b'0'..=b'7' => {
+                let mut j = i + 1;
+                let mut v = 0u32;
+                while j < src.len() && j < i + 4 && (b'0'..=b'7').contains(&src[j]) {
+                    v = v * 8 + u32::from(src[j] - b'0');
+                    j += 1;
+                }
+                (char::from_u32(v), j - i)
+            }
+            _ => (Some('\\'), 1),
+        };
+        if let Some(c) = ch {
+            out.push(c);
+        }
+        i += used;
+    }
+    Some(out.into_bytes())
+}
+
+fn utf7(src: &[u8], limit: usize) -> Option<Vec<u8>> {
+    let mut units: Vec<u16> = Vec::new();
+    let mut out = String::new();
+    let mut i = 0;
+    let flush = |units: &mut Vec<u16>, out: &mut String| {
+        out.extend(char::decode_utf16(units.drain(..)).map(|r| r.unwrap_or('\u{fffd}')));
+    };
+    while i < src.len() {
+        if out.len() > limit {
+            return None;
+        }
+        let b = src[i];
+        if b != b'+' {
+            out.push(char::from(b));
+            i += 1;
+            continue;
+        }
+        let end = src[i + 1..]
+            .iter()
+            .position(|c| !(c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/'))
+            .map_or(src.len(), |p| i + 1 + p);
+        let run = &src[i + 1..end];
+        if run.is_empty() {
+            out.push('+');
+        } else {
+            // Modified base64 without padding: 6 bits per character, 16-bit units.
+            let mut bits = 0u32;
+            let mut nbits = 0;
+            for &c in run {
+                let v = match c {
+                    b'A'..=b'Z' => c - b'A',
+                    b'a'..=b'z' => c - b'a' + 26,
+                    b'0'..=b'9' => c - b'0' + 52,
+                    b'+' => 62,
+                    _ => 63,
+                };
+                bits = (bits << 6) | u32::from(v);
+                nbits += 6;
+                if nbits >= 16 {
+                    nbits -= 16;
+                    units.push(((bits >> nbits) & 0xffff) as u16);
+                }
+            }
+            flush(&mut units, &mut out);
+        }
+        i = end;
+        if src.get(i) == Some(&b'-') {
+            i += 1;
+        }
+    }
+    Some(out.into_bytes())
+}
+
+#[cfg(test)]
+mod pep263_tests {
+    use super::*;
+
+    #[test]
+    fn cookies_and_decoders() {
+        assert_eq!(
+            pep263_codec(b"# -*- coding: utf-8 -*-\n").as_deref(),
+            Some("utf_8")
+        );
+        assert_eq!(
+            pep263_codec(b"#!/usr/bin/env python\n# coding=Unicode-Escape\n").as_deref(),
+            Some("unicode_escape")
+        );
+        assert_eq!(
+            pep263_codec(b"import os\n# coding: utf-7\n"),
+            None,
+            "line 2 only after a comment"
+        );
+        assert_eq!(
+            pep263_decode(b"\\x69mport os\\n", "unicode_escape", 1 << 20).as_deref(),
+            Some(&b"import os\n"[..])
+        );
+        assert_eq!(
+            pep263_decode(b"+AGkAbQBwAG8AcgB0- os", "utf_7", 1 << 20).as_deref(),
+            Some(&b"import os"[..])
+        );
+        assert_eq!(pep263_decode(b"x", "latin_1", 10), None);
+        assert!(
+            is_plain_codec("utf_8")
+                && is_plain_codec("cp1252")
+                && !is_plain_codec("unicode_escape")
+        );
+    }
+}

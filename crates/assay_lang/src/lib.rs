@@ -172,6 +172,10 @@ pub struct PyAnalysis {
     pub lines: u32,
     /// True when a bound stopped the analysis early (the result is partial).
     pub truncated: bool,
+    /// The PEP 263 codec the file declares (`# -*- coding: … -*-`), lowercased with `_`
+    /// for `-`. For `unicode_escape`, `raw_unicode_escape` and `utf_7` the analysis is of
+    /// the decoded text, and every event's decode chain starts with that step.
+    pub source_encoding: Option<String>,
     /// Functions of this file that run when the module is imported (called, directly or
     /// through other local functions, from module-level code, or handed to a thread or
     /// `atexit` there). Their code was given the import-time context.

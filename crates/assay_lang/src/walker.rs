@@ -47,6 +47,36 @@ pub(crate) fn analyze(
     bounds: &Bounds,
     is_indicator: Option<prefilter::Indicator<'_>>,
 ) -> PyAnalysis {
+    // PEP 263: CPython decodes the file with its declared codec before parsing. With
+    // `unicode_escape` or `utf_7` the bytes a parser sees are noise (`\x69\x6d…`) while
+    // the program is ordinary Python, so the decoded text is what is analysed (issue 21,
+    // item 5). The codec is recorded either way for the rules.
+    let codec = decode::pep263_codec(source);
+    if let Some(c) = codec.as_deref()
+        && let Some(text) = decode::pep263_decode(source, c, bounds.max_source_bytes)
+    {
+        let mut out = analyze_text(&text, role, bounds, None);
+        let step = format!("line 1: source decoded as {c} (PEP 263)");
+        for e in &mut out.events {
+            e.chain.insert(0, step.clone());
+        }
+        for st in &mut out.strings {
+            st.chain.insert(0, step.clone());
+        }
+        out.source_encoding = Some(c.to_owned());
+        return out;
+    }
+    let mut out = analyze_text(source, role, bounds, is_indicator);
+    out.source_encoding = codec;
+    out
+}
+
+fn analyze_text(
+    source: &[u8],
+    role: FileRole,
+    bounds: &Bounds,
+    is_indicator: Option<prefilter::Indicator<'_>>,
+) -> PyAnalysis {
     let mut out = PyAnalysis::default();
     let mut budget = bounds.max_nodes;
     let forced = match role {

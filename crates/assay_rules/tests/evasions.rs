@@ -223,3 +223,40 @@ fn bytecode_without_source_is_found() {
     let (v, f) = verdict(&a);
     assert_eq!(v, Verdict::Suspicious, "{f:#?}");
 }
+
+/// Item 5: PEP 263 source encodings that turn noise into code.
+#[test]
+fn source_encodings_are_decoded_before_analysis() {
+    let code = format!("import os; os.system({CMD})\n");
+    let escaped: String = code.bytes().map(|b| format!("\\x{b:02x}")).collect();
+    let setup = format!("# coding: unicode_escape\n{escaped}\n");
+    let a = sdist(&[("setup.py", setup.as_bytes())]);
+    assert_malicious("unicode_escape setup.py", &a);
+    // UTF-7: `+AGkAbQBw-` style runs.
+    let utf16: Vec<u16> = code.encode_utf16().collect();
+    let mut bytes = Vec::new();
+    for u in &utf16 {
+        bytes.extend_from_slice(&u.to_be_bytes());
+    }
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&bytes);
+    let init = format!("# -*- coding: utf-7 -*-\n+{b64}-\n");
+    let a = wheel(&[
+        ("demo/__init__.py", init.as_bytes()),
+        ("demo_init.pth", b"import demo\n"),
+    ]);
+    assert_malicious("utf-7 package init imported at startup", &a);
+    // Ordinary declarations change nothing.
+    let a = wheel(&[(
+        "demo/__init__.py",
+        b"# -*- coding: utf-8 -*-\n\"\"\"caf\xc3\xa9\"\"\"\nVALUE = 1\n",
+    )]);
+    let (v, f) = verdict(&a);
+    assert_eq!(v, Verdict::Clean, "{f:#?}");
+    let a = wheel(&[(
+        "demo/__init__.py",
+        b"# vim: set fileencoding=latin-1 :\nVALUE = 1\n",
+    )]);
+    let (v, f) = verdict(&a);
+    assert_eq!(v, Verdict::Clean, "{f:#?}");
+}

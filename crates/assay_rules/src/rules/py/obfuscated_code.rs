@@ -10,7 +10,10 @@ declare_rule! {
     /// Flags Python files that are obfuscated: markers of known obfuscators (PyArmor,
     /// BlankOBF, Hyperion, Kramer…), identifiers made of look-alike characters
     /// (`IlIlIl`, `O0O0O0`), or code that was reached only by decoding a literal (a decode
-    /// chain) and itself decodes further.
+    /// chain) and itself decodes further. A file that declares a PEP 263 codec in which
+    /// it does not read as what it looks like (`# coding: unicode_escape` over
+    /// `\x69\x6d…`, `utf_7`) is high: CPython decodes it before parsing, and assay
+    /// analyses the decoded text.
     ///
     /// ## Why it matters
     /// Open-source packages are meant to be read. Obfuscation in a package from a public
@@ -46,6 +49,28 @@ declare_rule! {
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for f in &cx.python {
         let a = &f.analysis;
+        // A PEP 263 codec in which the file does not read as what it looks like
+        // (`unicode_escape`, `utf_7`, …): the code is hidden from readers and scanners.
+        if let Some(c) = a
+            .source_encoding
+            .as_deref()
+            .filter(|c| !assay_lang::decode::is_plain_codec(c))
+        {
+            let mut loc = assay_core::Location::file(f.entry.path.clone());
+            loc.line = Some(1);
+            let mut x = cx.finding(
+                &META,
+                loc,
+                format!("source declared in the {c} codec (PEP 263): the file does not read as what it looks like"),
+            );
+            x.severity = if f.is_test_or_doc() {
+                Severity::Medium
+            } else {
+                Severity::High
+            };
+            x.capabilities = vec![Capability::Obfuscation];
+            out.push(x);
+        }
         // Nested decoding: decoded code that decodes again.
         let layers = |e: &assay_lang::Event| {
             e.chain
