@@ -260,3 +260,21 @@ fn source_encodings_are_decoded_before_analysis() {
     let (v, f) = verdict(&a);
     assert_eq!(v, Verdict::Clean, "{f:#?}");
 }
+
+/// Item 6: a module kept only in part (over the 16 MiB bound on code files) is never
+/// clean: it is reported as not inspected, decisively.
+#[test]
+fn code_too_large_to_inspect_is_not_clean() {
+    let mut a = wheel(&[("demo/__init__.py", b"")]);
+    let mut big = entry("demo/tables.py", b"# padding\n");
+    big.complete = false;
+    big.size = 17 << 20;
+    a.entries.push(big);
+    assert_malicious("17 MiB module", &a);
+    let mut b = wheel(&[("demo/__init__.py", b"")]);
+    let mut big = entry("demo/tests/data_big.py", b"# padding\n");
+    big.complete = false;
+    big.size = 17 << 20;
+    b.entries.push(big);
+    assert_not_malicious("17 MiB test data module", &b);
+}

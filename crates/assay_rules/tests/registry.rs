@@ -9,7 +9,7 @@ use std::path::Path;
 const FIXTURES_IN_CODE: &[&str] = &[
     "PKG002", "PKG003", "PKG004", "PKG005", "PKG006", "PKG007", "PKG008", "PKG011",
     // Bytecode built in the test: tests/evasions.rs.
-    "PKG013",
+    "PKG013", "PKG014",
     // Needs an installed IOC set: tests/known_iocs.rs, in a process of its own.
     "IOC006",
 ];

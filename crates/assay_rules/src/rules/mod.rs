@@ -64,6 +64,7 @@ registry![scan: [
     pkg::xor_encrypted_executable,
     pkg::npm_install_script,
     pkg::bytecode_without_source,
+    pkg::code_not_inspected,
     py::decode_then_exec,
     py::download_then_exec,
     py::suspicious_shell_command,

@@ -1,6 +1,7 @@
 //! PKG rules: package metadata, layout and installed-environment integrity.
 
 pub mod bytecode_without_source;
+pub mod code_not_inspected;
 pub mod console_script_shadowing;
 mod env_record;
 pub mod executable_pth;
