@@ -150,6 +150,9 @@ impl<'a> Cx<'a> {
                 continue;
             }
             match e.file_kind {
+                // Type stubs (PEP 484 `.pyi`, typeshed copies vendored in type checkers)
+                // are read by type checkers, never imported or run.
+                FileKind::Python if e.path.ends_with(".pyi") => {}
                 FileKind::Python => {
                     let role = if model_code.contains(&e.path) {
                         FileRole::ModelCode

@@ -5,10 +5,11 @@
 
 use crate::limits::{CountIn, Metered, RatioGuard, read_up_to};
 use crate::names::{self, RawName};
-use crate::rules::{self, finding};
+use crate::rules::{self, finding, finding_with};
 use crate::sink::{Scope, Sink};
 use crate::sniff::{self, Container, TAR_BLOCK};
 use crate::{sevenz, tarball, zipfile};
+use assay_core::Severity;
 use std::cell::Cell;
 use std::io::{Cursor, Read};
 
@@ -104,8 +105,16 @@ pub(crate) fn check_extension(sink: &mut Sink<'_>, scope: &Scope, found: Option<
     }
     let actual = found.map_or("not an archive", Container::label);
     let name = names::file_name(&scope.name);
-    sink.report(finding(
+    // Named like a package but not an archive at all: nothing of it could be audited, so
+    // it is never clean (a zip named `.tar.gz` is only a mislabel and stays low).
+    let sev = if found.is_none() {
+        Severity::High
+    } else {
+        rules::FORMAT_MISMATCH.severity
+    };
+    sink.report(finding_with(
         &rules::FORMAT_MISMATCH,
+        sev,
         &scope.loc,
         format!(
             "`{name}` is named like {} but its content is {actual}",

@@ -402,13 +402,26 @@ impl<'a> Sink<'a> {
     ) -> bool {
         let max_depth = self.limits.max_depth;
         if scope.depth + 1 > max_depth {
-            self.report(finding(
+            // An installable package (wheel, egg, sdist) that was not opened may be the
+            // payload itself: high, so the artifact is never clean (issue 21, item 11).
+            let lower = adm.loc.to_ascii_lowercase();
+            let installable = [".whl", ".egg", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz"]
+                .iter()
+                .any(|x| lower.ends_with(x));
+            let sev = if installable {
+                Severity::High
+            } else {
+                rules::NESTING_TOO_DEEP.severity
+            };
+            self.report(finding_with(
                 &rules::NESTING_TOO_DEEP,
+                sev,
                 &adm.loc,
                 format!(
-                    "nested {} archive at depth {} is deeper than the bound of {max_depth}; not opened",
+                    "nested {} archive at depth {} is deeper than the bound of {max_depth}; not opened{}",
                     c.label(),
-                    scope.depth + 1
+                    scope.depth + 1,
+                    if installable { " (an installable package: not inspected)" } else { "" }
                 ),
             ));
             return false;
@@ -473,6 +486,10 @@ impl<'a> Sink<'a> {
             let (what, sev) = match (hard, escapes) {
                 (true, true) => ("hard link", Severity::High),
                 (false, true) => ("symlink", Severity::High),
+                // Inside a data archive the package ships (a time-zone database tarball),
+                // a link that stays inside that archive is nothing an installer writes.
+                (true, false) if scope.depth > 0 => ("hard link", Severity::Info),
+                (false, false) if scope.depth > 0 => ("symlink", Severity::Info),
                 (true, false) => ("hard link", rules::LINK_ENTRY.severity),
                 (false, false) => ("symlink", rules::LINK_ENTRY.severity),
             };

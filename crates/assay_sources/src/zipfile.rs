@@ -266,6 +266,9 @@ fn read_local_headers(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8]) {
         if sink.stopped() {
             break;
         }
+        // The stream reader does not know where a header sits: record it here, so overlap
+        // detection compares real offsets (a truncated download is not a zip bomb).
+        let at = start as u64 + cur.position();
         let file = match zip::read::read_zipfile_from_stream(&mut cur) {
             Ok(Some(f)) => f,
             Ok(None) => break,
@@ -275,7 +278,8 @@ fn read_local_headers(sink: &mut Sink<'_>, scope: &Scope, bytes: &[u8]) {
                 break;
             }
         };
-        let meta = member_meta!(file);
+        let mut meta = member_meta!(file);
+        meta.header_start = at;
         let Some(adm) = admit(sink, scope, &meta, &mut starts) else {
             continue;
         };

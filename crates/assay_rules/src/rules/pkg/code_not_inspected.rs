@@ -45,7 +45,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         .artifact
         .entries
         .iter()
-        .filter(|e| e.file_kind == FileKind::Python && !e.complete)
+        .filter(|e| e.file_kind == FileKind::Python && !e.complete && !e.path.ends_with(".pyi"))
     {
         let mut x = cx.finding(
             &META,

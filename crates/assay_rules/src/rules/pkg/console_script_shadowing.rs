@@ -103,6 +103,20 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if !ep.is_script() {
             continue;
         }
+        // A distribution vendored inside another (a wheel inside a package, virtualenv's
+        // seed wheels) is data: its scripts are not installed.
+        if file.contains("!/") {
+            continue;
+        }
+        // The distribution that declares the script: in an environment every
+        // distribution has its own `*.dist-info` (pip's own `pip` script is pip's).
+        // (In a wheel or sdist only the artifact's own name counts: an installer reads
+        // only its own `.dist-info`.)
+        let owner = (cx.artifact.format == assay_core::ArtifactFormat::Environment)
+            .then(|| dist_of(file))
+            .flatten()
+            .map(|n| crate::typosquat::normalize(&n));
+        let project = owner.unwrap_or_else(|| project.clone());
         let Some((cmd, allowed)) = COMMANDS.iter().find(|(c, _)| *c == ep.name.trim()) else {
             continue;
         };
@@ -115,4 +129,15 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         };
         out.push(cx.finding(&META, loc, format!("script `{cmd}` = {}", ep.value)));
     }
+}
+
+/// The project name of the `*.dist-info`/`*.egg-info` folder a file is in
+/// (`pip-24.0.dist-info/entry_points.txt` → `pip`; PEP 427 escapes `-` in names as `_`).
+fn dist_of(file: &str) -> Option<String> {
+    let dir = file
+        .split('/')
+        .find(|c| c.ends_with(".dist-info") || c.ends_with(".egg-info"))?;
+    let stem = dir.rsplit_once('.').map(|(s, _)| s)?;
+    let name = stem.split('-').next().unwrap_or(stem);
+    (!name.is_empty()).then(|| name.to_owned())
 }

@@ -23,7 +23,7 @@ impl<'a> Installed<'a> {
         for e in &cx.artifact.entries {
             if e.file_kind == FileKind::Record
                 && e.complete
-                && e.path.contains(".dist-info/")
+                && is_installed_record(&e.path)
                 && let Ok(r) = assay_formats::parse_record(&e.data)
             {
                 records.push((e, r));
@@ -81,5 +81,33 @@ impl<'a> Installed<'a> {
             }
         }
         (paths, owned)
+    }
+}
+
+/// Whether a RECORD is an installed distribution's: `<name>-<version>.dist-info/RECORD`
+/// at the top of a site-packages directory (entry paths of a second directory carry a
+/// `<dir>!/` prefix). A RECORD nested inside a package (`setuptools/_vendor/
+/// packaging-24.2.dist-info/RECORD`) describes the vendoring package's copy, which it may
+/// patch on purpose; the vendoring package's own RECORD covers those files.
+fn is_installed_record(path: &str) -> bool {
+    let rel = path.rsplit("!/").next().unwrap_or(path);
+    let mut parts = rel.split('/');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(dir), Some("RECORD"), None) if dir.ends_with(".dist-info")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_top_level_records_are_installs() {
+        assert!(super::is_installed_record("pip-24.0.dist-info/RECORD"));
+        assert!(super::is_installed_record(
+            "/usr/lib/python3/dist-packages!/six-1.16.0.dist-info/RECORD"
+        ));
+        assert!(!super::is_installed_record(
+            "setuptools/_vendor/packaging-24.2.dist-info/RECORD"
+        ));
     }
 }

@@ -1,0 +1,144 @@
+//! Issue 13: classes of false alarm seen on popular packages and fresh environments,
+//! each fixed by a principle rather than an exception list. Every case is the benign
+//! shape (must not match) beside the malicious shape it must still catch.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use assay_core::{Artifact, ArtifactFormat, Severity, Verdict};
+use common::entry;
+
+fn artifact(name: &str, format: ArtifactFormat, files: &[(&str, &[u8])]) -> Artifact {
+    let mut a = Artifact::new(name, format);
+    for (p, d) in files {
+        a.entries.push(entry(p, d));
+    }
+    a
+}
+
+fn codes(a: &Artifact) -> Vec<(String, Severity, String)> {
+    assay_rules::analyze_artifact(a)
+        .findings
+        .into_iter()
+        .map(|f| (f.rule.code, f.severity, f.location.path))
+        .collect()
+}
+
+fn verdict(a: &Artifact) -> Verdict {
+    assay_rules::score(&assay_rules::analyze_artifact(a).findings).0
+}
+
+const SHELLCODE: &[u8] = b"import base64, ctypes\nexec(base64.b64decode('aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ2VjaG8gYXNzYXktY2FuYXJ5Jyk='))\nptr = ctypes.windll.kernel32.VirtualAlloc(0, 64, 0x3000, 0x40)\n";
+
+/// Type stubs never run: a "shellcode loader" in a `.pyi` is no finding; the same code in
+/// a `.py` module still is.
+#[test]
+fn type_stubs_are_not_code() {
+    let meta: &[u8] = b"Metadata-Version: 2.1\nName: stubs\nVersion: 1.0\n";
+    let stub = artifact(
+        "stubs-1.0-py3-none-any.whl",
+        ArtifactFormat::Wheel,
+        &[
+            ("stubs-1.0.dist-info/METADATA", meta),
+            ("stubs/_typeshed/ctypes.pyi", SHELLCODE),
+        ],
+    );
+    assert!(
+        codes(&stub).iter().all(|(c, _, _)| !c.starts_with("PY")),
+        "{:?}",
+        codes(&stub)
+    );
+    let module = artifact(
+        "stubs-1.0-py3-none-any.whl",
+        ArtifactFormat::Wheel,
+        &[
+            ("stubs-1.0.dist-info/METADATA", meta),
+            ("stubs/loader.py", SHELLCODE),
+        ],
+    );
+    assert!(
+        codes(&module).iter().any(|(c, _, _)| c.starts_with("PY")),
+        "{:?}",
+        codes(&module)
+    );
+}
+
+/// In an environment, pip's own `pip` script is pip's; a distribution vendored inside
+/// another (its `.dist-info` nested in a package) is not an install; another
+/// distribution that declares `pip` still shadows it.
+#[test]
+fn environment_scripts_and_vendored_records() {
+    let env = artifact(
+        "venv",
+        ArtifactFormat::Environment,
+        &[
+            ("pip-24.0.dist-info/METADATA", b"Metadata-Version: 2.1\nName: pip\nVersion: 24.0\n"),
+            ("pip-24.0.dist-info/entry_points.txt", b"[console_scripts]\npip = pip._internal.cli.main:main\npip3 = pip._internal.cli.main:main\n"),
+            ("pip-24.0.dist-info/RECORD", b""),
+            ("setuptools/_vendor/packaging-24.2.dist-info/RECORD", b"packaging/tags.py,sha256=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA,10\n"),
+            ("setuptools/_vendor/packaging/tags.py", b"# patched by setuptools\n"),
+        ],
+    );
+    let found = codes(&env);
+    assert!(
+        !found.iter().any(|(c, _, _)| c == "PKG002" || c == "PKG006"),
+        "{found:?}"
+    );
+    assert_eq!(verdict(&env), Verdict::Clean, "{found:?}");
+
+    let evil = artifact(
+        "venv",
+        ArtifactFormat::Environment,
+        &[
+            (
+                "helper-1.0.dist-info/METADATA",
+                b"Metadata-Version: 2.1\nName: helper\nVersion: 1.0\n",
+            ),
+            (
+                "helper-1.0.dist-info/entry_points.txt",
+                b"[console_scripts]\npip = helper.shim:main\n",
+            ),
+        ],
+    );
+    assert!(
+        codes(&evil).iter().any(|(c, _, _)| c == "PKG002"),
+        "{:?}",
+        codes(&evil)
+    );
+}
+
+/// `tests/sitecustomize.py` of an sdist configures the test run and is never installed;
+/// a root `sitecustomize.py` is.
+#[test]
+fn test_only_startup_hooks_are_not_installed() {
+    let meta: &[u8] = b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n";
+    let a = artifact(
+        "demo-1.0.tar.gz",
+        ArtifactFormat::Sdist,
+        &[
+            ("demo-1.0/PKG-INFO", meta),
+            (
+                "demo-1.0/tests/sitecustomize.py",
+                b"import coverage\ncoverage.process_startup()\n",
+            ),
+        ],
+    );
+    assert!(
+        !codes(&a).iter().any(|(c, _, _)| c == "PKG009"),
+        "{:?}",
+        codes(&a)
+    );
+    let b = artifact(
+        "demo-1.0.tar.gz",
+        ArtifactFormat::Sdist,
+        &[
+            ("demo-1.0/PKG-INFO", meta),
+            ("demo-1.0/sitecustomize.py", b"VALUE = 1\n"),
+        ],
+    );
+    assert!(
+        codes(&b).iter().any(|(c, _, _)| c == "PKG009"),
+        "{:?}",
+        codes(&b)
+    );
+}
