@@ -172,6 +172,12 @@ pub struct PyAnalysis {
     pub lines: u32,
     /// True when a bound stopped the analysis early (the result is partial).
     pub truncated: bool,
+    /// Events not recorded because [`MAX_EVENTS_PER_SIGNATURE`] events of the same kind,
+    /// callee and context were recorded already (a file of 400,000 identical
+    /// `exec(b64decode(…))` lines keeps a few hundred of them, not gigabytes).
+    pub dropped_events: u64,
+    /// Events recorded per `(kind, callee, context)`, for that bound.
+    pub(crate) event_seen: std::collections::HashMap<(EventKind, String, ExecutionContext), u32>,
     /// The PEP 263 codec the file declares (`# -*- coding: … -*-`), lowercased with `_`
     /// for `-`. For `unicode_escape`, `raw_unicode_escape` and `utf_7` the analysis is of
     /// the decoded text, and every event's decode chain starts with that step.
@@ -186,6 +192,11 @@ pub struct PyAnalysis {
     /// an imported function at import time).
     pub local_calls: Vec<(Option<String>, String)>,
 }
+
+/// Most events of one `(kind, callee, execution context)` recorded per analysis; the
+/// rest are counted in [`PyAnalysis::dropped_events`]. Rules judge kinds and flows, not
+/// counts, so repeats past this add nothing but memory.
+pub const MAX_EVENTS_PER_SIGNATURE: u32 = 256;
 
 /// Resource bounds of one analysis (including its decoded children).
 #[derive(Debug, Clone, Copy)]

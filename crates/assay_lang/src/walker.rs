@@ -544,6 +544,17 @@ impl<'t> Walker<'_, '_, 't> {
         if self.inline_depth > 0 {
             return;
         }
+        let ctx = self.context();
+        let seen = self
+            .out
+            .event_seen
+            .entry((kind, api.to_owned(), ctx))
+            .or_insert(0);
+        if *seen >= crate::MAX_EVENTS_PER_SIGNATURE {
+            self.out.dropped_events += 1;
+            return;
+        }
+        *seen += 1;
         let p = n.start_position();
         self.out.events.push(Event {
             kind,
@@ -2004,7 +2015,8 @@ impl<'t> Walker<'_, '_, 't> {
     /// Remember calls of plain local names (and names passed as arguments, e.g.
     /// `Thread(target=f)`, `atexit.register(f)`) for the reachability pass.
     fn note_local_call(&mut self, func: Node<'t>, pos: &[Eval], kw: &[(String, Eval)]) {
-        if self.forced.is_some() {
+        // Bounded: reachability needs the edges, not every repeat of them.
+        if self.forced.is_some() || self.calls.len() >= MAX_ELEMS * 2 {
             return;
         }
         let caller = self.funcs.last().cloned();

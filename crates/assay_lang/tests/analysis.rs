@@ -291,3 +291,22 @@ fn indirect_lookups_of_ordinary_attributes_stay_quiet() {
         );
     }
 }
+
+/// Issue 21 (memory): a file of many identical `exec(b64decode(…))` lines keeps a bounded
+/// number of events (each kind, callee and context at most a few hundred times), so its
+/// analysis costs memory by variety, not by repetition; the verdict-relevant events stay.
+#[test]
+fn repeated_events_are_bounded() {
+    let line = "exec(base64.b64decode('eCA9IDEgKyAyCg=='))\n";
+    let src = format!("import base64\n{}", line.repeat(5000));
+    let a = analyze_python(src.as_bytes(), FileRole::PackageInit);
+    let per_kind = |k: EventKind| a.events.iter().filter(|e| e.kind == k).count();
+    assert!(per_kind(EventKind::Exec) >= 1);
+    assert!(per_kind(EventKind::Exec) <= assay_lang::MAX_EVENTS_PER_SIGNATURE as usize);
+    assert!(
+        a.events.len() <= 4 * assay_lang::MAX_EVENTS_PER_SIGNATURE as usize,
+        "{}",
+        a.events.len()
+    );
+    assert!(a.dropped_events > 0);
+}
