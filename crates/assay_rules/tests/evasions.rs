@@ -294,3 +294,29 @@ fn exfiltration_through_unusual_clients_is_malicious() {
         assert_malicious(body, &a);
     }
 }
+
+/// Item 10: a payload under `tests/` that the package itself imports runs with the
+/// package, so it is not demoted as test code.
+#[test]
+fn tests_imported_by_the_package_are_not_demoted() {
+    let boot = format!("import os\nos.system({CMD})\n");
+    let a = wheel(&[
+        ("demo/__init__.py", b"from .tests import _boot\n"),
+        ("demo/tests/__init__.py", b""),
+        ("demo/tests/_boot.py", boot.as_bytes()),
+    ]);
+    assert_malicious("pkg/__init__ -> tests/_boot", &a);
+    // Nothing imports it: a test that shells out is a test.
+    let b = wheel(&[
+        ("demo/__init__.py", b"VALUE = 1\n"),
+        ("demo/tests/__init__.py", b""),
+        (
+            "demo/tests/test_cli.py",
+            b"import os\nos.system('make check')\n",
+        ),
+    ]);
+    assert_not_malicious("test module", &b);
+}
+
+// Item 9 (archive bounds) and item 11 (nesting) are archive-level and tested in
+// `assay_sources`; items 12, 13 and 17 (model files) in the model-file tests.
