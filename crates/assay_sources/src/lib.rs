@@ -94,7 +94,7 @@ pub fn read_input(
             if meta.len() > FILE_BACKED_ZIP_BYTES
                 && let Some(a) = read_zip_file(path, display_path, limits)?
             {
-                return Ok(a);
+                return Ok(fail_closed(a));
             }
             if meta.len() > max {
                 return Ok(too_big(meta.len()));
@@ -107,7 +107,7 @@ pub fn read_input(
             if bytes.len() as u64 > max {
                 return Ok(too_big(bytes.len() as u64));
             }
-            Ok(read_bytes(display_path, &bytes, limits))
+            Ok(fail_closed(read_bytes(display_path, &bytes, limits)))
         }
         Input::Directory(path) => disk::read_directory(path, display_path, limits),
         // A file whose tail holds a zip end record (a zip with a script or other data
@@ -153,6 +153,36 @@ fn read_zip_file(
     artifact.entries = sink.entries;
     artifact.findings = sink.findings;
     Ok(Some(artifact))
+}
+
+/// An installable package (wheel, sdist, egg) whose read stopped at the entry-count bound
+/// has members nobody inspected, any of which may be a `.pth` or `setup.py` that runs on
+/// install: the `ARC006` finding becomes critical (medium confidence), so the verdict is
+/// `malicious` and every gate blocks it (issue 21, item 9). Real packages stay far below
+/// 100,000 members; the total-bytes bound, which large binary wheels can reach, stays high.
+fn fail_closed(mut a: Artifact) -> Artifact {
+    let lower = a.path.to_ascii_lowercase();
+    // By name too: the bound may stop the read before the `.dist-info` that tells a wheel.
+    let named = [".whl", ".egg", ".tar.gz", ".tgz", ".tar.bz2", ".zip"]
+        .iter()
+        .any(|x| lower.ends_with(x));
+    if named
+        || matches!(
+            a.format,
+            ArtifactFormat::Wheel | ArtifactFormat::Sdist | ArtifactFormat::Egg
+        )
+    {
+        for f in &mut a.findings {
+            if f.rule.code == rules::ARCHIVE_BOMB.code && f.evidence.contains("entry-count bound") {
+                f.severity = assay_core::Severity::Critical;
+                f.confidence = assay_core::Confidence::Medium;
+                f.evidence.push_str(
+                    " — an installable package NOT INSPECTED whole: an unread member may run on install",
+                );
+            }
+        }
+    }
+    a
 }
 
 /// Read an archive (or any file) held in memory. Never fails and never panics: problems are

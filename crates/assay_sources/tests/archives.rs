@@ -634,3 +634,34 @@ fn nothing_salvageable_is_unreadable_with_a_finding() {
     assert_eq!(a.format, ArtifactFormat::Unreadable, "{}", describe(&a));
     assert!(has(&a, "ARC007"));
 }
+
+/// Issue 21, item 9: an installable package whose read stops at the entry-count bound
+/// (filler members, then the `.pth`) is critical, never merely suspicious; a generic
+/// archive name keeps the high finding.
+#[test]
+fn entry_count_bound_on_a_package_fails_closed() {
+    let names: Vec<String> = (0..20).map(|i| format!("filler/f{i}.txt")).collect();
+    let mut files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
+    files.push((
+        "evil_init.pth",
+        b"import os; os.system('echo assay-canary')\n",
+    ));
+    let limits = Limits {
+        max_entries: 10,
+        ..Limits::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (name, critical) in [("demo-1.0-py3-none-any.whl", true), ("data.bin", false)] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, zip_of(&files)).unwrap();
+        let a =
+            assay_sources::read_input(&assay_sources::Input::Archive(p), name, &limits).unwrap();
+        let f = a.findings.iter().find(|f| f.rule.code == "ARC006").unwrap();
+        assert_eq!(
+            f.severity == Severity::Critical,
+            critical,
+            "{name}: {}",
+            describe(&a)
+        );
+    }
+}
