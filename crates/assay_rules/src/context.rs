@@ -244,6 +244,7 @@ impl<'a> Cx<'a> {
         unmark_imported_tests(&mut python);
         promote_cross_module(&mut python);
         promote_startup_imports(&mut python);
+        analyse_executed_data(artifact, &mut python);
         let metadata = pick_metadata(artifact, &root);
         let mut entry_points = Vec::new();
         for e in &artifact.entries {
@@ -431,8 +432,8 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) -> Vec<String> {
                 ev.kind == assay_lang::EventKind::Exec
                     && matches!(ev.api.as_str(), "runpy.run_path" | "execfile")
             }) {
-                if let Some(p) = ev.arg.as_deref().filter(|p| p.len() <= 200) {
-                    run_path(p);
+                if let Some(p) = read_path(ev).filter(|p| p.len() <= 200) {
+                    run_path(&p);
                 }
             }
             let (module, init) = module_of(path);
@@ -673,6 +674,95 @@ impl ModuleIndex {
         let mut base = package_base(dir, dots);
         base.push(&rest);
         self.exact.get(&base.join("/")).copied()
+    }
+}
+
+/// Most data files analysed as code because automatic code executes them.
+const MAX_EXECUTED_DATA: usize = 32;
+
+/// Files that code running by itself (import time, startup) reads and executes
+/// (`exec(open(os.path.join(here, "payload.dat")).read())`, `runpy.run_path("x.txt")`)
+/// are code in that context whatever their name: analyse each once, as import-time code
+/// (or startup code when the executing code runs at startup). Setup scripts were handled
+/// by `promote_setup_imports`. (Issue 21, item 7, generalised to import time.)
+fn analyse_executed_data<'a>(artifact: &'a Artifact, python: &mut Vec<PyFile<'a>>) {
+    let mut wanted: Vec<(String, FileRole)> = Vec::new();
+    for f in python
+        .iter()
+        .filter(|f| !f.test_like && f.role != FileRole::SetupScript)
+    {
+        let a = &f.analysis;
+        let dir = f.entry.path.rsplit_once('/').map_or("", |(d, _)| d);
+        let join = |p: &str| {
+            let p = p.trim_start_matches("./");
+            if dir.is_empty() {
+                p.to_owned()
+            } else {
+                format!("{dir}/{p}")
+            }
+        };
+        for ev in a.events.iter().filter(|ev| {
+            ev.kind == assay_lang::EventKind::Exec
+                && matches!(
+                    ev.context,
+                    ExecutionContext::ImportTime | ExecutionContext::Startup
+                )
+        }) {
+            let role = if ev.context == ExecutionContext::Startup || f.pth_line.is_some() {
+                FileRole::Startup
+            } else {
+                FileRole::ModelCode
+            };
+            if matches!(ev.api.as_str(), "runpy.run_path" | "execfile") {
+                if let Some(p) = read_path(ev) {
+                    wanted.push((join(&p), role));
+                }
+            } else if ev.taint.has(assay_lang::Taint::FILE_READ) {
+                for r in a.events.iter().filter(|r| {
+                    r.kind == assay_lang::EventKind::FileRead && r.context == ev.context
+                }) {
+                    if let Some(p) = read_path(r).filter(|p| !is_documentation(p)) {
+                        wanted.push((join(&p), role));
+                    }
+                }
+            }
+        }
+    }
+    wanted.truncate(MAX_EXECUTED_DATA);
+    for (path, role) in wanted {
+        if python
+            .iter()
+            .any(|f| f.entry.path == path && f.pth_line.is_none())
+        {
+            continue;
+        }
+        // By path, or by file name when the code builds the path at run time.
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        let Some(e) = artifact
+            .entries
+            .iter()
+            .filter(|e| e.complete && e.file_kind != FileKind::Pth)
+            .find(|e| e.path == path)
+            .or_else(|| {
+                artifact.entries.iter().find(|e| {
+                    e.complete
+                        && e.file_kind != FileKind::Pth
+                        && e.path.ends_with(&format!("/{name}"))
+                })
+            })
+        else {
+            continue;
+        };
+        if python.iter().any(|f| std::ptr::eq(f.entry, e)) {
+            continue;
+        }
+        python.push(PyFile {
+            entry: e,
+            role,
+            analysis: assay_lang::analyze_python(&e.data, role),
+            pth_line: None,
+            test_like: false,
+        });
     }
 }
 

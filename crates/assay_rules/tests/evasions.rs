@@ -320,3 +320,29 @@ fn tests_imported_by_the_package_are_not_demoted() {
 
 // Item 9 (archive bounds) and item 11 (nesting) are archive-level and tested in
 // `assay_sources`; items 12, 13 and 17 (model files) in the model-file tests.
+
+/// Item 7, at import time: a package `__init__` that executes a data file it ships.
+#[test]
+fn import_time_code_that_executes_data_files_is_analysed() {
+    let payload = format!("import os\nos.system({CMD})\n");
+    let init =
+        b"import os\nexec(open(os.path.join(os.path.dirname(__file__), 'payload.dat')).read())\n";
+    let a = wheel(&[
+        ("demo/__init__.py", init),
+        ("demo/payload.dat", payload.as_bytes()),
+    ]);
+    assert_malicious("__init__ exec(open('payload.dat'))", &a);
+    let init = b"import os, runpy\nrunpy.run_path(os.path.join(os.path.dirname(__file__), 'helpers.txt'))\n";
+    let a = wheel(&[
+        ("demo/__init__.py", init),
+        ("demo/helpers.txt", payload.as_bytes()),
+    ]);
+    assert_malicious("__init__ runpy.run_path('helpers.txt')", &a);
+    // A config read (not executed) is data.
+    let init = b"import os, json\nCONFIG = json.loads(open(os.path.join(os.path.dirname(__file__), 'config.dat')).read())\n";
+    let a = wheel(&[
+        ("demo/__init__.py", init),
+        ("demo/config.dat", payload.as_bytes()),
+    ]);
+    assert_not_malicious("__init__ reading a config", &a);
+}
