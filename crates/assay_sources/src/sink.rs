@@ -404,16 +404,23 @@ impl<'a> Sink<'a> {
         if scope.depth + 1 > max_depth {
             // An installable package (wheel, egg, sdist) that was not opened may be the
             // payload itself: high, so the artifact is never clean (issue 21, item 11).
+            // A wheel or egg is installable as it is: critical (medium confidence), so the
+            // verdict is `malicious` and every gate blocks it. An sdist-shaped archive is
+            // high.
             let lower = adm.loc.to_ascii_lowercase();
-            let installable = [".whl", ".egg", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz"]
-                .iter()
-                .any(|x| lower.ends_with(x));
-            let sev = if installable {
+            let wheel = [".whl", ".egg"].iter().any(|x| lower.ends_with(x));
+            let installable = wheel
+                || [".tar.gz", ".tgz", ".tar.bz2", ".tar.xz"]
+                    .iter()
+                    .any(|x| lower.ends_with(x));
+            let sev = if wheel {
+                Severity::Critical
+            } else if installable {
                 Severity::High
             } else {
                 rules::NESTING_TOO_DEEP.severity
             };
-            self.report(finding_with(
+            let mut f = finding_with(
                 &rules::NESTING_TOO_DEEP,
                 sev,
                 &adm.loc,
@@ -421,9 +428,17 @@ impl<'a> Sink<'a> {
                     "nested {} archive at depth {} is deeper than the bound of {max_depth}; not opened{}",
                     c.label(),
                     scope.depth + 1,
-                    if installable { " (an installable package: not inspected)" } else { "" }
+                    if installable {
+                        " (an installable package: NOT INSPECTED)"
+                    } else {
+                        ""
+                    }
                 ),
-            ));
+            );
+            if wheel {
+                f.confidence = assay_core::Confidence::Medium;
+            }
+            self.report(f);
             return false;
         }
         if declared > MAX_NESTED_BYTES {

@@ -582,6 +582,40 @@ fn arc009_nesting_beyond_max_depth() {
     let all = read("top.zip", &l1);
     assert!(all.findings.is_empty());
     assert!(all.entry("l2.zip!/l3.zip!/deep.py").unwrap().complete);
+    assert_eq!(
+        a.findings[0].severity,
+        Severity::Medium,
+        "a plain zip stays medium"
+    );
+}
+
+/// Issue 21, item 11: a wheel nested past the depth bound is an installable package
+/// nobody inspected: critical (an sdist-shaped archive is high), never clean.
+#[test]
+fn arc009_installable_package_beyond_max_depth_fails_closed() {
+    let whl = zip_of(&[(
+        "evil_init.pth",
+        b"import os; os.system('echo assay-canary')\n",
+    )]);
+    let l2 = zip_of(&[("evil-1.0-py3-none-any.whl", &whl)]);
+    let l1 = zip_of(&[("l2.zip", &l2)]);
+    let limits = Limits {
+        max_depth: 1,
+        ..Limits::default()
+    };
+    let a = read_bytes("top.zip", &l1, &limits);
+    assert_eq!(codes(&a), ["ARC009"], "{}", describe(&a));
+    assert_eq!(
+        a.findings[0].severity,
+        Severity::Critical,
+        "{}",
+        describe(&a)
+    );
+    let sdist = tar_gz_of(&[("setup.py", b"x = 1\n")]);
+    let l2 = zip_of(&[("evil-1.0.tar.gz", &sdist)]);
+    let l1 = zip_of(&[("l2.zip", &l2)]);
+    let a = read_bytes("top.zip", &l1, &limits);
+    assert_eq!(a.findings[0].severity, Severity::High, "{}", describe(&a));
 }
 
 #[test]

@@ -47,7 +47,13 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
                 assay_sources::discover(p).with_context(|| format!("reading {}", p.display()))?;
             let single = found.len() == 1;
             for i in found {
+                // The path the user named, unless discovery found something else inside
+                // it (a directory holding one file): then that file's own path, so its
+                // name (`model.pkl`) still tells what it is.
                 let display = match (&i, single) {
+                    (Input::Archive(f) | Input::Directory(f) | Input::File(f), true) if f != p => {
+                        f.display().to_string()
+                    }
                     (_, true) => p.display().to_string(),
                     (Input::Archive(f) | Input::Directory(f) | Input::File(f), false) => {
                         f.display().to_string()
