@@ -32,7 +32,111 @@ use transforms::{TRANSFORMS, Variant};
 /// `(transform, family)` pairs that are not `malicious` today (the default gate). Kept
 /// exact by the CI test: remove a pair when it is fixed; never add one to make CI pass
 /// without a note in the issue.
-pub const KNOWN_EVASIONS: &[(&str, &str)] = &[];
+pub const KNOWN_EVASIONS: &[(&str, &str)] = &[
+    // a directory holding only a pickle model is clean (the bare file is malicious)
+    ("unpacked-dir", "pickle"),
+    // issue 21 item 1: attribute indirection
+    ("getattr-split", "pth"),
+    ("getattr-split", "pth-shell"),
+    ("getattr-split", "setup-hook"),
+    ("getattr-split", "decode-exec"),
+    ("getattr-split", "exfil"),
+    ("getattr-split", "dropper"),
+    ("getattr-join", "pth"),
+    ("getattr-join", "pth-shell"),
+    ("getattr-join", "setup-hook"),
+    ("getattr-join", "decode-exec"),
+    ("getattr-join", "exfil"),
+    ("getattr-join", "dropper"),
+    ("getattr", "pth"),
+    ("getattr", "pth-shell"),
+    ("getattr", "setup-hook"),
+    ("getattr", "decode-exec"),
+    ("getattr", "exfil"),
+    ("getattr", "dropper"),
+    ("sys-modules", "pth"),
+    ("sys-modules", "pth-shell"),
+    ("sys-modules", "setup-hook"),
+    ("sys-modules", "decode-exec"),
+    ("sys-modules", "exfil"),
+    ("sys-modules", "dropper"),
+    ("dunder-dict", "pth"),
+    ("dunder-dict", "pth-shell"),
+    ("dunder-dict", "setup-hook"),
+    ("dunder-dict", "decode-exec"),
+    ("dunder-dict", "exfil"),
+    ("dunder-dict", "dropper"),
+    ("vars", "pth"),
+    ("vars", "pth-shell"),
+    ("vars", "setup-hook"),
+    ("vars", "decode-exec"),
+    ("vars", "exfil"),
+    ("vars", "dropper"),
+    ("methodcaller", "pth"),
+    ("methodcaller", "pth-shell"),
+    ("methodcaller", "setup-hook"),
+    ("methodcaller", "decode-exec"),
+    ("methodcaller", "exfil"),
+    ("methodcaller", "dropper"),
+    ("lambda", "pth"),
+    ("lambda", "pth-shell"),
+    ("lambda", "setup-hook"),
+    ("lambda", "decode-exec"),
+    ("lambda", "exfil"),
+    ("lambda", "dropper"),
+    // item 5: PEP 263 source encodings
+    ("coding-unicode-escape", "setup-hook"),
+    ("coding-unicode-escape", "decode-exec"),
+    ("coding-unicode-escape", "exfil"),
+    ("coding-unicode-escape", "dropper"),
+    // items 3 and 7: code in data files
+    ("data-exec-open", "setup-hook"),
+    ("data-exec-open", "decode-exec"),
+    ("data-exec-open", "exfil"),
+    ("data-exec-open", "dropper"),
+    ("data-runpy", "setup-hook"),
+    ("data-runpy", "decode-exec"),
+    ("data-runpy", "exfil"),
+    ("data-runpy", "dropper"),
+    ("data-arg", "setup-hook"),
+    // item 4: bytecode only
+    ("pyc-only", "pth"),
+    ("pyc-only", "pth-shell"),
+    ("pyc-only", "setup-hook"),
+    ("pyc-only", "decode-exec"),
+    ("pyc-only", "exfil"),
+    ("pyc-only", "dropper"),
+    // item 10: test demotion
+    ("tests-demotion", "pth"),
+    ("tests-demotion", "pth-shell"),
+    ("tests-demotion", "setup-hook"),
+    // items 2 and 9: bounds
+    ("pad-pth-line-64k", "pth"),
+    ("pad-pth-line-64k", "pth-shell"),
+    ("pad-pth-100k-lines", "pth"),
+    ("pad-pth-100k-lines", "pth-shell"),
+    // item 11: nesting
+    ("nest-1", "setup-hook"),
+    ("nest-3", "pth"),
+    ("nest-3", "pth-shell"),
+    ("nest-3", "setup-hook"),
+    ("nest-3", "decode-exec"),
+    ("nest-3", "exfil"),
+    ("nest-3", "dropper"),
+    // item 13: pickles by extension
+    ("rename-sav", "pickle"),
+    ("rename-model", "pickle"),
+    ("rename-weights", "pickle"),
+    ("rename-dat", "pickle"),
+    ("rename-noext", "pickle"),
+    ("config-injection", "pth"),
+    ("config-injection", "pth-shell"),
+    ("config-injection", "setup-hook"),
+    ("config-injection", "decode-exec"),
+    ("config-injection", "exfil"),
+    ("config-injection", "dropper"),
+    ("config-injection", "pickle"),
+];
 
 /// What one variant came to.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,7 +245,9 @@ pub fn evaluate(opts: &Options) -> anyhow::Result<Vec<Cell>> {
     let seeds = seeds::all();
     let mut cells = Vec::new();
     for t in TRANSFORMS {
-        if (t.heavy && !opts.heavy) || !(opts.transforms.is_empty() || opts.transforms.iter().any(|n| n == t.name)) {
+        if (t.heavy && !opts.heavy)
+            || !(opts.transforms.is_empty() || opts.transforms.iter().any(|n| n == t.name))
+        {
             continue;
         }
         for seed in &seeds {
@@ -163,7 +269,12 @@ pub fn evaluate(opts: &Options) -> anyhow::Result<Vec<Cell>> {
 }
 
 /// Write one variant to a fresh temp dir (or the dump dir), scan it, delete it.
-fn run_variant(v: Variant, opts: &Options, transform: &str, family: &str) -> anyhow::Result<Outcome> {
+fn run_variant(
+    v: Variant,
+    opts: &Options,
+    transform: &str,
+    family: &str,
+) -> anyhow::Result<Outcome> {
     let tmp = tempfile::Builder::new()
         .prefix("assay-redteam")
         .tempdir_in(std::env::temp_dir())?;
@@ -239,7 +350,7 @@ pub fn scan_in_process(path: &Path) -> Outcome {
             codes.extend(
                 a.findings
                     .iter()
-                    .map(|f| format!("{}:{}", f.rule.code, format!("{:?}", f.severity).to_lowercase())),
+                    .map(|f| format!("{}:{}", f.rule.code, f.severity.as_str())),
             );
             if worst.is_none_or(|(v, s)| (verdict, score) > (v, s)) {
                 worst = Some((verdict, score));
@@ -333,7 +444,12 @@ pub fn evasions(cells: &[Cell]) -> BTreeSet<(&'static str, &'static str)> {
 
 /// Compare the evasions found with [`KNOWN_EVASIONS`] (restricted to the pairs that were
 /// run): `(fixed: listed but now detected, new: evading but not listed)`.
-pub fn against_known(cells: &[Cell]) -> (Vec<(&'static str, &'static str)>, Vec<(&'static str, &'static str)>) {
+pub fn against_known(
+    cells: &[Cell],
+) -> (
+    Vec<(&'static str, &'static str)>,
+    Vec<(&'static str, &'static str)>,
+) {
     let found = evasions(cells);
     let ran: BTreeSet<(&str, &str)> = cells
         .iter()
@@ -355,7 +471,10 @@ pub fn against_known(cells: &[Cell]) -> (Vec<(&'static str, &'static str)>, Vec<
 
 /// Totals at one gate: `(variants run, blocked)`.
 fn totals(cells: &[Cell], gate: Verdict) -> (usize, usize) {
-    let run: Vec<bool> = cells.iter().filter_map(|c| c.outcome.blocked(gate)).collect();
+    let run: Vec<bool> = cells
+        .iter()
+        .filter_map(|c| c.outcome.blocked(gate))
+        .collect();
     (run.len(), run.iter().filter(|b| **b).count())
 }
 
@@ -418,7 +537,10 @@ pub fn render_text(cells: &[Cell]) -> String {
         .iter()
         .filter(|c| c.outcome.blocked(Verdict::Malicious) == Some(false))
         .collect();
-    out.push_str(&format!("\nevasions at the default gate ({}):\n", evading.len()));
+    out.push_str(&format!(
+        "\nevasions at the default gate ({}):\n",
+        evading.len()
+    ));
     for c in evading {
         let known = KNOWN_EVASIONS.contains(&(c.transform, c.family));
         out.push_str(&format!(
@@ -426,7 +548,11 @@ pub fn render_text(cells: &[Cell]) -> String {
             c.transform,
             c.family,
             c.outcome.describe(),
-            if known { "" } else { "  (NEW: not in KNOWN_EVASIONS)" }
+            if known {
+                ""
+            } else {
+                "  (NEW: not in KNOWN_EVASIONS)"
+            }
         ));
     }
     for c in skipped {
@@ -531,7 +657,8 @@ pub fn run(args: &[String]) -> anyhow::Result<bool> {
             other => anyhow::bail!("redteam: unknown argument {other}"),
         }
     }
-    let needs_bin = opts.transforms.is_empty() || opts.transforms.iter().any(|t| t == "config-injection");
+    let needs_bin =
+        opts.transforms.is_empty() || opts.transforms.iter().any(|t| t == "config-injection");
     opts.assay_bin = match bin {
         Some(b) => Some(b),
         None if needs_bin => find_assay(build),

@@ -56,15 +56,19 @@ pub fn sdist_files(name: &str, files: &[File]) -> Vec<File> {
         format!("{root}/PKG-INFO"),
         format!("Metadata-Version: 2.1\nName: {name}\nVersion: {VERSION}\n").into_bytes(),
     )];
-    all.extend(files.iter().map(|(p, d)| (format!("{root}/{p}"), d.clone())));
+    all.extend(
+        files
+            .iter()
+            .map(|(p, d)| (format!("{root}/{p}"), d.clone())),
+    );
     all
 }
 
 /// A zip of `files`, deflated (members of one byte or less are stored).
 pub fn zip(files: &[File]) -> anyhow::Result<Vec<u8>> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let deflated =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     let stored =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (p, d) in files {

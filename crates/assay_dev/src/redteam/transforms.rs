@@ -76,14 +76,20 @@ pub static TRANSFORMS: &[Transform] = &[
     t("nest-3", "nesting", nest_3),
     t("rename-sav", "extension", |s| rename(s, "model.sav")),
     t("rename-model", "extension", |s| rename(s, "model.model")),
-    t("rename-weights", "extension", |s| rename(s, "model.weights")),
+    t("rename-weights", "extension", |s| {
+        rename(s, "model.weights")
+    }),
     t("rename-dat", "extension", |s| rename(s, "model.dat")),
     t("rename-noext", "extension", |s| rename(s, "model")),
     t("rename-bin", "extension", |s| rename(s, "model.bin")),
     t("config-injection", "config", config_injection),
 ];
 
-const fn t(name: &'static str, class: &'static str, apply: fn(&Seed) -> Option<Variant>) -> Transform {
+const fn t(
+    name: &'static str,
+    class: &'static str,
+    apply: fn(&Seed) -> Option<Variant>,
+) -> Transform {
     Transform {
         name,
         class,
@@ -146,7 +152,11 @@ fn lex(src: &str) -> Vec<Span> {
                         backslash = true;
                         j += 2;
                     }
-                    Some(&d) if d == c && (!triple || (b.get(j + 1) == Some(&c) && b.get(j + 2) == Some(&c))) => {
+                    Some(&d)
+                        if d == c
+                            && (!triple
+                                || (b.get(j + 1) == Some(&c) && b.get(j + 2) == Some(&c))) =>
+                    {
                         break j + q;
                     }
                     Some(_) => j += 1,
@@ -271,9 +281,9 @@ fn rewrite_sink(
     if sink.module == "builtins" && !mods.contains(&"sys") {
         mods.push("builtins");
     }
-    Some(Variant::Packed(
-        seed.with_carrier(with_imports(seed.kind, &body, &mods).into_bytes()),
-    ))
+    Some(Variant::Packed(seed.with_carrier(
+        with_imports(seed.kind, &body, &mods).into_bytes(),
+    )))
 }
 
 // ------------------------------------------------------------------ control
@@ -354,7 +364,9 @@ fn getattr_join(seed: &Seed) -> Option<Variant> {
 // ------------------------------------------------------------------ indirection
 
 fn getattr(seed: &Seed) -> Option<Variant> {
-    rewrite_sink(seed, &[], |m, a, args| format!("getattr({m}, '{a}')({args})"))
+    rewrite_sink(seed, &[], |m, a, args| {
+        format!("getattr({m}, '{a}')({args})")
+    })
 }
 
 fn sys_modules(seed: &Seed) -> Option<Variant> {
@@ -364,7 +376,9 @@ fn sys_modules(seed: &Seed) -> Option<Variant> {
 }
 
 fn dunder_dict(seed: &Seed) -> Option<Variant> {
-    rewrite_sink(seed, &[], |m, a, args| format!("{m}.__dict__['{a}']({args})"))
+    rewrite_sink(seed, &[], |m, a, args| {
+        format!("{m}.__dict__['{a}']({args})")
+    })
 }
 
 fn vars(seed: &Seed) -> Option<Variant> {
@@ -479,19 +493,24 @@ fn data_path(seed: &Seed, file: &str) -> (String, String, &'static [&'static str
                 format!(
                     "next(os.path.join(p, '{file}') for p in sys.path if os.path.isfile(os.path.join(p, '{file}')))"
                 ),
-                &["os", "sys"],
+                &["os", "sys"][..],
             )
         }
         _ => (
             format!("{}{file}", seed.carrier_dir()),
             format!("os.path.join(os.path.dirname(__file__), '{file}')"),
-            &["os"],
+            &["os"][..],
         ),
     }
 }
 
 /// The carrier reduced to `stmt` (one statement), the rest of its code in a data file.
-fn code_to_data(seed: &Seed, file: &str, stmt: impl Fn(&str) -> String, extra: &[&str]) -> Option<Variant> {
+fn code_to_data(
+    seed: &Seed,
+    file: &str,
+    stmt: impl Fn(&str) -> String,
+    extra: &[&str],
+) -> Option<Variant> {
     let c = payload_code(seed)?;
     let (path, expr, mods) = data_path(seed, file);
     let mut mods: Vec<&str> = mods.to_vec();
@@ -506,11 +525,21 @@ fn code_to_data(seed: &Seed, file: &str, stmt: impl Fn(&str) -> String, extra: &
 }
 
 fn data_exec_open(seed: &Seed) -> Option<Variant> {
-    code_to_data(seed, "settings.cfg", |p| format!("exec(open({p}).read())"), &[])
+    code_to_data(
+        seed,
+        "settings.cfg",
+        |p| format!("exec(open({p}).read())"),
+        &[],
+    )
 }
 
 fn data_runpy(seed: &Seed) -> Option<Variant> {
-    code_to_data(seed, "helpers.txt", |p| format!("runpy.run_path({p})"), &["runpy"])
+    code_to_data(
+        seed,
+        "helpers.txt",
+        |p| format!("runpy.run_path({p})"),
+        &["runpy"],
+    )
 }
 
 /// The sink's only argument, a string literal, read from a data file instead:
@@ -555,17 +584,27 @@ fn helper_layout(seed: &Seed, tests: bool) -> Option<(String, String, Vec<File>)
         ),
         // setup.py at the sdist root: put the root on sys.path, then import.
         (Carrier::Module, true) => {
-            let path = "import os, sys\nsys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\n";
+            let path =
+                "import os, sys\nsys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\n";
             if tests {
                 extra.push(("tests/__init__.py".to_owned(), Vec::new()));
-                ("tests/_boot".to_owned(), format!("{path}from tests import _boot\n"))
+                (
+                    "tests/_boot".to_owned(),
+                    format!("{path}from tests import _boot\n"),
+                )
             } else {
-                ("_build_helper".to_owned(), format!("{path}import _build_helper\n"))
+                (
+                    "_build_helper".to_owned(),
+                    format!("{path}import _build_helper\n"),
+                )
             }
         }
         (Carrier::Module, false) if tests => {
             extra.push((format!("{dir}tests/__init__.py"), Vec::new()));
-            (format!("{dir}tests/_boot"), "from .tests import _boot\n".to_owned())
+            (
+                format!("{dir}tests/_boot"),
+                "from .tests import _boot\n".to_owned(),
+            )
         }
         (Carrier::Module, false) => (format!("{dir}_impl"), "from . import _impl\n".to_owned()),
         (Carrier::Pickle, _) => return None,
@@ -581,11 +620,14 @@ fn moved(seed: &Seed, tests: bool, pyc: bool) -> Option<Variant> {
     if pyc {
         let display = format!("{stem}.py");
         let Some(bytes) = pack::compile_pyc(format!("{c}\n").as_bytes(), &display) else {
-            return Some(Variant::Skipped("python3 could not compile the module".into()));
+            return Some(Variant::Skipped(
+                "python3 could not compile the module".into(),
+            ));
         };
         s.files.push((format!("{stem}.pyc"), bytes));
     } else {
-        s.files.push((format!("{stem}.py"), format!("{c}\n").into_bytes()));
+        s.files
+            .push((format!("{stem}.py"), format!("{c}\n").into_bytes()));
     }
     Some(Variant::Packed(s))
 }
