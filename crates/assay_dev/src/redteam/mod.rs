@@ -138,6 +138,9 @@ pub const KNOWN_EVASIONS: &[(&str, &str)] = &[
     ("config-injection", "pickle"),
 ];
 
+/// A `(transform, family)` pair: one cell of the matrix.
+pub type Pair = (&'static str, &'static str);
+
 /// What one variant came to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -444,12 +447,7 @@ pub fn evasions(cells: &[Cell]) -> BTreeSet<(&'static str, &'static str)> {
 
 /// Compare the evasions found with [`KNOWN_EVASIONS`] (restricted to the pairs that were
 /// run): `(fixed: listed but now detected, new: evading but not listed)`.
-pub fn against_known(
-    cells: &[Cell],
-) -> (
-    Vec<(&'static str, &'static str)>,
-    Vec<(&'static str, &'static str)>,
-) {
+pub fn against_known(cells: &[Cell]) -> (Vec<Pair>, Vec<Pair>) {
     let found = evasions(cells);
     let ran: BTreeSet<(&str, &str)> = cells
         .iter()
