@@ -136,6 +136,26 @@ pub const KNOWN_EVASIONS: &[(&str, &str)] = &[
     ("config-injection", "exfil"),
     ("config-injection", "dropper"),
     ("config-injection", "pickle"),
+    // Heavy (not in CI). Item 6: a module over 16 MiB, the payload after the head.
+    ("pad-py-16mib", "setup-hook"),
+    ("pad-py-16mib", "decode-exec"),
+    ("pad-py-16mib", "exfil"),
+    ("pad-py-16mib", "dropper"),
+    // Item 9: 100,001 filler members only make it suspicious (ARC006 high).
+    ("pad-filler-members", "pth"),
+    ("pad-filler-members", "pth-shell"),
+    ("pad-filler-members", "setup-hook"),
+    ("pad-filler-members", "decode-exec"),
+    ("pad-filler-members", "exfil"),
+    ("pad-filler-members", "dropper"),
+    // Item 15: an assay.toml inside the scanned tree, scanned from inside (needs the binary).
+    ("config-injection", "pth"),
+    ("config-injection", "pth-shell"),
+    ("config-injection", "setup-hook"),
+    ("config-injection", "decode-exec"),
+    ("config-injection", "exfil"),
+    ("config-injection", "dropper"),
+    ("config-injection", "pickle"),
 ];
 
 /// A `(transform, family)` pair: one cell of the matrix.
