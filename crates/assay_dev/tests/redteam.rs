@@ -12,8 +12,10 @@ use assay_dev::redteam::{self, Options, Outcome};
 
 #[test]
 fn red_team_light_matrix_matches_known_evasions() {
+    let dump = tempfile::tempdir().expect("temp dir");
     let opts = Options {
         heavy: false,
+        dump: Some(dump.path().to_path_buf()),
         ..Options::default()
     };
     let cells = redteam::evaluate(&opts).expect("variants are generated");
@@ -61,5 +63,53 @@ fn red_team_light_matrix_matches_known_evasions() {
     assert!(
         msg.is_empty(),
         "red-team matrix differs from KNOWN_EVASIONS:\n{msg}"
+    );
+    compiles(dump.path());
+}
+
+/// Every Python file and `.pth` import line of every variant compiles (`compile()` only:
+/// nothing is run), so an evasion is never a broken variant. Skipped without `python3`.
+fn compiles(dir: &std::path::Path) {
+    const CHECK: &str = r#"
+import io, os, sys, tarfile, zipfile
+bad = []
+def check(name, data):
+    if name.endswith('.pth'):
+        for line in data.decode().splitlines():
+            if line.startswith('import'):
+                try: compile(line, name, 'exec')
+                except SyntaxError as e: bad.append(f'{name}: {e}')
+    elif name.endswith(('.py', '.cfg')) or name.endswith('helpers.txt'):
+        try: compile(data, name, 'exec')
+        except SyntaxError as e: bad.append(f'{name}: {e}')
+def walk(name, data):
+    if data[:2] == b'PK':
+        z = zipfile.ZipFile(io.BytesIO(data))
+        for n in z.namelist(): walk(n, z.read(n))
+    elif data[:2] == b'\x1f\x8b':
+        t = tarfile.open(fileobj=io.BytesIO(data))
+        for m in t.getmembers():
+            if m.isfile(): walk(m.name, t.extractfile(m).read())
+    else:
+        check(name, data)
+for root, _, files in os.walk(sys.argv[1]):
+    for f in files:
+        with open(os.path.join(root, f), 'rb') as fh: walk(os.path.join(root, f), fh.read())
+print('\n'.join(bad))
+sys.exit(1 if bad else 0)
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-I", "-S", "-c", CHECK])
+        .arg(dir)
+        .output();
+    let Ok(out) = out else {
+        eprintln!("python3 not found: the variants' syntax is not checked");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "variants that do not compile:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
 }

@@ -566,7 +566,8 @@ fn data_arg(seed: &Seed) -> Option<Variant> {
 // ------------------------------------------------------------------ moving the code
 
 /// Where the carrier's code moves when it becomes a module of its own, and the carrier
-/// that imports it: `(module path without extension, importing carrier)`.
+/// that imports it: `(module path without extension, importing carrier, extra files such
+/// as the `tests/__init__.py` the import needs)`.
 fn helper_layout(seed: &Seed, tests: bool) -> Option<(String, String, Vec<File>)> {
     let dir = seed.carrier_dir();
     let mut extra = Vec::new();
