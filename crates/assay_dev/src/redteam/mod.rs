@@ -136,6 +136,9 @@ pub const KNOWN_EVASIONS: &[(&str, &str)] = &[
     ("config-injection", "exfil"),
     ("config-injection", "dropper"),
     ("config-injection", "pickle"),
+    // Item 8: the exfiltration sent by another stdlib HTTP client.
+    ("via-xmlrpc", "exfil"),
+    ("via-log-handler", "exfil"),
     // Heavy (not in CI). Item 6: a module over 16 MiB, the payload after the head.
     ("pad-py-16mib", "setup-hook"),
     ("pad-py-16mib", "decode-exec"),

