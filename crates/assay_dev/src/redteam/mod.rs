@@ -366,8 +366,17 @@ pub fn scan_in_process(path: &Path) -> Outcome {
         };
         let mut worst: Option<(Verdict, f64)> = None;
         let mut codes = BTreeSet::new();
+        let single = inputs.len() == 1;
         for input in &inputs {
-            let art = match assay_sources::read_input(input, &path.display().to_string(), &limits) {
+            // Named as `assay scan` names them (commands/scan.rs): after the path given
+            // when it yields one input, else after each file.
+            let display = match input {
+                _ if single => path.display().to_string(),
+                assay_sources::Input::Archive(f)
+                | assay_sources::Input::Directory(f)
+                | assay_sources::Input::File(f) => f.display().to_string(),
+            };
+            let art = match assay_sources::read_input(input, &display, &limits) {
                 Ok(a) => a,
                 Err(e) => return Outcome::Error(e.to_string()),
             };
