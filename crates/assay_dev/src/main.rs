@@ -12,6 +12,9 @@
 //! - `typosquat-rates` prints the typosquat detection and collision rates (criterion 3).
 //! - `generate-7z-fixtures` writes the 7z fixtures of `assay_rules` with the 7z crate's
 //!   own writer (see `sevenz_fixtures.rs`).
+//! - `redteam [--json] [--light] [--transform T] [--family F]` applies evasion transforms
+//!   to harmless malicious seeds and prints the detection matrix (issue 21; see
+//!   `assay_dev::redteam` and `docs/benchmarks.md`).
 
 mod bench;
 mod bench_deps;
@@ -31,9 +34,10 @@ fn main() -> ExitCode {
         Some("bench-deps") => bench_deps::run(&args[1..]),
         Some("typosquat-rates") => typosquat_rates::run(),
         Some("generate-7z-fixtures") => sevenz_fixtures::run(),
+        Some("redteam") => assay_dev::redteam::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M] | cargo dev bench-deps [--records N] [--runs N] | cargo dev typosquat-rates | cargo dev generate-7z-fixtures"
+                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M] | cargo dev bench-deps [--records N] [--runs N] | cargo dev typosquat-rates | cargo dev generate-7z-fixtures | cargo dev redteam [--json] [--light] [--transform T]… [--family F]… [--assay BIN] [--no-build] [--dump DIR]"
             );
             return ExitCode::from(2);
         }
