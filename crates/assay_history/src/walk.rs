@@ -71,11 +71,7 @@ impl Repo {
     }
 
     /// A tree's entries; `None` (noted) when the tree is not in the object database.
-    fn entries(
-        &self,
-        id: ObjectId,
-        path: &str,
-    ) -> Result<Option<Vec<Entry>>, HistoryError> {
+    fn entries(&self, id: ObjectId, path: &str) -> Result<Option<Vec<Entry>>, HistoryError> {
         let Some(obj) = self
             .repo
             .try_find_object(id)
