@@ -1,7 +1,8 @@
 //! The rules, applied to one commit at a time with state built from its past only.
 
+use crate::manifest::{self, Dep, Eco, Source};
 use crate::walk::{MAX_BLOB, Repo};
-use crate::{History, HistoryError, Weights, blob, snippet};
+use crate::{History, HistoryError, Missing, Weights, blob, snippet};
 use assay_core::{ArtifactFormat, ArtifactReport, Finding, Location, Verdict};
 use assay_rules::rules::git;
 use gix::ObjectId;
@@ -33,6 +34,12 @@ const MAX_SEARCH_BYTES: u64 = 64 * 1024 * 1024;
 const MAX_SEARCH_FILES: usize = 20_000;
 /// Largest text file read for diffs and searches.
 const MAX_TEXT: u64 = 2 * 1024 * 1024;
+/// Dependency names remembered (GIT016's "never seen in the project").
+const MAX_SEEN_DEPS: usize = 1_000_000;
+/// Manifests read per commit.
+const MAX_MANIFESTS: usize = 200;
+/// Parsed manifests kept (by blob id) so that a commit's "before" is its parent's "after".
+const MANIFEST_CACHE: usize = 4096;
 
 /// One changed blob of a commit.
 #[derive(Debug, Clone)]
@@ -65,6 +72,8 @@ pub struct CommitData {
     pub merge: bool,
     /// No parent: an import of a whole tree, not a change to one.
     pub root: bool,
+    /// Its parent is cut off (shallow clone): `root` too, and its changes are only learnt.
+    pub boundary: bool,
     pub changes: Vec<Change>,
 }
 
@@ -110,6 +119,13 @@ pub struct Judge<'w> {
     signed_tags: u32,
     /// Whether each of the last [`MAINLINE_WINDOW`] main-line commits was a merge.
     mainline: VecDeque<bool>,
+    /// Every dependency name any manifest or lockfile declared so far (GIT016).
+    deps_seen: HashSet<(Eco, String)>,
+    /// Parsed manifests by blob id (bounded by [`MANIFEST_CACHE`]).
+    manifests: HashMap<ObjectId, std::rc::Rc<Vec<Dep>>>,
+    /// Absent objects over the walk, by kind (GIT015 summary).
+    missing_ids: HashSet<ObjectId>,
+    missing: Missing,
     out: Vec<(f64, usize, ArtifactReport)>,
 }
 
@@ -207,6 +223,10 @@ impl<'w> Judge<'w> {
             prefixes: HashMap::new(),
             signed_tags: 0,
             mainline: VecDeque::with_capacity(MAINLINE_WINDOW + 1),
+            deps_seen: HashSet::new(),
+            manifests: HashMap::new(),
+            missing_ids: HashSet::new(),
+            missing: Missing::default(),
             out: Vec::new(),
         }
     }
@@ -311,7 +331,7 @@ impl<'w> Judge<'w> {
                     ));
                 }
             }
-            if !c.merge {
+            if !c.merge && !c.boundary {
                 self.files(repo, &c, &mut f)?;
             }
             if let Some(p) = &prefix
@@ -357,7 +377,9 @@ impl<'w> Judge<'w> {
             }
             self.signed_tags += 1;
         }
+        self.dependencies(repo, &c, who, report, &mut f)?;
         self.learn(&c, who, fresh_committer);
+        self.note_missing(repo, &c, report, &mut f);
         if c.mainline {
             if !c.merge
                 && let Some(a) = by.and_then(|b| self.authors.get_mut(b))
@@ -373,6 +395,214 @@ impl<'w> Judge<'w> {
             self.emit(&c, f);
         }
         Ok(())
+    }
+
+    /// GIT015: what this commit's judgement lacked, and the walk's summary counts.
+    fn note_missing(&mut self, repo: &Repo, c: &CommitData, report: bool, f: &mut Vec<Finding>) {
+        let gone = repo.take_missing();
+        if gone.is_empty() {
+            return;
+        }
+        for (id, what) in &gone {
+            if self.missing_ids.insert(*id) {
+                if what.starts_with("tree") || what == "root tree" {
+                    self.missing.trees += 1;
+                } else if what.starts_with("parent") {
+                    self.missing.parents += 1;
+                } else {
+                    self.missing.blobs += 1;
+                }
+            }
+        }
+        if !report {
+            return;
+        }
+        self.missing.commits += 1;
+        let path_of = |id: &ObjectId| {
+            c.changes
+                .iter()
+                .find(|ch| ch.new == Some(*id) || ch.old == Some(*id))
+                .map(|ch| ch.path.as_str())
+        };
+        let listed: Vec<String> = gone
+            .iter()
+            .filter(|(_, w)| !w.is_empty())
+            .take(8)
+            .map(|(id, what)| match (what.as_str(), path_of(id)) {
+                ("blob", Some(p)) => format!("blob {p}"),
+                ("blob", None) => format!("blob {}", id.to_hex_with_len(12)),
+                ("parent commit (shallow clone)", _) => {
+                    format!("parent commit {} (shallow clone)", id.to_hex_with_len(12))
+                }
+                (w, _) => w.to_owned(),
+            })
+            .collect();
+        let more = gone.len().saturating_sub(listed.len());
+        let path = gone
+            .iter()
+            .find_map(|(id, _)| path_of(id))
+            .unwrap_or_default();
+        f.push(git::content_unavailable::META.finding(
+            Location::file(path),
+            format!(
+                "{} object{} not in this clone: {}{}; judged on what is present",
+                gone.len(),
+                if gone.len() == 1 { "" } else { "s" },
+                listed.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+        ));
+    }
+
+    /// A manifest blob's dependencies (cached by id); `None` when it cannot be read (too
+    /// large, binary or absent): then nothing is judged or learnt from it.
+    fn manifest(
+        &mut self,
+        repo: &Repo,
+        kind: manifest::Kind,
+        id: Option<ObjectId>,
+    ) -> Result<Option<std::rc::Rc<Vec<Dep>>>, HistoryError> {
+        let Some(id) = id else {
+            return Ok(Some(std::rc::Rc::new(Vec::new())));
+        };
+        if let Some(d) = self.manifests.get(&id) {
+            return Ok(Some(d.clone()));
+        }
+        let Some(text) = Self::text(repo, Some(id))? else {
+            return Ok(None);
+        };
+        let deps = std::rc::Rc::new(manifest::parse(kind, &text));
+        if self.manifests.len() >= MANIFEST_CACHE {
+            self.manifests.clear();
+        }
+        self.manifests.insert(id, deps.clone());
+        Ok(Some(deps))
+    }
+
+    /// GIT016 and GIT017 from the manifests the commit touches (before vs after), then
+    /// every name they declare is learnt. Root and shallow-boundary commits are only
+    /// learnt: they import a tree rather than change one.
+    fn dependencies(
+        &mut self,
+        repo: &Repo,
+        c: &CommitData,
+        who: usize,
+        report: bool,
+        f: &mut Vec<Finding>,
+    ) -> Result<(), HistoryError> {
+        let judge = report && !c.root && !c.merge;
+        let newcomer = self.newcomer(who, c.index);
+        let mut learnt: Vec<(Eco, String)> = Vec::new();
+        for (ch, kind) in c
+            .changes
+            .iter()
+            .filter_map(|ch| manifest::kind(&ch.path).map(|k| (ch, k)))
+            .take(MAX_MANIFESTS)
+        {
+            let (Some(old), Some(new)) = (
+                self.manifest(repo, kind, ch.old)?,
+                self.manifest(repo, kind, ch.new)?,
+            ) else {
+                continue;
+            };
+            if judge && !kind.is_lock() {
+                let before: HashMap<(Eco, &str), &Dep> =
+                    old.iter().map(|d| ((d.eco, d.name.as_str()), d)).collect();
+                for d in new.iter() {
+                    if d.source == Source::Local {
+                        continue;
+                    }
+                    match before.get(&(d.eco, d.name.as_str())) {
+                        None => self.added_dependency(c, who, newcomer, &ch.path, d, f),
+                        Some(o) => {
+                            if let Source::Remote(to) = &d.source
+                                && o.source != d.source
+                            {
+                                f.push(git::dependency_source_risk::META.finding(
+                                    Location::file(&ch.path),
+                                    format!(
+                                        "re-points {} dependency {} from `{}` to {to} in {}",
+                                        d.eco.label(),
+                                        d.name,
+                                        o.spec,
+                                        ch.path
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            learnt.extend(new.iter().map(|d| (d.eco, d.name.clone())));
+        }
+        for k in learnt {
+            if self.deps_seen.len() >= MAX_SEEN_DEPS {
+                break;
+            }
+            self.deps_seen.insert(k);
+        }
+        Ok(())
+    }
+
+    fn added_dependency(
+        &self,
+        c: &CommitData,
+        who: usize,
+        newcomer: bool,
+        path: &str,
+        d: &Dep,
+        f: &mut Vec<Finding>,
+    ) {
+        let key = (d.eco, d.name.clone());
+        if let Source::Remote(from) = &d.source {
+            f.push(git::dependency_source_risk::META.finding(
+                Location::file(path),
+                format!(
+                    "adds {} dependency {} from {from} (not the registry) in {path}",
+                    d.eco.label(),
+                    d.name
+                ),
+            ));
+        }
+        if self.deps_seen.contains(&key) {
+            return;
+        }
+        let eco = d.eco.typosquat();
+        if let Some((target, how)) = eco.and_then(|e| assay_rules::typosquat::squats_in(e, &d.name))
+        {
+            f.push(git::dependency_source_risk::META.finding(
+                Location::file(path),
+                format!(
+                    "adds {} dependency {}, which imitates the popular package {target} ({how}), in {path}",
+                    d.eco.label(),
+                    d.name
+                ),
+            ));
+        }
+        let known = eco.is_some_and(|e| assay_rules::typosquat::is_known_in(e, &d.name));
+        if newcomer && !known {
+            let (first, earlier) = self
+                .authors
+                .get(who)
+                .map_or((c.index, 0), |a| (a.first, a.commits));
+            f.push(git::newcomer_new_dependency::META.finding(
+                Location::file(path),
+                format!(
+                    "{} <{}> (first seen {} commits ago of {} in history, {earlier} earlier commits) adds {} dependency {} `{}` in {path}: no earlier manifest or lockfile of the project named it",
+                    c.name.trim(),
+                    c.email.trim(),
+                    c.index - first,
+                    c.index,
+                    d.eco.label(),
+                    d.name,
+                    d.spec
+                ),
+            ));
+        }
     }
 
     /// GIT013: at least two departures from the author's own baseline.
@@ -559,7 +789,10 @@ impl<'w> Judge<'w> {
                 }
                 continue;
             }
-            let size = repo.size(new)?;
+            // Absent (partial clone): noted by the reader, nothing to judge here.
+            let Some(size) = repo.size(new)? else {
+                continue;
+            };
             if size < MIN_OPAQUE as u64 {
                 continue;
             }
@@ -592,6 +825,8 @@ impl<'w> Judge<'w> {
                 continue;
             }
             let rewritten = match ch.old {
+                // An absent old blob (noted) was at least a file: call it rewritten.
+                Some(o) if repo.size(o)?.is_none() => true,
                 Some(o) => repo
                     .blob(o, MAX_BLOB)?
                     .is_none_or(|d| blob::is_binary(&d) && blob::entropy(&d) >= OPAQUE_ENTROPY),
@@ -615,7 +850,7 @@ impl<'w> Judge<'w> {
             .map(|o| basename(&o.path).to_owned())
             .collect();
         needles.extend(ignores.iter().map(|(p, _, _)| basename(p).to_owned()));
-        let named = Self::search(
+        let (named, used) = Self::search(
             repo,
             &tree,
             &needles,
@@ -637,11 +872,18 @@ impl<'w> Judge<'w> {
                     o.size
                 ),
             ));
-            if !named.contains(basename(&o.path)) {
+            // Used = read by code, a test or a build script; documentation that merely
+            // describes the file (a README listing test files) is not a use.
+            if !used.contains(basename(&o.path)) {
+                let docs = if named.contains(basename(&o.path)) {
+                    " (only documentation names it)"
+                } else {
+                    ""
+                };
                 f.push(git::unreferenced_binary::META.finding(
                     Location::file(&o.path),
                     format!(
-                        "no text file of the tree names `{}` (no test, build file or generator)",
+                        "no code, test or build file of the tree names `{}` (no test, build file or generator){docs}",
                         basename(&o.path)
                     ),
                 ));
@@ -722,29 +964,33 @@ impl<'w> Judge<'w> {
     }
 
     /// The needles named by some text file of the tree other than `skip` and the
-    /// `.gitignore` files themselves (bounded by files and bytes).
+    /// `.gitignore` files themselves, and those named by a file that is not documentation
+    /// (see [`is_doc`]), bounded by files and bytes.
     fn search<'a>(
         repo: &Repo,
         tree: &[(String, ObjectId)],
         needles: &[String],
         skip: &HashSet<&str>,
         gitignores: impl Iterator<Item = &'a str>,
-    ) -> Result<HashSet<String>, HistoryError> {
+    ) -> Result<(HashSet<String>, HashSet<String>), HistoryError> {
         let gi: HashSet<&str> = gitignores.collect();
         let mut found = HashSet::new();
+        let mut used = HashSet::new();
         let finders: Vec<(&str, memchr::memmem::Finder)> = needles
             .iter()
             .map(|n| (n.as_str(), memchr::memmem::Finder::new(n.as_bytes())))
             .collect();
         let mut bytes = 0u64;
         for (files, (p, id)) in tree.iter().enumerate() {
-            if files >= MAX_SEARCH_FILES
-                || bytes >= MAX_SEARCH_BYTES
-                || found.len() == finders.len()
+            if files >= MAX_SEARCH_FILES || bytes >= MAX_SEARCH_BYTES || used.len() == finders.len()
             {
                 break;
             }
             if skip.contains(p.as_str()) || gi.contains(p.as_str()) {
+                continue;
+            }
+            let doc = is_doc(p);
+            if doc && found.len() == finders.len() {
                 continue;
             }
             let Some(d) = repo.blob(*id, MAX_TEXT)? else {
@@ -755,12 +1001,18 @@ impl<'w> Judge<'w> {
                 continue;
             }
             for (n, fi) in &finders {
-                if !found.contains(*n) && fi.find(&d).is_some() {
+                if (doc || used.contains(*n)) && found.contains(*n) {
+                    continue;
+                }
+                if fi.find(&d).is_some() {
                     found.insert((*n).to_owned());
+                    if !doc {
+                        used.insert((*n).to_owned());
+                    }
                 }
             }
         }
-        Ok(found)
+        Ok((found, used))
     }
 
     fn emit(&mut self, c: &CommitData, mut findings: Vec<Finding>) {
@@ -827,7 +1079,11 @@ impl<'w> Judge<'w> {
                 r
             })
             .collect();
-        History { commits, walked }
+        History {
+            commits,
+            walked,
+            missing: self.missing,
+        }
     }
 }
 
@@ -859,6 +1115,55 @@ fn tz_text(offset: i32) -> String {
 /// The first path component of a path in a subdirectory.
 fn top_dir(p: &str) -> Option<&str> {
     p.split_once('/').map(|(d, _)| d).filter(|d| !d.is_empty())
+}
+
+/// Documentation rather than code: prose formats (`.md`, `.rst`, `.txt` other than build
+/// files, `.html`, man pages, Texinfo), the conventional top-level notes (`README`,
+/// `NEWS`, `ChangeLog`, `AUTHORS`, …) and anything under `doc/`, `docs/`, `man/`.
+pub fn is_doc(p: &str) -> bool {
+    if is_build_file(p) {
+        return false;
+    }
+    let b = basename(p).to_ascii_uppercase();
+    const NOTES: &[&str] = &[
+        "README",
+        "NEWS",
+        "CHANGELOG",
+        "CHANGES",
+        "HISTORY",
+        "AUTHORS",
+        "THANKS",
+        "TODO",
+        "COPYING",
+        "LICENSE",
+        "INSTALL",
+        "CONTRIBUTING",
+    ];
+    NOTES.iter().any(|n| b.starts_with(n))
+        || matches!(
+            ext(p).as_deref(),
+            Some(
+                "md" | "markdown"
+                    | "rst"
+                    | "txt"
+                    | "adoc"
+                    | "asciidoc"
+                    | "texi"
+                    | "texinfo"
+                    | "html"
+                    | "htm"
+                    | "pod"
+                    | "1"
+                    | "3"
+                    | "5"
+                    | "7"
+                    | "8"
+            )
+        )
+        || p.split('/').rev().skip(1).any(|d| {
+            let d = d.to_ascii_lowercase();
+            d == "doc" || d == "docs" || d == "man" || d == "documentation"
+        })
 }
 
 fn vague(message: &str) -> bool {
@@ -893,6 +1198,12 @@ mod tests {
         assert!(is_build_file("CMakeLists.txt"));
         assert!(is_build_file("m4/build-to-host.m4"));
         assert!(!is_build_file("src/a.c"));
+        assert!(is_doc("tests/files/README"));
+        assert!(is_doc("doc/xz-file-format.txt"));
+        assert!(is_doc("NEWS"));
+        assert!(!is_doc("tests/test_files.sh"));
+        assert!(!is_doc("CMakeLists.txt"));
+        assert!(!is_doc("tests/Makefile.am"));
         assert!(vague("Tests: Update two test files."));
         assert!(!vague(
             "Tests: regenerate bad-1.xz with xz 5.6 because the header changed, see #12"

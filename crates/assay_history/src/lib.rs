@@ -16,6 +16,7 @@
 
 pub mod blob;
 mod judge;
+pub mod manifest;
 pub mod snippet;
 pub mod synth;
 mod walk;
@@ -95,14 +96,57 @@ pub struct History {
     pub commits: Vec<ArtifactReport>,
     /// Commits walked (reported or not).
     pub walked: usize,
+    /// What the clone did not hold (partial or shallow clone); all zero for a full one.
+    pub missing: Missing,
+}
+
+/// Objects absent from the repository, over the whole walk (each object counted once).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Missing {
+    /// Reported commits judged without some of their content (finding GIT015).
+    pub commits: usize,
+    /// Distinct blobs absent.
+    pub blobs: usize,
+    /// Distinct trees absent.
+    pub trees: usize,
+    /// Distinct parent commits absent (shallow-clone boundaries).
+    pub parents: usize,
+}
+
+impl Missing {
+    /// Whether anything was absent.
+    pub fn any(&self) -> bool {
+        self.blobs + self.trees + self.parents > 0
+    }
+}
+
+impl std::fmt::Display for Missing {
+    /// One summary line: `2 commits judged on partial content: 3 blobs, 0 trees and 1
+    /// parent commit are not in this clone (partial or shallow clone)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        write!(
+            f,
+            "{} commit{} judged on partial content: {} blob{}, {} tree{} and {} parent commit{} are not in this clone (partial or shallow clone; nothing was fetched)",
+            self.commits,
+            s(self.commits),
+            self.blobs,
+            s(self.blobs),
+            self.trees,
+            s(self.trees),
+            self.parents,
+            s(self.parents)
+        )
+    }
 }
 
 /// Review the history described by `opts`.
 ///
 /// # Errors
 /// [`HistoryError`] when the repository cannot be opened, a revision does not resolve,
-/// or an object cannot be read. Malformed blobs are not errors: they are findings or are
-/// judged as opaque data.
+/// or an object present in the repository cannot be read. Malformed blobs are not
+/// errors: they are findings or are judged as opaque data. Objects absent from a partial
+/// or shallow clone are not errors either: see [`History::missing`] and GIT015.
 pub fn review(opts: &Options) -> Result<History, HistoryError> {
     walk::review(opts)
 }

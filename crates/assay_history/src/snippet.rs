@@ -159,9 +159,148 @@ pub fn extract(text: &str) -> Vec<Snippet> {
     out
 }
 
-/// Where a snippet fails to parse as C: `Some((1-based line inside the snippet, the
-/// text of that line))`, `None` when it parses. Build-tool substitutions (`@VAR@`,
-/// `${VAR}`) are replaced by `0` first.
+/// How the C preprocessor treats a line of a snippet (C11 §6.10.1, conditional
+/// inclusion), judged without knowing the build's macros.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Always compiled: outside every conditional group, or under `#if 1`.
+    Always,
+    /// Compiled only if a condition holds (`#ifdef X`, `#if defined(X) && …`, `#else`).
+    Conditional,
+    /// Never compiled (`#if 0`, the `#else` of `#if 1`).
+    Dead,
+}
+
+/// Most nested conditional groups followed; deeper lines are `Conditional`.
+const MAX_DEPTH: usize = 64;
+
+#[derive(Clone, Copy)]
+struct Group {
+    /// This branch.
+    now: Reach,
+    /// An earlier branch was always taken: the rest are dead.
+    taken: bool,
+    /// An earlier branch depended on a condition.
+    cond: bool,
+}
+
+/// `#if` / `#elif` expressions that are integer constants: `Some(true)` for a nonzero
+/// literal, `Some(false)` for zero, `None` for anything that needs macros.
+fn constant(expr: &str) -> Option<bool> {
+    let e = expr.split("//").next().unwrap_or("").trim();
+    let e = e.trim_start_matches('(').trim_end_matches(')').trim();
+    let digits = e.trim_end_matches(['u', 'U', 'l', 'L']);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(digits.bytes().any(|b| b != b'0'));
+    }
+    None
+}
+
+/// The [`Reach`] of every line (0-based) of `code`. A directive line gets the reach of
+/// the branch it opens or closes (an error the parser reports on `#endif` belongs to the
+/// group it ends). Line continuations (`\`) carry the directive over.
+pub fn reach(code: &str) -> Vec<Reach> {
+    let mut stack: Vec<Group> = Vec::new();
+    let mut out = Vec::new();
+    let here = |st: &[Group]| {
+        if st.iter().any(|g| g.now == Reach::Dead) {
+            Reach::Dead
+        } else if st.iter().any(|g| g.now == Reach::Conditional) {
+            Reach::Conditional
+        } else {
+            Reach::Always
+        }
+    };
+    let mut continued = false;
+    for line in code.lines() {
+        let t = line.trim_start();
+        if continued {
+            out.push(here(&stack));
+            continued = line.trim_end().ends_with('\\');
+            continue;
+        }
+        continued = t.starts_with('#') && line.trim_end().ends_with('\\');
+        let Some(d) = t.strip_prefix('#') else {
+            out.push(here(&stack));
+            continue;
+        };
+        let d = d.trim_start();
+        let (word, rest) = d
+            .split_once(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or((d, ""));
+        match word {
+            "if" | "ifdef" | "ifndef" => {
+                let now = match (word, constant(rest)) {
+                    ("if", Some(true)) => Reach::Always,
+                    ("if", Some(false)) => Reach::Dead,
+                    _ => Reach::Conditional,
+                };
+                if stack.len() < MAX_DEPTH {
+                    stack.push(Group {
+                        now,
+                        taken: now == Reach::Always,
+                        cond: now == Reach::Conditional,
+                    });
+                } else {
+                    // Too deep to follow: treat the rest as conditional, never as always.
+                    if let Some(g) = stack.last_mut() {
+                        g.now = Reach::Conditional;
+                    }
+                }
+                out.push(here(&stack));
+            }
+            "elif" | "elifdef" | "elifndef" | "else" => {
+                out.push(here(&stack));
+                if let Some(g) = stack.last_mut() {
+                    let c = if word == "elif" { constant(rest) } else { None };
+                    g.now = if g.taken {
+                        Reach::Dead
+                    } else {
+                        match (word, c) {
+                            (_, Some(false)) => Reach::Dead,
+                            ("else", _) | (_, Some(true)) if !g.cond => Reach::Always,
+                            _ => Reach::Conditional,
+                        }
+                    };
+                    g.taken |= g.now == Reach::Always;
+                    g.cond |= g.now == Reach::Conditional;
+                }
+            }
+            "endif" => {
+                out.push(here(&stack));
+                stack.pop();
+            }
+            _ => out.push(here(&stack)),
+        }
+    }
+    out
+}
+
+/// A line that is only words (`choke me`, `compile error`, `error: no foo`): the idiom
+/// for failing a check on purpose when it sits in a conditional group (autoconf's own
+/// tests use `choke me` under `#ifndef __GNUC__`). A stray `.` or other punctuation is
+/// not.
+fn deliberate(line: &str) -> bool {
+    let t = line.trim().trim_end_matches(';').trim();
+    t.starts_with('#')
+        || (!t.is_empty()
+            && t.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && t.chars().all(|c| {
+                c.is_alphanumeric() || c == '_' || c == ' ' || c == '\t' || c == ':' || c == '!'
+            }))
+}
+
+/// Where a snippet fails to parse as C in a way a compiler must hit: `Some((1-based line
+/// inside the snippet, the text of that line))`, `None` when it parses. Build-tool
+/// substitutions (`@VAR@`, `${VAR}`) are replaced by `0` first.
+///
+/// The snippet's preprocessor structure is read first ([`reach`]): an error in a group
+/// that is never compiled (`#if 0`) does not count, nor does a deliberate error in a
+/// conditional group (a line of words, see `deliberate`, or an `#error`): that is how a
+/// check is made to fail on purpose when a condition holds. An error in code that is
+/// always compiled, or punctuation that breaks a conditional group, is reported.
 pub fn parse_error(code: &str) -> Option<(u32, String)> {
     let code = SUBST.replace_all(code, "0");
     let mut parser = tree_sitter::Parser::new();
@@ -178,31 +317,47 @@ pub fn parse_error(code: &str) -> Option<(u32, String)> {
     if !root.has_error() {
         return None;
     }
-    // First ERROR or MISSING node in document order, bounded walk.
+    let reach = reach(&code);
+    let lines: Vec<&str> = code.lines().collect();
+    let counts = |row: usize| {
+        let text = lines.get(row).copied().unwrap_or("");
+        match reach.get(row).copied().unwrap_or(Reach::Always) {
+            Reach::Always => true,
+            Reach::Dead => false,
+            Reach::Conditional => !deliberate(text),
+        }
+    };
+    // ERROR and MISSING nodes in document order (bounded walk); the first that counts.
     let mut cursor = root.walk();
     let mut budget = 1_000_000u32;
-    let mut row = 0usize;
     'walk: loop {
         budget = budget.saturating_sub(1);
         let n = cursor.node();
+        let mut descend = n.has_error();
         if n.is_error() || n.is_missing() {
-            row = n.start_position().row;
-            break;
+            let row = n.start_position().row;
+            if counts(row) {
+                let text = lines.get(row).copied().unwrap_or("").trim().to_owned();
+                return Some((u32::try_from(row + 1).unwrap_or(u32::MAX), text));
+            }
+            descend = false;
         }
-        if n.has_error() && cursor.goto_first_child() {
+        if descend && cursor.goto_first_child() {
             continue;
         }
         loop {
+            if budget == 0 {
+                break 'walk;
+            }
             if cursor.goto_next_sibling() {
                 break;
             }
-            if !cursor.goto_parent() || budget == 0 {
+            if !cursor.goto_parent() {
                 break 'walk;
             }
         }
     }
-    let text = code.lines().nth(row).unwrap_or("").trim().to_owned();
-    Some((u32::try_from(row + 1).unwrap_or(u32::MAX), text))
+    None
 }
 
 #[cfg(test)]
@@ -265,6 +420,67 @@ mod tests {
         // The definition before the check wins over a later one.
         let two = format!("{good}set(test_code [[int broken(]])\n");
         assert_eq!(parse_error(&extract(&two)[0].code), None);
+    }
+
+    /// Must not match: deliberate failures under a condition, and anything under `#if 0`.
+    #[test]
+    fn deliberate_errors_under_a_condition_are_the_idiom() {
+        for code in [
+            "#ifndef __GNUC__\n       choke me\n#endif\nint main(void) { return 0; }\n",
+            "#include <immintrin.h>\n#if !defined(__x86_64__)\ncompile error\n#endif\nint main(void) { return 0; }\n",
+            "#if defined(__AVX2__)\nint ok;\n#else\nerror: no AVX2\n#endif\nint main(void) { return 0; }\n",
+            "#ifdef X\n#error \"no X\"\n#endif\nint main(void) { return 0; }\n",
+            "#if 0\n. garbage (\n#endif\nint main(void) { return 0; }\n",
+            "#if 1\nint ok;\n#else\n.\n#endif\nint main(void) { return 0; }\n",
+        ] {
+            assert_eq!(parse_error(code), None, "{code}");
+        }
+    }
+
+    /// Must match: a stray token in code that is always compiled, including under
+    /// `#if 1` and after a closed group, and punctuation that breaks the only branch.
+    #[test]
+    fn stray_tokens_that_a_compiler_must_hit() {
+        for (code, line) in [
+            ("#ifdef X\n#endif\n.\nint main(void) { return 0; }\n", 3),
+            ("#if 1\n.\n#endif\nint main(void) { return 0; }\n", 2),
+            (
+                "#ifdef __linux__\n#include <linux/landlock.h>\n.\n#endif\nint main(void) { return 0; }\n",
+                3,
+            ),
+            ("#if 0\n#else\n.\n#endif\nint main(void) { return 0; }\n", 3),
+        ] {
+            let (l, t) = parse_error(code).unwrap_or_else(|| panic!("{code}"));
+            assert_eq!((l, t.as_str()), (line, "."), "{code}");
+        }
+    }
+
+    #[test]
+    fn reach_of_nested_groups() {
+        use Reach::*;
+        let r = reach(
+            "a\n#if 0\nb\n#elif defined(X)\nc\n#else\nd\n#endif\n#if 1\ne\n#ifdef Y\nf\n#endif\n#endif\ng\n",
+        );
+        assert_eq!(
+            r,
+            [
+                Always,
+                Dead,
+                Dead,
+                Dead,
+                Conditional,
+                Conditional,
+                Conditional,
+                Conditional,
+                Always,
+                Always,
+                Conditional,
+                Conditional,
+                Conditional,
+                Always,
+                Always
+            ]
+        );
     }
 
     proptest! {

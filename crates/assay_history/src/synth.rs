@@ -324,6 +324,12 @@ pub fn xz_like(with_generator: bool) -> (Vec<u8>, Vec<usize>, Planted) {
                     &[
                         Op::Put("tests/files/bad-3-corrupt_lzma2.xz", &bad),
                         Op::Put("tests/files/good-large_compressed.lzma", &bad2),
+                        // As in xz-utils, the files' README describes them: documentation
+                        // naming a file is not code reading it.
+                        Op::Put(
+                            "tests/files/README",
+                            b"bad-3-corrupt_lzma2.xz has a corrupt LZMA2 stream.\ngood-large_compressed.lzma is a large valid file.\n",
+                        ),
                     ],
                 );
                 planted.add_binary = n;
@@ -395,7 +401,8 @@ pub fn xz_like(with_generator: bool) -> (Vec<u8>, Vec<usize>, Planted) {
 }
 
 /// A plain project of `commits` commits by `authors` people (a few dozen directories,
-/// sources edited, an occasional referenced binary fixture and build change), for the
+/// sources edited, an occasional referenced binary fixture, build change and dependency
+/// manifest change: `package.json` or `requirements.txt` gains a name every 100 commits), for the
 /// benchmark.
 pub fn plain(commits: usize, authors: usize) -> Vec<u8> {
     let mut s = Stream::new(1_500_000_000);
@@ -404,6 +411,7 @@ pub fn plain(commits: usize, authors: usize) -> Vec<u8> {
         .map(|a| format!("Dev {a} <dev{a}@example.invalid>"))
         .collect();
     let mut blob_n = 0usize;
+    let mut deps: Vec<String> = Vec::new();
     for c in 0..commits {
         let who = people
             .get((rng.next_u64() as usize) % people.len())
@@ -423,6 +431,23 @@ pub fn plain(commits: usize, authors: usize) -> Vec<u8> {
                 "Tests: add a sample.",
                 &[Op::Put(&name, &b), Op::Put(&t, script.as_bytes())],
             );
+        } else if c % 100 == 75 {
+            // Dependency manifests (GIT016/GIT017 parse both sides of each change).
+            deps.push(format!("dep-{c}"));
+            let pj = format!(
+                "{{\n  \"name\": \"demo\",\n  \"dependencies\": {{\n{}\n  }}\n}}\n",
+                deps.iter()
+                    .map(|d| format!("    \"{d}\": \"^1.0.{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(",\n")
+            );
+            let req: String = deps.iter().map(|d| format!("{d}>=1.0\n")).collect();
+            let (path, body) = if c % 200 == 75 {
+                ("package.json", pj)
+            } else {
+                ("requirements.txt", req)
+            };
+            s.commit(who, "deps: add one", &[Op::Put(path, body.as_bytes())]);
         } else if c % 300 == 150 {
             let cm = CMAKE_OK.replace(
                 "add_library(demo",

@@ -4,6 +4,7 @@
 use crate::judge::{Change, CommitData, Judge, TagData};
 use crate::{History, HistoryError, Options};
 use gix::ObjectId;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Annotated tags read for GIT012.
@@ -22,10 +23,24 @@ fn read_err(what: impl Into<String>, e: impl std::fmt::Display) -> HistoryError 
     }
 }
 
+/// Most missing objects remembered per commit (the count goes on).
+pub const MAX_MISSING_NOTED: usize = 64;
+
 /// Read access to the repository for the rules.
+///
+/// Objects absent from the object database (a partial clone made with `--filter`, whose
+/// promisor remote is never contacted; a shallow clone's cut-off parents) are not errors:
+/// the reader answers "not here", notes the object in [`Repo::missing`] and the commit is
+/// judged on what is present (finding GIT015).
 pub struct Repo {
     repo: gix::Repository,
+    /// Objects found absent while judging the current commit: `(id, what)`, `what` being
+    /// `blob` / `tree` / `parent commit` and a path where one is known.
+    missing: RefCell<Vec<(ObjectId, String)>>,
 }
+
+/// A tree entry: name, kind, id.
+type Entry = (String, Kind, ObjectId);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -35,30 +50,68 @@ enum Kind {
 }
 
 impl Repo {
-    fn entries(&self, id: ObjectId) -> Result<Vec<(String, Kind, ObjectId)>, HistoryError> {
-        let tree = self
+    /// Note an absent object (once per id and commit, at most [`MAX_MISSING_NOTED`] kept
+    /// with their description; later ones are still counted by the caller's summary).
+    fn note_missing(&self, id: ObjectId, what: impl FnOnce() -> String) {
+        let mut m = self.missing.borrow_mut();
+        if m.iter().any(|(i, _)| *i == id) {
+            return;
+        }
+        let w = if m.len() < MAX_MISSING_NOTED {
+            what()
+        } else {
+            String::new()
+        };
+        m.push((id, w));
+    }
+
+    /// The objects noted absent since the last call (see [`Repo`]).
+    pub fn take_missing(&self) -> Vec<(ObjectId, String)> {
+        std::mem::take(&mut *self.missing.borrow_mut())
+    }
+
+    /// A tree's entries; `None` (noted) when the tree is not in the object database.
+    fn entries(&self, id: ObjectId, path: &str) -> Result<Option<Vec<Entry>>, HistoryError> {
+        let Some(obj) = self
             .repo
-            .find_tree(id)
+            .try_find_object(id)
+            .map_err(|e| read_err(format!("tree {id}"), e))?
+        else {
+            self.note_missing(id, || {
+                if path.is_empty() {
+                    "root tree".to_owned()
+                } else {
+                    format!("tree {path}/")
+                }
+            });
+            return Ok(None);
+        };
+        let tree = obj
+            .try_into_tree()
             .map_err(|e| read_err(format!("tree {id}"), e))?;
         let d = tree
             .decode()
             .map_err(|e| read_err(format!("tree {id}"), e))?;
-        Ok(d.entries
-            .iter()
-            .map(|e| {
-                let k = if e.mode.is_tree() {
-                    Kind::Tree
-                } else if e.mode.is_blob() || e.mode.is_link() {
-                    Kind::Blob
-                } else {
-                    Kind::Other
-                };
-                (e.filename.to_string(), k, e.oid.to_owned())
-            })
-            .collect())
+        Ok(Some(
+            d.entries
+                .iter()
+                .map(|e| {
+                    let k = if e.mode.is_tree() {
+                        Kind::Tree
+                    } else if e.mode.is_blob() || e.mode.is_link() {
+                        Kind::Blob
+                    } else {
+                        Kind::Other
+                    };
+                    (e.filename.to_string(), k, e.oid.to_owned())
+                })
+                .collect(),
+        ))
     }
 
     /// Changed blobs between two trees (`None` = empty tree), identical subtrees skipped.
+    /// A subtree absent from the object database on either side is skipped whole (noted):
+    /// without it, which of its files changed is unknown.
     fn diff(
         &self,
         old: Option<ObjectId>,
@@ -70,14 +123,15 @@ impl Repo {
             return Ok(());
         }
         let mut m: BTreeMap<String, [Option<(Kind, ObjectId)>; 2]> = BTreeMap::new();
-        if let Some(o) = old {
-            for (n, k, id) in self.entries(o)? {
-                m.entry(n).or_default()[0] = Some((k, id));
-            }
-        }
-        if let Some(o) = new {
-            for (n, k, id) in self.entries(o)? {
-                m.entry(n).or_default()[1] = Some((k, id));
+        for (side, tree) in [old, new].into_iter().enumerate() {
+            let Some(o) = tree else { continue };
+            let Some(entries) = self.entries(o, prefix)? else {
+                return Ok(());
+            };
+            for (n, k, id) in entries {
+                if let Some(slot) = m.entry(n).or_default().get_mut(side) {
+                    *slot = Some((k, id));
+                }
             }
         }
         for (name, [a, b]) in m {
@@ -106,12 +160,16 @@ impl Repo {
         Ok(())
     }
 
-    /// Every blob of a tree as `(path, id)`, in tree order, at most [`MAX_TREE_ENTRIES`].
+    /// Every blob of a tree as `(path, id)`, in tree order, at most [`MAX_TREE_ENTRIES`];
+    /// absent subtrees are skipped (noted).
     pub fn list(&self, tree: ObjectId) -> Result<Vec<(String, ObjectId)>, HistoryError> {
         let mut out = Vec::new();
         let mut stack = vec![(String::new(), tree)];
         while let Some((prefix, id)) = stack.pop() {
-            for (n, k, oid) in self.entries(id)? {
+            let Some(entries) = self.entries(id, &prefix)? else {
+                continue;
+            };
+            for (n, k, oid) in entries {
                 let path = if prefix.is_empty() {
                     n
                 } else {
@@ -131,22 +189,35 @@ impl Repo {
         Ok(out)
     }
 
-    /// Size of an object in bytes.
-    pub fn size(&self, id: ObjectId) -> Result<u64, HistoryError> {
-        self.repo
-            .find_header(id)
-            .map(|h| h.size())
-            .map_err(|e| read_err(format!("blob {id}"), e))
+    /// Size of an object in bytes; `None` (noted) when it is not in the object database.
+    pub fn size(&self, id: ObjectId) -> Result<Option<u64>, HistoryError> {
+        let h = self
+            .repo
+            .try_find_header(id)
+            .map_err(|e| read_err(format!("blob {id}"), e))?;
+        if h.is_none() {
+            self.note_missing(id, || "blob".to_owned());
+        }
+        Ok(h.map(|h| h.size()))
     }
 
-    /// A blob's bytes when it is at most `max` bytes long, else `None`.
+    /// A blob's bytes when it is present and at most `max` bytes long, else `None` (an
+    /// absent blob is noted; tell the two apart with [`Repo::size`]).
     pub fn blob(&self, id: ObjectId, max: u64) -> Result<Option<Vec<u8>>, HistoryError> {
-        if self.size(id)? > max {
-            return Ok(None);
+        match self.size(id)? {
+            Some(s) if s <= max => {}
+            _ => return Ok(None),
         }
-        let mut b = self
+        let Some(obj) = self
             .repo
-            .find_blob(id)
+            .try_find_object(id)
+            .map_err(|e| read_err(format!("blob {id}"), e))?
+        else {
+            self.note_missing(id, || "blob".to_owned());
+            return Ok(None);
+        };
+        let mut b = obj
+            .try_into_blob()
             .map_err(|e| read_err(format!("blob {id}"), e))?;
         Ok(Some(std::mem::take(&mut b.data)))
     }
@@ -372,7 +443,10 @@ pub(crate) fn review(opts: &Options) -> Result<History, HistoryError> {
     // `mailmap.file` / `mailmap.blob` of the user's configuration are not read).
     let mailmap = repo.open_mailmap();
     let mut tags = signed_tags(&repo, &mailmap);
-    let r = Repo { repo };
+    let r = Repo {
+        repo,
+        missing: RefCell::new(Vec::new()),
+    };
     let mut judge = Judge::new(&opts.weights);
     for (index, id) in order.iter().enumerate() {
         let commit = r
@@ -406,14 +480,29 @@ pub(crate) fn review(opts: &Options) -> Result<History, HistoryError> {
             [p, ..] if opts.first_parent => Some(Some(*p)),
             _ => None,
         };
+        // A parent cut off by a shallow clone: the commit's tree is learnt as the
+        // boundary's starting point and none of it is judged as a change.
+        let mut boundary = false;
         if let Some(p) = diff_parent {
             let old_tree = match p {
-                Some(p) => Some(
-                    r.repo
-                        .find_commit(p)
-                        .and_then(|pc| pc.tree_id().map(|t| t.detach()))
-                        .map_err(|e| read_err(format!("commit {p}"), e))?,
-                ),
+                Some(p) => match r
+                    .repo
+                    .try_find_object(p)
+                    .map_err(|e| read_err(format!("commit {p}"), e))?
+                {
+                    Some(o) => Some(
+                        o.try_into_commit()
+                            .map_err(|e| read_err(format!("commit {p}"), e))?
+                            .tree_id()
+                            .map_err(|e| read_err(format!("commit {p}"), e))?
+                            .detach(),
+                    ),
+                    None => {
+                        r.note_missing(p, || "parent commit (shallow clone)".to_owned());
+                        boundary = true;
+                        None
+                    }
+                },
                 None => None,
             };
             r.diff(old_tree, Some(tree), "", &mut changes)?;
@@ -436,7 +525,8 @@ pub(crate) fn review(opts: &Options) -> Result<History, HistoryError> {
                 signed_tags: tags.remove(id).unwrap_or_default(),
                 message,
                 merge: parents.len() > 1,
-                root: parents.is_empty(),
+                root: parents.is_empty() || boundary,
+                boundary,
                 changes,
             },
             report,

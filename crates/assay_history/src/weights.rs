@@ -1,5 +1,6 @@
 //! The scoring table: points per rule and the two thresholds. Defaults are in
-//! [`Weights::default`]; a user overrides any of them with a TOML file
+//! [`Weights::default`], and `docs/history.md` ("Scoring") gives the reason for each
+//! number: change both together. A user overrides any of them with a TOML file
 //! (`assay history --weights FILE`):
 //!
 //! ```toml
@@ -45,6 +46,9 @@ impl Default for Weights {
             ("GIT012", 2.5),
             ("GIT013", 0.5),
             ("GIT014", 2.0),
+            ("GIT015", 0.0),
+            ("GIT016", 4.0),
+            ("GIT017", 3.0),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

@@ -22,6 +22,10 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<u8> {
     };
     let h = assay_history::review(&opts)
         .with_context(|| format!("reviewing the history of {}", args.repo.display()))?;
+    if h.missing.any() {
+        // A partial or shallow clone: say once what the verdicts could not see.
+        eprintln!("assay history: {}", h.missing);
+    }
     let report = Report::new(h.commits, Vec::new());
     super::scan::emit(&report, &args.output)?;
     Ok(super::scan::exit_code(&report, &args.output))
