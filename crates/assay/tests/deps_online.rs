@@ -191,7 +191,7 @@ fn krate(downloads: u64, versions: &[(&str, i64, bool, &str)]) -> Value {
         .collect();
     json!({"crate": {"id": "c", "name": "c", "created_at": iso(created), "updated_at": iso(0),
                      "downloads": downloads * 10, "recent_downloads": downloads,
-                     "description": "A crate of its own", "repository": "https://github.com/own/c"},
+                     "description": "A crate of its own", "repository": format!("https://github.com/{}/c", versions[0].3)},
            "versions": vs, "keywords": [], "categories": []})
 }
 
@@ -364,7 +364,10 @@ fn cargo_lock_online_yanked_young_and_new_publisher() {
         200,
         &krate(
             90_000,
-            &[("1.0.0", 900, false, "alice"), ("1.1.0", 300, false, "bob")],
+            &[
+                ("1.0.0", 900, false, "alice"),
+                ("1.1.0", 300, false, "alice"),
+            ],
         ),
     );
     let t = tempfile::tempdir().unwrap();
@@ -433,7 +436,7 @@ fn cargo_lock_online_yanked_young_and_new_publisher() {
 
 /// Typosquats judged with the registry's facts (issue 16 item 1): a one-swap imitation of
 /// `requests` first published days ago that copies its summary, and a little-downloaded
-/// imitation of `serde_json` are DEP012 critical and the verdict `malicious` (exit 1);
+/// imitation of `tokio` are DEP012 critical and the verdict `malicious` (exit 1);
 /// an old imitation with its own description and downloads stays DEP003 only
 /// (`suspicious`, exit 0 under the default gate).
 #[test]
@@ -447,14 +450,14 @@ fn typosquats_with_registry_evidence_are_malicious() {
     squat["info"] = json!({"summary": "Python HTTP for Humans.", "project_urls": {"Homepage": "https://github.com/psf/requests"}});
     reg.add("/pypi/reqeusts/json", 200, &squat);
     reg.add(
-        "/api/v1/crates/serde_json",
+        "/api/v1/crates/tokio",
         200,
-        &krate(50_000_000, &[("1.0.140", 900, false, "dtolnay")]),
+        &krate(50_000_000, &[("1.45.0", 900, false, "carllerche")]),
     );
     reg.add(
-        "/api/v1/crates/serde_jsno",
+        "/api/v1/crates/tokoi",
         200,
-        &krate(40, &[("1.0.140", 400, false, "someone")]),
+        &krate(40, &[("1.45.0", 400, false, "someone")]),
     );
     let old = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -480,7 +483,7 @@ fn typosquats_with_registry_evidence_are_malicious() {
     .unwrap();
     std::fs::write(
         t.path().join("Cargo.lock"),
-        "version = 4\n\n[[package]]\nname = \"serde_jsno\"\nversion = \"1.0.140\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"00\"\n",
+        "version = 4\n\n[[package]]\nname = \"tokoi\"\nversion = \"1.45.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"00\"\n",
     )
     .unwrap();
     let (code, v, err) = run(t.path(), &reg, &["--online"]);
@@ -509,13 +512,13 @@ fn typosquats_with_registry_evidence_are_malicious() {
     assert_eq!(
         log,
         [
-            "/api/v1/crates/serde_json",
-            "/api/v1/crates/serde_jsno",
+            "/api/v1/crates/tokio",
+            "/api/v1/crates/tokoi",
             "/pypi/reqeusts/json",
             "/pypi/requests/json"
         ]
     );
-    insta::with_settings!({filters => vec![(r"\d{4}-\d\d-\d\d", "[date]")]}, {
+    insta::with_settings!({filters => vec![(r"\d{4}-\d\d-\d\d", "[date]"), (r"127\.0\.0\.1:\d+", "[registry]")]}, {
         insta::assert_snapshot!("deps_online_typosquat_verdicts", summary);
     });
 }

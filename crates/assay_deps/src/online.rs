@@ -211,7 +211,7 @@ fn sorted(mut versions: Vec<VersionInfo>) -> Vec<VersionInfo> {
 #[derive(Deserialize)]
 struct PypiDoc {
     #[serde(default)]
-    info: Option<serde_json::Map<String, serde_json::Value>>,
+    info: Option<serde_json::Value>,
     releases: Option<HashMap<String, Vec<PypiFile>>>,
 }
 
@@ -258,7 +258,12 @@ pub fn parse_pypi(body: &[u8]) -> Result<Lookup, String> {
             yanked,
         });
     }
-    let info = doc.info.unwrap_or_default();
+    let empty = serde_json::Map::new();
+    let info = doc
+        .info
+        .as_ref()
+        .and_then(|i| i.as_object())
+        .unwrap_or(&empty);
     let project_urls = info.get("project_urls").and_then(|u| u.as_object());
     let about = About {
         description: text(info.get("summary")),
@@ -355,7 +360,7 @@ pub fn parse_npm(body: &[u8]) -> Result<Lookup, String> {
 #[derive(Deserialize)]
 struct CratesDoc {
     #[serde(rename = "crate")]
-    krate: Option<serde_json::Map<String, serde_json::Value>>,
+    krate: Option<serde_json::Value>,
     versions: Option<Vec<CrateVersion>>,
 }
 
@@ -373,7 +378,7 @@ struct CrateVersion {
 /// Parse a crates.io API crate document (`/api/v1/crates/{name}`).
 pub fn parse_crates(body: &[u8]) -> Result<Lookup, String> {
     let doc: CratesDoc = serde_json::from_slice(body).map_err(|e| e.to_string())?;
-    let (Some(krate), Some(all)) = (doc.krate, doc.versions) else {
+    let (Some(serde_json::Value::Object(krate)), Some(all)) = (doc.krate, doc.versions) else {
         return Err("not a crates.io crate document (no `crate` and `versions`)".into());
     };
     if all.len() > MAX_VERSIONS {
