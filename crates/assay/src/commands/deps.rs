@@ -84,7 +84,7 @@ fn online(
     use assay_deps::online::{self, Lookup, Options, Registries};
     use std::collections::HashMap;
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let reg = Registries {
+    let mut reg = Registries {
         pypi: args
             .pypi_url
             .clone()
@@ -102,7 +102,6 @@ fn online(
             .unwrap_or_else(|| CRATES_IO.into()),
         crates_interval: std::time::Duration::ZERO,
     };
-    let mut reg = reg;
     if reg.crates.trim_end_matches('/') == CRATES_IO {
         reg.crates_interval = std::time::Duration::from_secs(1);
     }
