@@ -55,9 +55,11 @@ pub struct DepsArgs {
     #[arg(long)]
     pub db: Option<PathBuf>,
     /// Also query the public registries' metadata for every dependency (PyPI JSON API,
-    /// npm registry): young packages (DEP008), a version published by someone outside
-    /// the previous version's maintainers (DEP009, npm), names that do not exist on the
-    /// public registry (DEP010). Without it nothing goes to the network.
+    /// npm registry, crates.io API): young packages (DEP008), a version published by
+    /// someone outside the previous version's maintainers or publishers (DEP009, npm and
+    /// crates.io), names that do not exist on the public registry (DEP010), yanked
+    /// versions (DEP011, crates.io and PyPI) and typosquats the registry confirms
+    /// (DEP012). Without it nothing goes to the network.
     #[arg(long)]
     pub online: bool,
     /// `--online`: a version (or a whole project) published fewer than this many days
@@ -72,6 +74,10 @@ pub struct DepsArgs {
     /// `$ASSAY_NPM_REGISTRY`, else https://registry.npmjs.org).
     #[arg(long)]
     pub npm_registry: Option<String>,
+    /// `--online`: the crates.io API base, queried as `{base}/api/v1/crates/{name}` (else
+    /// `$ASSAY_CRATES_URL`, else https://crates.io, at most one request per second).
+    #[arg(long)]
+    pub crates_url: Option<String>,
     /// `--online`: network timeout per request, seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,

@@ -162,6 +162,8 @@ fn run(cwd: &Path, reg: &Server, args: &[&str]) -> (i32, Value, String) {
         .env_remove("all_proxy")
         .env("ASSAY_PYPI_URL", reg.url())
         .env("ASSAY_NPM_REGISTRY", reg.url())
+        .env("ASSAY_CRATES_URL", reg.url())
+        .env("ASSAY_CONTACT", "https://assay.example.invalid/contact")
         .env("NO_COLOR", "1")
         .args(["deps", ".", "-f", "json"])
         .args(args)
@@ -175,7 +177,25 @@ fn run(cwd: &Path, reg: &Server, args: &[&str]) -> (i32, Value, String) {
     )
 }
 
-/// (file name, rule code, severity, evidence) of every DEP008–DEP010 finding.
+/// A crates.io API crate document: (num, days ago, yanked, publisher login), with
+/// `recent_downloads`; listed newest first, as crates.io does.
+fn krate(downloads: u64, versions: &[(&str, i64, bool, &str)]) -> Value {
+    let created = versions.iter().map(|v| v.1).max().unwrap();
+    let vs: Vec<Value> = versions
+        .iter()
+        .rev()
+        .map(|(n, d, y, who)| {
+            json!({"id": 1, "crate": "c", "num": n, "created_at": iso(*d), "yanked": y,
+                   "published_by": {"id": 7, "login": who, "name": who, "avatar": null, "url": "https://github.com/x"}})
+        })
+        .collect();
+    json!({"crate": {"id": "c", "name": "c", "created_at": iso(created), "updated_at": iso(0),
+                     "downloads": downloads * 10, "recent_downloads": downloads,
+                     "description": "A crate of its own", "repository": format!("https://github.com/{}/c", versions[0].3)},
+           "versions": vs, "keywords": [], "categories": []})
+}
+
+/// (file name, rule code, severity, evidence) of every DEP008–DEP012 finding.
 fn online_findings(v: &Value) -> Vec<(String, String, String, String)> {
     let mut out = Vec::new();
     for a in v["artifacts"].as_array().unwrap() {
@@ -186,7 +206,7 @@ fn online_findings(v: &Value) -> Vec<(String, String, String, String)> {
             .into_owned();
         for f in a["findings"].as_array().unwrap() {
             let code = f["rule"]["code"].as_str().unwrap().to_owned();
-            if ["DEP008", "DEP009", "DEP010"].contains(&code.as_str()) {
+            if ["DEP008", "DEP009", "DEP010", "DEP011", "DEP012"].contains(&code.as_str()) {
                 out.push((
                     file.clone(),
                     code,
@@ -300,4 +320,205 @@ fn unreachable_registry_is_a_warning_not_an_error() {
         err.contains(&format!("127.0.0.1:{port}/pypi/freshpkg/json")),
         "{err}"
     );
+}
+
+/// crates.io: a yanked version, a version published days ago and a changed publisher
+/// (acceptance 3 of issue 16); an old, steady crate yields nothing; every request names
+/// assay and a contact in its User-Agent.
+#[test]
+fn cargo_lock_online_yanked_young_and_new_publisher() {
+    let reg = Server::start();
+    reg.add(
+        "/api/v1/crates/yankedcrate",
+        200,
+        &krate(
+            90_000,
+            &[
+                ("1.0.0", 800, false, "alice"),
+                ("1.0.1", 700, true, "alice"),
+            ],
+        ),
+    );
+    reg.add(
+        "/api/v1/crates/freshver",
+        200,
+        &krate(
+            90_000,
+            &[("0.9.0", 800, false, "alice"), ("1.0.0", 2, false, "alice")],
+        ),
+    );
+    reg.add(
+        "/api/v1/crates/handover",
+        200,
+        &krate(
+            90_000,
+            &[
+                ("2.0.0", 900, false, "alice"),
+                ("2.0.1", 600, false, "bob"),
+                ("2.0.2", 300, false, "mallory"),
+            ],
+        ),
+    );
+    reg.add(
+        "/api/v1/crates/steady",
+        200,
+        &krate(
+            90_000,
+            &[
+                ("1.0.0", 900, false, "alice"),
+                ("1.1.0", 300, false, "alice"),
+            ],
+        ),
+    );
+    let t = tempfile::tempdir().unwrap();
+    let pkg = |n: &str, v: &str| {
+        format!(
+            "[[package]]\nname = \"{n}\"\nversion = \"{v}\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"00\"\n\n"
+        )
+    };
+    std::fs::write(
+        t.path().join("Cargo.lock"),
+        format!(
+            "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n\n{}{}{}{}",
+            pkg("yankedcrate", "1.0.1"),
+            pkg("freshver", "1.0.0"),
+            pkg("handover", "2.0.2"),
+            pkg("steady", "1.1.0"),
+        ),
+    )
+    .unwrap();
+    let (code, v, err) = run(t.path(), &reg, &["--online"]);
+    assert_eq!(code, 0, "{err}");
+    let f = online_findings(&v);
+    let short: Vec<(&str, &str)> = f.iter().map(|x| (x.1.as_str(), x.2.as_str())).collect();
+    assert_eq!(
+        short,
+        [
+            ("DEP008", "low"),
+            ("DEP009", "medium"),
+            ("DEP011", "medium")
+        ],
+        "{f:#?}"
+    );
+    let ev = |code: &str, needle: &str| {
+        assert!(
+            f.iter().any(|x| x.1 == code && x.3.contains(needle)),
+            "{code} {needle}: {f:#?}"
+        )
+    };
+    ev("DEP011", "`yankedcrate` 1.0.1 is yanked");
+    ev("DEP008", "`freshver` 1.0.0 was published 2 day(s) ago");
+    ev(
+        "DEP009",
+        "`handover` 2.0.2 was published by `mallory`, who published none of the 2 earlier version(s) (alice, bob)",
+    );
+    assert_eq!(v["artifacts"][0]["verdict"], "clean", "{v:#}");
+    let reqs = reg.http.requests();
+    let mut paths: Vec<&str> = reqs.iter().map(|r| r.path.as_str()).collect();
+    paths.sort_unstable();
+    assert_eq!(
+        paths,
+        [
+            "/api/v1/crates/freshver",
+            "/api/v1/crates/handover",
+            "/api/v1/crates/steady",
+            "/api/v1/crates/yankedcrate",
+        ]
+    );
+    for r in &reqs {
+        let ua = r.header("user-agent").unwrap_or("");
+        assert!(
+            ua.starts_with("assay/") && ua.contains("(+https://assay.example.invalid/contact)"),
+            "{ua}"
+        );
+    }
+}
+
+/// Typosquats judged with the registry's facts (issue 16 item 1): a one-swap imitation of
+/// `requests` first published days ago that copies its summary, and a little-downloaded
+/// imitation of `tokio` are DEP012 critical and the verdict `malicious` (exit 1);
+/// an old imitation with its own description and downloads stays DEP003 only
+/// (`suspicious`, exit 0 under the default gate).
+#[test]
+fn typosquats_with_registry_evidence_are_malicious() {
+    let reg = Server::start();
+    let mut requests = pypi(&[("2.32.3", 900)]);
+    requests["info"] = json!({"summary": "Python HTTP for Humans.", "home_page": "https://requests.readthedocs.io",
+                             "project_urls": {"Source": "https://github.com/psf/requests"}});
+    reg.add("/pypi/requests/json", 200, &requests);
+    let mut squat = pypi(&[("2.32.3", 3)]);
+    squat["info"] = json!({"summary": "Python HTTP for Humans.", "project_urls": {"Homepage": "https://github.com/psf/requests"}});
+    reg.add("/pypi/reqeusts/json", 200, &squat);
+    reg.add(
+        "/api/v1/crates/tokio",
+        200,
+        &krate(50_000_000, &[("1.45.0", 900, false, "carllerche")]),
+    );
+    reg.add(
+        "/api/v1/crates/tokoi",
+        200,
+        &krate(40, &[("1.45.0", 400, false, "someone")]),
+    );
+    let old = tempfile::tempdir().unwrap();
+    std::fs::write(
+        old.path().join("requirements.txt"),
+        "reqeusts==2.32.3 --hash=sha256:00\n",
+    )
+    .unwrap();
+    let mut own = pypi(&[("2.32.3", 900)]);
+    own["info"] = json!({"summary": "A different project that happens to look alike"});
+    let reg_old = Server::start();
+    reg_old.add("/pypi/reqeusts/json", 200, &own);
+    reg_old.add("/pypi/requests/json", 200, &requests);
+    let (code, v, err) = run(old.path(), &reg_old, &["--online"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["artifacts"][0]["verdict"], "suspicious", "{v:#}");
+    assert!(online_findings(&v).is_empty(), "{v:#}");
+
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(
+        t.path().join("requirements.txt"),
+        "reqeusts==2.32.3 --hash=sha256:00\n",
+    )
+    .unwrap();
+    std::fs::write(
+        t.path().join("Cargo.lock"),
+        "version = 4\n\n[[package]]\nname = \"tokoi\"\nversion = \"1.45.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"00\"\n",
+    )
+    .unwrap();
+    let (code, v, err) = run(t.path(), &reg, &["--online"]);
+    assert_eq!(code, 1, "{err}");
+    let mut summary = String::new();
+    for a in v["artifacts"].as_array().unwrap() {
+        assert_eq!(a["verdict"], "malicious", "{a:#}");
+        summary.push_str(&format!(
+            "{}: {} (score {})\n",
+            a["path"].as_str().unwrap(),
+            a["verdict"],
+            a["score"]
+        ));
+        for f in a["findings"].as_array().unwrap() {
+            summary.push_str(&format!(
+                "  {} {} {}: {}\n",
+                f["rule"]["code"].as_str().unwrap(),
+                f["rule"]["name"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["evidence"].as_str().unwrap()
+            ));
+        }
+    }
+    let mut log = reg.log();
+    log.sort();
+    assert_eq!(
+        log,
+        [
+            "/api/v1/crates/tokio",
+            "/api/v1/crates/tokoi",
+            "/pypi/reqeusts/json",
+            "/pypi/requests/json"
+        ]
+    );
+    insta::with_settings!({filters => vec![(r"\d{4}-\d\d-\d\d", "[date]"), (r"127\.0\.0\.1:\d+", "[registry]")]}, {
+        insta::assert_snapshot!("deps_online_typosquat_verdicts", summary);
+    });
 }

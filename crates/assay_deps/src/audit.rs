@@ -4,10 +4,15 @@
 //! Severity bands: a `MAL-` match is DEP001 critical (decisive: the verdict is
 //! `malicious`); a vulnerability is DEP002 with the record's reviewed severity mapped
 //! to low/medium/high, capped at high so a vulnerability alone makes a lockfile at most
-//! `suspicious`; hygiene findings (DEP004, DEP005) are low.
+//! `suspicious`; hygiene findings (DEP004, DEP005) are low. Three findings are high, so
+//! that the file is at least `suspicious` (the calibration in `docs/scoring.md`): a file
+//! that could not be read (DEP006: a gate must not pass what it did not audit), a name
+//! imitating one of the [`TYPOSQUAT_HIGH_RANK`] most popular names of its ecosystem
+//! other than by an affix (DEP003), and an `--extra-index-url` with unpinned, unhashed
+//! requirements (DEP007).
 
 use crate::db::{Db, DbError};
-use crate::lock::{self, Dependency, Ecosystem, Kind, Lockfile};
+use crate::lock::{self, Dependency, Kind, Lockfile};
 use crate::version;
 use assay_core::{Confidence, Finding, Location, RuleMeta, Severity};
 use assay_rules::rules::dep;
@@ -21,6 +26,15 @@ pub struct FileAudit {
     /// PURLs of every dependency read.
     pub purls: Vec<String>,
 }
+
+/// DEP003 is high when the imitated name is among this many of the most popular of its
+/// ecosystem (and the kind of imitation is not an affix, `python-x`/`x-rs`, which is as
+/// often a real wrapper): squatters aim at the top, where few legitimate look-alikes
+/// remain once the known projects are excluded.
+pub const TYPOSQUAT_HIGH_RANK: usize = 1000;
+
+/// Names listed in a finding's evidence before "and N more".
+const NAMES_SHOWN: usize = 5;
 
 pub(crate) fn finding(meta: &RuleMeta, path: &str, line: Option<u32>, evidence: String) -> Finding {
     let mut loc = Location::file(path);
@@ -47,7 +61,7 @@ pub fn audit_bytes(
                     &dep::unparseable_lockfile::META,
                     path,
                     None,
-                    format!("{path}: {e}"),
+                    format!("{path}: {e}; its dependencies were not audited"),
                 )],
                 purls: Vec::new(),
             },
@@ -66,15 +80,29 @@ pub fn audit_lockfile(path: &str, lf: &Lockfile, db: Option<&Db>) -> Result<File
         .filter(|d| !d.hashed && d.direct_url.is_none())
         .count();
     if exposed > 0 {
+        // Unpinned and unhashed: any higher version uploaded anywhere wins. Pinned but
+        // unhashed: a public upload of the same version can still be chosen.
+        let unpinned: Vec<&str> = lf
+            .deps
+            .iter()
+            .filter(|d| !d.hashed && d.direct_url.is_none() && d.version.is_none())
+            .map(|d| d.name.as_str())
+            .collect();
         for (line, url) in &lf.extra_indexes {
-            out.findings.push(finding(
+            let mut f = finding(
                 &dep::dependency_confusion::META,
                 path,
                 Some(*line),
                 format!(
                     "--extra-index-url {url}: pip installs the highest version from any index, so {exposed} requirement(s) without --hash can be replaced by a public upload of the same name"
                 ),
-            ));
+            );
+            if !unpinned.is_empty() {
+                f.severity = Severity::High;
+                f.evidence
+                    .push_str(&format!("; unpinned: {}", names_shown(&unpinned)));
+            }
+            out.findings.push(f);
         }
     }
     for d in &lf.deps {
@@ -104,18 +132,26 @@ pub fn audit_lockfile(path: &str, lf: &Lockfile, db: Option<&Db>) -> Result<File
                 format!("`{}` has no --hash while other entries do", d.name),
             ));
         }
-        let eco = match d.ecosystem {
-            Ecosystem::PyPI => typosquat::Ecosystem::PyPI,
-            Ecosystem::Npm => typosquat::Ecosystem::Npm,
-            Ecosystem::CratesIo => typosquat::Ecosystem::CratesIo,
-        };
+        let eco = d.ecosystem.typosquat();
         if let Some((target, how)) = typosquat::squats_in(eco, &d.name) {
-            out.findings.push(finding(
+            let rank = typosquat::rank_in(eco, target);
+            let mut f = finding(
                 &dep::typosquat_dependency::META,
                 path,
                 d.line,
                 format!("`{}` imitates `{target}` ({how})", d.name),
-            ));
+            );
+            if rank.is_some_and(|r| r < TYPOSQUAT_HIGH_RANK) && !how.ends_with("affix") {
+                f.severity = Severity::High;
+                if let Some(r) = rank {
+                    f.evidence.push_str(&format!(
+                        ", #{} of the popular {} names",
+                        r + 1,
+                        d.ecosystem.osv()
+                    ));
+                }
+            }
+            out.findings.push(f);
         }
         if let Some(db) = db {
             advisories(path, d, db, &mut out.findings)?;
@@ -127,6 +163,16 @@ pub fn audit_lockfile(path: &str, lf: &Lockfile, db: Option<&Db>) -> Result<File
             .then(a.location.line.cmp(&b.location.line))
     });
     Ok(out)
+}
+
+/// `a, b, c and 2 more`.
+fn names_shown(names: &[&str]) -> String {
+    let shown: Vec<&str> = names.iter().take(NAMES_SHOWN).copied().collect();
+    let mut s = shown.join(", ");
+    if names.len() > NAMES_SHOWN {
+        s.push_str(&format!(" and {} more", names.len() - NAMES_SHOWN));
+    }
+    s
 }
 
 fn advisories(path: &str, d: &Dependency, db: &Db, out: &mut Vec<Finding>) -> Result<(), DbError> {

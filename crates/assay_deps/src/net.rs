@@ -75,8 +75,22 @@ pub struct Response {
     pub len: u64,
 }
 
+/// The `User-Agent` of every request: `assay/<version> (+<contact>)`. crates.io's
+/// crawler policy asks API clients to name themselves and a way to reach whoever runs
+/// them; the contact is `$ASSAY_CONTACT` (a URL or e-mail address of the operator),
+/// else the workspace's `repository` URL, else a note that none was configured.
+pub fn user_agent() -> String {
+    let contact = std::env::var("ASSAY_CONTACT")
+        .ok()
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty() && c.len() <= 200 && !c.chars().any(char::is_control))
+        .or_else(|| Some(env!("CARGO_PKG_REPOSITORY").to_owned()).filter(|r| !r.is_empty()))
+        .unwrap_or_else(|| "no contact configured; set ASSAY_CONTACT".to_owned());
+    format!("assay/{} (+{contact})", env!("CARGO_PKG_VERSION"))
+}
+
 impl Client {
-    /// A client with these timeouts; `User-Agent: assay/<version>`.
+    /// A client with these timeouts and the [`user_agent`].
     pub fn new(t: Timeouts) -> Client {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -85,7 +99,7 @@ impl Client {
             .timeout_recv_response(Some(t.connect))
             .timeout_per_read(Some(t.read))
             .timeout_global(t.total)
-            .user_agent(concat!("assay/", env!("CARGO_PKG_VERSION")))
+            .user_agent(user_agent())
             .build();
         Client {
             agent: config.into(),

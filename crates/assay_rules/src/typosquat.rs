@@ -378,6 +378,17 @@ pub fn squats_in(eco: Ecosystem, name: &str) -> Option<(&'static str, &'static s
     find(eco, &n, None)
 }
 
+/// The 0-based popularity rank of `name` on the popular list of `eco` (crates.io: list
+/// order, not downloads), or `None` when it is not on that list (known-tail names
+/// included).
+pub fn rank_in(eco: Ecosystem, name: &str) -> Option<usize> {
+    let l = list(eco);
+    l.ranks
+        .get(canonical(eco, name).as_str())
+        .copied()
+        .filter(|r| *r < l.names.len())
+}
+
 /// Whether the name is a known real project of `eco`: on the popular list or on the
 /// known-projects tail (`data/*-known.txt`, ranks 5,001 to 15,000). Known names are
 /// never reported as typosquats.

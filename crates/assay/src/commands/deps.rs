@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 const MAX_FILES: usize = 10_000;
 /// Deepest directory searched.
 const MAX_DEPTH: usize = 12;
+/// The public crates.io API, paced to one request per second (its crawler policy).
+#[cfg(feature = "net")]
+const CRATES_IO: &str = "https://crates.io";
 /// Deepest `-r`/`-c` include chain followed.
 const MAX_INCLUDE_DEPTH: usize = 8;
 
@@ -71,9 +74,9 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
 }
 
 /// `--online`: look every distinct (ecosystem, name) up once on its public registry and
-/// add the DEP008–DEP010 findings to each file's audit. A failed lookup is a warning
-/// naming the package and URL (the offline findings stand); it never counts as clean
-/// silently.
+/// add the DEP008–DEP012 findings to each file's audit; the popular project a DEP003 name
+/// imitates is looked up too, for DEP012. A failed lookup is a warning naming the
+/// package and URL (the offline findings stand); it never counts as clean silently.
 #[cfg(feature = "net")]
 fn online(
     args: &DepsArgs,
@@ -82,7 +85,7 @@ fn online(
     use assay_deps::online::{self, Lookup, Options, Registries};
     use std::collections::HashMap;
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let reg = Registries {
+    let mut reg = Registries {
         pypi: args
             .pypi_url
             .clone()
@@ -93,7 +96,16 @@ fn online(
             .clone()
             .or_else(|| env("ASSAY_NPM_REGISTRY"))
             .unwrap_or_else(|| "https://registry.npmjs.org".into()),
+        crates: args
+            .crates_url
+            .clone()
+            .or_else(|| env("ASSAY_CRATES_URL"))
+            .unwrap_or_else(|| CRATES_IO.into()),
+        crates_interval: std::time::Duration::ZERO,
     };
+    if reg.crates.trim_end_matches('/') == CRATES_IO {
+        reg.crates_interval = std::time::Duration::from_secs(1);
+    }
     let mut keys: Vec<(assay_deps::Ecosystem, String)> = Vec::new();
     for (_, _, lf) in audits.iter() {
         for d in &lf.deps {
@@ -101,6 +113,9 @@ fn online(
                 continue;
             }
             keys.push((d.ecosystem, d.ecosystem.canonical(&d.name)));
+            if let Some(t) = online::squat_target(d) {
+                keys.push((d.ecosystem, d.ecosystem.canonical(t)));
+            }
         }
     }
     keys.sort();
@@ -158,6 +173,17 @@ fn online(
                 audit
                     .findings
                     .extend(online::findings(path, lf, d, l, &reg, opt));
+                if let Some(t) = online::squat_target(d) {
+                    let theirs = found.get(&(d.ecosystem, d.ecosystem.canonical(t)));
+                    audit.findings.extend(online::typosquat_evidence(
+                        path,
+                        d,
+                        l,
+                        t,
+                        theirs,
+                        opt.now_unix,
+                    ));
+                }
             }
         }
         audit.findings.sort_by(|a, b| {

@@ -5,32 +5,74 @@
 //! `version`), and `pnpm-lock.yaml` (`packages:` keys `/name/1.0.0` in v5,
 //! `/name@1.0.0` in v6, `name@1.0.0` in v9).
 
+use super::json::{Flag, Object, Str};
 use super::{Dependency, Ecosystem, LockError, Lockfile, MAX_DEPTH, push};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+/// The fields of a `package-lock.json` the audit reads; everything else is skipped
+/// without recursion (see [`super::json`]).
+#[derive(Deserialize)]
+struct PackageLock {
+    #[serde(default)]
+    packages: Object<Entry>,
+    #[serde(default)]
+    dependencies: Object<V1Entry>,
+    #[serde(default, rename = "lockfileVersion")]
+    lockfile_version: Option<IgnoredAny>,
+}
+
+/// A `packages` entry (lockfileVersion 2 and 3).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Entry {
+    name: Str,
+    version: Str,
+    resolved: Str,
+    integrity: Option<IgnoredAny>,
+    link: Flag,
+}
+
+/// A lockfileVersion 1 `dependencies` entry; nested `dependencies` are the tree.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct V1Entry {
+    version: Str,
+    resolved: Str,
+    integrity: Option<IgnoredAny>,
+    dependencies: Object<V1Entry>,
+}
 
 pub(super) fn package_lock(text: &str) -> Result<Lockfile, LockError> {
-    let v: serde_json::Value = serde_json::from_str(text)?;
+    // Only the typed part counts towards serde_json's recursion limit (128): a v1 tree
+    // uses two JSON levels per dependency level, so it meets `MAX_DEPTH` about there.
+    let v: PackageLock = serde_json::from_str(text)?;
     let mut lf = Lockfile::default();
-    if let Some(pkgs) = v.get("packages").and_then(|p| p.as_object()) {
+    if let Some(pkgs) = v.packages.0 {
         for (key, e) in pkgs {
             // "" is the root project; links and workspace members have no registry version.
             let Some(pos) = key.rfind("node_modules/") else {
                 continue;
             };
-            if e.get("link").and_then(|l| l.as_bool()) == Some(true) {
+            if e.link.0 {
                 continue;
             }
-            let name = e
-                .get("name")
-                .and_then(|n| n.as_str())
-                .unwrap_or_else(|| key.get(pos + "node_modules/".len()..).unwrap_or(""));
-            let Some(ver) = e.get("version").and_then(|v| v.as_str()) else {
+            let name = e.name.0.clone().unwrap_or_else(|| {
+                key.get(pos + "node_modules/".len()..)
+                    .unwrap_or("")
+                    .to_owned()
+            });
+            let Some(ver) = e.version.0.as_deref() else {
                 continue;
             };
-            push(&mut lf.deps, entry(name, ver, e))?;
+            push(
+                &mut lf.deps,
+                entry(&name, ver, e.resolved.0.as_deref(), e.integrity.is_some()),
+            )?;
         }
-    } else if let Some(deps) = v.get("dependencies").and_then(|d| d.as_object()) {
+    } else if let Some(deps) = v.dependencies.0 {
         v1(deps, 0, &mut lf.deps)?;
-    } else if v.get("lockfileVersion").is_none() {
+    } else if v.lockfile_version.is_none() {
         return Err(LockError::Shape(
             "no `packages`, `dependencies` or `lockfileVersion`".into(),
         ));
@@ -39,7 +81,7 @@ pub(super) fn package_lock(text: &str) -> Result<Lockfile, LockError> {
 }
 
 fn v1(
-    deps: &serde_json::Map<String, serde_json::Value>,
+    deps: std::collections::BTreeMap<String, V1Entry>,
     depth: usize,
     out: &mut Vec<Dependency>,
 ) -> Result<(), LockError> {
@@ -47,20 +89,23 @@ fn v1(
         return Err(LockError::TooDeep);
     }
     for (name, e) in deps {
-        if let Some(ver) = e.get("version").and_then(|v| v.as_str()) {
-            push(out, entry(name, ver, e))?;
+        if let Some(ver) = e.version.0.as_deref() {
+            push(
+                out,
+                entry(&name, ver, e.resolved.0.as_deref(), e.integrity.is_some()),
+            )?;
         }
-        if let Some(sub) = e.get("dependencies").and_then(|d| d.as_object()) {
+        if let Some(sub) = e.dependencies.0 {
             v1(sub, depth + 1, out)?;
         }
     }
     Ok(())
 }
 
-fn entry(name: &str, ver: &str, e: &serde_json::Value) -> Dependency {
+fn entry(name: &str, ver: &str, resolved: Option<&str>, integrity: bool) -> Dependency {
     let mut d = Dependency::pinned(Ecosystem::Npm, name, ver);
-    d.hashed = e.get("integrity").is_some();
-    let resolved = e.get("resolved").and_then(|r| r.as_str()).unwrap_or("");
+    d.hashed = integrity;
+    let resolved = resolved.unwrap_or("");
     // v1 puts a git/file URL in `version`; v2+ in `resolved`.
     let src = if ver.contains(':') { ver } else { resolved };
     if src.starts_with("git") || src.starts_with("file:") || src.starts_with("github:") {

@@ -9,9 +9,12 @@
 //!
 //! Bounds: input ≤ [`MAX_BYTES`], ≤ [`MAX_DEPS`] dependencies, JSON nesting of v1
 //! lockfiles ≤ [`MAX_DEPTH`]. Exceeding a bound is an error naming the bound, never a
-//! silent truncation.
+//! silent truncation. Values the audit does not read may nest to any depth, as for npm
+//! and pipenv themselves: the JSON formats are read into typed structs that skip them
+//! without recursion (module `json`).
 
 mod js;
+mod json;
 mod python;
 mod rust;
 
@@ -51,6 +54,15 @@ impl Ecosystem {
             Ecosystem::PyPI => "pypi",
             Ecosystem::Npm => "npm",
             Ecosystem::CratesIo => "cargo",
+        }
+    }
+
+    /// The same ecosystem in the typosquat model.
+    pub fn typosquat(self) -> assay_rules::typosquat::Ecosystem {
+        match self {
+            Ecosystem::PyPI => assay_rules::typosquat::Ecosystem::PyPI,
+            Ecosystem::Npm => assay_rules::typosquat::Ecosystem::Npm,
+            Ecosystem::CratesIo => assay_rules::typosquat::Ecosystem::CratesIo,
         }
     }
 

@@ -3,6 +3,7 @@
 //! (PEP 621 `[project]` and `[tool.poetry]`), the TOML lockfiles (`poetry.lock`,
 //! `uv.lock`, `pdm.lock`: all `[[package]]` with `name`/`version`) and `Pipfile.lock`.
 
+use super::json::{NonEmptyArray, Object, Str};
 use super::{Dependency, Ecosystem, LockError, Lockfile, push};
 use serde::Deserialize;
 
@@ -308,33 +309,46 @@ pub(super) fn toml_lock(text: &str) -> Result<Lockfile, LockError> {
     Ok(lf)
 }
 
+/// The fields of a `Pipfile.lock` the audit reads (other fields skipped without
+/// recursion, see [`super::json`]).
+#[derive(Deserialize)]
+struct PipfileLock {
+    #[serde(default, rename = "_meta")]
+    meta: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    default: Option<Object<PipfileEntry>>,
+    #[serde(default)]
+    develop: Object<PipfileEntry>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PipfileEntry {
+    version: Str,
+    hashes: NonEmptyArray,
+    git: Str,
+    file: Str,
+    path: Str,
+}
+
 pub(super) fn pipfile_lock(text: &str) -> Result<Lockfile, LockError> {
-    let v: serde_json::Value = serde_json::from_str(text)?;
+    let v: PipfileLock = serde_json::from_str(text)?;
     let mut lf = Lockfile::default();
-    for section in ["default", "develop"] {
-        let Some(m) = v.get(section).and_then(|s| s.as_object()) else {
+    if v.default.is_none() && v.meta.is_none() {
+        return Err(LockError::Shape("no `default` or `_meta` section".into()));
+    }
+    for section in [v.default.unwrap_or_default(), v.develop] {
+        let Some(m) = section.0 else {
             continue;
         };
         for (name, e) in m {
-            let ver = e
-                .get("version")
-                .and_then(|v| v.as_str())
-                .map(|v| v.trim_start_matches("==").to_owned());
-            let mut d = Dependency::pinned(Ecosystem::PyPI, name, "");
+            let ver = e.version.0.map(|v| v.trim_start_matches("==").to_owned());
+            let mut d = Dependency::pinned(Ecosystem::PyPI, &name, "");
             d.version = ver;
-            d.hashed = e
-                .get("hashes")
-                .and_then(|h| h.as_array())
-                .is_some_and(|h| !h.is_empty());
-            d.direct_url = ["git", "file", "path"]
-                .iter()
-                .find_map(|k| e.get(*k).and_then(|v| v.as_str()))
-                .map(str::to_owned);
+            d.hashed = e.hashes.0;
+            d.direct_url = e.git.0.or(e.file.0).or(e.path.0);
             push(&mut lf.deps, d)?;
         }
-    }
-    if v.get("default").is_none() && v.get("_meta").is_none() {
-        return Err(LockError::Shape("no `default` or `_meta` section".into()));
     }
     Ok(lf)
 }

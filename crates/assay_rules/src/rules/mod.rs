@@ -126,6 +126,8 @@ registry![scan: [
     dep::young_package,
     dep::maintainer_change,
     dep::unclaimed_public_name,
+    dep::yanked_version,
+    dep::registry_confirmed_typosquat,
 ]];
 
 /// The rule with this code or name (case-insensitive).

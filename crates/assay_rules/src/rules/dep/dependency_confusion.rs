@@ -4,7 +4,10 @@ declare_rule! {
     /// ## What it does
     /// Flags a requirements file that adds a package index with `--extra-index-url` while
     /// some of its requirements are not pinned by `--hash`. The finding is on the option's
-    /// line and counts the exposed requirements.
+    /// line and counts the exposed requirements. It is **high** (the file is at least
+    /// `suspicious`) when some of them are not pinned to a version either, and names
+    /// them; medium when all are pinned with `==` (a public upload must then match the
+    /// exact version).
     ///
     /// ## Why it matters
     /// pip treats every index as equal: it collects the candidates of all of them and

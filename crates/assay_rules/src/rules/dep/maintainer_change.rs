@@ -1,4 +1,4 @@
-//! DEP009 maintainer-change (raised by `assay deps --online` for npm; tests in
+//! DEP009 maintainer-change (raised by `assay deps --online` for npm and crates.io; tests in
 //! `assay_deps::online` and `crates/assay/tests/deps_online.rs`).
 
 declare_rule! {
@@ -7,7 +7,9 @@ declare_rule! {
     /// published by an account (`versions[v]._npmUser`) that was not among the
     /// maintainers of the version published before it (`versions[prev].maintainers`,
     /// ordered by the packument's `time`), or whose maintainer list shares nobody with
-    /// the previous version's.
+    /// the previous version's. For a crates.io dependency (no maintainer list per
+    /// version), flags a pinned version published (`versions[].published_by.login`) by
+    /// an account that published none of the earlier versions.
     ///
     /// ## Why it matters
     /// A package taken over by someone new is a classic supply-chain attack: in 2018 the
@@ -31,6 +33,7 @@ declare_rule! {
     ///
     /// ## References
     /// - npm registry API, packument `versions[]._npmUser` and `maintainers`
+    /// - crates.io API `GET /api/v1/crates/{name}`, `versions[].published_by`
     /// - GHSA-mh6f-8j2x-4483 (event-stream / flatmap-stream)
     pub static META = {
         code: "DEP009",

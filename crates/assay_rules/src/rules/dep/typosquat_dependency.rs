@@ -14,6 +14,11 @@ declare_rule! {
     /// real projects and never flagged, and a name about as close to another known
     /// project as to the target is not flagged.
     ///
+    /// Severity: medium; **high** (the file is at least `suspicious`) when the imitated
+    /// name is among the 1,000 most popular of its ecosystem and the imitation is not an
+    /// affix (`python-x`, `x-rs` are as often real wrappers). With `--online`, registry
+    /// facts can confirm the imitation (DEP012 `registry-confirmed-typosquat`).
+    ///
     /// ## Why it matters
     /// A mistyped name in a requirements file installs whatever the squatter uploaded.
     ///
@@ -21,8 +26,8 @@ declare_rule! {
     /// `reqeusts==2.31.0` in requirements.txt, `crossenv` in package-lock.json.
     ///
     /// ## False positives
-    /// Legitimate projects with similar names; alone this does not change a verdict to
-    /// malicious.
+    /// Legitimate projects with similar names; alone this does not make a verdict
+    /// malicious (at most `suspicious`). Suppress a reviewed one with a reason.
     ///
     /// ## References
     /// - MITRE ATT&CK T1195.002 (Compromise Software Supply Chain)

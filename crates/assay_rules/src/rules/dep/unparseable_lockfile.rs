@@ -2,10 +2,16 @@
 
 declare_rule! {
     /// ## What it does
-    /// Reports a lockfile or manifest that is malformed, not UTF-8 or over a resource limit.
+    /// Reports a lockfile or manifest that is malformed, not UTF-8 or over a resource
+    /// limit, at high severity: the file is at least `suspicious`.
     ///
     /// ## Why it matters
-    /// A file assay cannot read is not known to be clean: its dependencies were not checked.
+    /// A file assay cannot read is not known to be clean: its dependencies were not
+    /// checked, and a gate (`--fail-on suspicious`) must not pass what it could not audit.
+    /// An attacker who can make the parser give up (a nesting depth the package manager
+    /// accepts but a parser does not) would otherwise hide a known-malicious dependency.
+    /// The parsers therefore accept what the ecosystem's own tools accept: JSON values
+    /// the audit does not read may nest to any depth within the size bound.
     ///
     /// ## Example
     /// A `package-lock.json` truncated mid-object.
@@ -20,7 +26,7 @@ declare_rule! {
         name: "unparseable-lockfile",
         family: Dep,
         summary: "A lockfile or manifest could not be read",
-        severity: Medium,
+        severity: High,
         confidence: High,
         targets: [],
         cwe: None,

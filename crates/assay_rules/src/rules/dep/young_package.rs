@@ -7,7 +7,8 @@ declare_rule! {
     /// on the public registry fewer than `--min-age-days` days ago (default 7; medium),
     /// or whose pinned version is that young while the project is older (low). Dates:
     /// npm `time.created` / `time[version]`; PyPI the earliest
-    /// `upload_time_iso_8601` of the project's / release's files.
+    /// `upload_time_iso_8601` of the project's / release's files; crates.io
+    /// `crate.created_at` / `versions[].created_at`.
     ///
     /// ## Why it matters
     /// Malicious uploads are found and removed quickly — most within days — so the
@@ -31,6 +32,7 @@ declare_rule! {
     /// ## References
     /// - PyPI JSON API documentation (`releases`, `upload_time_iso_8601`)
     /// - npm registry API, packument `time` field
+    /// - crates.io API `GET /api/v1/crates/{name}`, `created_at` fields
     /// - pnpm `minimumReleaseAge`; uv `--exclude-newer`
     pub static META = {
         code: "DEP008",
