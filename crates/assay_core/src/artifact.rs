@@ -313,35 +313,10 @@ fn model_kind(lower_name: &str, head: &[u8]) -> Option<FileKind> {
     {
         return Some(FileKind::Safetensors);
     }
-    // `PROTO 2..5` followed by a plausible first opcode (FRAME, a mark, a container, a global,
-    // a constant): what `pickle.dump`, `torch.save` and `joblib.dump` write.
-    if let [0x80, 2..=5, op, ..] = head
-        && matches!(
-            op,
-            0x95 | b'('
-                | b'}'
-                | b']'
-                | b')'
-                | b'c'
-                | b'X'
-                | b'U'
-                | b'T'
-                | b'S'
-                | b'V'
-                | b'N'
-                | b'K'
-                | b'J'
-                | b'M'
-                | b'I'
-                | b'L'
-                | b'G'
-                | b'C'
-                | b'B'
-                | b'q'
-                | b'h'
-                | 0x82..=0x8e | 0x93 | 0x96
-        )
-    {
+    // By opcodes, whatever the file is called: `PROTO 2..=5` and a valid walk (what
+    // `pickle.dump`, `torch.save` and `joblib.dump` write), or a protocol 0/1 stream that
+    // imports and calls before anything invalid (every payload has that shape).
+    if crate::pickle_ops::looks_like_pickle(head) {
         return Some(FileKind::Pickle);
     }
     let pickle_ext = [
@@ -366,6 +341,35 @@ fn model_kind(lower_name: &str, head: &[u8]) -> Option<FileKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pickles_by_opcodes_whatever_the_name() {
+        let payload = b"cos\nsystem\n(S'id'\ntR.";
+        for name in [
+            "m.sav",
+            "m.model",
+            "m.weights",
+            "m.dat",
+            "model",
+            "m.bin",
+            "m.txt",
+        ] {
+            assert_eq!(classify(name, payload), FileKind::Pickle, "{name}");
+        }
+        // Bytes after the payload, an invalid opcode, a repeated PROTO.
+        assert_eq!(
+            classify("m.dat", b"cos\nsystem\n(S'id'\ntR\xff\xfegarbage"),
+            FileKind::Pickle
+        );
+        assert_eq!(
+            classify("m.bin", b"\x80\x02\x80\x02cos\nsystem\n(S'id'\ntR."),
+            FileKind::Pickle
+        );
+        // Text and binary that is no pickle.
+        assert_eq!(classify("notes.dat", b"cos x\nsin\n"), FileKind::Text);
+        assert_eq!(classify("data", b"N.B. read me\n"), FileKind::Text);
+        assert_eq!(classify("m.bin", b"\x80\x02\xff\x00"), FileKind::Binary);
+    }
 
     #[test]
     fn magic_beats_extension() {

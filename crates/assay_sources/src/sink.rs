@@ -309,8 +309,10 @@ impl<'a> Sink<'a> {
             open_nested = self.may_open_nested(scope, &adm, c, declared);
         }
         if error.is_none() && !ended && !head_only {
+            // A stream of unknown size (a compressed payload declares 0) is read up to the
+            // larger of the keep limit and the model prefix: a `.joblib.gz` is a pickle.
             let mut target = if declared <= keep {
-                keep
+                keep.max(prefix.unwrap_or(0))
             } else if let Some(p) = prefix {
                 p
             } else {

@@ -313,6 +313,7 @@ mod tests {
             computed: false,
             offset: 0,
             depth: 0,
+            unreached: false,
         }
     }
 
