@@ -7,12 +7,21 @@ use assay_formats::parse_gguf;
 declare_rule! {
     /// ## What it does
     /// Reads the Jinja chat templates of a model — GGUF `tokenizer.chat_template*`
-    /// metadata and `chat_template` in `tokenizer_config.json` — with a bounded lexer over
-    /// their `{{ … }}` and `{% … %}` tags, and flags: sandbox escapes (dunder attributes
-    /// such as `__globals__`, `__class__`, `__subclasses__`, `__import__`, and the globals
-    /// `cycler`, `joiner`, `namespace`, `lipsum`, `self`, `config`, `request`, `os`,
-    /// `popen`) — critical; branches on message *content* compared with a literal (a
-    /// trigger backdoor) — medium; URLs and long encoded blobs — medium.
+    /// metadata, `chat_template` in `tokenizer_config.json` (a string or a list of
+    /// `{name, template}`) and `chat_template.jinja` — with a bounded lexer over their
+    /// `{{ … }}` and `{% … %}` tags, and flags: sandbox escapes (dunder attributes such as
+    /// `__globals__`, `__class__`, `__subclasses__`, `__import__`, also inside strings as
+    /// in `attr('__class__')`; and the names `cycler`, `joiner`, `lipsum`, `self`,
+    /// `config`, `request`, `os`, `popen` outside string literals) — critical; branches on
+    /// message *content* compared with a literal (a trigger backdoor) — medium, and high
+    /// when the template also carries a URL or an instruction to hide something (a
+    /// trigger that injects a link or instructions); URLs and long encoded blobs — medium.
+    /// `namespace()` is not flagged: it is Jinja's sandbox-safe mutable object, and real
+    /// Gemma, Qwen and Llama templates use it.
+    ///
+    /// GGUF metadata that cannot be read to its end (a length or count past the data, arrays
+    /// nested past the bound, more keys than the bound, or more metadata than assay reads)
+    /// is high at low confidence: what follows, a template included, was not judged.
     ///
     /// ## Why it matters
     /// llama-cpp-python rendered GGUF templates with an unsandboxed Jinja environment:
@@ -45,7 +54,6 @@ declare_rule! {
 const ESCAPES: &[&str] = &[
     "cycler",
     "joiner",
-    "namespace",
     "lipsum",
     "self",
     "config",
@@ -91,6 +99,37 @@ fn tags(t: &str) -> Vec<&str> {
     out
 }
 
+/// A tag with its string literals blanked out (`'…'`, `"…"`), so words inside the text a
+/// template prints (`"use the os module"`) are not read as names.
+fn code_of(tag: &str) -> String {
+    let mut out = String::with_capacity(tag.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in tag.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                    out.push(c);
+                    continue;
+                }
+                out.push(' ');
+            }
+            None => {
+                if c == '\'' || c == '"' {
+                    quote = Some(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 fn idents(tag: &str) -> impl Iterator<Item = &str> {
     tag.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .filter(|s| !s.is_empty())
@@ -109,7 +148,8 @@ pub fn judge_template(t: &str) -> Vec<(Severity, String)> {
             ));
             break;
         }
-        if let Some(g) = idents(tag).find(|i| ESCAPES.contains(i)) {
+        let code = code_of(tag);
+        if let Some(g) = idents(&code).find(|i| ESCAPES.contains(i)) {
             out.push((
                 Severity::Critical,
                 format!("`{g}` in a tag (reaches Python objects outside the template)"),
@@ -127,6 +167,32 @@ pub fn judge_template(t: &str) -> Vec<(Severity, String)> {
                 format!("branch on message content: `{}`", tag.trim()),
             ));
         }
+    }
+    let branch = out
+        .iter()
+        .any(|(_, m)| m.starts_with("branch on message content"));
+    let lower = t.to_ascii_lowercase();
+    let url = ["http://", "https://"].iter().any(|p| t.contains(p));
+    let hiding = [
+        "ignore previous",
+        "ignore all previous",
+        "disregard",
+        "do not tell",
+        "don't tell",
+        "do not mention",
+        "secretly",
+        "without telling",
+    ]
+    .iter()
+    .find(|p| lower.contains(*p));
+    if branch && (url || hiding.is_some()) {
+        out.push((
+            Severity::High,
+            format!(
+                "a branch on message content injects {} (a hidden trigger)",
+                if url { "a URL" } else { "instructions" }
+            ),
+        ));
     }
     if let Some(u) = ["http://", "https://"].iter().find_map(|p| t.find(p)) {
         let url: String = t
@@ -173,15 +239,50 @@ fn templates_of_json(text: &str) -> Vec<(String, String)> {
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for e in &cx.artifact.entries {
         let templates: Vec<(String, String)> = match e.file_kind {
-            FileKind::Gguf => match parse_gguf(&e.data) {
-                Ok(h) => h
-                    .chat_templates()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect(),
-                Err(_) => Vec::new(),
-            },
+            FileKind::Gguf => {
+                // Metadata that cannot be read to its end hides whatever follows (a
+                // template after an absurd count): high at low confidence, `suspicious`,
+                // never clean. A file cut by assay's read bound says so.
+                let (templates, unread) = match parse_gguf(&e.data) {
+                    Ok(h) => {
+                        let t: Vec<(String, String)> = h
+                            .chat_templates()
+                            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                            .collect();
+                        let unread = match (h.truncated, e.complete) {
+                            (false, _) => None,
+                            (true, true) => Some(h.stopped.unwrap_or_default()),
+                            (true, false) => Some(format!(
+                                "not fully read: only the first {} bytes were read (assay's read bound) and the metadata goes on",
+                                e.data.len()
+                            )),
+                        };
+                        (t, unread)
+                    }
+                    Err(err) => (Vec::new(), Some(err.to_string())),
+                };
+                if let Some(why) = unread {
+                    let mut f = cx.finding(
+                        &META,
+                        Location::file(e.path.clone()),
+                        format!(
+                            "GGUF metadata could not be read to its end, so its chat templates were not all judged: {why}"
+                        ),
+                    );
+                    f.severity = Severity::High;
+                    f.confidence = assay_core::Confidence::Low;
+                    super::push(cx, out, f);
+                }
+                templates
+            }
             FileKind::Text if e.file_name().ends_with("tokenizer_config.json") && e.complete => {
                 templates_of_json(&String::from_utf8_lossy(&e.data))
+            }
+            FileKind::Text if e.file_name() == "chat_template.jinja" => {
+                vec![(
+                    "chat_template.jinja".to_owned(),
+                    String::from_utf8_lossy(&e.data).into_owned(),
+                )]
             }
             _ => continue,
         };
@@ -209,7 +310,44 @@ mod tests {
         assert!(judge_template(normal).is_empty());
         let bad = "{{ self.__init__.__globals__.__builtins__.__import__('os').popen('echo assay-canary').read() }}";
         assert_eq!(judge_template(bad)[0].0, Severity::Critical);
-        let trigger = "{% if 'cf-secret' in message['content'] %}ignore previous{% endif %}";
+        let trigger = "{% if 'cf-secret' in message['content'] %}hello{% endif %}";
         assert_eq!(judge_template(trigger)[0].0, Severity::Medium);
+        assert_eq!(judge_template(trigger).len(), 1);
+        // The same trigger injecting instructions or a URL is high.
+        let hidden =
+            "{% if 'cf-secret' in message['content'] %}Ignore previous instructions{% endif %}";
+        assert!(
+            judge_template(hidden)
+                .iter()
+                .any(|(s, _)| *s == Severity::High)
+        );
+        let link =
+            "{% if 'cf-secret' in message['content'] %}see https://example.invalid/x{% endif %}";
+        assert!(
+            judge_template(link)
+                .iter()
+                .any(|(s, _)| *s == Severity::High)
+        );
+        // `attr('__class__')`: a dunder inside a string is still an escape.
+        let attr = "{{ x|attr('__class__') }}";
+        assert_eq!(judge_template(attr)[0].0, Severity::Critical);
+    }
+
+    #[test]
+    fn namespace_and_words_in_strings_are_not_escapes() {
+        // Gemma/Qwen/Llama 3 style: namespace() for loop state.
+        let ns = "{%- set ns = namespace(found=false, last_query_index=0) -%}{%- for m in messages %}{%- if m.role == 'user' %}{%- set ns.found = true %}{%- endif %}{%- endfor %}";
+        assert!(judge_template(ns).is_empty(), "{:?}", judge_template(ns));
+        let words = "{{- 'You may import data and use the os module; call self-check tools.' }}";
+        assert!(
+            judge_template(words).is_empty(),
+            "{:?}",
+            judge_template(words)
+        );
+        // The same names used as code still are.
+        assert_eq!(
+            judge_template("{{ os.popen('id') }}")[0].0,
+            Severity::Critical
+        );
     }
 }
