@@ -313,7 +313,40 @@ pub fn looks_like_pickle(head: &[u8]) -> bool {
     if let [0x80, 2..=5] = head {
         return true;
     }
-    (s.imports && s.calls) || (s.ran_out && s.ops >= 64) || (s.stopped && s.imports)
+    // Protocols 0 and 1 start with a mark, a container, a constant or an import; never
+    // with `PERSID` (`P`, which would read a zip's `PK…` header as its argument) or a memo
+    // `GET`.
+    let starts_like_a_pickle = matches!(
+        head.first(),
+        Some(
+            b'(' | b'c'
+                | b'i'
+                | b']'
+                | b'}'
+                | b')'
+                | b'N'
+                | b'I'
+                | b'L'
+                | b'F'
+                | b'S'
+                | b'V'
+                | b'K'
+                | b'J'
+                | b'M'
+                | b'G'
+                | b'X'
+                | b'U'
+                | b'T'
+                | b'B'
+                | b'C'
+                | 0x88
+                | 0x89
+                | 0x8a
+                | 0x8c
+        )
+    );
+    starts_like_a_pickle
+        && ((s.imports && s.calls) || (s.ran_out && s.ops >= 64) || (s.stopped && s.imports))
 }
 
 #[cfg(test)]
@@ -365,6 +398,8 @@ mod tests {
             b"{\"a\": 1}",
             b"]]]]]]]]]]]]",
             b"",
+            // A zip whose stored member is a pickle: `PK…` reads as PERSID.
+            b"PK\x03\x04\x14\x00\x00\x00\n\x80\x02cos\nsystem\n(S'x'\ntR.",
         ] {
             assert!(
                 !looks_like_pickle(text),
