@@ -308,40 +308,18 @@ fn model_kind(lower_name: &str, head: &[u8]) -> Option<FileKind> {
             .and_then(|b| <[u8; 8]>::try_from(b).ok())
             .map(u64::from_le_bytes),
         head.get(8),
-    ) && (2..=100_000_000).contains(&len)
+    ) && ((2..=100_000_000).contains(&len)
+        // An absurd header length under a safetensors name is still safetensors: ML007
+        // reports it (a length past the file is a loader differential, never clean).
+        || (len >= 2 && lower_name.ends_with(".safetensors")))
         && matches!(head.get(9), Some(b'"' | b' ' | b'}' | b'\n'))
     {
         return Some(FileKind::Safetensors);
     }
-    // `PROTO 2..5` followed by a plausible first opcode (FRAME, a mark, a container, a global,
-    // a constant): what `pickle.dump`, `torch.save` and `joblib.dump` write.
-    if let [0x80, 2..=5, op, ..] = head
-        && matches!(
-            op,
-            0x95 | b'('
-                | b'}'
-                | b']'
-                | b')'
-                | b'c'
-                | b'X'
-                | b'U'
-                | b'T'
-                | b'S'
-                | b'V'
-                | b'N'
-                | b'K'
-                | b'J'
-                | b'M'
-                | b'I'
-                | b'L'
-                | b'G'
-                | b'C'
-                | b'B'
-                | b'q'
-                | b'h'
-                | 0x82..=0x8e | 0x93 | 0x96
-        )
-    {
+    // By opcodes, whatever the file is called: `PROTO 2..=5` and a valid walk (what
+    // `pickle.dump`, `torch.save` and `joblib.dump` write), or a protocol 0/1 stream that
+    // imports and calls before anything invalid (every payload has that shape).
+    if crate::pickle_ops::looks_like_pickle(head) {
         return Some(FileKind::Pickle);
     }
     let pickle_ext = [
@@ -366,6 +344,43 @@ fn model_kind(lower_name: &str, head: &[u8]) -> Option<FileKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absurd_safetensors_header_length_is_still_safetensors() {
+        let mut h = u64::MAX.to_le_bytes().to_vec();
+        h.extend(b"{\"a\":1}");
+        assert_eq!(classify("m.safetensors", &h), FileKind::Safetensors);
+        assert_ne!(classify("m.dat", &h), FileKind::Safetensors);
+    }
+
+    #[test]
+    fn pickles_by_opcodes_whatever_the_name() {
+        let payload = b"cos\nsystem\n(S'id'\ntR.";
+        for name in [
+            "m.sav",
+            "m.model",
+            "m.weights",
+            "m.dat",
+            "model",
+            "m.bin",
+            "m.txt",
+        ] {
+            assert_eq!(classify(name, payload), FileKind::Pickle, "{name}");
+        }
+        // Bytes after the payload, an invalid opcode, a repeated PROTO.
+        assert_eq!(
+            classify("m.dat", b"cos\nsystem\n(S'id'\ntR\xff\xfegarbage"),
+            FileKind::Pickle
+        );
+        assert_eq!(
+            classify("m.bin", b"\x80\x02\x80\x02cos\nsystem\n(S'id'\ntR."),
+            FileKind::Pickle
+        );
+        // Text and binary that is no pickle.
+        assert_eq!(classify("notes.dat", b"cos x\nsin\n"), FileKind::Text);
+        assert_eq!(classify("data", b"N.B. read me\n"), FileKind::Text);
+        assert_eq!(classify("m.bin", b"\x80\x02\xff\x00"), FileKind::Binary);
+    }
 
     #[test]
     fn magic_beats_extension() {

@@ -9,6 +9,7 @@
 mod artifact;
 mod finding;
 mod level;
+pub mod pickle_ops;
 mod report;
 mod rule;
 

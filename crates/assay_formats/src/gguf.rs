@@ -30,6 +30,9 @@ pub struct GgufHeader {
     pub kv_read: u64,
     /// The metadata section ended early (the data was a prefix or is truncated).
     pub truncated: bool,
+    /// Why the walk stopped early, when it did (a length past the data, arrays nested
+    /// deeper than the bound, an unknown type).
+    pub stopped: Option<String>,
 }
 
 impl GgufHeader {
@@ -96,6 +99,20 @@ impl R<'_> {
                 if n > self.left() {
                     return None;
                 }
+                // Arrays of fixed-size elements (token types, scores) are skipped by their
+                // size, not element by element: a template after a 21 MB token array is
+                // still reached, in time linear in the number of strings only.
+                let width: u64 = match et {
+                    0 | 1 | 7 => 1,
+                    2 | 3 => 2,
+                    4..=6 => 4,
+                    10..=12 => 8,
+                    _ => 0,
+                };
+                if width > 0 {
+                    self.take(n.checked_mul(width)?)?;
+                    return Some(None);
+                }
                 for _ in 0..n {
                     self.value(et, depth + 1)?;
                 }
@@ -151,12 +168,11 @@ pub fn parse_gguf(data: &[u8]) -> Result<GgufHeader, FormatError> {
         match r.value(t, 0) {
             Some(Some(s)) => h.strings.push((key, s)),
             Some(None) => {}
-            None if r.p >= data.len() || start >= data.len() => {
-                h.truncated = true;
-                break;
-            }
             None => {
                 h.truncated = true;
+                h.stopped = Some(format!(
+                    "the value of key `{key}` (at byte {start}) runs past the data or nests arrays deeper than {MAX_ARRAY_DEPTH}"
+                ));
                 break;
             }
         }
@@ -194,6 +210,62 @@ mod tests {
         lie.extend(0u64.to_le_bytes());
         lie.extend(u64::MAX.to_le_bytes());
         assert!(parse_gguf(&lie).is_err());
+    }
+
+    #[test]
+    fn template_after_a_large_token_array_is_found() {
+        let mut f = b"GGUF".to_vec();
+        f.extend(3u32.to_le_bytes());
+        f.extend(0u64.to_le_bytes());
+        f.extend(2u64.to_le_bytes());
+        // 21 MB of i32 token types.
+        let n: u64 = 21 << 18;
+        let key = "tokenizer.ggml.token_type";
+        f.extend((key.len() as u64).to_le_bytes());
+        f.extend(key.as_bytes());
+        f.extend(9u32.to_le_bytes());
+        f.extend(5u32.to_le_bytes());
+        f.extend(n.to_le_bytes());
+        f.resize(f.len() + (n as usize) * 4, 1);
+        f.extend(kv_str("tokenizer.chat_template", "{{ x.__class__ }}"));
+        let h = parse_gguf(&f).unwrap();
+        assert!(!h.truncated, "{:?}", h.stopped);
+        assert_eq!(h.chat_templates().count(), 1);
+    }
+
+    #[test]
+    fn absurd_counts_stop_the_walk_with_a_reason() {
+        // A 2^64-1-byte string.
+        let mut f = b"GGUF".to_vec();
+        f.extend(3u32.to_le_bytes());
+        f.extend(0u64.to_le_bytes());
+        f.extend(1u64.to_le_bytes());
+        f.extend(3u64.to_le_bytes());
+        f.extend(b"key");
+        f.extend(8u32.to_le_bytes());
+        f.extend(u64::MAX.to_le_bytes());
+        let h = parse_gguf(&f).unwrap();
+        assert!(h.truncated && h.stopped.is_some());
+        // Arrays nested 100,000 deep: bounded, stopped.
+        let mut f = b"GGUF".to_vec();
+        f.extend(3u32.to_le_bytes());
+        f.extend(0u64.to_le_bytes());
+        f.extend(1u64.to_le_bytes());
+        f.extend(3u64.to_le_bytes());
+        f.extend(b"key");
+        f.extend(9u32.to_le_bytes());
+        for _ in 0..100_000 {
+            f.extend(9u32.to_le_bytes());
+            f.extend(1u64.to_le_bytes());
+        }
+        let h = parse_gguf(&f).unwrap();
+        assert!(h.truncated && h.stopped.is_some());
+        // 2^63 keys: an error.
+        let mut f = b"GGUF".to_vec();
+        f.extend(3u32.to_le_bytes());
+        f.extend(0u64.to_le_bytes());
+        f.extend((1u64 << 63).to_le_bytes());
+        assert!(parse_gguf(&f).is_err());
     }
 
     proptest::proptest! {

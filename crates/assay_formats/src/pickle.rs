@@ -93,6 +93,10 @@ pub struct Global {
     pub offset: usize,
     /// Nesting depth: 0 for the input itself, 1 for a pickle inside a bytes constant, …
     pub depth: u32,
+    /// Found by the linear opcode walk (or the byte scan after it) where the symbolic VM
+    /// did not get: after an error, in bytes after `STOP`, in a stream that is not well
+    /// formed. `pickle.load` may or may not reach it; a dangerous one is still a payload.
+    pub unreached: bool,
 }
 
 impl Global {
@@ -163,6 +167,9 @@ pub enum IssueKind {
     LimitExceeded,
     /// Out-of-band buffers (`NEXT_BUFFER`, protocol 5): content not in the stream.
     OutOfBandBuffer,
+    /// A value nested deeper than `pickle.dump` can write, or one whose shared references
+    /// (memo `GET` fan-out) stand for millions of elements from a short stream.
+    ExpansionBomb,
 }
 
 /// One [`IssueKind`] at an offset, with a message.
@@ -227,27 +234,104 @@ pub fn looks_like_pickle(data: &[u8]) -> bool {
 /// tracked because joblib's array wrappers (below) say in them how many raw bytes follow.
 /// Containers share their items (`Rc`), so `DUP`/`GET` stay O(1) and a walk allocates at
 /// most one slot per opcode executed.
+///
+/// Every container carries its [`Shape`] (nesting depth and the number of elements it
+/// stands for once shared references are expanded), but only shallow ones keep their items:
+/// tuples up to [`KEEP_NEST`] deep, and no dict inside a kept container. So dropping a value
+/// recurses at most a few levels whatever the stream builds (300,000 nested tuples once
+/// overflowed the stack), no `Rc` cycle can form, and memo fan-out bombs are measured
+/// without being expanded.
 #[derive(Debug, Clone)]
 enum Val {
     Str(Rc<str>),
     Int(i64),
     None,
-    Tuple(Rc<[Val]>),
+    Tuple(Rc<[Val]>, Shape),
     /// A dict, mutated in place by `SETITEM(S)` (it may sit in the memo too). Only the first
     /// [`DICT_KEEP`] items are kept.
-    Dict(Rc<RefCell<Vec<(Val, Val)>>>),
+    Dict(Rc<DictVal>),
+    /// A container whose items are not kept (lists, sets, deep tuples and dicts).
+    Seq(Shape),
     Global(usize),
     Call(usize),
     Other,
 }
 
+/// Nesting depth and expanded size of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    /// Containers inside containers: 0 for a scalar.
+    nest: u32,
+    /// Elements counted through every shared reference (what a copy or a `repr` walks).
+    size: u64,
+}
+
+impl Shape {
+    const SCALAR: Shape = Shape { nest: 0, size: 1 };
+    const EMPTY: Shape = Shape { nest: 1, size: 1 };
+
+    fn with(self, item: Shape) -> Shape {
+        Shape {
+            nest: self.nest.max(item.nest.saturating_add(1)),
+            size: self.size.saturating_add(item.size),
+        }
+    }
+
+    fn of(items: &[Val]) -> Shape {
+        items.iter().fold(Shape::EMPTY, |s, v| s.with(v.shape()))
+    }
+}
+
+/// A tracked dict: its kept items and its shape.
+#[derive(Debug)]
+struct DictVal {
+    items: RefCell<Vec<(Val, Val)>>,
+    shape: std::cell::Cell<Shape>,
+}
+
+impl Default for DictVal {
+    fn default() -> Self {
+        DictVal {
+            items: RefCell::default(),
+            shape: std::cell::Cell::new(Shape::EMPTY),
+        }
+    }
+}
+
 /// Items kept per tracked dict (joblib's wrapper state has six).
 const DICT_KEEP: usize = 64;
 
+/// Deepest tuple whose items are kept (joblib's shapes and dtype states are one level).
+const KEEP_NEST: u32 = 8;
+
+/// Nesting beyond what `pickle.dump` can write (it recurses, under Python's default
+/// recursion limit of 1000): reported as a bomb.
+const BOMB_NEST: u32 = 1_000;
+
+/// Expanded size reported as a fan-out bomb (when also 1000× the stream's length).
+const BOMB_SIZE: u64 = 10_000_000;
+
 impl Val {
+    fn shape(&self) -> Shape {
+        match self {
+            Val::Tuple(_, s) | Val::Seq(s) => *s,
+            Val::Dict(d) => d.shape.get(),
+            _ => Shape::SCALAR,
+        }
+    }
+
+    /// The value as stored inside a kept container: dicts are summarised.
+    fn shallow(self) -> Val {
+        match self {
+            Val::Dict(d) => Val::Seq(d.shape.get()),
+            v => v,
+        }
+    }
+
     fn dict_get(&self, key: &str) -> Option<Val> {
         let Val::Dict(d) = self else { return None };
-        d.borrow()
+        d.items
+            .borrow()
             .iter()
             .find(|(k, _)| matches!(k, Val::Str(s) if &**s == key))
             .map(|(_, v)| v.clone())
@@ -255,18 +339,35 @@ impl Val {
 
     fn dict_insert(&self, items: impl IntoIterator<Item = (Val, Val)>) {
         if let Val::Dict(d) = self {
-            let mut d = d.borrow_mut();
-            for kv in items {
-                if d.len() >= DICT_KEEP {
-                    break;
+            let mut kept = d.items.borrow_mut();
+            let mut shape = d.shape.get();
+            for (k, v) in items {
+                shape = shape.with(k.shape()).with(v.shape());
+                if kept.len() < DICT_KEEP {
+                    kept.push((k.shallow(), v.shallow()));
                 }
-                d.push(kv);
             }
+            d.shape.set(shape);
         }
     }
 
     fn tuple(items: Vec<Val>) -> Val {
-        Val::Tuple(items.into())
+        let shape = Shape::of(&items);
+        if shape.nest > KEEP_NEST {
+            return Val::Seq(shape);
+        }
+        let items: Vec<Val> = items.into_iter().map(Val::shallow).collect();
+        Val::Tuple(items.into(), shape)
+    }
+
+    /// A container grown by `items` (`APPEND(S)`, `ADDITEMS` on a list or set).
+    fn grown(&self, items: &[Val]) -> Val {
+        let base = match self {
+            Val::Tuple(_, s) | Val::Seq(s) => *s,
+            Val::Dict(d) => d.shape.get(),
+            _ => Shape::EMPTY,
+        };
+        Val::Seq(items.iter().fold(base, |s, v| s.with(v.shape())))
     }
 }
 
@@ -290,6 +391,8 @@ struct Vm<'a> {
     call_state: HashMap<usize, Val>,
     /// joblib object arrays walked inside this one (each is a pickle stream of its own).
     joblib_nesting: u32,
+    /// An [`IssueKind::ExpansionBomb`] was reported for this stream.
+    bombed: bool,
 }
 
 enum Stop {
@@ -309,7 +412,205 @@ pub fn scan_pickle(data: &[u8]) -> PickleScan {
 pub fn scan_pickle_with(data: &[u8], limits: &PickleLimits) -> PickleScan {
     let mut out = PickleScan::default();
     walk(data, *limits, 0, &mut out);
+    linear_imports(data, limits, &mut out);
     out
+}
+
+/// Most candidate `STACK_GLOBAL` bytes examined by the byte scan.
+const MAX_SCAN_CANDIDATES: usize = 100_000;
+
+/// Find every import in `data` without depending on the VM finishing: a linear opcode
+/// walk (`pickletools.genops`) from the start across `STOP`s until the first error, then a
+/// byte scan of the rest for `GLOBAL`/`INST` lines and `STACK_GLOBAL` on two short strings.
+/// Imports the VM did not record (by offset) are added with [`Global::unreached`].
+fn linear_imports(data: &[u8], limits: &PickleLimits, out: &mut PickleScan) {
+    use assay_core::pickle_ops::{dotted_identifier, next_op};
+    let known: std::collections::HashSet<usize> = out
+        .globals
+        .iter()
+        .filter(|g| g.depth == 0)
+        .map(|g| g.offset)
+        .collect();
+    let mut found: Vec<(String, String, ImportOp, usize)> = Vec::new();
+    // The last two values pushed, when they are strings (for `STACK_GLOBAL`), and the
+    // strings in the memo.
+    let mut last: [Option<Rc<str>>; 2] = [None, None];
+    let mut memo: HashMap<u64, Rc<str>> = HashMap::new();
+    let mut pos = 0;
+    let mut ops = 0usize;
+    while pos < data.len() && ops < limits.max_ops {
+        let Ok(op) = next_op(data, pos) else { break };
+        ops += 1;
+        let pushed: Option<Option<Rc<str>>> = match op.code {
+            b'c' | b'i' => {
+                let text = String::from_utf8_lossy(op.arg);
+                if let Some((m, n)) = text.split_once('\n') {
+                    let kind = if op.code == b'c' {
+                        ImportOp::Global
+                    } else {
+                        ImportOp::Inst
+                    };
+                    found.push((m.to_owned(), n.to_owned(), kind, op.offset));
+                }
+                Some(None)
+            }
+            0x93 => {
+                if let [Some(m), Some(n)] = &last {
+                    found.push((
+                        m.to_string(),
+                        n.to_string(),
+                        ImportOp::StackGlobal,
+                        op.offset,
+                    ));
+                }
+                Some(None)
+            }
+            b'T' | b'U' | b'X' | 0x8c | 0x8d | b'V' => {
+                Some(Some(String::from_utf8_lossy(op.arg).into()))
+            }
+            b'h' | b'j' | b'g' => {
+                let key = match op.code {
+                    b'g' => std::str::from_utf8(op.arg)
+                        .ok()
+                        .and_then(|t| t.parse().ok()),
+                    _ => Some(
+                        op.arg
+                            .iter()
+                            .rev()
+                            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b)),
+                    ),
+                };
+                Some(key.and_then(|k| memo.get(&k).cloned()))
+            }
+            b'p' | b'q' | b'r' | 0x94 => {
+                let key = match op.code {
+                    b'p' => std::str::from_utf8(op.arg)
+                        .ok()
+                        .and_then(|t| t.parse().ok()),
+                    0x94 => Some(memo.len() as u64),
+                    _ => Some(
+                        op.arg
+                            .iter()
+                            .rev()
+                            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b)),
+                    ),
+                };
+                if let (Some(k), Some(v)) = (key, last[1].clone())
+                    && memo.len() < limits.max_memo
+                {
+                    memo.insert(k, v);
+                } else if op.code == 0x94 && memo.len() < limits.max_memo {
+                    // Keep MEMOIZE's implicit keys in step.
+                    memo.insert(memo.len() as u64, Rc::from(""));
+                }
+                None
+            }
+            0x80 | 0x95 | b'(' => None,
+            _ => Some(None),
+        };
+        if let Some(v) = pushed {
+            last = [last[1].take(), v];
+        }
+        pos = op.next;
+    }
+    // The rest is not a walkable stream: look for the shapes of imports in its bytes.
+    let rest_start = pos;
+    let rest = data.get(rest_start..).unwrap_or_default();
+    let mut i = 0;
+    while let Some(nl) = rest.get(i..).and_then(|r| memchr::memchr(b'\n', r)) {
+        let nl = i + nl;
+        // The module line: the identifier run ending at this newline, preceded by `c`/`i`
+        // that itself starts the run (not a letter inside a word).
+        let line_start = rest
+            .get(..nl)
+            .and_then(|r| memchr::memrchr(b'\n', r))
+            .map_or(0, |p| p + 1)
+            .max(nl.saturating_sub(256));
+        let mut start = nl;
+        while start > line_start
+            && rest
+                .get(start - 1)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+        {
+            start -= 1;
+        }
+        let op_at = start;
+        let opcode = rest.get(op_at).copied();
+        if matches!(opcode, Some(b'c' | b'i')) && op_at + 1 < nl {
+            let module = rest.get(op_at + 1..nl).unwrap_or_default();
+            let after = rest.get(nl + 1..).unwrap_or_default();
+            let name_end = after.iter().take(257).position(|b| *b == b'\n');
+            if let Some(e) = name_end {
+                let name = after.get(..e).unwrap_or_default();
+                if dotted_identifier(module) && dotted_identifier(name) {
+                    found.push((
+                        String::from_utf8_lossy(module).into_owned(),
+                        String::from_utf8_lossy(name).into_owned(),
+                        if opcode == Some(b'c') {
+                            ImportOp::Global
+                        } else {
+                            ImportOp::Inst
+                        },
+                        rest_start + op_at,
+                    ));
+                }
+            }
+        }
+        i = nl + 1;
+    }
+    let mut candidates = 0;
+    for at in memchr::memchr_iter(0x93, rest) {
+        candidates += 1;
+        if candidates > MAX_SCAN_CANDIDATES {
+            break;
+        }
+        let mut end = at;
+        if end > 0 && rest.get(end - 1) == Some(&0x94) {
+            end -= 1;
+        }
+        let Some((name, start)) = short_string_ending_at(rest, end) else {
+            continue;
+        };
+        let mut end = start;
+        if end > 0 && rest.get(end - 1) == Some(&0x94) {
+            end -= 1;
+        }
+        let Some((module, _)) = short_string_ending_at(rest, end) else {
+            continue;
+        };
+        if dotted_identifier(module) && dotted_identifier(name) {
+            found.push((
+                String::from_utf8_lossy(module).into_owned(),
+                String::from_utf8_lossy(name).into_owned(),
+                ImportOp::StackGlobal,
+                rest_start + at,
+            ));
+        }
+    }
+    for (module, name, op, offset) in found {
+        if known.contains(&offset) || out.globals.len() >= limits.max_records {
+            continue;
+        }
+        out.globals.push(Global {
+            module,
+            name,
+            op,
+            computed: false,
+            offset,
+            depth: 0,
+            unreached: true,
+        });
+    }
+}
+
+/// A `SHORT_BINUNICODE` (`\x8c len bytes`) whose bytes end at `end`: (its text, its start).
+fn short_string_ending_at(data: &[u8], end: usize) -> Option<(&[u8], usize)> {
+    (1..=255usize).find_map(|len| {
+        let start = end.checked_sub(len + 2)?;
+        let hit = data.get(start) == Some(&0x8c) && data.get(start + 1) == Some(&(len as u8));
+        hit.then(|| data.get(start + 2..end).map(|s| (s, start)))
+            .flatten()
+    })
 }
 
 fn walk(data: &[u8], limits: PickleLimits, depth: u32, out: &mut PickleScan) {
@@ -345,6 +646,7 @@ fn walk(data: &[u8], limits: PickleLimits, depth: u32, out: &mut PickleScan) {
             call_args: HashMap::new(),
             call_state: HashMap::new(),
             joblib_nesting: 0,
+            bombed: false,
         };
         let r = vm.run();
         let end = vm.pos;
@@ -494,6 +796,24 @@ impl Vm<'_> {
         if self.stack.len() >= self.limits.max_stack {
             return false;
         }
+        let shape = v.shape();
+        if !self.bombed
+            && (shape.nest > BOMB_NEST
+                || (shape.size > BOMB_SIZE && shape.size / 1000 > self.data.len() as u64))
+        {
+            self.bombed = true;
+            let at = self.pos;
+            issue(
+                self.out,
+                IssueKind::ExpansionBomb,
+                at,
+                self.depth,
+                format!(
+                    "a value nested {} deep standing for {} elements (memo fan-out or deep nesting): an expansion bomb",
+                    shape.nest, shape.size
+                ),
+            );
+        }
         self.stack.push(v);
         true
     }
@@ -532,6 +852,7 @@ impl Vm<'_> {
             computed,
             offset,
             depth: self.depth,
+            unreached: false,
         });
         Val::Global(self.out.globals.len() - 1)
     }
@@ -650,7 +971,7 @@ impl Vm<'_> {
         let reconstructor =
             matches!(g.module.as_str(), "copyreg" | "copy_reg") && g.name == "_reconstructor";
         reconstructor
-            && matches!(self.call_args.get(i), Some(Val::Tuple(a))
+            && matches!(self.call_args.get(i), Some(Val::Tuple(a, _))
                 if a.first().and_then(|c| self.global_of(c)).is_some_and(is))
     }
 
@@ -686,7 +1007,7 @@ impl Vm<'_> {
                 ),
             ))
         };
-        let Some(Val::Tuple(shape)) = state.dict_get("shape") else {
+        let Some(Val::Tuple(shape, _)) = state.dict_get("shape") else {
             return bad(self, "no constant `shape` tuple");
         };
         let mut count: u64 = 1;
@@ -717,7 +1038,7 @@ impl Vm<'_> {
                     && g.name == "dtype"
             });
         let typestr = match self.call_args.get(&d) {
-            Some(Val::Tuple(a)) => match a.first() {
+            Some(Val::Tuple(a, _)) => match a.first() {
                 Some(Val::Str(s)) => Some(s.clone()),
                 _ => None,
             },
@@ -729,7 +1050,7 @@ impl Vm<'_> {
         // numpy's dtype `__reduce__` state: (version, byteorder, subdescr, names, fields,
         // elsize, alignment, flags[, metadata]); elsize is -1 except for flexible types.
         let elsize = match self.call_state.get(&d) {
-            Some(Val::Tuple(t)) => match t.get(5) {
+            Some(Val::Tuple(t, _)) => match t.get(5) {
                 Some(Val::Int(n)) if *n > 0 => Some(*n as u64),
                 _ => None,
             },
@@ -800,6 +1121,7 @@ impl Vm<'_> {
             call_args: HashMap::new(),
             call_state: HashMap::new(),
             joblib_nesting: self.joblib_nesting + 1,
+            bombed: self.bombed,
         };
         match inner.run() {
             Stop::Done => {
@@ -992,7 +1314,7 @@ impl Vm<'_> {
                 0x89 => push!(Val::Int(0)),
                 b')' => push!(Val::tuple(Vec::new())),
                 b'}' => push!(Val::Dict(Rc::default())),
-                b']' | 0x8f => push!(Val::Other),
+                b']' | 0x8f => push!(Val::Seq(Shape::EMPTY)),
                 b'P' => {
                     need!(self.line());
                     self.out.persistent_ids += 1;
@@ -1058,16 +1380,16 @@ impl Vm<'_> {
                 }
                 // Containers.
                 b'a' => {
-                    pop!();
-                    pop!();
-                    push!(Val::Other);
+                    let item = pop!();
+                    let list = pop!();
+                    push!(list.grown(&[item]));
                 }
                 b'e' | 0x90 => {
-                    if self.pop_mark().is_none() {
+                    let Some(items) = self.pop_mark() else {
                         return under(self);
-                    }
-                    pop!();
-                    push!(Val::Other);
+                    };
+                    let list = pop!();
+                    push!(list.grown(&items));
                 }
                 b's' => {
                     let v = pop!();
@@ -1102,10 +1424,10 @@ impl Vm<'_> {
                     push!(Val::tuple(items));
                 }
                 b'l' | 0x91 => {
-                    if self.pop_mark().is_none() {
+                    let Some(items) = self.pop_mark() else {
                         return under(self);
-                    }
-                    push!(Val::Other);
+                    };
+                    push!(Val::Seq(Shape::of(&items)));
                 }
                 0x85 => {
                     let a = pop!();
@@ -1467,6 +1789,82 @@ mod tests {
         assert_eq!(dtype_itemsize("?"), Some(1));
         assert_eq!(dtype_itemsize("U"), None);
         assert_eq!(dtype_itemsize("O8"), None);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let mut p = b"\x80\x02N".to_vec();
+        p.extend(std::iter::repeat_n(0x85u8, 300_000));
+        p.push(b'.');
+        let s = scan_pickle(&p);
+        assert!(s.complete(), "{:?}", s.issues);
+        assert!(
+            s.issues.iter().any(|i| i.kind == IssueKind::ExpansionBomb),
+            "{:?}",
+            s.issues
+        );
+        // Deep dicts and lists too.
+        let mut p = b"\x80\x02".to_vec();
+        for _ in 0..200_000 {
+            p.extend(b"}K\x01");
+        }
+        p.push(b'N');
+        p.extend(std::iter::repeat_n(b's', 200_000));
+        p.push(b'.');
+        let s = scan_pickle(&p);
+        assert!(s.issues.iter().any(|i| i.kind == IssueKind::ExpansionBomb));
+        // Ordinary nesting is no bomb.
+        let s = scan_pickle(b"\x80\x02NK\x01\x86\x85\x85.");
+        assert!(s.issues.is_empty(), "{:?}", s.issues);
+    }
+
+    #[test]
+    fn memo_fan_out_is_reported() {
+        // list0 = []; list(k+1) = [list(k)] * 10, nine times: 10^9 elements from ~250 bytes.
+        let mut p = b"\x80\x02]q\x00".to_vec();
+        for k in 0..9u8 {
+            p.push(b'(');
+            for _ in 0..10 {
+                p.extend([b'h', k]);
+            }
+            p.extend([b'l', b'q', k + 1]);
+        }
+        p.push(b'.');
+        assert!(p.len() < 300);
+        let s = scan_pickle(&p);
+        assert!(
+            s.issues.iter().any(|i| i.kind == IssueKind::ExpansionBomb),
+            "{:?}",
+            s.issues
+        );
+        // A few shared references are fine.
+        let s = scan_pickle(b"\x80\x02]q\x00(h\x00h\x00l.");
+        assert!(s.issues.is_empty(), "{:?}", s.issues);
+    }
+
+    #[test]
+    fn imports_past_the_vm_are_found() {
+        // Payload, STOP, then another payload after garbage the VM cannot walk.
+        let p = b"N.\xff\xfecposix\nsystem\n(S'echo assay-canary'\ntR.";
+        let s = scan_pickle(p);
+        let g = s.globals.iter().find(|g| g.dotted() == "posix.system");
+        assert!(g.is_some_and(|g| g.unreached), "{s:?}");
+        // A stream the VM gives up on early (POP on an empty stack) still has its import.
+        let p = b"\x80\x020cos\nsystem\n(S'x'\ntR.";
+        let s = scan_pickle(p);
+        assert!(s.globals.iter().any(|g| g.dotted() == "os.system"), "{s:?}");
+        // STACK_GLOBAL after garbage.
+        let p = b"N.\xff\x8c\x02os\x94\x8c\x06system\x94\x93.";
+        let s = scan_pickle(p);
+        assert!(s.globals.iter().any(|g| g.dotted() == "os.system"), "{s:?}");
+        // A word inside text is no GLOBAL.
+        let p = b"N.\xff some magic\nexec\n";
+        let s = scan_pickle(p);
+        assert!(s.globals.is_empty(), "{s:?}");
+        // What the VM found is not repeated.
+        let s = scan_pickle(b"cos\nsystem\n(S'x'\ntR.");
+        assert_eq!(s.globals.len(), 1);
+        assert!(!s.globals[0].unreached);
     }
 
     proptest::proptest! {

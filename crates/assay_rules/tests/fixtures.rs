@@ -79,6 +79,12 @@ pub fn artifact_for(file: &Path) -> Artifact {
         ".h5",
         ".onnx",
         ".7z",
+        ".sav",
+        ".dat",
+        ".model",
+        ".weights",
+        "_no_extension",
+        ".jinja",
     ];
     if MODEL_EXTS.iter().any(|x| name.ends_with(x)) {
         // Zips, tars and compressed streams (joblib's compressors) go through the real reader.

@@ -47,7 +47,11 @@ const TOP_LEVEL_MAX: usize = 100_000;
 ///   level) is one [`Input::Directory`].
 /// - Any other directory is walked (sorted, symlinks not followed, at most 1,000,000
 ///   entries): every archive becomes an [`Input::Archive`], loose `.py`/`.pth` files and
-///   model files (by content: pickle, NumPy, safetensors, GGUF) become [`Input::File`]s, `*.md` and `*.tsv` files are skipped, other files are ignored.
+///   model files (by content: pickle, NumPy, safetensors, GGUF), chat templates
+///   (`*.jinja`, `tokenizer_config.json`) become [`Input::File`]s, `*.md` and `*.tsv` files
+///   are skipped, other files are ignored.
+/// - A directory whose top level is a model (`config.json` with a tokenizer config, a chat
+///   template or weights; or `saved_model.pb`) is one [`Input::Directory`].
 ///
 /// # Errors
 /// [`SourceError`] when `path` or a directory under it cannot be read, or the walk bound is hit.
@@ -67,7 +71,7 @@ pub fn discover(path: &Path) -> Result<Vec<Input>, SourceError> {
             expected: "a file or a directory",
         });
     }
-    if looks_like_package(path)? {
+    if looks_like_package(path)? || looks_like_model_dir(path)? {
         return Ok(vec![Input::Directory(path.to_path_buf())]);
     }
     let mut inputs = Vec::new();
@@ -96,7 +100,13 @@ pub fn discover(path: &Path) -> Result<Vec<Input>, SourceError> {
         let p = de.into_path();
         if is_archive_file(&p)? {
             inputs.push(Input::Archive(p));
-        } else if lower.ends_with(".py") || lower.ends_with(".pth") || is_model_file(&p)? {
+        } else if lower.ends_with(".py")
+            || lower.ends_with(".pth")
+            // Chat templates: loose `.jinja` files and Hugging Face tokenizer configs.
+            || lower.ends_with(".jinja")
+            || lower == "tokenizer_config.json"
+            || is_model_file(&p)?
+        {
             inputs.push(Input::File(p));
         }
     }
@@ -126,6 +136,41 @@ fn is_model_file(path: &Path) -> Result<bool, SourceError> {
     let mut file = fs_err::File::open(path)?;
     read_up_to(&mut file, &mut head, TAR_BLOCK)?;
     Ok(assay_core::classify(&path.to_string_lossy(), &head).is_model())
+}
+
+/// Whether a directory's top level is one model: a Hugging Face-style model directory
+/// (`config.json` beside a tokenizer config, a chat template or weights) or a TensorFlow
+/// SavedModel (`saved_model.pb`). It is scanned as one artifact with all its files.
+fn looks_like_model_dir(dir: &Path) -> Result<bool, SourceError> {
+    const WEIGHTS: &[&str] = &[
+        ".safetensors",
+        ".bin",
+        ".gguf",
+        ".pt",
+        ".pth",
+        ".ckpt",
+        ".onnx",
+        ".h5",
+        ".keras",
+        ".msgpack",
+        ".pkl",
+        ".joblib",
+    ];
+    let (mut config, mut model_part) = (false, false);
+    for item in fs_err::read_dir(dir)?.take(TOP_LEVEL_MAX) {
+        let de = item?;
+        let name = de.file_name().to_string_lossy().to_ascii_lowercase();
+        match name.as_str() {
+            "saved_model.pb" => return Ok(true),
+            "config.json" => config = true,
+            "tokenizer_config.json" | "chat_template.jinja" | "generation_config.json" => {
+                model_part = true;
+            }
+            n if WEIGHTS.iter().any(|w| n.ends_with(w)) => model_part = true,
+            _ => {}
+        }
+    }
+    Ok(config && model_part)
 }
 
 /// Whether a directory's top level marks it as one package or source tree.

@@ -309,8 +309,10 @@ impl<'a> Sink<'a> {
             open_nested = self.may_open_nested(scope, &adm, c, declared);
         }
         if error.is_none() && !ended && !head_only {
+            // A stream of unknown size (a compressed payload declares 0) is read up to the
+            // larger of the keep limit and the model prefix: a `.joblib.gz` is a pickle.
             let mut target = if declared <= keep {
-                keep
+                keep.max(prefix.unwrap_or(0))
             } else if let Some(p) = prefix {
                 p
             } else {
@@ -584,11 +586,17 @@ impl<'a> Sink<'a> {
 /// Prefix of an HDF5 file kept for the Keras `model_config` check.
 const HDF5_PREFIX_BYTES: u64 = 16 << 20;
 
+/// How much of a GGUF file is read for its metadata.
+const GGUF_PREFIX_BYTES: u64 = 64 << 20;
+
 fn model_prefix(kind: FileKind, head: &[u8], limits: &Limits) -> Option<u64> {
     let max = limits.max_file_bytes;
     match kind {
         // ONNX is one protobuf message, read as far as the bound allows.
-        FileKind::Pickle | FileKind::Gguf | FileKind::Onnx => Some(max),
+        FileKind::Pickle | FileKind::Onnx => Some(max),
+        // GGUF metadata (vocabulary, merges, then the chat template) can pass 16 MiB: read
+        // up to 64 MiB of it; the rule reports a header that goes on past that.
+        FileKind::Gguf => Some(max.max(GGUF_PREFIX_BYTES)),
         // Keras writes the root group's attributes (`model_config`, and the global heap
         // holding it) before the weights: 16 MiB covers them without reading whole HDF5
         // data files found in environments.

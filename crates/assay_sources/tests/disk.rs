@@ -155,6 +155,39 @@ fn discover_files_packages_and_download_trees() {
     );
 }
 
+/// A Hugging Face-style model directory (or a SavedModel) is one input with all its files,
+/// never "0 artifacts"; loose chat templates in a walked tree are files. Control: a folder
+/// with only a `config.json` is walked as before.
+#[test]
+fn model_directories_are_one_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let hf = dir.path().join("model");
+    fs::create_dir(&hf).unwrap();
+    fs::write(hf.join("config.json"), "{}").unwrap();
+    fs::write(
+        hf.join("tokenizer_config.json"),
+        r#"{"chat_template": "{{ x }}"}"#,
+    )
+    .unwrap();
+    assert_eq!(discover(&hf).unwrap(), [Input::Directory(hf.clone())]);
+    let sm = dir.path().join("saved");
+    fs::create_dir(&sm).unwrap();
+    fs::write(sm.join("saved_model.pb"), b"\x08\x01").unwrap();
+    assert_eq!(discover(&sm).unwrap(), [Input::Directory(sm.clone())]);
+    let templates = dir.path().join("templates");
+    fs::create_dir(&templates).unwrap();
+    fs::write(templates.join("a.jinja"), "{{ messages }}").unwrap();
+    fs::write(templates.join("notes.txt"), "hello").unwrap();
+    assert_eq!(
+        discover(&templates).unwrap(),
+        [Input::File(templates.join("a.jinja"))]
+    );
+    let only_config = dir.path().join("cfg");
+    fs::create_dir(&only_config).unwrap();
+    fs::write(only_config.join("config.json"), "{}").unwrap();
+    assert_eq!(discover(&only_config).unwrap(), []);
+}
+
 /// A zip with a script prepended (a polyglot) inside a scanned tree is opened like the
 /// top-level file is: in a package tree as a nested zip, in a walked download tree as an
 /// archive input. Control: a plain binary whose tail happens to lack an end record stays a

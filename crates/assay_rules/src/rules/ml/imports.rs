@@ -10,7 +10,7 @@
 use assay_formats::pickle::Global;
 
 /// Version of the lists below; bump it when they change (it is printed in evidence).
-pub const POLICY_VERSION: &str = "2026.12.1";
+pub const POLICY_VERSION: &str = "2026.12.2";
 
 /// How an import is judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,10 +261,36 @@ const TORCH_NAMES: &[&str] = &[
 /// component is denylisted.
 const ALLOWED_PREFIXES: &[&str] = &["torch.nn.modules.", "numpy.dtypes."];
 
+/// The classic-ML allowlist (`data/ml-allowlist.txt`: `module name` per line), derived
+/// from numpy, pandas, scikit-learn, SciPy, joblib, NetworkX, XGBoost and LightGBM by
+/// `fixtures/ml/derive_allowlist.py` (how, and how to update it: `docs/model-allowlist.md`).
+const CLASSIC_ML: &str = include_str!("../../../data/ml-allowlist.txt");
+
+/// Whether `module.name` is on the classic-ML allowlist: the whole path, exactly.
+fn classic_ml(module: &str, name: &str) -> bool {
+    static SET: std::sync::LazyLock<std::collections::HashSet<(&'static str, &'static str)>> =
+        std::sync::LazyLock::new(|| {
+            CLASSIC_ML
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.trim().split_once(' '))
+                .collect()
+        });
+    SET.contains(&(module, name))
+}
+
 /// Judge one import.
+///
+/// The whole path is compared with the allowlists first — exactly, so a library module
+/// whose name happens to contain a denylisted word (`numpy.random._pickle`'s generator
+/// constructors) is allowed by name, while anything else in it is not — then every dotted
+/// component with the denylist.
 pub fn judge(g: &Global) -> Judgement {
     if g.computed {
         return Judgement::Unlisted;
+    }
+    if classic_ml(&g.module, &g.name) {
+        return Judgement::Allowed;
     }
     let dotted = format!("{}.{}", g.module, g.name);
     if let Some(why) = dangerous(&dotted) {
@@ -313,6 +339,7 @@ mod tests {
             computed: false,
             offset: 0,
             depth: 0,
+            unreached: false,
         }
     }
 
@@ -336,10 +363,35 @@ mod tests {
             judge(&g("builtins", "getattr")),
             Judgement::Dangerous(_)
         ));
+        // Whole-path matching: the classic-ML allowlist names real reconstructors…
+        assert_eq!(
+            judge(&g("sklearn.linear_model._logistic", "LogisticRegression")),
+            Judgement::Allowed
+        );
+        assert_eq!(
+            judge(&g("numpy.random._pickle", "__randomstate_ctor")),
+            Judgement::Allowed
+        );
+        // …and nothing else of those modules, nor a prefix or a substring of them.
+        assert!(matches!(
+            judge(&g("numpy.random._pickle", "loads")),
+            Judgement::Dangerous(_)
+        ));
         assert_eq!(
             judge(&g("sklearn.linear_model", "LogisticRegression")),
             Judgement::Unlisted
         );
+        assert_eq!(
+            judge(&g("sklearn.linear_model._logistic", "LogisticRegressionX")),
+            Judgement::Unlisted
+        );
+        assert!(matches!(
+            judge(&g(
+                "sklearn.linear_model._logistic",
+                "LogisticRegression.os.system"
+            )),
+            Judgement::Dangerous(_)
+        ));
         assert_eq!(judge(&g("torch", "load_anything")), Judgement::Unlisted);
     }
 }

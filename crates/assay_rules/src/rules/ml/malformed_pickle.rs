@@ -62,28 +62,30 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if is_tensor_storage(&p.entry.path) && p.scan.globals.is_empty() {
             continue;
         }
-        let cut = if !p.entry.complete && i.kind == IssueKind::Truncated {
+        // A stream cut by assay's own read bound is not damaged: say it was not fully read.
+        let evidence = if !p.entry.complete && i.kind == IssueKind::Truncated {
             format!(
-                "; only the first {} of {} bytes were read (the prefix bound)",
+                "not fully read: only the first {} of {}{} bytes were read (assay's read bound); the rest of the pickle was not walked",
                 p.entry.data.len(),
+                if p.entry.size as usize > p.entry.data.len() {
+                    ""
+                } else {
+                    "at least "
+                },
                 p.entry.size
             )
         } else {
-            String::new()
+            format!(
+                "{:?} at byte {}: {}",
+                i.kind,
+                p.offset + i.offset,
+                i.message
+            )
         };
         super::push(
             cx,
             out,
-            cx.finding(
-                &META,
-                Location::file(p.entry.path.clone()),
-                format!(
-                    "{:?} at byte {}: {}{cut}",
-                    i.kind,
-                    p.offset + i.offset,
-                    i.message
-                ),
-            ),
+            cx.finding(&META, Location::file(p.entry.path.clone()), evidence),
         );
     }
 }

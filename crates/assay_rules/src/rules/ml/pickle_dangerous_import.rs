@@ -13,7 +13,10 @@ declare_rule! {
     /// `marshal`/`types.CodeType`, `ctypes`, nested loaders (`pickle.loads`, `torch.load`,
     /// `numpy.load`) and more. Every dotted component is checked, so
     /// `torch.serialization` + `os.system` (a protocol-4 dotted name) is caught. The
-    /// pickle is walked by a symbolic VM; nothing is imported or run.
+    /// pickle is walked by a symbolic VM; nothing is imported or run. A linear opcode walk
+    /// and a byte scan after it find imports the VM never reaches (after an invalid
+    /// opcode, after `STOP`, in a stream with a repeated `PROTO`): a dangerous import
+    /// anywhere in the bytes is reported.
     ///
     /// ## Why it matters
     /// `pickle.load`, `torch.load(weights_only=False)`, `joblib.load` and `numpy.load(allow_pickle=True)`
@@ -49,11 +52,16 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for p in &cx.pickles {
         for g in &p.scan.globals {
             if let Judgement::Dangerous(why) = judge(g) {
-                let nested = if g.depth > 0 {
+                let mut nested = if g.depth > 0 {
                     format!(" (in a pickle nested {} deep)", g.depth)
                 } else {
                     String::new()
                 };
+                if g.unreached {
+                    nested.push_str(
+                        " (found by the linear opcode walk past where the symbolic walk stopped)",
+                    );
+                }
                 let mut f = cx.finding(
                     &META,
                     Location::file(p.entry.path.clone()),

@@ -54,7 +54,9 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for p in &cx.pickles {
         let mut seen = std::collections::BTreeSet::new();
         for g in &p.scan.globals {
-            if judge(g) != Judgement::Unlisted || !seen.insert(g.dotted()) {
+            // Imports only the byte scan found (past where loading stops) are judged by
+            // ML001 alone; the stream shape around them is ML004/ML005's.
+            if g.unreached || judge(g) != Judgement::Unlisted || !seen.insert(g.dotted()) {
                 continue;
             }
             let what = if g.computed {
