@@ -236,7 +236,9 @@ pub static OBFUSCATORS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(
         // The marker Hyperion (a "FUD" obfuscator sold for stealers) writes at the top of
         // its output; its runtime then calls `exec` through tuple-assigned aliases.
         r#"__obfuscator__\s*=\s*['"]Hyperion|billythegoat356/Hyperion"#,
-        r#"getattr\(\s*__builtins__\s*,\s*[^'"\s)]|__builtins__\.__dict__\[\s*[^'"\s]"#,
+        // A builtin looked up by a computed name, with no fallback (`getattr(__builtins__,
+        // name, OSError)` looking up an exception class by name is ordinary code).
+        r#"getattr\(\s*__builtins__\s*,\s*[^'"\s),]+\s*\)|__builtins__\.__dict__\[\s*[^'"\s]"#,
     ];
     (set_cs(&names), names)
 });

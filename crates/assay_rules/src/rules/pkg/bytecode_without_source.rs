@@ -29,6 +29,8 @@ declare_rule! {
     /// A wheel with `evil.pth` (`import helper`) and `helper/__init__.pyc` only.
     ///
     /// ## False positives
+    /// Bytecode inside an archive the package ships (a PyInstaller binary's
+    /// `base_library.zip`) is not on the package's import path and is not reported.
     /// Closed-source packages that ship bytecode only (rare on PyPI; most ship native
     /// extensions instead). `__pycache__` files next to their source that Python checks
     /// (timestamp or checked-hash `.pyc`) are ignored: a stale one is recompiled.
@@ -51,7 +53,7 @@ declare_rule! {
 }
 
 /// Names in a code object that start processes or execute code.
-const RUN_NAMES: [&str; 12] = [
+const RUN_NAMES: [&str; 11] = [
     "system",
     "popen",
     "Popen",
@@ -63,7 +65,6 @@ const RUN_NAMES: [&str; 12] = [
     "eval",
     "execv",
     "run_path",
-    "__import__",
 ];
 /// Names that decode, load code objects or reach the network.
 const OTHER_NAMES: [&str; 9] = [
@@ -98,6 +99,11 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         let Some(stem) = e.path.strip_suffix(".pyc").or(e.path.strip_suffix(".pyo")) else {
             continue;
         };
+        // Bytecode inside an archive the package ships (a PyInstaller binary's
+        // `base_library.zip`) belongs to that program, not to the package's import path.
+        if e.path.contains("!/") {
+            continue;
+        }
         let (loaded, how) = match stem.rsplit_once("/__pycache__/") {
             // `pkg/__pycache__/mod.cpython-312.pyc`: loaded only with `pkg/mod.py`, and
             // then compared with it unless the file is an unchecked hash-based pyc.
