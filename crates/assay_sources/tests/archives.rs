@@ -699,3 +699,24 @@ fn entry_count_bound_on_a_package_fails_closed() {
         );
     }
 }
+
+/// Issue 21, item 16: a truncated download (the start of a real wheel, no central
+/// directory) is read from its local headers. It is damage, not a zip bomb: salvaged
+/// members are compared by their real offsets, so no "shares its data" finding appears.
+#[test]
+fn truncated_zip_is_not_a_bomb() {
+    let names: Vec<String> = (0..40).map(|i| format!("pkg/m{i}.py")).collect();
+    let body = b"def f():\n    return 1\n".repeat(50);
+    let files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &body[..])).collect();
+    let whole = zip_of(&files);
+    let cut = &whole[..whole.len() / 2];
+    let a = read_bytes("demo-1.0-py3-none-any.whl", cut, &Limits::default());
+    assert!(
+        !a.findings
+            .iter()
+            .any(|f| f.rule.code == "ARC006" && f.evidence.contains("shares its data")),
+        "{}",
+        describe(&a)
+    );
+    assert!(a.entries.len() >= 10, "members before the cut are read: {}", describe(&a));
+}
