@@ -257,7 +257,7 @@ fn indirect_calls_resolve_to_their_target() {
         format!("import os; (lambda f, c: f(c))(os.system, {cmd})"),
         format!("getattr(__import__('os'), 'system')({cmd})"),
         format!("import importlib; getattr(importlib.import_module('os'), 'popen')({cmd})"),
-        format!("globals()['__builtins__']['exec']('import os')"),
+        "globals()['__builtins__']['exec']('import os')".to_owned(),
     ];
     for src in &cases {
         let ev = kinds(src, FileRole::Startup);

@@ -341,16 +341,20 @@ fn pkg008_record_row_inside_the_prefix_does_not_match() {
 
 #[test]
 fn pkg001_unreadable_pth_is_reported_not_skipped() {
-    // More lines than the .pth parser's bound: the file cannot be analysed, so it must be
-    // reported (fail closed) rather than silently treated as clean.
-    let big = "x\n".repeat(100_001);
+    // More executable lines than the .pth parser's bound: the file cannot be analysed, so
+    // it must be reported decisively (fail closed) rather than treated as clean.
+    let big = "import os\n".repeat(10_001);
     let a = wheel("bigpth", &[("bigpth.pth", big.as_bytes())]);
     let hits = assert_matches(&a, "PKG001");
     assert!(
         hits.iter()
-            .any(|(s, p)| *s == Severity::Medium && p == "bigpth.pth"),
+            .any(|(s, p)| *s == Severity::Critical && p == "bigpth.pth"),
         "{hits:?}"
     );
+    // 100,001 path lines are only paths (`site` executes none of them): counted, not kept.
+    let paths = "some/dir\n".repeat(100_001);
+    let paths = wheel("pathpth", &[("pathpth.pth", paths.as_bytes())]);
+    assert_no_match(&paths, "PKG001");
     let small = wheel("smallpth", &[("smallpth.pth", b"some/dir\n")]);
     assert_no_match(&small, "PKG001");
 }
