@@ -388,12 +388,7 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) -> Vec<String> {
             });
             let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
             let mut run_path = |p: &str| {
-                let p = p.trim_start_matches("./");
-                let full = if dir.is_empty() {
-                    p.to_owned()
-                } else {
-                    format!("{dir}/{p}")
-                };
+                let full = beside(dir, p);
                 if !full.ends_with(".py") {
                     data_code.push(full.clone());
                 }
@@ -515,6 +510,16 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) -> Vec<String> {
         frontier = next;
     }
     data_code
+}
+
+/// A path a file in `dir` names relatively (`./x.cfg`, `pkg/x.py`), as an entry path.
+fn beside(dir: &str, p: &str) -> String {
+    let p = p.trim_start_matches("./");
+    if dir.is_empty() {
+        p.to_owned()
+    } else {
+        format!("{dir}/{p}")
+    }
 }
 
 /// Whether a path names documentation or metadata text a setup script reads for
@@ -693,14 +698,7 @@ fn analyse_executed_data<'a>(artifact: &'a Artifact, python: &mut Vec<PyFile<'a>
     {
         let a = &f.analysis;
         let dir = f.entry.path.rsplit_once('/').map_or("", |(d, _)| d);
-        let join = |p: &str| {
-            let p = p.trim_start_matches("./");
-            if dir.is_empty() {
-                p.to_owned()
-            } else {
-                format!("{dir}/{p}")
-            }
-        };
+        let join = |p: &str| beside(dir, p);
         for ev in a.events.iter().filter(|ev| {
             ev.kind == assay_lang::EventKind::Exec
                 && matches!(
