@@ -14,6 +14,7 @@
 //! |---|---|---|
 //! | [`record`] | `*.dist-info/RECORD` | PEP 376, PEP 627, binary distribution format |
 //! | [`metadata`] | `METADATA`, `PKG-INFO` | core metadata spec (RFC 822 style headers) |
+//! | [`build_system`] | `pyproject.toml` `[build-system]` | PEP 517, PEP 518 |
 //! | [`entry_points`] | `entry_points.txt`, `pyproject.toml` scripts | entry points spec, PEP 621 |
 //! | [`wheel`] | `*.dist-info/WHEEL`, wheel file names | PEP 427, platform compatibility tags |
 //! | [`pth`] | `*.pth` | the `site` module's `addpackage` |
@@ -29,6 +30,7 @@
 )]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod build_system;
 pub mod entry_points;
 mod error;
 pub mod gguf;

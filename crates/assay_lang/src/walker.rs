@@ -2411,6 +2411,8 @@ fn lookup_by_key(base: &str, key: &str) -> Option<String> {
             | "builtins"
             | "__builtins__.__dict__"
             | "builtins.__dict__"
+            // `builtins.__dict__` after `normalize` stripped the `builtins.` prefix.
+            | "__dict__"
             | "__builtin__"
     ) {
         return Some(normalize(key));

@@ -258,6 +258,9 @@ fn indirect_calls_resolve_to_their_target() {
         format!("getattr(__import__('os'), 'system')({cmd})"),
         format!("import importlib; getattr(importlib.import_module('os'), 'popen')({cmd})"),
         "globals()['__builtins__']['exec']('import os')".to_owned(),
+        "import builtins; builtins.__dict__['exec']('import os')".to_owned(),
+        "import builtins as b; vars(b)['exec']('import os')".to_owned(),
+        "import builtins; getattr(builtins, 'ex'+'ec')('import os')".to_owned(),
     ];
     for src in &cases {
         let ev = kinds(src, FileRole::Startup);

@@ -186,6 +186,16 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
+        if !matches!(
+            artifact.format,
+            ArtifactFormat::Wheel | ArtifactFormat::Environment
+        ) {
+            for path in in_tree_backend(artifact, &root) {
+                for job in jobs.iter_mut().filter(|j| j.entry.path == path) {
+                    job.role = FileRole::SetupScript;
+                }
+            }
+        }
         for path in promote_setup_imports(&mut jobs, &root) {
             let known = jobs.iter().any(|j| j.entry.path == path);
             if let Some(e) = artifact
@@ -487,7 +497,10 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) -> Vec<String> {
                         .iter()
                         .any(|w| job.entry.data.windows(w.len()).any(|x| x == *w))
             };
-            if ((hit && !is_test_or_doc(&job.entry.path))
+            // A module the setup script itself imports runs at install time wherever it
+            // lives: `from tests import _boot` is no test (issue 21, item 10). Further
+            // down, test modules are not followed.
+            if ((hit && (round == 0 || !is_test_or_doc(&job.entry.path)))
                 || executed.iter().any(|p| p == &job.entry.path))
                 && build_support()
             {
@@ -996,11 +1009,82 @@ fn role_of(path: &str, root: &str, format: ArtifactFormat) -> FileRole {
     if installable && rel == "setup.py" {
         return FileRole::SetupScript;
     }
+    if nested_sdist_setup(path, format) {
+        return FileRole::SetupScript;
+    }
     match name {
         "__init__.py" => FileRole::PackageInit,
         "__main__.py" => FileRole::Script,
         _ => FileRole::Module,
     }
+}
+
+/// The files of an in-tree PEP 517 build backend (`backend-path = ["."]` plus
+/// `build-backend = "backend"` in `<root>pyproject.toml`): pip imports that module to
+/// build the sdist, so its module-level code runs at install time like a `setup.py`
+/// (issue 21, item 7). Paths as entry paths, candidates for both `mod.py` and
+/// `mod/__init__.py`; a `backend-path` leaving the project (`..`, absolute) is ignored.
+fn in_tree_backend(artifact: &Artifact, root: &str) -> Vec<String> {
+    let pyproject = format!("{root}pyproject.toml");
+    let Some(bs) = artifact
+        .entries
+        .iter()
+        .find(|e| e.complete && e.path == pyproject)
+        .and_then(|e| assay_formats::build_system::parse_build_system(&e.data).ok())
+    else {
+        return Vec::new();
+    };
+    let Some(module) = bs.backend_module() else {
+        return Vec::new();
+    };
+    let module = module.replace('.', "/");
+    let mut out = Vec::new();
+    for dir in &bs.backend_path {
+        let dir = dir.trim_start_matches("./").trim_end_matches('/');
+        if dir.starts_with('/') || dir.split('/').any(|c| c == "..") {
+            continue;
+        }
+        let base = if dir.is_empty() || dir == "." {
+            format!("{root}{module}")
+        } else {
+            format!("{root}{dir}/{module}")
+        };
+        out.push(format!("{base}.py"));
+        out.push(format!("{base}/__init__.py"));
+    }
+    out
+}
+
+/// Whether `path` is the `setup.py` of an sdist shipped inside a plain container (a
+/// release zip or tarball the user scanned, not a package): `bundle.zip` →
+/// `name-1.0.tar.gz!/name-1.0/setup.py`. Whoever unpacks the bundle installs that sdist,
+/// so its setup script runs at install time (issue 21, red-team `nest-1`). Inside a wheel,
+/// an sdist or an egg, nested archives are data that no installer unpacks: no promotion.
+fn nested_sdist_setup(path: &str, format: ArtifactFormat) -> bool {
+    if !matches!(
+        format,
+        ArtifactFormat::Zip | ArtifactFormat::Tar | ArtifactFormat::SevenZ | ArtifactFormat::File
+    ) {
+        return false;
+    }
+    let Some((outer, inner)) = path.rsplit_once("!/") else {
+        return false;
+    };
+    let archive = outer
+        .rsplit("!/")
+        .next()
+        .unwrap_or(outer)
+        .to_ascii_lowercase();
+    let sdist = [".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip"]
+        .iter()
+        .any(|x| archive.ends_with(x));
+    // PEP 517/625 layout: `setup.py` directly under the single top-level directory (or
+    // at the archive root, as some hand-built archives have it).
+    sdist
+        && (inner == "setup.py"
+            || inner
+                .split_once('/')
+                .is_some_and(|(top, rest)| !top.is_empty() && rest == "setup.py"))
 }
 
 fn pick_metadata(a: &Artifact, root: &str) -> Option<CoreMetadata> {

@@ -4,7 +4,7 @@ use crate::context::Cx;
 use crate::context::is_test_or_doc;
 use crate::rules::REGISTRY;
 use crate::scoring::score;
-use assay_core::{Artifact, Finding, Severity, Verdict};
+use assay_core::{Artifact, ArtifactFormat, Finding, Severity, Verdict};
 
 /// The rules' result for one artifact, before policy.
 #[derive(Debug, Clone)]
@@ -29,7 +29,7 @@ pub fn analyze_artifact(artifact: &Artifact) -> ArtifactAnalysis {
         .findings
         .iter()
         .cloned()
-        .map(demote_contained)
+        .map(|f| demote_contained(f, artifact.format))
         .collect();
     for check in REGISTRY.iter().filter_map(|r| r.check) {
         check(&cx, &mut findings);
@@ -48,8 +48,24 @@ pub fn analyze_artifact(artifact: &Artifact) -> ArtifactAnalysis {
 /// Archive findings inside a nested archive describe content no installer extracts
 /// (pip does not unpack an archive shipped inside a package): at most medium, and low
 /// under tests/docs, where archive libraries keep their hostile fixtures.
-fn demote_contained(mut f: Finding) -> Finding {
+///
+/// One exception: an installable package nested beyond the depth bound inside a plain
+/// container (a release zip or tarball, not itself a package) was NOT INSPECTED and is what
+/// whoever unpacks the bundle installs; its `ARC009` keeps the severity the reader gave it
+/// (critical for a wheel, egg or distribution-named sdist), so the gate blocks it (issue 21,
+/// items 2 and 11).
+fn demote_contained(mut f: Finding, format: ArtifactFormat) -> Finding {
     if !f.rule.code.starts_with("ARC") {
+        return f;
+    }
+    let package = matches!(
+        format,
+        ArtifactFormat::Wheel
+            | ArtifactFormat::Sdist
+            | ArtifactFormat::Egg
+            | ArtifactFormat::Environment
+    );
+    if !package && f.rule.code == "ARC009" && f.severity >= Severity::High {
         return f;
     }
     if let Some((outer, _)) = f.location.path.split_once("!/") {

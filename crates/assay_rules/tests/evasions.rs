@@ -169,6 +169,129 @@ fn setup_code_that_executes_data_files_is_analysed() {
     assert_not_malicious("README + version.py", &a);
 }
 
+/// Item 7, in-tree build backend: pip imports the module `backend-path` points at to build
+/// the sdist, so its module-level code runs at install time.
+#[test]
+fn in_tree_build_backend_runs_at_install() {
+    let pyproject =
+        b"[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n";
+    let backend = format!(
+        "import os\nfrom setuptools import build_meta as _orig\nos.system({CMD})\nbuild_wheel = _orig.build_wheel\nbuild_sdist = _orig.build_sdist\n"
+    );
+    let a = sdist(&[
+        ("pyproject.toml", pyproject),
+        ("backend.py", backend.as_bytes()),
+    ]);
+    assert_malicious("in-tree backend with module-level command", &a);
+    // In a package directory named through `backend-path = ["_build"]`.
+    let pyproject =
+        b"[build-system]\nbuild-backend = \"custom.api:hooks\"\nbackend-path = [\"_build\"]\n";
+    let a = sdist(&[
+        ("pyproject.toml", pyproject),
+        ("_build/custom/api/__init__.py", backend.as_bytes()),
+    ]);
+    assert_malicious("in-tree backend package", &a);
+    // Benign: the common wrapper around setuptools' backend that adds a requirement.
+    let wrapper = b"from setuptools import build_meta as _orig\nfrom setuptools.build_meta import *\n\ndef get_requires_for_build_wheel(config_settings=None):\n    return _orig.get_requires_for_build_wheel(config_settings) + ['cython']\n";
+    let pyproject = b"[build-system]\nrequires = [\"setuptools\"]\nbuild-backend = \"backend\"\nbackend-path = [\"_custom_build\"]\n";
+    let a = sdist(&[
+        ("pyproject.toml", pyproject),
+        ("_custom_build/backend.py", wrapper),
+    ]);
+    let (v, f) = verdict(&a);
+    assert_eq!(v, Verdict::Clean, "{f:#?}");
+    // The same module without `backend-path` is not imported by pip (it is only a module).
+    let a = sdist(&[("backend.py", backend.as_bytes())]);
+    let (_, f) = verdict(&a);
+    assert!(
+        !f.iter().any(|x| x.contains("install")),
+        "no install-time finding without backend-path: {f:#?}"
+    );
+}
+
+/// Item 10 at install time: a module the setup script imports from `tests/` runs at
+/// install time wherever it lives (red-team `tests-demotion` × `setup-hook`).
+#[test]
+fn setup_imports_from_tests_run_at_install() {
+    let setup = b"import os, sys\nsys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\nfrom tests import _boot\n";
+    let boot = format!(
+        "import os\nfrom setuptools import setup\nfrom setuptools.command.install import install\n\nclass PostInstall(install):\n    def run(self):\n        install.run(self)\n        os.system({CMD})\n\nsetup(name='demo', version='1.0', cmdclass={{'install': PostInstall}})\n"
+    );
+    let a = sdist(&[
+        ("setup.py", setup),
+        ("tests/__init__.py", b""),
+        ("tests/_boot.py", boot.as_bytes()),
+    ]);
+    assert_malicious("setup.py -> tests/_boot", &a);
+    // A test module nothing imports stays a test.
+    let a = sdist(&[
+        (
+            "setup.py",
+            b"from setuptools import setup\nsetup(name='demo', version='1.0')\n",
+        ),
+        ("tests/test_cli.py", b"import os\nos.system('make check')\n"),
+    ]);
+    assert_not_malicious("test module beside setup.py", &a);
+}
+
+/// Item 11, in a plain container: a release zip holding an sdist. Whoever unpacks it
+/// installs the sdist, so the sdist's `setup.py` runs at install time (red-team `nest-1`).
+/// Inside a package, the same nested sdist is data no installer unpacks.
+#[test]
+fn sdist_inside_a_release_zip_is_an_install() {
+    let setup = format!(
+        "import os\nfrom setuptools import setup\nfrom setuptools.command.install import install\n\nclass PostInstall(install):\n    def run(self):\n        install.run(self)\n        os.system({CMD})\n\nsetup(name='demo', version='1.0', cmdclass={{'install': PostInstall}})\n"
+    );
+    let mut a = Artifact::new("bundle.zip", ArtifactFormat::Zip);
+    a.entries.push(entry("demo-1.0.tar.gz", b"\x1f\x8b"));
+    a.entries.push(entry(
+        "demo-1.0.tar.gz!/demo-1.0/PKG-INFO",
+        b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n",
+    ));
+    a.entries.push(entry(
+        "demo-1.0.tar.gz!/demo-1.0/setup.py",
+        setup.as_bytes(),
+    ));
+    assert_malicious("bundle.zip!/demo-1.0.tar.gz setup hook", &a);
+    let mut w = wheel(&[]);
+    w.entries.push(entry(
+        "demo/vendor/other-1.0.tar.gz!/other-1.0/setup.py",
+        setup.as_bytes(),
+    ));
+    let (_, f) = verdict(&w);
+    assert!(
+        !f.iter().any(|x| x.starts_with("PY003 Critical")),
+        "a vendored sdist inside a wheel is data: {f:#?}"
+    );
+}
+
+/// Item 11, three archives deep (red-team `nest-3`): the reader's critical `ARC009` for an
+/// installable package it did not open keeps its severity in a plain container, and is
+/// demoted inside a package (no installer unpacks a nested archive).
+#[test]
+fn uninspected_nested_package_blocks_in_a_plain_container() {
+    use assay_core::{Confidence, Finding, Location, Severity};
+    let f = Finding::new(
+        "ARC009",
+        "nesting-too-deep",
+        Severity::Critical,
+        Confidence::Medium,
+        Location::file("bundle.tar.gz!/inner.zip!/evil-1.0-py3-none-any.whl"),
+        "nested zip archive at depth 3 is deeper than the bound of 2; not opened (an installable package: NOT INSPECTED)",
+    );
+    let mut a = Artifact::new("release.zip", ArtifactFormat::Zip);
+    a.entries.push(entry("bundle.tar.gz", b"\x1f\x8b"));
+    a.findings.push(f.clone());
+    assert_malicious("release.zip with an unopened wheel", &a);
+    let mut w = wheel(&[("demo/data/bundle.tar.gz", b"\x1f\x8b")]);
+    let mut g = f;
+    g.location.path = format!("demo/data/{}", g.location.path);
+    w.findings.push(g);
+    let (v, f) = verdict(&w);
+    assert_ne!(v, Verdict::Malicious, "{f:#?}");
+    assert!(f.iter().any(|x| x.starts_with("ARC009 Medium")), "{f:#?}");
+}
+
 /// A `.pyc` shaped like CPython 3.12's: magic, flags, 8 header bytes, then a marshalled
 /// code object whose names are interned short strings (`0xDA len name`). Only the
 /// structure matters here; nothing loads it.
@@ -220,6 +343,33 @@ fn bytecode_without_source_is_found() {
     assert!(!f.iter().any(|x| x.starts_with("PKG013")), "{f:#?}");
     // Sourceless bytecode that names nothing dangerous is reported, not malicious.
     let a = wheel(&[("helper/tables.pyc", &pyc(0, &["TABLE", "lookup"]))]);
+    let (v, f) = verdict(&a);
+    assert_eq!(v, Verdict::Suspicious, "{f:#?}");
+    // Sourceless bytecode pairing a network client with the environment: the shape of an
+    // exfiltration flow (red-team `pyc-only` × `exfil`).
+    let a = wheel(&[(
+        "helper/_impl.pyc",
+        &pyc(
+            0,
+            &[
+                "os",
+                "environ",
+                "urllib",
+                "request",
+                "urlopen",
+                "https://example.invalid/c",
+            ],
+        ),
+    )]);
+    assert_malicious("sourceless pyc sending the environment", &a);
+    // A network client alone (no secret source) stays `suspicious`.
+    let a = wheel(&[(
+        "helper/_impl.pyc",
+        &pyc(
+            0,
+            &["urllib", "request", "urlopen", "https://example.invalid/c"],
+        ),
+    )]);
     let (v, f) = verdict(&a);
     assert_eq!(v, Verdict::Suspicious, "{f:#?}");
 }

@@ -406,15 +406,24 @@ impl<'a> Sink<'a> {
         if scope.depth + 1 > max_depth {
             // An installable package (wheel, egg, sdist) that was not opened may be the
             // payload itself: high, so the artifact is never clean (issue 21, item 11).
-            // A wheel or egg is installable as it is: critical (medium confidence), so the
-            // verdict is `malicious` and every gate blocks it. An sdist-shaped archive is
-            // high.
+            // A wheel, an egg or an sdist named as a distribution is installable as it is:
+            // critical (medium confidence), so the verdict is `malicious` and every gate
+            // blocks it. Any other tarball is high. Inside a package, the engine demotes
+            // nested archive findings (no installer unpacks them).
             let lower = adm.loc.to_ascii_lowercase();
-            let wheel = [".whl", ".egg"].iter().any(|x| lower.ends_with(x));
-            let installable = wheel
-                || [".tar.gz", ".tgz", ".tar.bz2", ".tar.xz"]
-                    .iter()
-                    .any(|x| lower.ends_with(x));
+            let sdist_ext = [".tar.gz", ".tgz", ".tar.bz2", ".tar.xz"]
+                .iter()
+                .find(|x| lower.ends_with(*x));
+            // `name-1.2.3.tar.gz`: named as pip finds and installs an sdist (PEP 625).
+            let dist_named = sdist_ext.is_some_and(|x| {
+                let stem = lower.strip_suffix(*x).unwrap_or(&lower);
+                let file = stem.rsplit(['/', '!']).next().unwrap_or(stem);
+                file.rsplit_once('-').is_some_and(|(name, version)| {
+                    !name.is_empty() && version.starts_with(|c: char| c.is_ascii_digit())
+                })
+            });
+            let wheel = [".whl", ".egg"].iter().any(|x| lower.ends_with(x)) || dist_named;
+            let installable = wheel || sdist_ext.is_some();
             let sev = if wheel {
                 Severity::Critical
             } else if installable {

@@ -611,8 +611,23 @@ fn arc009_installable_package_beyond_max_depth_fails_closed() {
         "{}",
         describe(&a)
     );
+    // An sdist named as a distribution (`name-version.tar.gz`, PEP 625) is what pip
+    // installs: critical too. Any other tarball is high.
     let sdist = tar_gz_of(&[("setup.py", b"x = 1\n")]);
     let l2 = zip_of(&[("evil-1.0.tar.gz", &sdist)]);
+    let l1 = zip_of(&[("l2.zip", &l2)]);
+    let a = read_bytes("top.zip", &l1, &limits);
+    assert_eq!(
+        a.findings[0].severity,
+        Severity::Critical,
+        "{}",
+        describe(&a)
+    );
+    let l2 = zip_of(&[("bundle.tar.gz", &sdist)]);
+    let l1 = zip_of(&[("l2.zip", &l2)]);
+    let a = read_bytes("top.zip", &l1, &limits);
+    assert_eq!(a.findings[0].severity, Severity::High, "{}", describe(&a));
+    let l2 = zip_of(&[("backup-final.tar.gz", &sdist)]);
     let l1 = zip_of(&[("l2.zip", &l2)]);
     let a = read_bytes("top.zip", &l1, &limits);
     assert_eq!(a.findings[0].severity, Severity::High, "{}", describe(&a));

@@ -32,27 +32,7 @@ use transforms::{TRANSFORMS, Variant};
 /// `(transform, family)` pairs that are not `malicious` today (the default gate). Kept
 /// exact by the CI test: remove a pair when it is fixed; never add one to make CI pass
 /// without a note in the issue.
-pub const KNOWN_EVASIONS: &[(&str, &str)] = &[
-    // `__builtins__`-style dictionary lookup inside decoded code: the decode-exec payload
-    // reached through `__dict__` resolves only to a low process finding.
-    ("dunder-dict", "decode-exec"),
-    // bytecode-only exfiltration: PKG013 high (no process/exec names), suspicious only.
-    ("pyc-only", "exfil"),
-    // a setup.py moved under tests/ and imported: install-time context lost (suspicious).
-    ("tests-demotion", "setup-hook"),
-    // an sdist inside a zip: `setup.py` of the inner sdist is not install-time code of the
-    // outer zip (pip would not install it), so the shell command is only high.
-    ("nest-1", "setup-hook"),
-    // issue 21 item 11: three archives deep the unopened archive is a plain `.zip`, not
-    // the wheel inside it: ARC009 medium. Peeking at an unopened zip's member names would
-    // close this.
-    ("nest-3", "pth"),
-    ("nest-3", "pth-shell"),
-    ("nest-3", "setup-hook"),
-    ("nest-3", "decode-exec"),
-    ("nest-3", "exfil"),
-    ("nest-3", "dropper"),
-];
+pub const KNOWN_EVASIONS: &[(&str, &str)] = &[];
 
 /// A `(transform, family)` pair: one cell of the matrix.
 pub type Pair = (&'static str, &'static str);

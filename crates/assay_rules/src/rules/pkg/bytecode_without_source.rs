@@ -18,7 +18,9 @@ declare_rule! {
     /// the file, never unmarshalled) are matched for process, code-execution, decoding
     /// and network names. High by default; critical when the module is imported by a
     /// `.pth` line or is `sitecustomize`/`usercustomize` (it runs at every interpreter
-    /// start), or when its names show process start or code execution.
+    /// start), when its names show process start or code execution, or when they pair a
+    /// network client with a secret source (the environment, `~/.ssh`, `~/.aws`,
+    /// `.netrc`, `.pypirc`, `~/.kube`): the shape of an exfiltration flow.
     ///
     /// ## Why it matters
     /// Source analysis cannot see code that is only shipped compiled. A `.pth` line
@@ -77,6 +79,14 @@ const OTHER_NAMES: [&str; 9] = [
     "socket",
     "requests",
     "ctypes",
+];
+
+/// Names among [`OTHER_NAMES`] that send data out.
+const NETWORK_NAMES: [&str; 4] = ["urlopen", "urlretrieve", "socket", "requests"];
+/// Names of secret sources: the environment and credential files (matched as names, or
+/// as the last component of a path constant: `~/.ssh`, `/.aws`).
+const SECRET_NAMES: [&str; 7] = [
+    "environ", "getenv", ".ssh", ".aws", ".netrc", ".pypirc", ".kube",
 ];
 
 /// Check every `.pyc` of the artifact.
@@ -139,6 +149,20 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             .filter(|n| strings.iter().any(|s| names(s, n)))
             .collect();
         let runs = found.iter().any(|n| RUN_NAMES.contains(n));
+        // Exfiltration shape: a network client beside a read of secrets (the environment,
+        // credential files). The same pair in source is an exfiltration flow (PY009).
+        let secrets: Vec<&str> = SECRET_NAMES
+            .iter()
+            .copied()
+            .filter(|n| {
+                strings
+                    .iter()
+                    .any(|s| names(s, n) || s.contains(&format!("/{n}")))
+            })
+            .collect();
+        let network = found.iter().any(|n| NETWORK_NAMES.contains(n));
+        let exfil = network && !secrets.is_empty();
+        let found: Vec<&str> = found.into_iter().chain(secrets).collect();
         let mut x = cx.finding(
             &META,
             Location::file(e.path.clone()),
@@ -156,7 +180,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 }
             ),
         );
-        if at_start || runs {
+        if at_start || runs || exfil {
             x.severity = Severity::Critical;
             x.capabilities = vec![Capability::CodeExec];
         }
