@@ -186,16 +186,6 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
-        if !matches!(
-            artifact.format,
-            ArtifactFormat::Wheel | ArtifactFormat::Environment
-        ) {
-            for path in in_tree_backend(artifact, &root) {
-                for job in jobs.iter_mut().filter(|j| j.entry.path == path) {
-                    job.role = FileRole::SetupScript;
-                }
-            }
-        }
         for path in promote_setup_imports(&mut jobs, &root) {
             let known = jobs.iter().any(|j| j.entry.path == path);
             if let Some(e) = artifact
@@ -254,6 +244,13 @@ impl<'a> Cx<'a> {
         unmark_imported_tests(&mut python);
         promote_cross_module(&mut python);
         promote_startup_imports(&mut python);
+        if !matches!(
+            artifact.format,
+            ArtifactFormat::Wheel | ArtifactFormat::Environment
+        ) {
+            let backend = in_tree_backend(artifact, &root);
+            promote_import_time(&mut python, Vec::new(), &backend, ExecutionContext::InstallTime);
+        }
         analyse_executed_data(artifact, &mut python);
         let metadata = pick_metadata(artifact, &root);
         let mut entry_points = Vec::new();
@@ -777,6 +774,18 @@ fn analyse_executed_data<'a>(artifact: &'a Artifact, python: &mut Vec<PyFile<'a>
     }
 }
 
+/// The hooks a PEP 517/660 build frontend calls on a build backend.
+const PEP517_HOOKS: [&str; 8] = [
+    "build_wheel",
+    "build_sdist",
+    "build_editable",
+    "get_requires_for_build_wheel",
+    "get_requires_for_build_sdist",
+    "get_requires_for_build_editable",
+    "prepare_metadata_for_build_wheel",
+    "prepare_metadata_for_build_editable",
+];
+
 /// Most modules followed from the `.pth` import lines of one artifact.
 const MAX_STARTUP_MODULES: usize = 64;
 
@@ -788,7 +797,6 @@ const MAX_STARTUP_MODULES: usize = 64;
 /// demoted as test code. (Issue 21, item 3: a `.pth` importing a module that runs a
 /// command read from a sibling data file.)
 fn promote_startup_imports(files: &mut [PyFile<'_>]) {
-    let index = ModuleIndex::new(files);
     let mut queue: Vec<(String, String)> = Vec::new();
     for f in files.iter().filter(|f| f.pth_line.is_some()) {
         for (m, _) in &f.analysis.imports {
@@ -802,20 +810,46 @@ fn promote_startup_imports(files: &mut [PyFile<'_>]) {
             }
         }
     }
+    promote_import_time(files, queue, &[], ExecutionContext::Startup);
+}
+
+/// Relabel the import-time events, strings and imports of modules that are imported in
+/// a stronger context `to` (startup, install time), following their own import-time
+/// imports, up to [`MAX_STARTUP_MODULES`] modules. `queue` holds `(importing file,
+/// module name)` pairs to resolve; `roots` are entry paths promoted themselves (an
+/// in-tree build backend). A promoted module is never demoted as test code.
+fn promote_import_time(
+    files: &mut [PyFile<'_>],
+    mut queue: Vec<(String, String)>,
+    roots: &[String],
+    to: ExecutionContext,
+) {
+    let index = ModuleIndex::new(files);
     let mut done: std::collections::HashSet<usize> = std::collections::HashSet::new();
-    while let Some((from, module)) = queue.pop() {
+    let mut pending: Vec<usize> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| roots.contains(&f.entry.path))
+        .map(|(i, _)| i)
+        .collect();
+    loop {
         if done.len() >= MAX_STARTUP_MODULES {
             break;
         }
-        // `a.b.c` runs `a`, `a.b` and `a.b.c`.
-        let mut targets = Vec::new();
-        let rest = module.trim_start_matches('.');
-        let dots = module.len() - rest.len();
-        let parts: Vec<&str> = rest.split('.').collect();
-        for k in 1..=parts.len() {
-            let m = format!("{}{}", ".".repeat(dots), parts[..k].join("."));
-            if let Some(t) = index.resolve(&from, &m) {
-                targets.push(t);
+        let mut targets = std::mem::take(&mut pending);
+        if targets.is_empty() {
+            let Some((from, module)) = queue.pop() else {
+                break;
+            };
+            // `a.b.c` runs `a`, `a.b` and `a.b.c`.
+            let rest = module.trim_start_matches('.');
+            let dots = module.len() - rest.len();
+            let parts: Vec<&str> = rest.split('.').collect();
+            for k in 1..=parts.len() {
+                let m = format!("{}{}", ".".repeat(dots), parts[..k].join("."));
+                if let Some(t) = index.resolve(&from, &m) {
+                    targets.push(t);
+                }
             }
         }
         for t in targets {
@@ -829,20 +863,30 @@ fn promote_startup_imports(files: &mut [PyFile<'_>]) {
                 continue;
             }
             target.test_like = false;
+            // A build backend's PEP 517 hooks are called by the installer: their own
+            // bodies run at install time too (not the helpers they call, which is where
+            // real backends keep their compiler and download logic).
+            let hooks = roots.contains(&target.entry.path);
+            let promoted = |ctx: ExecutionContext, function: Option<&str>| {
+                ctx == ExecutionContext::ImportTime
+                    || (hooks
+                        && ctx == ExecutionContext::Runtime
+                        && function.is_some_and(|f| PEP517_HOOKS.contains(&f)))
+            };
             let a = &mut target.analysis;
             for e in a.events.iter_mut() {
-                if e.context == ExecutionContext::ImportTime {
-                    e.context = ExecutionContext::Startup;
+                if promoted(e.context, e.function.as_deref()) {
+                    e.context = to;
                 }
             }
             for st in a.strings.iter_mut() {
-                if st.context == ExecutionContext::ImportTime {
-                    st.context = ExecutionContext::Startup;
+                if promoted(st.context, st.function.as_deref()) {
+                    st.context = to;
                 }
             }
             for (m, ctx) in a.imports.iter_mut() {
                 if *ctx == ExecutionContext::ImportTime {
-                    *ctx = ExecutionContext::Startup;
+                    *ctx = to;
                     queue.push((target.entry.path.clone(), m.clone()));
                 }
             }

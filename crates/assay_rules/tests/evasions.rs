@@ -191,6 +191,15 @@ fn in_tree_build_backend_runs_at_install() {
         ("_build/custom/api/__init__.py", backend.as_bytes()),
     ]);
     assert_malicious("in-tree backend package", &a);
+    // The payload inside a PEP 517 hook the installer calls.
+    let hooked = format!(
+        "import os\nfrom setuptools import build_meta as _orig\n\ndef build_wheel(wheel_directory, config_settings=None, metadata_directory=None):\n    os.system({CMD})\n    return _orig.build_wheel(wheel_directory, config_settings, metadata_directory)\n"
+    );
+    let a = sdist(&[
+        ("pyproject.toml", b"[build-system]\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n"),
+        ("backend.py", hooked.as_bytes()),
+    ]);
+    assert_malicious("in-tree backend hook body", &a);
     // Benign: the common wrapper around setuptools' backend that adds a requirement.
     let wrapper = b"from setuptools import build_meta as _orig\nfrom setuptools.build_meta import *\n\ndef get_requires_for_build_wheel(config_settings=None):\n    return _orig.get_requires_for_build_wheel(config_settings) + ['cython']\n";
     let pyproject = b"[build-system]\nrequires = [\"setuptools\"]\nbuild-backend = \"backend\"\nbackend-path = [\"_custom_build\"]\n";
