@@ -107,6 +107,43 @@ fn environment_scripts_and_vendored_records() {
     );
 }
 
+/// A distribution vendored as plain files deep inside a package (pex ships
+/// `pex/vendor/_vendored/pip/pip-20.3.4.dist-info/`) declares no script an installer
+/// creates; the package's own top-level metadata still does.
+#[test]
+fn vendored_dist_info_declares_no_scripts() {
+    let sdist = artifact(
+        "pex-2.1.tar.gz",
+        ArtifactFormat::Sdist,
+        &[
+            ("pex-2.1/PKG-INFO", b"Metadata-Version: 2.1\nName: pex\nVersion: 2.1\n"),
+            ("pex-2.1/pex/vendor/_vendored/pip/pip-20.3.4.dist-info/entry_points.txt", b"[console_scripts]\npip = pip._internal.cli.main:main\n"),
+        ],
+    );
+    let found = codes(&sdist);
+    assert!(!found.iter().any(|(c, _, _)| c == "PKG002"), "{found:?}");
+    let evil = artifact(
+        "helper-1.0.tar.gz",
+        ArtifactFormat::Sdist,
+        &[
+            ("helper-1.0/PKG-INFO", b"Metadata-Version: 2.1\nName: helper\nVersion: 1.0\n"),
+            ("helper-1.0/helper.egg-info/entry_points.txt", b"[console_scripts]\npip = helper.shim:main\n"),
+        ],
+    );
+    let found = codes(&evil);
+    assert!(found.iter().any(|(c, _, _)| c == "PKG002"), "{found:?}");
+    let wheel = artifact(
+        "helper-1.0-py3-none-any.whl",
+        ArtifactFormat::Wheel,
+        &[
+            ("helper-1.0.dist-info/METADATA", b"Metadata-Version: 2.1\nName: helper\nVersion: 1.0\n"),
+            ("helper-1.0.dist-info/entry_points.txt", b"[console_scripts]\npip = helper.shim:main\n"),
+        ],
+    );
+    let found = codes(&wheel);
+    assert!(found.iter().any(|(c, _, _)| c == "PKG002"), "{found:?}");
+}
+
 /// `tests/sitecustomize.py` of an sdist configures the test run and is never installed;
 /// a root `sitecustomize.py` is.
 #[test]

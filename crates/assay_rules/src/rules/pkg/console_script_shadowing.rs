@@ -108,6 +108,13 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if file.contains("!/") {
             continue;
         }
+        // Only a distribution's own metadata declares scripts an installer creates: the
+        // top-level `*.dist-info`/`*.egg-info` of a wheel, sdist (also under `src/`) or
+        // environment. A `pip-20.3.4.dist-info` vendored deep in a package's tree
+        // (`pex/vendor/_vendored/pip/…`) is installed as plain files: no script.
+        if !is_own_metadata(cx.rel(file)) {
+            continue;
+        }
         // The distribution that declares the script: in an environment every
         // distribution has its own `*.dist-info` (pip's own `pip` script is pip's).
         // (In a wheel or sdist only the artifact's own name counts: an installer reads
@@ -129,6 +136,16 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         };
         out.push(cx.finding(&META, loc, format!("script `{cmd}` = {}", ep.value)));
     }
+}
+
+/// Whether `rel` (a path below the artifact's root) is `X.dist-info/…` or `X.egg-info/…`
+/// at the top level (or under `src/`, where setuptools writes an sdist's egg-info).
+fn is_own_metadata(rel: &str) -> bool {
+    let rel = rel.strip_prefix("src/").unwrap_or(rel);
+    rel.split_once('/').is_some_and(|(dir, rest)| {
+        !rest.contains('/')
+            && (dir.ends_with(".dist-info") || dir.ends_with(".egg-info") || dir == "EGG-INFO")
+    })
 }
 
 /// The project name of the `*.dist-info`/`*.egg-info` folder a file is in
