@@ -144,6 +144,10 @@ If-None-Match/If-Modified-Since and a 304 (not modified) downloads nothing.")]
         /// single read of the body (a slow but moving download is not cut off).
         #[arg(long, default_value_t = 60)]
         timeout: u64,
+        /// Overall deadline for each download, seconds: a server that keeps a download
+        /// moving one byte at a time is cut off here (exit 2, the URL named).
+        #[arg(long, default_value_t = 1800)]
+        deadline: u64,
     },
 }
 

@@ -204,3 +204,60 @@ fn oversize_404_and_refused_connection_are_exit_2_naming_the_url() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains(&refused), "{err}");
 }
+
+/// Issue 21, item 17: a server that keeps the body moving one byte at a time never trips
+/// the per-read timeout; the overall `--deadline` cuts it off, exit 2 with the URL named.
+#[test]
+fn trickling_server_is_cut_off_by_the_deadline() {
+    use std::io::Read;
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/all.zip", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        if let Ok((mut c, _)) = l.accept() {
+            let mut buf = [0u8; 4096];
+            let _ = c.read(&mut buf);
+            let _ = c.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nContent-Length: 100000\r\n\r\n",
+            );
+            // One byte every 200 ms: each read succeeds long before the 5 s read timeout.
+            for _ in 0..1000 {
+                if c.write_all(b"P").is_err() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+        }
+    });
+    let t = tempfile::tempdir().unwrap();
+    let mut cmd = Command::cargo_bin("assay").unwrap();
+    for v in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        cmd.env_remove(v);
+    }
+    // The trickle would take 200 s; a watchdog of 60 s kills a run the deadline did not
+    // end (no exit code, so the assertion below fails).
+    let out = cmd
+        .env("ASSAY_CACHE_DIR", t.path().join("cache"))
+        .args([
+            "db",
+            "update",
+            "--from",
+            &url,
+            "--timeout",
+            "5",
+            "--deadline",
+            "2",
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&url), "{err}");
+}

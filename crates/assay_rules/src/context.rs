@@ -249,7 +249,12 @@ impl<'a> Cx<'a> {
             ArtifactFormat::Wheel | ArtifactFormat::Environment
         ) {
             let backend = in_tree_backend(artifact, &root);
-            promote_import_time(&mut python, Vec::new(), &backend, ExecutionContext::InstallTime);
+            promote_import_time(
+                &mut python,
+                Vec::new(),
+                &backend,
+                ExecutionContext::InstallTime,
+            );
         }
         analyse_executed_data(artifact, &mut python);
         let metadata = pick_metadata(artifact, &root);

@@ -58,6 +58,9 @@ fn demote_contained(mut f: Finding, format: ArtifactFormat) -> Finding {
     if !f.rule.code.starts_with("ARC") {
         return f;
     }
+    if f.rule.code == "ARC007" {
+        f = unread_code(f);
+    }
     let package = matches!(
         format,
         ArtifactFormat::Wheel
@@ -75,6 +78,49 @@ fn demote_contained(mut f: Finding, format: ArtifactFormat) -> Finding {
         }
     } else if is_test_or_doc(&f.location.path) {
         f.severity = f.severity.min(Severity::Medium);
+    }
+    f
+}
+
+/// An `ARC007` on a member that is code Python runs (a `.py`, `.pyc`, `.pth`) means that
+/// code was NOT INSPECTED (a corrupt member, a read error, a file the scanner may not
+/// read): never a medium footnote (issue 21, item 17). A `.pth`, a `setup.py` or a
+/// `sitecustomize`/`usercustomize` runs by itself at startup or install: critical (medium
+/// confidence), so every gate blocks; any other module is high. Nested archives and
+/// tests/docs are left to the demotion that follows.
+fn unread_code(mut f: Finding) -> Finding {
+    let path = f.location.path.as_str();
+    if path.contains("!/") || is_test_or_doc(path) {
+        return f;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let auto = name.ends_with(".pth")
+        || matches!(
+            name,
+            "setup.py" | "sitecustomize.py" | "usercustomize.py" | "sitecustomize.pyc"
+        );
+    let code = auto
+        || [".py", ".pyc", ".pyo", ".pyw"]
+            .iter()
+            .any(|x| name.ends_with(x));
+    if !code {
+        return f;
+    }
+    let sev = if auto {
+        Severity::Critical
+    } else {
+        Severity::High
+    };
+    if f.severity < sev {
+        f.severity = sev;
+        if auto {
+            f.confidence = assay_core::Confidence::Medium;
+        }
+        f.evidence.push_str(if auto {
+            " — code that runs by itself at install or startup: NOT INSPECTED"
+        } else {
+            " — code that runs on import: NOT INSPECTED"
+        });
     }
     f
 }

@@ -196,7 +196,10 @@ fn in_tree_build_backend_runs_at_install() {
         "import os\nfrom setuptools import build_meta as _orig\n\ndef build_wheel(wheel_directory, config_settings=None, metadata_directory=None):\n    os.system({CMD})\n    return _orig.build_wheel(wheel_directory, config_settings, metadata_directory)\n"
     );
     let a = sdist(&[
-        ("pyproject.toml", b"[build-system]\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n"),
+        (
+            "pyproject.toml",
+            b"[build-system]\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n",
+        ),
         ("backend.py", hooked.as_bytes()),
     ]);
     assert_malicious("in-tree backend hook body", &a);
@@ -299,6 +302,44 @@ fn uninspected_nested_package_blocks_in_a_plain_container() {
     let (v, f) = verdict(&w);
     assert_ne!(v, Verdict::Malicious, "{f:#?}");
     assert!(f.iter().any(|x| x.starts_with("ARC009 Medium")), "{f:#?}");
+}
+
+/// Item 17: a member the reader could not read (a corrupt CRC, a read error) that is code
+/// Python runs was NOT INSPECTED: a `.pth` or `setup.py` is critical, a module high; a
+/// data file stays medium, and so does anything under tests/.
+#[test]
+fn unreadable_code_is_not_a_footnote() {
+    use assay_core::{Confidence, Finding, Location, Severity};
+    let arc007 = |path: &str| {
+        Finding::new(
+            "ARC007",
+            "unreadable-archive",
+            Severity::Medium,
+            Confidence::High,
+            Location::file(path),
+            "member data does not match its CRC-32",
+        )
+    };
+    let sev = |path: &str| {
+        let mut a = wheel(&[("demo/__init__.py", b"VALUE = 1\n")]);
+        a.findings.push(arc007(path));
+        let r = assay_rules::analyze_artifact(&a);
+        let f = r.findings.iter().find(|f| f.rule.code == "ARC007").unwrap();
+        (f.severity, r.verdict)
+    };
+    assert_eq!(
+        sev("demo_init.pth"),
+        (Severity::Critical, Verdict::Malicious)
+    );
+    assert_eq!(sev("demo/_boot.py").0, Severity::High);
+    assert_eq!(sev("demo/data/table.csv").0, Severity::Medium);
+    assert_eq!(sev("demo/tests/test_x.py").0, Severity::Medium);
+    let mut s = sdist(&[]);
+    s.findings.push(arc007("demo-1.0/setup.py"));
+    assert_eq!(
+        assay_rules::analyze_artifact(&s).verdict,
+        Verdict::Malicious
+    );
 }
 
 /// A `.pyc` shaped like CPython 3.12's: magic, flags, 8 header bytes, then a marshalled

@@ -116,8 +116,14 @@ fn vendored_dist_info_declares_no_scripts() {
         "pex-2.1.tar.gz",
         ArtifactFormat::Sdist,
         &[
-            ("pex-2.1/PKG-INFO", b"Metadata-Version: 2.1\nName: pex\nVersion: 2.1\n"),
-            ("pex-2.1/pex/vendor/_vendored/pip/pip-20.3.4.dist-info/entry_points.txt", b"[console_scripts]\npip = pip._internal.cli.main:main\n"),
+            (
+                "pex-2.1/PKG-INFO",
+                b"Metadata-Version: 2.1\nName: pex\nVersion: 2.1\n",
+            ),
+            (
+                "pex-2.1/pex/vendor/_vendored/pip/pip-20.3.4.dist-info/entry_points.txt",
+                b"[console_scripts]\npip = pip._internal.cli.main:main\n",
+            ),
         ],
     );
     let found = codes(&sdist);
@@ -126,8 +132,14 @@ fn vendored_dist_info_declares_no_scripts() {
         "helper-1.0.tar.gz",
         ArtifactFormat::Sdist,
         &[
-            ("helper-1.0/PKG-INFO", b"Metadata-Version: 2.1\nName: helper\nVersion: 1.0\n"),
-            ("helper-1.0/helper.egg-info/entry_points.txt", b"[console_scripts]\npip = helper.shim:main\n"),
+            (
+                "helper-1.0/PKG-INFO",
+                b"Metadata-Version: 2.1\nName: helper\nVersion: 1.0\n",
+            ),
+            (
+                "helper-1.0/helper.egg-info/entry_points.txt",
+                b"[console_scripts]\npip = helper.shim:main\n",
+            ),
         ],
     );
     let found = codes(&evil);
@@ -136,8 +148,14 @@ fn vendored_dist_info_declares_no_scripts() {
         "helper-1.0-py3-none-any.whl",
         ArtifactFormat::Wheel,
         &[
-            ("helper-1.0.dist-info/METADATA", b"Metadata-Version: 2.1\nName: helper\nVersion: 1.0\n"),
-            ("helper-1.0.dist-info/entry_points.txt", b"[console_scripts]\npip = helper.shim:main\n"),
+            (
+                "helper-1.0.dist-info/METADATA",
+                b"Metadata-Version: 2.1\nName: helper\nVersion: 1.0\n",
+            ),
+            (
+                "helper-1.0.dist-info/entry_points.txt",
+                b"[console_scripts]\npip = helper.shim:main\n",
+            ),
         ],
     );
     let found = codes(&wheel);

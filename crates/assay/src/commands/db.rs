@@ -24,6 +24,7 @@ pub fn run(action: DbAction) -> anyhow::Result<u8> {
             db,
             max_download,
             timeout,
+            deadline,
         } => {
             let path = db
                 .or_else(db::default_path)
@@ -36,7 +37,7 @@ pub fn run(action: DbAction) -> anyhow::Result<u8> {
             };
             for src in &sources {
                 if src.starts_with("http://") || src.starts_with("https://") {
-                    download(&mut index, &path, src, max_download, timeout)?;
+                    download(&mut index, &path, src, max_download, (timeout, deadline))?;
                 } else {
                     import(&mut index, &path, Path::new(src), src)?;
                 }
@@ -76,13 +77,14 @@ fn import(index: &mut Db, db_path: &Path, from: &Path, label: &str) -> anyhow::R
 /// `max` bytes, and import it. Sends `If-None-Match`/`If-Modified-Since` from the
 /// previous download of the same URL; a 304 is "up to date". Any other non-2xx status,
 /// a connection error, a timeout or an oversized body is an error naming the URL.
+/// `(timeout, deadline)`: seconds per connect/read, and for the whole download.
 #[cfg(feature = "net")]
 fn download(
     index: &mut Db,
     db_path: &Path,
     url: &str,
     max: u64,
-    timeout: u64,
+    (timeout, deadline): (u64, u64),
 ) -> anyhow::Result<()> {
     use assay_deps::net::{Client, Timeouts};
     use std::io::Write as _;
@@ -107,7 +109,7 @@ fn download(
     let client = Client::new(Timeouts {
         connect: t,
         read: t,
-        total: None,
+        total: Some(Duration::from_secs(deadline.max(1))),
     });
     let resp = {
         let mut w = std::io::BufWriter::new(tmp.as_file_mut());
@@ -134,7 +136,7 @@ fn download(
 }
 
 #[cfg(not(feature = "net"))]
-fn download(_: &mut Db, _: &Path, url: &str, _: u64, _: u64) -> anyhow::Result<()> {
+fn download(_: &mut Db, _: &Path, url: &str, _: u64, _: (u64, u64)) -> anyhow::Result<()> {
     anyhow::bail!(
         "{url}: this assay was built without the `net` feature; download the file and pass its path"
     )
