@@ -99,6 +99,7 @@ fn analyze_text(
     ) && source.len() >= prefilter::MIN_REDUCE_BYTES;
     let (reduced, why) = match is_indicator.filter(|_| reducible) {
         None => (None, crate::ParseWhy::WholeByRoleOrSize),
+        Some(f) if source.len() > REDUCE_PIECE_BYTES => reduce_in_pieces(source, f),
         Some(f) => match prefilter::reduce(source, f) {
             Ok(r) => (Some(r), crate::ParseWhy::Reduced),
             Err(prefilter::Whole::Indicator) => (None, crate::ParseWhy::WholeIndicator),
@@ -136,6 +137,86 @@ fn analyze_text(
         .take(MAX_ELEMS)
         .collect();
     out
+}
+
+/// Texts larger than this are reduced piece by piece (see [`reduce_in_pieces`]).
+const REDUCE_PIECE_BYTES: usize = 2 << 20;
+
+/// Reduce a large text in pieces of about [`REDUCE_PIECE_BYTES`] cut between top-level
+/// statements, so the prefilter's per-unit tables stay bounded by the piece (a 16 MiB
+/// module of one-line statements held 3.3 million units at once). The reduced pieces keep
+/// their rows, so their concatenation is the reduced text; skipped units' string lines
+/// are shifted to whole-text rows. What a hot unit needs from another piece (a helper
+/// function, a constant) is not kept for it: for such files the analysis is per piece,
+/// while bindings still carry across pieces in the walk.
+fn reduce_in_pieces(
+    source: &[u8],
+    is_indicator: prefilter::Indicator<'_>,
+) -> (Option<prefilter::Reduced>, crate::ParseWhy) {
+    use foldhash::{HashSet, HashSetExt};
+    let cuts = prefilter::chunk_starts(source, REDUCE_PIECE_BYTES);
+    let piece = |k: usize| {
+        let start = cuts.get(k).copied().unwrap_or(source.len());
+        let end = cuts.get(k + 1).copied().unwrap_or(source.len());
+        source.get(start..end).unwrap_or_default()
+    };
+    // Pass 1: each piece alone; what its kept code mentions is wanted everywhere.
+    let mut results: Vec<Option<prefilter::Reduced>> = Vec::with_capacity(cuts.len());
+    let mut wants: HashSet<Vec<u8>> = HashSet::new();
+    for k in 0..cuts.len() {
+        match prefilter::reduce_seeded(piece(k), is_indicator, &HashSet::new(), true) {
+            Ok(mut r) => {
+                wants.extend(std::mem::take(&mut r.wants));
+                results.push(Some(r));
+            }
+            Err(_) => {
+                // Parsed whole: everything it mentions may be wanted.
+                wants.extend(prefilter::identifiers(piece(k)));
+                results.push(None);
+            }
+        }
+    }
+    // Pass 2: a piece whose skipped code binds a wanted name is reduced again with it kept
+    // (a constant or helper defined far from the code that uses it).
+    for (k, slot) in results.iter_mut().enumerate() {
+        let redo = slot
+            .as_ref()
+            .is_some_and(|r| r.skipped_bindings.iter().any(|n| wants.contains(n)));
+        if redo {
+            *slot = prefilter::reduce_seeded(piece(k), is_indicator, &wants, false).ok();
+        }
+    }
+    let mut out = prefilter::Reduced {
+        source: Vec::with_capacity(source.len()),
+        skipped: Vec::new(),
+        wants: HashSet::new(),
+        skipped_bindings: HashSet::new(),
+    };
+    let mut any = false;
+    let mut rows = 0u32;
+    for (k, slot) in results.into_iter().enumerate() {
+        let text = piece(k);
+        match slot {
+            Some(r) => {
+                any = true;
+                out.source.extend_from_slice(&r.source);
+                for mut u in r.skipped {
+                    for (line, _) in &mut u.strings {
+                        *line = line.saturating_add(rows);
+                    }
+                    out.skipped.push(u);
+                }
+            }
+            None => out.source.extend_from_slice(text),
+        }
+        let newlines = memchr::memchr_iter(b'\n', text).count();
+        rows = rows.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+    }
+    if any {
+        (Some(out), crate::ParseWhy::Reduced)
+    } else {
+        (None, crate::ParseWhy::WholeAllNeeded)
+    }
 }
 
 /// What the walker would have recorded of units the prefilter left out: their string
@@ -353,9 +434,64 @@ fn run(
     } else {
         source
     };
-    // One parser per thread, reused for every file and decoded child: creating a parser
-    // and loading the grammar per text showed up in profiles of large packages.
-    let tree = PARSER.with(|p| {
+    // A large text is parsed in pieces of about `PARSE_CHUNK_BYTES`, cut between
+    // top-level statements, one tree alive at a time: tree-sitter's tree costs 50–400
+    // bytes per node, so a 16 MiB module of one-line statements took 1.8 GB parsed whole.
+    // Positions stay those of the whole text (tree-sitter's included ranges). Bindings
+    // and the taint of what functions return carry from piece to piece; a function
+    // body is inlined only within its own piece.
+    let cuts = if src.len() > PARSE_CHUNK_BYTES {
+        crate::prefilter::chunk_starts(src, PARSE_CHUNK_BYTES)
+    } else {
+        vec![0]
+    };
+    let mut scopes = vec![HashMap::new()];
+    let mut fn_returns = HashMap::new();
+    let mut funcs: Vec<String> = function.into_iter().collect();
+    for (k, &start) in cuts.iter().enumerate() {
+        let end = cuts.get(k + 1).copied().unwrap_or(src.len());
+        let tree = parse_range(src, start, end, cuts.len() > 1);
+        let Some(tree) = tree else {
+            out.truncated = true;
+            return;
+        };
+        let mut w = Walker {
+            src,
+            forced,
+            chain: chain.clone(),
+            depth,
+            bounds,
+            out: &mut *out,
+            budget: &mut *budget,
+            scopes: std::mem::take(&mut scopes),
+            fn_depth: 0,
+            main_guard: false,
+            nesting: 0,
+            in_decoder: false,
+            funcs: std::mem::take(&mut funcs),
+            class: None,
+            calls: &mut *calls,
+            local_fns: HashMap::new(),
+            fn_returns: std::mem::take(&mut fn_returns),
+            inline_depth: 0,
+            returned: None,
+        };
+        let root = tree.root_node();
+        w.visit(root);
+        scopes = w.scopes;
+        fn_returns = w.fn_returns;
+        funcs = w.funcs;
+    }
+}
+
+/// Texts larger than this are parsed in pieces (see [`run`]).
+pub(crate) const PARSE_CHUNK_BYTES: usize = 1 << 20;
+
+/// Parse `src[start..end]` (the whole text when `ranged` is false) with this thread's
+/// parser. One parser per thread, reused for every file and decoded child: creating a
+/// parser and loading the grammar per text showed up in profiles of large packages.
+fn parse_range(src: &[u8], start: usize, end: usize, ranged: bool) -> Option<tree_sitter::Tree> {
+    PARSER.with(|p| {
         let mut p = p.borrow_mut();
         let parser = p.get_or_insert_with(|| {
             let mut parser = Parser::new();
@@ -364,35 +500,29 @@ fn run(
                 .ok()
                 .map(|_| parser)
         });
-        parser.as_mut().and_then(|parser| parser.parse(src, None))
-    });
-    let Some(tree) = tree else {
-        out.truncated = true;
-        return;
-    };
-    let mut w = Walker {
-        src,
-        forced,
-        chain,
-        depth,
-        bounds,
-        out,
-        budget,
-        scopes: vec![HashMap::new()],
-        fn_depth: 0,
-        main_guard: false,
-        nesting: 0,
-        in_decoder: false,
-        funcs: function.into_iter().collect(),
-        class: None,
-        calls,
-        local_fns: HashMap::new(),
-        fn_returns: HashMap::new(),
-        inline_depth: 0,
-        returned: None,
-    };
-    let root = tree.root_node();
-    w.visit(root);
+        let parser = parser.as_mut()?;
+        if ranged {
+            let point = |at: usize| {
+                let before = src.get(..at).unwrap_or(src);
+                let row = memchr::memchr_iter(b'\n', before).count();
+                let col = before.len() - memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
+                tree_sitter::Point::new(row, col)
+            };
+            let range = tree_sitter::Range {
+                start_byte: start,
+                end_byte: end,
+                start_point: point(start),
+                end_point: point(end),
+            };
+            parser.set_included_ranges(&[range]).ok()?;
+        }
+        let tree = parser.parse(src, None);
+        if ranged {
+            // Back to the whole document for the next text.
+            let _ = parser.set_included_ranges(&[]);
+        }
+        tree
+    })
 }
 
 #[derive(Debug, Clone, Default)]

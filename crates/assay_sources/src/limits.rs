@@ -43,6 +43,11 @@ pub struct Limits {
     /// Bytes kept from the start of files that are not kept whole (binaries, archives,
     /// oversized files), for classification. Default 4096.
     pub head_bytes: usize,
+    /// Most bytes held in memory for one artifact's members (everything kept whole or as
+    /// a model prefix, heads included). Default 256 MiB, above the largest real packages
+    /// (aws-cdk-lib holds 183 MiB of Python). Past it a member keeps only its head: an
+    /// `ARC006` finding names where, and code not kept whole is reported not inspected.
+    pub max_kept_bytes: u64,
     /// Largest input archive read from disk. Default 1 GiB. Larger inputs are not read
     /// (`ARC006`).
     pub max_archive_bytes: u64,
@@ -61,6 +66,7 @@ impl Default for Limits {
             max_depth: 2,
             max_path_len: 1024,
             head_bytes: 4096,
+            max_kept_bytes: 256 << 20,
             max_archive_bytes: 1 << 30,
         }
     }

@@ -106,6 +106,10 @@ pub(crate) struct Sink<'a> {
     stopped: bool,
     /// Environments: files under `__pycache__/` keep only their head.
     pub(crate) pycache_head_only: bool,
+    /// Bytes held by the entries pushed so far, for [`Limits::max_kept_bytes`].
+    kept: u64,
+    /// The kept-bytes bound was reported.
+    kept_bound_hit: bool,
 }
 
 impl<'a> Sink<'a> {
@@ -119,6 +123,8 @@ impl<'a> Sink<'a> {
             members: 0,
             stopped: false,
             pycache_head_only: false,
+            kept: 0,
+            kept_bound_hit: false,
         }
     }
 
@@ -301,8 +307,28 @@ impl<'a> Sink<'a> {
             }
         };
         let kind = classify(&adm.path, &data);
-        let keep = self.keep_limit(kind, &adm.path);
-        let prefix = model_prefix(kind, &data, self.limits);
+        // What is kept whole is held in memory until the artifact is judged: bounded per
+        // artifact. Past the bound a member keeps only its head (and is incomplete, so
+        // code in it is reported NOT INSPECTED).
+        let room = self
+            .limits
+            .max_kept_bytes
+            .saturating_sub(self.kept)
+            .max(head as u64);
+        let wanted = self.keep_limit(kind, &adm.path);
+        let keep = wanted.min(room);
+        let prefix = model_prefix(kind, &data, self.limits).map(|p| p.min(room));
+        if !self.kept_bound_hit && wanted > room && declared > room {
+            self.kept_bound_hit = true;
+            self.report(finding(
+                &rules::ARCHIVE_BOMB,
+                &adm.loc,
+                format!(
+                    "the kept-bytes bound of {} MiB is reached here: this member ({declared} bytes) and later large ones keep only their head and are NOT INSPECTED",
+                    self.limits.max_kept_bytes >> 20
+                ),
+            ));
+        }
         let nested = sniff::sniff(&data).filter(|_| error.is_none() && !head_only);
         let mut open_nested = false;
         if let Some(c) = nested {
@@ -376,6 +402,7 @@ impl<'a> Sink<'a> {
             file_kind: kind,
             sha256: None,
         };
+        self.kept = self.kept.saturating_add(entry.data.len() as u64);
         let index = self.push(entry, &adm.loc);
         if let Some(full) = full {
             let inner = Scope {

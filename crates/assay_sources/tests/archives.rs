@@ -739,3 +739,39 @@ fn truncated_zip_is_not_a_bomb() {
         describe(&a)
     );
 }
+
+/// Issue 21 (memory): what one artifact holds in memory is bounded. Past
+/// `max_kept_bytes` members keep only their head (incomplete: code in them is reported
+/// not inspected by the rules), and one `ARC006` names where the bound was reached.
+#[test]
+fn kept_bytes_are_bounded_per_artifact() {
+    let body = vec![b'x'; 40_000];
+    let z = zip_of(&[
+        ("pkg/a.py", &body),
+        ("pkg/b.py", &body),
+        ("pkg/c.py", &body),
+        ("pkg/small.py", b"x = 1\n"),
+    ]);
+    let limits = Limits {
+        max_kept_bytes: 100_000,
+        ..Limits::default()
+    };
+    let a = read_bytes("x.zip", &z, &limits);
+    assert_eq!(codes(&a), ["ARC006"], "{}", describe(&a));
+    assert!(
+        a.findings[0].evidence.contains("kept-bytes bound"),
+        "{}",
+        describe(&a)
+    );
+    assert_eq!(a.findings[0].location.path, "pkg/c.py");
+    assert!(a.entry("pkg/a.py").unwrap().complete);
+    assert!(a.entry("pkg/b.py").unwrap().complete);
+    let c = a.entry("pkg/c.py").unwrap();
+    assert!(!c.complete);
+    assert!(c.data.len() <= limits.head_bytes);
+    // Small members still fit in the heads' allowance.
+    assert!(a.entry("pkg/small.py").unwrap().complete);
+    // The default bound reads all of it.
+    let a = read("x.zip", &z);
+    assert!(a.findings.is_empty(), "{}", describe(&a));
+}
