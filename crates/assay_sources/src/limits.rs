@@ -43,8 +43,9 @@ pub struct Limits {
     /// Bytes kept from the start of files that are not kept whole (binaries, archives,
     /// oversized files), for classification. Default 4096.
     pub head_bytes: usize,
-    /// Most bytes held in memory for one artifact's members (everything kept whole or as
-    /// a model prefix, heads included). Default 256 MiB, above the largest real packages
+    /// Most bytes held in memory for one artifact's own members (everything kept whole or
+    /// as a model prefix, heads included); members of nested archives have a separate
+    /// allowance of a quarter of it. Default 256 MiB, above the largest real packages
     /// (aws-cdk-lib holds 183 MiB of Python). Past it a member keeps only its head: an
     /// `ARC006` finding names where, and code not kept whole is reported not inspected.
     pub max_kept_bytes: u64,

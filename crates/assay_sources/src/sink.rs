@@ -110,6 +110,10 @@ pub(crate) struct Sink<'a> {
     kept: u64,
     /// The kept-bytes bound was reported.
     kept_bound_hit: bool,
+    /// Bytes held by members of nested archives (a quarter of the bound is theirs).
+    kept_nested: u64,
+    /// The nested kept-bytes bound was reported.
+    kept_nested_bound_hit: bool,
 }
 
 impl<'a> Sink<'a> {
@@ -125,6 +129,8 @@ impl<'a> Sink<'a> {
             pycache_head_only: false,
             kept: 0,
             kept_bound_hit: false,
+            kept_nested: 0,
+            kept_nested_bound_hit: false,
         }
     }
 
@@ -310,22 +316,33 @@ impl<'a> Sink<'a> {
         // What is kept whole is held in memory until the artifact is judged: bounded per
         // artifact. Past the bound a member keeps only its head (and is incomplete, so
         // code in it is reported NOT INSPECTED).
-        let room = self
-            .limits
-            .max_kept_bytes
-            .saturating_sub(self.kept)
-            .max(head as u64);
+        // Members of nested archives have their own, smaller allowance: inside a package
+        // they are data no installer unpacks (a bundled npm tarball of 140 MB in
+        // aws-cdk-lib), and must not crowd out the package's own code.
+        let in_nested = scope.depth > 0;
+        let (bound, used) = if in_nested {
+            (self.limits.max_kept_bytes / 4, self.kept_nested)
+        } else {
+            (self.limits.max_kept_bytes, self.kept)
+        };
+        let room = bound.saturating_sub(used).max(head as u64);
         let wanted = self.keep_limit(kind, &adm.path);
         let keep = wanted.min(room);
         let prefix = model_prefix(kind, &data, self.limits).map(|p| p.min(room));
-        if !self.kept_bound_hit && wanted > room && declared > room {
-            self.kept_bound_hit = true;
+        let hit = if in_nested {
+            &mut self.kept_nested_bound_hit
+        } else {
+            &mut self.kept_bound_hit
+        };
+        if !*hit && wanted > room && declared > room {
+            *hit = true;
             self.report(finding(
                 &rules::ARCHIVE_BOMB,
                 &adm.loc,
                 format!(
-                    "the kept-bytes bound of {} MiB is reached here: this member ({declared} bytes) and later large ones keep only their head and are NOT INSPECTED",
-                    self.limits.max_kept_bytes >> 20
+                    "the kept-bytes bound of {} MiB{} is reached here: this member ({declared} bytes) and later large ones keep only their head and are NOT INSPECTED",
+                    bound >> 20,
+                    if in_nested { " for nested archives" } else { "" }
                 ),
             ));
         }
@@ -402,7 +419,11 @@ impl<'a> Sink<'a> {
             file_kind: kind,
             sha256: None,
         };
-        self.kept = self.kept.saturating_add(entry.data.len() as u64);
+        if in_nested {
+            self.kept_nested = self.kept_nested.saturating_add(entry.data.len() as u64);
+        } else {
+            self.kept = self.kept.saturating_add(entry.data.len() as u64);
+        }
         let index = self.push(entry, &adm.loc);
         if let Some(full) = full {
             let inner = Scope {

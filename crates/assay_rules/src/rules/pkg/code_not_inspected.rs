@@ -1,7 +1,7 @@
 //! PKG014 code-not-inspected.
 
 use crate::context::{Cx, is_test_or_doc};
-use assay_core::{ExecutionContext, FileKind, Finding, Location, Severity};
+use assay_core::{ArtifactFormat, ExecutionContext, FileKind, Finding, Location, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -55,7 +55,18 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 e.size
             ),
         );
-        if is_test_or_doc(cx.rel(&e.path)) {
+        // Inside a package, an archive it ships is data no installer unpacks: code in it
+        // that was not inspected is medium (as the archive findings there are). In a
+        // plain bundle the nested package is what gets installed: critical.
+        let nested_data = e.path.contains("!/")
+            && matches!(
+                cx.artifact.format,
+                ArtifactFormat::Wheel
+                    | ArtifactFormat::Sdist
+                    | ArtifactFormat::Egg
+                    | ArtifactFormat::Environment
+            );
+        if is_test_or_doc(cx.rel(&e.path)) || nested_data {
             x.severity = Severity::Medium;
         } else {
             x.context = Some(ExecutionContext::ImportTime);
