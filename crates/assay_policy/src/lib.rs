@@ -39,7 +39,7 @@
     warn(clippy::indexing_slicing, clippy::expect_used, clippy::panic)
 )]
 
-use assay_core::{Finding, RuleMeta, Severity, UnusedSuppression};
+use assay_core::{Finding, Rule, Severity, UnusedSuppression};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -243,8 +243,8 @@ impl Suppression {
         finding: &Finding,
         file_sha256: &dyn Fn(&str) -> Option<String>,
     ) -> bool {
-        if !(self.rule.eq_ignore_ascii_case(&finding.rule.code)
-            || self.rule.eq_ignore_ascii_case(&finding.rule.name))
+        if !(self.rule.eq_ignore_ascii_case(finding.rule.code())
+            || self.rule.eq_ignore_ascii_case(finding.rule.name()))
         {
             return false;
         }
@@ -503,7 +503,7 @@ impl Policy {
                 continue;
             }
             finding.severity =
-                self.severity_for(&finding.rule.code, &finding.rule.name, finding.severity);
+                self.severity_for(finding.rule.code(), finding.rule.name(), finding.severity);
             let hit = self.suppressions.iter().enumerate().find(|(_, s)| {
                 !s.is_expired(today)
                     && s.matches(artifact_name, artifact_version, &finding, file_sha256)
@@ -550,15 +550,11 @@ impl Policy {
             .collect()
     }
 
-    /// Severity keys and suppression rules that name no rule in `rules` (by code or
+    /// Severity keys and suppression rules that name no rule of the catalog (by code or
     /// name), as `(config key, value)`, e.g. `("suppress[0].rule", "PY999")`, so the CLI
     /// can warn about typos.
-    pub fn unknown_rules(&self, rules: &[&'static RuleMeta]) -> Vec<(String, String)> {
-        let known = |r: &str| {
-            rules
-                .iter()
-                .any(|m| m.code.eq_ignore_ascii_case(r) || m.name.eq_ignore_ascii_case(r))
-        };
+    pub fn unknown_rules(&self) -> Vec<(String, String)> {
+        let known = |r: &str| Rule::find(r).is_some();
         let mut out: Vec<(String, String)> = self
             .severity
             .values()

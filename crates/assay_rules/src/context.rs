@@ -293,10 +293,9 @@ impl<'a> Cx<'a> {
         evidence: impl Into<String>,
     ) -> Finding {
         let mut x = Finding::new(
-            meta.code,
-            meta.name,
+            meta.rule,
             severity,
-            meta.confidence,
+            meta.rule.confidence(),
             f.event_location(e),
             evidence,
         );

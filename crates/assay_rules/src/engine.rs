@@ -4,7 +4,7 @@ use crate::context::Cx;
 use crate::context::is_test_or_doc;
 use crate::rules::REGISTRY;
 use crate::scoring::score;
-use assay_core::{Artifact, Finding, Severity, Verdict};
+use assay_core::{Artifact, Family, Finding, Rule, Severity, Verdict};
 
 /// The rules' result for one artifact, before policy.
 #[derive(Debug, Clone)]
@@ -49,7 +49,7 @@ pub fn analyze_artifact(artifact: &Artifact) -> ArtifactAnalysis {
 /// (pip does not unpack an archive shipped inside a package): at most medium, and low
 /// under tests/docs, where archive libraries keep their hostile fixtures.
 fn demote_contained(mut f: Finding) -> Finding {
-    if !f.rule.code.starts_with("ARC") {
+    if f.rule.family() != Family::Arc {
         return f;
     }
     if let Some((outer, _)) = f.location.path.split_once("!/") {
@@ -71,7 +71,7 @@ pub fn sort_dedup(findings: &mut Vec<Finding>) {
             .cmp(&a.severity)
             .then_with(|| a.location.path.cmp(&b.location.path))
             .then_with(|| a.location.line.cmp(&b.location.line))
-            .then_with(|| a.rule.code.cmp(&b.rule.code))
+            .then_with(|| a.rule.cmp(&b.rule))
             .then_with(|| a.evidence.cmp(&b.evidence))
     });
     findings.dedup_by(|a, b| {
@@ -80,9 +80,9 @@ pub fn sort_dedup(findings: &mut Vec<Finding>) {
             && a.location.decode_chain == b.location.decode_chain
     });
     // Bound what one artifact can report: 50 findings per rule.
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<Rule, usize> = std::collections::HashMap::new();
     findings.retain(|f| {
-        let n = seen.entry(f.rule.code.clone()).or_default();
+        let n = seen.entry(f.rule).or_default();
         *n += 1;
         *n <= 50
     });

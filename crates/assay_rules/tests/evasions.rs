@@ -50,7 +50,10 @@ fn verdict(a: &Artifact) -> (Verdict, Vec<String>) {
         .map(|f| {
             format!(
                 "{} {:?} {} {}",
-                f.rule.code, f.severity, f.location.path, f.evidence
+                f.rule.code(),
+                f.severity,
+                f.location.path,
+                f.evidence
             )
         })
         .collect();

@@ -1,6 +1,7 @@
 //! The registry's invariants: unique codes and names, complete docs, fixtures.
 #![allow(clippy::unwrap_used)]
 
+use assay_core::Rule;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -14,28 +15,48 @@ const FIXTURES_IN_CODE: &[&str] = &[
     "IOC006",
 ];
 
+/// The catalog (`assay_core::catalog`) and the registry describe the same rules: every
+/// catalog rule has exactly one registry entry (so a docs page, `assay explain` and SARIF
+/// help), and nothing is registered twice.
+#[test]
+fn every_catalog_rule_is_registered_once() {
+    let mut seen = HashSet::new();
+    for r in assay_rules::REGISTRY {
+        assert!(seen.insert(r.meta.rule), "{} registered twice", r.meta.rule);
+    }
+    for rule in Rule::ALL {
+        assert!(
+            seen.contains(rule),
+            "{} is in the catalog but has no registry entry (rules/mod.rs)",
+            rule.label()
+        );
+    }
+    assert_eq!(seen.len(), Rule::ALL.len());
+}
+
 #[test]
 fn codes_and_names_are_unique_and_well_formed() {
     let mut codes = HashSet::new();
     let mut names = HashSet::new();
     for r in assay_rules::REGISTRY {
-        let m = r.meta;
-        assert!(codes.insert(m.code), "duplicate code {}", m.code);
-        assert!(names.insert(m.name), "duplicate name {}", m.name);
+        let m = r.meta.rule;
+        assert!(codes.insert(m.code()), "duplicate code {}", m.code());
+        assert!(names.insert(m.name()), "duplicate name {}", m.name());
         assert!(
-            m.code.starts_with(m.family.prefix()),
+            m.code().starts_with(m.family().prefix()),
             "{} not in family {:?}",
-            m.code,
-            m.family
+            m.code(),
+            m.family()
         );
         assert!(
-            m.name
+            m.name()
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
             "{} not kebab-case",
-            m.name
+            m.name()
         );
-        assert!(!m.name.starts_with("bad-"), "{}", m.name);
+        assert!(!m.name().starts_with("bad-"), "{}", m.name());
+        assert!(!m.summary().is_empty(), "{} has no summary", m.code());
         for section in [
             "## What it does",
             "## Why it matters",
@@ -43,8 +64,31 @@ fn codes_and_names_are_unique_and_well_formed() {
             "## False positives",
             "## References",
         ] {
-            assert!(m.doc.contains(section), "{} lacks {section}", m.code);
+            assert!(r.meta.doc.contains(section), "{} lacks {section}", m.code());
         }
+        // Scan rules look at file kinds; rules raised by other commands have none.
+        if r.check.is_none() {
+            assert!(m.targets().is_empty(), "{} declares targets", m.code());
+        } else {
+            assert!(!m.targets().is_empty(), "{} declares no targets", m.code());
+        }
+    }
+}
+
+/// Every rule has a generated docs page, and the page is its own (`cargo dev
+/// generate-all --check` checks the content).
+#[test]
+fn every_rule_has_a_docs_page() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules");
+    for rule in Rule::ALL {
+        let page = docs.join(format!("{}-{}.md", rule.code(), rule.name()));
+        assert!(
+            page.is_file(),
+            "{} needs docs/rules/{}-{}.md (run `cargo dev generate-all`)",
+            rule.code(),
+            rule.code(),
+            rule.name()
+        );
     }
 }
 
@@ -52,7 +96,7 @@ fn codes_and_names_are_unique_and_well_formed() {
 fn every_rule_has_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     for r in assay_rules::REGISTRY {
-        let code = r.meta.code;
+        let code = r.meta.rule.code();
         // Rules raised by other commands (`check: None`) keep their fixtures in the
         // crate that raises them.
         if code.starts_with("ARC") || FIXTURES_IN_CODE.contains(&code) || r.check.is_none() {
@@ -83,7 +127,10 @@ fn rule_list_snapshot() {
         .map(|r| {
             format!(
                 "{} {} {} {}",
-                r.meta.code, r.meta.name, r.meta.severity, r.meta.confidence
+                r.meta.rule.code(),
+                r.meta.rule.name(),
+                r.meta.rule.severity(),
+                r.meta.rule.confidence()
             )
         })
         .collect();

@@ -132,8 +132,12 @@ registry![scan: [
 
 /// The rule with this code or name (case-insensitive).
 pub fn find_rule(code_or_name: &str) -> Option<&'static RuleEntry> {
-    REGISTRY.iter().find(|r| {
-        r.meta.code.eq_ignore_ascii_case(code_or_name)
-            || r.meta.name.eq_ignore_ascii_case(code_or_name)
-    })
+    let rule = assay_core::Rule::find(code_or_name)?;
+    entry(rule)
+}
+
+/// The registry entry of a catalog rule (every catalog rule has one; the registry test
+/// checks it).
+pub fn entry(rule: assay_core::Rule) -> Option<&'static RuleEntry> {
+    REGISTRY.iter().find(|r| r.meta.rule == rule)
 }

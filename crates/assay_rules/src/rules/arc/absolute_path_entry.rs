@@ -18,17 +18,7 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-22: Path Traversal
-    pub static META = {
-        code: "ARC002",
-        name: "absolute-path-entry",
-        family: Arc,
-        summary: "An archive entry has an absolute path or drive letter",
-        severity: High,
-        confidence: High,
-        targets: [Archive],
-        cwe: Some("CWE-22"),
-        attack: Some("T1036"),
-    }
+    pub static META = AbsolutePathEntry;
 }
 
 /// Findings of this rule come from the archive reader; nothing to check here.

@@ -18,17 +18,7 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-409: Improper Handling of Highly Compressed Data
-    pub static META = {
-        code: "ARC006",
-        name: "archive-bomb",
-        family: Arc,
-        summary: "An archive exceeds a size, count or compression-ratio bound",
-        severity: High,
-        confidence: High,
-        targets: [Archive],
-        cwe: Some("CWE-409"),
-        attack: None,
-    }
+    pub static META = ArchiveBomb;
 }
 
 /// Findings of this rule come from the archive reader; nothing to check here.

@@ -18,17 +18,7 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-436: Interpretation Conflict
-    pub static META = {
-        code: "ARC004",
-        name: "duplicate-entry",
-        family: Arc,
-        summary: "An archive holds two entries with the same name",
-        severity: Medium,
-        confidence: High,
-        targets: [Archive],
-        cwe: Some("CWE-436"),
-        attack: None,
-    }
+    pub static META = DuplicateEntry;
 }
 
 /// Findings of this rule come from the archive reader; nothing to check here.

@@ -18,17 +18,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1036.008 (Masquerade File Type)
-    pub static META = {
-        code: "ARC008",
-        name: "format-mismatch",
-        family: Arc,
-        summary: "A file's content contradicts its extension",
-        severity: Low,
-        confidence: Medium,
-        targets: [Archive],
-        cwe: None,
-        attack: Some("T1036.008"),
-    }
+    pub static META = FormatMismatch;
 }
 
 /// Findings of this rule come from the archive reader; nothing to check here.

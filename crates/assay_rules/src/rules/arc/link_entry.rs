@@ -18,17 +18,7 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-59: Link Following
-    pub static META = {
-        code: "ARC003",
-        name: "link-entry",
-        family: Arc,
-        summary: "An archive holds a symbolic or hard link",
-        severity: Medium,
-        confidence: High,
-        targets: [Archive],
-        cwe: Some("CWE-59"),
-        attack: None,
-    }
+    pub static META = LinkEntry;
 }
 
 /// Findings of this rule come from the archive reader; nothing to check here.

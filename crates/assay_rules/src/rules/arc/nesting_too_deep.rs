@@ -18,17 +18,7 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-409
-    pub static META = {
-        code: "ARC009",
-        name: "nesting-too-deep",
-        family: Arc,
-        summary: "Archives are nested deeper than assay reads",
-        severity: Medium,
-        confidence: High,
-        targets: [Archive],
-        cwe: Some("CWE-409"),
-        attack: None,
-    }
+    pub static META = NestingTooDeep;
 }
 
 /// Findings of this rule come from the archive reader; nothing to check here.

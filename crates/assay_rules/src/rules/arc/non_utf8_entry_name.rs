@@ -18,17 +18,7 @@ declare_rule! {
     ///
     /// ## References
     /// - PEP 427 (wheel file names are UTF-8)
-    pub static META = {
-        code: "ARC005",
-        name: "non-utf8-entry-name",
-        family: Arc,
-        summary: "An archive entry name is not valid UTF-8",
-        severity: Low,
-        confidence: High,
-        targets: [Archive],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = NonUtf8EntryName;
 }
 
 /// Findings of this rule come from the archive reader; nothing to check here.

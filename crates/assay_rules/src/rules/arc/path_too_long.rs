@@ -18,17 +18,7 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-20
-    pub static META = {
-        code: "ARC010",
-        name: "path-too-long",
-        family: Arc,
-        summary: "An archive entry name exceeds the path-length bound",
-        severity: Low,
-        confidence: High,
-        targets: [Archive],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = PathTooLong;
 }
 
 /// Findings of this rule come from the archive reader; nothing to check here.

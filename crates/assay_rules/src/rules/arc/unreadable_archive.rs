@@ -18,17 +18,7 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-20: Improper Input Validation
-    pub static META = {
-        code: "ARC007",
-        name: "unreadable-archive",
-        family: Arc,
-        summary: "An archive is truncated, corrupt or empty",
-        severity: Medium,
-        confidence: High,
-        targets: [Archive],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = UnreadableArchive;
 }
 
 /// Findings of this rule come from the archive reader; nothing to check here.

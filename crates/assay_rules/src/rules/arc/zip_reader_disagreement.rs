@@ -34,17 +34,7 @@ declare_rule! {
     /// - PKWARE APPNOTE.TXT 6.3.10, sections 4.3.7 and 4.3.12
     /// - PyTorch `caffe2/serialize/inline_container.cc`
     /// - CWE-436: Interpretation Conflict
-    pub static META = {
-        code: "ARC011",
-        name: "zip-reader-disagreement",
-        family: Arc,
-        summary: "Zip readers that trust the central directory and ones that trust local headers see different archives",
-        severity: High,
-        confidence: Medium,
-        targets: [Archive],
-        cwe: Some("CWE-436"),
-        attack: Some("T1027"),
-    }
+    pub static META = ZipReaderDisagreement;
 }
 
 /// Findings of this rule come from the archive reader; nothing to check here.

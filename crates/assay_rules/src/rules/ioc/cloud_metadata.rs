@@ -24,17 +24,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1552.005 (Cloud Instance Metadata API)
-    pub static META = {
-        code: "IOC004",
-        name: "cloud-metadata-access",
-        family: Ioc,
-        summary: "Cloud instance-metadata endpoint (IAM credentials)",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: Some("CWE-522"),
-        attack: Some("T1552.005"),
-    }
+    pub static META = CloudMetadataAccess;
 }
 
 /// Check strings.

@@ -31,17 +31,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1567 (Exfiltration Over Web Service), T1102 (Web Service)
-    pub static META = {
-        code: "IOC001",
-        name: "exfiltration-service-url",
-        family: Ioc,
-        summary: "Hard-coded webhook, paste, tunnel or OAST endpoint",
-        severity: Critical,
-        confidence: High,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1567"),
-    }
+    pub static META = ExfiltrationServiceUrl;
 }
 
 /// Check strings.

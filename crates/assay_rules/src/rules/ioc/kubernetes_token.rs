@@ -23,17 +23,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1528 (Steal Application Access Token)
-    pub static META = {
-        code: "IOC005",
-        name: "kubernetes-token-access",
-        family: Ioc,
-        summary: "Kubernetes service-account token path",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: Some("CWE-522"),
-        attack: Some("T1528"),
-    }
+    pub static META = KubernetesTokenAccess;
 }
 
 /// Check strings.

@@ -23,17 +23,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1496 (Resource Hijacking)
-    pub static META = {
-        code: "IOC003",
-        name: "crypto-mining",
-        family: Ioc,
-        summary: "Mining pool, protocol or miner",
-        severity: High,
-        confidence: High,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1496"),
-    }
+    pub static META = CryptoMining;
 }
 
 /// Check strings.

@@ -23,17 +23,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1071.001 (Web Protocols)
-    pub static META = {
-        code: "IOC002",
-        name: "raw-ip-url",
-        family: Ioc,
-        summary: "URL with a literal public IP address as host",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1071.001"),
-    }
+    pub static META = RawIpUrl;
 }
 
 /// Check strings.

@@ -26,17 +26,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1027.001 (Binary Padding)
-    pub static META = {
-        code: "PKG014",
-        name: "code-not-inspected",
-        family: Pkg,
-        summary: "Python code too large to inspect whole",
-        severity: Critical,
-        confidence: Medium,
-        targets: [Python],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027.001"),
-    }
+    pub static META = CodeNotInspected;
 }
 
 /// Report every Python file kept only in part.

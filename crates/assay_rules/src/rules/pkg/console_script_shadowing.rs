@@ -26,17 +26,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1574 (Hijack Execution Flow), T1036.005 (Match Legitimate Name)
-    pub static META = {
-        code: "PKG002",
-        name: "console-script-shadows-command",
-        family: Pkg,
-        summary: "An installed script shadows a common system or developer command",
-        severity: High,
-        confidence: Medium,
-        targets: [EntryPoints],
-        cwe: None,
-        attack: Some("T1036.005"),
-    }
+    pub static META = ConsoleScriptShadowsCommand;
 }
 
 /// Command → projects allowed to install it.

@@ -23,17 +23,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1574 (Hijack Execution Flow), T1036.005 (Match Legitimate Name)
-    pub static META = {
-        code: "PKG003",
-        name: "module-shadows-stdlib",
-        family: Pkg,
-        summary: "Installs a top-level module named like a standard-library module",
-        severity: High,
-        confidence: Medium,
-        targets: [Python],
-        cwe: None,
-        attack: Some("T1036.005"),
-    }
+    pub static META = ModuleShadowsStdlib;
 }
 
 const STDLIB: &[&str] = &[

@@ -30,17 +30,7 @@ declare_rule! {
     /// ## References
     /// - CWE-522: Insufficiently Protected Credentials
     /// - MITRE ATT&CK T1555 (Credentials from Password Stores), T1552.001 (Credentials In Files)
-    pub static META = {
-        code: "PY006",
-        name: "credential-access",
-        family: Py,
-        summary: "Names credential stores: browser secrets, wallets, SSH/cloud/registry tokens",
-        severity: High,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: Some("CWE-522"),
-        attack: Some("T1555"),
-    }
+    pub static META = CredentialAccess;
 }
 
 /// Check string literals of every Python text.

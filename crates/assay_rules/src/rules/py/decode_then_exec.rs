@@ -37,17 +37,7 @@ declare_rule! {
     /// ## References
     /// - CWE-506: Embedded Malicious Code
     /// - MITRE ATT&CK T1027 (Obfuscated Files or Information), T1059.006 (Python)
-    pub static META = {
-        code: "PY001",
-        name: "decode-then-exec",
-        family: Py,
-        summary: "Executes code that was decoded, decompressed or decrypted at run time",
-        severity: Critical,
-        confidence: High,
-        targets: [Python, Pth],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027"),
-    }
+    pub static META = DecodeThenExec;
 }
 
 /// Check every Python text.

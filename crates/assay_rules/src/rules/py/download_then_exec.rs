@@ -35,17 +35,7 @@ declare_rule! {
     /// ## References
     /// - CWE-494: Download of Code Without Integrity Check
     /// - MITRE ATT&CK T1105 (Ingress Tool Transfer)
-    pub static META = {
-        code: "PY002",
-        name: "download-then-exec",
-        family: Py,
-        summary: "Executes code or programs fetched from the network",
-        severity: Critical,
-        confidence: High,
-        targets: [Python, Pth],
-        cwe: Some("CWE-494"),
-        attack: Some("T1105"),
-    }
+    pub static META = DownloadThenExec;
 }
 
 /// Check every Python text.

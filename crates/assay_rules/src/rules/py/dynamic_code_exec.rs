@@ -26,17 +26,7 @@ declare_rule! {
     /// ## References
     /// - CWE-95: Eval Injection
     /// - MITRE ATT&CK T1059.006 (Python)
-    pub static META = {
-        code: "PY013",
-        name: "dynamic-code-exec",
-        family: Py,
-        summary: "Executes code built at run time, on install, startup or import",
-        severity: Low,
-        confidence: Low,
-        targets: [Python, Pth],
-        cwe: Some("CWE-95"),
-        attack: Some("T1059.006"),
-    }
+    pub static META = DynamicCodeExec;
 }
 
 /// Check exec events of unresolved values in automatic contexts.

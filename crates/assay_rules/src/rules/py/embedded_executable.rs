@@ -25,17 +25,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1027.009 (Embedded Payloads), T1105 (Ingress Tool Transfer)
-    pub static META = {
-        code: "PY015",
-        name: "embedded-executable",
-        family: Py,
-        summary: "A literal in the code decodes to a native executable",
-        severity: Critical,
-        confidence: High,
-        targets: [Python],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027.009"),
-    }
+    pub static META = EmbeddedExecutable;
 }
 
 /// Check embedded-executable events.

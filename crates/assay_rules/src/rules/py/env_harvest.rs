@@ -27,17 +27,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1082 (System Information Discovery), T1552 (Unsecured Credentials)
-    pub static META = {
-        code: "PY007",
-        name: "environment-harvest",
-        family: Py,
-        summary: "Reads the whole environment (all variables, incl. secrets) as data",
-        severity: Low,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: Some("CWE-526"),
-        attack: Some("T1552"),
-    }
+    pub static META = EnvironmentHarvest;
 }
 
 /// Check env-harvest events.

@@ -33,17 +33,7 @@ declare_rule! {
     /// ## References
     /// - CWE-200: Exposure of Sensitive Information
     /// - MITRE ATT&CK T1041 (Exfiltration Over C2 Channel), T1567 (Exfiltration Over Web Service)
-    pub static META = {
-        code: "PY008",
-        name: "exfiltration-flow",
-        family: Py,
-        summary: "Collects secrets or system identity and sends data over the network",
-        severity: High,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: Some("CWE-200"),
-        attack: Some("T1041"),
-    }
+    pub static META = ExfiltrationFlow;
 }
 
 /// Check sources and sinks per file.

@@ -31,17 +31,7 @@ declare_rule! {
     /// ## References
     /// - MITRE ATT&CK T1027 (Obfuscated Files or Information), T1041 (Exfiltration Over C2 Channel)
     /// - CWE-506: Embedded Malicious Code
-    pub static META = {
-        code: "PY016",
-        name: "hidden-network-endpoint",
-        family: Py,
-        summary: "A network request goes to an address the code holds only encoded",
-        severity: High,
-        confidence: High,
-        targets: [Python],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027"),
-    }
+    pub static META = HiddenNetworkEndpoint;
 }
 
 /// Whether a request call sends data, by its method name or its keyword arguments.

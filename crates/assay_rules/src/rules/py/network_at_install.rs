@@ -28,17 +28,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1071 (Application Layer Protocol), T1041 (Exfiltration Over C2 Channel)
-    pub static META = {
-        code: "PY005",
-        name: "network-on-install",
-        family: Py,
-        summary: "Uses the network at install time, interpreter startup or import",
-        severity: High,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1071"),
-    }
+    pub static META = NetworkOnInstall;
 }
 
 /// Check network events in automatic contexts.

@@ -32,17 +32,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1027 (Obfuscated Files or Information)
-    pub static META = {
-        code: "PY012",
-        name: "obfuscated-code",
-        family: Py,
-        summary: "The code is deliberately obfuscated",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Python],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027"),
-    }
+    pub static META = ObfuscatedCode;
 }
 
 /// Check obfuscation markers per file.

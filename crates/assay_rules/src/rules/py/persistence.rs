@@ -29,17 +29,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1547.001 (Registry Run Keys / Startup Folder), T1053 (Scheduled Task/Job), T1543 (Create or Modify System Process)
-    pub static META = {
-        code: "PY009",
-        name: "persistence-mechanism",
-        family: Py,
-        summary: "Installs itself to survive reboots (Run keys, Startup, cron, systemd, launchd)",
-        severity: High,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1547"),
-    }
+    pub static META = PersistenceMechanism;
 }
 
 /// Check persistence strings in files that also write or spawn.

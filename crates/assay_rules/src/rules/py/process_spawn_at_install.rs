@@ -32,17 +32,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1059.006 (Python), T1546 (Event Triggered Execution)
-    pub static META = {
-        code: "PY004",
-        name: "process-spawn-on-install",
-        family: Py,
-        summary: "Starts a process at install time, interpreter startup or import",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1059.006"),
-    }
+    pub static META = ProcessSpawnOnInstall;
 }
 
 /// Build tools whose use from `setup.py` is ordinary.

@@ -27,17 +27,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1497 (Virtualization/Sandbox Evasion)
-    pub static META = {
-        code: "PY011",
-        name: "sandbox-evasion",
-        family: Py,
-        summary: "Looks for virtual machines, sandboxes, debuggers or analysis tools",
-        severity: High,
-        confidence: Medium,
-        targets: [Python],
-        cwe: None,
-        attack: Some("T1497"),
-    }
+    pub static META = SandboxEvasion;
 }
 
 /// Check evasion strings per file.

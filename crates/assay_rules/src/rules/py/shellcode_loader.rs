@@ -28,17 +28,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1055 (Process Injection), T1620 (Reflective Code Loading)
-    pub static META = {
-        code: "PY014",
-        name: "shellcode-loader",
-        family: Py,
-        summary: "Allocates executable memory, copies bytes into it and runs them",
-        severity: Critical,
-        confidence: High,
-        targets: [Python],
-        cwe: Some("CWE-506"),
-        attack: Some("T1055"),
-    }
+    pub static META = ShellcodeLoader;
 }
 
 /// Check for the alloc/copy/run triple in one file.

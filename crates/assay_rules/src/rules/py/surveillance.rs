@@ -25,17 +25,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1056.001 (Keylogging), T1115 (Clipboard Data), T1113 (Screen Capture)
-    pub static META = {
-        code: "PY010",
-        name: "keylogging-or-screen-capture",
-        family: Py,
-        summary: "Captures keystrokes, clipboard, screen or camera",
-        severity: High,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1056.001"),
-    }
+    pub static META = KeyloggingOrScreenCapture;
 }
 
 /// Check surveillance events.

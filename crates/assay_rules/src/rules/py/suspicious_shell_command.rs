@@ -36,17 +36,7 @@ declare_rule! {
     /// ## References
     /// - CWE-78: OS Command Injection (here: deliberate)
     /// - MITRE ATT&CK T1059 (Command and Scripting Interpreter), T1218 (System Binary Proxy Execution)
-    pub static META = {
-        code: "PY003",
-        name: "suspicious-shell-command",
-        family: Py,
-        summary: "Starts a process whose command line has a known-malicious shape",
-        severity: Critical,
-        confidence: High,
-        targets: [Python, Pth],
-        cwe: Some("CWE-78"),
-        attack: Some("T1059"),
-    }
+    pub static META = SuspiciousShellCommand;
 }
 
 /// Check every process start.
