@@ -10,6 +10,7 @@ mod artifact;
 pub mod catalog;
 mod finding;
 mod level;
+pub mod package;
 pub mod pickle_ops;
 mod report;
 mod rule;
@@ -20,6 +21,7 @@ pub use catalog::{
 };
 pub use finding::{Capability, ExecutionContext, Finding, Location, fingerprint};
 pub use level::{Confidence, FailOn, Severity, Verdict};
+pub use package::{Ecosystem, PackageName};
 pub use report::{
     AdvisoryData, ArtifactReport, FileDigest, REPORT_SCHEMA_VERSION, Report, Summary, ToolInfo,
     UnusedSuppression,

@@ -131,7 +131,7 @@ pub fn audit_lockfile(path: &str, lf: &Lockfile, db: Option<&Db>) -> Result<File
                 format!("`{}` has no --hash while other entries do", d.name),
             ));
         }
-        let eco = d.ecosystem.typosquat();
+        let eco = d.ecosystem;
         if let Some((target, how)) = typosquat::squats_in(eco, &d.name) {
             let rank = typosquat::rank_in(eco, target);
             let mut f = finding(
@@ -178,11 +178,11 @@ fn advisories(path: &str, d: &Dependency, db: &Db, out: &mut Vec<Finding>) -> Re
     let Some(v) = d.version.as_deref() else {
         return Ok(());
     };
-    let canon = d.ecosystem.canonical(&d.name);
+    let canon = d.ecosystem.osv_name(&d.name);
     for rec in db.advisories(d.ecosystem, &d.name)? {
         let hit = rec.affected.iter().any(|a| {
             a.package.ecosystem.split(':').next() == Some(d.ecosystem.osv())
-                && d.ecosystem.canonical(&a.package.name) == canon
+                && d.ecosystem.osv_name(&a.package.name) == canon
                 && version::is_affected(d.ecosystem, v, a)
         });
         if !hit {

@@ -81,7 +81,7 @@ impl Registries {
             Ecosystem::PyPI => Some(format!(
                 "{}/pypi/{}/json",
                 self.pypi.trim_end_matches('/'),
-                eco.canonical(name)
+                eco.osv_name(name)
             )),
             Ecosystem::Npm => Some(format!(
                 "{}/{}",
@@ -606,7 +606,7 @@ pub fn findings(
 /// The popular name `d` imitates (DEP003's model), whose registry document
 /// [`typosquat_evidence`] compares with `d`'s.
 pub fn squat_target(d: &Dependency) -> Option<&'static str> {
-    assay_rules::typosquat::squats_in(d.ecosystem.typosquat(), &d.name).map(|(t, _)| t)
+    assay_rules::typosquat::squats_in(d.ecosystem, &d.name).map(|(t, _)| t)
 }
 
 /// DEP012: `d` imitates `target` (see [`squat_target`]) and its registry entry (`lookup`)

@@ -570,7 +570,7 @@ impl<'w> Judge<'w> {
         if self.deps_seen.contains(&key) {
             return;
         }
-        let eco = d.eco.typosquat();
+        let eco = d.eco.ecosystem();
         if let Some((target, how)) = eco.and_then(|e| assay_rules::typosquat::squats_in(e, &d.name))
         {
             f.push(Rule::DependencySourceRisk.finding(

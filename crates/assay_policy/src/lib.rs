@@ -195,22 +195,10 @@ impl PackageSpec {
     }
 }
 
-/// PEP 503 name normalisation: lowercase, and every run of `-`, `_` and `.` becomes `-`.
+/// PEP 503 name normalisation of the trimmed name ([`assay_core::Ecosystem::normalize`]):
+/// lowercase, and every run of `-`, `_` and `.` becomes `-`.
 pub fn normalize_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut in_sep = false;
-    for c in name.trim().chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !in_sep {
-                out.push('-');
-            }
-            in_sep = true;
-        } else {
-            out.extend(c.to_lowercase());
-            in_sep = false;
-        }
-    }
-    out
+    assay_core::Ecosystem::PyPI.normalize(name.trim())
 }
 
 /// One `[[suppress]]` table, validated.

@@ -87,7 +87,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     let project = cx
         .name()
-        .map(crate::typosquat::normalize)
+        .map(|n| crate::typosquat::canonical(crate::typosquat::Ecosystem::PyPI, n))
         .unwrap_or_default();
     for (file, ep) in &cx.entry_points {
         if !ep.is_script() {
@@ -105,7 +105,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         let owner = (cx.artifact.format == assay_core::ArtifactFormat::Environment)
             .then(|| dist_of(file))
             .flatten()
-            .map(|n| crate::typosquat::normalize(&n));
+            .map(|n| crate::typosquat::canonical(crate::typosquat::Ecosystem::PyPI, &n));
         let project = owner.unwrap_or_else(|| project.clone());
         let Some((cmd, allowed)) = COMMANDS.iter().find(|(c, _)| *c == ep.name.trim()) else {
             continue;

@@ -91,7 +91,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     }
     let project = cx
         .name()
-        .map(crate::typosquat::normalize)
+        .map(|n| crate::typosquat::canonical(crate::typosquat::Ecosystem::PyPI, n))
         .unwrap_or_default();
     if BACKPORTS.contains(&project.as_str()) {
         return;
