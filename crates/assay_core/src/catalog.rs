@@ -356,7 +356,7 @@ catalog! {
             summary: "Looks for virtual machines, sandboxes, debuggers or analysis tools",
             severity: High,
             confidence: Medium,
-            targets: [Python],
+            targets: [Python, Pth],
             cwe: None,
             attack: Some("T1497"),
         }
@@ -366,7 +366,7 @@ catalog! {
             summary: "The code is deliberately obfuscated",
             severity: Medium,
             confidence: Medium,
-            targets: [Python],
+            targets: [Python, Pth],
             cwe: Some("CWE-506"),
             attack: Some("T1027"),
         }
@@ -386,7 +386,7 @@ catalog! {
             summary: "Allocates executable memory, copies bytes into it and runs them",
             severity: Critical,
             confidence: High,
-            targets: [Python],
+            targets: [Python, Pth],
             cwe: Some("CWE-506"),
             attack: Some("T1055"),
         }
@@ -396,7 +396,7 @@ catalog! {
             summary: "A literal in the code decodes to a native executable",
             severity: Critical,
             confidence: High,
-            targets: [Python],
+            targets: [Python, Pth],
             cwe: Some("CWE-506"),
             attack: Some("T1027.009"),
         }
@@ -406,7 +406,7 @@ catalog! {
             summary: "A network request goes to an address the code holds only encoded",
             severity: High,
             confidence: High,
-            targets: [Python],
+            targets: [Python, Pth],
             cwe: Some("CWE-506"),
             attack: Some("T1027"),
         }

@@ -59,6 +59,17 @@ impl PyFile<'_> {
         }
     }
 
+    /// The kind of Python text this is, which rules' targets select ([`crate::rules::Check`]):
+    /// [`FileKind::Pth`] for an executable `.pth` line, else [`FileKind::Python`] (a `.py`
+    /// file, or another file that setup code imports or executes).
+    pub fn kind(&self) -> FileKind {
+        if self.pth_line.is_some() {
+            FileKind::Pth
+        } else {
+            FileKind::Python
+        }
+    }
+
     /// Whether the file sits in a tests/docs/examples/benchmarks tree, where module-level
     /// code runs only under a test runner, never on install or import of the package.
     pub fn is_test_or_doc(&self) -> bool {

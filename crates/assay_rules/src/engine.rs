@@ -31,8 +31,10 @@ pub fn analyze_artifact(artifact: &Artifact) -> ArtifactAnalysis {
         .cloned()
         .map(demote_contained)
         .collect();
-    for check in REGISTRY.iter().filter_map(|r| r.check) {
-        check(&cx, &mut findings);
+    // Rule by rule, in registry order; each rule gets the artifact or, for per-file
+    // rules, the Python texts of its target kinds (`RuleEntry::run`).
+    for rule in REGISTRY {
+        rule.run(&cx, &mut findings);
     }
     sort_dedup(&mut findings);
     let (verdict, score) = score(&findings);

@@ -19,5 +19,5 @@ pub mod typosquat;
 
 pub use context::{Cx, PyFile};
 pub use engine::{ArtifactAnalysis, analyze_artifact};
-pub use rules::{REGISTRY, RuleEntry, find_rule};
+pub use rules::{Check, REGISTRY, RuleEntry, find_rule};
 pub use scoring::{ScoreModel, score};

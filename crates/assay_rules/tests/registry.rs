@@ -1,7 +1,8 @@
 //! The registry's invariants: unique codes and names, complete docs, fixtures.
 #![allow(clippy::unwrap_used)]
 
-use assay_core::Rule;
+use assay_core::{Family, FileKind, Rule};
+use assay_rules::Check;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -66,11 +67,26 @@ fn codes_and_names_are_unique_and_well_formed() {
         ] {
             assert!(r.meta.doc.contains(section), "{} lacks {section}", m.code());
         }
-        // Scan rules look at file kinds; rules raised by other commands have none.
-        if r.check.is_none() {
-            assert!(m.targets().is_empty(), "{} declares targets", m.code());
-        } else {
-            assert!(!m.targets().is_empty(), "{} declares no targets", m.code());
+        // Scan rules declare the file kinds they look at (per-file rules are dispatched
+        // by them); rules raised by other commands have none, archive rules `Archive`.
+        match (r.check, m.family()) {
+            (Check::Elsewhere, Family::Arc) => {
+                assert_eq!(m.targets(), [FileKind::Archive], "{}", m.code());
+            }
+            (Check::Elsewhere, _) => {
+                assert!(m.targets().is_empty(), "{} declares targets", m.code());
+            }
+            (Check::PythonFile(_), _) => assert!(
+                m.targets()
+                    .iter()
+                    .all(|k| matches!(k, FileKind::Python | FileKind::Pth))
+                    && !m.targets().is_empty(),
+                "{}: a per-Python-file rule targets Python and/or Pth",
+                m.code()
+            ),
+            (Check::Artifact(_), _) => {
+                assert!(!m.targets().is_empty(), "{} declares no targets", m.code());
+            }
         }
     }
 }
@@ -99,7 +115,7 @@ fn every_rule_has_fixtures() {
         let code = r.meta.rule.code();
         // Rules raised by other commands (`check: None`) keep their fixtures in the
         // crate that raises them.
-        if code.starts_with("ARC") || FIXTURES_IN_CODE.contains(&code) || r.check.is_none() {
+        if code.starts_with("ARC") || FIXTURES_IN_CODE.contains(&code) || !r.check.is_scan() {
             continue;
         }
         let dir = root.join(code);

@@ -1,8 +1,5 @@
 //! ARC002 absolute-path-entry (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags entries whose name starts with `/`, `\\` or a drive letter (`C:`).
@@ -20,6 +17,3 @@ declare_rule! {
     /// - CWE-22: Path Traversal
     pub static META = AbsolutePathEntry;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

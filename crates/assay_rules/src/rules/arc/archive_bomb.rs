@@ -1,8 +1,5 @@
 //! ARC006 archive-bomb (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags archives that exceed assay's bounds on entry count, total or per-entry uncompressed size, compression ratio, or whose declared sizes lie. Reading stops at the bound.
@@ -20,6 +17,3 @@ declare_rule! {
     /// - CWE-409: Improper Handling of Highly Compressed Data
     pub static META = ArchiveBomb;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -1,8 +1,5 @@
 //! ARC004 duplicate-entry (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags entry names that occur more than once.
@@ -20,6 +17,3 @@ declare_rule! {
     /// - CWE-436: Interpretation Conflict
     pub static META = DuplicateEntry;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -1,8 +1,5 @@
 //! ARC008 format-mismatch (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags archives whose real format (by magic bytes) differs from their extension, e.g. a zip named `.tar.gz`.
@@ -20,6 +17,3 @@ declare_rule! {
     /// - MITRE ATT&CK T1036.008 (Masquerade File Type)
     pub static META = FormatMismatch;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

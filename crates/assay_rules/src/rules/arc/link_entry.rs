@@ -1,8 +1,5 @@
 //! ARC003 link-entry (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags symlink and hardlink entries; high when the target is absolute or escapes the archive.
@@ -20,6 +17,3 @@ declare_rule! {
     /// - CWE-59: Link Following
     pub static META = LinkEntry;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

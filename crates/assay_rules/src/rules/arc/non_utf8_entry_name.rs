@@ -1,8 +1,5 @@
 //! ARC005 non-utf8-entry-name (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags entry names that are not valid UTF-8 (shown lossily).
@@ -20,6 +17,3 @@ declare_rule! {
     /// - PEP 427 (wheel file names are UTF-8)
     pub static META = NonUtf8EntryName;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -1,8 +1,5 @@
 //! ARC001 path-traversal-entry (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags archive entries whose name contains a `..` component.
@@ -21,6 +18,3 @@ declare_rule! {
 /// - Snyk, "Zip Slip" (2018)
     pub static META = PathTraversalEntry;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

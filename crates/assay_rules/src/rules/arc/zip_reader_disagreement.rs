@@ -1,8 +1,5 @@
 //! ARC011 zip-reader-disagreement (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags zip archives that two kinds of zip reader see differently: a local header whose
@@ -36,6 +33,3 @@ declare_rule! {
     /// - CWE-436: Interpretation Conflict
     pub static META = ZipReaderDisagreement;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

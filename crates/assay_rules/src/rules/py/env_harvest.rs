@@ -1,6 +1,6 @@
 //! PY007 environment-harvest.
 
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, ExecutionContext, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -31,30 +31,28 @@ declare_rule! {
 }
 
 /// Check env-harvest events.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        if f.is_test_or_doc() {
-            continue;
-        }
-        for e in f
-            .analysis
-            .events
-            .iter()
-            .filter(|e| e.kind == EventKind::EnvHarvest)
-        {
-            let sev = match e.context {
-                ExecutionContext::Startup | ExecutionContext::InstallTime => Severity::Medium,
-                _ => Severity::Low,
-            };
-            let mut x = cx.event_finding(
-                &META,
-                f,
-                e,
-                sev,
-                format!("whole environment read: {}", e.snippet),
-            );
-            x.capabilities = vec![Capability::Env];
-            out.push(x);
-        }
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    if f.is_test_or_doc() {
+        return;
+    }
+    for e in f
+        .analysis
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::EnvHarvest)
+    {
+        let sev = match e.context {
+            ExecutionContext::Startup | ExecutionContext::InstallTime => Severity::Medium,
+            _ => Severity::Low,
+        };
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            e,
+            sev,
+            format!("whole environment read: {}", e.snippet),
+        );
+        x.capabilities = vec![Capability::Env];
+        out.push(x);
     }
 }

@@ -1,7 +1,7 @@
 //! PY003 suspicious-shell-command.
 
 use super::super::patterns::{SHELL_COMMANDS, matches};
-use crate::context::{Cx, by_context};
+use crate::context::{Cx, PyFile, by_context};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -40,36 +40,34 @@ declare_rule! {
 }
 
 /// Check every process start.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        for e in f
-            .analysis
-            .events
-            .iter()
-            .filter(|e| e.kind == EventKind::ProcessSpawn)
-        {
-            let cmd = e.arg.clone().unwrap_or_else(|| e.snippet.clone());
-            let hits = matches(&SHELL_COMMANDS, &cmd);
-            if hits.is_empty() {
-                continue;
-            }
-            let test = f.is_test_or_doc();
-            let sev = if test {
-                Severity::Medium
-            } else {
-                by_context(
-                    e.context,
-                    Severity::Critical,
-                    Severity::Critical,
-                    Severity::High,
-                )
-            };
-            let mut x = cx.event_finding(&META, f, e, sev, format!("{}: {}", e.api, cmd));
-            x.capabilities = vec![Capability::Process];
-            out.push(x);
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    for e in f
+        .analysis
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::ProcessSpawn)
+    {
+        let cmd = e.arg.clone().unwrap_or_else(|| e.snippet.clone());
+        let hits = matches(&SHELL_COMMANDS, &cmd);
+        if hits.is_empty() {
+            continue;
         }
-        reverse_shell(cx, f, out);
+        let test = f.is_test_or_doc();
+        let sev = if test {
+            Severity::Medium
+        } else {
+            by_context(
+                e.context,
+                Severity::Critical,
+                Severity::Critical,
+                Severity::High,
+            )
+        };
+        let mut x = cx.event_finding(&META, f, e, sev, format!("{}: {}", e.api, cmd));
+        x.capabilities = vec![Capability::Process];
+        out.push(x);
     }
+    reverse_shell(cx, f, out);
 }
 
 /// Whether a process start runs an interactive shell (`pty.spawn`, `/bin/sh -i`, `bash`,
