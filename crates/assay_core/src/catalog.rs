@@ -26,7 +26,7 @@
 //! reused), then the rule file, its registry line, fixtures and generated docs — see
 //! `docs/architecture.md`.
 
-use crate::{Confidence, Family, FileKind, Finding, Location, Severity};
+use crate::{Confidence, ExecutionContext, Family, FileKind, Finding, Location, Severity};
 use serde::{Deserialize, Serialize};
 
 // [`Rule`] serialises through this shape. Its doc comment is the report schema's
@@ -70,6 +70,46 @@ impl TryFrom<RuleRef> for Rule {
     }
 }
 
+/// A rule's severity by when the matched code runs: `automatic` at install time and at
+/// interpreter startup (no user action needed), `import` at import time, `runtime` inside
+/// functions. Declared in the catalog (`by_context: [automatic, import, runtime]`) for
+/// rules whose severity follows the context alone; rules that weigh more than the context
+/// (test trees, cipher-decoded payloads, the file's role) start from it or keep their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContextSeverity {
+    /// Install time and startup.
+    pub automatic: Severity,
+    /// Import time.
+    pub import: Severity,
+    /// Runtime.
+    pub runtime: Severity,
+}
+
+impl ContextSeverity {
+    /// The severity in `context`.
+    pub const fn of(self, context: ExecutionContext) -> Severity {
+        match context {
+            ExecutionContext::InstallTime | ExecutionContext::Startup => self.automatic,
+            ExecutionContext::ImportTime => self.import,
+            ExecutionContext::Runtime => self.runtime,
+        }
+    }
+}
+
+/// `Some(ContextSeverity)` from a catalog entry's optional `by_context` table.
+macro_rules! context_table {
+    () => {
+        None
+    };
+    ($a:ident, $i:ident, $r:ident) => {
+        Some(ContextSeverity {
+            automatic: Severity::$a,
+            import: Severity::$i,
+            runtime: Severity::$r,
+        })
+    };
+}
+
 /// Builds [`Rule`], the per-family enums and their lookups from the table below.
 macro_rules! catalog {
     (
@@ -84,6 +124,7 @@ macro_rules! catalog {
                         severity: $sev:ident,
                         confidence: $conf:ident,
                         targets: [$($t:ident),* $(,)?],
+                        $(by_context: [$ca:ident, $ci:ident, $cr:ident],)?
                         cwe: $cwe:expr,
                         attack: $attack:expr $(,)?
                     }
@@ -154,6 +195,12 @@ macro_rules! catalog {
             pub const fn attack(self) -> Option<&'static str> {
                 match self { $($(Rule::$var => $attack,)*)* }
             }
+
+            /// The declared severity by execution context, for rules whose severity
+            /// follows the context alone.
+            pub const fn context_severity(self) -> Option<ContextSeverity> {
+                match self { $($(Rule::$var => context_table!($($ca, $ci, $cr)?),)*)* }
+            }
         }
 
         $(
@@ -215,6 +262,15 @@ impl Rule {
         })
     }
 
+    /// The severity of a match in `context`: the declared [`ContextSeverity`] where the
+    /// rule has one, else the default severity.
+    pub const fn severity_in(self, context: ExecutionContext) -> Severity {
+        match self.context_severity() {
+            Some(table) => table.of(context),
+            None => self.severity(),
+        }
+    }
+
     /// `"PY001 decode-then-exec"`.
     pub fn label(self) -> String {
         format!("{} {}", self.code(), self.name())
@@ -257,6 +313,7 @@ catalog! {
             severity: Critical,
             confidence: High,
             targets: [Python, Pth],
+            by_context: [Critical, Critical, High],
             cwe: Some("CWE-506"),
             attack: Some("T1027"),
         }
@@ -267,6 +324,7 @@ catalog! {
             severity: Critical,
             confidence: High,
             targets: [Python, Pth],
+            by_context: [Critical, Critical, High],
             cwe: Some("CWE-494"),
             attack: Some("T1105"),
         }
@@ -277,6 +335,7 @@ catalog! {
             severity: Critical,
             confidence: High,
             targets: [Python, Pth],
+            by_context: [Critical, Critical, High],
             cwe: Some("CWE-78"),
             attack: Some("T1059"),
         }
@@ -337,6 +396,7 @@ catalog! {
             severity: High,
             confidence: Medium,
             targets: [Python, Pth],
+            by_context: [High, High, Medium],
             cwe: None,
             attack: Some("T1547"),
         }
@@ -347,6 +407,7 @@ catalog! {
             severity: High,
             confidence: Medium,
             targets: [Python, Pth],
+            by_context: [High, High, Info],
             cwe: None,
             attack: Some("T1056.001"),
         }
@@ -397,6 +458,7 @@ catalog! {
             severity: Critical,
             confidence: High,
             targets: [Python, Pth],
+            by_context: [Critical, Critical, High],
             cwe: Some("CWE-506"),
             attack: Some("T1027.009"),
         }
@@ -686,6 +748,7 @@ catalog! {
             severity: Medium,
             confidence: Medium,
             targets: [Python, Pth],
+            by_context: [High, Medium, Low],
             cwe: None,
             attack: Some("T1071.001"),
         }
@@ -1245,6 +1308,20 @@ mod tests {
         let back: Rule = serde_json::from_str(&j).unwrap();
         assert_eq!(back, Rule::DecodeThenExec);
         assert!(serde_json::from_str::<Rule>(r#"{"code":"PY999","name":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn severity_by_context_is_declared() {
+        use ExecutionContext::*;
+        let r = Rule::DecodeThenExec;
+        assert_eq!(r.severity_in(InstallTime), Severity::Critical);
+        assert_eq!(r.severity_in(Startup), Severity::Critical);
+        assert_eq!(r.severity_in(ImportTime), Severity::Critical);
+        assert_eq!(r.severity_in(Runtime), Severity::High);
+        assert_eq!(Rule::RawIpUrl.severity_in(ImportTime), Severity::Medium);
+        // No table: the default severity in every context.
+        assert_eq!(Rule::ArchiveBomb.context_severity(), None);
+        assert_eq!(Rule::ArchiveBomb.severity_in(Runtime), Severity::High);
     }
 
     #[test]

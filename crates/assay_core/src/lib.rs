@@ -17,7 +17,8 @@ mod rule;
 
 pub use artifact::{Artifact, ArtifactFormat, Entry, EntryKind, FileKind, classify, lossy_text};
 pub use catalog::{
-    ArcRule, DepRule, GitRule, IocRule, MlRule, PkgRule, PyRule, Rule, RuleRef, UnknownRule,
+    ArcRule, ContextSeverity, DepRule, GitRule, IocRule, MlRule, PkgRule, PyRule, Rule, RuleRef,
+    UnknownRule,
 };
 pub use finding::{Capability, ExecutionContext, Finding, Location, fingerprint};
 pub use level::{Confidence, FailOn, Severity, Verdict};

@@ -321,18 +321,21 @@ impl<'a> Cx<'a> {
 }
 
 /// Severity of behaviour by when it runs: `automatic` for install/startup, `import`
-/// for import time, `runtime` otherwise.
+/// for import time, `runtime` otherwise. For tables that depend on more than the rule
+/// (the file's role, the kind of match); a rule whose severity follows the context alone
+/// declares its table in the catalog instead (`Rule::severity_in`).
 pub fn by_context(
     ctx: ExecutionContext,
     automatic: Severity,
     import: Severity,
     runtime: Severity,
 ) -> Severity {
-    match ctx {
-        ExecutionContext::InstallTime | ExecutionContext::Startup => automatic,
-        ExecutionContext::ImportTime => import,
-        ExecutionContext::Runtime => runtime,
+    assay_core::ContextSeverity {
+        automatic,
+        import,
+        runtime,
     }
+    .of(ctx)
 }
 
 /// Most rounds of following imports out of setup code (`setup.py` → `setup/__init__.py`

@@ -1,7 +1,7 @@
 //! IOC002 raw-ip-url.
 
 use super::super::patterns::{RAW_IP_URL, is_public_ip};
-use crate::context::{Cx, by_context};
+use crate::context::Cx;
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -44,7 +44,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         let sev = if f.is_test_or_doc() {
             Severity::Info
         } else {
-            by_context(s.context, Severity::High, Severity::Medium, Severity::Low)
+            META.rule.severity_in(s.context)
         };
         let mut x = cx.finding(
             &META,

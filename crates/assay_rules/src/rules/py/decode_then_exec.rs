@@ -1,6 +1,6 @@
 //! PY001 decode-then-exec.
 
-use crate::context::{Cx, PyFile, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::{EventKind, Taint};
 
@@ -56,12 +56,7 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
         } else if encrypted_literal {
             Severity::Critical
         } else {
-            by_context(
-                e.context,
-                Severity::Critical,
-                Severity::Critical,
-                Severity::High,
-            )
+            META.rule.severity_in(e.context)
         };
         let mut x = cx.event_finding(
             &META,

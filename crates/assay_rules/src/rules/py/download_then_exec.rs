@@ -1,6 +1,6 @@
 //! PY002 download-then-exec.
 
-use crate::context::{Cx, PyFile, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::{Event, EventKind, Taint};
 
@@ -59,12 +59,7 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
         let sev = if stager {
             demote(Severity::Critical)
         } else {
-            demote(by_context(
-                e.context,
-                Severity::Critical,
-                Severity::Critical,
-                Severity::High,
-            ))
+            demote(META.rule.severity_in(e.context))
         };
         let what = if stager { "socket" } else { "network" };
         let mut x = cx.event_finding(
@@ -117,12 +112,7 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
         let sev = if dropper {
             demote(Severity::Critical)
         } else {
-            demote(by_context(
-                d.context,
-                Severity::Critical,
-                Severity::Critical,
-                Severity::High,
-            ))
+            demote(META.rule.severity_in(d.context))
         };
         let mut x = cx.event_finding(
             &META,

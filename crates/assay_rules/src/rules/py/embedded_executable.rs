@@ -1,6 +1,6 @@
 //! PY015 embedded-executable.
 
-use crate::context::{Cx, PyFile, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -39,12 +39,7 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
         let sev = if f.is_test_or_doc() {
             Severity::Low
         } else {
-            by_context(
-                e.context,
-                Severity::Critical,
-                Severity::Critical,
-                Severity::High,
-            )
+            META.rule.severity_in(e.context)
         };
         let what = e.arg.clone().unwrap_or_default();
         let mut x = cx.event_finding(

@@ -1,7 +1,7 @@
 //! PY009 persistence-mechanism.
 
 use super::super::patterns::{PERSISTENCE, SHELL_COMMANDS, matches};
-use crate::context::{Cx, PyFile, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -77,7 +77,7 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     let sev = if implant {
         Severity::Critical
     } else {
-        by_context(s.context, Severity::High, Severity::High, Severity::Medium)
+        META.rule.severity_in(s.context)
     };
     let mut x = cx.finding(
         &META,

@@ -1,6 +1,6 @@
 //! PY010 keylogging-or-screen-capture.
 
-use crate::context::{Cx, PyFile, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -39,7 +39,7 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
         let sev = if f.is_test_or_doc() {
             Severity::Info
         } else {
-            by_context(e.context, Severity::High, Severity::High, Severity::Info)
+            META.rule.severity_in(e.context)
         };
         let mut x = cx.event_finding(&META, f, e, sev, format!("{}: {}", e.api, e.snippet));
         x.capabilities = vec![Capability::Surveillance];

@@ -1,7 +1,7 @@
 //! PY003 suspicious-shell-command.
 
 use super::super::patterns::{SHELL_COMMANDS, matches};
-use crate::context::{Cx, PyFile, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -56,12 +56,7 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
         let sev = if test {
             Severity::Medium
         } else {
-            by_context(
-                e.context,
-                Severity::Critical,
-                Severity::Critical,
-                Severity::High,
-            )
+            META.rule.severity_in(e.context)
         };
         let mut x = cx.event_finding(&META, f, e, sev, format!("{}: {}", e.api, cmd));
         x.capabilities = vec![Capability::Process];
@@ -147,12 +142,7 @@ fn reverse_shell(cx: &Cx, f: &crate::context::PyFile, out: &mut Vec<Finding>) {
     } else if strong.is_some() {
         Severity::Critical
     } else {
-        by_context(
-            e.context,
-            Severity::Critical,
-            Severity::Critical,
-            Severity::High,
-        )
+        META.rule.severity_in(e.context)
     };
     let what = if strong.is_some() {
         "reverse shell: a socket's descriptor redirected onto standard input/output, then a shell started"
