@@ -52,7 +52,11 @@ fn main() {
         n(Verdict::Malicious),
         h.commits
             .iter()
-            .filter(|c| c.findings.iter().any(|f| f.rule.code() == "GIT015"))
+            .filter(|c| {
+                c.findings
+                    .iter()
+                    .any(|f| f.rule == assay_core::Rule::ContentUnavailable)
+            })
             .count()
     );
 }

@@ -1,7 +1,7 @@
 //! IOC004 cloud-metadata-access.
 
 use super::super::patterns::CLOUD_METADATA;
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::Finding;
 
 declare_rule! {
@@ -27,7 +27,7 @@ declare_rule! {
     pub static META = CloudMetadataAccess;
 }
 
-/// Check strings.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    super::credential_endpoint(cx, out, &META, &CLOUD_METADATA, "metadata endpoint");
+/// Check the string literals of one Python text.
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    super::credential_endpoint(cx, f, out, &META, &CLOUD_METADATA, "metadata endpoint");
 }

@@ -1,7 +1,7 @@
 //! IOC001 exfiltration-service-url.
 
 use super::super::patterns::{EXFIL_SERVICES, matches};
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -34,9 +34,9 @@ declare_rule! {
     pub static META = ExfiltrationServiceUrl;
 }
 
-/// Check strings.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for (f, s) in super::strings(cx) {
+/// Check the string literals of one Python text.
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    for s in super::strings(f) {
         let hits = matches(&EXFIL_SERVICES, &s.value);
         if hits.is_empty() {
             continue;

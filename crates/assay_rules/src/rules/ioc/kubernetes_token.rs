@@ -1,7 +1,7 @@
 //! IOC005 kubernetes-token-access.
 
 use super::super::patterns::KUBERNETES_TOKEN;
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::Finding;
 
 declare_rule! {
@@ -26,7 +26,7 @@ declare_rule! {
     pub static META = KubernetesTokenAccess;
 }
 
-/// Check strings.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    super::credential_endpoint(cx, out, &META, &KUBERNETES_TOKEN, "service-account path");
+/// Check the string literals of one Python text.
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    super::credential_endpoint(cx, f, out, &META, &KUBERNETES_TOKEN, "service-account path");
 }

@@ -1,7 +1,7 @@
 //! IOC002 raw-ip-url.
 
 use super::super::patterns::{RAW_IP_URL, is_public_ip};
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -26,9 +26,9 @@ declare_rule! {
     pub static META = RawIpUrl;
 }
 
-/// Check strings.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for (f, s) in super::strings(cx) {
+/// Check the string literals of one Python text.
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    for s in super::strings(f) {
         let Some(c) = RAW_IP_URL.captures(&s.value) else {
             continue;
         };
