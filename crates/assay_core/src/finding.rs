@@ -1,6 +1,6 @@
 //! The finding model: one rule match, where it is, how bad, and how sure.
 
-use crate::{Confidence, Severity};
+use crate::{Confidence, Rule, RuleRef, Severity};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -88,15 +88,6 @@ pub enum Capability {
     Mining,
 }
 
-/// Which rule produced a finding (the JSON contract's `rule` object).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct RuleRef {
-    /// Stable rule code, e.g. `PY001`.
-    pub code: String,
-    /// Kebab-case rule name, e.g. `decode-then-exec`.
-    pub name: String,
-}
-
 /// Where a finding is. Lines and columns are 1-based.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Location {
@@ -144,7 +135,8 @@ impl Location {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     /// The rule that matched.
-    pub rule: RuleRef,
+    #[schemars(with = "RuleRef")]
+    pub rule: Rule,
     /// Severity after context and policy adjustments.
     pub severity: Severity,
     /// Confidence of the match.
@@ -167,20 +159,16 @@ pub struct Finding {
 impl Finding {
     /// A finding with the rule's default levels; the fingerprint is filled in here.
     pub fn new(
-        code: &str,
-        name: &str,
+        rule: Rule,
         severity: Severity,
         confidence: Confidence,
         location: Location,
         evidence: impl Into<String>,
     ) -> Self {
         let evidence = clip_evidence(&evidence.into());
-        let fingerprint = fingerprint(code, &location.path, &evidence);
+        let fingerprint = fingerprint(rule.code(), &location.path, &evidence);
         Finding {
-            rule: RuleRef {
-                code: code.to_owned(),
-                name: name.to_owned(),
-            },
+            rule,
             severity,
             confidence,
             context: None,
@@ -231,8 +219,7 @@ mod tests {
     #[test]
     fn evidence_is_one_clipped_line() {
         let f = Finding::new(
-            "PY001",
-            "x",
+            Rule::DecodeThenExec,
             Severity::High,
             Confidence::High,
             Location::file("a.py"),
@@ -249,8 +236,20 @@ mod tests {
         a.line = Some(3);
         let mut b = Location::file("a.py");
         b.line = Some(30);
-        let fa = Finding::new("PY001", "x", Severity::High, Confidence::High, a, "exec(x)");
-        let fb = Finding::new("PY001", "x", Severity::High, Confidence::High, b, "exec(x)");
+        let fa = Finding::new(
+            Rule::DecodeThenExec,
+            Severity::High,
+            Confidence::High,
+            a,
+            "exec(x)",
+        );
+        let fb = Finding::new(
+            Rule::DecodeThenExec,
+            Severity::High,
+            Confidence::High,
+            b,
+            "exec(x)",
+        );
         assert_eq!(fa.fingerprint, fb.fingerprint);
         assert_eq!(
             Location {

@@ -7,15 +7,22 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod artifact;
+pub mod catalog;
 mod finding;
 mod level;
+pub mod package;
 pub mod pickle_ops;
 mod report;
 mod rule;
 
 pub use artifact::{Artifact, ArtifactFormat, Entry, EntryKind, FileKind, classify, lossy_text};
-pub use finding::{Capability, ExecutionContext, Finding, Location, RuleRef, fingerprint};
+pub use catalog::{
+    ArcRule, ContextSeverity, DepRule, GitRule, IocRule, MlRule, PkgRule, PyRule, Rule, RuleRef,
+    UnknownRule,
+};
+pub use finding::{Capability, ExecutionContext, Finding, Location, fingerprint};
 pub use level::{Confidence, FailOn, Severity, Verdict};
+pub use package::{Ecosystem, PackageName};
 pub use report::{
     AdvisoryData, ArtifactReport, FileDigest, REPORT_SCHEMA_VERSION, Report, Summary, ToolInfo,
     UnusedSuppression,

@@ -1,6 +1,6 @@
-//! Static description of a rule: its stable code, name, default levels and docs.
+//! Rule families and [`RuleMeta`], a catalog rule paired with its documentation.
 
-use crate::{Confidence, FileKind, Finding, Location, Severity};
+use crate::{Confidence, FileKind, Finding, Location, Rule, Severity};
 use serde::Serialize;
 
 /// Rule families; the prefix of every rule code (`PY001`, `PKG003`, …).
@@ -38,28 +38,13 @@ impl Family {
     }
 }
 
-/// Everything known about a rule without running it. One `static` per rule, built by
-/// `assay_rules::declare_rule!` from the rule file's doc comment.
-#[derive(Debug, Clone, Serialize)]
+/// A catalog [`Rule`] with its long documentation. One `static` per rule, built by
+/// `assay_rules::declare_rule!` from the rule file's doc comment; reporters get these
+/// for SARIF `help` and the rule docs (this crate does not know the docs).
+#[derive(Debug, Clone, Copy)]
 pub struct RuleMeta {
-    /// Stable code (`PY001`). Never reused.
-    pub code: &'static str,
-    /// Kebab-case name of the pattern (`decode-then-exec`).
-    pub name: &'static str,
-    /// Family (the code's prefix).
-    pub family: Family,
-    /// One line: what a match means.
-    pub summary: &'static str,
-    /// Default severity (a finding may raise or lower it by context; `assay.toml` may override).
-    pub severity: Severity,
-    /// Default confidence.
-    pub confidence: Confidence,
-    /// The file kinds the rule looks at (informational; the engine dispatches by kind).
-    pub targets: &'static [FileKind],
-    /// CWE id (`CWE-506`), where one fits.
-    pub cwe: Option<&'static str>,
-    /// MITRE ATT&CK technique (`T1059.006`), where one fits.
-    pub attack: Option<&'static str>,
+    /// The rule: code, name, levels, targets (see [`crate::catalog`]).
+    pub rule: Rule,
     /// Markdown doc with the sections `## What it does`, `## Why it matters`,
     /// `## Example`, `## False positives`, `## References`.
     pub doc: &'static str,
@@ -68,18 +53,45 @@ pub struct RuleMeta {
 impl RuleMeta {
     /// `"PY001 decode-then-exec"`.
     pub fn label(&self) -> String {
-        format!("{} {}", self.code, self.name)
+        self.rule.label()
     }
 
     /// A finding of this rule at `location` with its default severity and confidence.
     pub fn finding(&self, location: Location, evidence: impl Into<String>) -> Finding {
-        Finding::new(
-            self.code,
-            self.name,
-            self.severity,
-            self.confidence,
-            location,
-            evidence,
-        )
+        self.rule.finding(location, evidence)
+    }
+}
+
+/// The shape `assay rules --json` prints: every fact of the rule plus its doc.
+#[derive(Serialize)]
+struct MetaJson {
+    code: &'static str,
+    name: &'static str,
+    family: Family,
+    summary: &'static str,
+    severity: Severity,
+    confidence: Confidence,
+    targets: &'static [FileKind],
+    cwe: Option<&'static str>,
+    attack: Option<&'static str>,
+    doc: &'static str,
+}
+
+impl Serialize for RuleMeta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.rule;
+        MetaJson {
+            code: r.code(),
+            name: r.name(),
+            family: r.family(),
+            summary: r.summary(),
+            severity: r.severity(),
+            confidence: r.confidence(),
+            targets: r.targets(),
+            cwe: r.cwe(),
+            attack: r.attack(),
+            doc: self.doc,
+        }
+        .serialize(s)
     }
 }

@@ -1,5 +1,5 @@
 //! The audit: one lockfile's dependencies plus the advisory index → findings of the
-//! DEP rules (metadata in `assay_rules::rules::dep`).
+//! DEP rules (catalog entries `assay_core::DepRule`; docs in `assay_rules::rules::dep`).
 //!
 //! Severity bands: a `MAL-` match is DEP001 critical (decisive: the verdict is
 //! `malicious`); a vulnerability is DEP002 with the record's reviewed severity mapped
@@ -14,8 +14,7 @@
 use crate::db::{Db, DbError};
 use crate::lock::{self, Dependency, Kind, Lockfile};
 use crate::version;
-use assay_core::{Confidence, Finding, Location, RuleMeta, Severity};
-use assay_rules::rules::dep;
+use assay_core::{Confidence, Finding, Location, Rule, Severity};
 use assay_rules::typosquat;
 
 /// The result of auditing one file.
@@ -36,10 +35,10 @@ pub const TYPOSQUAT_HIGH_RANK: usize = 1000;
 /// Names listed in a finding's evidence before "and N more".
 const NAMES_SHOWN: usize = 5;
 
-pub(crate) fn finding(meta: &RuleMeta, path: &str, line: Option<u32>, evidence: String) -> Finding {
+pub(crate) fn finding(rule: Rule, path: &str, line: Option<u32>, evidence: String) -> Finding {
     let mut loc = Location::file(path);
     loc.line = line;
-    meta.finding(loc, evidence)
+    rule.finding(loc, evidence)
 }
 
 /// Parse `data` as `kind` and audit it. `path` is the file as reported. A parse error is
@@ -58,7 +57,7 @@ pub fn audit_bytes(
         Err(e) => Ok((
             FileAudit {
                 findings: vec![finding(
-                    &dep::unparseable_lockfile::META,
+                    Rule::UnparseableLockfile,
                     path,
                     None,
                     format!("{path}: {e}; its dependencies were not audited"),
@@ -90,7 +89,7 @@ pub fn audit_lockfile(path: &str, lf: &Lockfile, db: Option<&Db>) -> Result<File
             .collect();
         for (line, url) in &lf.extra_indexes {
             let mut f = finding(
-                &dep::dependency_confusion::META,
+                Rule::ExtraIndexConfusion,
                 path,
                 Some(*line),
                 format!(
@@ -109,7 +108,7 @@ pub fn audit_lockfile(path: &str, lf: &Lockfile, db: Option<&Db>) -> Result<File
         out.purls.push(d.purl());
         if let Some(url) = &d.direct_url {
             out.findings.push(finding(
-                &dep::direct_url_dependency::META,
+                Rule::DirectUrlDependency,
                 path,
                 d.line,
                 format!("{} from {url}", d.name),
@@ -119,24 +118,24 @@ pub fn audit_lockfile(path: &str, lf: &Lockfile, db: Option<&Db>) -> Result<File
         if lf.manifest && d.version.is_none() {
             let spec = if d.spec.is_empty() { &d.name } else { &d.spec };
             out.findings.push(finding(
-                &dep::unpinned_requirement::META,
+                Rule::UnpinnedRequirement,
                 path,
                 d.line,
                 format!("`{spec}` is not pinned to one version"),
             ));
         } else if any_hashed && !d.hashed {
             out.findings.push(finding(
-                &dep::unpinned_requirement::META,
+                Rule::UnpinnedRequirement,
                 path,
                 d.line,
                 format!("`{}` has no --hash while other entries do", d.name),
             ));
         }
-        let eco = d.ecosystem.typosquat();
+        let eco = d.ecosystem;
         if let Some((target, how)) = typosquat::squats_in(eco, &d.name) {
             let rank = typosquat::rank_in(eco, target);
             let mut f = finding(
-                &dep::typosquat_dependency::META,
+                Rule::TyposquatDependency,
                 path,
                 d.line,
                 format!("`{}` imitates `{target}` ({how})", d.name),
@@ -179,11 +178,11 @@ fn advisories(path: &str, d: &Dependency, db: &Db, out: &mut Vec<Finding>) -> Re
     let Some(v) = d.version.as_deref() else {
         return Ok(());
     };
-    let canon = d.ecosystem.canonical(&d.name);
+    let canon = d.ecosystem.osv_name(&d.name);
     for rec in db.advisories(d.ecosystem, &d.name)? {
         let hit = rec.affected.iter().any(|a| {
             a.package.ecosystem.split(':').next() == Some(d.ecosystem.osv())
-                && d.ecosystem.canonical(&a.package.name) == canon
+                && d.ecosystem.osv_name(&a.package.name) == canon
                 && version::is_affected(d.ecosystem, v, a)
         });
         if !hit {
@@ -192,7 +191,7 @@ fn advisories(path: &str, d: &Dependency, db: &Db, out: &mut Vec<Finding>) -> Re
         let purl = d.purl();
         if rec.is_malicious() {
             out.push(finding(
-                &dep::known_malicious_package::META,
+                Rule::KnownMaliciousPackage,
                 path,
                 d.line,
                 format!("{purl} is malicious per {}: {}", rec.id, rec.summary),
@@ -210,7 +209,7 @@ fn advisories(path: &str, d: &Dependency, db: &Db, out: &mut Vec<Finding>) -> Re
                 format!("fixed in {}", fixed.join(", "))
             };
             let mut f = finding(
-                &dep::known_vulnerable_package::META,
+                Rule::KnownVulnerablePackage,
                 path,
                 d.line,
                 format!("{purl}: {}{aliases} {}; {fix}", rec.id, rec.summary),

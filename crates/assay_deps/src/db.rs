@@ -245,7 +245,7 @@ impl Db {
             )
             .map_err(|e| sql(&self.path, e))?;
         let rows = st
-            .query_map(params![eco.osv(), eco.canonical(name)], |r| {
+            .query_map(params![eco.osv(), eco.osv_name(name)], |r| {
                 r.get::<_, String>(0)
             })
             .map_err(|e| sql(&self.path, e))?;
@@ -392,7 +392,7 @@ impl Writer<'_> {
             let Some(eco) = ecosystem(&a.package.ecosystem) else {
                 continue;
             };
-            let key = (eco, eco.canonical(&a.package.name));
+            let key = (eco, eco.osv_name(&a.package.name));
             if seen.contains(&key) {
                 continue;
             }

@@ -37,8 +37,7 @@
 //! worker pool.
 
 use crate::lock::{Dependency, Ecosystem, Lockfile};
-use assay_core::{Finding, RuleMeta, Severity};
-use assay_rules::rules::dep;
+use assay_core::{Finding, Rule, Severity};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -82,7 +81,7 @@ impl Registries {
             Ecosystem::PyPI => Some(format!(
                 "{}/pypi/{}/json",
                 self.pypi.trim_end_matches('/'),
-                eco.canonical(name)
+                eco.osv_name(name)
             )),
             Ecosystem::Npm => Some(format!(
                 "{}/{}",
@@ -439,8 +438,8 @@ pub struct Options {
     pub now_unix: i64,
 }
 
-fn finding(meta: &RuleMeta, path: &str, d: &Dependency, evidence: String) -> Finding {
-    crate::audit::finding(meta, path, d.line, evidence)
+fn finding(rule: Rule, path: &str, d: &Dependency, evidence: String) -> Finding {
+    crate::audit::finding(rule, path, d.line, evidence)
 }
 
 /// The online findings for one dependency of the file `path` (parsed as `lf`).
@@ -473,12 +472,7 @@ pub fn findings(
                     lf.index_urls.join(", ")
                 )
             };
-            out.push(finding(
-                &dep::unclaimed_public_name::META,
-                path,
-                d,
-                evidence,
-            ));
+            out.push(finding(Rule::UnclaimedPublicName, path, d, evidence));
             return out;
         }
         Lookup::Found {
@@ -495,7 +489,7 @@ pub fn findings(
     if project_young {
         let c = created.unwrap_or_default();
         let mut f = finding(
-            &dep::young_package::META,
+            Rule::YoungPackage,
             path,
             d,
             format!(
@@ -512,7 +506,7 @@ pub fn findings(
         && let Some(p) = v.published.filter(|p| young(*p))
     {
         let mut f = finding(
-            &dep::young_package::META,
+            Rule::YoungPackage,
             path,
             d,
             format!(
@@ -531,7 +525,7 @@ pub fn findings(
         && v.yanked
     {
         out.push(finding(
-            &dep::yanked_version::META,
+            Rule::YankedVersion,
             path,
             d,
             format!(
@@ -554,7 +548,7 @@ pub fn findings(
             prev.dedup();
             if !prev.is_empty() && !prev.contains(&p.as_str()) {
                 out.push(finding(
-                    &dep::maintainer_change::META,
+                    Rule::MaintainerChange,
                     path,
                     d,
                     format!(
@@ -593,7 +587,7 @@ pub fn findings(
                 ),
             };
             out.push(finding(
-                &dep::maintainer_change::META,
+                Rule::MaintainerChange,
                 path,
                 d,
                 format!(
@@ -612,7 +606,7 @@ pub fn findings(
 /// The popular name `d` imitates (DEP003's model), whose registry document
 /// [`typosquat_evidence`] compares with `d`'s.
 pub fn squat_target(d: &Dependency) -> Option<&'static str> {
-    assay_rules::typosquat::squats_in(d.ecosystem.typosquat(), &d.name).map(|(t, _)| t)
+    assay_rules::typosquat::squats_in(d.ecosystem, &d.name).map(|(t, _)| t)
 }
 
 /// DEP012: `d` imitates `target` (see [`squat_target`]) and its registry entry (`lookup`)
@@ -654,7 +648,7 @@ pub fn typosquat_evidence(
         return None;
     }
     Some(finding(
-        &dep::registry_confirmed_typosquat::META,
+        Rule::RegistryConfirmedTyposquat,
         path,
         d,
         format!(
@@ -865,7 +859,7 @@ mod tests {
         assert_eq!(squat_target(&d), Some("requests"));
         let ev = |l: &Lookup| {
             typosquat_evidence("r.txt", &d, l, "requests", Some(&target), NOW)
-                .map(|f| (f.rule.code.clone(), f.severity, f.evidence))
+                .map(|f| (f.rule.code().to_owned(), f.severity, f.evidence))
         };
         // Young: confirmed.
         let (code, sev, e) = ev(&squat(
@@ -959,9 +953,7 @@ mod tests {
     }
 
     fn codes(f: &[Finding]) -> Vec<(&str, Severity)> {
-        f.iter()
-            .map(|f| (f.rule.code.as_ref(), f.severity))
-            .collect()
+        f.iter().map(|f| (f.rule.code(), f.severity)).collect()
     }
 
     fn npm_doc(created: i64, versions: &[(&str, i64, &str, &[&str])]) -> Vec<u8> {

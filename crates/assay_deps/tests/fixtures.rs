@@ -28,7 +28,7 @@ fn audit(db: &Db, rel: &str) -> Vec<(String, String)> {
     let (a, _) = audit_bytes(rel, kind, &data, Some(db)).unwrap();
     a.findings
         .into_iter()
-        .map(|f| (f.rule.code, f.evidence))
+        .map(|f| (f.rule.code().to_owned(), f.evidence))
         .collect()
 }
 

@@ -36,12 +36,12 @@ fn verbatim_records_match_their_packages() {
     let has = |code: &str, needle: &str| {
         a.findings
             .iter()
-            .any(|f| f.rule.code == code && f.evidence.contains(needle))
+            .any(|f| f.rule.code() == code && f.evidence.contains(needle))
     };
     let all: Vec<_> = a
         .findings
         .iter()
-        .map(|f| (f.rule.code.clone(), f.evidence.clone()))
+        .map(|f| (f.rule.code().to_owned(), f.evidence.clone()))
         .collect();
     // MAL-2025-25502: every version of lodahs (SEMVER introduced 0) is malicious, and the
     // name imitates lodash.

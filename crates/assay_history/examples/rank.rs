@@ -19,7 +19,7 @@ fn main() {
     })
     .unwrap();
     let line = |c: &assay_core::ArtifactReport| {
-        let mut codes: Vec<&str> = c.findings.iter().map(|f| f.rule.code.as_str()).collect();
+        let mut codes: Vec<&str> = c.findings.iter().map(|f| f.rule.code()).collect();
         codes.dedup();
         format!(
             "{:>4} {:>5.2} {:<10} {} {} | {} | {}",
@@ -39,7 +39,7 @@ fn main() {
         if let Some(c) = h.commits.iter().find(|c| c.path.starts_with(w.as_str())) {
             println!("want {}", line(c));
             for f in &c.findings {
-                println!("     {} {}", f.rule.code, f.evidence);
+                println!("     {} {}", f.rule.code(), f.evidence);
             }
         }
     }
@@ -52,7 +52,11 @@ fn main() {
         n(Verdict::Malicious),
         h.commits
             .iter()
-            .filter(|c| c.findings.iter().any(|f| f.rule.code == "GIT015"))
+            .filter(|c| {
+                c.findings
+                    .iter()
+                    .any(|f| f.rule == assay_core::Rule::ContentUnavailable)
+            })
             .count()
     );
 }

@@ -3,8 +3,7 @@
 use crate::manifest::{self, Dep, Eco, Source};
 use crate::walk::{MAX_BLOB, Repo};
 use crate::{History, HistoryError, Missing, Weights, blob, snippet};
-use assay_core::{ArtifactFormat, ArtifactReport, Finding, Location, Verdict};
-use assay_rules::rules::git;
+use assay_core::{ArtifactFormat, ArtifactReport, Finding, Location, Rule, Verdict};
 use gix::ObjectId;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -295,7 +294,7 @@ impl<'w> Judge<'w> {
                 && a.via_fresh == a.commits
             {
                 let first = self.authors.get(b).map_or(c.index, |x| x.first);
-                f.push(git::fresh_committer_chain::META.finding(Location::default(),
+                f.push(Rule::FreshCommitterChain.finding(Location::default(),
                     format!(
                         "{} <{}> ({} earlier commits, all through new committers) is committed by {} <{}>, who first appeared {} commits ago (of {} in history)",
                         c.name.trim(),
@@ -320,7 +319,7 @@ impl<'w> Judge<'w> {
                 let merges = self.mainline.iter().filter(|&&m| m).count();
                 if merges * 2 >= self.mainline.len() {
                     let first = self.authors.get(b).map_or(c.index, |x| x.first);
-                    f.push(git::direct_push::META.finding(Location::default(),
+                    f.push(Rule::DirectPushByNewcomer.finding(Location::default(),
                         format!(
                             "first main-line commit without a merge by {} <{}> (first appeared {} commits ago); {merges} of the last {} main-line commits were merges",
                             c.committer_name.trim(),
@@ -345,7 +344,7 @@ impl<'w> Judge<'w> {
                     .iter()
                     .find(|ch| !ch.path.contains('/') && is_build_file(&ch.path));
                 let path = file.map(|ch| ch.path.as_str()).unwrap_or("");
-                f.push(git::message_mismatch::META.finding(Location::file(path),
+                f.push(Rule::MessageDiffMismatch.finding(Location::file(path),
                     format!("message prefix `{p}:` was used {n} times, never for a top-level build file; this commit changes {path}"),
                 ));
             }
@@ -360,7 +359,7 @@ impl<'w> Judge<'w> {
             let earlier = self.authors.get(tagger).map_or(0, |a| a.signed_tags);
             if report && earlier == 0 && self.signed_tags > 0 && self.newcomer(tagger, c.index) {
                 let first = self.authors.get(tagger).map_or(c.index, |x| x.first);
-                f.push(git::new_tag_signer::META.finding(Location::default(),
+                f.push(Rule::NewTagSigner.finding(Location::default(),
                     format!(
                         "tag {} is the first signed by {} <{}>, who first appeared {} commits ago (of {} in history); the {} earlier signed tags were all by others",
                         t.name,
@@ -442,7 +441,7 @@ impl<'w> Judge<'w> {
             .iter()
             .find_map(|(id, _)| path_of(id))
             .unwrap_or_default();
-        f.push(git::content_unavailable::META.finding(
+        f.push(Rule::ContentUnavailable.finding(
             Location::file(path),
             format!(
                 "{} object{} not in this clone: {}{}; judged on what is present",
@@ -522,7 +521,7 @@ impl<'w> Judge<'w> {
                             if let Source::Remote(to) = &d.source
                                 && o.source != d.source
                             {
-                                f.push(git::dependency_source_risk::META.finding(
+                                f.push(Rule::DependencySourceRisk.finding(
                                     Location::file(&ch.path),
                                     format!(
                                         "re-points {} dependency {} from `{}` to {to} in {}",
@@ -559,7 +558,7 @@ impl<'w> Judge<'w> {
     ) {
         let key = (d.eco, d.name.clone());
         if let Source::Remote(from) = &d.source {
-            f.push(git::dependency_source_risk::META.finding(
+            f.push(Rule::DependencySourceRisk.finding(
                 Location::file(path),
                 format!(
                     "adds {} dependency {} from {from} (not the registry) in {path}",
@@ -571,10 +570,10 @@ impl<'w> Judge<'w> {
         if self.deps_seen.contains(&key) {
             return;
         }
-        let eco = d.eco.typosquat();
+        let eco = d.eco.ecosystem();
         if let Some((target, how)) = eco.and_then(|e| assay_rules::typosquat::squats_in(e, &d.name))
         {
-            f.push(git::dependency_source_risk::META.finding(
+            f.push(Rule::DependencySourceRisk.finding(
                 Location::file(path),
                 format!(
                     "adds {} dependency {}, which imitates the popular package {target} ({how}), in {path}",
@@ -589,7 +588,7 @@ impl<'w> Judge<'w> {
                 .authors
                 .get(who)
                 .map_or((c.index, 0), |a| (a.first, a.commits));
-            f.push(git::newcomer_new_dependency::META.finding(
+            f.push(Rule::NewcomerNewDependency.finding(
                 Location::file(path),
                 format!(
                     "{} <{}> (first seen {} commits ago of {} in history, {earlier} earlier commits) adds {} dependency {} `{}` in {path}: no earlier manifest or lockfile of the project named it",
@@ -653,7 +652,7 @@ impl<'w> Judge<'w> {
             why.push(format!("{n} files (median {median})"));
         }
         if why.len() >= 2 {
-            f.push(git::habit_deviation::META.finding(
+            f.push(Rule::AuthorHabitDeviation.finding(
                 Location::default(),
                 format!("{} <{}>: {}", c.name.trim(), c.email.trim(), why.join("; ")),
             ));
@@ -703,7 +702,7 @@ impl<'w> Judge<'w> {
         let mine = self.recent.iter().filter(|&&x| x == who).count();
         let share = mine as f64 / self.recent.len() as f64;
         if share >= DOMINANT_SHARE {
-            f.push(git::newcomer_dominance::META.finding(Location::default(),
+            f.push(Rule::NewcomerDominance.finding(Location::default(),
                 format!(
                     "{} <{}> first committed {} commits ago (of {} in history) and wrote {mine} of the last {}",
                     c.name,
@@ -755,7 +754,7 @@ impl<'w> Judge<'w> {
                         .chain(removed.iter().map(|l| (None, *l, "removes")))
                         .find(|(_, l, _)| HARDENING.is_match(l));
                     if let Some((line, l, verb)) = hit {
-                        f.push(git::hardening_switch::META.finding(
+                        f.push(Rule::HardeningSwitchTouched.finding(
                             at(&ch.path, line),
                             format!("{verb} a hardening/sandbox line: {}", l.trim()),
                         ));
@@ -765,7 +764,7 @@ impl<'w> Judge<'w> {
                     && let Some((n, l)) = added.iter().find(|(_, l)| LOADER.is_match(l))
                 {
                     {
-                        f.push(git::loader_trick::META.finding(
+                        f.push(Rule::LoaderTrick.finding(
                             at(&ch.path, Some(*n)),
                             format!("adds load-time or symbol-resolution code: {}", l.trim()),
                         ));
@@ -813,7 +812,7 @@ impl<'w> Judge<'w> {
                 && blob::is_binary(d)
                 && let Some((via, what)) = blob::decoded_payload(d)
             {
-                f.push(git::compressed_payload::META.finding(
+                f.push(Rule::CompressedFixturePayload.finding(
                     Location {
                         decode_chain: vec![via.to_owned()],
                         ..Location::file(&ch.path)
@@ -863,7 +862,7 @@ impl<'w> Judge<'w> {
                 .map_or("size alone (too large to read)".to_owned(), |e| {
                     format!("{e:.2} bits/byte")
                 });
-            f.push(git::opaque_binary::META.finding(
+            f.push(Rule::OpaqueBinaryAdded.finding(
                 Location::file(&o.path),
                 format!(
                     "{} binary {} ({} bytes, entropy {ent})",
@@ -880,7 +879,7 @@ impl<'w> Judge<'w> {
                 } else {
                     ""
                 };
-                f.push(git::unreferenced_binary::META.finding(
+                f.push(Rule::UnreferencedBinary.finding(
                     Location::file(&o.path),
                     format!(
                         "no code, test or build file of the tree names `{}` (no test, build file or generator){docs}",
@@ -888,7 +887,7 @@ impl<'w> Judge<'w> {
                     ),
                 ));
                 if o.rewritten && self::vague(&c.message) {
-                    f.push(git::binary_rewritten::META.finding(
+                    f.push(Rule::BinaryRewrittenVaguely.finding(
                         Location::file(&o.path),
                         format!(
                             "rewrites opaque {} with the vague message \"{}\"",
@@ -920,7 +919,7 @@ impl<'w> Judge<'w> {
                 {
                     continue;
                 }
-                f.push(git::gitignore_hides_source::META.finding(at(gi, Some(*line)),
+                f.push(Rule::GitignoreHidesSource.finding(at(gi, Some(*line)),
                     format!(
                         "ignores `{}`: a .{e} file ({} tracked) that is not tracked and that no other file names",
                         basename(path),
@@ -944,7 +943,7 @@ impl<'w> Judge<'w> {
                 && let Some(m) = HARDENING.find(&s.code)
             {
                 hardening_noted = true;
-                f.push(git::hardening_switch::META.finding(
+                f.push(Rule::HardeningSwitchTouched.finding(
                     at(path, Some(s.line)),
                     format!(
                         "changes the feature check of a hardening switch ({})",
@@ -954,7 +953,7 @@ impl<'w> Judge<'w> {
             }
             if let Some((l, text)) = snippet::parse_error(&s.code) {
                 let line = s.line.saturating_add(l.saturating_sub(1));
-                f.push(git::broken_feature_check::META.finding(at(path, Some(line)),
+                f.push(Rule::BrokenFeatureCheck.finding(at(path, Some(line)),
                     format!(
                         "feature-check snippet does not parse as C at `{text}`: the check can never pass, so the feature is silently disabled"
                     ),
@@ -1016,17 +1015,17 @@ impl<'w> Judge<'w> {
     }
 
     fn emit(&mut self, c: &CommitData, mut findings: Vec<Finding>) {
-        let mut counted: HashSet<&str> = HashSet::new();
+        let mut counted: HashSet<Rule> = HashSet::new();
         let mut score = 0.0;
         for f in &findings {
-            if counted.insert(f.rule.code.as_str()) {
-                score += self.weights.of(&f.rule.code);
+            if counted.insert(f.rule) {
+                score += self.weights.of(f.rule);
             }
         }
         findings.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
-                .then_with(|| a.rule.code.cmp(&b.rule.code))
+                .then_with(|| a.rule.cmp(&b.rule))
         });
         let verdict = if findings.is_empty() {
             Verdict::Clean

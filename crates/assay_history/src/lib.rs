@@ -1,5 +1,5 @@
 //! `assay history`: ranks the commits of a git repository by how much they deserve a
-//! human review (rules `GIT001`…`GIT010`, metadata in `assay_rules::rules::git`).
+//! human review (rules `GIT001`…`GIT010`, metadata in the catalog, `assay_core::GitRule`; docs in `assay_rules::rules::git`).
 //!
 //! The repository is opened read-only with gix (isolated: no user or system config, no
 //! hooks, nothing written). Commits are walked once, oldest first (parents before

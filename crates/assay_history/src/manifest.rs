@@ -17,7 +17,7 @@
 //!   `package = …` renames; `git`/`path`/`registry` sources) and `Cargo.lock` names.
 //! - Go `go.mod` (`require`, `replace`) and `go.sum` module paths (names only).
 
-use assay_rules::typosquat::Ecosystem;
+use assay_core::Ecosystem;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -50,8 +50,9 @@ impl Eco {
         }
     }
 
-    /// The typosquat model's ecosystem, where there is a popular-names list.
-    pub fn typosquat(self) -> Option<Ecosystem> {
+    /// The package registry (with its name rules and popular-names list), for every
+    /// ecosystem but Go.
+    pub fn ecosystem(self) -> Option<Ecosystem> {
         match self {
             Eco::Npm => Some(Ecosystem::Npm),
             Eco::PyPI => Some(Ecosystem::PyPI),
@@ -161,11 +162,11 @@ fn dep(eco: Eco, name: &str, spec: &str, source: Source) -> Option<Dep> {
     if name.is_empty() || name.len() > MAX_NAME {
         return None;
     }
-    let name = match eco {
-        Eco::Npm => name.to_lowercase(),
-        Eco::PyPI => assay_rules::typosquat::normalize(name),
-        Eco::Cargo => name.to_lowercase().replace('_', "-"),
-        Eco::Go => name.to_owned(),
+    // The registry's comparison key (PEP 503, lowercase, `_` as `-`); Go module paths
+    // are case-sensitive and kept as written.
+    let name = match eco.ecosystem() {
+        Some(e) => e.normalize(name),
+        None => name.to_owned(),
     };
     Some(Dep {
         eco,

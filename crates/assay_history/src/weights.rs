@@ -1,5 +1,5 @@
 //! The scoring table: points per rule and the two thresholds. Defaults are in
-//! [`Weights::default`], and `docs/history.md` ("Scoring") gives the reason for each
+//! [`default_points`] (an exhaustive match over the `GIT` rules), and `docs/history.md` ("Scoring") gives the reason for each
 //! number: change both together. A user overrides any of them with a TOML file
 //! (`assay history --weights FILE`):
 //!
@@ -12,49 +12,55 @@
 //! ```
 
 use crate::HistoryError;
+use assay_core::{GitRule, Rule};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Points per rule code and the verdict thresholds. A commit's score is the sum, over the
+/// Points per rule and the verdict thresholds. A commit's score is the sum, over the
 /// rules that matched it, of the rule's points (a rule counts once per commit however
 /// many files it matched), so every point is explained by one finding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weights {
-    /// Points per rule code (`GIT001` …).
-    pub points: BTreeMap<String, f64>,
+    /// Points per `GIT` rule; every rule of the family has an entry.
+    pub points: BTreeMap<GitRule, f64>,
     /// Score at or above which a commit is `suspicious` ("look").
     pub look: f64,
     /// Score at or above which a commit is `malicious` ("review now").
     pub review_now: f64,
 }
 
+/// The default points of each `GIT` rule, with the reasons in `docs/history.md`. The match is
+/// exhaustive: a new `GIT` rule does not compile until it has a weight here.
+pub fn default_points(rule: GitRule) -> f64 {
+    match rule {
+        GitRule::NewcomerDominance => 1.0,
+        GitRule::OpaqueBinaryAdded => 1.5,
+        GitRule::UnreferencedBinary => 3.0,
+        GitRule::CompressedFixturePayload => 6.0,
+        GitRule::BinaryRewrittenVaguely => 2.0,
+        GitRule::BrokenFeatureCheck => 6.0,
+        GitRule::HardeningSwitchTouched => 1.0,
+        GitRule::LoaderTrick => 2.0,
+        GitRule::GitignoreHidesSource => 4.0,
+        GitRule::MessageDiffMismatch => 1.0,
+        GitRule::FreshCommitterChain => 1.5,
+        GitRule::NewTagSigner => 2.5,
+        GitRule::AuthorHabitDeviation => 0.5,
+        GitRule::DirectPushByNewcomer => 2.0,
+        GitRule::ContentUnavailable => 0.0,
+        GitRule::NewcomerNewDependency => 4.0,
+        GitRule::DependencySourceRisk => 3.0,
+    }
+}
+
 impl Default for Weights {
     fn default() -> Self {
-        let points = [
-            ("GIT001", 1.0),
-            ("GIT002", 1.5),
-            ("GIT003", 3.0),
-            ("GIT004", 6.0),
-            ("GIT005", 2.0),
-            ("GIT006", 6.0),
-            ("GIT007", 1.0),
-            ("GIT008", 2.0),
-            ("GIT009", 4.0),
-            ("GIT010", 1.0),
-            ("GIT011", 1.5),
-            ("GIT012", 2.5),
-            ("GIT013", 0.5),
-            ("GIT014", 2.0),
-            ("GIT015", 0.0),
-            ("GIT016", 4.0),
-            ("GIT017", 3.0),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
         Weights {
-            points,
+            points: GitRule::ALL
+                .iter()
+                .map(|&r| (r, default_points(r)))
+                .collect(),
             look: 4.0,
             review_now: 8.0,
         }
@@ -78,9 +84,13 @@ struct Thresholds {
 }
 
 impl Weights {
-    /// Points of a rule (0 for an unknown code).
-    pub fn of(&self, code: &str) -> f64 {
-        self.points.get(code).copied().unwrap_or(0.0)
+    /// Points of a rule (0 for a rule outside the `GIT` family).
+    pub fn of(&self, rule: Rule) -> f64 {
+        GitRule::try_from(rule)
+            .ok()
+            .and_then(|g| self.points.get(&g))
+            .copied()
+            .unwrap_or(0.0)
     }
 
     /// The defaults overridden by the TOML text `text` (see the module doc).
@@ -96,14 +106,15 @@ impl Weights {
         let f: File = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
         let mut w = Weights::default();
         for (k, v) in f.weights {
-            let code = k.to_ascii_uppercase();
-            if !w.points.contains_key(&code) {
+            let Some(rule) =
+                Rule::from_code(&k.to_ascii_uppercase()).and_then(|r| GitRule::try_from(r).ok())
+            else {
                 return Err(bad(format!("`{k}` is not a GIT rule code")));
-            }
+            };
             if !v.is_finite() || v < 0.0 {
                 return Err(bad(format!("`{k}` = {v}: points must be a number ≥ 0")));
             }
-            w.points.insert(code, v);
+            w.points.insert(rule, v);
         }
         if let Some(l) = f.thresholds.look {
             w.look = l;
@@ -134,7 +145,8 @@ mod tests {
     #[test]
     fn overrides_and_rejects() {
         let w = Weights::parse("[weights]\ngit003 = 2.5\n[thresholds]\nlook = 3\n", "t").unwrap();
-        assert_eq!(w.of("GIT003"), 2.5);
+        assert_eq!(w.of(Rule::UnreferencedBinary), 2.5);
+        assert_eq!(w.of(Rule::DecodeThenExec), 0.0);
         assert_eq!(w.look, 3.0);
         assert!(Weights::parse("[weights]\nPY001 = 1\n", "t").is_err());
         assert!(Weights::parse("[thresholds]\nlook = 9\n", "t").is_err());

@@ -210,7 +210,7 @@ fn codes(h: &History, id: &str) -> Vec<String> {
         .unwrap()
         .findings
         .iter()
-        .map(|f| f.rule.code.clone())
+        .map(|f| f.rule.code().to_owned())
         .collect()
 }
 
@@ -228,7 +228,7 @@ fn newcomer_adding_a_brand_new_dependency_ranks_first() {
     let f = top
         .findings
         .iter()
-        .find(|f| f.rule.code == "GIT016")
+        .find(|f| f.rule.code() == "GIT016")
         .unwrap();
     assert_eq!(f.location.path, "package.json");
     assert!(
@@ -262,7 +262,11 @@ fn newcomer_adding_a_brand_new_dependency_ranks_first() {
         .iter()
         .find(|c| c.path == ids[p.maint_typo])
         .unwrap();
-    let f = c.findings.iter().find(|f| f.rule.code == "GIT017").unwrap();
+    let f = c
+        .findings
+        .iter()
+        .find(|f| f.rule.code() == "GIT017")
+        .unwrap();
     assert!(
         f.evidence
             .contains("imitates the popular package cross-env"),

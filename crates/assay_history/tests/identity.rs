@@ -67,14 +67,14 @@ fn codes(h: &History, id: &str) -> Vec<String> {
         .unwrap()
         .findings
         .iter()
-        .map(|f| f.rule.code.clone())
+        .map(|f| f.rule.code().to_owned())
         .collect()
 }
 
 fn count(h: &History, code: &str) -> usize {
     h.commits
         .iter()
-        .filter(|c| c.findings.iter().any(|f| f.rule.code == code))
+        .filter(|c| c.findings.iter().any(|f| f.rule.code() == code))
         .count()
 }
 
@@ -152,7 +152,11 @@ fn newcomer_committing_for_another_newcomer_is_a_chain() {
     );
     assert!(codes(&h, &ids[second]).contains(&"GIT011".to_owned()));
     let c = h.commits.iter().find(|c| c.path == ids[puppet]).unwrap();
-    let f = c.findings.iter().find(|f| f.rule.code == "GIT011").unwrap();
+    let f = c
+        .findings
+        .iter()
+        .find(|f| f.rule.code() == "GIT011")
+        .unwrap();
     assert!(
         f.evidence.contains("Hans Puppet") && f.evidence.contains("Jia Newcomer"),
         "{}",
@@ -218,7 +222,11 @@ fn first_signed_tag_by_a_newcomer() {
         codes(&h, &ids[tagged])
     );
     let c = h.commits.iter().find(|c| c.path == ids[tagged]).unwrap();
-    let f = c.findings.iter().find(|f| f.rule.code == "GIT012").unwrap();
+    let f = c
+        .findings
+        .iter()
+        .find(|f| f.rule.code() == "GIT012")
+        .unwrap();
     assert!(
         f.evidence.contains("v2.0") && f.evidence.contains("4 earlier signed tags"),
         "{}",
@@ -250,7 +258,7 @@ fn habit_deviation_needs_two_departures() {
     let (s, last) = build("-0700", DAY + 15 * 3600, "build-aux/crc.m4");
     let (_d, ids, h) = run(s, None);
     let c = h.commits.iter().find(|c| c.path == ids[last]).unwrap();
-    let f = c.findings.iter().find(|f| f.rule.code == "GIT013");
+    let f = c.findings.iter().find(|f| f.rule.code() == "GIT013");
     assert!(f.is_some(), "{:#?}", c.findings);
     let e = &f.unwrap().evidence;
     assert!(e.contains("-0700") && e.contains("build-aux/"), "{e}");

@@ -91,7 +91,7 @@ fn git015<'a>(h: &'a History, id: &str) -> Option<&'a assay_core::Finding> {
         .unwrap()
         .findings
         .iter()
-        .find(|f| f.rule.code == "GIT015")
+        .find(|f| f.rule.code() == "GIT015")
 }
 
 #[test]
@@ -108,7 +108,7 @@ fn partial_clone_without_large_blobs_completes_and_lists_them() {
     assert!(
         full.commits
             .iter()
-            .all(|c| c.findings.iter().all(|f| f.rule.code != "GIT015"))
+            .all(|c| c.findings.iter().all(|f| f.rule.code() != "GIT015"))
     );
 
     let dst = clone(tmp.path(), &src, "partial", &["--filter=blob:limit=1k"]);
@@ -138,7 +138,7 @@ fn partial_clone_without_large_blobs_completes_and_lists_them() {
         .iter()
         .find(|c| c.path == ids[p.break_check])
         .unwrap();
-    assert!(cm.findings.iter().any(|f| f.rule.code == "GIT006"));
+    assert!(cm.findings.iter().any(|f| f.rule.code() == "GIT006"));
     // Nothing was fetched from the promisor remote.
     assert_eq!(absent(&dst), before);
     assert!(h.missing.to_string().contains("not in this clone"));
@@ -158,7 +158,7 @@ fn treeless_clone_completes() {
     assert!(
         h.commits
             .iter()
-            .any(|c| c.findings.iter().any(|f| f.rule.code == "GIT015"))
+            .any(|c| c.findings.iter().any(|f| f.rule.code() == "GIT015"))
     );
 }
 
@@ -179,7 +179,7 @@ fn shallow_clone_completes_and_names_the_cut() {
     // The boundary's tree is learnt, not judged as added: no file-level finding there.
     let b = h.commits.iter().find(|c| c.path == *boundary).unwrap();
     assert!(
-        b.findings.iter().all(|f| f.rule.code == "GIT015"),
+        b.findings.iter().all(|f| f.rule.code() == "GIT015"),
         "{:#?}",
         b.findings
     );

@@ -49,14 +49,14 @@ fn planted_commits_outrank_every_maintainer_commit() {
         by_id(i)
             .findings
             .iter()
-            .map(|f| f.rule.code.clone())
+            .map(|f| f.rule.code().to_owned())
             .collect::<Vec<_>>()
     };
     let add = by_id(p.add_binary);
     let f = add
         .findings
         .iter()
-        .find(|f| f.rule.code == "GIT003")
+        .find(|f| f.rule.code() == "GIT003")
         .unwrap();
     assert_eq!(f.location.path, "tests/files/bad-3-corrupt_lzma2.xz");
     assert!(
@@ -80,7 +80,7 @@ fn planted_commits_outrank_every_maintainer_commit() {
     let f = cm
         .findings
         .iter()
-        .find(|f| f.rule.code == "GIT006")
+        .find(|f| f.rule.code() == "GIT006")
         .unwrap();
     assert_eq!(f.location.path, "CMakeLists.txt");
     // Line 7 of CMakeLists.txt holds the stray `.`.
@@ -91,7 +91,7 @@ fn planted_commits_outrank_every_maintainer_commit() {
     let f = gi
         .findings
         .iter()
-        .find(|f| f.rule.code == "GIT009")
+        .find(|f| f.rule.code() == "GIT009")
         .unwrap();
     assert_eq!(
         (f.location.path.as_str(), f.location.line),
@@ -115,7 +115,7 @@ fn binary_with_generator_and_test_ranks_low() {
     assert_eq!(c.verdict, Verdict::Clean, "{c:#?}");
     assert!(c.score < Weights::default().look);
     assert!(
-        !c.findings.iter().any(|f| f.rule.code == "GIT003"),
+        !c.findings.iter().any(|f| f.rule.code() == "GIT003"),
         "{:#?}",
         c.findings
     );

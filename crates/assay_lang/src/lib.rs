@@ -172,6 +172,11 @@ pub struct PyAnalysis {
     pub lines: u32,
     /// True when a bound stopped the analysis early (the result is partial).
     pub truncated: bool,
+    /// True when code of the file was never walked: the syntax-node budget
+    /// ([`Bounds::max_nodes`]) ran out, the text was over [`Bounds::max_source_bytes`], or
+    /// it did not parse at all. Unlike a partial string table, this leaves code that runs
+    /// unread, so callers report the file as not inspected.
+    pub unwalked: bool,
     /// Events not recorded because [`MAX_EVENTS_PER_SIGNATURE`] events of the same kind,
     /// callee and context were recorded already (a file of 400,000 identical
     /// `exec(b64decode(…))` lines keeps a few hundred of them, not gigabytes).

@@ -430,6 +430,7 @@ fn run(
 ) {
     let src = if source.len() > bounds.max_source_bytes {
         out.truncated = true;
+        out.unwalked = true;
         &source[..bounds.max_source_bytes]
     } else {
         source
@@ -453,6 +454,7 @@ fn run(
         let tree = parse_range(src, start, end, cuts.len() > 1);
         let Some(tree) = tree else {
             out.truncated = true;
+            out.unwalked = true;
             return;
         };
         let mut w = Walker {
@@ -647,6 +649,7 @@ impl<'t> Walker<'_, '_, 't> {
     fn tick(&mut self) -> bool {
         if *self.budget == 0 {
             self.out.truncated = true;
+            self.out.unwalked = true;
             return false;
         }
         *self.budget -= 1;

@@ -39,7 +39,7 @@
     warn(clippy::indexing_slicing, clippy::expect_used, clippy::panic)
 )]
 
-use assay_core::{Finding, RuleMeta, Severity, UnusedSuppression};
+use assay_core::{Finding, Rule, Severity, UnusedSuppression};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -195,22 +195,10 @@ impl PackageSpec {
     }
 }
 
-/// PEP 503 name normalisation: lowercase, and every run of `-`, `_` and `.` becomes `-`.
+/// PEP 503 name normalisation of the trimmed name ([`assay_core::Ecosystem::normalize`]):
+/// lowercase, and every run of `-`, `_` and `.` becomes `-`.
 pub fn normalize_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut in_sep = false;
-    for c in name.trim().chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !in_sep {
-                out.push('-');
-            }
-            in_sep = true;
-        } else {
-            out.extend(c.to_lowercase());
-            in_sep = false;
-        }
-    }
-    out
+    assay_core::Ecosystem::PyPI.normalize(name.trim())
 }
 
 /// One `[[suppress]]` table, validated.
@@ -243,8 +231,8 @@ impl Suppression {
         finding: &Finding,
         file_sha256: &dyn Fn(&str) -> Option<String>,
     ) -> bool {
-        if !(self.rule.eq_ignore_ascii_case(&finding.rule.code)
-            || self.rule.eq_ignore_ascii_case(&finding.rule.name))
+        if !(self.rule.eq_ignore_ascii_case(finding.rule.code())
+            || self.rule.eq_ignore_ascii_case(finding.rule.name()))
         {
             return false;
         }
@@ -503,7 +491,7 @@ impl Policy {
                 continue;
             }
             finding.severity =
-                self.severity_for(&finding.rule.code, &finding.rule.name, finding.severity);
+                self.severity_for(finding.rule.code(), finding.rule.name(), finding.severity);
             let hit = self.suppressions.iter().enumerate().find(|(_, s)| {
                 !s.is_expired(today)
                     && s.matches(artifact_name, artifact_version, &finding, file_sha256)
@@ -550,15 +538,11 @@ impl Policy {
             .collect()
     }
 
-    /// Severity keys and suppression rules that name no rule in `rules` (by code or
+    /// Severity keys and suppression rules that name no rule of the catalog (by code or
     /// name), as `(config key, value)`, e.g. `("suppress[0].rule", "PY999")`, so the CLI
     /// can warn about typos.
-    pub fn unknown_rules(&self, rules: &[&'static RuleMeta]) -> Vec<(String, String)> {
-        let known = |r: &str| {
-            rules
-                .iter()
-                .any(|m| m.code.eq_ignore_ascii_case(r) || m.name.eq_ignore_ascii_case(r))
-        };
+    pub fn unknown_rules(&self) -> Vec<(String, String)> {
+        let known = |r: &str| Rule::find(r).is_some();
         let mut out: Vec<(String, String)> = self
             .severity
             .values()

@@ -10,10 +10,10 @@ fn parse(text: &str) -> Result<Policy, PolicyError> {
     Policy::parse(text, Path::new("/proj/assay.toml"))
 }
 
-fn finding(code: &str, name: &str, path: &str) -> Finding {
+/// A high finding of the catalog rule `code` (its name is the catalog's).
+fn finding(code: &str, path: &str) -> Finding {
     Finding::new(
-        code,
-        name,
+        Rule::from_code(code).unwrap(),
         Severity::High,
         Confidence::High,
         Location::file(path),
@@ -38,13 +38,7 @@ fn suppressed_by(
 #[test]
 fn default_policy_keeps_everything() {
     let p = Policy::default();
-    let applied = p.apply(
-        None,
-        None,
-        vec![finding("PY001", "x", "a.py")],
-        &no_hash,
-        TODAY,
-    );
+    let applied = p.apply(None, None, vec![finding("PY001", "a.py")], &no_hash, TODAY);
     assert_eq!(applied.kept.len(), 1);
     assert!(applied.suppressed.is_empty());
     assert_eq!(
@@ -83,13 +77,7 @@ PY009 = "critical"
         p.severity_for("PY005", "x", Severity::Medium),
         Severity::Medium
     );
-    let applied = p.apply(
-        None,
-        None,
-        vec![finding("PY004", "x", "a.py")],
-        &no_hash,
-        TODAY,
-    );
+    let applied = p.apply(None, None, vec![finding("PY004", "a.py")], &no_hash, TODAY);
     assert_eq!(applied.kept[0].severity, Severity::Low);
 }
 
@@ -119,17 +107,14 @@ reason = "reviewed"
     )
     .unwrap();
     assert_eq!(
-        suppressed_by(&p, finding("PY004", "whatever", "a.py"), &no_hash),
+        suppressed_by(&p, finding("PY004", "a.py"), &no_hash),
         Some(0)
     );
     assert_eq!(
-        suppressed_by(&p, finding("PY001", "decode-then-exec", "a.py"), &no_hash),
+        suppressed_by(&p, finding("PY001", "a.py"), &no_hash),
         Some(1)
     );
-    assert_eq!(
-        suppressed_by(&p, finding("PY002", "other", "a.py"), &no_hash),
-        None
-    );
+    assert_eq!(suppressed_by(&p, finding("PY002", "a.py"), &no_hash), None);
 }
 
 #[test]
@@ -156,14 +141,11 @@ reason = "r"
     )
     .unwrap();
     // The artifact is named `MyPkg`: `my_pkg`/`my.pkg` do not normalise to `mypkg`.
-    assert_eq!(
-        suppressed_by(&p, finding("PY004", "x", "a.py"), &no_hash),
-        None
-    );
+    assert_eq!(suppressed_by(&p, finding("PY004", "a.py"), &no_hash), None);
     let applied = p.apply(
         Some("My-Pkg"),
         Some("1.2.0"),
-        vec![finding("PY004", "x", "a.py")],
+        vec![finding("PY004", "a.py")],
         &no_hash,
         TODAY,
     );
@@ -175,7 +157,7 @@ reason = "r"
     let applied = p.apply(
         Some("my-pkg"),
         Some("1.2.1"),
-        vec![finding("PY004", "x", "a.py")],
+        vec![finding("PY004", "a.py")],
         &no_hash,
         TODAY,
     );
@@ -186,7 +168,7 @@ reason = "r"
     let applied = p.apply(
         Some("my__pkg"),
         None,
-        vec![finding("PY005", "x", "a.py")],
+        vec![finding("PY005", "a.py")],
         &no_hash,
         TODAY,
     );
@@ -195,21 +177,9 @@ reason = "r"
         1,
         "name-only spec matches any version"
     );
-    assert_eq!(
-        suppressed_by(&p, finding("PY006", "x", "a.py"), &no_hash),
-        None
-    );
-    assert_eq!(
-        suppressed_by(&p, finding("PY007", "x", "a.py"), &no_hash),
-        None
-    );
-    let applied = p.apply(
-        None,
-        None,
-        vec![finding("PY005", "x", "a.py")],
-        &no_hash,
-        TODAY,
-    );
+    assert_eq!(suppressed_by(&p, finding("PY006", "a.py"), &no_hash), None);
+    assert_eq!(suppressed_by(&p, finding("PY007", "a.py"), &no_hash), None);
+    let applied = p.apply(None, None, vec![finding("PY005", "a.py")], &no_hash, TODAY);
     assert!(
         applied.suppressed.is_empty(),
         "unknown artifact name never matches a package spec"
@@ -232,23 +202,23 @@ reason = "r"
     )
     .unwrap();
     assert_eq!(
-        suppressed_by(&p, finding("PY004", "x", "mypkg/build.py"), &no_hash),
+        suppressed_by(&p, finding("PY004", "mypkg/build.py"), &no_hash),
         Some(0)
     );
     assert_eq!(
-        suppressed_by(&p, finding("PY004", "x", "mypkg/build.pyc"), &no_hash),
+        suppressed_by(&p, finding("PY004", "mypkg/build.pyc"), &no_hash),
         None
     );
     assert_eq!(
-        suppressed_by(&p, finding("PY004", "x", "other/mypkg/build.py"), &no_hash),
+        suppressed_by(&p, finding("PY004", "other/mypkg/build.py"), &no_hash),
         None
     );
     assert_eq!(
-        suppressed_by(&p, finding("PY005", "x", "mypkg/vendor/six.py"), &no_hash),
+        suppressed_by(&p, finding("PY005", "mypkg/vendor/six.py"), &no_hash),
         Some(1)
     );
     assert_eq!(
-        suppressed_by(&p, finding("PY005", "x", "mypkg/vendored.py"), &no_hash),
+        suppressed_by(&p, finding("PY005", "mypkg/vendored.py"), &no_hash),
         None
     );
 }
@@ -267,15 +237,15 @@ fn changed_sha256_no_longer_suppresses() {
     let same = |path: &str| (path == "mypkg/build.py").then(|| hash.to_ascii_lowercase());
     let changed = |_: &str| Some("0".repeat(64));
     assert_eq!(
-        suppressed_by(&p, finding("PY004", "x", "mypkg/build.py"), &same),
+        suppressed_by(&p, finding("PY004", "mypkg/build.py"), &same),
         Some(0)
     );
     assert_eq!(
-        suppressed_by(&p, finding("PY004", "x", "mypkg/build.py"), &changed),
+        suppressed_by(&p, finding("PY004", "mypkg/build.py"), &changed),
         None
     );
     assert_eq!(
-        suppressed_by(&p, finding("PY004", "x", "mypkg/build.py"), &no_hash),
+        suppressed_by(&p, finding("PY004", "mypkg/build.py"), &no_hash),
         None,
         "unknown hash fails closed"
     );
@@ -309,12 +279,9 @@ expires = 2026-06-15
 "#,
     )
     .unwrap();
+    assert_eq!(suppressed_by(&p, finding("PY004", "a.py"), &no_hash), None);
     assert_eq!(
-        suppressed_by(&p, finding("PY004", "x", "a.py"), &no_hash),
-        None
-    );
-    assert_eq!(
-        suppressed_by(&p, finding("PY005", "x", "a.py"), &no_hash),
+        suppressed_by(&p, finding("PY005", "a.py"), &no_hash),
         Some(1),
         "applies through its last day"
     );
@@ -431,7 +398,7 @@ reason = "never matches"
     let applied = p.apply(
         None,
         None,
-        vec![finding("PY004", "x", "a.py"), finding("PY004", "x", "b.py")],
+        vec![finding("PY004", "a.py"), finding("PY004", "b.py")],
         &no_hash,
         TODAY,
     );
@@ -458,15 +425,15 @@ fn first_matching_suppression_wins_and_order_is_kept() {
         None,
         None,
         vec![
-            finding("PY001", "x", "z.py"),
-            finding("PY004", "x", "a.py"),
-            finding("PY004", "x", "b.py"),
-            finding("PY002", "x", "y.py"),
+            finding("PY001", "z.py"),
+            finding("PY004", "a.py"),
+            finding("PY004", "b.py"),
+            finding("PY002", "y.py"),
         ],
         &no_hash,
         TODAY,
     );
-    let kept: Vec<_> = applied.kept.iter().map(|f| f.rule.code.as_str()).collect();
+    let kept: Vec<_> = applied.kept.iter().map(|f| f.rule.code()).collect();
     assert_eq!(kept, ["PY001", "PY002"]);
     let idx: Vec<_> = applied.suppressed.iter().map(|(_, i)| *i).collect();
     assert_eq!(idx, [0, 1]);
@@ -474,24 +441,12 @@ fn first_matching_suppression_wins_and_order_is_kept() {
 
 #[test]
 fn unknown_rules_are_listed() {
-    static RULE: RuleMeta = RuleMeta {
-        code: "PY004",
-        name: "setup-py-network",
-        family: assay_core::Family::Py,
-        summary: "s",
-        severity: Severity::High,
-        confidence: Confidence::High,
-        targets: &[],
-        cwe: None,
-        attack: None,
-        doc: "",
-    };
     let p = parse(
-        "[severity]\nPY004 = \"low\"\nPY999 = \"low\"\n[[suppress]]\nrule = \"setup-py-network\"\nreason = \"r\"\n[[suppress]]\nrule = \"typo-name\"\nreason = \"r\"\n",
+        "[severity]\nPY004 = \"low\"\nPY999 = \"low\"\n[[suppress]]\nrule = \"process-spawn-on-install\"\nreason = \"r\"\n[[suppress]]\nrule = \"typo-name\"\nreason = \"r\"\n",
     )
     .unwrap();
     assert_eq!(
-        p.unknown_rules(&[&RULE]),
+        p.unknown_rules(),
         [
             ("severity.PY999".to_owned(), "PY999".to_owned()),
             ("suppress[1].rule".to_owned(), "typo-name".to_owned())
@@ -576,7 +531,7 @@ fn only_a_named_config_decides_critical_findings() {
     let text =
         "[severity]\nPY001 = \"low\"\n\n[[suppress]]\nrule = \"IOC002\"\nreason = \"ours\"\n";
     let critical = |code: &str| {
-        let mut f = finding(code, "x", "a.py");
+        let mut f = finding(code, "a.py");
         f.severity = Severity::Critical;
         f
     };
@@ -588,7 +543,7 @@ fn only_a_named_config_decides_critical_findings() {
         vec![
             critical("PY001"),
             critical("IOC002"),
-            finding("IOC002", "x", "b.py"),
+            finding("IOC002", "b.py"),
         ],
         &no_hash,
         TODAY,
@@ -596,7 +551,7 @@ fn only_a_named_config_decides_critical_findings() {
     let kept: Vec<_> = applied
         .kept
         .iter()
-        .map(|f| (f.rule.code.as_str(), f.severity))
+        .map(|f| (f.rule.code(), f.severity))
         .collect();
     assert_eq!(
         kept,

@@ -126,31 +126,32 @@ impl SarifReporter {
 }
 
 /// `tool.driver.rules[]` entry for one rule.
-fn rule_descriptor(rule: &RuleMeta) -> sarif::ReportingDescriptor {
-    let mut tags = vec!["security".to_owned(), rule.family.prefix().to_owned()];
-    if let Some(cwe) = rule.cwe {
+fn rule_descriptor(meta: &RuleMeta) -> sarif::ReportingDescriptor {
+    let rule = meta.rule;
+    let mut tags = vec!["security".to_owned(), rule.family().prefix().to_owned()];
+    if let Some(cwe) = rule.cwe() {
         tags.push(format!("external/cwe/{}", cwe.to_ascii_lowercase()));
     }
-    if let Some(attack) = rule.attack {
+    if let Some(attack) = rule.attack() {
         tags.push(format!("external/attack/{attack}"));
     }
     let mut extra = BTreeMap::new();
-    extra.insert("precision".to_owned(), json!(precision(rule.confidence)));
+    extra.insert("precision".to_owned(), json!(precision(rule.confidence())));
     extra.insert(
         "security-severity".to_owned(),
-        json!(security_severity(rule.severity)),
+        json!(security_severity(rule.severity())),
     );
     let properties = sarif::PropertyBag::builder()
         .tags(tags)
         .additional_properties(extra)
         .build();
-    let full = what_it_does(rule.doc).unwrap_or(rule.summary);
+    let full = what_it_does(meta.doc).unwrap_or(rule.summary());
     let mut descriptor = sarif::ReportingDescriptor::builder()
-        .id(rule.code)
-        .name(rule.name)
+        .id(rule.code())
+        .name(rule.name())
         .short_description(
             sarif::MultiformatMessageString::builder()
-                .text(rule.summary)
+                .text(rule.summary())
                 .build(),
         )
         .full_description(
@@ -160,16 +161,16 @@ fn rule_descriptor(rule: &RuleMeta) -> sarif::ReportingDescriptor {
         )
         .default_configuration(
             sarif::ReportingConfiguration::builder()
-                .level(json!(level_str(rule.severity)))
+                .level(json!(level_str(rule.severity())))
                 .build(),
         )
         .properties(properties)
         .build();
-    if !rule.doc.trim().is_empty() {
+    if !meta.doc.trim().is_empty() {
         descriptor.help = Some(
             sarif::MultiformatMessageString::builder()
-                .text(rule.doc)
-                .markdown(rule.doc)
+                .text(meta.doc)
+                .markdown(meta.doc)
                 .build(),
         );
     }
@@ -225,7 +226,7 @@ fn result(
     rules: &[&'static RuleMeta],
 ) -> sarif::Result {
     let evidence = if f.evidence.is_empty() {
-        f.rule.name.as_str()
+        f.rule.name()
     } else {
         f.evidence.as_str()
     };
@@ -272,7 +273,7 @@ fn result(
 
     let mut r = sarif::Result::builder()
         .message(sarif::Message::from(message.as_str()))
-        .rule_id(f.rule.code.clone())
+        .rule_id(f.rule.code().to_owned())
         .level(level(f.severity))
         .locations(vec![location])
         .partial_fingerprints(fingerprints)
@@ -284,7 +285,7 @@ fn result(
         .build();
     r.rule_index = rules
         .iter()
-        .position(|m| m.code == f.rule.code)
+        .position(|m| m.rule == f.rule)
         .and_then(|i| i64::try_from(i).ok());
     if nested {
         r.analysis_target = Some(

@@ -109,7 +109,7 @@ fn render_artifact(a: &ArtifactReport, paint: Paint, out: &mut dyn io::Write) ->
             &x.location.path,
             x.location.line,
             x.location.column,
-            &x.rule.code,
+            x.rule,
         )
             .cmp(&(
                 Reverse(y.severity),
@@ -117,7 +117,7 @@ fn render_artifact(a: &ArtifactReport, paint: Paint, out: &mut dyn io::Write) ->
                 &y.location.path,
                 y.location.line,
                 y.location.column,
-                &y.rule.code,
+                y.rule,
             ))
     });
     let rule_width = findings
@@ -178,7 +178,7 @@ fn render_artifact(a: &ArtifactReport, paint: Paint, out: &mut dyn io::Write) ->
 }
 
 fn rule_label(f: &Finding) -> String {
-    format!("{} {}", escape(&f.rule.code), escape(&f.rule.name))
+    format!("{} {}", escape(f.rule.code()), escape(f.rule.name()))
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

@@ -59,6 +59,17 @@ impl PyFile<'_> {
         }
     }
 
+    /// The kind of Python text this is, which rules' targets select ([`crate::rules::Check`]):
+    /// [`FileKind::Pth`] for an executable `.pth` line, else [`FileKind::Python`] (a `.py`
+    /// file, or another file that setup code imports or executes).
+    pub fn kind(&self) -> FileKind {
+        if self.pth_line.is_some() {
+            FileKind::Pth
+        } else {
+            FileKind::Python
+        }
+    }
+
     /// Whether the file sits in a tests/docs/examples/benchmarks tree, where module-level
     /// code runs only under a test runner, never on install or import of the package.
     pub fn is_test_or_doc(&self) -> bool {
@@ -305,10 +316,9 @@ impl<'a> Cx<'a> {
         evidence: impl Into<String>,
     ) -> Finding {
         let mut x = Finding::new(
-            meta.code,
-            meta.name,
+            meta.rule,
             severity,
-            meta.confidence,
+            meta.rule.confidence(),
             f.event_location(e),
             evidence,
         );
@@ -323,18 +333,21 @@ impl<'a> Cx<'a> {
 }
 
 /// Severity of behaviour by when it runs: `automatic` for install/startup, `import`
-/// for import time, `runtime` otherwise.
+/// for import time, `runtime` otherwise. For tables that depend on more than the rule
+/// (the file's role, the kind of match); a rule whose severity follows the context alone
+/// declares its table in the catalog instead (`Rule::severity_in`).
 pub fn by_context(
     ctx: ExecutionContext,
     automatic: Severity,
     import: Severity,
     runtime: Severity,
 ) -> Severity {
-    match ctx {
-        ExecutionContext::InstallTime | ExecutionContext::Startup => automatic,
-        ExecutionContext::ImportTime => import,
-        ExecutionContext::Runtime => runtime,
+    assay_core::ContextSeverity {
+        automatic,
+        import,
+        runtime,
     }
+    .of(ctx)
 }
 
 /// Most rounds of following imports out of setup code (`setup.py` → `setup/__init__.py`

@@ -4,7 +4,7 @@ use crate::context::Cx;
 use crate::context::is_test_or_doc;
 use crate::rules::REGISTRY;
 use crate::scoring::score;
-use assay_core::{Artifact, ArtifactFormat, Finding, Severity, Verdict};
+use assay_core::{Artifact, ArtifactFormat, Family, Finding, Rule, Severity, Verdict};
 
 /// The rules' result for one artifact, before policy.
 #[derive(Debug, Clone)]
@@ -31,8 +31,10 @@ pub fn analyze_artifact(artifact: &Artifact) -> ArtifactAnalysis {
         .cloned()
         .map(|f| demote_contained(f, artifact.format))
         .collect();
-    for check in REGISTRY.iter().filter_map(|r| r.check) {
-        check(&cx, &mut findings);
+    // Rule by rule, in registry order; each rule gets the artifact or, for per-file
+    // rules, the Python texts of its target kinds (`RuleEntry::run`).
+    for rule in REGISTRY {
+        rule.run(&cx, &mut findings);
     }
     sort_dedup(&mut findings);
     let (verdict, score) = score(&findings);
@@ -55,10 +57,10 @@ pub fn analyze_artifact(artifact: &Artifact) -> ArtifactAnalysis {
 /// (critical for a wheel, egg or distribution-named sdist), so the gate blocks it (issue 21,
 /// items 2 and 11).
 fn demote_contained(mut f: Finding, format: ArtifactFormat) -> Finding {
-    if !f.rule.code.starts_with("ARC") {
+    if f.rule.family() != Family::Arc {
         return f;
     }
-    if f.rule.code == "ARC007" {
+    if f.rule == Rule::UnreadableArchive {
         f = unread_code(f);
     }
     let package = matches!(
@@ -68,7 +70,7 @@ fn demote_contained(mut f: Finding, format: ArtifactFormat) -> Finding {
             | ArtifactFormat::Egg
             | ArtifactFormat::Environment
     );
-    if !package && f.rule.code == "ARC009" && f.severity >= Severity::High {
+    if !package && f.rule == Rule::NestingTooDeep && f.severity >= Severity::High {
         return f;
     }
     if let Some((outer, _)) = f.location.path.split_once("!/") {
@@ -133,7 +135,7 @@ pub fn sort_dedup(findings: &mut Vec<Finding>) {
             .cmp(&a.severity)
             .then_with(|| a.location.path.cmp(&b.location.path))
             .then_with(|| a.location.line.cmp(&b.location.line))
-            .then_with(|| a.rule.code.cmp(&b.rule.code))
+            .then_with(|| a.rule.cmp(&b.rule))
             .then_with(|| a.evidence.cmp(&b.evidence))
     });
     findings.dedup_by(|a, b| {
@@ -142,9 +144,9 @@ pub fn sort_dedup(findings: &mut Vec<Finding>) {
             && a.location.decode_chain == b.location.decode_chain
     });
     // Bound what one artifact can report: 50 findings per rule.
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<Rule, usize> = std::collections::HashMap::new();
     findings.retain(|f| {
-        let n = seen.entry(f.rule.code.clone()).or_default();
+        let n = seen.entry(f.rule).or_default();
         *n += 1;
         *n <= 50
     });

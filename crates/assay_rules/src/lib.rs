@@ -1,10 +1,12 @@
 //! Rules, the engine that runs them over an [`Artifact`], and the scoring model that
 //! turns findings into a verdict.
 //!
-//! Each rule lives in its own file under `rules/<family>/` with its documentation as
-//! the doc comment of its `declare_rule!` (that text is what `assay explain`,
-//! `docs/rules/` and SARIF `help` show). Adding a rule touches the rule file, one
-//! `mod` line and one [`REGISTRY`] entry.
+//! Each rule's identity and default levels are a catalog entry
+//! ([`assay_core::Rule`], `assay_core/src/catalog.rs`); its check lives in its own file
+//! under `rules/<family>/` with its documentation as the doc comment of its
+//! `declare_rule!` (that text is what `assay explain`, `docs/rules/` and SARIF `help`
+//! show). Adding a rule touches the catalog entry, the rule file, one `mod` line, one
+//! [`REGISTRY`] line, its fixtures and the generated docs (`docs/architecture.md`).
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
@@ -19,5 +21,5 @@ pub mod typosquat;
 
 pub use context::{Cx, PyFile};
 pub use engine::{ArtifactAnalysis, analyze_artifact};
-pub use rules::{REGISTRY, RuleEntry, find_rule};
+pub use rules::{Check, REGISTRY, RuleEntry, find_rule};
 pub use scoring::{ScoreModel, score};

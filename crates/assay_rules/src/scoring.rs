@@ -18,7 +18,7 @@
 //!    verdict `malicious`, so a model file that would be `suspicious` still fails the
 //!    default `--fail-on malicious` (loading it runs code assay could not vouch for).
 
-use assay_core::{Capability, Confidence, Finding, Severity, Verdict};
+use assay_core::{Capability, Confidence, Family, Finding, Rule, Severity, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The model's constants.
@@ -74,10 +74,11 @@ pub fn score(findings: &[Finding]) -> (Verdict, f64) {
 
 /// [`score`] with an explicit model.
 pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
-    let mut per_rule: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    // Keyed by rule; `Rule` orders by code, so the sum runs in the same order as ever.
+    let mut per_rule: BTreeMap<Rule, Vec<f64>> = BTreeMap::new();
     for f in findings {
         per_rule
-            .entry(f.rule.code.as_str())
+            .entry(f.rule)
             .or_default()
             .push(points(f.severity) * weight(f.confidence));
     }
@@ -91,7 +92,7 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
         }
     }
     // Per file: capabilities and the distinct rules that showed them.
-    let mut caps: BTreeMap<&str, (BTreeSet<Capability>, BTreeSet<&str>)> = BTreeMap::new();
+    let mut caps: BTreeMap<&str, (BTreeSet<Capability>, BTreeSet<Rule>)> = BTreeMap::new();
     for f in findings {
         if f.severity >= Severity::Medium
             && f.context.is_some_and(|c| c.is_automatic())
@@ -99,7 +100,7 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
         {
             let e = caps.entry(f.location.path.as_str()).or_default();
             e.0.extend(f.capabilities.iter().copied());
-            e.1.insert(f.rule.code.as_str());
+            e.1.insert(f.rule);
         }
     }
     if caps
@@ -112,7 +113,7 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     // install time did it on purpose: the hook is the delivery, the finding the payload.
     let hooked: BTreeSet<&str> = findings
         .iter()
-        .filter(|f| f.rule.code == "PKG010")
+        .filter(|f| f.rule == Rule::InstallHookOverride)
         .map(|f| f.location.path.as_str())
         .collect();
     if findings.iter().any(|f| {
@@ -130,7 +131,7 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     let model_fail_closed = findings.iter().any(|f| {
         f.severity >= Severity::High
             && f.confidence >= Confidence::Medium
-            && f.rule.code.starts_with("ML")
+            && fails_closed(f.rule.family())
     });
     let verdict = if total >= m.malicious || decisive || model_fail_closed {
         Verdict::Malicious
@@ -140,6 +141,17 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
         Verdict::Clean
     };
     (verdict, total)
+}
+
+/// Whether a high finding of this family makes the verdict `malicious` by itself (step 5:
+/// model files fail closed). Scan scoring has no per-rule weights — points come from
+/// severity and confidence — so this is its one decision per kind of rule; the match is
+/// exhaustive so that a new family has to make it.
+fn fails_closed(family: Family) -> bool {
+    match family {
+        Family::Ml => true,
+        Family::Py | Family::Pkg | Family::Arc | Family::Ioc | Family::Dep | Family::Git => false,
+    }
 }
 
 #[cfg(test)]
@@ -154,7 +166,8 @@ mod tests {
         ctx: Option<ExecutionContext>,
         caps: &[Capability],
     ) -> Finding {
-        let mut x = Finding::new(code, "n", s, c, Location::file("a.py"), "e");
+        let rule = Rule::from_code(code).unwrap();
+        let mut x = Finding::new(rule, s, c, Location::file("a.py"), "e");
         x.context = ctx;
         x.capabilities = caps.to_vec();
         x

@@ -17,7 +17,7 @@
 //! ## The model
 //!
 //! A name squats a popular one when it is not itself a known project (on either list) and,
-//! against one of the most popular names of its ecosystem ([`Ecosystem::targets`]), it
+//! against one of the most popular names of its ecosystem ([`TyposquatModel::targets`]), it
 //! matches one of the kinds below, the most specific first, so the reported "how" names
 //! the kind. The kinds model how people mistype and how squatters imitate, not the
 //! samples: each kind is allowed only where the top-5,000 lists show few real projects
@@ -26,11 +26,11 @@
 //! Exact transformations:
 //! - drops separators (`-`, `_`, `.`): `crossenv` for `cross-env` (adding them is not
 //!   flagged: `word-wrap` and `wordwrap` are both real), against the
-//!   [`Ecosystem::squash_targets`] most popular;
+//!   [`TyposquatModel::squash_targets`] most popular;
 //! - differs only by look-alike characters (`1`/`l`, `0`/`o`, `rn`/`m`, `vv`/`w`, and
 //!   Cyrillic or Greek letters that render like Latin ones);
 //! - adds or drops an ecosystem affix (`python-`/`-py` for PyPI, `node-`/`.js` for npm,
-//!   `rust-`/`-rs` for crates.io) against the [`Ecosystem::affix_targets`] most popular;
+//!   `rust-`/`-rs` for crates.io) against the [`TyposquatModel::affix_targets`] most popular;
 //! - npm scope confusion (see `scope_confusion`): `@scope/name` for one of the 300 most
 //!   popular unscoped packages under a scope no known package uses (`@evil/lodash`), and
 //!   `types-name` for `@types/name`.
@@ -42,7 +42,7 @@
 //!   letters, QWERTY-neighbour keys, a letter slipped inside a word of six or more
 //!   letters (`pygacme`); never a version digit, a plural `s`, an edit in a short code
 //!   segment or a new first letter, which mostly name other projects; looser for the
-//!   [`Ecosystem::loose_targets`] most popular names;
+//!   [`TyposquatModel::loose_targets`] most popular names;
 //! - one edit, or two inside a long word, from the brand of a versioned target
 //!   (`beautifulsoup` for `beautifulsoup4`);
 //! - two edits inside one word of at least ten letters with the same first two and last
@@ -74,23 +74,29 @@ use std::sync::LazyLock;
 /// is this long and registry limits (npm: 214) bound real names anyway.
 pub const MAX_NAME: usize = 214;
 
-/// Package ecosystems with a bundled popular-names list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Ecosystem {
-    /// The Python Package Index.
-    PyPI,
-    /// The npm registry.
-    Npm,
-    /// crates.io.
-    CratesIo,
+pub use assay_core::Ecosystem;
+
+/// The typosquat model's parameters per ecosystem (every [`Ecosystem`] has a bundled
+/// list).
+pub trait TyposquatModel: Copy {
+    /// How many of the list's most popular names are protected targets.
+    fn targets(self) -> usize;
+    /// How many targets are protected from dropped separators.
+    fn squash_targets(self) -> usize;
+    /// How many targets are protected from affix variants.
+    fn affix_targets(self) -> usize;
+    /// How many of the most popular targets get the looser one-edit rules.
+    fn loose_targets(self) -> usize;
+    /// Affixes that registries' users add to a name without meaning a different project.
+    fn affixes(self) -> (&'static [&'static str], &'static [&'static str]);
 }
 
-impl Ecosystem {
+impl TyposquatModel for Ecosystem {
     /// How many of the list's most popular names are protected targets. The more
     /// targets, the more legitimate look-alike projects collide (measured by the
     /// `popular_names_rarely_collide` test); PyPI has many `python-x`/`x` and `x`/`xy`
     /// pairs, so it protects fewer.
-    pub fn targets(self) -> usize {
+    fn targets(self) -> usize {
         match self {
             Ecosystem::PyPI => 5000,
             Ecosystem::Npm => 5000,
@@ -101,7 +107,7 @@ impl Ecosystem {
     /// How many targets are protected from dropped separators (`crossenv`): npm has many
     /// real `xy`/`x-y` pairs further down its list (`parseurl`/`parse-url`,
     /// `jsonpointer`/`json-pointer`), so it protects fewer.
-    pub fn squash_targets(self) -> usize {
+    fn squash_targets(self) -> usize {
         match self {
             Ecosystem::PyPI => 5000,
             Ecosystem::Npm => 3000,
@@ -111,7 +117,7 @@ impl Ecosystem {
 
     /// How many targets are protected from affix variants (`python-x`, `node-x`,
     /// `x-rs`): affixed names are as often real wrappers (`python-dotenv`, `docker-py`).
-    pub fn affix_targets(self) -> usize {
+    fn affix_targets(self) -> usize {
         match self {
             Ecosystem::PyPI => 1000,
             Ecosystem::Npm => 3000,
@@ -123,16 +129,13 @@ impl Ecosystem {
     /// (see `plausible_edit`): squatting campaigns aim at the very top
     /// and generate every variant of a name, and few legitimate projects sit one
     /// typo away from the most installed names.
-    pub fn loose_targets(self) -> usize {
+    fn loose_targets(self) -> usize {
         match self {
             Ecosystem::PyPI => 100,
             Ecosystem::Npm => 100,
             Ecosystem::CratesIo => 100,
         }
     }
-
-    /// Every ecosystem with a list.
-    pub const ALL: [Ecosystem; 3] = [Ecosystem::PyPI, Ecosystem::Npm, Ecosystem::CratesIo];
 
     /// Affixes that registries' users add to a name without meaning a different project,
     /// longest first so `python-` wins over `py`.
@@ -150,7 +153,7 @@ impl Ecosystem {
 
 /// One bundled list: names in popularity order, as a set, and indexed for the checks.
 struct List {
-    /// The popular list (targets are its first [`Ecosystem::targets`]).
+    /// The popular list (targets are its first [`TyposquatModel::targets`]).
     names: Vec<&'static str>,
     set: HashSet<&'static str>,
     /// The popular names followed by the known-projects tail, most popular first.
@@ -317,31 +320,16 @@ pub fn popular(eco: Ecosystem) -> &'static [&'static str] {
     &list(eco).names
 }
 
-/// PEP 503 normalisation: lowercase, runs of `-`, `_`, `.` become `-`.
-pub fn normalize(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
-}
-
-/// The name as the ecosystem's registry compares names: PEP 503 for PyPI, lowercase for
-/// npm (new npm names must be lowercase), lowercase with `_` as `-` for crates.io.
+/// The name as the lists compare names: the registry's comparison key
+/// ([`Ecosystem::normalize`]: PEP 503 for PyPI, lowercase for npm, lowercase with `_` as
+/// `-` for crates.io) of the name without surrounding whitespace, and for PyPI without
+/// separators at either end. PEP 508 accepts no PyPI name that begins or ends with a
+/// separator, so `_requests_` (PEP 503: `-requests-`) can only imitate `requests` and
+/// is compared as it; the shadowing rules compare project names the same way.
 pub fn canonical(eco: Ecosystem, name: &str) -> String {
     match eco {
-        Ecosystem::PyPI => normalize(name),
-        Ecosystem::Npm => name.trim().to_lowercase(),
-        Ecosystem::CratesIo => name.trim().to_lowercase().replace('_', "-"),
+        Ecosystem::PyPI => eco.normalize(name).trim_matches('-').to_owned(),
+        Ecosystem::Npm | Ecosystem::CratesIo => eco.normalize(name.trim()),
     }
 }
 
@@ -1025,7 +1013,12 @@ mod tests {
         assert_eq!(squats("Requests"), None);
         assert_eq!(squats("numpy"), None);
         assert_eq!(squats("zzzqqq-unrelated"), None);
-        assert_eq!(normalize("Foo__Bar.baz"), "foo-bar-baz");
+        assert_eq!(canonical(Ecosystem::PyPI, "Foo__Bar.baz"), "foo-bar-baz");
+        // Separators at the ends are dropped for comparison (PEP 503 keeps them).
+        assert_eq!(canonical(Ecosystem::PyPI, "_Requests_"), "requests");
+        assert_eq!(Ecosystem::PyPI.normalize("_Requests_"), "-requests-");
+        assert_eq!(canonical(Ecosystem::Npm, " JSONStream "), "jsonstream");
+        assert_eq!(canonical(Ecosystem::CratesIo, "Serde_Json"), "serde-json");
     }
 
     #[test]

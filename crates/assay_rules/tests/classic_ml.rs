@@ -51,7 +51,7 @@ fn classic_ml_pickles_are_clean() {
             let f: Vec<String> = a
                 .findings
                 .iter()
-                .map(|f| format!("{} {}", f.rule.code, f.evidence))
+                .map(|f| format!("{} {}", f.rule.code(), f.evidence))
                 .collect();
             bad.push(format!("{}: {:?} {f:?}", p.display(), a.verdict));
         }
@@ -67,7 +67,7 @@ fn the_same_files_with_one_injected_call_are_malicious() {
         let a = scan(p);
         assert_eq!(a.verdict, Verdict::Malicious, "{}", p.display());
         assert!(
-            a.findings.iter().any(|f| f.rule.code == "ML001"),
+            a.findings.iter().any(|f| f.rule.code() == "ML001"),
             "{}",
             p.display()
         );

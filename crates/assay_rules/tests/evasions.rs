@@ -50,7 +50,10 @@ fn verdict(a: &Artifact) -> (Verdict, Vec<String>) {
         .map(|f| {
             format!(
                 "{} {:?} {} {}",
-                f.rule.code, f.severity, f.location.path, f.evidence
+                f.rule.code(),
+                f.severity,
+                f.location.path,
+                f.evidence
             )
         })
         .collect();
@@ -284,8 +287,7 @@ fn sdist_inside_a_release_zip_is_an_install() {
 fn uninspected_nested_package_blocks_in_a_plain_container() {
     use assay_core::{Confidence, Finding, Location, Severity};
     let f = Finding::new(
-        "ARC009",
-        "nesting-too-deep",
+        assay_core::Rule::NestingTooDeep,
         Severity::Critical,
         Confidence::Medium,
         Location::file("bundle.tar.gz!/inner.zip!/evil-1.0-py3-none-any.whl"),
@@ -312,8 +314,7 @@ fn unreadable_code_is_not_a_footnote() {
     use assay_core::{Confidence, Finding, Location, Severity};
     let arc007 = |path: &str| {
         Finding::new(
-            "ARC007",
-            "unreadable-archive",
+            assay_core::Rule::UnreadableArchive,
             Severity::Medium,
             Confidence::High,
             Location::file(path),
@@ -324,7 +325,7 @@ fn unreadable_code_is_not_a_footnote() {
         let mut a = wheel(&[("demo/__init__.py", b"VALUE = 1\n")]);
         a.findings.push(arc007(path));
         let r = assay_rules::analyze_artifact(&a);
-        let f = r.findings.iter().find(|f| f.rule.code == "ARC007").unwrap();
+        let f = r.findings.iter().find(|f| f.rule.code() == "ARC007").unwrap();
         (f.severity, r.verdict)
     };
     assert_eq!(

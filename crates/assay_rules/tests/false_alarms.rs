@@ -20,7 +20,7 @@ fn codes(a: &Artifact) -> Vec<(String, Severity, String)> {
     assay_rules::analyze_artifact(a)
         .findings
         .into_iter()
-        .map(|f| (f.rule.code, f.severity, f.location.path))
+        .map(|f| (f.rule.code().to_owned(), f.severity, f.location.path))
         .collect()
 }
 

@@ -160,7 +160,7 @@ fn codes_for(file: &Path) -> Vec<(String, Severity)> {
     let a = assay_rules::analyze_artifact(&artifact_for(file));
     a.findings
         .into_iter()
-        .map(|f| (f.rule.code, f.severity))
+        .map(|f| (f.rule.code().to_owned(), f.severity))
         .collect()
 }
 
@@ -183,17 +183,17 @@ fn every_fixture_behaves() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for rule in assay_rules::REGISTRY {
-        let dir = fixtures_root().join(rule.meta.code);
+        let dir = fixtures_root().join(rule.meta.rule.code());
         if !dir.is_dir() {
             continue;
         }
         for f in files(&dir) {
             checked += 1;
             let got = codes_for(&f);
-            if !got.iter().any(|(c, _)| c == rule.meta.code) {
+            if !got.iter().any(|(c, _)| c == rule.meta.rule.code()) {
                 failures.push(format!(
                     "{} must match {}: got {got:?}",
-                    rule.meta.code,
+                    rule.meta.rule.code(),
                     f.display()
                 ));
             }
@@ -203,11 +203,11 @@ fn every_fixture_behaves() {
             let got = codes_for(&f);
             if got
                 .iter()
-                .any(|(c, s)| c == rule.meta.code && *s > Severity::Info)
+                .any(|(c, s)| c == rule.meta.rule.code() && *s > Severity::Info)
             {
                 failures.push(format!(
                     "{} must not match {}: got {got:?}",
-                    rule.meta.code,
+                    rule.meta.rule.code(),
                     f.display()
                 ));
             }
@@ -257,7 +257,7 @@ fn litellm_reproduction_is_malicious_and_clean_without_pth() {
     assert!(
         a.findings
             .iter()
-            .any(|f| f.rule.code == "PKG001" && f.severity == Severity::Critical)
+            .any(|f| f.rule.code() == "PKG001" && f.severity == Severity::Critical)
     );
     let benign = fixtures_root().join("PKG001/benign/distutils_precedence.pth");
     assert_eq!(
@@ -338,7 +338,7 @@ fn model_files_inside_packages_do_not_fail_closed() {
     });
     let r = assay_rules::analyze_artifact(&a);
     assert!(
-        r.findings.iter().any(|f| f.rule.code == "ML001"),
+        r.findings.iter().any(|f| f.rule.code() == "ML001"),
         "{:?}",
         r.findings
     );

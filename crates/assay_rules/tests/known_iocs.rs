@@ -39,7 +39,7 @@ fn ioc006(a: &Artifact) -> Vec<(Severity, String, String)> {
     assay_rules::analyze_artifact(a)
         .findings
         .into_iter()
-        .filter(|f| f.rule.code == "IOC006")
+        .filter(|f| f.rule.code() == "IOC006")
         .map(|f| (f.severity, f.location.path, f.evidence))
         .collect()
 }

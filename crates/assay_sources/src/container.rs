@@ -110,7 +110,7 @@ pub(crate) fn check_extension(sink: &mut Sink<'_>, scope: &Scope, found: Option<
     let sev = if found.is_none() {
         Severity::High
     } else {
-        rules::FORMAT_MISMATCH.severity
+        rules::FORMAT_MISMATCH.severity()
     };
     sink.report(finding_with(
         &rules::FORMAT_MISMATCH,

@@ -173,7 +173,7 @@ fn fail_closed(mut a: Artifact) -> Artifact {
         )
     {
         for f in &mut a.findings {
-            if f.rule.code == rules::ARCHIVE_BOMB.code && f.evidence.contains("entry-count bound") {
+            if f.rule == rules::ARCHIVE_BOMB && f.evidence.contains("entry-count bound") {
                 f.severity = assay_core::Severity::Critical;
                 f.confidence = assay_core::Confidence::Medium;
                 f.evidence.push_str(
@@ -221,10 +221,10 @@ pub fn read_bytes(display_path: &str, bytes: &[u8], limits: &Limits) -> Artifact
         Shape::Unreadable => ArtifactFormat::Unreadable,
     };
     let nothing_read = sink.entries.is_empty()
-        && sink.findings.iter().any(|f| {
-            [rules::UNREADABLE_ARCHIVE.code, rules::ARCHIVE_BOMB.code]
-                .contains(&f.rule.code.as_str())
-        });
+        && sink
+            .findings
+            .iter()
+            .any(|f| [rules::UNREADABLE_ARCHIVE, rules::ARCHIVE_BOMB].contains(&f.rule));
     let format = if nothing_read && shape != Shape::Plain {
         ArtifactFormat::Unreadable
     } else {

@@ -477,7 +477,7 @@ impl<'a> Sink<'a> {
             } else if installable {
                 Severity::High
             } else {
-                rules::NESTING_TOO_DEEP.severity
+                rules::NESTING_TOO_DEEP.severity()
             };
             let mut f = finding_with(
                 &rules::NESTING_TOO_DEEP,
@@ -564,8 +564,8 @@ impl<'a> Sink<'a> {
                 // a link that stays inside that archive is nothing an installer writes.
                 (true, false) if scope.depth > 0 => ("hard link", Severity::Info),
                 (false, false) if scope.depth > 0 => ("symlink", Severity::Info),
-                (true, false) => ("hard link", rules::LINK_ENTRY.severity),
-                (false, false) => ("symlink", rules::LINK_ENTRY.severity),
+                (true, false) => ("hard link", rules::LINK_ENTRY.severity()),
+                (false, false) => ("symlink", rules::LINK_ENTRY.severity()),
             };
             let tail = if escapes {
                 " (target is outside the archive root)"

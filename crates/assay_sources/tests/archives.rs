@@ -167,10 +167,14 @@ fn arc001_traversal_in_zip_and_tar() {
     ]);
     let a = read("x.zip", &z);
     assert!(has(&a, "ARC001"), "{}", describe(&a));
-    let f = a.findings.iter().find(|f| f.rule.code == "ARC001").unwrap();
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.rule.code() == "ARC001")
+        .unwrap();
     assert_eq!(f.location.path, "../../evil.pth");
     assert_eq!(f.severity, Severity::High);
-    assert_eq!(f.rule.name, "path-traversal-entry");
+    assert_eq!(f.rule.name(), "path-traversal-entry");
     assert_eq!(paths(&a), ["../../evil.pth", "ok.py"], "reading continued");
 
     let mut t = Vec::new();
@@ -221,7 +225,7 @@ fn arc003_links_in_tar() {
     let links: Vec<_> = a
         .findings
         .iter()
-        .filter(|f| f.rule.code == "ARC003")
+        .filter(|f| f.rule.code() == "ARC003")
         .collect();
     assert_eq!(links.len(), 3, "{}", describe(&a));
     assert_eq!(links[0].severity, Severity::Medium);
@@ -247,7 +251,7 @@ fn arc003_escaping_relative_symlink_and_zip_symlink() {
     push_raw_member(&mut t, b"pkg/up", b'2', b"", b"../../etc");
     finish_tar(&mut t);
     let a = read("x.tar", &t);
-    assert_eq!(a.findings[0].rule.code, "ARC003");
+    assert_eq!(a.findings[0].rule.code(), "ARC003");
     assert_eq!(a.findings[0].severity, Severity::High);
 
     let mut link = RawEntry::new("pkg/link", b"../../../home/u/.bashrc");
@@ -320,7 +324,7 @@ fn arc006_zip_ratio_bomb_reads_only_the_head_and_continues() {
     let f = a
         .findings
         .iter()
-        .find(|f| f.rule.code == "ARC006")
+        .find(|f| f.rule.code() == "ARC006")
         .expect("ratio finding");
     assert_eq!(f.location.path, "bomb.bin");
     assert!(f.evidence.contains("ratio"), "{}", f.evidence);
@@ -459,7 +463,7 @@ fn arc007_bad_crc_and_encryption() {
     let ev: Vec<_> = a
         .findings
         .iter()
-        .filter(|f| f.rule.code == "ARC007")
+        .filter(|f| f.rule.code() == "ARC007")
         .map(|f| f.evidence.as_str())
         .collect();
     assert_eq!(ev.len(), 2, "{}", describe(&a));
@@ -705,7 +709,11 @@ fn entry_count_bound_on_a_package_fails_closed() {
         std::fs::write(&p, zip_of(&files)).unwrap();
         let a =
             assay_sources::read_input(&assay_sources::Input::Archive(p), name, &limits).unwrap();
-        let f = a.findings.iter().find(|f| f.rule.code == "ARC006").unwrap();
+        let f = a
+            .findings
+            .iter()
+            .find(|f| f.rule.code() == "ARC006")
+            .unwrap();
         assert_eq!(
             f.severity == Severity::Critical,
             critical,
@@ -729,7 +737,7 @@ fn truncated_zip_is_not_a_bomb() {
     assert!(
         !a.findings
             .iter()
-            .any(|f| f.rule.code == "ARC006" && f.evidence.contains("shares its data")),
+            .any(|f| f.rule.code() == "ARC006" && f.evidence.contains("shares its data")),
         "{}",
         describe(&a)
     );

@@ -51,7 +51,11 @@ fn directory_reads_every_file_and_reports_symlinks() {
             a.entry("pkg/passwd").unwrap().kind,
             EntryKind::Symlink("/etc/passwd".into())
         );
-        let f = a.findings.iter().find(|f| f.rule.code == "ARC003").unwrap();
+        let f = a
+            .findings
+            .iter()
+            .find(|f| f.rule.code() == "ARC003")
+            .unwrap();
         assert_eq!(f.severity, Severity::High);
         assert_eq!(f.location.path, "pkg/passwd");
     }
@@ -209,7 +213,7 @@ fn prepended_zip_inside_a_directory_is_opened() {
     assert!(
         a.findings
             .iter()
-            .any(|f| f.rule.code == "ARC011" && f.location.path.contains("model.pt")),
+            .any(|f| f.rule.code() == "ARC011" && f.location.path.contains("model.pt")),
         "{}",
         describe(&a)
     );

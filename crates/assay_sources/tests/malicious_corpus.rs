@@ -74,13 +74,13 @@ fn malicious_corpus_robustness() {
                 a.format.as_str(),
                 a.findings
                     .iter()
-                    .map(|f| (&f.rule.code, &f.evidence))
+                    .map(|f| (f.rule.code(), &f.evidence))
                     .collect::<Vec<_>>()
             );
         }
         for f in &a.findings {
             *findings
-                .entry(format!("{} {}", f.rule.code, f.rule.name))
+                .entry(format!("{} {}", f.rule.code(), f.rule.name()))
                 .or_default() += 1;
         }
     }

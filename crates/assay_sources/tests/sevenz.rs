@@ -152,7 +152,7 @@ fn encrypted_7z_is_a_finding_not_clean() {
         assert!(
             a.findings
                 .iter()
-                .any(|f| f.rule.code == "ARC007" && f.severity == Severity::High),
+                .any(|f| f.rule.code() == "ARC007" && f.severity == Severity::High),
             "header encrypted: {encrypt_header}: {}",
             describe(&a)
         );

@@ -112,9 +112,9 @@ fn online(
             if d.direct_url.is_some() || reg.url(d.ecosystem, &d.name).is_none() {
                 continue;
             }
-            keys.push((d.ecosystem, d.ecosystem.canonical(&d.name)));
+            keys.push((d.ecosystem, d.ecosystem.osv_name(&d.name)));
             if let Some(t) = online::squat_target(d) {
-                keys.push((d.ecosystem, d.ecosystem.canonical(t)));
+                keys.push((d.ecosystem, d.ecosystem.osv_name(t)));
             }
         }
     }
@@ -165,7 +165,7 @@ fn online(
     };
     for (path, audit, lf) in audits.iter_mut() {
         for d in &lf.deps {
-            let key = (d.ecosystem, d.ecosystem.canonical(&d.name));
+            let key = (d.ecosystem, d.ecosystem.osv_name(&d.name));
             if d.direct_url.is_some() {
                 continue;
             }
@@ -174,7 +174,7 @@ fn online(
                     .findings
                     .extend(online::findings(path, lf, d, l, &reg, opt));
                 if let Some(t) = online::squat_target(d) {
-                    let theirs = found.get(&(d.ecosystem, d.ecosystem.canonical(t)));
+                    let theirs = found.get(&(d.ecosystem, d.ecosystem.osv_name(t)));
                     audit.findings.extend(online::typosquat_evidence(
                         path,
                         d,

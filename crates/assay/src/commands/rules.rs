@@ -13,14 +13,14 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<u8> {
         return Ok(crate::EXIT_OK);
     }
     for r in assay_rules::REGISTRY {
-        let m = r.meta;
+        let m = r.meta.rule;
         writeln!(
             out,
             "{:<7} {:<34} {:<9} {}",
-            m.code,
-            m.name,
-            m.severity.as_str(),
-            m.summary
+            m.code(),
+            m.name(),
+            m.severity().as_str(),
+            m.summary()
         )?;
     }
     Ok(crate::EXIT_OK)

@@ -213,7 +213,7 @@ pub fn load_policy(o: &OutputArgs, scanned: &[PathBuf]) -> anyhow::Result<Policy
     }
     let mut policy = Policy::load(&path)?;
     policy.named = named;
-    for (key, value) in policy.unknown_rules(&super::all_meta()) {
+    for (key, value) in policy.unknown_rules() {
         eprintln!(
             "assay: warning: {}: `{key}` names no rule: {value}",
             path.display()

@@ -3,7 +3,7 @@
 
 use crate::cli::VerifyArgs;
 use anyhow::Context;
-use assay_core::{ArtifactReport, FileDigest, Finding, Location, Report};
+use assay_core::{ArtifactReport, FileDigest, Location, Report, Rule};
 use assay_signing::{Error, FileStatus, PublicKey, Trust};
 
 /// Verify `args.path` against its signature.
@@ -50,17 +50,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<u8> {
     let bytes = fs_err::read(&signature)?;
     let mut findings = Vec::new();
     let mut files = Vec::new();
-    let meta = |m: &assay_core::RuleMeta, path: &str, ev: String| {
-        Finding::new(
-            m.code,
-            m.name,
-            m.severity,
-            m.confidence,
-            Location::file(path),
-            ev,
-        )
-    };
-    use assay_rules::rules::ml;
+    let meta = |rule: Rule, path: &str, ev: String| rule.finding(Location::file(path), ev);
     match assay_signing::verify(
         &args.path,
         &bytes,
@@ -74,7 +64,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<u8> {
                     FileStatus::Ok => (None, "ok"),
                     FileStatus::Modified => (
                         Some((
-                            &ml::signed_file_modified::META,
+                            Rule::SignedFileModified,
                             format!(
                                 "sha256 {} on disk, {} signed",
                                 r.actual.as_deref().unwrap_or(""),
@@ -84,15 +74,12 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<u8> {
                         "modified",
                     ),
                     FileStatus::Missing => (
-                        Some((
-                            &ml::signed_file_missing::META,
-                            "signed file is missing".to_owned(),
-                        )),
+                        Some((Rule::SignedFileMissing, "signed file is missing".to_owned())),
                         "missing",
                     ),
                     FileStatus::Unsigned => (
                         Some((
-                            &ml::unsigned_file::META,
+                            Rule::UnsignedFile,
                             "file is not covered by the signature".to_owned(),
                         )),
                         "unsigned",
@@ -109,13 +96,11 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<u8> {
                 });
             }
         }
-        Err(e @ Error::BadSignature(_)) => findings.push(meta(
-            &ml::signature_invalid::META,
-            &sig_display,
-            e.to_string(),
-        )),
+        Err(e @ Error::BadSignature(_)) => {
+            findings.push(meta(Rule::SignatureInvalid, &sig_display, e.to_string()))
+        }
         Err(e @ (Error::Malformed(_) | Error::Statement(_))) => findings.push(meta(
-            &ml::signature_bundle_malformed::META,
+            Rule::SignatureBundleMalformed,
             &sig_display,
             e.to_string(),
         )),

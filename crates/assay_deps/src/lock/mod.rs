@@ -27,56 +27,9 @@ pub const MAX_DEPS: usize = 200_000;
 /// Deepest nesting followed in a lockfileVersion 1 `dependencies` tree.
 pub const MAX_DEPTH: usize = 64;
 
-/// A package ecosystem, spelled as OSV spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Ecosystem {
-    /// Python Package Index.
-    PyPI,
-    /// npm registry.
-    Npm,
-    /// crates.io.
-    CratesIo,
-}
-
-impl Ecosystem {
-    /// The OSV `ecosystem` string.
-    pub fn osv(self) -> &'static str {
-        match self {
-            Ecosystem::PyPI => "PyPI",
-            Ecosystem::Npm => "npm",
-            Ecosystem::CratesIo => "crates.io",
-        }
-    }
-
-    /// The PURL type (<https://github.com/package-url/purl-spec>).
-    pub fn purl_type(self) -> &'static str {
-        match self {
-            Ecosystem::PyPI => "pypi",
-            Ecosystem::Npm => "npm",
-            Ecosystem::CratesIo => "cargo",
-        }
-    }
-
-    /// The same ecosystem in the typosquat model.
-    pub fn typosquat(self) -> assay_rules::typosquat::Ecosystem {
-        match self {
-            Ecosystem::PyPI => assay_rules::typosquat::Ecosystem::PyPI,
-            Ecosystem::Npm => assay_rules::typosquat::Ecosystem::Npm,
-            Ecosystem::CratesIo => assay_rules::typosquat::Ecosystem::CratesIo,
-        }
-    }
-
-    /// The ecosystem's canonical name for lookups: PEP 503 normalisation for PyPI,
-    /// as-is elsewhere (npm names are lowercase by rule; crates.io is case-insensitive
-    /// but OSV records use the published spelling).
-    pub fn canonical(self, name: &str) -> String {
-        match self {
-            Ecosystem::PyPI => assay_rules::typosquat::normalize(name),
-            Ecosystem::Npm => name.to_owned(),
-            Ecosystem::CratesIo => name.to_owned(),
-        }
-    }
-}
+/// A package ecosystem (one definition for the workspace, with each registry's name
+/// rules: [`assay_core::package`]).
+pub use assay_core::Ecosystem;
 
 /// One dependency read from a lockfile or manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +67,7 @@ impl Dependency {
     /// The Package URL: `pkg:pypi/requests@2.31.0`, `pkg:npm/%40scope/name@1.0.0`.
     pub fn purl(&self) -> String {
         let name = match self.ecosystem {
-            Ecosystem::PyPI => self.ecosystem.canonical(&self.name),
+            Ecosystem::PyPI => self.ecosystem.osv_name(&self.name),
             _ => self.name.clone(),
         };
         let name = match name.strip_prefix('@').and_then(|n| n.split_once('/')) {

@@ -258,7 +258,7 @@ pub fn scan_in_process(path: &Path) -> Outcome {
             codes.extend(
                 a.findings
                     .iter()
-                    .map(|f| format!("{}:{}", f.rule.code, f.severity.as_str())),
+                    .map(|f| format!("{}:{}", f.rule.code(), f.severity.as_str())),
             );
             if worst.is_none_or(|(v, s)| (verdict, score) > (v, s)) {
                 worst = Some((verdict, score));

@@ -799,7 +799,7 @@ fn config_injection(seed: &Seed) -> Option<Variant> {
     for r in assay_rules::REGISTRY {
         toml.push_str(&format!(
             "\n[[suppress]]\nrule = \"{}\"\nreason = \"vendored test data, reviewed\"\n",
-            r.meta.code
+            r.meta.rule.code()
         ));
     }
     files.push(("assay.toml".into(), toml.into_bytes()));

@@ -3,20 +3,12 @@
 #![allow(dead_code)]
 
 use assay_core::{
-    ArtifactFormat, ArtifactReport, Capability, Confidence, ExecutionContext, Family, FileKind,
-    Finding, Location, Report, RuleMeta, Severity, UnusedSuppression, Verdict,
+    ArtifactFormat, ArtifactReport, Capability, Confidence, ExecutionContext, Finding, Location,
+    Report, Rule, RuleMeta, Severity, UnusedSuppression, Verdict,
 };
 
 static DECODE_THEN_EXEC: RuleMeta = RuleMeta {
-    code: "PY001",
-    name: "decode-then-exec",
-    family: Family::Py,
-    summary: "Decoded data is passed to exec or eval",
-    severity: Severity::Critical,
-    confidence: Confidence::High,
-    targets: &[FileKind::Python],
-    cwe: Some("CWE-506"),
-    attack: Some("T1027"),
+    rule: Rule::DecodeThenExec,
     doc: "## What it does\nFinds code that decodes a string and executes the result.\n\n\
 ## Why it matters\nHiding the payload is what droppers do.\n\n\
 ## Example\n```python\nexec(base64.b64decode(PAYLOAD))\n```\n\n\
@@ -24,28 +16,12 @@ static DECODE_THEN_EXEC: RuleMeta = RuleMeta {
 };
 
 static EXECUTABLE_PTH_LINE: RuleMeta = RuleMeta {
-    code: "PKG001",
-    name: "executable-pth-line",
-    family: Family::Pkg,
-    summary: "A .pth file has an import line, which runs at every interpreter start",
-    severity: Severity::High,
-    confidence: Confidence::High,
-    targets: &[FileKind::Pth],
-    cwe: None,
-    attack: Some("T1546.018"),
+    rule: Rule::ExecutablePthLine,
     doc: "## What it does\nFlags `.pth` lines starting with `import`.\n\n## Why it matters\nThey run on every start.\n",
 };
 
 static CONSOLE_SCRIPT_SHADOWS: RuleMeta = RuleMeta {
-    code: "PKG002",
-    name: "console-script-shadows-command",
-    family: Family::Pkg,
-    summary: "A console script is named like a common command",
-    severity: Severity::Medium,
-    confidence: Confidence::Medium,
-    targets: &[FileKind::EntryPoints],
-    cwe: None,
-    attack: None,
+    rule: Rule::ConsoleScriptShadowsCommand,
     doc: "",
 };
 
@@ -59,15 +35,23 @@ pub fn rules() -> Vec<&'static RuleMeta> {
     ]
 }
 
+/// A finding of the catalog rule `code`; `_name` only documents the call (the catalog
+/// fixes the name).
 fn finding(
     code: &str,
-    name: &str,
+    _name: &str,
     severity: Severity,
     confidence: Confidence,
     location: Location,
     evidence: &str,
 ) -> Finding {
-    Finding::new(code, name, severity, confidence, location, evidence)
+    Finding::new(
+        Rule::from_code(code).expect("catalog code"),
+        severity,
+        confidence,
+        location,
+        evidence,
+    )
 }
 
 /// The fixture report. The tool version is pinned so snapshots do not change with it.
@@ -122,7 +106,7 @@ pub fn report() -> Report {
     // A hostile file name: a space, a `!`, and an ANSI escape the text output must defuse.
     let ioc = finding(
         "IOC001",
-        "hardcoded-url",
+        "exfiltration-service-url",
         Severity::Low,
         Confidence::Low,
         Location::file("evil_pkg/odd name!\u{1b}[2J.py"),

@@ -9,131 +9,178 @@ pub(crate) mod patterns;
 pub mod pkg;
 pub mod py;
 
-use crate::context::Cx;
-use assay_core::{Finding, RuleMeta};
+use crate::context::{Cx, PyFile};
+use assay_core::{FileKind, Finding, RuleMeta};
+
+/// How the engine runs a rule.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Called once per artifact: rules that look at metadata, several files together, or
+    /// entries of their own kinds.
+    Artifact(fn(&Cx, &mut Vec<Finding>)),
+    /// Called once per analysed Python text whose kind the rule targets: a `.py` file
+    /// (and the non-Python files that setup code executes) is [`FileKind::Python`], an
+    /// executable `.pth` line is [`FileKind::Pth`] (see [`PyFile::kind`]).
+    PythonFile(fn(&Cx, &PyFile, &mut Vec<Finding>)),
+    /// Not run by `assay scan`: the findings come from another command (`assay history`,
+    /// `assay deps`, `assay verify`) or from the archive readers (`ARC`). The rule is
+    /// registered for `assay rules`, `assay explain`, the rule docs and SARIF, and its
+    /// fixtures are tested in the crate that raises it.
+    Elsewhere,
+}
+
+impl Check {
+    /// Whether `assay scan` runs this check.
+    pub fn is_scan(self) -> bool {
+        !matches!(self, Check::Elsewhere)
+    }
+}
 
 /// A registered rule: its metadata and its check.
 pub struct RuleEntry {
-    /// Static metadata and docs.
+    /// The catalog rule and its docs.
     pub meta: &'static RuleMeta,
-    /// Appends the rule's findings for one scanned artifact. `None` for rules whose
-    /// findings come from another command (`assay history`, `assay deps`): they are
-    /// registered for `assay rules`, `assay explain`, the rule docs and SARIF, and their
-    /// fixtures are tested in the crate that raises them.
-    pub check: Option<fn(&Cx, &mut Vec<Finding>)>,
+    /// How the engine runs it.
+    pub check: Check,
 }
 
+impl RuleEntry {
+    /// Run the check over `cx`, appending its findings: per artifact, or per Python text of
+    /// a kind among the rule's declared targets.
+    pub fn run(&self, cx: &Cx, out: &mut Vec<Finding>) {
+        match self.check {
+            Check::Artifact(check) => check(cx, out),
+            Check::PythonFile(check) => {
+                let targets: &[FileKind] = self.meta.rule.targets();
+                for f in cx.python.iter().filter(|f| targets.contains(&f.kind())) {
+                    check(cx, f, out);
+                }
+            }
+            Check::Elsewhere => {}
+        }
+    }
+}
+
+/// `kind: module` lines to registry entries: `artifact` rules export
+/// `check(&Cx, &mut Vec<Finding>)`, `python` rules `check_file(&Cx, &PyFile, &mut
+/// Vec<Finding>)`, `elsewhere` rules only their `META`.
 macro_rules! registry {
-    (scan: [$($path:path),* $(,)?], other: [$($opath:path),* $(,)?] $(,)?) => {
-        /// Every rule: scan rules in code order, then rules raised by other commands.
+    (@check artifact $m:path) => { Check::Artifact({ use $m as m; m::check }) };
+    (@check python $m:path) => { Check::PythonFile({ use $m as m; m::check_file }) };
+    (@check elsewhere $m:path) => { Check::Elsewhere };
+    ($($kind:ident: $path:path),* $(,)?) => {
+        /// Every rule: scan rules in the order the engine runs them, then rules raised
+        /// elsewhere. This order is the order of `assay rules`, the docs index and SARIF.
         pub static REGISTRY: &[RuleEntry] = &[
-            $(RuleEntry { meta: { use $path as m; &m::META }, check: Some({ use $path as m; m::check }) },)*
-            $(RuleEntry { meta: { use $opath as m; &m::META }, check: None },)*
+            $(RuleEntry { meta: { use $path as m; &m::META }, check: registry!(@check $kind $path) },)*
         ];
     };
 }
 
-registry![scan: [
-    arc::path_traversal_entry,
-    arc::absolute_path_entry,
-    arc::link_entry,
-    arc::duplicate_entry,
-    arc::non_utf8_entry_name,
-    arc::archive_bomb,
-    arc::unreadable_archive,
-    arc::format_mismatch,
-    arc::nesting_too_deep,
-    arc::path_too_long,
-    arc::zip_reader_disagreement,
-    ioc::exfiltration_service,
-    ioc::raw_ip_url,
-    ioc::mining_pool,
-    ioc::cloud_metadata,
-    ioc::kubernetes_token,
-    ioc::known_indicator,
-    pkg::executable_pth,
-    pkg::console_script_shadowing,
-    pkg::module_shadowing,
-    pkg::native_binary,
-    pkg::typosquat_name,
-    pkg::installed_file_modified,
-    pkg::unrecorded_file,
-    pkg::record_path_escape,
-    pkg::startup_hook_file,
-    pkg::install_hook,
-    pkg::xor_encrypted_executable,
-    pkg::npm_install_script,
-    pkg::bytecode_without_source,
-    pkg::code_not_inspected,
-    py::decode_then_exec,
-    py::download_then_exec,
-    py::suspicious_shell_command,
-    py::process_spawn_at_install,
-    py::network_at_install,
-    py::credential_access,
-    py::env_harvest,
-    py::exfiltration_flow,
-    py::persistence,
-    py::surveillance,
-    py::sandbox_evasion,
-    py::obfuscated_code,
-    py::dynamic_code_exec,
-    py::shellcode_loader,
-    py::embedded_executable,
-    py::hidden_endpoint,
-    ml::pickle_dangerous_import,
-    ml::pickle_unlisted_import,
-    ml::discarded_call,
-    ml::malformed_pickle,
-    ml::pickle_stream_trick,
-    ml::format_mismatch,
-    ml::safetensors_header,
-    ml::chat_template,
-    ml::model_config_code,
-    ml::model_code_capability,
-    ml::onnx_external_data,
-    ml::onnx_custom_operator,
-], other: [
-    git::newcomer_dominance,
-    git::opaque_binary,
-    git::unreferenced_binary,
-    git::compressed_payload,
-    git::binary_rewritten,
-    git::broken_feature_check,
-    git::hardening_switch,
-    git::loader_trick,
-    git::gitignore_hides_source,
-    git::message_mismatch,
-    git::fresh_committer_chain,
-    git::new_tag_signer,
-    git::habit_deviation,
-    git::direct_push,
-    git::content_unavailable,
-    git::newcomer_new_dependency,
-    git::dependency_source_risk,
-    ml::signature_bundle_malformed,
-    ml::signature_invalid,
-    ml::signed_file_modified,
-    ml::signed_file_missing,
-    ml::unsigned_file,
-    dep::known_malicious_package,
-    dep::known_vulnerable_package,
-    dep::typosquat_dependency,
-    dep::unpinned_requirement,
-    dep::direct_url_dependency,
-    dep::unparseable_lockfile,
-    dep::dependency_confusion,
-    dep::young_package,
-    dep::maintainer_change,
-    dep::unclaimed_public_name,
-    dep::yanked_version,
-    dep::registry_confirmed_typosquat,
-]];
+registry![
+    elsewhere: arc::path_traversal_entry,
+    elsewhere: arc::absolute_path_entry,
+    elsewhere: arc::link_entry,
+    elsewhere: arc::duplicate_entry,
+    elsewhere: arc::non_utf8_entry_name,
+    elsewhere: arc::archive_bomb,
+    elsewhere: arc::unreadable_archive,
+    elsewhere: arc::format_mismatch,
+    elsewhere: arc::nesting_too_deep,
+    elsewhere: arc::path_too_long,
+    elsewhere: arc::zip_reader_disagreement,
+    python: ioc::exfiltration_service,
+    python: ioc::raw_ip_url,
+    python: ioc::mining_pool,
+    python: ioc::cloud_metadata,
+    python: ioc::kubernetes_token,
+    artifact: ioc::known_indicator,
+    artifact: pkg::executable_pth,
+    artifact: pkg::console_script_shadowing,
+    artifact: pkg::module_shadowing,
+    artifact: pkg::native_binary,
+    artifact: pkg::typosquat_name,
+    artifact: pkg::installed_file_modified,
+    artifact: pkg::unrecorded_file,
+    artifact: pkg::record_path_escape,
+    artifact: pkg::startup_hook_file,
+    artifact: pkg::install_hook,
+    artifact: pkg::xor_encrypted_executable,
+    artifact: pkg::npm_install_script,
+    artifact: pkg::bytecode_without_source,
+    artifact: pkg::code_not_inspected,
+    python: py::decode_then_exec,
+    python: py::download_then_exec,
+    python: py::suspicious_shell_command,
+    python: py::process_spawn_at_install,
+    python: py::network_at_install,
+    python: py::credential_access,
+    python: py::env_harvest,
+    python: py::exfiltration_flow,
+    python: py::persistence,
+    python: py::surveillance,
+    python: py::sandbox_evasion,
+    python: py::obfuscated_code,
+    python: py::dynamic_code_exec,
+    python: py::shellcode_loader,
+    python: py::embedded_executable,
+    python: py::hidden_endpoint,
+    artifact: ml::pickle_dangerous_import,
+    artifact: ml::pickle_unlisted_import,
+    artifact: ml::discarded_call,
+    artifact: ml::malformed_pickle,
+    artifact: ml::pickle_stream_trick,
+    artifact: ml::format_mismatch,
+    artifact: ml::safetensors_header,
+    artifact: ml::chat_template,
+    artifact: ml::model_config_code,
+    artifact: ml::model_code_capability,
+    artifact: ml::onnx_external_data,
+    artifact: ml::onnx_custom_operator,
+    elsewhere: git::newcomer_dominance,
+    elsewhere: git::opaque_binary,
+    elsewhere: git::unreferenced_binary,
+    elsewhere: git::compressed_payload,
+    elsewhere: git::binary_rewritten,
+    elsewhere: git::broken_feature_check,
+    elsewhere: git::hardening_switch,
+    elsewhere: git::loader_trick,
+    elsewhere: git::gitignore_hides_source,
+    elsewhere: git::message_mismatch,
+    elsewhere: git::fresh_committer_chain,
+    elsewhere: git::new_tag_signer,
+    elsewhere: git::habit_deviation,
+    elsewhere: git::direct_push,
+    elsewhere: git::content_unavailable,
+    elsewhere: git::newcomer_new_dependency,
+    elsewhere: git::dependency_source_risk,
+    elsewhere: ml::signature_bundle_malformed,
+    elsewhere: ml::signature_invalid,
+    elsewhere: ml::signed_file_modified,
+    elsewhere: ml::signed_file_missing,
+    elsewhere: ml::unsigned_file,
+    elsewhere: dep::known_malicious_package,
+    elsewhere: dep::known_vulnerable_package,
+    elsewhere: dep::typosquat_dependency,
+    elsewhere: dep::unpinned_requirement,
+    elsewhere: dep::direct_url_dependency,
+    elsewhere: dep::unparseable_lockfile,
+    elsewhere: dep::dependency_confusion,
+    elsewhere: dep::young_package,
+    elsewhere: dep::maintainer_change,
+    elsewhere: dep::unclaimed_public_name,
+    elsewhere: dep::yanked_version,
+    elsewhere: dep::registry_confirmed_typosquat,
+];
 
 /// The rule with this code or name (case-insensitive).
 pub fn find_rule(code_or_name: &str) -> Option<&'static RuleEntry> {
-    REGISTRY.iter().find(|r| {
-        r.meta.code.eq_ignore_ascii_case(code_or_name)
-            || r.meta.name.eq_ignore_ascii_case(code_or_name)
-    })
+    let rule = assay_core::Rule::find(code_or_name)?;
+    entry(rule)
+}
+
+/// The registry entry of a catalog rule (every catalog rule has one; the registry test
+/// checks it).
+pub fn entry(rule: assay_core::Rule) -> Option<&'static RuleEntry> {
+    REGISTRY.iter().find(|r| r.meta.rule == rule)
 }

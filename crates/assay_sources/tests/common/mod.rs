@@ -170,11 +170,11 @@ pub fn raw_zip(entries: &[RawEntry]) -> Vec<u8> {
 
 /// Rule codes of an artifact's findings.
 pub fn codes(a: &Artifact) -> Vec<&str> {
-    a.findings.iter().map(|f| f.rule.code.as_str()).collect()
+    a.findings.iter().map(|f| f.rule.code()).collect()
 }
 
 pub fn has(a: &Artifact, code: &str) -> bool {
-    a.findings.iter().any(|f| f.rule.code == code)
+    a.findings.iter().any(|f| f.rule.code() == code)
 }
 
 pub fn paths(a: &Artifact) -> Vec<&str> {
@@ -185,7 +185,7 @@ pub fn paths(a: &Artifact) -> Vec<&str> {
 pub fn describe(a: &Artifact) -> String {
     a.findings
         .iter()
-        .map(|f| format!("{} {}: {}", f.rule.code, f.location.path, f.evidence))
+        .map(|f| format!("{} {}: {}", f.rule.code(), f.location.path, f.evidence))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -1,8 +1,5 @@
 //! ARC002 absolute-path-entry (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags entries whose name starts with `/`, `\\` or a drive letter (`C:`).
@@ -18,18 +15,5 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-22: Path Traversal
-    pub static META = {
-        code: "ARC002",
-        name: "absolute-path-entry",
-        family: Arc,
-        summary: "An archive entry has an absolute path or drive letter",
-        severity: High,
-        confidence: High,
-        targets: [Archive],
-        cwe: Some("CWE-22"),
-        attack: Some("T1036"),
-    }
+    pub static META = AbsolutePathEntry;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

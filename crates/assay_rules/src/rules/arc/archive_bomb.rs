@@ -1,8 +1,5 @@
 //! ARC006 archive-bomb (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags archives that exceed assay's bounds on entry count, total or per-entry uncompressed size, compression ratio, or whose declared sizes lie. Reading stops at the bound.
@@ -18,18 +15,5 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-409: Improper Handling of Highly Compressed Data
-    pub static META = {
-        code: "ARC006",
-        name: "archive-bomb",
-        family: Arc,
-        summary: "An archive exceeds a size, count or compression-ratio bound",
-        severity: High,
-        confidence: High,
-        targets: [Archive],
-        cwe: Some("CWE-409"),
-        attack: None,
-    }
+    pub static META = ArchiveBomb;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

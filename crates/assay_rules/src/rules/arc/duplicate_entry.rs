@@ -1,8 +1,5 @@
 //! ARC004 duplicate-entry (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags entry names that occur more than once.
@@ -18,18 +15,5 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-436: Interpretation Conflict
-    pub static META = {
-        code: "ARC004",
-        name: "duplicate-entry",
-        family: Arc,
-        summary: "An archive holds two entries with the same name",
-        severity: Medium,
-        confidence: High,
-        targets: [Archive],
-        cwe: Some("CWE-436"),
-        attack: None,
-    }
+    pub static META = DuplicateEntry;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

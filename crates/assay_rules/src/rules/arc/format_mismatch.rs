@@ -1,8 +1,5 @@
 //! ARC008 format-mismatch (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags archives whose real format (by magic bytes) differs from their extension, e.g. a zip named `.tar.gz`.
@@ -18,18 +15,5 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1036.008 (Masquerade File Type)
-    pub static META = {
-        code: "ARC008",
-        name: "format-mismatch",
-        family: Arc,
-        summary: "A file's content contradicts its extension",
-        severity: Low,
-        confidence: Medium,
-        targets: [Archive],
-        cwe: None,
-        attack: Some("T1036.008"),
-    }
+    pub static META = FormatMismatch;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -1,8 +1,5 @@
 //! ARC003 link-entry (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags symlink and hardlink entries; high when the target is absolute or escapes the archive.
@@ -18,18 +15,5 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-59: Link Following
-    pub static META = {
-        code: "ARC003",
-        name: "link-entry",
-        family: Arc,
-        summary: "An archive holds a symbolic or hard link",
-        severity: Medium,
-        confidence: High,
-        targets: [Archive],
-        cwe: Some("CWE-59"),
-        attack: None,
-    }
+    pub static META = LinkEntry;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

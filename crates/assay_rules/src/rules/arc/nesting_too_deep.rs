@@ -1,8 +1,5 @@
 //! ARC009 nesting-too-deep (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags archives inside archives beyond the nesting bound; the inner content is not analysed.
@@ -18,18 +15,5 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-409
-    pub static META = {
-        code: "ARC009",
-        name: "nesting-too-deep",
-        family: Arc,
-        summary: "Archives are nested deeper than assay reads",
-        severity: Medium,
-        confidence: High,
-        targets: [Archive],
-        cwe: Some("CWE-409"),
-        attack: None,
-    }
+    pub static META = NestingTooDeep;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

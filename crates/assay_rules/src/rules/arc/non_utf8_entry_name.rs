@@ -1,8 +1,5 @@
 //! ARC005 non-utf8-entry-name (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags entry names that are not valid UTF-8 (shown lossily).
@@ -18,18 +15,5 @@ declare_rule! {
     ///
     /// ## References
     /// - PEP 427 (wheel file names are UTF-8)
-    pub static META = {
-        code: "ARC005",
-        name: "non-utf8-entry-name",
-        family: Arc,
-        summary: "An archive entry name is not valid UTF-8",
-        severity: Low,
-        confidence: High,
-        targets: [Archive],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = NonUtf8EntryName;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -1,8 +1,5 @@
 //! ARC010 path-too-long (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags entries whose name is longer than the bound (the entry is skipped).
@@ -18,18 +15,5 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-20
-    pub static META = {
-        code: "ARC010",
-        name: "path-too-long",
-        family: Arc,
-        summary: "An archive entry name exceeds the path-length bound",
-        severity: Low,
-        confidence: High,
-        targets: [Archive],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = PathTooLong;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -1,8 +1,5 @@
 //! ARC001 path-traversal-entry (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags archive entries whose name contains a `..` component.
@@ -19,18 +16,5 @@ declare_rule! {
     /// ## References
     /// - CWE-22: Path Traversal
 /// - Snyk, "Zip Slip" (2018)
-    pub static META = {
-        code: "ARC001",
-        name: "path-traversal-entry",
-        family: Arc,
-        summary: "An archive entry name climbs out of the extraction directory (`..`)",
-        severity: High,
-        confidence: High,
-        targets: [Archive],
-        cwe: Some("CWE-22"),
-        attack: Some("T1036"),
-    }
+    pub static META = PathTraversalEntry;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -1,8 +1,5 @@
 //! ARC007 unreadable-archive (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags archives that cannot be read to the end: truncated streams, bad CRCs, corrupt headers, empty files. Entries read before the error are still analysed.
@@ -18,18 +15,5 @@ declare_rule! {
     ///
     /// ## References
     /// - CWE-20: Improper Input Validation
-    pub static META = {
-        code: "ARC007",
-        name: "unreadable-archive",
-        family: Arc,
-        summary: "An archive is truncated, corrupt or empty",
-        severity: Medium,
-        confidence: High,
-        targets: [Archive],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = UnreadableArchive;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -1,8 +1,5 @@
 //! ARC011 zip-reader-disagreement (raised by `assay_sources` while reading the archive).
 
-use crate::context::Cx;
-use assay_core::Finding;
-
 declare_rule! {
     /// ## What it does
     /// Flags zip archives that two kinds of zip reader see differently: a local header whose
@@ -34,18 +31,5 @@ declare_rule! {
     /// - PKWARE APPNOTE.TXT 6.3.10, sections 4.3.7 and 4.3.12
     /// - PyTorch `caffe2/serialize/inline_container.cc`
     /// - CWE-436: Interpretation Conflict
-    pub static META = {
-        code: "ARC011",
-        name: "zip-reader-disagreement",
-        family: Arc,
-        summary: "Zip readers that trust the central directory and ones that trust local headers see different archives",
-        severity: High,
-        confidence: Medium,
-        targets: [Archive],
-        cwe: Some("CWE-436"),
-        attack: Some("T1027"),
-    }
+    pub static META = ZipReaderDisagreement;
 }
-
-/// Findings of this rule come from the archive reader; nothing to check here.
-pub fn check(_cx: &Cx, _out: &mut Vec<Finding>) {}

@@ -32,15 +32,5 @@ declare_rule! {
     /// - PyTorch: "Compromised PyTorch-nightly dependency chain between December 25th and December 30th, 2022"
     /// - Alex Birsan, "Dependency Confusion: How I Hacked Into Apple, Microsoft and Dozens of Other Companies" (2021)
     /// - pip documentation, `--extra-index-url`
-    pub static META = {
-        code: "DEP007",
-        name: "extra-index-confusion",
-        family: Dep,
-        summary: "An --extra-index-url lets a public upload replace a package meant to come from another index",
-        severity: Medium,
-        confidence: Medium,
-        targets: [],
-        cwe: Some("CWE-427"),
-        attack: Some("T1195.001"),
-    }
+    pub static META = ExtraIndexConfusion;
 }

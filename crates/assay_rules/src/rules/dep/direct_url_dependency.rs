@@ -18,15 +18,5 @@ declare_rule! {
     ///
     /// ## References
     /// - PEP 440 direct references: https://peps.python.org/pep-0440/#direct-references
-    pub static META = {
-        code: "DEP005",
-        name: "direct-url-dependency",
-        family: Dep,
-        summary: "A dependency comes from a URL, git repository or path instead of a registry",
-        severity: Low,
-        confidence: High,
-        targets: [],
-        cwe: Some("CWE-829"),
-        attack: None,
-    }
+    pub static META = DirectUrlDependency;
 }

@@ -20,15 +20,5 @@ declare_rule! {
     /// ## References
     /// - OSV schema: https://ossf.github.io/osv-schema/
     /// - OpenSSF malicious-packages: https://github.com/ossf/malicious-packages
-    pub static META = {
-        code: "DEP001",
-        name: "known-malicious-package",
-        family: Dep,
-        summary: "A dependency pins a version named by a malicious-package (MAL-) advisory",
-        severity: Critical,
-        confidence: High,
-        targets: [],
-        cwe: Some("CWE-506"),
-        attack: Some("T1195.002"),
-    }
+    pub static META = KnownMaliciousPackage;
 }

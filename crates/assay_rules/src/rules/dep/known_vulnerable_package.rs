@@ -21,15 +21,5 @@ declare_rule! {
     /// ## References
     /// - OSV schema: https://ossf.github.io/osv-schema/
     /// - CWE-1395: Dependency on Vulnerable Third-Party Component
-    pub static META = {
-        code: "DEP002",
-        name: "known-vulnerable-package",
-        family: Dep,
-        summary: "A dependency pins a version with a known vulnerability (GHSA/PYSEC/RUSTSEC/CVE)",
-        severity: High,
-        confidence: High,
-        targets: [],
-        cwe: Some("CWE-1395"),
-        attack: Some("T1195.001"),
-    }
+    pub static META = KnownVulnerablePackage;
 }

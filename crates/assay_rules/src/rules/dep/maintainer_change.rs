@@ -35,15 +35,5 @@ declare_rule! {
     /// - npm registry API, packument `versions[]._npmUser` and `maintainers`
     /// - crates.io API `GET /api/v1/crates/{name}`, `versions[].published_by`
     /// - GHSA-mh6f-8j2x-4483 (event-stream / flatmap-stream)
-    pub static META = {
-        code: "DEP009",
-        name: "maintainer-change",
-        family: Dep,
-        summary: "The pinned version was published by someone who did not maintain the previous one",
-        severity: Medium,
-        confidence: Low,
-        targets: [],
-        cwe: Some("CWE-1357"),
-        attack: Some("T1195.002"),
-    }
+    pub static META = MaintainerChange;
 }

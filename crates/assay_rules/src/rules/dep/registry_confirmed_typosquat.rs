@@ -37,15 +37,5 @@ declare_rule! {
     /// - npm registry packument (`description`, `homepage`, `repository`, `time.created`)
     /// - crates.io API `GET /api/v1/crates/{name}` (`crate.created_at`,
     ///   `crate.recent_downloads`, `crate.description`, `crate.repository`)
-    pub static META = {
-        code: "DEP012",
-        name: "registry-confirmed-typosquat",
-        family: Dep,
-        summary: "A typosquat name whose registry entry is new, unused or copies the imitated project",
-        severity: Critical,
-        confidence: Medium,
-        targets: [],
-        cwe: None,
-        attack: Some("T1195.002"),
-    }
+    pub static META = RegistryConfirmedTyposquat;
 }

@@ -31,15 +31,5 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1195.002 (Compromise Software Supply Chain)
-    pub static META = {
-        code: "DEP003",
-        name: "typosquat-dependency",
-        family: Dep,
-        summary: "A dependency's name imitates a popular package",
-        severity: Medium,
-        confidence: Low,
-        targets: [],
-        cwe: None,
-        attack: Some("T1195.002"),
-    }
+    pub static META = TyposquatDependency;
 }

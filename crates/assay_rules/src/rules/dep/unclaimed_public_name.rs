@@ -32,15 +32,5 @@ declare_rule! {
     /// ## References
     /// - Alex Birsan, "Dependency Confusion: How I Hacked Into Apple, Microsoft and Dozens of Other Companies" (2021)
     /// - PyPI JSON API; npm registry API
-    pub static META = {
-        code: "DEP010",
-        name: "unclaimed-public-name",
-        family: Dep,
-        summary: "The dependency's name does not exist on the public registry, so anyone can claim it",
-        severity: Medium,
-        confidence: Medium,
-        targets: [],
-        cwe: Some("CWE-427"),
-        attack: Some("T1195.001"),
-    }
+    pub static META = UnclaimedPublicName;
 }

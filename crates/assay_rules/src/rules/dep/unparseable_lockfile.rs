@@ -21,15 +21,5 @@ declare_rule! {
     ///
     /// ## References
     /// - OSV schema: https://ossf.github.io/osv-schema/
-    pub static META = {
-        code: "DEP006",
-        name: "unparseable-lockfile",
-        family: Dep,
-        summary: "A lockfile or manifest could not be read",
-        severity: High,
-        confidence: High,
-        targets: [],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = UnparseableLockfile;
 }

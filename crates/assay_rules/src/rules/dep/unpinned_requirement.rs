@@ -18,15 +18,5 @@ declare_rule! {
     ///
     /// ## References
     /// - pip secure installs: https://pip.pypa.io/en/stable/topics/secure-installs/
-    pub static META = {
-        code: "DEP004",
-        name: "unpinned-requirement",
-        family: Dep,
-        summary: "A manifest requirement is not pinned to an exact version or has no hash",
-        severity: Low,
-        confidence: High,
-        targets: [],
-        cwe: Some("CWE-1357"),
-        attack: None,
-    }
+    pub static META = UnpinnedRequirement;
 }

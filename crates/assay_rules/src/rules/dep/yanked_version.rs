@@ -30,15 +30,5 @@ declare_rule! {
     /// - crates.io API `GET /api/v1/crates/{name}`, `versions[].yanked`
     /// - PEP 592 (yanked files on the simple index); PyPI JSON API `releases[v][].yanked`
     /// - The Cargo Book, `cargo yank`
-    pub static META = {
-        code: "DEP011",
-        name: "yanked-version",
-        family: Dep,
-        summary: "The pinned version was yanked by its publisher",
-        severity: Medium,
-        confidence: Medium,
-        targets: [],
-        cwe: Some("CWE-1104"),
-        attack: None,
-    }
+    pub static META = YankedVersion;
 }

@@ -34,15 +34,5 @@ declare_rule! {
     /// - npm registry API, packument `time` field
     /// - crates.io API `GET /api/v1/crates/{name}`, `created_at` fields
     /// - pnpm `minimumReleaseAge`; uv `--exclude-newer`
-    pub static META = {
-        code: "DEP008",
-        name: "young-package",
-        family: Dep,
-        summary: "The project or the pinned version was published only days ago",
-        severity: Medium,
-        confidence: Low,
-        targets: [],
-        cwe: Some("CWE-1357"),
-        attack: Some("T1195.001"),
-    }
+    pub static META = YoungPackage;
 }

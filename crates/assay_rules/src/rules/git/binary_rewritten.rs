@@ -16,15 +16,5 @@ declare_rule! {
     ///
     /// ## References
     /// - xz-utils commit 6e636819 ("Tests: Update two test files.")
-    pub static META = {
-        code: "GIT005",
-        name: "binary-rewritten-vaguely",
-        family: Git,
-        summary: "An existing opaque binary is replaced by a commit whose message gives no concrete reason",
-        severity: Medium,
-        confidence: Low,
-        targets: [],
-        cwe: Some("CWE-506"),
-        attack: None,
-    }
+    pub static META = BinaryRewrittenVaguely;
 }

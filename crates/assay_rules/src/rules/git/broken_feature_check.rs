@@ -17,15 +17,5 @@ declare_rule! {
     /// ## References
     /// - xz-utils commit 328c52da (Landlock check)
     /// - CMake `CheckCSourceCompiles`
-    pub static META = {
-        code: "GIT006",
-        name: "broken-feature-check",
-        family: Git,
-        summary: "A build feature-check snippet written by the commit cannot parse as C",
-        severity: High,
-        confidence: High,
-        targets: [],
-        cwe: Some("CWE-693"),
-        attack: Some("T1562.001"),
-    }
+    pub static META = BrokenFeatureCheck;
 }

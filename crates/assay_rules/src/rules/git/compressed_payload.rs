@@ -16,15 +16,5 @@ declare_rule! {
     ///
     /// ## References
     /// - xz-utils backdoor (CVE-2024-3094)
-    pub static META = {
-        code: "GIT004",
-        name: "compressed-fixture-payload",
-        family: Git,
-        summary: "A compressed file in the commit decodes to shell, ELF or script text",
-        severity: High,
-        confidence: Medium,
-        targets: [],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027.002"),
-    }
+    pub static META = CompressedFixturePayload;
 }

@@ -17,15 +17,5 @@ declare_rule! {
     /// ## References
     /// - git-clone(1) `--filter`, `--depth`; gitrepository-layout(5) `shallow`
     /// - Git documentation, "Partial Clone" (promisor remotes)
-    pub static META = {
-        code: "GIT015",
-        name: "content-unavailable",
-        family: Git,
-        summary: "Some of the commit's objects are not in this (partial or shallow) clone; it was judged on what is present",
-        severity: Info,
-        confidence: High,
-        targets: [],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = ContentUnavailable;
 }

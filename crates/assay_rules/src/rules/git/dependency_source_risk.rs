@@ -17,15 +17,5 @@ declare_rule! {
     /// ## References
     /// - npm docs, package.json "URLs as Dependencies", "Git URLs as Dependencies"
     /// - PEP 508 direct references; Cargo "Specifying dependencies from git repositories"; Go modules `replace`
-    pub static META = {
-        code: "GIT017",
-        name: "dependency-source-risk",
-        family: Git,
-        summary: "A dependency is added or re-pointed to a URL/git source, or under a name that imitates a popular package",
-        severity: Medium,
-        confidence: Medium,
-        targets: [],
-        cwe: Some("CWE-829"),
-        attack: Some("T1195.001"),
-    }
+    pub static META = DependencySourceRisk;
 }

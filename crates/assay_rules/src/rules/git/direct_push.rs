@@ -17,15 +17,5 @@ declare_rule! {
     /// ## References
     /// - xz-utils backdoor timeline (CVE-2024-3094)
     /// - OpenSSF Scorecard "Code-Review" and "Branch-Protection" checks (the repository-level view of the same risk)
-    pub static META = {
-        code: "GIT014",
-        name: "direct-push-by-newcomer",
-        family: Git,
-        summary: "A newcomer's first change to the main line that did not come through a merge, in a project that merges",
-        severity: Low,
-        confidence: Low,
-        targets: [],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = DirectPushByNewcomer;
 }

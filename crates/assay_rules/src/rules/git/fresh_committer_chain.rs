@@ -17,15 +17,5 @@ declare_rule! {
     /// ## References
     /// - xz-utils backdoor timeline (CVE-2024-3094)
     /// - git-interpret-trailers / gitmailmap(5) for identity merging
-    pub static META = {
-        code: "GIT011",
-        name: "fresh-committer-chain",
-        family: Git,
-        summary: "A new author who reaches the history only through a committer who is also new",
-        severity: Low,
-        confidence: Low,
-        targets: [],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = FreshCommitterChain;
 }

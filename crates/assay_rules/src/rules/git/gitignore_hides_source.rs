@@ -16,15 +16,5 @@ declare_rule! {
     ///
     /// ## References
     /// - xz-utils `m4/.gitignore` (CVE-2024-3094)
-    pub static META = {
-        code: "GIT009",
-        name: "gitignore-hides-source",
-        family: Git,
-        summary: "A `.gitignore` line added by the commit hides a source-like file that is not tracked",
-        severity: Medium,
-        confidence: Medium,
-        targets: [],
-        cwe: Some("CWE-506"),
-        attack: Some("T1564"),
-    }
+    pub static META = GitignoreHidesSource;
 }

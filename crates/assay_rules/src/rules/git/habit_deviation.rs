@@ -16,15 +16,5 @@ declare_rule! {
     ///
     /// ## References
     /// - xz-utils backdoor timeline (CVE-2024-3094): commit-time analyses of the newcomer's account
-    pub static META = {
-        code: "GIT013",
-        name: "author-habit-deviation",
-        family: Git,
-        summary: "A commit that departs from its author's own habits (time zone, hours, areas, size)",
-        severity: Info,
-        confidence: Low,
-        targets: [],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = AuthorHabitDeviation;
 }

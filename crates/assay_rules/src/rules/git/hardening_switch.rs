@@ -16,15 +16,5 @@ declare_rule! {
     ///
     /// ## References
     /// - OpenSSF Compiler Options Hardening Guide
-    pub static META = {
-        code: "GIT007",
-        name: "hardening-switch-touched",
-        family: Git,
-        summary: "A commit changes lines of a build file that mention a hardening or sandbox switch",
-        severity: Low,
-        confidence: Low,
-        targets: [],
-        cwe: Some("CWE-693"),
-        attack: Some("T1562.001"),
-    }
+    pub static META = HardeningSwitchTouched;
 }

@@ -16,15 +16,5 @@ declare_rule! {
     ///
     /// ## References
     /// - xz-utils backdoor (CVE-2024-3094)
-    pub static META = {
-        code: "GIT008",
-        name: "loader-trick",
-        family: Git,
-        summary: "A commit adds code that runs before main or redirects symbol resolution",
-        severity: Medium,
-        confidence: Low,
-        targets: [],
-        cwe: Some("CWE-506"),
-        attack: Some("T1574.006"),
-    }
+    pub static META = LoaderTrick;
 }

@@ -16,15 +16,5 @@ declare_rule! {
     ///
     /// ## References
     /// - xz-utils history
-    pub static META = {
-        code: "GIT010",
-        name: "message-diff-mismatch",
-        family: Git,
-        summary: "The message prefix habitually maps to other directories, but the commit changes top-level build files",
-        severity: Low,
-        confidence: Low,
-        targets: [],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = MessageDiffMismatch;
 }

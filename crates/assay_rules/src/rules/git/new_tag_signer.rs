@@ -17,15 +17,5 @@ declare_rule! {
     /// ## References
     /// - xz-utils backdoor timeline (CVE-2024-3094)
     /// - git-tag(1): signed tags
-    pub static META = {
-        code: "GIT012",
-        name: "new-tag-signer",
-        family: Git,
-        summary: "The first signed release tag by a new identity, after earlier tags were signed by others",
-        severity: Medium,
-        confidence: Low,
-        targets: [],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = NewTagSigner;
 }

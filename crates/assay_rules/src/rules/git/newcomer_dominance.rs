@@ -16,15 +16,5 @@ declare_rule! {
     ///
     /// ## References
     /// - xz-utils backdoor timeline (CVE-2024-3094)
-    pub static META = {
-        code: "GIT001",
-        name: "newcomer-dominance",
-        family: Git,
-        summary: "A commit by an identity that is new to the project yet already writes a large share of its recent commits",
-        severity: Low,
-        confidence: Low,
-        targets: [],
-        cwe: None,
-        attack: None,
-    }
+    pub static META = NewcomerDominance;
 }

@@ -17,15 +17,5 @@ declare_rule! {
     /// ## References
     /// - event-stream incident (dominictarr/event-stream#116, November 2018)
     /// - npm, "Details about the event-stream incident"
-    pub static META = {
-        code: "GIT016",
-        name: "newcomer-new-dependency",
-        family: Git,
-        summary: "A newcomer adds a third-party dependency the project never used before",
-        severity: Medium,
-        confidence: Medium,
-        targets: [],
-        cwe: Some("CWE-829"),
-        attack: Some("T1195.001"),
-    }
+    pub static META = NewcomerNewDependency;
 }

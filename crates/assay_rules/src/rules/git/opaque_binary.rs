@@ -16,15 +16,5 @@ declare_rule! {
     ///
     /// ## References
     /// - Shannon entropy; xz-utils backdoor (CVE-2024-3094)
-    pub static META = {
-        code: "GIT002",
-        name: "opaque-binary-added",
-        family: Git,
-        summary: "A commit adds or rewrites a binary file whose bytes look compressed or encrypted",
-        severity: Low,
-        confidence: Medium,
-        targets: [],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027"),
-    }
+    pub static META = OpaqueBinaryAdded;
 }

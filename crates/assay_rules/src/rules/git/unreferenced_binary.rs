@@ -16,15 +16,5 @@ declare_rule! {
     ///
     /// ## References
     /// - xz-utils backdoor (CVE-2024-3094)
-    pub static META = {
-        code: "GIT003",
-        name: "unreferenced-binary",
-        family: Git,
-        summary: "An added or rewritten binary file that no script, test or build file in the tree names",
-        severity: Medium,
-        confidence: Medium,
-        targets: [],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027"),
-    }
+    pub static META = UnreferencedBinary;
 }

@@ -1,7 +1,7 @@
 //! IOC004 cloud-metadata-access.
 
 use super::super::patterns::CLOUD_METADATA;
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::Finding;
 
 declare_rule! {
@@ -24,20 +24,10 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1552.005 (Cloud Instance Metadata API)
-    pub static META = {
-        code: "IOC004",
-        name: "cloud-metadata-access",
-        family: Ioc,
-        summary: "Cloud instance-metadata endpoint (IAM credentials)",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: Some("CWE-522"),
-        attack: Some("T1552.005"),
-    }
+    pub static META = CloudMetadataAccess;
 }
 
-/// Check strings.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    super::credential_endpoint(cx, out, &META, &CLOUD_METADATA, "metadata endpoint");
+/// Check the string literals of one Python text.
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    super::credential_endpoint(cx, f, out, &META, &CLOUD_METADATA, "metadata endpoint");
 }

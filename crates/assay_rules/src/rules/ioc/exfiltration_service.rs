@@ -1,7 +1,7 @@
 //! IOC001 exfiltration-service-url.
 
 use super::super::patterns::{EXFIL_SERVICES, matches};
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -31,22 +31,12 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1567 (Exfiltration Over Web Service), T1102 (Web Service)
-    pub static META = {
-        code: "IOC001",
-        name: "exfiltration-service-url",
-        family: Ioc,
-        summary: "Hard-coded webhook, paste, tunnel or OAST endpoint",
-        severity: Critical,
-        confidence: High,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1567"),
-    }
+    pub static META = ExfiltrationServiceUrl;
 }
 
-/// Check strings.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for (f, s) in super::strings(cx) {
+/// Check the string literals of one Python text.
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    for s in super::strings(f) {
         let hits = matches(&EXFIL_SERVICES, &s.value);
         if hits.is_empty() {
             continue;

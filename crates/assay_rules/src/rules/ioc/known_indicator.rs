@@ -28,17 +28,7 @@ declare_rule! {
     /// ## References
     /// - OpenSSF malicious-packages: `database_specific` IOCs in OSV records
     /// - OSV schema 1.6, `database_specific`
-    pub static META = {
-        code: "IOC006",
-        name: "known-malicious-indicator",
-        family: Ioc,
-        summary: "A host or URL that a known-malicious-package advisory lists as an indicator",
-        severity: Critical,
-        confidence: High,
-        targets: [Python, Pth],
-        cwe: Some("CWE-506"),
-        attack: Some("T1195.002"),
-    }
+    pub static META = KnownMaliciousIndicator;
 }
 
 /// Most IOC006 findings per artifact.

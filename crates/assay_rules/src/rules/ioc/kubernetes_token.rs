@@ -1,7 +1,7 @@
 //! IOC005 kubernetes-token-access.
 
 use super::super::patterns::KUBERNETES_TOKEN;
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::Finding;
 
 declare_rule! {
@@ -23,20 +23,10 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1528 (Steal Application Access Token)
-    pub static META = {
-        code: "IOC005",
-        name: "kubernetes-token-access",
-        family: Ioc,
-        summary: "Kubernetes service-account token path",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: Some("CWE-522"),
-        attack: Some("T1528"),
-    }
+    pub static META = KubernetesTokenAccess;
 }
 
-/// Check strings.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    super::credential_endpoint(cx, out, &META, &KUBERNETES_TOKEN, "service-account path");
+/// Check the string literals of one Python text.
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    super::credential_endpoint(cx, f, out, &META, &KUBERNETES_TOKEN, "service-account path");
 }

@@ -1,7 +1,7 @@
 //! IOC003 crypto-mining.
 
 use super::super::patterns::{MINING, matches};
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -23,22 +23,12 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1496 (Resource Hijacking)
-    pub static META = {
-        code: "IOC003",
-        name: "crypto-mining",
-        family: Ioc,
-        summary: "Mining pool, protocol or miner",
-        severity: High,
-        confidence: High,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1496"),
-    }
+    pub static META = CryptoMining;
 }
 
-/// Check strings.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for (f, s) in super::strings(cx) {
+/// Check the string literals of one Python text.
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    for s in super::strings(f) {
         if matches(&MINING, &s.value).is_empty() {
             continue;
         }

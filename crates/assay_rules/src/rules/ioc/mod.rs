@@ -10,17 +10,14 @@ pub mod raw_ip_url;
 use crate::context::{Cx, PyFile};
 use assay_lang::StrLit;
 
-/// Every string literal of every Python text with its file, skipping huge ones and
-/// prose (docstrings and messages name services in examples; indicators in real code
-/// are short literals, and code hidden in a string is analysed as a child instead).
-pub(crate) fn strings<'c>(cx: &'c Cx) -> impl Iterator<Item = (&'c PyFile<'c>, &'c StrLit)> {
-    cx.python.iter().flat_map(|f| {
-        f.analysis
-            .strings
-            .iter()
-            .filter(|s| s.value.len() <= 8192 && !crate::context::is_prose(&s.value))
-            .map(move |s| (f, s))
-    })
+/// Every string literal of one Python text, skipping huge ones and prose (docstrings and
+/// messages name services in examples; indicators in real code are short literals, and
+/// code hidden in a string is analysed as a child instead).
+pub(crate) fn strings<'f>(f: &'f PyFile<'_>) -> impl Iterator<Item = &'f StrLit> {
+    f.analysis
+        .strings
+        .iter()
+        .filter(|s| s.value.len() <= 8192 && !crate::context::is_prose(&s.value))
 }
 
 /// Shared check of the credential-endpoint indicators (IOC004, IOC005): severity by
@@ -28,6 +25,7 @@ pub(crate) fn strings<'c>(cx: &'c Cx) -> impl Iterator<Item = (&'c PyFile<'c>, &
 /// at runtime (SDKs use these endpoints on request).
 pub(crate) fn credential_endpoint(
     cx: &Cx,
+    f: &PyFile,
     out: &mut Vec<assay_core::Finding>,
     meta: &assay_core::RuleMeta,
     set: &regex::RegexSet,
@@ -35,7 +33,7 @@ pub(crate) fn credential_endpoint(
 ) {
     use crate::context::by_context;
     use assay_core::{Capability, Severity};
-    for (f, s) in strings(cx) {
+    for s in strings(f) {
         if !set.is_match(&s.value) || f.is_test_or_doc() {
             continue;
         }

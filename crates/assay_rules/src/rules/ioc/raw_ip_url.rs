@@ -1,7 +1,7 @@
 //! IOC002 raw-ip-url.
 
 use super::super::patterns::{RAW_IP_URL, is_public_ip};
-use crate::context::{Cx, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -23,22 +23,12 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1071.001 (Web Protocols)
-    pub static META = {
-        code: "IOC002",
-        name: "raw-ip-url",
-        family: Ioc,
-        summary: "URL with a literal public IP address as host",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1071.001"),
-    }
+    pub static META = RawIpUrl;
 }
 
-/// Check strings.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for (f, s) in super::strings(cx) {
+/// Check the string literals of one Python text.
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    for s in super::strings(f) {
         let Some(c) = RAW_IP_URL.captures(&s.value) else {
             continue;
         };
@@ -54,7 +44,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         let sev = if f.is_test_or_doc() {
             Severity::Info
         } else {
-            by_context(s.context, Severity::High, Severity::Medium, Severity::Low)
+            META.rule.severity_in(s.context)
         };
         let mut x = cx.finding(
             &META,

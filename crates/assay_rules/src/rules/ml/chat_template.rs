@@ -41,17 +41,7 @@ declare_rule! {
     /// ## References
     /// - CVE-2024-34359 (llama-cpp-python), GHSA-56xg-wfcc-g829
     /// - Jinja docs, "Sandbox"
-    pub static META = {
-        code: "ML008",
-        name: "chat-template-injection",
-        family: Ml,
-        summary: "A model's chat template escapes the Jinja sandbox or hides a trigger",
-        severity: Critical,
-        confidence: High,
-        targets: [Gguf, Text],
-        cwe: Some("CWE-1336"),
-        attack: Some("T1059"),
-    }
+    pub static META = ChatTemplateInjection;
 }
 
 const ESCAPES: &[&str] = &[

@@ -26,17 +26,7 @@ declare_rule! {
     /// ## References
     /// - Trail of Bits, "Exploiting ML models with pickle file attacks" (sleepy pickle, 2024)
     /// - CWE-502
-    pub static META = {
-        code: "ML003",
-        name: "pickle-discarded-call",
-        family: Ml,
-        summary: "A pickle calls something and throws the result away",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Pickle, NumPy],
-        cwe: Some("CWE-502"),
-        attack: None,
-    }
+    pub static META = PickleDiscardedCall;
 }
 
 /// Raise ML003 per discarded call.

@@ -23,17 +23,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1036.008 (Masquerade File Type)
-    pub static META = {
-        code: "ML006",
-        name: "model-format-mismatch",
-        family: Ml,
-        summary: "A model file's content contradicts its extension",
-        severity: High,
-        confidence: High,
-        targets: [Pickle, NumPy, Safetensors, Gguf],
-        cwe: None,
-        attack: Some("T1036.008"),
-    }
+    pub static META = ModelFormatMismatch;
 }
 
 const SAFE_EXTS: &[&str] = &[

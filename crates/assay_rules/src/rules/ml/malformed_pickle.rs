@@ -30,17 +30,7 @@ declare_rule! {
     /// ## References
     /// - CPython `Lib/pickletools.py`
     /// - CWE-502, CWE-400
-    pub static META = {
-        code: "ML004",
-        name: "unparseable-pickle",
-        family: Ml,
-        summary: "A model pickle could not be walked to its end",
-        severity: Critical,
-        confidence: Medium,
-        targets: [Pickle, NumPy],
-        cwe: Some("CWE-502"),
-        attack: None,
-    }
+    pub static META = UnparseablePickle;
 }
 
 /// Raise ML004 for the first fatal issue of each pickle.

@@ -31,17 +31,7 @@ declare_rule! {
     /// - Hugging Face docs, "Custom models" (`auto_map`, `trust_remote_code`)
     /// - `transformers.dynamic_module_utils`
     /// - CWE-94, CWE-829
-    pub static META = {
-        code: "ML010",
-        name: "model-code-capability",
-        family: Ml,
-        summary: "Remote model code named by auto_map spawns processes, executes code or reaches the network",
-        severity: Critical,
-        confidence: High,
-        targets: [Python],
-        cwe: Some("CWE-829"),
-        attack: Some("T1195.002"),
-    }
+    pub static META = ModelCodeCapability;
 }
 
 fn severity(kind: EventKind) -> Option<Severity> {

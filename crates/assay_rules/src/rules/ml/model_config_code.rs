@@ -34,17 +34,7 @@ declare_rule! {
     /// ## References
     /// - CVE-2024-3660 (Keras `safe_mode` bypass)
     /// - Hugging Face docs, "Custom models" (`auto_map`, `trust_remote_code`)
-    pub static META = {
-        code: "ML009",
-        name: "model-config-code",
-        family: Ml,
-        summary: "A model config makes loading run code (Keras Lambda, custom module, auto_map)",
-        severity: High,
-        confidence: Medium,
-        targets: [Text, Hdf5],
-        cwe: Some("CWE-94"),
-        attack: Some("T1059"),
-    }
+    pub static META = ModelConfigCode;
 }
 
 const TRUSTED: &[&str] = &["keras", "tensorflow", "tf_keras", "builtins"];

@@ -29,17 +29,7 @@ declare_rule! {
     /// - ONNX `docs/IR.md` (operator sets and domains)
     /// - ONNX Runtime docs, "Custom operators"
     /// - CWE-829
-    pub static META = {
-        code: "ML012",
-        name: "onnx-custom-operator",
-        family: Ml,
-        summary: "An ONNX model uses an operator domain no standard runtime defines",
-        severity: High,
-        confidence: Medium,
-        targets: [Onnx],
-        cwe: Some("CWE-829"),
-        attack: Some("T1129"),
-    }
+    pub static META = OnnxCustomOperator;
 }
 
 /// Domains of the ONNX standard and of ONNX Runtime's built-in kernels.

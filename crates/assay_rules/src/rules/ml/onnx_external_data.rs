@@ -29,17 +29,7 @@ declare_rule! {
     /// - ONNX `docs/ExternalData.md`
     /// - CVE-2024-27318, CVE-2024-5187
     /// - CWE-22
-    pub static META = {
-        code: "ML011",
-        name: "onnx-external-data-escape",
-        family: Ml,
-        summary: "An ONNX initializer's external data path leaves the model directory",
-        severity: High,
-        confidence: High,
-        targets: [Onnx],
-        cwe: Some("CWE-22"),
-        attack: Some("T1005"),
-    }
+    pub static META = OnnxExternalDataEscape;
 }
 
 /// Raise ML011.

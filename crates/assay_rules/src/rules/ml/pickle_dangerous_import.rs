@@ -34,17 +34,7 @@ declare_rule! {
     /// - Python docs, `pickle` — "Warning: The pickle module is not secure"
     /// - JFrog, "Data scientists targeted by malicious Hugging Face ML models" (2024)
     /// - MITRE ATT&CK T1059 (Command and Scripting Interpreter), CWE-502
-    pub static META = {
-        code: "ML001",
-        name: "pickle-dangerous-import",
-        family: Ml,
-        summary: "A pickle imports a callable that runs code or touches the system",
-        severity: Critical,
-        confidence: High,
-        targets: [Pickle, NumPy],
-        cwe: Some("CWE-502"),
-        attack: Some("T1059"),
-    }
+    pub static META = PickleDangerousImport;
 }
 
 /// Raise ML001 for every denylisted import.

@@ -34,17 +34,7 @@ declare_rule! {
     /// ## References
     /// - PEP 3154 (framing), PEP 574 (out-of-band buffers)
     /// - CWE-502
-    pub static META = {
-        code: "ML005",
-        name: "pickle-stream-trick",
-        family: Ml,
-        summary: "A pickle stream is nested, re-framed or stacked to confuse scanners",
-        severity: Low,
-        confidence: Medium,
-        targets: [Pickle, NumPy],
-        cwe: Some("CWE-502"),
-        attack: Some("T1027"),
-    }
+    pub static META = PickleStreamTrick;
 }
 
 /// Raise ML005.

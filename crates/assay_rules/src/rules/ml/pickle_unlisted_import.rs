@@ -36,17 +36,7 @@ declare_rule! {
     /// - PyTorch docs, `torch.load(weights_only=True)` and its allowlist (`torch.serialization.add_safe_globals`)
     /// - Trail of Bits, "Never a dill moment: Exploiting machine learning pickle files" (2021)
     /// - CWE-502
-    pub static META = {
-        code: "ML002",
-        name: "pickle-unlisted-import",
-        family: Ml,
-        summary: "A model pickle imports something outside the checkpoint allowlist",
-        severity: Critical,
-        confidence: Medium,
-        targets: [Pickle, NumPy],
-        cwe: Some("CWE-502"),
-        attack: Some("T1059"),
-    }
+    pub static META = PickleUnlistedImport;
 }
 
 /// Raise ML002 for each distinct unlisted import of each pickle.

@@ -26,17 +26,7 @@ declare_rule! {
     /// ## References
     /// - huggingface/safetensors, "Format" (README)
     /// - CWE-20
-    pub static META = {
-        code: "ML007",
-        name: "invalid-safetensors-header",
-        family: Ml,
-        summary: "A safetensors header breaks the format's rules",
-        severity: High,
-        confidence: High,
-        targets: [Safetensors],
-        cwe: Some("CWE-20"),
-        attack: None,
-    }
+    pub static META = InvalidSafetensorsHeader;
 }
 
 /// Raise ML007, one finding per file listing its first defects.

@@ -16,15 +16,5 @@ declare_rule! {
     /// ## References
     /// - OpenSSF Model Signing (OMS) v1.0: https://github.com/sigstore/model-transparency
     /// - CWE-345: Insufficient Verification of Data Authenticity
-    pub static META = {
-        code: "ML032",
-        name: "signed-file-modified",
-        family: Ml,
-        summary: "A model file's sha256 differs from the signed digest",
-        severity: Critical,
-        confidence: High,
-        targets: [],
-        cwe: Some("CWE-345"),
-        attack: Some("T1195.001"),
-    }
+    pub static META = SignedFileModified;
 }

@@ -16,15 +16,5 @@ declare_rule! {
     /// ## References
     /// - OpenSSF Model Signing (OMS) v1.0: https://github.com/sigstore/model-transparency
     /// - CWE-345: Insufficient Verification of Data Authenticity
-    pub static META = {
-        code: "ML034",
-        name: "unsigned-file",
-        family: Ml,
-        summary: "A model file is not covered by the signature",
-        severity: Critical,
-        confidence: High,
-        targets: [],
-        cwe: Some("CWE-345"),
-        attack: Some("T1195.001"),
-    }
+    pub static META = UnsignedFile;
 }

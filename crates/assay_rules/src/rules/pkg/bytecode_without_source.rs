@@ -41,17 +41,7 @@ declare_rule! {
     /// - PEP 3147 (`__pycache__`), PEP 552 (deterministic pycs)
     /// - Python docs, `importlib` — `SourcelessFileLoader`
     /// - MITRE ATT&CK T1027 (Obfuscated Files or Information)
-    pub static META = {
-        code: "PKG013",
-        name: "bytecode-without-source",
-        family: Pkg,
-        summary: "Compiled Python that is loaded without its source",
-        severity: High,
-        confidence: Medium,
-        targets: [Bytecode],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027"),
-    }
+    pub static META = BytecodeWithoutSource;
 }
 
 /// Names in a code object that start processes or execute code.

@@ -26,35 +26,43 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1027.001 (Binary Padding)
-    pub static META = {
-        code: "PKG014",
-        name: "code-not-inspected",
-        family: Pkg,
-        summary: "Python code too large to inspect whole",
-        severity: Critical,
-        confidence: Medium,
-        targets: [Python],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027.001"),
-    }
+    pub static META = CodeNotInspected;
 }
 
 /// Report every Python file kept only in part.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for e in cx
+    // Files kept whole whose walk stopped early (the syntax-node budget ran out, or the
+    // text did not parse): the rest of the code was never read. `.pth` lines have their
+    // own not-inspected finding (PKG001).
+    let unwalked = cx
+        .python
+        .iter()
+        .filter(|f| f.pth_line.is_none() && f.analysis.unwalked)
+        .map(|f| {
+            (
+                f.entry,
+                format!(
+                    "{} bytes of Python whose analysis stopped at a bound (syntax nodes or parse): the rest NOT INSPECTED (Python runs all of it)",
+                    f.entry.size
+                ),
+            )
+        });
+    let unread = cx
         .artifact
         .entries
         .iter()
         .filter(|e| e.file_kind == FileKind::Python && !e.complete && !e.path.ends_with(".pyi"))
-    {
-        let mut x = cx.finding(
-            &META,
-            Location::file(e.path.clone()),
-            format!(
-                "{} bytes of Python, over the bound on code files: NOT INSPECTED (Python runs all of it)",
-                e.size
-            ),
-        );
+        .map(|e| {
+            (
+                e,
+                format!(
+                    "{} bytes of Python, over the bound on code files: NOT INSPECTED (Python runs all of it)",
+                    e.size
+                ),
+            )
+        });
+    for (e, evidence) in unread.chain(unwalked) {
+        let mut x = cx.finding(&META, Location::file(e.path.clone()), evidence);
         // Inside a package, an archive it ships is data no installer unpacks: code in it
         // that was not inspected is medium (as the archive findings there are). In a
         // plain bundle the nested package is what gets installed: critical.

@@ -26,17 +26,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1574 (Hijack Execution Flow), T1036.005 (Match Legitimate Name)
-    pub static META = {
-        code: "PKG002",
-        name: "console-script-shadows-command",
-        family: Pkg,
-        summary: "An installed script shadows a common system or developer command",
-        severity: High,
-        confidence: Medium,
-        targets: [EntryPoints],
-        cwe: None,
-        attack: Some("T1036.005"),
-    }
+    pub static META = ConsoleScriptShadowsCommand;
 }
 
 /// Command → projects allowed to install it.
@@ -97,7 +87,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     let project = cx
         .name()
-        .map(crate::typosquat::normalize)
+        .map(|n| crate::typosquat::canonical(crate::typosquat::Ecosystem::PyPI, n))
         .unwrap_or_default();
     for (file, ep) in &cx.entry_points {
         if !ep.is_script() {
@@ -122,7 +112,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         let owner = (cx.artifact.format == assay_core::ArtifactFormat::Environment)
             .then(|| dist_of(file))
             .flatten()
-            .map(|n| crate::typosquat::normalize(&n));
+            .map(|n| crate::typosquat::canonical(crate::typosquat::Ecosystem::PyPI, &n));
         let project = owner.unwrap_or_else(|| project.clone());
         let Some((cmd, allowed)) = COMMANDS.iter().find(|(c, _)| *c == ep.name.trim()) else {
             continue;

@@ -29,17 +29,7 @@ declare_rule! {
     /// ## References
     /// - Python docs, `site` — "Lines starting with import are executed"
     /// - MITRE ATT&CK T1546.018 (Python Startup Hooks)
-    pub static META = {
-        code: "PKG001",
-        name: "executable-pth-line",
-        family: Pkg,
-        summary: "A .pth line that Python executes at every interpreter start",
-        severity: Critical,
-        confidence: High,
-        targets: [Pth],
-        cwe: Some("CWE-506"),
-        attack: Some("T1546.018"),
-    }
+    pub static META = ExecutablePthLine;
 }
 
 /// Check each executable `.pth` line.
@@ -138,7 +128,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             x.capabilities = vec![Capability::CodeExec, Capability::Process];
         }
         debug_assert_eq!(f.role, FileRole::Startup);
-        x.fingerprint = assay_core::fingerprint(META.code, &f.entry.path, &x.evidence);
+        x.fingerprint = assay_core::fingerprint(META.rule.code(), &f.entry.path, &x.evidence);
         out.push(x);
     }
 }

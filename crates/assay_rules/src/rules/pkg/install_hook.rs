@@ -29,17 +29,7 @@ declare_rule! {
     /// ## References
     /// - setuptools: "Extending or Customizing Setuptools" (command classes)
     /// - MITRE ATT&CK T1195.002 (Compromise Software Supply Chain)
-    pub static META = {
-        code: "PKG010",
-        name: "install-hook-override",
-        family: Pkg,
-        summary: "setup.py replaces the install/develop/egg_info command",
-        severity: Low,
-        confidence: Medium,
-        targets: [Python],
-        cwe: None,
-        attack: Some("T1195.002"),
-    }
+    pub static META = InstallHookOverride;
 }
 
 /// Check setup scripts.

@@ -25,17 +25,7 @@ declare_rule! {
     /// ## References
     /// - PEP 376 (RECORD), PEP 627 (Recording installed projects)
     /// - MITRE ATT&CK T1554 (Compromise Host Software Binary)
-    pub static META = {
-        code: "PKG006",
-        name: "installed-file-modified",
-        family: Pkg,
-        summary: "An installed file no longer matches its RECORD hash",
-        severity: High,
-        confidence: High,
-        targets: [Record],
-        cwe: Some("CWE-494"),
-        attack: Some("T1554"),
-    }
+    pub static META = InstalledFileModified;
 }
 
 /// Compare hashes.

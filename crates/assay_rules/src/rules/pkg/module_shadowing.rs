@@ -23,17 +23,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1574 (Hijack Execution Flow), T1036.005 (Match Legitimate Name)
-    pub static META = {
-        code: "PKG003",
-        name: "module-shadows-stdlib",
-        family: Pkg,
-        summary: "Installs a top-level module named like a standard-library module",
-        severity: High,
-        confidence: Medium,
-        targets: [Python],
-        cwe: None,
-        attack: Some("T1036.005"),
-    }
+    pub static META = ModuleShadowsStdlib;
 }
 
 const STDLIB: &[&str] = &[
@@ -101,7 +91,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     }
     let project = cx
         .name()
-        .map(crate::typosquat::normalize)
+        .map(|n| crate::typosquat::canonical(crate::typosquat::Ecosystem::PyPI, n))
         .unwrap_or_default();
     if BACKPORTS.contains(&project.as_str()) {
         return;

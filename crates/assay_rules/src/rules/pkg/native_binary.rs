@@ -23,17 +23,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1036.008 (Masquerade File Type), T1105 (Ingress Tool Transfer)
-    pub static META = {
-        code: "PKG004",
-        name: "native-binary-in-pure-package",
-        family: Pkg,
-        summary: "Machine code inside a pure-Python wheel or a source distribution",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Elf, Pe, MachO],
-        cwe: Some("CWE-506"),
-        attack: Some("T1036.008"),
-    }
+    pub static META = NativeBinaryInPurePackage;
 }
 
 fn pure_wheel(cx: &Cx) -> bool {

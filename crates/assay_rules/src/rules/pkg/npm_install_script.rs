@@ -39,17 +39,7 @@ declare_rule! {
     /// - npm docs, "scripts": life cycle scripts run by `npm install`
     /// - CWE-506: Embedded Malicious Code
     /// - MITRE ATT&CK T1195.002 (Compromise Software Supply Chain), T1059
-    pub static META = {
-        code: "PKG012",
-        name: "npm-install-script-shell-command",
-        family: Pkg,
-        summary: "An npm install script runs a download-and-execute or hostile shell command",
-        severity: Critical,
-        confidence: High,
-        targets: [Text],
-        cwe: Some("CWE-506"),
-        attack: Some("T1195.002"),
-    }
+    pub static META = NpmInstallScriptShellCommand;
 }
 
 /// The lifecycle scripts `npm install` runs for a dependency.

@@ -23,17 +23,7 @@ declare_rule! {
     /// ## References
     /// - PEP 427 (`.data` directory scheme), PEP 376 (RECORD)
     /// - CWE-22: Path Traversal
-    pub static META = {
-        code: "PKG008",
-        name: "record-path-escape",
-        family: Pkg,
-        summary: "RECORD lists a file installed outside the environment",
-        severity: High,
-        confidence: High,
-        targets: [Record],
-        cwe: Some("CWE-22"),
-        attack: None,
-    }
+    pub static META = RecordPathEscape;
 }
 
 /// Site-packages sits three levels below the prefix on POSIX (`lib/pythonX.Y/site-packages`).

@@ -23,17 +23,7 @@ declare_rule! {
     /// ## References
     /// - Python docs, `site` — sitecustomize / usercustomize
     /// - MITRE ATT&CK T1546.018 (Python Startup Hooks)
-    pub static META = {
-        code: "PKG009",
-        name: "startup-hook-file",
-        family: Pkg,
-        summary: "Ships sitecustomize.py or usercustomize.py (runs at every Python start)",
-        severity: High,
-        confidence: High,
-        targets: [Python],
-        cwe: None,
-        attack: Some("T1546.018"),
-    }
+    pub static META = StartupHookFile;
 }
 
 /// Check for startup hook modules.

@@ -25,17 +25,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1195.002 (Compromise Software Supply Chain)
-    pub static META = {
-        code: "PKG005",
-        name: "typosquat-name",
-        family: Pkg,
-        summary: "The distribution's name imitates a popular project",
-        severity: Low,
-        confidence: Low,
-        targets: [CoreMetadata],
-        cwe: None,
-        attack: Some("T1195.002"),
-    }
+    pub static META = TyposquatName;
 }
 
 /// Check the metadata name.

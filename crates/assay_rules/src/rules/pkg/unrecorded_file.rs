@@ -25,17 +25,7 @@ declare_rule! {
     /// ## References
     /// - PEP 376 (RECORD), PEP 627 (Recording installed projects)
     /// - MITRE ATT&CK T1546.018 (Python Startup Hooks)
-    pub static META = {
-        code: "PKG007",
-        name: "unrecorded-file",
-        family: Pkg,
-        summary: "An installed code file that no distribution's RECORD lists",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1546.018"),
-    }
+    pub static META = UnrecordedFile;
 }
 
 /// Find files nobody recorded.

@@ -29,17 +29,7 @@ declare_rule! {
     /// ## References
     /// - MITRE ATT&CK T1027.013 (Encrypted/Encoded File), T1036.008 (Masquerade File Type)
     /// - CWE-506: Embedded Malicious Code
-    pub static META = {
-        code: "PKG011",
-        name: "xor-encrypted-executable",
-        family: Pkg,
-        summary: "A file is a native executable encrypted with a one-byte XOR key",
-        severity: Critical,
-        confidence: High,
-        targets: [Python, Text, Binary],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027.013"),
-    }
+    pub static META = XorEncryptedExecutable;
 }
 
 /// The XOR key under which `data` is a PE or ELF executable, and which one. Key 0 (a

@@ -1,7 +1,7 @@
 //! PY006 credential-access.
 
 use super::super::patterns::{DEV_CREDENTIALS, STEALER_TARGETS, matches};
-use crate::context::{Cx, by_context};
+use crate::context::{Cx, PyFile, by_context};
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -30,61 +30,49 @@ declare_rule! {
     /// ## References
     /// - CWE-522: Insufficiently Protected Credentials
     /// - MITRE ATT&CK T1555 (Credentials from Password Stores), T1552.001 (Credentials In Files)
-    pub static META = {
-        code: "PY006",
-        name: "credential-access",
-        family: Py,
-        summary: "Names credential stores: browser secrets, wallets, SSH/cloud/registry tokens",
-        severity: High,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: Some("CWE-522"),
-        attack: Some("T1555"),
-    }
+    pub static META = CredentialAccess;
 }
 
-/// Check string literals of every Python text.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        let test = f.is_test_or_doc();
-        let mut reported = 0;
-        for s in &f.analysis.strings {
-            // Credential paths are short strings; prose (docstrings, messages) is not access.
-            if reported >= 5 || s.value.len() > 512 || crate::context::is_prose(&s.value) {
-                continue;
-            }
-            let stealer = matches(&STEALER_TARGETS, &s.value);
-            let dev = matches(&DEV_CREDENTIALS, &s.value);
-            let sev = if !stealer.is_empty() {
-                if test {
-                    Severity::Low
-                } else {
-                    by_context(
-                        s.context,
-                        Severity::Critical,
-                        Severity::High,
-                        Severity::High,
-                    )
-                }
-            } else if !dev.is_empty() {
-                if test {
-                    continue;
-                } else {
-                    by_context(s.context, Severity::High, Severity::Low, Severity::Info)
-                }
-            } else {
-                continue;
-            };
-            reported += 1;
-            let mut x = cx.finding(
-                &META,
-                f.string_location(s),
-                format!("credential store named: {}", s.value.trim()),
-            );
-            x.severity = sev;
-            x.context = Some(s.context);
-            x.capabilities = vec![Capability::CredentialAccess];
-            out.push(x);
+/// Check the string literals of one Python text.
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    let test = f.is_test_or_doc();
+    let mut reported = 0;
+    for s in &f.analysis.strings {
+        // Credential paths are short strings; prose (docstrings, messages) is not access.
+        if reported >= 5 || s.value.len() > 512 || crate::context::is_prose(&s.value) {
+            continue;
         }
+        let stealer = matches(&STEALER_TARGETS, &s.value);
+        let dev = matches(&DEV_CREDENTIALS, &s.value);
+        let sev = if !stealer.is_empty() {
+            if test {
+                Severity::Low
+            } else {
+                by_context(
+                    s.context,
+                    Severity::Critical,
+                    Severity::High,
+                    Severity::High,
+                )
+            }
+        } else if !dev.is_empty() {
+            if test {
+                continue;
+            } else {
+                by_context(s.context, Severity::High, Severity::Low, Severity::Info)
+            }
+        } else {
+            continue;
+        };
+        reported += 1;
+        let mut x = cx.finding(
+            &META,
+            f.string_location(s),
+            format!("credential store named: {}", s.value.trim()),
+        );
+        x.severity = sev;
+        x.context = Some(s.context);
+        x.capabilities = vec![Capability::CredentialAccess];
+        out.push(x);
     }
 }

@@ -1,6 +1,6 @@
 //! PY001 decode-then-exec.
 
-use crate::context::{Cx, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::{EventKind, Taint};
 
@@ -37,57 +37,40 @@ declare_rule! {
     /// ## References
     /// - CWE-506: Embedded Malicious Code
     /// - MITRE ATT&CK T1027 (Obfuscated Files or Information), T1059.006 (Python)
-    pub static META = {
-        code: "PY001",
-        name: "decode-then-exec",
-        family: Py,
-        summary: "Executes code that was decoded, decompressed or decrypted at run time",
-        severity: Critical,
-        confidence: High,
-        targets: [Python, Pth],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027"),
-    }
+    pub static META = DecodeThenExec;
 }
 
-/// Check every Python text.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+/// Check one Python text (the engine calls this per Python text of the rule's targets).
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     let hidden = Taint::DECODED | Taint::DECRYPTED | Taint::CODE_OBJECT;
-    for f in &cx.python {
-        // Executing decoded code, or starting a process whose command was decoded.
-        for e in f.analysis.events.iter().filter(|e| {
-            matches!(e.kind, EventKind::Exec | EventKind::ProcessSpawn) && e.taint.has(hidden)
-        }) {
-            // Code the package carries encrypted (a literal run through a cipher: XOR,
-            // substitution, Fernet) and executes is how droppers hide their payload; no
-            // ordinary library ships its own code that way, so the context does not soften it.
-            let encrypted_literal = e.taint.has(Taint::DECRYPTED) && e.taint.has(Taint::LITERAL);
-            let sev = if f.is_test_or_doc() {
-                Severity::Medium
-            } else if encrypted_literal {
-                Severity::Critical
-            } else {
-                by_context(
-                    e.context,
-                    Severity::Critical,
-                    Severity::Critical,
-                    Severity::High,
-                )
-            };
-            let mut x = cx.event_finding(
-                &META,
-                f,
-                e,
-                sev,
-                format!(
-                    "{} of {} data: {}",
-                    e.api,
-                    e.taint.names().join("+"),
-                    e.snippet
-                ),
-            );
-            x.capabilities = vec![Capability::CodeExec, Capability::Obfuscation];
-            out.push(x);
-        }
+    // Executing decoded code, or starting a process whose command was decoded.
+    for e in f.analysis.events.iter().filter(|e| {
+        matches!(e.kind, EventKind::Exec | EventKind::ProcessSpawn) && e.taint.has(hidden)
+    }) {
+        // Code the package carries encrypted (a literal run through a cipher: XOR,
+        // substitution, Fernet) and executes is how droppers hide their payload; no
+        // ordinary library ships its own code that way, so the context does not soften it.
+        let encrypted_literal = e.taint.has(Taint::DECRYPTED) && e.taint.has(Taint::LITERAL);
+        let sev = if f.is_test_or_doc() {
+            Severity::Medium
+        } else if encrypted_literal {
+            Severity::Critical
+        } else {
+            META.rule.severity_in(e.context)
+        };
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            e,
+            sev,
+            format!(
+                "{} of {} data: {}",
+                e.api,
+                e.taint.names().join("+"),
+                e.snippet
+            ),
+        );
+        x.capabilities = vec![Capability::CodeExec, Capability::Obfuscation];
+        out.push(x);
     }
 }

@@ -1,6 +1,6 @@
 //! PY002 download-then-exec.
 
-use crate::context::{Cx, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::{Event, EventKind, Taint};
 
@@ -35,116 +35,94 @@ declare_rule! {
     /// ## References
     /// - CWE-494: Download of Code Without Integrity Check
     /// - MITRE ATT&CK T1105 (Ingress Tool Transfer)
-    pub static META = {
-        code: "PY002",
-        name: "download-then-exec",
-        family: Py,
-        summary: "Executes code or programs fetched from the network",
-        severity: Critical,
-        confidence: High,
-        targets: [Python, Pth],
-        cwe: Some("CWE-494"),
-        attack: Some("T1105"),
-    }
+    pub static META = DownloadThenExec;
 }
 
-/// Check every Python text.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        let events = &f.analysis.events;
-        let demote = |s: Severity| {
-            if f.is_test_or_doc() {
-                Severity::Medium
-            } else {
-                s
-            }
+/// Check one Python text (the engine calls this per Python text of the rule's targets).
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    let events = &f.analysis.events;
+    let demote = |s: Severity| {
+        if f.is_test_or_doc() {
+            Severity::Medium
+        } else {
+            s
+        }
+    };
+    for e in events
+        .iter()
+        .filter(|e| e.kind == EventKind::Exec && e.taint.has(Taint::NETWORK))
+    {
+        // Code read straight off a raw socket is a stager in any context: clients
+        // and updaters fetch over HTTP(S) from a vendor host, they do not `recv()`
+        // code from a bare socket and run it.
+        let stager = e.taint.has(Taint::SOCKET);
+        let sev = if stager {
+            demote(Severity::Critical)
+        } else {
+            demote(META.rule.severity_in(e.context))
         };
-        for e in events
-            .iter()
-            .filter(|e| e.kind == EventKind::Exec && e.taint.has(Taint::NETWORK))
-        {
-            // Code read straight off a raw socket is a stager in any context: clients
-            // and updaters fetch over HTTP(S) from a vendor host, they do not `recv()`
-            // code from a bare socket and run it.
-            let stager = e.taint.has(Taint::SOCKET);
-            let sev = if stager {
-                demote(Severity::Critical)
-            } else {
-                demote(by_context(
-                    e.context,
-                    Severity::Critical,
-                    Severity::Critical,
-                    Severity::High,
-                ))
-            };
-            let what = if stager { "socket" } else { "network" };
-            let mut x = cx.event_finding(
-                &META,
-                f,
-                e,
-                sev,
-                format!("{} of {what} data: {}", e.api, e.snippet),
-            );
-            x.capabilities = vec![Capability::CodeExec, Capability::Network];
-            out.push(x);
+        let what = if stager { "socket" } else { "network" };
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            e,
+            sev,
+            format!("{} of {what} data: {}", e.api, e.snippet),
+        );
+        x.capabilities = vec![Capability::CodeExec, Capability::Network];
+        out.push(x);
+    }
+    // download → run: a download (or a network read written to a file) and a process
+    // start in the same execution context of the same file.
+    let downloads = events.iter().filter(|e| {
+        e.kind == EventKind::Download
+            || (e.kind == EventKind::FileWrite && e.taint.has(Taint::NETWORK))
+    });
+    for d in downloads {
+        let Some(run) = events.iter().find(|p| {
+            p.kind == EventKind::ProcessSpawn && p.context == d.context && p.line >= d.line
+        }) else {
+            continue;
+        };
+        // A dropper in any context: the same function writes network bytes to a file,
+        // runs that very file, and the file is plainly a program fetched from a bare
+        // IP or an executable name, or it is made executable / started in the
+        // background. Updaters and browser installers keep download and launch apart.
+        let tight = d.function.is_some()
+            && run.function == d.function
+            && events
+                .iter()
+                .filter(|w| {
+                    std::ptr::eq(*w, d)
+                        || (w.kind == EventKind::FileWrite
+                            && w.function == d.function
+                            && w.line <= d.line
+                            && w.line + 3 >= d.line)
+                })
+                .any(|w| runs_written_file(w, run));
+        // At runtime only a start of the very file the same function wrote counts:
+        // build tools download archives and start unrelated tools later (meson wraps).
+        if !d.context.is_automatic() && !tight {
+            continue;
         }
-        // download → run: a download (or a network read written to a file) and a process
-        // start in the same execution context of the same file.
-        let downloads = events.iter().filter(|e| {
-            e.kind == EventKind::Download
-                || (e.kind == EventKind::FileWrite && e.taint.has(Taint::NETWORK))
-        });
-        for d in downloads {
-            let Some(run) = events.iter().find(|p| {
-                p.kind == EventKind::ProcessSpawn && p.context == d.context && p.line >= d.line
-            }) else {
-                continue;
-            };
-            // A dropper in any context: the same function writes network bytes to a file,
-            // runs that very file, and the file is plainly a program fetched from a bare
-            // IP or an executable name, or it is made executable / started in the
-            // background. Updaters and browser installers keep download and launch apart.
-            let tight = d.function.is_some()
-                && run.function == d.function
-                && events
-                    .iter()
-                    .filter(|w| {
-                        std::ptr::eq(*w, d)
-                            || (w.kind == EventKind::FileWrite
-                                && w.function == d.function
-                                && w.line <= d.line
-                                && w.line + 3 >= d.line)
-                    })
-                    .any(|w| runs_written_file(w, run));
-            // At runtime only a start of the very file the same function wrote counts:
-            // build tools download archives and start unrelated tools later (meson wraps).
-            if !d.context.is_automatic() && !tight {
-                continue;
-            }
-            let dropper = tight
-                && (dropper_shape(run)
-                    || dropper_shape(d)
-                    || source_url(events, d).is_some_and(|u| executable_url(&u)));
-            let sev = if dropper {
-                demote(Severity::Critical)
-            } else {
-                demote(by_context(
-                    d.context,
-                    Severity::Critical,
-                    Severity::Critical,
-                    Severity::High,
-                ))
-            };
-            let mut x = cx.event_finding(
-                &META,
-                f,
-                run,
-                sev,
-                format!("downloads ({}) then runs: {}", d.snippet, run.snippet),
-            );
-            x.capabilities = vec![Capability::Process, Capability::Network];
-            out.push(x);
-        }
+        let dropper = tight
+            && (dropper_shape(run)
+                || dropper_shape(d)
+                || source_url(events, d).is_some_and(|u| executable_url(&u)));
+        let sev = if dropper {
+            demote(Severity::Critical)
+        } else {
+            demote(META.rule.severity_in(d.context))
+        };
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            run,
+            sev,
+            format!("downloads ({}) then runs: {}", d.snippet, run.snippet),
+        );
+        x.capabilities = vec![Capability::Process, Capability::Network];
+        out.push(x);
     }
 }
 

@@ -1,6 +1,6 @@
 //! PY013 dynamic-code-exec.
 
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, ExecutionContext, Finding, Severity};
 use assay_lang::{EventKind, Taint};
 
@@ -26,51 +26,39 @@ declare_rule! {
     /// ## References
     /// - CWE-95: Eval Injection
     /// - MITRE ATT&CK T1059.006 (Python)
-    pub static META = {
-        code: "PY013",
-        name: "dynamic-code-exec",
-        family: Py,
-        summary: "Executes code built at run time, on install, startup or import",
-        severity: Low,
-        confidence: Low,
-        targets: [Python, Pth],
-        cwe: Some("CWE-95"),
-        attack: Some("T1059.006"),
-    }
+    pub static META = DynamicCodeExec;
 }
 
 /// Check exec events of unresolved values in automatic contexts.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     let explained =
         Taint::DECODED | Taint::DECRYPTED | Taint::CODE_OBJECT | Taint::NETWORK | Taint::FILE_READ;
-    for f in &cx.python {
-        if f.is_test_or_doc() {
+    if f.is_test_or_doc() {
+        return;
+    }
+    for e in f
+        .analysis
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Exec && !e.taint.has(explained))
+    {
+        let sev = match e.context {
+            ExecutionContext::Startup => Severity::Medium,
+            ExecutionContext::InstallTime => Severity::Low,
+            _ => continue,
+        };
+        // exec of a known constant was analysed as a child; nothing hidden.
+        if e.arg.is_some() {
             continue;
         }
-        for e in f
-            .analysis
-            .events
-            .iter()
-            .filter(|e| e.kind == EventKind::Exec && !e.taint.has(explained))
-        {
-            let sev = match e.context {
-                ExecutionContext::Startup => Severity::Medium,
-                ExecutionContext::InstallTime => Severity::Low,
-                _ => continue,
-            };
-            // exec of a known constant was analysed as a child; nothing hidden.
-            if e.arg.is_some() {
-                continue;
-            }
-            let mut x = cx.event_finding(
-                &META,
-                f,
-                e,
-                sev,
-                format!("{} of a computed value: {}", e.api, e.snippet),
-            );
-            x.capabilities = vec![Capability::CodeExec];
-            out.push(x);
-        }
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            e,
+            sev,
+            format!("{} of a computed value: {}", e.api, e.snippet),
+        );
+        x.capabilities = vec![Capability::CodeExec];
+        out.push(x);
     }
 }

@@ -1,6 +1,6 @@
 //! PY015 embedded-executable.
 
-use crate::context::{Cx, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -25,48 +25,31 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1027.009 (Embedded Payloads), T1105 (Ingress Tool Transfer)
-    pub static META = {
-        code: "PY015",
-        name: "embedded-executable",
-        family: Py,
-        summary: "A literal in the code decodes to a native executable",
-        severity: Critical,
-        confidence: High,
-        targets: [Python],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027.009"),
-    }
+    pub static META = EmbeddedExecutable;
 }
 
 /// Check embedded-executable events.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        for e in f
-            .analysis
-            .events
-            .iter()
-            .filter(|e| e.kind == EventKind::EmbeddedExecutable)
-        {
-            let sev = if f.is_test_or_doc() {
-                Severity::Low
-            } else {
-                by_context(
-                    e.context,
-                    Severity::Critical,
-                    Severity::Critical,
-                    Severity::High,
-                )
-            };
-            let what = e.arg.clone().unwrap_or_default();
-            let mut x = cx.event_finding(
-                &META,
-                f,
-                e,
-                sev,
-                format!("encoded literal decodes to a {what}"),
-            );
-            x.capabilities = vec![Capability::Obfuscation, Capability::CodeExec];
-            out.push(x);
-        }
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    for e in f
+        .analysis
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::EmbeddedExecutable)
+    {
+        let sev = if f.is_test_or_doc() {
+            Severity::Low
+        } else {
+            META.rule.severity_in(e.context)
+        };
+        let what = e.arg.clone().unwrap_or_default();
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            e,
+            sev,
+            format!("encoded literal decodes to a {what}"),
+        );
+        x.capabilities = vec![Capability::Obfuscation, Capability::CodeExec];
+        out.push(x);
     }
 }

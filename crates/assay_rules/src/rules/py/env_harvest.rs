@@ -1,6 +1,6 @@
 //! PY007 environment-harvest.
 
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, ExecutionContext, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -27,44 +27,32 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1082 (System Information Discovery), T1552 (Unsecured Credentials)
-    pub static META = {
-        code: "PY007",
-        name: "environment-harvest",
-        family: Py,
-        summary: "Reads the whole environment (all variables, incl. secrets) as data",
-        severity: Low,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: Some("CWE-526"),
-        attack: Some("T1552"),
-    }
+    pub static META = EnvironmentHarvest;
 }
 
 /// Check env-harvest events.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        if f.is_test_or_doc() {
-            continue;
-        }
-        for e in f
-            .analysis
-            .events
-            .iter()
-            .filter(|e| e.kind == EventKind::EnvHarvest)
-        {
-            let sev = match e.context {
-                ExecutionContext::Startup | ExecutionContext::InstallTime => Severity::Medium,
-                _ => Severity::Low,
-            };
-            let mut x = cx.event_finding(
-                &META,
-                f,
-                e,
-                sev,
-                format!("whole environment read: {}", e.snippet),
-            );
-            x.capabilities = vec![Capability::Env];
-            out.push(x);
-        }
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    if f.is_test_or_doc() {
+        return;
+    }
+    for e in f
+        .analysis
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::EnvHarvest)
+    {
+        let sev = match e.context {
+            ExecutionContext::Startup | ExecutionContext::InstallTime => Severity::Medium,
+            _ => Severity::Low,
+        };
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            e,
+            sev,
+            format!("whole environment read: {}", e.snippet),
+        );
+        x.capabilities = vec![Capability::Env];
+        out.push(x);
     }
 }

@@ -33,137 +33,126 @@ declare_rule! {
     /// ## References
     /// - CWE-200: Exposure of Sensitive Information
     /// - MITRE ATT&CK T1041 (Exfiltration Over C2 Channel), T1567 (Exfiltration Over Web Service)
-    pub static META = {
-        code: "PY008",
-        name: "exfiltration-flow",
-        family: Py,
-        summary: "Collects secrets or system identity and sends data over the network",
-        severity: High,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: Some("CWE-200"),
-        attack: Some("T1041"),
-    }
+    pub static META = ExfiltrationFlow;
 }
 
 /// Check sources and sinks per file.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        if f.is_test_or_doc() {
-            continue;
-        }
-        if shell_upload(cx, f, out) {
-            continue;
-        }
-        let a = &f.analysis;
-        // DNS lookups count as a sink only where the code runs by itself (DNS exfiltration
-        // at install); every network client resolves names at runtime.
-        // Constructing a client or a request object sends nothing; the call that sends does.
-        let constructor = |api: &str| {
-            let last = api.rsplit('.').next().unwrap_or(api);
-            matches!(
-                last,
-                "Session"
-                    | "ClientSession"
-                    | "Client"
-                    | "AsyncClient"
-                    | "PoolManager"
-                    | "HTTPConnection"
-                    | "HTTPSConnection"
-                    | "Request"
-                    | "build_opener"
-                    | "SSHClient"
-                    | "HTTPClient"
-            )
-        };
-        let sinks: Vec<_> = a
-            .events
-            .iter()
-            .filter(|e| {
-                (e.kind == EventKind::Network && !constructor(&e.api))
-                    || (e.kind == EventKind::DnsLookup && e.context.is_automatic())
-            })
-            .collect();
-        if sinks.is_empty() {
-            continue;
-        }
-        // Judge automatic-context code on its own: collection in a runtime helper and a
-        // session created at import are unrelated in most SDKs.
-        let auto_sinks = sinks.iter().any(|e| e.context.is_automatic());
-        let in_scope = |c: assay_core::ExecutionContext| !auto_sinks || c.is_automatic();
-        let mut sources: Vec<&str> = Vec::new();
-        if a.events
-            .iter()
-            .any(|e| e.kind == EventKind::EnvHarvest && in_scope(e.context))
-        {
-            sources.push("environment");
-        }
-        if a.events
-            .iter()
-            .any(|e| e.kind == EventKind::SystemInfo && in_scope(e.context))
-        {
-            sources.push("system identity");
-        }
-        if a.strings.iter().any(|s| {
-            s.value.len() < 4096
-                && in_scope(s.context)
-                && (STEALER_TARGETS.0.is_match(&s.value) || DEV_CREDENTIALS.0.is_match(&s.value))
-        }) {
-            sources.push("credential stores");
-        }
-        if a.strings.iter().any(|s| {
-            s.value.len() < 4096 && in_scope(s.context) && KUBERNETES_TOKEN.is_match(&s.value)
-        }) {
-            sources.push("Kubernetes service-account token");
-        }
-        let webhook = a
-            .strings
-            .iter()
-            .any(|s| EXFIL_SERVICES.0.is_match(&s.value));
-        // A sink fed directly by env/process output is a flow even without other sources.
-        let direct = sinks
-            .iter()
-            .find(|e| e.taint.has(Taint::ENV) || e.taint.has(Taint::PROCESS_OUTPUT));
-        if sources.is_empty() && direct.is_none() {
-            continue;
-        }
-        let sink = direct
-            .copied()
-            .or_else(|| sinks.iter().find(|e| e.context.is_automatic()).copied())
-            .unwrap_or(sinks[0]);
-        let strong = direct.is_some() || webhook || sources.len() >= 2;
-        // At runtime, collection and a sink in one module is what SDKs and VCS clients look
-        // like; only a direct flow or a hard-coded drop service counts there.
-        let runtime = if direct.is_some() || webhook {
-            Severity::High
-        } else {
-            Severity::Low
-        };
-        let sev = by_context(
-            sink.context,
-            Severity::Critical,
-            if strong {
-                Severity::Critical
-            } else {
-                Severity::High
-            },
-            runtime,
-        );
-        let what = if sources.is_empty() {
-            "process/env data".to_owned()
-        } else {
-            sources.join(", ")
-        };
-        let mut x = cx.event_finding(
-            &META,
-            f,
-            sink,
-            sev,
-            format!("collects {what}; sends via {}: {}", sink.api, sink.snippet),
-        );
-        x.capabilities = vec![Capability::Network, Capability::CredentialAccess];
-        out.push(x);
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    if f.is_test_or_doc() {
+        return;
     }
+    if shell_upload(cx, f, out) {
+        return;
+    }
+    let a = &f.analysis;
+    // DNS lookups count as a sink only where the code runs by itself (DNS exfiltration
+    // at install); every network client resolves names at runtime.
+    // Constructing a client or a request object sends nothing; the call that sends does.
+    let constructor = |api: &str| {
+        let last = api.rsplit('.').next().unwrap_or(api);
+        matches!(
+            last,
+            "Session"
+                | "ClientSession"
+                | "Client"
+                | "AsyncClient"
+                | "PoolManager"
+                | "HTTPConnection"
+                | "HTTPSConnection"
+                | "Request"
+                | "build_opener"
+                | "SSHClient"
+                | "HTTPClient"
+        )
+    };
+    let sinks: Vec<_> = a
+        .events
+        .iter()
+        .filter(|e| {
+            (e.kind == EventKind::Network && !constructor(&e.api))
+                || (e.kind == EventKind::DnsLookup && e.context.is_automatic())
+        })
+        .collect();
+    if sinks.is_empty() {
+        return;
+    }
+    // Judge automatic-context code on its own: collection in a runtime helper and a
+    // session created at import are unrelated in most SDKs.
+    let auto_sinks = sinks.iter().any(|e| e.context.is_automatic());
+    let in_scope = |c: assay_core::ExecutionContext| !auto_sinks || c.is_automatic();
+    let mut sources: Vec<&str> = Vec::new();
+    if a.events
+        .iter()
+        .any(|e| e.kind == EventKind::EnvHarvest && in_scope(e.context))
+    {
+        sources.push("environment");
+    }
+    if a.events
+        .iter()
+        .any(|e| e.kind == EventKind::SystemInfo && in_scope(e.context))
+    {
+        sources.push("system identity");
+    }
+    if a.strings.iter().any(|s| {
+        s.value.len() < 4096
+            && in_scope(s.context)
+            && (STEALER_TARGETS.0.is_match(&s.value) || DEV_CREDENTIALS.0.is_match(&s.value))
+    }) {
+        sources.push("credential stores");
+    }
+    if a.strings
+        .iter()
+        .any(|s| s.value.len() < 4096 && in_scope(s.context) && KUBERNETES_TOKEN.is_match(&s.value))
+    {
+        sources.push("Kubernetes service-account token");
+    }
+    let webhook = a
+        .strings
+        .iter()
+        .any(|s| EXFIL_SERVICES.0.is_match(&s.value));
+    // A sink fed directly by env/process output is a flow even without other sources.
+    let direct = sinks
+        .iter()
+        .find(|e| e.taint.has(Taint::ENV) || e.taint.has(Taint::PROCESS_OUTPUT));
+    if sources.is_empty() && direct.is_none() {
+        return;
+    }
+    let sink = direct
+        .copied()
+        .or_else(|| sinks.iter().find(|e| e.context.is_automatic()).copied())
+        .unwrap_or(sinks[0]);
+    let strong = direct.is_some() || webhook || sources.len() >= 2;
+    // At runtime, collection and a sink in one module is what SDKs and VCS clients look
+    // like; only a direct flow or a hard-coded drop service counts there.
+    let runtime = if direct.is_some() || webhook {
+        Severity::High
+    } else {
+        Severity::Low
+    };
+    let sev = by_context(
+        sink.context,
+        Severity::Critical,
+        if strong {
+            Severity::Critical
+        } else {
+            Severity::High
+        },
+        runtime,
+    );
+    let what = if sources.is_empty() {
+        "process/env data".to_owned()
+    } else {
+        sources.join(", ")
+    };
+    let mut x = cx.event_finding(
+        &META,
+        f,
+        sink,
+        sev,
+        format!("collects {what}; sends via {}: {}", sink.api, sink.snippet),
+    );
+    x.capabilities = vec![Capability::Network, Capability::CredentialAccess];
+    out.push(x);
 }
 
 /// A process call that uploads a file (`curl -F file=@…`, `curl -T`, `wget --post-file`)

@@ -1,6 +1,6 @@
 //! PY016 hidden-network-endpoint.
 
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -31,17 +31,7 @@ declare_rule! {
     /// ## References
     /// - MITRE ATT&CK T1027 (Obfuscated Files or Information), T1041 (Exfiltration Over C2 Channel)
     /// - CWE-506: Embedded Malicious Code
-    pub static META = {
-        code: "PY016",
-        name: "hidden-network-endpoint",
-        family: Py,
-        summary: "A network request goes to an address the code holds only encoded",
-        severity: High,
-        confidence: High,
-        targets: [Python],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027"),
-    }
+    pub static META = HiddenNetworkEndpoint;
 }
 
 /// Whether a request call sends data, by its method name or its keyword arguments.
@@ -54,45 +44,43 @@ fn sends_data(api: &str, snippet: &str) -> bool {
 }
 
 /// Check network events against the file's decoded and plain strings.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        let a = &f.analysis;
-        for e in a.events.iter().filter(|e| e.kind == EventKind::Network) {
-            let Some(url) = e.arg.as_deref().map(str::trim) else {
-                continue;
-            };
-            let lower = url.to_ascii_lowercase();
-            if !(lower.starts_with("http://") || lower.starts_with("https://")) {
-                continue;
-            }
-            // Decoded strings carry one more chain step than the code that decoded them.
-            let decoded = a
-                .strings
-                .iter()
-                .any(|s| s.value.trim() == url && s.chain.len() > e.chain.len());
-            let plain = a
-                .strings
-                .iter()
-                .any(|s| s.chain.len() <= e.chain.len() && s.value.contains(url));
-            if !decoded || plain {
-                continue;
-            }
-            let sev = if f.is_test_or_doc() {
-                Severity::Low
-            } else if sends_data(&e.api, &e.snippet) {
-                Severity::Critical
-            } else {
-                Severity::High
-            };
-            let mut x = cx.event_finding(
-                &META,
-                f,
-                e,
-                sev,
-                format!("{} to an encoded address: {url}", e.api),
-            );
-            x.capabilities = vec![Capability::Network, Capability::Obfuscation];
-            out.push(x);
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    let a = &f.analysis;
+    for e in a.events.iter().filter(|e| e.kind == EventKind::Network) {
+        let Some(url) = e.arg.as_deref().map(str::trim) else {
+            continue;
+        };
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            continue;
         }
+        // Decoded strings carry one more chain step than the code that decoded them.
+        let decoded = a
+            .strings
+            .iter()
+            .any(|s| s.value.trim() == url && s.chain.len() > e.chain.len());
+        let plain = a
+            .strings
+            .iter()
+            .any(|s| s.chain.len() <= e.chain.len() && s.value.contains(url));
+        if !decoded || plain {
+            continue;
+        }
+        let sev = if f.is_test_or_doc() {
+            Severity::Low
+        } else if sends_data(&e.api, &e.snippet) {
+            Severity::Critical
+        } else {
+            Severity::High
+        };
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            e,
+            sev,
+            format!("{} to an encoded address: {url}", e.api),
+        );
+        x.capabilities = vec![Capability::Network, Capability::Obfuscation];
+        out.push(x);
     }
 }

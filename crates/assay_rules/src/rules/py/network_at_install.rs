@@ -1,6 +1,6 @@
 //! PY005 network-on-install.
 
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, ExecutionContext, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -28,64 +28,52 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1071 (Application Layer Protocol), T1041 (Exfiltration Over C2 Channel)
-    pub static META = {
-        code: "PY005",
-        name: "network-on-install",
-        family: Py,
-        summary: "Uses the network at install time, interpreter startup or import",
-        severity: High,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1071"),
-    }
+    pub static META = NetworkOnInstall;
 }
 
 /// Check network events in automatic contexts.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        if f.is_test_or_doc() && f.role != assay_lang::FileRole::Startup {
-            continue;
-        }
-        for e in f.analysis.events.iter().filter(|e| {
-            matches!(
-                e.kind,
-                EventKind::Network | EventKind::Download | EventKind::DnsLookup
-            )
-        }) {
-            let sev = match e.context {
-                ExecutionContext::Startup | ExecutionContext::InstallTime => Severity::High,
-                ExecutionContext::ImportTime if f.role == assay_lang::FileRole::PackageInit => {
-                    Severity::Medium
-                }
-                ExecutionContext::ImportTime => Severity::Low,
-                ExecutionContext::Runtime => continue,
-            };
-            let shown = e.arg.clone().unwrap_or_else(|| e.snippet.clone());
-            let mut x = cx.event_finding(
-                &META,
-                f,
-                e,
-                sev,
-                format!("{} at {}: {}", e.api, e.context.as_str(), shown),
-            );
-            if e.context == ExecutionContext::InstallTime {
-                // Installing a package has no reason to talk to the network from setup.py.
-                x.confidence = assay_core::Confidence::High;
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    if f.is_test_or_doc() && f.role != assay_lang::FileRole::Startup {
+        return;
+    }
+    for e in f.analysis.events.iter().filter(|e| {
+        matches!(
+            e.kind,
+            EventKind::Network | EventKind::Download | EventKind::DnsLookup
+        )
+    }) {
+        let sev = match e.context {
+            ExecutionContext::Startup | ExecutionContext::InstallTime => Severity::High,
+            ExecutionContext::ImportTime if f.role == assay_lang::FileRole::PackageInit => {
+                Severity::Medium
             }
-            if matches!(
-                e.context,
-                ExecutionContext::InstallTime | ExecutionContext::Startup
-            ) && sends_data(e)
-            {
-                // Sending data (a body, parameters, or a URL built from values) while
-                // installing is a beacon or exfiltration, not a build step.
-                x.severity = Severity::Critical;
-                x.evidence = format!("sends data at {}: {}", e.context.as_str(), e.snippet);
-            }
-            x.capabilities = vec![Capability::Network];
-            out.push(x);
+            ExecutionContext::ImportTime => Severity::Low,
+            ExecutionContext::Runtime => continue,
+        };
+        let shown = e.arg.clone().unwrap_or_else(|| e.snippet.clone());
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            e,
+            sev,
+            format!("{} at {}: {}", e.api, e.context.as_str(), shown),
+        );
+        if e.context == ExecutionContext::InstallTime {
+            // Installing a package has no reason to talk to the network from setup.py.
+            x.confidence = assay_core::Confidence::High;
         }
+        if matches!(
+            e.context,
+            ExecutionContext::InstallTime | ExecutionContext::Startup
+        ) && sends_data(e)
+        {
+            // Sending data (a body, parameters, or a URL built from values) while
+            // installing is a beacon or exfiltration, not a build step.
+            x.severity = Severity::Critical;
+            x.evidence = format!("sends data at {}: {}", e.context.as_str(), e.snippet);
+        }
+        x.capabilities = vec![Capability::Network];
+        out.push(x);
     }
 }
 

@@ -1,7 +1,7 @@
 //! PY012 obfuscated-code.
 
 use super::super::patterns::{OBFUSCATORS, matches};
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, ExecutionContext, Finding, Location, Severity};
 use assay_lang::EventKind;
 
@@ -32,187 +32,175 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1027 (Obfuscated Files or Information)
-    pub static META = {
-        code: "PY012",
-        name: "obfuscated-code",
-        family: Py,
-        summary: "The code is deliberately obfuscated",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Python],
-        cwe: Some("CWE-506"),
-        attack: Some("T1027"),
-    }
+    pub static META = ObfuscatedCode;
 }
 
 /// Check obfuscation markers per file.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        let a = &f.analysis;
-        // A PEP 263 codec in which the file does not read as what it looks like
-        // (`unicode_escape`, `utf_7`, …): the code is hidden from readers and scanners.
-        if let Some(c) = a
-            .source_encoding
-            .as_deref()
-            .filter(|c| !assay_lang::decode::is_plain_codec(c))
-        {
-            let mut loc = assay_core::Location::file(f.entry.path.clone());
-            loc.line = Some(1);
-            let mut x = cx.finding(
-                &META,
-                loc,
-                format!("source declared in the {c} codec (PEP 263): the file does not read as what it looks like"),
-            );
-            x.severity = if f.is_test_or_doc() {
-                Severity::Medium
-            } else {
-                Severity::High
-            };
-            x.capabilities = vec![Capability::Obfuscation];
-            out.push(x);
-        }
-        // Nested decoding: decoded code that decodes again.
-        let layers = |e: &assay_lang::Event| {
-            e.chain
-                .iter()
-                .filter(|s| {
-                    !s.contains("of a string")
-                        && !s.contains("python -c")
-                        && !s.contains("written to a file")
-                })
-                .count()
-        };
-        if let Some(e) = a
-            .events
-            .iter()
-            .find(|e| layers(e) >= 2 || (layers(e) == 1 && e.kind == EventKind::Exec))
-        {
-            let mut x = cx.event_finding(
-                &META,
-                f,
-                e,
-                Severity::High,
-                format!(
-                    "code hidden under {} layer(s) of encoding: {}",
-                    layers(e),
-                    e.chain.join(" → ")
-                ),
-            );
-            x.capabilities = vec![Capability::Obfuscation];
-            out.push(x);
-            continue;
-        }
-        // An endpoint or command hidden by character arithmetic (`chr(ord(c) - 3)` joins).
-        let hidden = a.strings.iter().find(|s| {
-            s.chain
-                .last()
-                .is_some_and(|c| c.contains("joined from characters"))
-                && (s.value.contains("://")
-                    || s.value.contains("powershell")
-                    || s.value.contains("/bin/")
-                    || s.value.contains(".exe"))
-        });
-        if let Some(s) = hidden {
-            let network = a
-                .events
-                .iter()
-                .any(|e| matches!(e.kind, EventKind::Network | EventKind::Download));
-            let mut x = cx.finding(
-                &META,
-                f.string_location(s),
-                format!(
-                    "hides `{}` by building it character by character",
-                    s.value.trim()
-                ),
-            );
-            x.severity = if f.is_test_or_doc() {
-                Severity::Low
-            } else if network {
-                Severity::Critical
-            } else {
-                Severity::High
-            };
-            x.context = Some(s.context);
-            x.capabilities = vec![Capability::Obfuscation];
-            out.push(x);
-            continue;
-        }
-        // Ciphertext literals (XOR/custom ciphers) in code that runs by itself: long strings
-        // whose characters are largely control bytes.
-        if let Some(s) = a.strings.iter().find(|s| {
-            matches!(
-                s.context,
-                ExecutionContext::InstallTime | ExecutionContext::Startup
-            ) && s.chain.is_empty()
-                && is_ciphertext(&s.value)
-        }) {
-            let mut x = cx.finding(
-                &META,
-                f.string_location(s),
-                format!(
-                    "encrypted-looking literal ({} chars) in {} code",
-                    s.value.chars().count(),
-                    s.context.as_str()
-                ),
-            );
-            // Ciphertext in setup.py or a startup hook: the payload of what runs there.
-            x.severity = Severity::Critical;
-            x.context = Some(s.context);
-            x.capabilities = vec![Capability::Obfuscation];
-            out.push(x);
-            continue;
-        }
-        if f.pth_line.is_some() || !f.entry.complete {
-            continue;
-        }
-        let text = assay_core::lossy_text(&f.entry.data[..f.entry.data.len().min(1 << 20)]);
-        let mut hits = matches(&OBFUSCATORS, &text);
-        if lookalike_identifiers(&text) >= 3 {
-            hits.push("look-alike identifiers (IlIl…/O0O0…)");
-        }
-        if hits.is_empty() {
-            continue;
-        }
-        let line = text
-            .lines()
-            .position(|l| !matches(&OBFUSCATORS, l).is_empty() || lookalike_identifiers(l) > 0)
-            .map(|i| i as u32 + 1);
-        // PyArmor is a commercial protector; the named tools and computed builtin lookups
-        // are used almost only by malware.
-        let commercial = hits.iter().all(|h| h.contains("pyarmor"));
-        let malware_tool = hits.iter().any(|h| {
-            h.contains("BlankOBF") || h.contains("Hyperion") || h.contains("__builtins__")
-        });
-        let sev = if (malware_tool
-            || matches!(
-                f.role,
-                assay_lang::FileRole::SetupScript | assay_lang::FileRole::Startup
-            ))
-            && !f.is_test_or_doc()
-        {
-            // Nobody obfuscates a build script or a startup hook for a benign reason.
-            Severity::Critical
-        } else if !commercial
-            || a.events
-                .iter()
-                .any(|e| e.kind == EventKind::Exec && e.context.is_automatic())
-        {
-            Severity::High
-        } else {
-            Severity::Medium
-        };
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    let a = &f.analysis;
+    // A PEP 263 codec in which the file does not read as what it looks like
+    // (`unicode_escape`, `utf_7`, …): the code is hidden from readers and scanners.
+    if let Some(c) = a
+        .source_encoding
+        .as_deref()
+        .filter(|c| !assay_lang::decode::is_plain_codec(c))
+    {
+        let mut loc = assay_core::Location::file(f.entry.path.clone());
+        loc.line = Some(1);
         let mut x = cx.finding(
             &META,
-            Location {
-                line,
-                ..Location::file(f.entry.path.clone())
-            },
-            format!("obfuscator markers: {}", hits.join(", ")),
+            loc,
+            format!("source declared in the {c} codec (PEP 263): the file does not read as what it looks like"),
         );
-        x.severity = sev;
+        x.severity = if f.is_test_or_doc() {
+            Severity::Medium
+        } else {
+            Severity::High
+        };
         x.capabilities = vec![Capability::Obfuscation];
         out.push(x);
     }
+    // Nested decoding: decoded code that decodes again.
+    let layers = |e: &assay_lang::Event| {
+        e.chain
+            .iter()
+            .filter(|s| {
+                !s.contains("of a string")
+                    && !s.contains("python -c")
+                    && !s.contains("written to a file")
+            })
+            .count()
+    };
+    if let Some(e) = a
+        .events
+        .iter()
+        .find(|e| layers(e) >= 2 || (layers(e) == 1 && e.kind == EventKind::Exec))
+    {
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            e,
+            Severity::High,
+            format!(
+                "code hidden under {} layer(s) of encoding: {}",
+                layers(e),
+                e.chain.join(" → ")
+            ),
+        );
+        x.capabilities = vec![Capability::Obfuscation];
+        out.push(x);
+        return;
+    }
+    // An endpoint or command hidden by character arithmetic (`chr(ord(c) - 3)` joins).
+    let hidden = a.strings.iter().find(|s| {
+        s.chain
+            .last()
+            .is_some_and(|c| c.contains("joined from characters"))
+            && (s.value.contains("://")
+                || s.value.contains("powershell")
+                || s.value.contains("/bin/")
+                || s.value.contains(".exe"))
+    });
+    if let Some(s) = hidden {
+        let network = a
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Network | EventKind::Download));
+        let mut x = cx.finding(
+            &META,
+            f.string_location(s),
+            format!(
+                "hides `{}` by building it character by character",
+                s.value.trim()
+            ),
+        );
+        x.severity = if f.is_test_or_doc() {
+            Severity::Low
+        } else if network {
+            Severity::Critical
+        } else {
+            Severity::High
+        };
+        x.context = Some(s.context);
+        x.capabilities = vec![Capability::Obfuscation];
+        out.push(x);
+        return;
+    }
+    // Ciphertext literals (XOR/custom ciphers) in code that runs by itself: long strings
+    // whose characters are largely control bytes.
+    if let Some(s) = a.strings.iter().find(|s| {
+        matches!(
+            s.context,
+            ExecutionContext::InstallTime | ExecutionContext::Startup
+        ) && s.chain.is_empty()
+            && is_ciphertext(&s.value)
+    }) {
+        let mut x = cx.finding(
+            &META,
+            f.string_location(s),
+            format!(
+                "encrypted-looking literal ({} chars) in {} code",
+                s.value.chars().count(),
+                s.context.as_str()
+            ),
+        );
+        // Ciphertext in setup.py or a startup hook: the payload of what runs there.
+        x.severity = Severity::Critical;
+        x.context = Some(s.context);
+        x.capabilities = vec![Capability::Obfuscation];
+        out.push(x);
+        return;
+    }
+    if f.pth_line.is_some() || !f.entry.complete {
+        return;
+    }
+    let text = assay_core::lossy_text(&f.entry.data[..f.entry.data.len().min(1 << 20)]);
+    let mut hits = matches(&OBFUSCATORS, &text);
+    if lookalike_identifiers(&text) >= 3 {
+        hits.push("look-alike identifiers (IlIl…/O0O0…)");
+    }
+    if hits.is_empty() {
+        return;
+    }
+    let line = text
+        .lines()
+        .position(|l| !matches(&OBFUSCATORS, l).is_empty() || lookalike_identifiers(l) > 0)
+        .map(|i| i as u32 + 1);
+    // PyArmor is a commercial protector; the named tools and computed builtin lookups
+    // are used almost only by malware.
+    let commercial = hits.iter().all(|h| h.contains("pyarmor"));
+    let malware_tool = hits
+        .iter()
+        .any(|h| h.contains("BlankOBF") || h.contains("Hyperion") || h.contains("__builtins__"));
+    let sev = if (malware_tool
+        || matches!(
+            f.role,
+            assay_lang::FileRole::SetupScript | assay_lang::FileRole::Startup
+        ))
+        && !f.is_test_or_doc()
+    {
+        // Nobody obfuscates a build script or a startup hook for a benign reason.
+        Severity::Critical
+    } else if !commercial
+        || a.events
+            .iter()
+            .any(|e| e.kind == EventKind::Exec && e.context.is_automatic())
+    {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    let mut x = cx.finding(
+        &META,
+        Location {
+            line,
+            ..Location::file(f.entry.path.clone())
+        },
+        format!("obfuscator markers: {}", hits.join(", ")),
+    );
+    x.severity = sev;
+    x.capabilities = vec![Capability::Obfuscation];
+    out.push(x);
 }
 
 /// Distinct identifiers built only from look-alike characters (`I`/`l`/`1`, `O`/`0`),

@@ -1,7 +1,7 @@
 //! PY009 persistence-mechanism.
 
 use super::super::patterns::{PERSISTENCE, SHELL_COMMANDS, matches};
-use crate::context::{Cx, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -29,54 +29,44 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1547.001 (Registry Run Keys / Startup Folder), T1053 (Scheduled Task/Job), T1543 (Create or Modify System Process)
-    pub static META = {
-        code: "PY009",
-        name: "persistence-mechanism",
-        family: Py,
-        summary: "Installs itself to survive reboots (Run keys, Startup, cron, systemd, launchd)",
-        severity: High,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1547"),
-    }
+    pub static META = PersistenceMechanism;
 }
 
 /// Check persistence strings in files that also write or spawn.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        if f.is_test_or_doc() {
-            continue;
-        }
-        let a = &f.analysis;
-        let acts = a.events.iter().any(|e| {
-            matches!(
-                e.kind,
-                EventKind::FileWrite | EventKind::RegistryWrite | EventKind::ProcessSpawn
-            )
-        });
-        if !acts {
-            continue;
-        }
-        let Some((s, hits)) = a
-            .strings
-            .iter()
-            .filter(|s| s.value.len() < 4096)
-            .map(|s| (s, matches(&PERSISTENCE, &s.value)))
-            .find(|(_, h)| !h.is_empty())
-        else {
-            continue;
-        };
-        // Shell rc files alone (without a write of them) are too common in dev tools.
-        if hits.iter().all(|h| h.contains("bashrc"))
-            && !a.events.iter().any(|e| e.kind == EventKind::FileWrite)
-        {
-            continue;
-        }
-        // A download-and-run command written from the same function into the place that
-        // runs it (`echo 'wget … && chmod +x … && /tmp/x &' >> ~/.bashrc`) is an implant
-        // in any context.
-        let implant = a.events.iter().any(|e| {
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    if f.is_test_or_doc() {
+        return;
+    }
+    let a = &f.analysis;
+    let acts = a.events.iter().any(|e| {
+        matches!(
+            e.kind,
+            EventKind::FileWrite | EventKind::RegistryWrite | EventKind::ProcessSpawn
+        )
+    });
+    if !acts {
+        return;
+    }
+    let Some((s, hits)) = a
+        .strings
+        .iter()
+        .filter(|s| s.value.len() < 4096)
+        .map(|s| (s, matches(&PERSISTENCE, &s.value)))
+        .find(|(_, h)| !h.is_empty())
+    else {
+        return;
+    };
+    // Shell rc files alone (without a write of them) are too common in dev tools.
+    if hits.iter().all(|h| h.contains("bashrc"))
+        && !a.events.iter().any(|e| e.kind == EventKind::FileWrite)
+    {
+        return;
+    }
+    // A download-and-run command written from the same function into the place that
+    // runs it (`echo 'wget … && chmod +x … && /tmp/x &' >> ~/.bashrc`) is an implant
+    // in any context.
+    let implant =
+        a.events.iter().any(|e| {
             e.kind == EventKind::FileWrite && e.function == s.function && e.chain == s.chain
         }) && a.strings.iter().any(|t| {
             t.function == s.function
@@ -84,26 +74,25 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 && t.value.len() < 4096
                 && SHELL_COMMANDS.0.matches(&t.value).iter().any(|i| i < 2)
         });
-        let sev = if implant {
-            Severity::Critical
+    let sev = if implant {
+        Severity::Critical
+    } else {
+        META.rule.severity_in(s.context)
+    };
+    let mut x = cx.finding(
+        &META,
+        f.string_location(s),
+        if implant {
+            format!(
+                "writes a download-and-run command into a persistence location: {}",
+                s.value.trim()
+            )
         } else {
-            by_context(s.context, Severity::High, Severity::High, Severity::Medium)
-        };
-        let mut x = cx.finding(
-            &META,
-            f.string_location(s),
-            if implant {
-                format!(
-                    "writes a download-and-run command into a persistence location: {}",
-                    s.value.trim()
-                )
-            } else {
-                format!("persistence location: {}", s.value.trim())
-            },
-        );
-        x.severity = sev;
-        x.context = Some(s.context);
-        x.capabilities = vec![Capability::Persistence];
-        out.push(x);
-    }
+            format!("persistence location: {}", s.value.trim())
+        },
+    );
+    x.severity = sev;
+    x.context = Some(s.context);
+    x.capabilities = vec![Capability::Persistence];
+    out.push(x);
 }

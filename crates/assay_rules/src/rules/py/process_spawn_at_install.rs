@@ -1,6 +1,6 @@
 //! PY004 process-spawn-on-install.
 
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, ExecutionContext, Finding, Severity};
 use assay_lang::{EventKind, Taint};
 
@@ -32,17 +32,7 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1059.006 (Python), T1546 (Event Triggered Execution)
-    pub static META = {
-        code: "PY004",
-        name: "process-spawn-on-install",
-        family: Py,
-        summary: "Starts a process at install time, interpreter startup or import",
-        severity: Medium,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1059.006"),
-    }
+    pub static META = ProcessSpawnOnInstall;
 }
 
 /// Build tools whose use from `setup.py` is ordinary.
@@ -175,59 +165,57 @@ fn is_build_command(cmd: &str) -> bool {
 }
 
 /// Check every process start in automatic contexts.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        if f.is_test_or_doc() && f.role != assay_lang::FileRole::Startup {
-            continue;
-        }
-        for e in f
-            .analysis
-            .events
-            .iter()
-            .filter(|e| e.kind == EventKind::ProcessSpawn)
-        {
-            let cmd = e.arg.clone().unwrap_or_default();
-            let stealthy = is_stealthy(&cmd);
-            let recon = is_recon_command(&cmd);
-            let network = is_network_command(&cmd);
-            // The command is not in the code but read from a file, the network or a
-            // decoder: the code hides what it runs (`os.system(open("cmd.txt").read())`).
-            let hidden = cmd.is_empty()
-                && e.taint
-                    .has(Taint::FILE_READ | Taint::NETWORK | Taint::DECODED | Taint::DECRYPTED);
-            let sev = match e.context {
-                ExecutionContext::Startup | ExecutionContext::InstallTime if hidden => {
-                    Severity::Critical
-                }
-                ExecutionContext::ImportTime if hidden => Severity::High,
-                ExecutionContext::Startup if recon || network || stealthy => Severity::Critical,
-                ExecutionContext::Startup => Severity::High,
-                // Reconnaissance, a network client (DNS beacons, downloads) or a hidden or
-                // background start while `pip install` runs.
-                ExecutionContext::InstallTime if recon || network || stealthy => Severity::Critical,
-                ExecutionContext::ImportTime if stealthy => Severity::Critical,
-                ExecutionContext::ImportTime if recon || network => Severity::High,
-                ExecutionContext::InstallTime if is_build_command(&cmd) && e.chain.is_empty() => {
-                    continue;
-                }
-                ExecutionContext::InstallTime => Severity::Medium,
-                ExecutionContext::ImportTime => Severity::Low,
-                ExecutionContext::Runtime => continue,
-            };
-            let shown = if cmd.is_empty() {
-                e.snippet.clone()
-            } else {
-                cmd
-            };
-            let mut x = cx.event_finding(
-                &META,
-                f,
-                e,
-                sev,
-                format!("{} at {}: {}", e.api, e.context.as_str(), shown),
-            );
-            x.capabilities = vec![Capability::Process];
-            out.push(x);
-        }
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    if f.is_test_or_doc() && f.role != assay_lang::FileRole::Startup {
+        return;
+    }
+    for e in f
+        .analysis
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::ProcessSpawn)
+    {
+        let cmd = e.arg.clone().unwrap_or_default();
+        let stealthy = is_stealthy(&cmd);
+        let recon = is_recon_command(&cmd);
+        let network = is_network_command(&cmd);
+        // The command is not in the code but read from a file, the network or a
+        // decoder: the code hides what it runs (`os.system(open("cmd.txt").read())`).
+        let hidden = cmd.is_empty()
+            && e.taint
+                .has(Taint::FILE_READ | Taint::NETWORK | Taint::DECODED | Taint::DECRYPTED);
+        let sev = match e.context {
+            ExecutionContext::Startup | ExecutionContext::InstallTime if hidden => {
+                Severity::Critical
+            }
+            ExecutionContext::ImportTime if hidden => Severity::High,
+            ExecutionContext::Startup if recon || network || stealthy => Severity::Critical,
+            ExecutionContext::Startup => Severity::High,
+            // Reconnaissance, a network client (DNS beacons, downloads) or a hidden or
+            // background start while `pip install` runs.
+            ExecutionContext::InstallTime if recon || network || stealthy => Severity::Critical,
+            ExecutionContext::ImportTime if stealthy => Severity::Critical,
+            ExecutionContext::ImportTime if recon || network => Severity::High,
+            ExecutionContext::InstallTime if is_build_command(&cmd) && e.chain.is_empty() => {
+                continue;
+            }
+            ExecutionContext::InstallTime => Severity::Medium,
+            ExecutionContext::ImportTime => Severity::Low,
+            ExecutionContext::Runtime => continue,
+        };
+        let shown = if cmd.is_empty() {
+            e.snippet.clone()
+        } else {
+            cmd
+        };
+        let mut x = cx.event_finding(
+            &META,
+            f,
+            e,
+            sev,
+            format!("{} at {}: {}", e.api, e.context.as_str(), shown),
+        );
+        x.capabilities = vec![Capability::Process];
+        out.push(x);
     }
 }

@@ -1,7 +1,7 @@
 //! PY011 sandbox-evasion.
 
 use super::super::patterns::{EVASION, matches};
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use std::collections::BTreeSet;
 
@@ -27,54 +27,42 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1497 (Virtualization/Sandbox Evasion)
-    pub static META = {
-        code: "PY011",
-        name: "sandbox-evasion",
-        family: Py,
-        summary: "Looks for virtual machines, sandboxes, debuggers or analysis tools",
-        severity: High,
-        confidence: Medium,
-        targets: [Python],
-        cwe: None,
-        attack: Some("T1497"),
-    }
+    pub static META = SandboxEvasion;
 }
 
 /// Check evasion strings per file.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        if f.is_test_or_doc() {
-            continue;
-        }
-        let mut kinds = BTreeSet::new();
-        let mut first = None;
-        for s in f.analysis.strings.iter().filter(|s| s.value.len() < 2048) {
-            let h = matches(&EVASION, &s.value);
-            if !h.is_empty() && first.is_none() {
-                first = Some(s);
-            }
-            kinds.extend(h);
-        }
-        let Some(s) = first else { continue };
-        if kinds.len() < 2 {
-            continue;
-        }
-        let mut x = cx.finding(
-            &META,
-            f.string_location(s),
-            format!(
-                "checks for {} kinds of analysis environment, e.g. {}",
-                kinds.len(),
-                s.value.trim()
-            ),
-        );
-        x.severity = if s.context.is_automatic() {
-            Severity::High
-        } else {
-            Severity::Medium
-        };
-        x.context = Some(s.context);
-        x.capabilities = vec![Capability::Evasion];
-        out.push(x);
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    if f.is_test_or_doc() {
+        return;
     }
+    let mut kinds = BTreeSet::new();
+    let mut first = None;
+    for s in f.analysis.strings.iter().filter(|s| s.value.len() < 2048) {
+        let h = matches(&EVASION, &s.value);
+        if !h.is_empty() && first.is_none() {
+            first = Some(s);
+        }
+        kinds.extend(h);
+    }
+    let Some(s) = first else { return };
+    if kinds.len() < 2 {
+        return;
+    }
+    let mut x = cx.finding(
+        &META,
+        f.string_location(s),
+        format!(
+            "checks for {} kinds of analysis environment, e.g. {}",
+            kinds.len(),
+            s.value.trim()
+        ),
+    );
+    x.severity = if s.context.is_automatic() {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    x.context = Some(s.context);
+    x.capabilities = vec![Capability::Evasion];
+    out.push(x);
 }

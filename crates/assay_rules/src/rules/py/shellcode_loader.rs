@@ -1,6 +1,6 @@
 //! PY014 shellcode-loader.
 
-use crate::context::Cx;
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -28,61 +28,49 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1055 (Process Injection), T1620 (Reflective Code Loading)
-    pub static META = {
-        code: "PY014",
-        name: "shellcode-loader",
-        family: Py,
-        summary: "Allocates executable memory, copies bytes into it and runs them",
-        severity: Critical,
-        confidence: High,
-        targets: [Python],
-        cwe: Some("CWE-506"),
-        attack: Some("T1055"),
-    }
+    pub static META = ShellcodeLoader;
 }
 
 /// Check for the alloc/copy/run triple in one file.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        if !f.entry.complete || f.is_test_or_doc() {
-            continue;
-        }
-        let t = &f.entry.data;
-        let has = |n: &[u8]| memchr::memmem::find(t, n).is_some();
-        // Starting the buffer on a new thread is the injection; calling a few bytes of
-        // machine code through CFUNCTYPE (CPU-feature probes, JITs) is not flagged.
-        let alloc = has(b"VirtualAlloc");
-        let copy = has(b"RtlMoveMemory") || has(b"memmove") || has(b"WriteProcessMemory");
-        let run = has(b"CreateThread")
-            || has(b"CreateRemoteThread")
-            || has(b"QueueUserAPC")
-            || has(b"NtCreateThreadEx");
-        let via_events = f
-            .analysis
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    if !f.entry.complete || f.is_test_or_doc() {
+        return;
+    }
+    let t = &f.entry.data;
+    let has = |n: &[u8]| memchr::memmem::find(t, n).is_some();
+    // Starting the buffer on a new thread is the injection; calling a few bytes of
+    // machine code through CFUNCTYPE (CPU-feature probes, JITs) is not flagged.
+    let alloc = has(b"VirtualAlloc");
+    let copy = has(b"RtlMoveMemory") || has(b"memmove") || has(b"WriteProcessMemory");
+    let run = has(b"CreateThread")
+        || has(b"CreateRemoteThread")
+        || has(b"QueueUserAPC")
+        || has(b"NtCreateThreadEx");
+    let via_events = f
+        .analysis
+        .events
+        .iter()
+        .any(|e| e.api.contains("VirtualAlloc"))
+        && f.analysis
             .events
             .iter()
-            .any(|e| e.api.contains("VirtualAlloc"))
-            && f.analysis
-                .events
-                .iter()
-                .any(|e| e.api.contains("CreateThread"));
-        if !(via_events || (alloc && copy && run)) {
-            continue;
-        }
-        let line = String::from_utf8_lossy(t)
-            .lines()
-            .position(|l| l.contains("VirtualAlloc") || l.contains("PROT_EXEC"))
-            .map(|i| i as u32 + 1);
-        let mut x = cx.finding(
-            &META,
-            assay_core::Location {
-                line,
-                ..assay_core::Location::file(f.entry.path.clone())
-            },
-            "executable memory allocated, written and started via ctypes",
-        );
-        x.severity = Severity::Critical;
-        x.capabilities = vec![Capability::CodeExec];
-        out.push(x);
+            .any(|e| e.api.contains("CreateThread"));
+    if !(via_events || (alloc && copy && run)) {
+        return;
     }
+    let line = String::from_utf8_lossy(t)
+        .lines()
+        .position(|l| l.contains("VirtualAlloc") || l.contains("PROT_EXEC"))
+        .map(|i| i as u32 + 1);
+    let mut x = cx.finding(
+        &META,
+        assay_core::Location {
+            line,
+            ..assay_core::Location::file(f.entry.path.clone())
+        },
+        "executable memory allocated, written and started via ctypes",
+    );
+    x.severity = Severity::Critical;
+    x.capabilities = vec![Capability::CodeExec];
+    out.push(x);
 }

@@ -1,6 +1,6 @@
 //! PY010 keylogging-or-screen-capture.
 
-use crate::context::{Cx, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -25,36 +25,24 @@ declare_rule! {
     ///
     /// ## References
     /// - MITRE ATT&CK T1056.001 (Keylogging), T1115 (Clipboard Data), T1113 (Screen Capture)
-    pub static META = {
-        code: "PY010",
-        name: "keylogging-or-screen-capture",
-        family: Py,
-        summary: "Captures keystrokes, clipboard, screen or camera",
-        severity: High,
-        confidence: Medium,
-        targets: [Python, Pth],
-        cwe: None,
-        attack: Some("T1056.001"),
-    }
+    pub static META = KeyloggingOrScreenCapture;
 }
 
 /// Check surveillance events.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        for e in f
-            .analysis
-            .events
-            .iter()
-            .filter(|e| e.kind == EventKind::Surveillance)
-        {
-            let sev = if f.is_test_or_doc() {
-                Severity::Info
-            } else {
-                by_context(e.context, Severity::High, Severity::High, Severity::Info)
-            };
-            let mut x = cx.event_finding(&META, f, e, sev, format!("{}: {}", e.api, e.snippet));
-            x.capabilities = vec![Capability::Surveillance];
-            out.push(x);
-        }
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    for e in f
+        .analysis
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Surveillance)
+    {
+        let sev = if f.is_test_or_doc() {
+            Severity::Info
+        } else {
+            META.rule.severity_in(e.context)
+        };
+        let mut x = cx.event_finding(&META, f, e, sev, format!("{}: {}", e.api, e.snippet));
+        x.capabilities = vec![Capability::Surveillance];
+        out.push(x);
     }
 }

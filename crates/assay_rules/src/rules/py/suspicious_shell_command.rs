@@ -1,7 +1,7 @@
 //! PY003 suspicious-shell-command.
 
 use super::super::patterns::{SHELL_COMMANDS, matches};
-use crate::context::{Cx, by_context};
+use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -36,50 +36,33 @@ declare_rule! {
     /// ## References
     /// - CWE-78: OS Command Injection (here: deliberate)
     /// - MITRE ATT&CK T1059 (Command and Scripting Interpreter), T1218 (System Binary Proxy Execution)
-    pub static META = {
-        code: "PY003",
-        name: "suspicious-shell-command",
-        family: Py,
-        summary: "Starts a process whose command line has a known-malicious shape",
-        severity: Critical,
-        confidence: High,
-        targets: [Python, Pth],
-        cwe: Some("CWE-78"),
-        attack: Some("T1059"),
-    }
+    pub static META = SuspiciousShellCommand;
 }
 
 /// Check every process start.
-pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in &cx.python {
-        for e in f
-            .analysis
-            .events
-            .iter()
-            .filter(|e| e.kind == EventKind::ProcessSpawn)
-        {
-            let cmd = e.arg.clone().unwrap_or_else(|| e.snippet.clone());
-            let hits = matches(&SHELL_COMMANDS, &cmd);
-            if hits.is_empty() {
-                continue;
-            }
-            let test = f.is_test_or_doc();
-            let sev = if test {
-                Severity::Medium
-            } else {
-                by_context(
-                    e.context,
-                    Severity::Critical,
-                    Severity::Critical,
-                    Severity::High,
-                )
-            };
-            let mut x = cx.event_finding(&META, f, e, sev, format!("{}: {}", e.api, cmd));
-            x.capabilities = vec![Capability::Process];
-            out.push(x);
+pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+    for e in f
+        .analysis
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::ProcessSpawn)
+    {
+        let cmd = e.arg.clone().unwrap_or_else(|| e.snippet.clone());
+        let hits = matches(&SHELL_COMMANDS, &cmd);
+        if hits.is_empty() {
+            continue;
         }
-        reverse_shell(cx, f, out);
+        let test = f.is_test_or_doc();
+        let sev = if test {
+            Severity::Medium
+        } else {
+            META.rule.severity_in(e.context)
+        };
+        let mut x = cx.event_finding(&META, f, e, sev, format!("{}: {}", e.api, cmd));
+        x.capabilities = vec![Capability::Process];
+        out.push(x);
     }
+    reverse_shell(cx, f, out);
 }
 
 /// Whether a process start runs an interactive shell (`pty.spawn`, `/bin/sh -i`, `bash`,
@@ -159,12 +142,7 @@ fn reverse_shell(cx: &Cx, f: &crate::context::PyFile, out: &mut Vec<Finding>) {
     } else if strong.is_some() {
         Severity::Critical
     } else {
-        by_context(
-            e.context,
-            Severity::Critical,
-            Severity::Critical,
-            Severity::High,
-        )
+        META.rule.severity_in(e.context)
     };
     let what = if strong.is_some() {
         "reverse shell: a socket's descriptor redirected onto standard input/output, then a shell started"
