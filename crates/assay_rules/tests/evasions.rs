@@ -325,7 +325,11 @@ fn unreadable_code_is_not_a_footnote() {
         let mut a = wheel(&[("demo/__init__.py", b"VALUE = 1\n")]);
         a.findings.push(arc007(path));
         let r = assay_rules::analyze_artifact(&a);
-        let f = r.findings.iter().find(|f| f.rule.code() == "ARC007").unwrap();
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.rule.code() == "ARC007")
+            .unwrap();
         (f.severity, r.verdict)
     };
     assert_eq!(

