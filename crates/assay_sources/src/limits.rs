@@ -45,7 +45,8 @@ pub struct Limits {
     pub head_bytes: usize,
     /// Most bytes held in memory for one artifact's own members (everything kept whole or
     /// as a model prefix, heads included); members of nested archives have a separate
-    /// allowance of a quarter of it. Default 256 MiB, above the largest real packages
+    /// allowance of a quarter of it. Other text than code and packaging metadata, and
+    /// model prefixes, may use only half of either. Default 256 MiB, above the largest real packages
     /// (aws-cdk-lib holds 183 MiB of Python). Past it a member keeps only its head: an
     /// `ARC006` finding names where, and code not kept whole is reported not inspected.
     pub max_kept_bytes: u64,

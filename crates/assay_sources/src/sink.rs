@@ -114,6 +114,8 @@ pub(crate) struct Sink<'a> {
     kept_nested: u64,
     /// The nested kept-bytes bound was reported.
     kept_nested_bound_hit: bool,
+    /// The bound for text that is not code was reported.
+    kept_text_bound_hit: bool,
 }
 
 impl<'a> Sink<'a> {
@@ -131,6 +133,7 @@ impl<'a> Sink<'a> {
             kept_bound_hit: false,
             kept_nested: 0,
             kept_nested_bound_hit: false,
+            kept_text_bound_hit: false,
         }
     }
 
@@ -325,24 +328,51 @@ impl<'a> Sink<'a> {
         } else {
             (self.limits.max_kept_bytes, self.kept)
         };
+        // Code and packaging metadata may use the whole allowance; other text (C
+        // headers, data, docs) and model prefixes only its first half, so a package with
+        // hundreds of MiB of sources in other languages still has its Python read.
+        let code = matches!(
+            kind,
+            FileKind::Python
+                | FileKind::Pth
+                | FileKind::CoreMetadata
+                | FileKind::Record
+                | FileKind::EntryPoints
+                | FileKind::TopLevel
+                | FileKind::WheelMetadata
+                | FileKind::SetupCfg
+                | FileKind::PyProject
+                | FileKind::Script
+                | FileKind::JavaScript
+        );
+        let bound = if code { bound } else { bound / 2 };
         let room = bound.saturating_sub(used).max(head as u64);
         let wanted = self.keep_limit(kind, &adm.path);
         let keep = wanted.min(room);
         let prefix = model_prefix(kind, &data, self.limits).map(|p| p.min(room));
-        let hit = if in_nested {
-            &mut self.kept_nested_bound_hit
-        } else {
-            &mut self.kept_bound_hit
+        let hit = match (in_nested, code) {
+            (true, _) => &mut self.kept_nested_bound_hit,
+            (false, true) => &mut self.kept_bound_hit,
+            (false, false) => &mut self.kept_text_bound_hit,
         };
         if !*hit && wanted > room && declared > room {
             *hit = true;
-            self.report(finding(
+            // Data and other languages' sources past the bound are a footnote (medium);
+            // code past it is what matters (high here, and PKG014 for the files).
+            let sev = if code {
+                rules::ARCHIVE_BOMB.severity()
+            } else {
+                assay_core::Severity::Medium
+            };
+            self.report(finding_with(
                 &rules::ARCHIVE_BOMB,
+                sev,
                 &adm.loc,
                 format!(
-                    "the kept-bytes bound of {} MiB{} is reached here: this member ({declared} bytes) and later large ones keep only their head and are NOT INSPECTED",
+                    "the kept-bytes bound of {} MiB{} is reached here: this member ({declared} bytes) and later large ones{} keep only their head and are NOT INSPECTED",
                     bound >> 20,
-                    if in_nested { " for nested archives" } else { "" }
+                    if in_nested { " for nested archives" } else { "" },
+                    if code { "" } else { " that are not code" }
                 ),
             ));
         }
