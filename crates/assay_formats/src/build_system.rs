@@ -40,16 +40,7 @@ impl BuildSystem {
 /// [`FormatError::TooMany`] when `backend-path` or `requires` has more than
 /// [`MAX_ITEMS`] items.
 pub fn parse_build_system(data: &[u8]) -> Result<BuildSystem, FormatError> {
-    let text = std::str::from_utf8(data).map_err(|e| FormatError::Toml {
-        file: "pyproject.toml",
-        message: format!("not UTF-8: {e}"),
-    })?;
-    let doc: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| FormatError::Toml {
-            file: "pyproject.toml",
-            message: e.to_string(),
-        })?;
+    let doc = crate::entry_points::parse_pyproject(data)?;
     let mut out = BuildSystem::default();
     let Some(bs) = doc.get("build-system").and_then(toml::Value::as_table) else {
         return Ok(out);

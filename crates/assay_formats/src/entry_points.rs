@@ -137,16 +137,7 @@ pub fn parse_entry_points(data: &[u8]) -> Result<EntryPoints, FormatError> {
 /// [`FormatError::Toml`] when the file is not UTF-8 or not TOML;
 /// [`FormatError::TooMany`] when there are more than [`MAX_ENTRY_POINTS`] entries.
 pub fn parse_pyproject_scripts(data: &[u8]) -> Result<EntryPoints, FormatError> {
-    let text = std::str::from_utf8(data).map_err(|e| FormatError::Toml {
-        file: "pyproject.toml",
-        message: format!("not UTF-8: {e}"),
-    })?;
-    let doc: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| FormatError::Toml {
-            file: "pyproject.toml",
-            message: e.to_string(),
-        })?;
+    let doc = parse_pyproject(data)?;
     let mut out = EntryPoints::default();
     let Some(project) = doc.get("project").and_then(toml::Value::as_table) else {
         return Ok(out);
@@ -190,6 +181,22 @@ pub fn parse_pyproject_scripts(data: &[u8]) -> Result<EntryPoints, FormatError> 
         }
     }
     Ok(out)
+}
+
+/// A `pyproject.toml` as a TOML table.
+///
+/// # Errors
+/// [`FormatError::Toml`] when the file is not UTF-8 or not TOML.
+pub(crate) fn parse_pyproject(data: &[u8]) -> Result<toml::Table, FormatError> {
+    let text = std::str::from_utf8(data).map_err(|e| FormatError::Toml {
+        file: "pyproject.toml",
+        message: format!("not UTF-8: {e}"),
+    })?;
+    text.parse()
+        .map_err(|e: toml::de::Error| FormatError::Toml {
+            file: "pyproject.toml",
+            message: e.to_string(),
+        })
 }
 
 #[cfg(test)]

@@ -445,18 +445,14 @@ fn lex(src: &[u8]) -> Lexed {
             }
             b'\\' => {
                 // Line continuation (or a stray backslash).
-                if src.get(i + 1) == Some(&b'\n') {
-                    continued = true;
-                    line_no = line_no.saturating_add(1);
-                    at_line_start = true;
-                    i += 2;
-                } else if src.get(i + 1) == Some(&b'\r') && src.get(i + 2) == Some(&b'\n') {
-                    continued = true;
-                    line_no = line_no.saturating_add(1);
-                    at_line_start = true;
-                    i += 3;
-                } else {
-                    i += 1;
+                match continuation(src, i) {
+                    Some(len) => {
+                        continued = true;
+                        line_no = line_no.saturating_add(1);
+                        at_line_start = true;
+                        i += len;
+                    }
+                    None => i += 1,
                 }
             }
             b'(' | b'[' | b'{' => {
@@ -514,6 +510,15 @@ fn lex(src: &[u8]) -> Lexed {
         }
     }
     out
+}
+
+/// The length of a line continuation (`\\` then `\n` or `\r\n`) at `i`, if there is one.
+fn continuation(src: &[u8], i: usize) -> Option<usize> {
+    match (src.get(i + 1), src.get(i + 2)) {
+        (Some(b'\n'), _) => Some(2),
+        (Some(b'\r'), Some(b'\n')) => Some(3),
+        _ => None,
+    }
 }
 
 fn is_string_prefix(p: &[u8]) -> bool {
@@ -1599,19 +1604,14 @@ pub(crate) fn chunk_starts(src: &[u8], chunk: usize) -> Vec<usize> {
                     i += 1;
                 }
             }
-            b'\\' => {
-                if src.get(i + 1) == Some(&b'\n') {
+            b'\\' => match continuation(src, i) {
+                Some(len) => {
                     continued = true;
                     at_line_start = true;
-                    i += 2;
-                } else if src.get(i + 1) == Some(&b'\r') && src.get(i + 2) == Some(&b'\n') {
-                    continued = true;
-                    at_line_start = true;
-                    i += 3;
-                } else {
-                    i += 1;
+                    i += len;
                 }
-            }
+                None => i += 1,
+            },
             b'(' | b'[' | b'{' => {
                 depth = depth.saturating_add(1);
                 i += 1;

@@ -265,17 +265,7 @@ impl<'a> Sink<'a> {
             return l.head_bytes as u64;
         }
         match kind {
-            FileKind::Python
-            | FileKind::Pth
-            | FileKind::CoreMetadata
-            | FileKind::Record
-            | FileKind::EntryPoints
-            | FileKind::TopLevel
-            | FileKind::WheelMetadata
-            | FileKind::SetupCfg
-            | FileKind::PyProject
-            | FileKind::Script
-            | FileKind::JavaScript => l.max_file_bytes,
+            k if is_code(k) => l.max_file_bytes,
             FileKind::Text => l.max_text_file_bytes,
             _ => l.head_bytes as u64,
         }
@@ -331,20 +321,7 @@ impl<'a> Sink<'a> {
         // Code and packaging metadata may use the whole allowance; other text (C
         // headers, data, docs) and model prefixes only its first half, so a package with
         // hundreds of MiB of sources in other languages still has its Python read.
-        let code = matches!(
-            kind,
-            FileKind::Python
-                | FileKind::Pth
-                | FileKind::CoreMetadata
-                | FileKind::Record
-                | FileKind::EntryPoints
-                | FileKind::TopLevel
-                | FileKind::WheelMetadata
-                | FileKind::SetupCfg
-                | FileKind::PyProject
-                | FileKind::Script
-                | FileKind::JavaScript
-        );
+        let code = is_code(kind);
         let bound = if code { bound } else { bound / 2 };
         let room = bound.saturating_sub(used).max(head as u64);
         let wanted = self.keep_limit(kind, &adm.path);
@@ -663,6 +640,25 @@ impl<'a> Sink<'a> {
         self.entries.push(entry);
         index
     }
+}
+
+/// Code and packaging metadata: kept whole up to [`Limits::max_file_bytes`], and first
+/// in line for the kept-bytes allowance.
+fn is_code(kind: FileKind) -> bool {
+    matches!(
+        kind,
+        FileKind::Python
+            | FileKind::Pth
+            | FileKind::CoreMetadata
+            | FileKind::Record
+            | FileKind::EntryPoints
+            | FileKind::TopLevel
+            | FileKind::WheelMetadata
+            | FileKind::SetupCfg
+            | FileKind::PyProject
+            | FileKind::Script
+            | FileKind::JavaScript
+    )
 }
 
 /// Model files keep a prefix of what their analysis needs, even when the file is larger
