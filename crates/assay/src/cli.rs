@@ -66,6 +66,17 @@ pub struct DepsArgs {
     /// ago is young (DEP008).
     #[arg(long, default_value_t = 7)]
     pub min_age_days: u64,
+    /// Where `--online` looks packages up.
+    #[command(flatten)]
+    pub registries: RegistryArgs,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// The registries `--online` queries (`assay deps`, `assay history`).
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
     /// `--online`: the PyPI JSON API base, queried as `{base}/pypi/{name}/json` (else
     /// `$ASSAY_PYPI_URL`, else https://pypi.org).
     #[arg(long)]
@@ -81,9 +92,6 @@ pub struct DepsArgs {
     /// `--online`: network timeout per request, seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
-    /// Output options.
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 /// `assay guard`.
@@ -212,6 +220,15 @@ pub struct HistoryArgs {
     /// Follow only first parents (merges are then judged by their first-parent diff).
     #[arg(long)]
     pub first_parent: bool,
+    /// Also ask the package registries (npm registry, PyPI JSON API, crates.io API) about
+    /// every third-party dependency a commit added under a new name: created days before
+    /// the commit, first published by the committer, or since removed (GIT018). Without
+    /// it nothing goes to the network.
+    #[arg(long)]
+    pub online: bool,
+    /// Where `--online` looks packages up.
+    #[command(flatten)]
+    pub registries: RegistryArgs,
     /// TOML file overriding the points per rule and the thresholds (see
     /// `docs/history.md`).
     #[arg(long)]

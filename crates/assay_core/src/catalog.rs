@@ -1261,6 +1261,16 @@ catalog! {
             cwe: Some("CWE-829"),
             attack: Some("T1195.001"),
         }
+        DependencyRegistryEvidence {
+            code: "GIT018",
+            name: "dependency-registry-evidence",
+            summary: "With --online: a dependency a commit added was created on its registry days before the commit, by the committer, or has since been removed",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-829"),
+            attack: Some("T1195.001"),
+        }
     }
 }
 

@@ -89,6 +89,36 @@ pub fn user_agent() -> String {
     format!("assay/{} (+{contact})", env!("CARGO_PKG_VERSION"))
 }
 
+/// Largest CA bundle read from `SSL_CERT_FILE`, bytes.
+const MAX_CA_FILE: u64 = 16 << 20;
+
+/// The trust anchors: the certificates of the PEM bundle `$SSL_CERT_FILE` names, when it
+/// is set and holds at least one (OpenSSL's convention, which curl, pip and git follow:
+/// a proxy or corporate CA replaces the public roots), else Mozilla's root set (webpki).
+/// An unreadable or empty bundle falls back to the public roots with a warning.
+fn root_certs() -> ureq::tls::RootCerts {
+    use std::io::Read;
+    let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) else {
+        return ureq::tls::RootCerts::WebPki;
+    };
+    let mut pem = Vec::new();
+    let read = std::fs::File::open(&path).and_then(|f| f.take(MAX_CA_FILE).read_to_end(&mut pem));
+    let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    if read.is_err() || certs.is_empty() {
+        eprintln!(
+            "assay: warning: SSL_CERT_FILE={}: no certificate read; using the public root set",
+            std::path::Path::new(&path).display()
+        );
+        return ureq::tls::RootCerts::WebPki;
+    }
+    ureq::tls::RootCerts::new_with_certs(&certs)
+}
+
 impl Client {
     /// A client with these timeouts and the [`user_agent`].
     pub fn new(t: Timeouts) -> Client {
@@ -100,6 +130,11 @@ impl Client {
             .timeout_per_read(Some(t.read))
             .timeout_global(t.total)
             .user_agent(user_agent())
+            .tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(root_certs())
+                    .build(),
+            )
             .build();
         Client {
             agent: config.into(),

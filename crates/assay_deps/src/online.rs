@@ -317,9 +317,12 @@ fn person(v: &serde_json::Value) -> Option<String> {
 pub fn parse_npm(body: &[u8]) -> Result<Lookup, String> {
     let doc: NpmDoc = serde_json::from_slice(body).map_err(|e| e.to_string())?;
     let times = doc.time.unwrap_or_default();
+    let listed = doc.versions.is_some();
     let Some(all) = doc.versions.filter(|v| !v.is_empty()) else {
-        // An unpublished package keeps a stub: `time.unpublished`, no versions.
-        if times.contains_key("unpublished") {
+        // An unpublished package keeps a stub: `time.unpublished`, no versions; a
+        // package whose every version was removed lists an empty `versions` object
+        // (what mirrors serve for packages npm took down). Nothing can be installed.
+        if times.contains_key("unpublished") || listed {
             return Ok(Lookup::Missing);
         }
         return Err("not an npm packument (no `versions`)".into());
@@ -1088,6 +1091,11 @@ mod tests {
         let doc =
             br#"{"time": {"created": "2020-01-01T00:00:00Z", "unpublished": {}}, "versions": {}}"#;
         assert_eq!(parse_npm(doc).unwrap(), Lookup::Missing);
+        // Every version removed (an empty `versions` object): nothing to install.
+        let doc = br#"{"_id": "x", "name": "x", "dist-tags": {}, "versions": {}, "time": {}}"#;
+        assert_eq!(parse_npm(doc).unwrap(), Lookup::Missing);
+        // No `versions` at all: not a packument.
+        assert!(parse_npm(br#"{"error": "x"}"#).is_err());
     }
 
     /// Truncations and byte flips of valid documents: `Ok` or `Err`, never a panic (the

@@ -3,7 +3,7 @@
 use crate::manifest::{self, Dep, Eco, Source};
 use crate::walk::{MAX_BLOB, Repo};
 use crate::{History, HistoryError, Missing, Weights, blob, snippet};
-use assay_core::{ArtifactFormat, ArtifactReport, Finding, Location, Rule, Verdict};
+use assay_core::{ArtifactFormat, ArtifactReport, Finding, Location, Rule};
 use gix::ObjectId;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -126,6 +126,9 @@ pub struct Judge<'w> {
     missing_ids: HashSet<ObjectId>,
     missing: Missing,
     out: Vec<(f64, usize, ArtifactReport)>,
+    /// Newly named third-party dependencies, for `--online` (bounded by
+    /// [`crate::online::MAX_ADDED`]).
+    added: Vec<crate::online::AddedDependency>,
 }
 
 static HARDENING: LazyLock<Regex> = LazyLock::new(|| {
@@ -227,6 +230,7 @@ impl<'w> Judge<'w> {
             missing_ids: HashSet::new(),
             missing: Missing::default(),
             out: Vec::new(),
+            added: Vec::new(),
         }
     }
 
@@ -548,7 +552,7 @@ impl<'w> Judge<'w> {
     }
 
     fn added_dependency(
-        &self,
+        &mut self,
         c: &CommitData,
         who: usize,
         newcomer: bool,
@@ -583,6 +587,20 @@ impl<'w> Judge<'w> {
             ));
         }
         let known = eco.is_some_and(|e| assay_rules::typosquat::is_known_in(e, &d.name));
+        if let Some(ecosystem) = eco.filter(|_| !known && d.source != Source::Local)
+            && self.added.len() < crate::online::MAX_ADDED
+        {
+            self.added.push(crate::online::AddedDependency {
+                commit: c.id.to_string(),
+                seconds: c.seconds,
+                ecosystem,
+                name: d.name.clone(),
+                path: path.to_owned(),
+                author_name: c.name.trim().to_owned(),
+                author_email: c.email.trim().to_owned(),
+                newcomer,
+            });
+        }
         if newcomer && !known {
             let (first, earlier) = self
                 .authors
@@ -1015,27 +1033,13 @@ impl<'w> Judge<'w> {
     }
 
     fn emit(&mut self, c: &CommitData, mut findings: Vec<Finding>) {
-        let mut counted: HashSet<Rule> = HashSet::new();
-        let mut score = 0.0;
-        for f in &findings {
-            if counted.insert(f.rule) {
-                score += self.weights.of(f.rule);
-            }
-        }
+        let score = self.weights.score(&findings);
         findings.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
                 .then_with(|| a.rule.cmp(&b.rule))
         });
-        let verdict = if findings.is_empty() {
-            Verdict::Clean
-        } else if score >= self.weights.review_now {
-            Verdict::Malicious
-        } else if score >= self.weights.look {
-            Verdict::Suspicious
-        } else {
-            Verdict::Clean
-        };
+        let verdict = self.weights.verdict(score, findings.is_empty());
         let subject: String = c
             .message
             .lines()
@@ -1082,6 +1086,7 @@ impl<'w> Judge<'w> {
             commits,
             walked,
             missing: self.missing,
+            added: self.added,
         }
     }
 }

@@ -17,6 +17,7 @@
 pub mod blob;
 mod judge;
 pub mod manifest;
+pub mod online;
 pub mod snippet;
 pub mod synth;
 mod walk;
@@ -98,6 +99,10 @@ pub struct History {
     pub walked: usize,
     /// What the clone did not hold (partial or shallow clone); all zero for a full one.
     pub missing: Missing,
+    /// Third-party dependencies commits added under names the project never used before
+    /// and outside the bundled popular lists, oldest first: what `--online` asks the
+    /// registries about ([`online::apply`]).
+    pub added: Vec<online::AddedDependency>,
 }
 
 /// Objects absent from the repository, over the whole walk (each object counted once).

@@ -51,6 +51,7 @@ pub fn default_points(rule: GitRule) -> f64 {
         GitRule::ContentUnavailable => 0.0,
         GitRule::NewcomerNewDependency => 4.0,
         GitRule::DependencySourceRisk => 3.0,
+        GitRule::DependencyRegistryEvidence => 4.0,
     }
 }
 
@@ -91,6 +92,31 @@ impl Weights {
             .and_then(|g| self.points.get(&g))
             .copied()
             .unwrap_or(0.0)
+    }
+
+    /// A commit's score: the sum of the points of the distinct rules its findings match.
+    pub fn score(&self, findings: &[assay_core::Finding]) -> f64 {
+        let mut counted: std::collections::HashSet<Rule> = std::collections::HashSet::new();
+        findings
+            .iter()
+            .filter(|f| counted.insert(f.rule))
+            .map(|f| self.of(f.rule))
+            // `fold` from +0.0: `sum` of no floats is -0.0, which JSON would show.
+            .fold(0.0, |a, b| a + b)
+    }
+
+    /// The verdict of a commit with this score (`clean` when it has no finding).
+    pub fn verdict(&self, score: f64, no_findings: bool) -> assay_core::Verdict {
+        use assay_core::Verdict;
+        if no_findings {
+            Verdict::Clean
+        } else if score >= self.review_now {
+            Verdict::Malicious
+        } else if score >= self.look {
+            Verdict::Suspicious
+        } else {
+            Verdict::Clean
+        }
     }
 
     /// The defaults overridden by the TOML text `text` (see the module doc).

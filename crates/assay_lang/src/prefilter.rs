@@ -307,8 +307,9 @@ pub(crate) struct SkippedUnit {
     /// Names of this file's functions, methods and classes it mentions (candidate
     /// callees for reachability).
     pub mentions: Vec<String>,
-    /// Its string literals: 1-based line and source text of the literal.
-    pub strings: Vec<(u32, String)>,
+    /// Its string literals: 1-based line, source text of the literal, and whether it is
+    /// a whole statement by itself (a docstring).
+    pub strings: Vec<(u32, String, bool)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -366,8 +367,9 @@ struct LineStart {
 struct Lexed {
     lines: Vec<LineStart>,
     idents: Vec<Ident>,
-    /// String literals: byte range and 1-based line.
-    strings: Vec<(usize, usize, u32)>,
+    /// String literals: byte range, 1-based line, and whether the literal is a whole
+    /// statement by itself (a docstring or another bare string, which runs nothing).
+    strings: Vec<(usize, usize, u32, bool)>,
     /// Non-ASCII bytes in code (not in strings or comments): byte offsets, ascending.
     non_ascii_code: Vec<usize>,
 }
@@ -466,7 +468,13 @@ fn lex(src: &[u8]) -> Lexed {
             b'\'' | b'"' => {
                 let start = prefix_start(src, i);
                 let (end, newlines) = string_end(src, i);
-                out.strings.push((start, end, line_no));
+                let bare = depth == 0
+                    && out
+                        .lines
+                        .last()
+                        .is_some_and(|l| l.offset + l.indent == start)
+                    && statement_ends(src, end);
+                out.strings.push((start, end, line_no, bare));
                 quoted_words(src, i..end, &mut out.idents);
                 line_no = line_no.saturating_add(newlines);
                 i = end;
@@ -543,6 +551,20 @@ fn prefix_start(src: &[u8], q: usize) -> usize {
 /// End (exclusive) of the literal whose opening quote is at `q`, and the newlines in it.
 /// Unterminated single-quoted literals end at the line break, triple-quoted ones at the
 /// end of the text.
+/// Whether nothing but blanks or a comment follows `at` up to the end of its line (or
+/// of the text): the token before `at` ends its statement.
+fn statement_ends(src: &[u8], at: usize) -> bool {
+    let rest = &src[at.min(src.len())..];
+    let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    let line = &rest[..end];
+    let code = line
+        .iter()
+        .position(|&b| b == b'#')
+        .map_or(line, |h| &line[..h]);
+    code.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\x0c' | b';'))
+}
+
 fn string_end(src: &[u8], q: usize) -> (usize, u32) {
     let quote = src[q];
     let triple = src.get(q + 1) == Some(&quote) && src.get(q + 2) == Some(&quote);
@@ -799,7 +821,8 @@ pub(crate) fn reduce_seeded(
     if is_indicator(src) {
         return Err(Whole::Indicator);
     }
-    let literal = |r: &(usize, usize, u32)| String::from_utf8_lossy(&src[r.0..r.1]).into_owned();
+    let literal =
+        |r: &(usize, usize, u32, bool)| String::from_utf8_lossy(&src[r.0..r.1]).into_owned();
     let mut blob_units: HashSet<usize> = HashSet::new();
     for (ui, u) in units.iter().enumerate() {
         for s in &lx.strings[u.strings.clone()] {
@@ -1086,7 +1109,7 @@ pub(crate) fn reduce_seeded(
             mentions: names,
             strings: lx.strings[u.strings.clone()]
                 .iter()
-                .map(|s| (s.2, literal(s)))
+                .map(|s| (s.2, literal(s), s.3))
                 .collect(),
         });
     }

@@ -5,7 +5,7 @@ use crate::apis::{EventKind, classify_call, normalize};
 use crate::decode;
 use crate::prefilter;
 use crate::value::{Value, parse_string_literal};
-use crate::{Bounds, Event, FileRole, PyAnalysis, StrLit, Taint};
+use crate::{Bounds, Event, FileRole, FnName, PyAnalysis, StrLit, Taint};
 use assay_core::ExecutionContext;
 use std::collections::HashMap;
 use tree_sitter::{Node, Parser};
@@ -130,12 +130,21 @@ fn analyze_text(
     if forced.is_none() {
         promote_reachable(&mut out, &calls);
     }
+    // Each edge once: reachability needs the edges, not every call site.
+    let mut seen = std::collections::HashSet::new();
     out.local_calls = calls
         .iter()
         .filter(|c| c.direct && (c.caller.is_some() || c.module_level_import))
+        .filter(|c| seen.insert((c.caller.as_deref(), c.callee.as_str())))
         .map(|c| (c.caller.clone(), c.callee.clone()))
         .take(MAX_ELEMS)
         .collect();
+    // Callers keep every file's analysis until the artifact is judged (cross-file
+    // reachability): hand back only what is used.
+    out.strings.shrink_to_fit();
+    out.events.shrink_to_fit();
+    out.event_seen = Default::default();
+    out.interned = Default::default();
     out
 }
 
@@ -201,7 +210,7 @@ fn reduce_in_pieces(
                 any = true;
                 out.source.extend_from_slice(&r.source);
                 for mut u in r.skipped {
-                    for (line, _) in &mut u.strings {
+                    for (line, _, _) in &mut u.strings {
                         *line = line.saturating_add(rows);
                     }
                     out.skipped.push(u);
@@ -229,7 +238,8 @@ fn add_skipped(
     bounds: &Bounds,
 ) {
     for unit in skipped {
-        for (line, text) in unit.strings {
+        let name: FnName = unit.name.as_str().into();
+        for (line, text, bare) in unit.strings {
             if out.strings.len() >= bounds.max_strings {
                 out.truncated = true;
                 break;
@@ -237,6 +247,9 @@ fn add_skipped(
             let mut value = parse_string_literal(&text)
                 .and_then(|v| v.as_text())
                 .unwrap_or(text);
+            if bare && crate::is_prose(&value) {
+                continue;
+            }
             if value.len() > MAX_RECORDED_STRING {
                 let mut end = MAX_RECORDED_STRING;
                 while !value.is_char_boundary(end) {
@@ -247,8 +260,9 @@ fn add_skipped(
             let (context, function) = if unit.statement {
                 (ExecutionContext::ImportTime, None)
             } else {
-                (ExecutionContext::Runtime, Some(unit.name.clone()))
+                (ExecutionContext::Runtime, Some(name.clone()))
             };
+            let value = out.intern(&value);
             out.strings.push(StrLit {
                 value,
                 line,
@@ -277,7 +291,7 @@ fn add_skipped(
         for m in unit.mentions {
             if let Some(c) = &class {
                 calls.push(LocalCall {
-                    caller: Some(unit.name.clone()),
+                    caller: Some(name.clone()),
                     callee: format!("{c}.{m}"),
                     module_level_import: false,
                     // A mention may be a call: counted as one (over-approximation only
@@ -286,7 +300,7 @@ fn add_skipped(
                 });
             }
             calls.push(LocalCall {
-                caller: Some(unit.name.clone()),
+                caller: Some(name.clone()),
                 callee: m,
                 module_level_import: false,
                 direct: true,
@@ -369,7 +383,7 @@ fn recover_unparsed_spawns(source: &[u8], forced: Option<ExecutionContext>, out:
 /// reachability pass.
 #[derive(Debug, Clone)]
 struct LocalCall {
-    caller: Option<String>,
+    caller: Option<FnName>,
     callee: String,
     module_level_import: bool,
     /// Called by name (`f()`, `self.f()`), not handed over as an argument.
@@ -388,7 +402,7 @@ fn promote_reachable(out: &mut PyAnalysis, calls: &[LocalCall]) {
     for _ in 0..64 {
         let before = reach.len();
         for c in calls {
-            if c.caller.as_ref().is_some_and(|f| reach.contains(f)) {
+            if c.caller.as_deref().is_some_and(|f| reach.contains(f)) {
                 reach.insert(c.callee.clone());
             }
         }
@@ -402,8 +416,8 @@ fn promote_reachable(out: &mut PyAnalysis, calls: &[LocalCall]) {
         reach.insert(format!("{c}.__init__"));
         reach.insert(format!("{c}.run"));
     }
-    let promote = |f: &Option<String>, ctx: &mut ExecutionContext| {
-        if *ctx == ExecutionContext::Runtime && f.as_ref().is_some_and(|f| reach.contains(f)) {
+    let promote = |f: &Option<FnName>, ctx: &mut ExecutionContext| {
+        if *ctx == ExecutionContext::Runtime && f.as_deref().is_some_and(|f| reach.contains(f)) {
             *ctx = ExecutionContext::ImportTime;
         }
     };
@@ -421,7 +435,7 @@ fn run(
     source: &[u8],
     forced: Option<ExecutionContext>,
     chain: Vec<String>,
-    function: Option<String>,
+    function: Option<FnName>,
     depth: u32,
     bounds: &Bounds,
     out: &mut PyAnalysis,
@@ -448,7 +462,7 @@ fn run(
     };
     let mut scopes = vec![HashMap::new()];
     let mut fn_returns = HashMap::new();
-    let mut funcs: Vec<String> = function.into_iter().collect();
+    let mut funcs: Vec<FnName> = function.into_iter().collect();
     for (k, &start) in cuts.iter().enumerate() {
         let end = cuts.get(k + 1).copied().unwrap_or(src.len());
         let tree = parse_range(src, start, end, cuts.len() > 1);
@@ -477,6 +491,7 @@ fn run(
             fn_returns: std::mem::take(&mut fn_returns),
             inline_depth: 0,
             returned: None,
+            bare_string: false,
         };
         let root = tree.root_node();
         w.visit(root);
@@ -578,7 +593,7 @@ struct Walker<'a, 'o, 't> {
     nesting: u32,
     in_decoder: bool,
     /// Enclosing functions, innermost last (`Class.method` inside classes).
-    funcs: Vec<String>,
+    funcs: Vec<FnName>,
     /// The class whose body is being walked.
     class: Option<String>,
     /// Calls to local names, for [`promote_reachable`].
@@ -587,12 +602,16 @@ struct Walker<'a, 'o, 't> {
     /// arguments (`def d(s): return b64decode(s)` then `exec(d("…"))`).
     local_fns: HashMap<String, (Vec<String>, Node<'t>, bool)>,
     /// Taint of what each local function returns.
-    fn_returns: HashMap<String, Taint>,
+    fn_returns: HashMap<FnName, Taint>,
     /// Inlining depth (bounded by [`MAX_INLINE`]).
     inline_depth: u32,
     /// While inlining: suppress this walker's own events and strings (they were recorded
     /// at the definition) and capture the first returned value.
     returned: Option<Eval>,
+    /// Evaluating a string that is a whole statement by itself (a docstring): prose
+    /// there is documentation, not data, and is not recorded (a module's docstrings
+    /// were most of the 900,000 literals aws-cdk-lib's analyses held).
+    bare_string: bool,
 }
 
 impl<'t> Walker<'_, '_, 't> {
@@ -704,22 +723,18 @@ impl<'t> Walker<'_, '_, 't> {
     }
 
     fn record_string(&mut self, value: &str, n: Node<'t>) {
-        if self.inline_depth > 0 {
+        if self.inline_depth > 0 || (self.bare_string && crate::is_prose(value)) {
             return;
         }
         if self.out.strings.len() >= self.bounds.max_strings {
             self.out.truncated = true;
             return;
         }
-        let v: String = if value.len() > MAX_RECORDED_STRING {
-            let mut end = MAX_RECORDED_STRING;
-            while !value.is_char_boundary(end) {
-                end -= 1;
-            }
-            value[..end].to_owned()
-        } else {
-            value.to_owned()
-        };
+        let mut end = value.len().min(MAX_RECORDED_STRING);
+        while !value.is_char_boundary(end) {
+            end -= 1;
+        }
+        let v = self.out.intern(&value[..end]);
         self.out.strings.push(StrLit {
             value: v,
             line: n.start_position().row as u32 + 1,
@@ -761,6 +776,7 @@ impl<'t> Walker<'_, '_, 't> {
             if self.out.strings.len() < self.bounds.max_strings {
                 let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_RECORDED_STRING)])
                     .into_owned();
+                let text = self.out.intern(&text);
                 self.out.strings.push(StrLit {
                     value: text,
                     line: n.start_position().row as u32 + 1,
@@ -878,6 +894,17 @@ impl<'t> Walker<'_, '_, 't> {
                         );
                     }
                 }
+            }
+            "expression_statement"
+                if n.named_child_count() == 1
+                    && n.named_child(0)
+                        .is_some_and(|k| matches!(k.kind(), "string" | "concatenated_string")) =>
+            {
+                self.bare_string = true;
+                if let Some(k) = n.named_child(0) {
+                    self.visit(k);
+                }
+                self.bare_string = false;
             }
             "call"
             | "attribute"
@@ -1006,7 +1033,7 @@ impl<'t> Walker<'_, '_, 't> {
             _ => name,
         };
         self.fn_depth += 1;
-        self.funcs.push(qualified);
+        self.funcs.push(qualified.into());
         let saved_class = self.class.take();
         self.scopes.push(HashMap::new());
         self.visit(body);
@@ -1828,7 +1855,7 @@ impl<'t> Walker<'_, '_, 't> {
         }
         if callee.kind() == "identifier" {
             let fname = self.text(callee);
-            if let Some(t) = self.fn_returns.get(&fname) {
+            if let Some(t) = self.fn_returns.get(fname.as_str()) {
                 result.taint |= *t;
             }
             if let Some(r) = self.inline(&fname, &pos) {
@@ -1926,6 +1953,7 @@ impl<'t> Walker<'_, '_, 't> {
                             }
                             let mut chain = self.chain.clone();
                             chain.push(step.clone());
+                            let s = self.out.intern(&s);
                             self.out.strings.push(StrLit {
                                 value: s,
                                 line: n.start_position().row as u32 + 1,

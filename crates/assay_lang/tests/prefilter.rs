@@ -40,6 +40,9 @@ const UNITS: &[&str] = &[
     "chain()\n",
     "Thing()\n",
     "if __name__ == '__main__':\n    spawn()\n",
+    "def documented():\n    \"\"\"Return nothing at all. This docstring is prose and\n    documents the function for its readers.\"\"\"\n    return None\n",
+    "'''Module notes: these words are prose. They document the module for readers.'''\n",
+    "BANNER = '''Prose that is data: assigned to a name, so it is kept for rules.\nA second line.'''\n",
     "def big_cold():\n    values = []\n    for i in range(10):\n        values.append(i * i)\n    return values\n",
 ];
 
@@ -120,4 +123,23 @@ fn setup_scripts_and_indicator_files_are_parsed_whole() {
     );
     let f = analyze_python_with(with_ioc.as_bytes(), FileRole::Module, &Bounds::default());
     assert_eq!(facts(&r), facts(&f));
+}
+
+/// A string that is a whole statement (a docstring) and reads as prose is documentation:
+/// not recorded, in the full parse or the reduced one. The same prose assigned to a name,
+/// and a short bare string, are data and are recorded.
+#[test]
+fn prose_docstrings_are_not_recorded() {
+    let src = module(&[UNITS.len() - 4, UNITS.len() - 3, UNITS.len() - 2]);
+    let src = format!("'''short'''\n{src}");
+    for r in [
+        analyze_python_with(src.as_bytes(), FileRole::Module, &Bounds::default()),
+        analyze_python_reduced(src.as_bytes(), FileRole::Module, &Bounds::default(), &never),
+    ] {
+        let has = |w: &str| r.strings.iter().any(|s| s.value.contains(w));
+        assert!(!has("documents the function"), "{:?}", r.strings);
+        assert!(!has("document the module"), "{:?}", r.strings);
+        assert!(has("Prose that is data"), "{:?}", r.strings);
+        assert!(has("short"), "{:?}", r.strings);
+    }
 }

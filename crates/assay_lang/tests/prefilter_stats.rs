@@ -33,7 +33,7 @@ fn large_cold_module_is_mostly_skipped() {
     assert_eq!(
         a.strings
             .iter()
-            .filter(|s| s.value == "Return a few numbers.")
+            .filter(|s| &*s.value == "Return a few numbers.")
             .count(),
         60
     );

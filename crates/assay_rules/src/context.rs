@@ -77,11 +77,7 @@ impl PyFile<'_> {
     }
 }
 
-/// Whether a string literal reads as prose (a docstring or message) rather than data:
-/// more than eight words and a sentence break or line break.
-pub fn is_prose(s: &str) -> bool {
-    (s.contains(". ") || s.contains('\n')) && s.split_whitespace().nth(8).is_some()
-}
+pub use assay_lang::is_prose;
 
 /// Whether a path is under a tests/docs/examples/benchmarks tree (or is a test module).
 pub fn is_test_or_doc(path: &str) -> bool {
@@ -1011,7 +1007,7 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
         for _ in 0..64 {
             let before = reach.len();
             for (caller, callee) in &a.local_calls {
-                if caller.as_ref().is_some_and(|c| reach.contains(c))
+                if caller.as_deref().is_some_and(|c| reach.contains(c))
                     && reach.len() < MAX_CROSS_NAMES
                 {
                     reach.insert(callee.clone());
@@ -1024,8 +1020,9 @@ fn promote_cross_module(files: &mut [PyFile<'_>]) {
         if reach.is_empty() {
             continue;
         }
-        let promote = |func: &Option<String>, ctx: &mut ExecutionContext| {
-            if *ctx == ExecutionContext::Runtime && func.as_ref().is_some_and(|f| reach.contains(f))
+        let promote = |func: &Option<assay_lang::FnName>, ctx: &mut ExecutionContext| {
+            if *ctx == ExecutionContext::Runtime
+                && func.as_deref().is_some_and(|f| reach.contains(f))
             {
                 *ctx = ExecutionContext::ImportTime;
             }

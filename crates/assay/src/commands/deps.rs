@@ -73,19 +73,15 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<u8> {
     Ok(super::scan::exit_code(&report, &args.output))
 }
 
-/// `--online`: look every distinct (ecosystem, name) up once on its public registry and
-/// add the DEP008–DEP012 findings to each file's audit; the popular project a DEP003 name
-/// imitates is looked up too, for DEP012. A failed lookup is a warning naming the
-/// package and URL (the offline findings stand); it never counts as clean silently.
+/// The registries and the HTTP client `--online` uses: flags, else `$ASSAY_PYPI_URL`,
+/// `$ASSAY_NPM_REGISTRY`, `$ASSAY_CRATES_URL`, else the public registries (crates.io
+/// paced to one request per second, its crawler policy).
 #[cfg(feature = "net")]
-fn online(
-    args: &DepsArgs,
-    audits: &mut [(String, assay_deps::audit::FileAudit, assay_deps::Lockfile)],
-) -> anyhow::Result<()> {
-    use assay_deps::online::{self, Lookup, Options, Registries};
-    use std::collections::HashMap;
+pub(crate) fn registry_client(
+    args: &crate::cli::RegistryArgs,
+) -> (assay_deps::online::Registries, assay_deps::net::Client) {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let mut reg = Registries {
+    let mut reg = assay_deps::online::Registries {
         pypi: args
             .pypi_url
             .clone()
@@ -106,6 +102,27 @@ fn online(
     if reg.crates.trim_end_matches('/') == CRATES_IO {
         reg.crates_interval = std::time::Duration::from_secs(1);
     }
+    let t = std::time::Duration::from_secs(args.timeout.max(1));
+    let client = assay_deps::net::Client::new(assay_deps::net::Timeouts {
+        connect: t,
+        read: t,
+        total: Some(t),
+    });
+    (reg, client)
+}
+
+/// `--online`: look every distinct (ecosystem, name) up once on its public registry and
+/// add the DEP008–DEP012 findings to each file's audit; the popular project a DEP003 name
+/// imitates is looked up too, for DEP012. A failed lookup is a warning naming the
+/// package and URL (the offline findings stand); it never counts as clean silently.
+#[cfg(feature = "net")]
+fn online(
+    args: &DepsArgs,
+    audits: &mut [(String, assay_deps::audit::FileAudit, assay_deps::Lockfile)],
+) -> anyhow::Result<()> {
+    use assay_deps::online::{self, Lookup, Options};
+    use std::collections::HashMap;
+    let (reg, client) = registry_client(&args.registries);
     let mut keys: Vec<(assay_deps::Ecosystem, String)> = Vec::new();
     for (_, _, lf) in audits.iter() {
         for d in &lf.deps {
@@ -127,12 +144,6 @@ fn online(
             online::MAX_LOOKUPS
         );
     }
-    let t = std::time::Duration::from_secs(args.timeout.max(1));
-    let client = assay_deps::net::Client::new(assay_deps::net::Timeouts {
-        connect: t,
-        read: t,
-        total: Some(t),
-    });
     let results = online::lookup_all(&client, &reg, &keys);
     let mut found: HashMap<&(assay_deps::Ecosystem, String), Lookup> = HashMap::new();
     let mut failed = 0usize;

@@ -154,6 +154,7 @@ registry![
     elsewhere: git::content_unavailable,
     elsewhere: git::newcomer_new_dependency,
     elsewhere: git::dependency_source_risk,
+    elsewhere: git::dependency_registry_evidence,
     elsewhere: ml::signature_bundle_malformed,
     elsewhere: ml::signature_invalid,
     elsewhere: ml::signed_file_modified,

@@ -5,6 +5,7 @@ pub mod binary_rewritten;
 pub mod broken_feature_check;
 pub mod compressed_payload;
 pub mod content_unavailable;
+pub mod dependency_registry_evidence;
 pub mod dependency_source_risk;
 pub mod direct_push;
 pub mod fresh_committer_chain;

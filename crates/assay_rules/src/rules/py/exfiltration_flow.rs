@@ -189,7 +189,7 @@ fn shell_upload(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) -> bool {
                     || DEV_CREDENTIALS.0.is_match(&s.value)
                     || STEALER_TARGETS.0.is_match(&s.value)
             })
-            .map(|s| s.value.as_str())
+            .map(|s| &*s.value)
             .collect();
         if stores.is_empty() {
             continue;
