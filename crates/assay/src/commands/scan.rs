@@ -78,18 +78,36 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         artifacts.push(r);
         used.extend(u);
     }
-    let results: Vec<Result<(ArtifactReport, Vec<usize>), String>> = inputs
+    let one = |(input, display): &(Input, String)| {
+        let r = assay_sources::read_input(input, display, &limits)
+            .map(|art| judge(&art, &policy, today))
+            .map_err(|e| format!("{display}: {e}"));
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+        r
+    };
+    // Small inputs are judged in parallel; large ones (and directories) one at a time,
+    // each with the whole thread pool inside it, so that two large artifacts are never
+    // held in memory at once (the per-process bound in docs/benchmarks.md).
+    let (large, small): (Vec<usize>, Vec<usize>) =
+        (0..inputs.len()).partition(|&i| inputs.get(i).is_some_and(|(x, _)| is_large(x)));
+    let mut results: Vec<Option<Judged>> = (0..inputs.len()).map(|_| None).collect();
+    let parallel: Vec<(usize, Judged)> = small
         .par_iter()
-        .map(|(input, display)| {
-            let r = assay_sources::read_input(input, display, &limits)
-                .map(|art| judge(&art, &policy, today))
-                .map_err(|e| format!("{display}: {e}"));
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            r
-        })
+        .filter_map(|&i| inputs.get(i).map(|x| (i, one(x))))
         .collect();
+    for (i, r) in parallel {
+        if let Some(slot) = results.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
+    for i in large {
+        if let (Some(x), Some(slot)) = (inputs.get(i), results.get_mut(i)) {
+            *slot = Some(one(x));
+        }
+    }
+    let results: Vec<Judged> = results.into_iter().flatten().collect();
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -120,6 +138,25 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         return Ok(crate::EXIT_ERROR);
     }
     Ok(exit_code(&report, &args.output))
+}
+
+/// One input's report entry and the policy entries it used, or the error naming it.
+type Judged = Result<(ArtifactReport, Vec<usize>), String>;
+
+/// Inputs larger than this (bytes on disk) are judged one at a time (see [`is_large`]).
+pub const LARGE_INPUT_BYTES: u64 = 8 << 20;
+
+/// Whether an input may need hundreds of MiB to judge: a directory (an environment or a
+/// model directory), or a file over [`LARGE_INPUT_BYTES`]. Archives expand (aws-cdk-lib's
+/// 60 MB wheel holds 237 MB that the rules read), so two of them at once can pass the
+/// process bound that one stays under.
+fn is_large(input: &Input) -> bool {
+    match input {
+        Input::Directory(_) => true,
+        Input::Archive(p) | Input::File(p) => {
+            std::fs::metadata(p).map_or(true, |m| m.len() > LARGE_INPUT_BYTES)
+        }
+    }
 }
 
 /// The exit code of a reporting command: [`crate::EXIT_FINDINGS`] when any artifact's
