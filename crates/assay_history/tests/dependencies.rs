@@ -345,3 +345,43 @@ fn event_stream_flatmap_commit_ranks_top_3() {
     );
     assert!(h.commits.iter().all(|c| c.verdict < Verdict::Malicious));
 }
+
+/// `--online` (GIT018), with the registry's answers given directly (the CLI test
+/// `crates/assay/tests/history_online.rs` fetches them from a local server): the
+/// newcomer's brand-new package that the registry no longer has makes its commit
+/// "review now" and first; the maintainer's new package (`crossenv`), young and their
+/// own, does not (popular names such as `split` are never looked up).
+#[test]
+fn registry_evidence_confirms_the_newcomers_package_only() {
+    use assay_core::Ecosystem;
+    use assay_history::online::{RegistryFacts, apply};
+    let (s, p) = history();
+    let dir = tempfile::tempdir().unwrap();
+    let ids = import(dir.path(), &s.finish()).unwrap();
+    let mut h = review(&opts(dir.path())).unwrap();
+    let names: Vec<&str> = h.added.iter().map(|d| d.name.as_str()).collect();
+    assert!(
+        names.contains(&"flatmap-stream") && names.contains(&"crossenv"),
+        "{names:?}"
+    );
+    let mut facts = std::collections::HashMap::new();
+    facts.insert(
+        (Ecosystem::Npm, "flatmap-stream".to_owned()),
+        RegistryFacts::Missing,
+    );
+    let crossenv = h.added.iter().find(|d| d.name == "crossenv").unwrap();
+    facts.insert(
+        (Ecosystem::Npm, "crossenv".to_owned()),
+        RegistryFacts::Found {
+            created: Some(crossenv.seconds - 86_400),
+            first_publisher: Some("dominic".to_owned()),
+        },
+    );
+    assert_eq!(apply(&mut h, &Weights::default(), &facts), 1);
+    let top = &h.commits[0];
+    assert_eq!(top.path, ids[p.newcomer_adds_new]);
+    assert_eq!(top.verdict, Verdict::Malicious, "GIT016 + GIT018 = 8.0");
+    assert_eq!(top.rank, Some(1));
+    assert!(codes(&h, &ids[p.newcomer_adds_new]).contains(&"GIT018".to_owned()));
+    assert!(!codes(&h, &ids[p.maint_typo]).contains(&"GIT018".to_owned()));
+}

@@ -113,26 +113,48 @@ pub fn decompress_any(input: &[u8], limit: usize) -> Option<(Vec<u8>, &'static s
     None
 }
 
-/// `Some("PE" | "ELF" | "Mach-O")` when the bytes start like a native executable.
+/// `Some("PE" | "ELF" | "Mach-O")` when the bytes start with a native executable's
+/// header, checked structurally, not by magic alone: a 4-byte magic turns up in test
+/// vectors and hashes (pycryptodome's GCM vectors hold 20-byte values starting
+/// `cffaedfe`), and no executable is that short.
+/// - PE/COFF (Microsoft PE format): an MS-DOS header (`MZ`, 64 bytes) whose `e_lfanew`
+///   (offset 0x3c) points at `PE\0\0`, or past the end of a prefix of at least 1 KiB
+///   (a payload cut by a decode bound) while below 64 KiB.
+/// - ELF (System V gABI): `\x7fELF`, class 1 or 2, data encoding 1 or 2, version 1, and
+///   at least the 52 bytes of an ELF32 header.
+/// - Mach-O (`<mach-o/loader.h>`): one of the four `mach_header` magics, at least 28
+///   bytes, a file type 1–12 and 1–65,535 load commands.
 pub fn native_kind(b: &[u8]) -> Option<&'static str> {
+    let u32_at = |o: usize, le: bool| -> Option<u32> {
+        let w: [u8; 4] = b.get(o..o + 4)?.try_into().ok()?;
+        Some(if le {
+            u32::from_le_bytes(w)
+        } else {
+            u32::from_be_bytes(w)
+        })
+    };
     if b.starts_with(b"MZ") && b.len() >= 64 {
-        return Some("PE");
+        let lfanew = u32_at(0x3c, true).map_or(usize::MAX, |v| v as usize);
+        let signed = b.get(lfanew..lfanew.saturating_add(4)) == Some(b"PE\0\0".as_slice());
+        let cut = lfanew.saturating_add(4) > b.len() && b.len() >= 1024 && lfanew < 0x1_0000;
+        return (signed || cut).then_some("PE");
     }
     if b.starts_with(b"\x7fELF") {
-        return Some("ELF");
+        let ok = b.len() >= 52
+            && matches!(b.get(4), Some(1 | 2))
+            && matches!(b.get(5), Some(1 | 2))
+            && b.get(6) == Some(&1);
+        return ok.then_some("ELF");
     }
-    if [
-        [0xfeu8, 0xed, 0xfa, 0xce],
-        [0xfe, 0xed, 0xfa, 0xcf],
-        [0xce, 0xfa, 0xed, 0xfe],
-        [0xcf, 0xfa, 0xed, 0xfe],
-    ]
-    .iter()
-    .any(|m| b.starts_with(m))
-    {
-        return Some("Mach-O");
-    }
-    None
+    let le = match b.get(..4) {
+        Some([0xfe, 0xed, 0xfa, 0xce | 0xcf]) => false,
+        Some([0xce | 0xcf, 0xfa, 0xed, 0xfe]) => true,
+        _ => return None,
+    };
+    let filetype = u32_at(12, le)?;
+    let ncmds = u32_at(16, le)?;
+    (b.len() >= 28 && (1..=12).contains(&filetype) && (1..=65_535).contains(&ncmds))
+        .then_some("Mach-O")
 }
 
 /// ROT13 of ASCII letters.
@@ -221,6 +243,38 @@ pub fn is_printable_text(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn native_headers_are_checked_structurally() {
+        // Must match: minimal but well-formed headers.
+        let mut elf = vec![0u8; 64];
+        elf[..7].copy_from_slice(b"\x7fELF\x02\x01\x01");
+        assert_eq!(native_kind(&elf), Some("ELF"));
+        let mut macho = vec![0u8; 32];
+        macho[..4].copy_from_slice(&[0xcf, 0xfa, 0xed, 0xfe]);
+        macho[12] = 2; // MH_EXECUTE
+        macho[16] = 15; // load commands
+        assert_eq!(native_kind(&macho), Some("Mach-O"));
+        let mut pe = vec![0u8; 0x84];
+        pe[..2].copy_from_slice(b"MZ");
+        pe[0x3c] = 0x80;
+        pe[0x80..0x84].copy_from_slice(b"PE\0\0");
+        assert_eq!(native_kind(&pe), Some("PE"));
+        // Must not match: a 20-byte test vector with a Mach-O magic (pycryptodome's GCM
+        // vectors), an ELF magic with a bad class, a DOS stub without a PE signature.
+        let mut vector = vec![0xcfu8, 0xfa, 0xed, 0xfe];
+        vector.extend_from_slice(&[0x11; 16]);
+        assert_eq!(native_kind(&vector), None);
+        let mut bad = elf.clone();
+        bad[4] = 7;
+        assert_eq!(native_kind(&bad), None);
+        let mut stub = pe.clone();
+        stub[0x80] = b'X';
+        assert_eq!(native_kind(&stub), None);
+        let mut odd = macho.clone();
+        odd[12] = 99;
+        assert_eq!(native_kind(&odd), None);
+    }
 
     #[test]
     fn decoders_round_trip() {

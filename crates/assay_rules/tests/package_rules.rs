@@ -185,6 +185,16 @@ fn pkg004_machine_code_in_a_pure_wheel_matches() {
         assert_matches(&a, "PKG004"),
         vec![(Severity::Medium, "x/_speedups.so".to_owned())]
     );
+    // A Unix tool without an extension says what it is (medium); the same bytes under
+    // another type's extension, or a PE without `.exe`, are a disguise (high).
+    let a = wheel("x", &[("x/flac-linux-x86", ELF), ("x/logo.png", ELF)]);
+    assert_eq!(
+        assert_matches(&a, "PKG004"),
+        vec![
+            (Severity::High, "x/logo.png".to_owned()),
+            (Severity::Medium, "x/flac-linux-x86".to_owned()),
+        ]
+    );
 }
 
 #[test]

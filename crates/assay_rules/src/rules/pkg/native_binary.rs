@@ -19,7 +19,9 @@ declare_rule! {
     ///
     /// ## False positives
     /// Some sdists vendor prebuilt helper binaries or test fixtures (tests are low
-    /// severity). A binary whose name does not reveal what it is (wrong extension) is high.
+    /// severity). A binary whose name does not reveal what it is (another type's extension)
+    /// is high; an ELF or Mach-O executable without any extension is how Unix tools ship
+    /// (`flac-linux-x86` in SpeechRecognition) and is medium, like a `.so`.
     ///
     /// ## References
     /// - MITRE ATT&CK T1036.008 (Masquerade File Type), T1105 (Ingress Tool Transfer)
@@ -56,9 +58,19 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         .filter(|e| e.file_kind.is_native())
     {
         let lower = e.path.to_ascii_lowercase();
-        let honest = [".so", ".dll", ".exe", ".dylib", ".pyd", ".bin", ".node"]
-            .iter()
-            .any(|x| lower.ends_with(x) || lower.contains(&format!("{x}.")));
+        // A binary extension says what the file is; so does no extension at all for a
+        // Unix executable (ELF, Mach-O), which is how tools ship (`flac-linux-x86`).
+        // Another extension (`.png`, `.txt`, `.py`) is a disguise.
+        let base = lower.rsplit('/').next().unwrap_or(&lower);
+        let unix_tool = !base.contains('.')
+            && matches!(
+                e.file_kind,
+                assay_core::FileKind::Elf | assay_core::FileKind::MachO
+            );
+        let honest = unix_tool
+            || [".so", ".dll", ".exe", ".dylib", ".pyd", ".bin", ".node"]
+                .iter()
+                .any(|x| lower.ends_with(x) || lower.contains(&format!("{x}.")));
         let sev = if is_test_or_doc(&e.path) {
             Severity::Low
         } else if !honest {

@@ -169,9 +169,19 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     // PyArmor is a commercial protector; the named tools and computed builtin lookups
     // are used almost only by malware.
     let commercial = hits.iter().all(|h| h.contains("pyarmor"));
-    let malware_tool = hits
-        .iter()
-        .any(|h| h.contains("BlankOBF") || h.contains("Hyperion") || h.contains("__builtins__"));
+    // A computed builtin lookup is the obfuscators' way to reach `exec`/`__import__`
+    // without naming them; alone, in a file that neither executes nor decodes anything,
+    // it is how restricted evaluators build their table of allowed builtins
+    // (python-hcl2's `safe_eval`): high, not critical.
+    let payload = a.events.iter().any(|e| {
+        matches!(
+            e.kind,
+            EventKind::Exec | EventKind::Decode | EventKind::Decrypt | EventKind::ProcessSpawn
+        )
+    });
+    let malware_tool = hits.iter().any(|h| {
+        h.contains("BlankOBF") || h.contains("Hyperion") || (h.contains("__builtins__") && payload)
+    });
     let sev = if (malware_tool
         || matches!(
             f.role,
