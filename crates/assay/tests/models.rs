@@ -169,13 +169,17 @@ fn remote_code_directory_is_scanned_as_python() {
 }
 
 /// Zips that tolerant and strict readers see differently: a script prepended to a payload
-/// checkpoint (read as the zip it also is), a member only sequential readers see.
+/// checkpoint (read as the zip it also is), a member only sequential readers see, a
+/// `data.pkl` behind the encryption flag bit (PyTorch ignores it; issue 22), a data
+/// descriptor that contradicts the central directory.
 #[test]
 fn zip_reader_disagreements_are_reported_and_scanned() {
     for f in [
         "prepended_script.pt",
         "unlisted_local_header.pt",
         "local_name_differs.pt",
+        "encrypted_flag_data_pkl.pt",
+        "descriptor_disagrees.pt",
     ] {
         let (code, out) = scan(&fixture(&format!("ARC011/{f}")));
         assert_eq!(code, 1, "{f}: {out}");

@@ -23,6 +23,7 @@
 //! | [`gguf`] | `*.gguf` header and metadata | ggml `docs/gguf.md` (v2, v3) |
 //! | [`keras_h5`] | Keras `.h5` `model_config` attribute | HDF5 File Format Specification 3.0 |
 //! | [`onnx`] | ONNX `ModelProto` (opsets, nodes, external data) | `onnx/onnx.proto` |
+//! | [`saved_model`] | TensorFlow `saved_model.pb` (graph and function-library ops), `keras_metadata.pb`, `fingerprint.pb` | `tensorflow/core/protobuf/saved_model.proto`, `meta_graph.proto`, `framework/graph.proto`, `function.proto`, `node_def.proto` |
 //! | [`top_level`] | `top_level.txt` | setuptools/egg-info convention |
 #![cfg_attr(
     not(test),
@@ -39,6 +40,7 @@ pub mod keras_h5;
 mod lines;
 pub mod metadata;
 pub mod onnx;
+pub mod saved_model;
 pub mod pickle;
 pub mod pth;
 pub mod record;

@@ -16,7 +16,11 @@
 //! - the CRC of stored members' data against the central CRC (up to [`CRC_CHECK_MAX`] each;
 //!   in file-backed zips, only pickle members, up to 16 MiB each);
 //! - bytes before the first member and after the end record (prepended/appended data);
-//! - local headers the central directory does not list (seen only by sequential readers).
+//! - local headers the central directory does not list (seen only by sequential readers);
+//! - encryption flag bits (0, 6) in the central directory: strict readers refuse the member,
+//!   PyTorch's reader ignores the bits (the member is read as PyTorch reads it);
+//! - data descriptors (flag bit 3) whose CRC or sizes differ from the central directory's,
+//!   or that are missing.
 //!
 //! Duplicate names are `ARC004`, raised by the reader itself. Zip64 entries (sizes or
 //! offsets `0xffffffff`) are compared on names and flags only.
@@ -362,6 +366,19 @@ pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
                 ),
             );
         }
+        // Bit 0 (encrypted) or bit 6 (strong encryption) set in the central directory:
+        // strict readers (Python zipfile, and the scanners built on it) refuse the member or
+        // ask for a password; PyTorch's reader does not look at the bit and loads the data
+        // as it is (APPNOTE 4.4.4). The reader reads such a member as PyTorch does.
+        if e.flags & 0x0041 != 0 {
+            say(
+                &e.name,
+                format!(
+                    "general-purpose flag 0x{:04x} marks the member encrypted: strict readers (Python zipfile, picklescan, modelscan) refuse it, PyTorch's reader ignores the flag and loads the bytes; read here as PyTorch reads them",
+                    e.flags
+                ),
+            );
+        }
         if lmethod != e.method {
             say(
                 &e.name,
@@ -383,6 +400,39 @@ pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
         }
         let data_start = at + 30 + usize::from(ln) + usize::from(lx);
         let data_end = data_start.saturating_add(e.compressed as usize);
+        // Bit 3: CRC and sizes follow the data in a descriptor (APPNOTE 4.3.9), optionally
+        // signed `PK\x07\x08`. Streaming readers trust it, PyTorch and strict readers the
+        // central directory: the two must agree.
+        if descriptor && !zip64 {
+            let sig = src.get(data_end, 4);
+            let at_fields = if sig.as_deref() == Some(b"PK\x07\x08") {
+                data_end + 4
+            } else {
+                data_end
+            };
+            match (
+                u32_at(src, at_fields),
+                u32_at(src, at_fields + 4),
+                u32_at(src, at_fields + 8),
+            ) {
+                (Some(dcrc), Some(dcomp), Some(dsize)) => {
+                    if (dcrc, dcomp, dsize) != (e.crc, e.compressed, e.size) {
+                        say(
+                            &e.name,
+                            format!(
+                                "data descriptor says CRC/sizes ({dcrc:08x}, {dcomp}, {dsize}), the central directory ({:08x}, {}, {}): streaming readers and PyTorch's reader see different members",
+                                e.crc, e.compressed, e.size
+                            ),
+                        );
+                    }
+                }
+                _ => say(
+                    &e.name,
+                    "flag bit 3 promises a data descriptor after the data, but none is there"
+                        .to_owned(),
+                ),
+            }
+        }
         if !zip64 {
             covered.insert(at, data_end);
         }
