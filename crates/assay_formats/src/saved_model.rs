@@ -361,6 +361,9 @@ pub struct SavedModelInfo {
     /// `PrintV2` nodes whose `output_stream` is a file (`file://…`): printing appends to
     /// that file.
     pub print_to_file: Vec<String>,
+    /// Whether a `SaverDef` was read (without one, checkpoint kernels cannot be told
+    /// apart from the saver's).
+    pub saver_read: bool,
     /// Why decoding stopped early (a malformed or truncated message, or a bound); what was
     /// read before the error is reported above.
     pub error: Option<String>,
@@ -382,6 +385,8 @@ struct Collector {
     meta: usize,
     savers: Vec<(usize, proto::SaverDef)>,
     callee_count: usize,
+    /// A message's declared length ran past the end of the input.
+    truncated: bool,
     /// A bound that was reached: nodes after it are skipped (still decoded as wire data,
     /// so the pass stays linear, but not looked at).
     bound: Option<&'static str>,
@@ -501,6 +506,32 @@ struct FunctionV {
     c: Collector,
 }
 
+/// Decode a length-delimited sub-message into a visitor; when its declared length runs
+/// past the end of the input (a truncated file), decode the bytes that are there, so the
+/// nodes before the cut are still looked at (the inner decode then fails where the data
+/// stops, and that error is returned). The visitor levels are a fixed chain (SavedModel →
+/// MetaGraphDef → GraphDef → FunctionDefLibrary → FunctionDef), so starting each with a
+/// fresh recursion budget keeps depth bounded.
+fn merge_salvage<M: Message>(
+    wt: WireType,
+    msg: &mut M,
+    buf: &mut impl Buf,
+    truncated: &mut bool,
+) -> Result<(), prost::DecodeError> {
+    prost::encoding::check_wire_type(WireType::LengthDelimited, wt)?;
+    let len = prost::encoding::decode_varint(buf)?;
+    let len = usize::try_from(len).unwrap_or(usize::MAX);
+    if len > buf.remaining() {
+        *truncated = true;
+    }
+    let take = len.min(buf.remaining());
+    let mut sub = (&mut *buf).take(take);
+    let r = msg.merge(&mut sub);
+    let rest = sub.remaining();
+    sub.advance(rest);
+    r
+}
+
 /// Placeholder function name until the signature is read (not a valid TF op name).
 const PENDING: &str = "\u{0}pending";
 
@@ -539,7 +570,9 @@ decode_only!(SavedModelV, |s, tag, wt, buf, ctx| {
             };
             m.c.meta = s.meta_graphs;
             s.meta_graphs += 1;
-            let r = prost::encoding::message::merge(wt, &mut m, buf, ctx);
+            let mut cut = false;
+            let r = merge_salvage(wt, &mut m, buf, &mut cut);
+            m.c.truncated |= cut;
             s.c = m.c;
             r
         }
@@ -553,7 +586,9 @@ decode_only!(MetaGraphV, |s, tag, wt, buf, ctx| {
             let mut g = GraphV {
                 c: std::mem::take(&mut s.c),
             };
-            let r = prost::encoding::message::merge(wt, &mut g, buf, ctx);
+            let mut cut = false;
+            let r = merge_salvage(wt, &mut g, buf, &mut cut);
+            g.c.truncated |= cut;
             s.c = g.c;
             r
         }
@@ -581,7 +616,9 @@ decode_only!(GraphV, |s, tag, wt, buf, ctx| {
             let mut l = LibraryV {
                 c: std::mem::take(&mut s.c),
             };
-            let r = prost::encoding::message::merge(wt, &mut l, buf, ctx);
+            let mut cut = false;
+            let r = merge_salvage(wt, &mut l, buf, &mut cut);
+            l.c.truncated |= cut;
             s.c = l.c;
             r
         }
@@ -604,7 +641,9 @@ decode_only!(LibraryV, |s, tag, wt, buf, ctx| {
                 c: std::mem::take(&mut s.c),
             };
             let first_op = f.c.ops.len();
-            let r = prost::encoding::message::merge(wt, &mut f, buf, ctx);
+            let mut cut = false;
+            let r = merge_salvage(wt, &mut f, buf, &mut cut);
+            f.c.truncated |= cut;
             // Name what was collected under the placeholder (also after an error).
             let name = f.name.unwrap_or_else(|| "(unnamed function)".to_owned());
             for op in f.c.ops.iter_mut().skip(first_op) {
@@ -671,7 +710,13 @@ pub fn parse_saved_model(data: &[u8]) -> Result<SavedModelInfo, FormatError> {
         meta_graphs,
         mut c,
     } = v;
-    let error = decode_error.or_else(|| c.bound.map(str::to_owned));
+    let error = decode_error
+        .or_else(|| {
+            c.truncated.then(|| {
+                "truncated: a message's declared length runs past the end of the file".to_owned()
+            })
+        })
+        .or_else(|| c.bound.map(str::to_owned));
     let saver_funcs: BTreeSet<String> = saver_functions(&c)
         .into_iter()
         .map(str::to_owned)
@@ -697,6 +742,7 @@ pub fn parse_saved_model(data: &[u8]) -> Result<SavedModelInfo, FormatError> {
         ops,
         ops_dropped: c.ops_dropped,
         print_to_file: c.print_to_file,
+        saver_read: !c.savers.is_empty(),
         error,
     })
 }
@@ -991,6 +1037,18 @@ mod tests {
         bytes.extend_from_slice(b"\x12\xff\xff\x03garbage");
         let info = parse_saved_model(&bytes).unwrap();
         assert!(info.error.is_some());
+        assert!(unexpected(&info).contains(&"WriteFile"), "{info:?}");
+    }
+
+    #[test]
+    fn cut_model_is_judged_on_the_nodes_before_the_cut() {
+        let evil = function("__inference_helper_99", vec![node("w", "WriteFile")]);
+        let bytes = tf2_model(vec![evil]);
+        // Cut inside the last function (the evil one is last): every enclosing message's
+        // length now runs past the end.
+        let info = parse_saved_model(&bytes[..bytes.len() - 2]).unwrap();
+        assert!(info.error.is_some(), "{info:?}");
+        assert!(info.nodes > 5, "{info:?}");
         assert!(unexpected(&info).contains(&"WriteFile"), "{info:?}");
     }
 

@@ -64,6 +64,13 @@ fn place(p: &Place) -> String {
     }
 }
 
+fn is_checkpoint_kernel(op: &str) -> bool {
+    matches!(
+        op,
+        "SaveV2" | "Save" | "SaveSlices" | "RestoreV2" | "Restore" | "RestoreSlice" | "MergeV2Checkpoints"
+    )
+}
+
 /// Raise ML013.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for e in cx
@@ -121,10 +128,18 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 "a `saved_model.pb` with no meta graph: not a SavedModel TensorFlow loads".to_owned(),
             );
         }
+        // A damaged file whose `SaverDef` was not reached: checkpoint kernels cannot be
+        // told from the saver's, so they are counted in the damage finding, not each
+        // reported as abnormal.
+        let unjudged_saver = info.error.is_some() && !info.saver_read;
         let mut reported = 0usize;
         let mut extra = 0usize;
         let mut extra_sev = Severity::High;
-        for op in info.ops.iter().filter(|o| !o.saver) {
+        for op in info
+            .ops
+            .iter()
+            .filter(|o| !o.saver && !(unjudged_saver && is_checkpoint_kernel(&o.op)))
+        {
             let sev = match op.class {
                 OpClass::FileRead => Severity::High,
                 OpClass::PythonCallback | OpClass::FileWrite | OpClass::Network => {
@@ -142,10 +157,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             } else {
                 format!("node `{}`", op.node)
             };
-            let saver_note = if matches!(
-                op.op.as_str(),
-                "SaveV2" | "Save" | "SaveSlices" | "RestoreV2" | "Restore" | "RestoreSlice" | "MergeV2Checkpoints"
-            ) {
+            let saver_note = if is_checkpoint_kernel(&op.op) {
                 " — a checkpoint kernel outside the subgraph the SaverDef names"
             } else {
                 ""
