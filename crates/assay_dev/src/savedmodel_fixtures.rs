@@ -94,7 +94,10 @@ fn tf2_model(serving: Vec<NodeDef>, extra: Vec<FunctionDef>) -> Vec<u8> {
                     call("StatefulPartitionedCall", "__inference_serving_default_10"),
                     node("saver_filename", "Placeholder"),
                     call("StatefulPartitionedCall_1", "__inference__traced_save_20"),
-                    call("StatefulPartitionedCall_2", "__inference__traced_restore_30"),
+                    call(
+                        "StatefulPartitionedCall_2",
+                        "__inference__traced_restore_30",
+                    ),
                 ],
                 library: Some(FunctionDefLibrary {
                     function: functions,
@@ -222,11 +225,20 @@ pub(crate) fn run() -> Result<bool> {
         &tf1_model(vec![]),
     )?;
     for (dir, classes) in [
-        ("ML009/keras_metadata_lambda", &["InputLayer", "Dense", "Lambda"][..]),
-        ("ML009/benign/keras_metadata_dense", &["InputLayer", "Dense", "Dense"][..]),
+        (
+            "ML009/keras_metadata_lambda",
+            &["InputLayer", "Dense", "Lambda"][..],
+        ),
+        (
+            "ML009/benign/keras_metadata_dense",
+            &["InputLayer", "Dense", "Dense"][..],
+        ),
     ] {
         write(&format!("{dir}/saved_model.pb"), &tf2_model(math(), vec![]))?;
-        write(&format!("{dir}/keras_metadata.pb"), &keras_metadata(classes))?;
+        write(
+            &format!("{dir}/keras_metadata.pb"),
+            &keras_metadata(classes),
+        )?;
     }
     println!("wrote SavedModel fixtures under {}", root.display());
     Ok(true)

@@ -40,11 +40,11 @@ pub mod keras_h5;
 mod lines;
 pub mod metadata;
 pub mod onnx;
-pub mod saved_model;
 pub mod pickle;
 pub mod pth;
 pub mod record;
 pub mod safetensors;
+pub mod saved_model;
 pub mod top_level;
 pub mod wheel;
 

@@ -406,7 +406,8 @@ impl Collector {
     fn node(&mut self, n: &proto::NodeDef, place: &Place) -> Result<(), prost::DecodeError> {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            self.bound = Some("more nodes than the SavedModel node bound; the rest were not examined");
+            self.bound =
+                Some("more nodes than the SavedModel node bound; the rest were not examined");
             return Ok(());
         }
         if let Some(class) = classify_op(&n.op) {
@@ -431,7 +432,10 @@ impl Collector {
         // Bounded: prost's recursion limit bounds the nesting, the input size the count.
         let mut stack: Vec<&proto::AttrValue> = n.attr.values().collect();
         while let Some(v) = stack.pop() {
-            let funcs = v.func.iter().chain(v.list.iter().flat_map(|l| l.func.iter()));
+            let funcs = v
+                .func
+                .iter()
+                .chain(v.list.iter().flat_map(|l| l.func.iter()));
             for f in funcs {
                 callees.insert(f.name.clone());
                 stack.extend(f.attr.values());
@@ -465,7 +469,8 @@ impl Collector {
             set.extend(callees);
             self.callee_count += set.len() - before;
             if self.callee_count > MAX_CALLEES * 20 {
-                self.bound = Some("more call edges than the SavedModel bound; the rest were not examined");
+                self.bound =
+                    Some("more call edges than the SavedModel bound; the rest were not examined");
             }
         }
         Ok(())
@@ -631,7 +636,8 @@ decode_only!(LibraryV, |s, tag, wt, buf, ctx| {
         1 => {
             s.c.functions += 1;
             if s.c.functions > MAX_FUNCTIONS {
-                s.c.bound = Some("more functions than the SavedModel bound; the rest were not examined");
+                s.c.bound =
+                    Some("more functions than the SavedModel bound; the rest were not examined");
             }
             if s.c.bound.is_some() {
                 return prost::encoding::skip_field(wt, tag, buf, ctx);
@@ -717,10 +723,8 @@ pub fn parse_saved_model(data: &[u8]) -> Result<SavedModelInfo, FormatError> {
             })
         })
         .or_else(|| c.bound.map(str::to_owned));
-    let saver_funcs: BTreeSet<String> = saver_functions(&c)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let saver_funcs: BTreeSet<String> =
+        saver_functions(&c).into_iter().map(str::to_owned).collect();
     let mut ops = std::mem::take(&mut c.ops);
     for op in &mut ops {
         if !is_saver_kernel(&op.op) || op.via_attr {

@@ -85,7 +85,8 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             check_h5(cx, e, out);
             continue;
         }
-        if e.file_kind == assay_core::FileKind::TfSavedModel && e.file_name() == "keras_metadata.pb" {
+        if e.file_kind == assay_core::FileKind::TfSavedModel && e.file_name() == "keras_metadata.pb"
+        {
             check_keras_metadata(cx, e, out);
             continue;
         }
@@ -144,9 +145,16 @@ fn check_keras_metadata(cx: &Cx, e: &assay_core::Entry, out: &mut Vec<Finding>) 
             let cut = if e.complete {
                 String::new()
             } else {
-                format!(" (only the first {} of {} bytes were read)", e.data.len(), e.size)
+                format!(
+                    " (only the first {} of {} bytes were read)",
+                    e.data.len(),
+                    e.size
+                )
             };
-            hits.push((Severity::High, format!("Keras metadata unreadable{cut}: {err}")));
+            hits.push((
+                Severity::High,
+                format!("Keras metadata unreadable{cut}: {err}"),
+            ));
         }
     }
     for (sev, why) in hits {

@@ -67,7 +67,13 @@ fn place(p: &Place) -> String {
 fn is_checkpoint_kernel(op: &str) -> bool {
     matches!(
         op,
-        "SaveV2" | "Save" | "SaveSlices" | "RestoreV2" | "Restore" | "RestoreSlice" | "MergeV2Checkpoints"
+        "SaveV2"
+            | "Save"
+            | "SaveSlices"
+            | "RestoreV2"
+            | "Restore"
+            | "RestoreSlice"
+            | "MergeV2Checkpoints"
     )
 }
 
@@ -111,7 +117,11 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             }
         };
         if let Some(c) = &cut {
-            emit(out, Severity::Medium, format!("SavedModel larger than the read bound: {c}"));
+            emit(
+                out,
+                Severity::Medium,
+                format!("SavedModel larger than the read bound: {c}"),
+            );
         } else if let Some(err) = &info.error {
             emit(
                 out,
@@ -125,7 +135,8 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             emit(
                 out,
                 Severity::Medium,
-                "a `saved_model.pb` with no meta graph: not a SavedModel TensorFlow loads".to_owned(),
+                "a `saved_model.pb` with no meta graph: not a SavedModel TensorFlow loads"
+                    .to_owned(),
             );
         }
         // A damaged file whose `SaverDef` was not reached: checkpoint kernels cannot be
@@ -138,7 +149,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         for op in info
             .ops
             .iter()
-            .filter(|o| !o.saver && !(unjudged_saver && is_checkpoint_kernel(&o.op)))
+            .filter(|o| !(o.saver || (unjudged_saver && is_checkpoint_kernel(&o.op))))
         {
             let sev = match op.class {
                 OpClass::FileRead => Severity::High,
@@ -182,7 +193,9 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             emit(
                 out,
                 Severity::Critical,
-                format!("`PrintV2` writes to `{stream}`: printing appends to a file the model chose"),
+                format!(
+                    "`PrintV2` writes to `{stream}`: printing appends to a file the model chose"
+                ),
             );
         }
         if extra > 0 {
