@@ -1098,4 +1098,48 @@ mod tests {
             let _ = parse_keras_metadata(&data);
         }
     }
+
+    /// Fuzz smoke test on stable (the libFuzzer target is `fuzz/fuzz_targets/saved_model.rs`,
+    /// which needs nightly + cargo-fuzz): 5,000 deterministic mutations of a valid TF2
+    /// SavedModel (bytes flipped, inserted, deleted, the file cut) must decode or fail
+    /// without a panic, and a cut file never reads as a whole model.
+    #[test]
+    fn mutated_saved_models_never_panic() {
+        let evil = function("__inference_helper_99", vec![node("w", "WriteFile")]);
+        let seed = tf2_model(vec![evil]);
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..5_000 {
+            let mut b = seed.clone();
+            for _ in 0..(next() % 6 + 1) {
+                let at = (next() as usize) % (b.len() + 1);
+                match next() % 4 {
+                    0 if at < b.len() => b[at] ^= 1 << (next() % 8),
+                    1 => b.insert(at, next() as u8),
+                    2 if at < b.len() => {
+                        b.remove(at);
+                    }
+                    _ => b.truncate(at),
+                }
+            }
+            let _ = parse_saved_model(&b);
+            let _ = parse_keras_metadata(&b);
+            let _ = check_fingerprint(&b);
+        }
+        // Protobuf has no end marker: a cut is seen either as a length running past the end
+        // or, at the top-level field boundary, as a SavedModel without a meta graph (ML013
+        // reports both).
+        for cut in 1..seed.len() {
+            let info = parse_saved_model(&seed[..cut]).unwrap();
+            assert!(
+                info.error.is_some() || info.meta_graphs == 0,
+                "cut at {cut} read as whole: {info:?}"
+            );
+        }
+    }
 }
