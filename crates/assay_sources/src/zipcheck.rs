@@ -257,8 +257,21 @@ pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
     if cd_offset == u32::MAX || count == u16::MAX {
         return out;
     }
+    // The directory ends where the end records start: the classic record, or the Zip64
+    // end record when a Zip64 locator (20 bytes, APPNOTE 4.3.15) sits right before the
+    // classic one (APPNOTE 4.3.14; PyTorch's writer always emits both).
+    let mut dir_end = eocd;
+    if let Some(loc) = eocd.checked_sub(20)
+        && loc >= tail_start
+        && src.get(loc, 4).as_deref() == Some(b"PK\x06\x07")
+        && let Some(rec) = tail
+            .get(..loc - tail_start)
+            .and_then(|t| memchr::memmem::rfind(t, b"PK\x06\x06"))
+    {
+        dir_end = tail_start + rec;
+    }
     // Where the directory really is (data prepended to the zip shifts every offset).
-    let cd_start = eocd.saturating_sub(cd_size as usize);
+    let cd_start = dir_end.saturating_sub(cd_size as usize);
     let shift = cd_start.saturating_sub(cd_offset as usize);
     let mut entries = Vec::new();
     let mut pos = cd_start;
@@ -399,7 +412,10 @@ pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
             );
         }
         let data_start = at + 30 + usize::from(ln) + usize::from(lx);
-        let data_end = data_start.saturating_add(e.compressed as usize);
+        // The real compressed size (Zip64 extra field where the 32-bit one is 0xffffffff:
+        // PyTorch's writer emits Zip64 records for every member of a TorchScript archive).
+        let data_end =
+            data_start.saturating_add(usize::try_from(e.compressed64).unwrap_or(usize::MAX));
         // Bit 3: CRC and sizes follow the data in a descriptor (APPNOTE 4.3.9), optionally
         // signed `PK\x07\x08`. Streaming readers trust it, PyTorch and strict readers the
         // central directory: the two must agree.
@@ -433,9 +449,7 @@ pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
                 ),
             }
         }
-        if !zip64 {
-            covered.insert(at, data_end);
-        }
+        covered.insert(at, data_end);
         let data = if src.whole().is_some() {
             (e.method == 0 && !zip64 && u64::from(e.compressed) <= CRC_CHECK_MAX).then(|| {
                 src.whole()
@@ -563,6 +577,36 @@ mod tests {
             text.contains("after the end-of-central-directory"),
             "{text}"
         );
+    }
+
+    /// PyTorch's writer ends every archive with a Zip64 end record and locator before the
+    /// classic end record: the directory is found before them, so no member of a real
+    /// TorchScript or `torch.save` file reads as unlisted.
+    #[test]
+    fn zip64_end_records_do_not_hide_the_directory() {
+        let z = zip(&[
+            ("archive/data.pkl", b"\x80\x02N."),
+            ("archive/version", b"3\n"),
+        ]);
+        let eocd = memchr::memmem::rfind(&z, b"PK\x05\x06").unwrap();
+        let cd_offset = u32::from_le_bytes(z[eocd + 16..eocd + 20].try_into().unwrap()) as u64;
+        let mut v = z[..eocd].to_vec();
+        let rec_at = v.len() as u64;
+        // Zip64 end of central directory record (56 bytes) and locator (20 bytes).
+        v.extend(b"PK\x06\x06");
+        v.extend(44u64.to_le_bytes());
+        v.extend([45, 0, 45, 0]);
+        v.extend([0u8; 8]);
+        v.extend(2u64.to_le_bytes());
+        v.extend(2u64.to_le_bytes());
+        v.extend(((eocd as u64) - cd_offset).to_le_bytes());
+        v.extend(cd_offset.to_le_bytes());
+        v.extend(b"PK\x06\x07");
+        v.extend([0u8; 4]);
+        v.extend(rec_at.to_le_bytes());
+        v.extend(1u32.to_le_bytes());
+        v.extend(&z[eocd..]);
+        assert_eq!(compare(&v), vec![]);
     }
 
     #[test]

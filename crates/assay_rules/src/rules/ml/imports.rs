@@ -11,7 +11,7 @@ use assay_core::model_allow::AllowPattern;
 use assay_formats::pickle::Global;
 
 /// Version of the lists below; bump it when they change (it is printed in evidence).
-pub const POLICY_VERSION: &str = "2026.12.2";
+pub const POLICY_VERSION: &str = "2026.12.3";
 
 /// How an import is judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +153,26 @@ const TORCH_NAMES: &[&str] = &[
 
 /// Module prefixes whose classes a whole-model `torch.save(model)` pickles; allowed when no
 /// component is denylisted.
-const ALLOWED_PREFIXES: &[&str] = &["torch.nn.modules.", "numpy.dtypes."];
+///
+/// `__torch__.` is the namespace of TorchScript classes (`torch.jit.save`): the
+/// TorchScript unpickler resolves such a name to a class compiled from the archive's
+/// `code/` folder, never to a Python import, and no Python module of that name exists for
+/// `pickle` to import.
+const ALLOWED_PREFIXES: &[&str] = &["torch.nn.modules.", "numpy.dtypes.", "__torch__."];
+
+/// Whole paths allowed before the denylist is consulted, because their module's name
+/// contains a denylisted word but the members are harmless: the list builders of
+/// `torch/jit/_pickle.py`, which every TorchScript archive's `data.pkl`, `constants.pkl`
+/// and `.debug_pkl` import (each returns its argument, or tags a value with a type).
+const EXACT_BEFORE_DENYLIST: &[&str] = &[
+    "torch.jit._pickle.build_intlist",
+    "torch.jit._pickle.build_tensorlist",
+    "torch.jit._pickle.build_doublelist",
+    "torch.jit._pickle.build_boollist",
+    "torch.jit._pickle.build_complexlist",
+    "torch.jit._pickle.build_intlist_list",
+    "torch.jit._pickle.restore_type_tag",
+];
 
 /// The classic-ML allowlist (`data/ml-allowlist.txt`: `module name` per line), derived
 /// from numpy, pandas, scikit-learn, SciPy, joblib, NetworkX, XGBoost and LightGBM by
@@ -194,6 +213,9 @@ pub fn judge_with(g: &Global, user: &[AllowPattern]) -> Judgement {
         return Judgement::Allowed;
     }
     let dotted = format!("{}.{}", g.module, g.name);
+    if EXACT_BEFORE_DENYLIST.contains(&dotted.as_str()) {
+        return Judgement::Allowed;
+    }
     if let Some(why) = dangerous(&dotted) {
         return Judgement::Dangerous(why);
     }
@@ -231,6 +253,27 @@ mod tests {
             depth: 0,
             unreached: false,
         }
+    }
+
+    #[test]
+    fn torchscript_names_are_allowed_by_whole_path() {
+        assert_eq!(
+            judge(&g("torch.jit._pickle", "build_intlist")),
+            Judgement::Allowed
+        );
+        assert!(matches!(
+            judge(&g("torch.jit._pickle", "loads")),
+            Judgement::Dangerous(_)
+        ));
+        assert_eq!(
+            judge(&g("__torch__.torch.nn.modules.conv", "Conv1d")),
+            Judgement::Allowed
+        );
+        assert!(matches!(
+            judge(&g("__torch__.x", "os.system")),
+            Judgement::Dangerous(_)
+        ));
+        assert_eq!(judge(&g("torchx__.y", "Z")), Judgement::Unlisted);
     }
 
     #[test]
