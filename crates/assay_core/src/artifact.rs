@@ -195,6 +195,8 @@ pub enum FileKind {
     /// `saved_model.pb` (a `SavedModel` message), `keras_metadata.pb` (Keras
     /// `SavedMetadata`) or `fingerprint.pb` (`FingerprintDef`).
     TfSavedModel,
+    /// A TensorFlow Lite model (FlatBuffer with the `TFL3` file identifier at bytes 4–8).
+    TfLite,
     /// Other text.
     Text,
     /// Other binary data.
@@ -213,6 +215,7 @@ impl FileKind {
                 | FileKind::Hdf5
                 | FileKind::Onnx
                 | FileKind::TfSavedModel
+                | FileKind::TfLite
         )
     }
 
@@ -303,6 +306,10 @@ fn model_kind(lower_name: &str, head: &[u8]) -> Option<FileKind> {
     }
     if head.starts_with(b"\x89HDF\r\n\x1a\n") {
         return Some(FileKind::Hdf5);
+    }
+    // TFLite FlatBuffer file identifier (`schema.fbs`: `file_identifier "TFL3"`).
+    if head.get(4..8) == Some(b"TFL3".as_slice()) {
+        return Some(FileKind::TfLite);
     }
     // SavedModel files by their fixed names (TensorFlow `saved_model/constants.py`,
     // Keras `saved_model/constants.py`); a protobuf carries no magic bytes.
@@ -428,6 +435,7 @@ mod tests {
             FileKind::TfSavedModel
         );
         assert_eq!(classify("keras_metadata.pb", b""), FileKind::TfSavedModel);
+        assert_eq!(classify("m.bin", b"\x1c\x00\x00\x00TFL3"), FileKind::TfLite);
         assert_ne!(classify("other.pb", b"\x08\x01"), FileKind::TfSavedModel);
         assert_eq!(
             classify(

@@ -918,10 +918,10 @@ catalog! {
         SavedModelSystemOp {
             code: "ML013",
             name: "saved-model-system-op",
-            summary: "A TensorFlow SavedModel graph or function touches files, the network or Python callbacks",
+            summary: "A TensorFlow SavedModel graph or function (or a TFLite Flex op) touches files, the network or Python callbacks",
             severity: Critical,
             confidence: High,
-            targets: [TfSavedModel],
+            targets: [TfSavedModel, TfLite],
             cwe: Some("CWE-829"),
             attack: Some("T1059"),
         }

@@ -14,6 +14,8 @@
 //! - `ML013/truncated_saved_model/`: the first fixture cut short just after its `WriteFile`;
 //! - `ML013/benign/math_with_saver/`, `ML013/benign/tf1_saver_scope/`: only math, constants
 //!   and the standard saver;
+//! - `ML013/flex_write_file.tflite`, `ML013/benign/detection_postprocess.tflite`: TFLite
+//!   models whose custom operator is `FlexWriteFile`, or only `TFLite_Detection_PostProcess`;
 //! - `ML009/keras_metadata_lambda/`, `ML009/benign/keras_metadata_dense/`: a Keras
 //!   SavedModel whose `keras_metadata.pb` names a `Lambda` layer, or only `Dense`.
 //!
@@ -240,6 +242,16 @@ pub(crate) fn run() -> Result<bool> {
             &keras_metadata(classes),
         )?;
     }
+    // TFLite: a Flex operator running `WriteFile`, and a model whose only custom operator
+    // is the standard detection post-processing kernel.
+    write(
+        "ML013/flex_write_file.tflite",
+        &assay_formats::tflite::build_tflite_with_custom_ops(&["FlexWriteFile"]),
+    )?;
+    write(
+        "ML013/benign/detection_postprocess.tflite",
+        &assay_formats::tflite::build_tflite_with_custom_ops(&["TFLite_Detection_PostProcess"]),
+    )?;
     println!("wrote SavedModel fixtures under {}", root.display());
     Ok(true)
 }

@@ -679,7 +679,7 @@ fn model_prefix(kind: FileKind, head: &[u8], limits: &Limits) -> Option<u64> {
     let max = limits.max_file_bytes;
     match kind {
         // ONNX is one protobuf message, read as far as the bound allows.
-        FileKind::Pickle | FileKind::Onnx => Some(max),
+        FileKind::Pickle | FileKind::Onnx | FileKind::TfLite => Some(max),
         // GGUF metadata (vocabulary, merges, then the chat template) can pass 16 MiB: read
         // up to 64 MiB of it; the rule reports a header that goes on past that.
         FileKind::Gguf => Some(max.max(GGUF_PREFIX_BYTES)),

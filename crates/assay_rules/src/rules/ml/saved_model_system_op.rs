@@ -27,6 +27,12 @@ declare_rule! {
     /// damaged `fingerprint.pb` is low. Keras metadata (`keras_metadata.pb`) is read by
     /// ML009.
     ///
+    /// TensorFlow Lite models (`.tflite`, by their `TFL3` identifier): custom operators
+    /// named `Flex<Op>` are TensorFlow kernels run by the Flex delegate, judged like graph
+    /// nodes (`FlexWriteFile` is critical). Other custom operators need the application to
+    /// link their native implementation and are not reported; an unreadable `.tflite` is
+    /// low.
+    ///
     /// ## Why it matters
     /// Loading a SavedModel (`tf.saved_model.load`, TF Serving, `keras.models.load_model`)
     /// builds its graphs, and calling the model — or restoring its variables, which runs
@@ -77,8 +83,64 @@ fn is_checkpoint_kernel(op: &str) -> bool {
     )
 }
 
+/// Severity of a notable operation.
+fn severity_of(class: OpClass) -> Severity {
+    match class {
+        OpClass::FileRead => Severity::High,
+        OpClass::PythonCallback | OpClass::FileWrite | OpClass::Network => Severity::Critical,
+    }
+}
+
+/// TFLite: Flex custom operators run TensorFlow kernels.
+fn check_tflite(cx: &Cx, e: &assay_core::Entry, out: &mut Vec<Finding>) {
+    let emit = |out: &mut Vec<Finding>, sev: Severity, why: String| {
+        let mut f = cx.finding(&META, Location::file(e.path.clone()), why);
+        f.severity = sev;
+        super::push(cx, out, f);
+    };
+    match assay_formats::tflite::parse_tflite_ops(&e.data) {
+        Ok(ops) => {
+            let mut seen: Vec<&str> = Vec::new();
+            for op in ops.iter().filter_map(|o| o.custom.as_deref()) {
+                let Some(tf) = op.strip_prefix("Flex") else {
+                    continue;
+                };
+                let Some(class) = assay_formats::saved_model::classify_op(tf) else {
+                    continue;
+                };
+                if seen.contains(&op) || seen.len() >= MAX_REPORTED {
+                    continue;
+                }
+                seen.push(op);
+                emit(
+                    out,
+                    severity_of(class),
+                    format!(
+                        "TFLite Flex operator `{op}` runs the TensorFlow kernel `{tf}`: {}",
+                        class.describe()
+                    ),
+                );
+            }
+        }
+        Err(err) if e.complete => emit(
+            out,
+            Severity::Low,
+            format!("not a readable TFLite model: {err}"),
+        ),
+        Err(_) => {}
+    }
+}
+
 /// Raise ML013.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    for e in cx
+        .artifact
+        .entries
+        .iter()
+        .filter(|e| e.file_kind == FileKind::TfLite)
+    {
+        check_tflite(cx, e, out);
+    }
     for e in cx
         .artifact
         .entries
@@ -151,12 +213,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             .iter()
             .filter(|o| !(o.saver || (unjudged_saver && is_checkpoint_kernel(&o.op))))
         {
-            let sev = match op.class {
-                OpClass::FileRead => Severity::High,
-                OpClass::PythonCallback | OpClass::FileWrite | OpClass::Network => {
-                    Severity::Critical
-                }
-            };
+            let sev = severity_of(op.class);
             if reported >= MAX_REPORTED {
                 extra += 1;
                 extra_sev = extra_sev.max(sev);
