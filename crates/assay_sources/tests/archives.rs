@@ -842,3 +842,25 @@ fn kept_bytes_are_bounded_per_artifact() {
     let a = read("x.zip", &z);
     assert!(a.findings.is_empty(), "{}", describe(&a));
 }
+
+/// A deflated `data.pkl` behind the encryption flag is inflated as PyTorch would read it
+/// (the flag ignored), so its pickle reaches the ML rules.
+#[test]
+fn arc011_encrypted_flag_on_a_deflated_member_is_read() {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let o = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("archive/data.pkl", o).unwrap();
+    std::io::Write::write_all(&mut w, b"\x80\x02}q\x00X\x01\x00\x00\x00wq\x01K\x01s.").unwrap();
+    let mut z = w.finish().unwrap().into_inner();
+    // Flag bit 0 in the local header (offset 6) and the central entry (offset 8).
+    let lh = memchr::memmem::find(&z, b"PK\x03\x04").unwrap();
+    let cd = memchr::memmem::find(&z, b"PK\x01\x02").unwrap();
+    z[lh + 6] |= 1;
+    z[cd + 8] |= 1;
+    let a = read("model.pt", &z);
+    assert!(has(&a, "ARC011"), "{}", describe(&a));
+    let e = a.entry("archive/data.pkl").unwrap();
+    assert_eq!(e.file_kind, FileKind::Pickle, "{}", describe(&a));
+    assert!(e.complete);
+}
