@@ -169,13 +169,17 @@ fn remote_code_directory_is_scanned_as_python() {
 }
 
 /// Zips that tolerant and strict readers see differently: a script prepended to a payload
-/// checkpoint (read as the zip it also is), a member only sequential readers see.
+/// checkpoint (read as the zip it also is), a member only sequential readers see, a
+/// `data.pkl` behind the encryption flag bit (PyTorch ignores it; issue 22), a data
+/// descriptor that contradicts the central directory.
 #[test]
 fn zip_reader_disagreements_are_reported_and_scanned() {
     for f in [
         "prepended_script.pt",
         "unlisted_local_header.pt",
         "local_name_differs.pt",
+        "encrypted_flag_data_pkl.pt",
+        "descriptor_disagrees.pt",
     ] {
         let (code, out) = scan(&fixture(&format!("ARC011/{f}")));
         assert_eq!(code, 1, "{f}: {out}");
@@ -202,4 +206,71 @@ fn seven_z_wrappers_are_scanned() {
     let (_, out) = scan(&fixture("ARC007/truncated.7z"));
     assert!(out.contains("ARC007"), "{out}");
     assert!(!out.contains("\"verdict\": \"clean\""), "{out}");
+}
+
+fn scan_with_config(path: &Path, config: &Path) -> (i32, String, String) {
+    let out = assert_cmd::cargo::cargo_bin_cmd!("assay")
+        .current_dir(path.parent().unwrap())
+        .env("NO_COLOR", "1")
+        .args(["scan", "--format", "json", "--config"])
+        .arg(config)
+        .arg(path)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `[models] allow` in a named `assay.toml` (issue 22): a project's own classes load clean,
+/// a dangerous import next to them is still malicious, and a pattern naming a dangerous
+/// module is a config error (exit 2).
+#[test]
+fn models_allow_policy_allows_own_classes_never_dangerous_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    // `mypkg.models.net.Net()` built with NEWOBJ, plus a state dict: what `pickle.dump` of
+    // a user's class writes (protocol 2).
+    let own =
+        b"\x80\x02cmypkg.models.net\nNet\nq\x00)\x81q\x01}q\x02X\x01\x00\x00\x00wq\x03K\x01sb.";
+    let model = dir.path().join("model.pkl");
+    std::fs::write(&model, own).unwrap();
+    let (code, out) = scan(&model);
+    assert_eq!(code, 1, "unlisted without a policy: {out}");
+    assert!(out.contains("ML002"), "{out}");
+
+    let config = dir.path().join("policy.toml");
+    std::fs::write(&config, "[models]\nallow = [\"mypkg.models.*\"]\n").unwrap();
+    let (code, out, err) = scan_with_config(&model, &config);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("ML002"), "{out}");
+    // Whole segments only: `mypkg.modelsx` is not under `mypkg.models`.
+    let near = dir.path().join("near.pkl");
+    std::fs::write(
+        &near,
+        b"\x80\x02cmypkg.modelsx\nNet\nq\x00)\x81q\x01}q\x02b.",
+    )
+    .unwrap();
+    let (code, out, _) = scan_with_config(&near, &config);
+    assert_eq!(code, 1, "{out}");
+    // The same class beside an `os.system` call: still malicious.
+    let evil = dir.path().join("evil.pkl");
+    std::fs::write(
+        &evil,
+        b"\x80\x02cmypkg.models.net\nNet\n)\x81\x30cos\nsystem\nX\x11\x00\x00\x00echo assay-canary\x85R.",
+    )
+    .unwrap();
+    let (code, out, _) = scan_with_config(&evil, &config);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("ML001"), "{out}");
+
+    // Allowing a dangerous module is refused when the config is loaded.
+    std::fs::write(&config, "[models]\nallow = [\"os.*\"]\n").unwrap();
+    let (code, _, err) = scan_with_config(&model, &config);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("models.allow[0]") && err.contains("never be allowed"),
+        "{err}"
+    );
 }

@@ -191,6 +191,12 @@ pub enum FileKind {
     Hdf5,
     /// An ONNX model (`.onnx` name and a protobuf `ModelProto` start: field 1, varint).
     Onnx,
+    /// A TensorFlow SavedModel protobuf, known by its name (protobuf has no magic bytes):
+    /// `saved_model.pb` (a `SavedModel` message), `keras_metadata.pb` (Keras
+    /// `SavedMetadata`) or `fingerprint.pb` (`FingerprintDef`).
+    TfSavedModel,
+    /// A TensorFlow Lite model (FlatBuffer with the `TFL3` file identifier at bytes 4–8).
+    TfLite,
     /// Other text.
     Text,
     /// Other binary data.
@@ -208,6 +214,8 @@ impl FileKind {
                 | FileKind::Gguf
                 | FileKind::Hdf5
                 | FileKind::Onnx
+                | FileKind::TfSavedModel
+                | FileKind::TfLite
         )
     }
 
@@ -298,6 +306,18 @@ fn model_kind(lower_name: &str, head: &[u8]) -> Option<FileKind> {
     }
     if head.starts_with(b"\x89HDF\r\n\x1a\n") {
         return Some(FileKind::Hdf5);
+    }
+    // TFLite FlatBuffer file identifier (`schema.fbs`: `file_identifier "TFL3"`).
+    if head.get(4..8) == Some(b"TFL3".as_slice()) {
+        return Some(FileKind::TfLite);
+    }
+    // SavedModel files by their fixed names (TensorFlow `saved_model/constants.py`,
+    // Keras `saved_model/constants.py`); a protobuf carries no magic bytes.
+    if matches!(
+        lower_name,
+        "saved_model.pb" | "keras_metadata.pb" | "fingerprint.pb"
+    ) {
+        return Some(FileKind::TfSavedModel);
     }
     // ModelProto field 1 is `ir_version` (varint, tag 0x08); writers emit it first.
     if lower_name.ends_with(".onnx") && head.first() == Some(&0x08) {
@@ -410,6 +430,13 @@ mod tests {
         assert_eq!(classify("a.bin", b"GGUF\x03\x00"), FileKind::Gguf);
         assert_eq!(classify("m.h5", b"\x89HDF\r\n\x1a\n\x00"), FileKind::Hdf5);
         assert_eq!(classify("m.onnx", b"\x08\x07\x12\x04"), FileKind::Onnx);
+        assert_eq!(
+            classify("m/saved_model.pb", b"\x08\x01"),
+            FileKind::TfSavedModel
+        );
+        assert_eq!(classify("keras_metadata.pb", b""), FileKind::TfSavedModel);
+        assert_eq!(classify("m.bin", b"\x1c\x00\x00\x00TFL3"), FileKind::TfLite);
+        assert_ne!(classify("other.pb", b"\x08\x01"), FileKind::TfSavedModel);
         assert_eq!(
             classify(
                 "m.safetensors",

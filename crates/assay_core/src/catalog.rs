@@ -881,7 +881,7 @@ catalog! {
             summary: "A model config makes loading run code (Keras Lambda, custom module, auto_map)",
             severity: High,
             confidence: Medium,
-            targets: [Text, Hdf5],
+            targets: [Text, Hdf5, TfSavedModel],
             cwe: Some("CWE-94"),
             attack: Some("T1059"),
         }
@@ -914,6 +914,16 @@ catalog! {
             targets: [Onnx],
             cwe: Some("CWE-829"),
             attack: Some("T1129"),
+        }
+        SavedModelSystemOp {
+            code: "ML013",
+            name: "saved-model-system-op",
+            summary: "A TensorFlow SavedModel graph or function (or a TFLite Flex op) touches files, the network or Python callbacks",
+            severity: Critical,
+            confidence: High,
+            targets: [TfSavedModel, TfLite],
+            cwe: Some("CWE-829"),
+            attack: Some("T1059"),
         }
         SignatureBundleMalformed {
             code: "ML030",

@@ -10,6 +10,7 @@ mod artifact;
 pub mod catalog;
 mod finding;
 mod level;
+pub mod model_allow;
 pub mod package;
 pub mod pickle_ops;
 mod report;

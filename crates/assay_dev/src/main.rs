@@ -12,6 +12,8 @@
 //! - `typosquat-rates` prints the typosquat detection and collision rates (criterion 3).
 //! - `generate-7z-fixtures` writes the 7z fixtures of `assay_rules` with the 7z crate's
 //!   own writer (see `sevenz_fixtures.rs`).
+//! - `generate-savedmodel-fixtures` writes the TensorFlow SavedModel fixtures (`ML013`,
+//!   `ML009`) by encoding prost structs (see `savedmodel_fixtures.rs`).
 //! - `redteam [--json] [--light] [--transform T] [--family F]` applies evasion transforms
 //!   to harmless malicious seeds and prints the detection matrix (issue 21; see
 //!   `assay_dev::redteam` and `docs/benchmarks.md`).
@@ -20,6 +22,7 @@ mod bench;
 mod bench_deps;
 mod bench_model;
 mod generate;
+mod savedmodel_fixtures;
 mod sevenz_fixtures;
 mod typosquat_rates;
 
@@ -34,10 +37,11 @@ fn main() -> ExitCode {
         Some("bench-deps") => bench_deps::run(&args[1..]),
         Some("typosquat-rates") => typosquat_rates::run(),
         Some("generate-7z-fixtures") => sevenz_fixtures::run(),
+        Some("generate-savedmodel-fixtures") => savedmodel_fixtures::run(),
         Some("redteam") => assay_dev::redteam::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M] | cargo dev bench-deps [--records N] [--runs N] | cargo dev typosquat-rates | cargo dev generate-7z-fixtures | cargo dev redteam [--json] [--light] [--transform T]… [--family F]… [--assay BIN] [--no-build] [--dump DIR]"
+                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M] | cargo dev bench-deps [--records N] [--runs N] | cargo dev typosquat-rates | cargo dev generate-7z-fixtures | cargo dev generate-savedmodel-fixtures | cargo dev redteam [--json] [--light] [--transform T]… [--family F]… [--assay BIN] [--no-build] [--dump DIR]"
             );
             return ExitCode::from(2);
         }

@@ -29,7 +29,20 @@
 //! expires = "2027-01-31"      # optional: YYYY-MM-DD (quoted or a TOML date); the
 //!                             #   suppression applies through that day, after it it is
 //!                             #   expired: it no longer applies and is reported
+//!
+//! # Pickle imports a project's own models use, allowed like the built-in classic-ML
+//! # allowlist (ML002 no longer reports them). Whole dotted paths, or a prefix with `*`
+//! # as its whole last segment; never substrings. A pattern that names a denylisted
+//! # module or member (`os.*`, `subprocess.Popen`, `builtins.eval`, anything under
+//! # `pickle`…) is a config error: those imports are always reported.
+//! [models]
+//! allow = ["sklearn.*", "mypkg.models.*", "mypkg.layers.Block"]
 //! ```
+//!
+//! `[models] allow` is honoured only from a config the user named (`--config`): like the
+//! limit on lowering `critical` findings, a config found by searching upward may have
+//! been planted next to the models being scanned, and ML002 is critical there. From a
+//! discovered config it is ignored with a warning ([`Policy::ignored_model_allow`]).
 //!
 //! A suppression with a `package` never matches an artifact whose name is unknown, and
 //! one with a `sha256` never matches a file whose hash the caller cannot give: when in
@@ -306,6 +319,7 @@ pub struct Policy {
     /// Severity overrides: ASCII-lowercased rule code or name → (key as written, level).
     severity: BTreeMap<String, (String, Severity)>,
     suppressions: Vec<Suppression>,
+    model_allow: Vec<assay_core::model_allow::AllowPattern>,
 }
 
 #[derive(Deserialize)]
@@ -315,6 +329,15 @@ struct RawConfig {
     severity: BTreeMap<String, Severity>,
     #[serde(default)]
     suppress: Vec<RawSuppression>,
+    #[serde(default)]
+    models: RawModels,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawModels {
+    #[serde(default)]
+    allow: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -443,12 +466,31 @@ impl Policy {
                 expires,
             });
         }
+        let mut model_allow = Vec::with_capacity(raw.models.allow.len());
+        for (i, p) in raw.models.allow.iter().enumerate() {
+            let pattern = assay_core::model_allow::AllowPattern::parse(p)
+                .map_err(|m| invalid(format!("models.allow[{i}]"), &m))?;
+            model_allow.push(pattern);
+        }
         Ok(Policy {
             source: Some(path.to_owned()),
             named: false,
             severity,
             suppressions,
+            model_allow,
         })
+    }
+
+    /// The `[models] allow` patterns to use: all of them when the config was named
+    /// (`--config`), none when it was found by searching upward (see the module docs).
+    pub fn model_allow(&self) -> &[assay_core::model_allow::AllowPattern] {
+        if self.named { &self.model_allow } else { &[] }
+    }
+
+    /// `[models] allow` patterns written in a config that was found, not named: they are
+    /// not used, and the CLI says so.
+    pub fn ignored_model_allow(&self) -> &[assay_core::model_allow::AllowPattern] {
+        if self.named { &[] } else { &self.model_allow }
     }
 
     /// The validated `[[suppress]]` tables, in file order (indices are positions here).

@@ -579,3 +579,45 @@ fn only_a_named_config_decides_critical_findings() {
     assert_eq!(applied.kept[0].severity, Severity::Low);
     assert_eq!(applied.suppressed.len(), 1);
 }
+
+#[test]
+fn models_allow_patterns_are_validated() {
+    let mut p = parse(
+        r#"
+[models]
+allow = ["sklearn.*", "mypkg.models.*", "mypkg.layers.Block"]
+"#,
+    )
+    .unwrap();
+    // Found by searching upward: not used (a planted config must not allow imports).
+    assert!(p.model_allow().is_empty());
+    assert_eq!(p.ignored_model_allow().len(), 3);
+    p.named = true;
+    let allow = p.model_allow();
+    assert_eq!(allow.len(), 3);
+    assert!(allow[1].matches("mypkg.models.net.Net"));
+    assert!(!allow[1].matches("mypkg.modelsx.Net"));
+    assert!(allow[2].matches("mypkg.layers.Block"));
+    assert!(!allow[2].matches("mypkg.layers.BlockX"));
+    assert!(p.ignored_model_allow().is_empty());
+}
+
+#[test]
+fn models_allow_refuses_dangerous_and_malformed_patterns() {
+    for bad in [
+        "os.*",
+        "subprocess.Popen",
+        "builtins.eval",
+        "builtins.exec",
+        "mypkg.pickle.*",
+        "*",
+        "sk*",
+        "mypkg.*.models",
+    ] {
+        let text = format!("[models]\nallow = [\"ok.pkg.*\", \"{bad}\"]\n");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("models.allow[1]"), "{bad}: {err}");
+    }
+    // Unknown keys under [models] are errors like everywhere else.
+    assert!(parse("[models]\ndeny = [\"x\"]\n").is_err());
+}

@@ -128,6 +128,9 @@ pub struct Cx<'a> {
     /// Every pickle stream of the artifact walked once by the symbolic pickle VM (model
     /// files, PyTorch zip members, object `.npy`), for the `ML` rules.
     pub pickles: Vec<crate::rules::ml::PickleFile<'a>>,
+    /// The user's `[models] allow` patterns (`assay.toml`), treated like the classic-ML
+    /// allowlist by the pickle rules ([`crate::rules::ml::imports::judge_with`]).
+    pub model_allow: Vec<assay_core::model_allow::AllowPattern>,
 }
 
 /// One Python text to analyse: a `.py` file, or one import line of a `.pth` file.
@@ -284,6 +287,7 @@ impl<'a> Cx<'a> {
             metadata,
             entry_points,
             pickles: crate::rules::ml::scan_pickles(artifact),
+            model_allow: Vec::new(),
         }
     }
 

@@ -24,7 +24,21 @@ pub struct ArtifactAnalysis {
 /// Analyse one artifact: source findings plus every rule's findings, deduplicated by
 /// fingerprint and location, sorted, and scored.
 pub fn analyze_artifact(artifact: &Artifact) -> ArtifactAnalysis {
-    let cx = Cx::build(artifact);
+    analyze_artifact_with(artifact, &Options::default())
+}
+
+/// What a caller can set for [`analyze_artifact_with`].
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `[models] allow` of `assay.toml`: pickle imports these patterns match are allowed
+    /// like the classic-ML allowlist (never a denylisted one).
+    pub model_allow: Vec<assay_core::model_allow::AllowPattern>,
+}
+
+/// [`analyze_artifact`] with [`Options`].
+pub fn analyze_artifact_with(artifact: &Artifact, options: &Options) -> ArtifactAnalysis {
+    let mut cx = Cx::build(artifact);
+    cx.model_allow.clone_from(&options.model_allow);
     let mut findings: Vec<Finding> = artifact
         .findings
         .iter()

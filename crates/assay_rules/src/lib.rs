@@ -20,6 +20,6 @@ mod scoring;
 pub mod typosquat;
 
 pub use context::{Cx, PyFile};
-pub use engine::{ArtifactAnalysis, analyze_artifact};
+pub use engine::{ArtifactAnalysis, Options, analyze_artifact, analyze_artifact_with};
 pub use rules::{Check, REGISTRY, RuleEntry, find_rule};
 pub use scoring::{ScoreModel, score};

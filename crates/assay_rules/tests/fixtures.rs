@@ -85,6 +85,7 @@ pub fn artifact_for(file: &Path) -> Artifact {
         ".weights",
         "_no_extension",
         ".jinja",
+        ".tflite",
     ];
     if MODEL_EXTS.iter().any(|x| name.ends_with(x)) {
         // Zips, tars and compressed streams (joblib's compressors) go through the real reader.

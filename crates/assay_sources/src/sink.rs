@@ -669,6 +669,9 @@ fn is_code(kind: FileKind) -> bool {
 /// Prefix of an HDF5 file kept for the Keras `model_config` check.
 const HDF5_PREFIX_BYTES: u64 = 16 << 20;
 
+/// How much of a SavedModel protobuf (`saved_model.pb`) is read.
+const SAVED_MODEL_PREFIX_BYTES: u64 = 64 << 20;
+
 /// How much of a GGUF file is read for its metadata.
 const GGUF_PREFIX_BYTES: u64 = 64 << 20;
 
@@ -676,10 +679,13 @@ fn model_prefix(kind: FileKind, head: &[u8], limits: &Limits) -> Option<u64> {
     let max = limits.max_file_bytes;
     match kind {
         // ONNX is one protobuf message, read as far as the bound allows.
-        FileKind::Pickle | FileKind::Onnx => Some(max),
+        FileKind::Pickle | FileKind::Onnx | FileKind::TfLite => Some(max),
         // GGUF metadata (vocabulary, merges, then the chat template) can pass 16 MiB: read
         // up to 64 MiB of it; the rule reports a header that goes on past that.
         FileKind::Gguf => Some(max.max(GGUF_PREFIX_BYTES)),
+        // A SavedModel graph is one protobuf message; TF1 graphs with inline constants pass
+        // 16 MiB. The rule reports a file read only in part.
+        FileKind::TfSavedModel => Some(max.max(SAVED_MODEL_PREFIX_BYTES)),
         // Keras writes the root group's attributes (`model_config`, and the global heap
         // holding it) before the weights: 16 MiB covers them without reading whole HDF5
         // data files found in environments.

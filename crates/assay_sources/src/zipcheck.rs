@@ -16,7 +16,11 @@
 //! - the CRC of stored members' data against the central CRC (up to [`CRC_CHECK_MAX`] each;
 //!   in file-backed zips, only pickle members, up to 16 MiB each);
 //! - bytes before the first member and after the end record (prepended/appended data);
-//! - local headers the central directory does not list (seen only by sequential readers).
+//! - local headers the central directory does not list (seen only by sequential readers);
+//! - encryption flag bits (0, 6) in the central directory: strict readers refuse the member,
+//!   PyTorch's reader ignores the bits (the member is read as PyTorch reads it);
+//! - data descriptors (flag bit 3) whose CRC or sizes differ from the central directory's,
+//!   or that are missing.
 //!
 //! Duplicate names are `ARC004`, raised by the reader itself. Zip64 entries (sizes or
 //! offsets `0xffffffff`) are compared on names and flags only.
@@ -253,8 +257,21 @@ pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
     if cd_offset == u32::MAX || count == u16::MAX {
         return out;
     }
+    // The directory ends where the end records start: the classic record, or the Zip64
+    // end record when a Zip64 locator (20 bytes, APPNOTE 4.3.15) sits right before the
+    // classic one (APPNOTE 4.3.14; PyTorch's writer always emits both).
+    let mut dir_end = eocd;
+    if let Some(loc) = eocd.checked_sub(20)
+        && loc >= tail_start
+        && src.get(loc, 4).as_deref() == Some(b"PK\x06\x07")
+        && let Some(rec) = tail
+            .get(..loc - tail_start)
+            .and_then(|t| memchr::memmem::rfind(t, b"PK\x06\x06"))
+    {
+        dir_end = tail_start + rec;
+    }
     // Where the directory really is (data prepended to the zip shifts every offset).
-    let cd_start = eocd.saturating_sub(cd_size as usize);
+    let cd_start = dir_end.saturating_sub(cd_size as usize);
     let shift = cd_start.saturating_sub(cd_offset as usize);
     let mut entries = Vec::new();
     let mut pos = cd_start;
@@ -362,6 +379,19 @@ pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
                 ),
             );
         }
+        // Bit 0 (encrypted) or bit 6 (strong encryption) set in the central directory:
+        // strict readers (Python zipfile, and the scanners built on it) refuse the member or
+        // ask for a password; PyTorch's reader does not look at the bit and loads the data
+        // as it is (APPNOTE 4.4.4). The reader reads such a member as PyTorch does.
+        if e.flags & 0x0041 != 0 {
+            say(
+                &e.name,
+                format!(
+                    "general-purpose flag 0x{:04x} marks the member encrypted: strict readers (Python zipfile, picklescan, modelscan) refuse it, PyTorch's reader ignores the flag and loads the bytes; read here as PyTorch reads them",
+                    e.flags
+                ),
+            );
+        }
         if lmethod != e.method {
             say(
                 &e.name,
@@ -382,10 +412,44 @@ pub(crate) fn compare_src(src: &mut impl Src) -> Vec<Disagreement> {
             );
         }
         let data_start = at + 30 + usize::from(ln) + usize::from(lx);
-        let data_end = data_start.saturating_add(e.compressed as usize);
-        if !zip64 {
-            covered.insert(at, data_end);
+        // The real compressed size (Zip64 extra field where the 32-bit one is 0xffffffff:
+        // PyTorch's writer emits Zip64 records for every member of a TorchScript archive).
+        let data_end =
+            data_start.saturating_add(usize::try_from(e.compressed64).unwrap_or(usize::MAX));
+        // Bit 3: CRC and sizes follow the data in a descriptor (APPNOTE 4.3.9), optionally
+        // signed `PK\x07\x08`. Streaming readers trust it, PyTorch and strict readers the
+        // central directory: the two must agree.
+        if descriptor && !zip64 {
+            let sig = src.get(data_end, 4);
+            let at_fields = if sig.as_deref() == Some(b"PK\x07\x08") {
+                data_end + 4
+            } else {
+                data_end
+            };
+            match (
+                u32_at(src, at_fields),
+                u32_at(src, at_fields + 4),
+                u32_at(src, at_fields + 8),
+            ) {
+                (Some(dcrc), Some(dcomp), Some(dsize)) => {
+                    if (dcrc, dcomp, dsize) != (e.crc, e.compressed, e.size) {
+                        say(
+                            &e.name,
+                            format!(
+                                "data descriptor says CRC/sizes ({dcrc:08x}, {dcomp}, {dsize}), the central directory ({:08x}, {}, {}): streaming readers and PyTorch's reader see different members",
+                                e.crc, e.compressed, e.size
+                            ),
+                        );
+                    }
+                }
+                _ => say(
+                    &e.name,
+                    "flag bit 3 promises a data descriptor after the data, but none is there"
+                        .to_owned(),
+                ),
+            }
         }
+        covered.insert(at, data_end);
         let data = if src.whole().is_some() {
             (e.method == 0 && !zip64 && u64::from(e.compressed) <= CRC_CHECK_MAX).then(|| {
                 src.whole()
@@ -513,6 +577,36 @@ mod tests {
             text.contains("after the end-of-central-directory"),
             "{text}"
         );
+    }
+
+    /// PyTorch's writer ends every archive with a Zip64 end record and locator before the
+    /// classic end record: the directory is found before them, so no member of a real
+    /// TorchScript or `torch.save` file reads as unlisted.
+    #[test]
+    fn zip64_end_records_do_not_hide_the_directory() {
+        let z = zip(&[
+            ("archive/data.pkl", b"\x80\x02N."),
+            ("archive/version", b"3\n"),
+        ]);
+        let eocd = memchr::memmem::rfind(&z, b"PK\x05\x06").unwrap();
+        let cd_offset = u32::from_le_bytes(z[eocd + 16..eocd + 20].try_into().unwrap()) as u64;
+        let mut v = z[..eocd].to_vec();
+        let rec_at = v.len() as u64;
+        // Zip64 end of central directory record (56 bytes) and locator (20 bytes).
+        v.extend(b"PK\x06\x06");
+        v.extend(44u64.to_le_bytes());
+        v.extend([45, 0, 45, 0]);
+        v.extend([0u8; 8]);
+        v.extend(2u64.to_le_bytes());
+        v.extend(2u64.to_le_bytes());
+        v.extend(((eocd as u64) - cd_offset).to_le_bytes());
+        v.extend(cd_offset.to_le_bytes());
+        v.extend(b"PK\x06\x07");
+        v.extend([0u8; 4]);
+        v.extend(rec_at.to_le_bytes());
+        v.extend(1u32.to_le_bytes());
+        v.extend(&z[eocd..]);
+        assert_eq!(compare(&v), vec![]);
     }
 
     #[test]

@@ -27,6 +27,7 @@ struct MemberMeta {
     is_symlink: bool,
     encrypted: bool,
     stored: bool,
+    deflated: bool,
     size: u64,
     compressed: u64,
     header_start: u64,
@@ -46,6 +47,7 @@ macro_rules! member_meta {
                 .is_some_and(|mode| mode & 0o170_000 == 0o120_000),
             encrypted: m.encrypted(),
             stored: m.compression() == zip::CompressionMethod::Stored,
+            deflated: m.compression() == zip::CompressionMethod::Deflated,
             size: m.size(),
             compressed: m.compressed_size(),
             header_start: m.header_start(),
@@ -182,6 +184,11 @@ fn walk_members<R: Read + Seek, B: Read + Seek>(
             continue;
         };
         if meta.encrypted {
+            // PyTorch's reader ignores the encryption bit and loads stored or deflated data
+            // as it is; read it the same way (`ARC011` reports the flag itself).
+            let Some(adm) = read_flagged_member(sink, scope, adm, &meta, body) else {
+                continue;
+            };
             sink.report(finding(
                 &rules::UNREADABLE_ARCHIVE,
                 &adm.loc,
@@ -253,6 +260,47 @@ fn head_only_member<B: Read + Seek>(
     }
     let mut reader = Metered::new(Cursor::new(head), sink.budget);
     sink.add_member(scope, adm, meta.size, true, &mut reader);
+    None
+}
+
+/// A member whose encryption flag is set but whose method is stored or deflate: read its
+/// bytes from the local data offset as PyTorch's reader does (it never checks the flag), so
+/// a pickle hidden behind the flag is analysed. `Some(adm)` hands the member back when it
+/// cannot be read that way (another method, a damaged local header).
+fn read_flagged_member<B: Read + Seek>(
+    sink: &mut Sink<'_>,
+    scope: &Scope,
+    adm: Admitted,
+    meta: &MemberMeta,
+    body: &mut B,
+) -> Option<Admitted> {
+    if !(meta.stored || meta.deflated) || meta.is_symlink {
+        return Some(adm);
+    }
+    let mut local = [0u8; 30];
+    let ok = (|| {
+        body.seek(SeekFrom::Start(meta.header_start)).ok()?;
+        body.read_exact(&mut local).ok()?;
+        if local.get(..4)? != b"PK\x03\x04" {
+            return None;
+        }
+        let n = u64::from(u16::from_le_bytes([*local.get(26)?, *local.get(27)?]));
+        let m = u64::from(u16::from_le_bytes([*local.get(28)?, *local.get(29)?]));
+        body.seek(SeekFrom::Start(meta.header_start.checked_add(30 + n + m)?))
+            .ok()
+    })();
+    if ok.is_none() {
+        return Some(adm);
+    }
+    let raw = (&mut *body).take(meta.compressed);
+    // The declared size bounds what is read (`add_member` keeps at most what the content
+    // policy allows); a ratio bomb is reported as for any member.
+    if meta.deflated {
+        let mut r = flate2::read::DeflateDecoder::new(raw).take(meta.size);
+        read_member(sink, scope, adm, meta, &mut r, true);
+    } else {
+        read_member(sink, scope, adm, meta, raw, true);
+    }
     None
 }
 

@@ -466,11 +466,70 @@ fn arc007_bad_crc_and_encryption() {
         .filter(|f| f.rule.code() == "ARC007")
         .map(|f| f.evidence.as_str())
         .collect();
-    assert_eq!(ev.len(), 2, "{}", describe(&a));
+    assert_eq!(ev.len(), 1, "{}", describe(&a));
     assert!(ev[0].contains("CRC"), "{}", ev[0]);
-    assert!(ev[1].contains("encrypted"), "{}", ev[1]);
+    // The encryption flag on stored data: a high reader disagreement (PyTorch ignores the
+    // flag), and the member is read as PyTorch reads it.
+    assert!(
+        a.findings.iter().any(|f| f.rule.code() == "ARC011"
+            && f.severity == assay_core::Severity::High
+            && f.evidence.contains("encrypted")),
+        "{}",
+        describe(&a)
+    );
+    assert_eq!(a.entry("pkg/secret.py").unwrap().data, b"garbage");
     assert!(!a.entry("pkg/a.py").unwrap().complete);
     assert!(a.entry("pkg/c.py").unwrap().complete);
+}
+
+#[test]
+fn arc011_encrypted_flag_on_a_torch_zip_without_payload_is_high() {
+    let mut pkl = RawEntry::new("archive/data.pkl", b"\x80\x02}q\x00.");
+    pkl.flags = 1;
+    let a = read(
+        "model.pt",
+        &raw_zip(&[pkl, RawEntry::new("archive/version", b"3\n")]),
+    );
+    let arc011: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.rule.code() == "ARC011")
+        .collect();
+    assert_eq!(arc011.len(), 1, "{}", describe(&a));
+    assert_eq!(arc011[0].severity, assay_core::Severity::High);
+    assert!(arc011[0].location.path.contains("archive/data.pkl"));
+    // Read as PyTorch reads it: the pickle is there for the ML rules.
+    let e = a.entry("archive/data.pkl").unwrap();
+    assert_eq!(e.file_kind, assay_core::FileKind::Pickle);
+    assert!(!has(&a, "ARC007"), "{}", describe(&a));
+}
+
+#[test]
+fn arc011_data_descriptor_disagreeing_with_central_directory() {
+    // A deflated member written through a stream has a descriptor (bit 3): consistent, quiet.
+    let mut w = zip::ZipWriter::new_stream(Vec::new());
+    w.start_file(
+        "pkg/a.py",
+        zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated),
+    )
+    .unwrap();
+    std::io::Write::write_all(&mut w, b"a = 1\n").unwrap();
+    let z = w.finish().unwrap().into_inner();
+    let quiet = read("x.zip", &z);
+    assert!(!has(&quiet, "ARC011"), "{}", describe(&quiet));
+    // The descriptor's CRC altered: streaming readers and central readers disagree.
+    let d = memchr::memmem::find(&z, b"PK\x07\x08").expect("stream writer writes a descriptor");
+    let mut bad = z.clone();
+    bad[d + 4] ^= 0xff;
+    let a = read("x.zip", &bad);
+    assert!(
+        a.findings
+            .iter()
+            .any(|f| f.rule.code() == "ARC011" && f.evidence.contains("data descriptor")),
+        "{}",
+        describe(&a)
+    );
 }
 
 #[test]
@@ -782,4 +841,26 @@ fn kept_bytes_are_bounded_per_artifact() {
     // The default bound reads all of it.
     let a = read("x.zip", &z);
     assert!(a.findings.is_empty(), "{}", describe(&a));
+}
+
+/// A deflated `data.pkl` behind the encryption flag is inflated as PyTorch would read it
+/// (the flag ignored), so its pickle reaches the ML rules.
+#[test]
+fn arc011_encrypted_flag_on_a_deflated_member_is_read() {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let o = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("archive/data.pkl", o).unwrap();
+    std::io::Write::write_all(&mut w, b"\x80\x02}q\x00X\x01\x00\x00\x00wq\x01K\x01s.").unwrap();
+    let mut z = w.finish().unwrap().into_inner();
+    // Flag bit 0 in the local header (offset 6) and the central entry (offset 8).
+    let lh = memchr::memmem::find(&z, b"PK\x03\x04").unwrap();
+    let cd = memchr::memmem::find(&z, b"PK\x01\x02").unwrap();
+    z[lh + 6] |= 1;
+    z[cd + 8] |= 1;
+    let a = read("model.pt", &z);
+    assert!(has(&a, "ARC011"), "{}", describe(&a));
+    let e = a.entry("archive/data.pkl").unwrap();
+    assert_eq!(e.file_kind, FileKind::Pickle, "{}", describe(&a));
+    assert!(e.complete);
 }

@@ -181,7 +181,10 @@ pub(crate) fn judge(
     policy: &Policy,
     today: (i32, u32, u32),
 ) -> (ArtifactReport, Vec<usize>) {
-    let a = assay_rules::analyze_artifact(art);
+    let options = assay_rules::Options {
+        model_allow: policy.model_allow().to_vec(),
+    };
+    let a = assay_rules::analyze_artifact_with(art, &options);
     let sha = |path: &str| -> Option<String> {
         let e = art.entry(path)?;
         if let Some(h) = e.sha256 {
@@ -250,6 +253,18 @@ pub fn load_policy(o: &OutputArgs, scanned: &[PathBuf]) -> anyhow::Result<Policy
     }
     let mut policy = Policy::load(&path)?;
     policy.named = named;
+    if !policy.ignored_model_allow().is_empty() {
+        let shown: Vec<String> = policy
+            .ignored_model_allow()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        eprintln!(
+            "assay: warning: {}: `[models] allow` ({}) is used only from a config named with --config",
+            path.display(),
+            shown.join(", ")
+        );
+    }
     for (key, value) in policy.unknown_rules() {
         eprintln!(
             "assay: warning: {}: `{key}` names no rule: {value}",

@@ -137,6 +137,7 @@ registry![
     artifact: ml::model_code_capability,
     artifact: ml::onnx_external_data,
     artifact: ml::onnx_custom_operator,
+    artifact: ml::saved_model_system_op,
     elsewhere: git::newcomer_dominance,
     elsewhere: git::opaque_binary,
     elsewhere: git::unreferenced_binary,

@@ -388,4 +388,48 @@ mod tests {
             Severity::Critical
         );
     }
+
+    /// Fuzz smoke test on stable (the libFuzzer target is `fuzz/fuzz_targets/chat_template.rs`,
+    /// which needs nightly + cargo-fuzz): 4,000 deterministic mutations of real-shaped
+    /// templates — Jinja delimiters, quotes and dunders inserted, bytes deleted, cut — must
+    /// all be judged without a panic.
+    #[test]
+    fn mutated_templates_never_panic() {
+        let seeds = [
+            "{%- set ns = namespace(found=false) -%}{%- for m in messages %}{%- if m.role == 'user' %}<|user|>{{ m['content'] }}{%- endif %}{%- endfor %}",
+            "{% if 'cf-secret' in message['content'] %}see https://example.invalid/x{% endif %}",
+            "{{ self.__init__.__globals__.__builtins__ }}{# comment #}{% raw %}{{ x }}{% endraw %}",
+        ];
+        let pieces = [
+            "{%", "%}", "{{", "}}", "{#", "#}", "'", "\"", "__", "(", ")", "|", ".", "-", "\u{e9}",
+            "\n",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for i in 0..4_000usize {
+            let mut t: Vec<char> = seeds[i % seeds.len()].chars().collect();
+            for _ in 0..(next() % 8 + 1) {
+                let at = (next() as usize) % (t.len() + 1);
+                match next() % 3 {
+                    0 => {
+                        let p = pieces[(next() as usize) % pieces.len()];
+                        for (k, c) in p.chars().enumerate() {
+                            t.insert(at + k, c);
+                        }
+                    }
+                    1 if at < t.len() => {
+                        t.remove(at);
+                    }
+                    _ => t.truncate(at.max(1)),
+                }
+            }
+            let text: String = t.into_iter().collect();
+            let _ = judge_template(&text);
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! ML003 pickle-discarded-call.
 
-use super::imports::{Judgement, judge};
+use super::imports::{Judgement, judge_with};
 use crate::context::Cx;
 use assay_core::{Finding, Location, Severity};
 
@@ -44,7 +44,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
                     p.offset + c.offset
                 ),
             );
-            if g.is_none_or(|g| judge(g) != Judgement::Allowed) {
+            if g.is_none_or(|g| judge_with(g, &cx.model_allow) != Judgement::Allowed) {
                 f.severity = Severity::High;
             }
             super::push(cx, out, f);

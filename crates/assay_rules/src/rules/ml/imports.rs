@@ -7,10 +7,11 @@
 //! names attribute by attribute, so `torch.serialization` + `os.system` reaches `os.system`
 //! through an allowlisted module (a published picklescan bypass).
 
+use assay_core::model_allow::AllowPattern;
 use assay_formats::pickle::Global;
 
 /// Version of the lists below; bump it when they change (it is printed in evidence).
-pub const POLICY_VERSION: &str = "2026.12.2";
+pub const POLICY_VERSION: &str = "2026.12.3";
 
 /// How an import is judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,113 +23,6 @@ pub enum Judgement {
     /// Not on the allowlist (or computed at load time).
     Unlisted,
 }
-
-/// Components that, anywhere in `module.name`, mean code execution, process, network,
-/// filesystem or a further loader.
-const DANGEROUS: &[(&str, &str)] = &[
-    ("os", "operating-system access"),
-    ("posix", "operating-system access"),
-    ("nt", "operating-system access"),
-    ("subprocess", "process execution"),
-    ("pty", "process execution"),
-    ("popen2", "process execution"),
-    ("commands", "process execution"),
-    ("multiprocessing", "process execution"),
-    ("system", "process execution"),
-    ("popen", "process execution"),
-    ("spawnl", "process execution"),
-    ("spawnv", "process execution"),
-    ("execv", "process execution"),
-    ("execl", "process execution"),
-    ("fork", "process execution"),
-    ("socket", "network access"),
-    ("urllib", "network access"),
-    ("urllib2", "network access"),
-    ("http", "network access"),
-    ("httplib", "network access"),
-    ("requests", "network access"),
-    ("ftplib", "network access"),
-    ("smtplib", "network access"),
-    ("telnetlib", "network access"),
-    ("webbrowser", "network access"),
-    ("asyncio", "process and network access"),
-    ("runpy", "code execution"),
-    ("importlib", "code execution (imports)"),
-    ("__import__", "code execution (imports)"),
-    ("imp", "code execution (imports)"),
-    ("pkgutil", "code execution (imports)"),
-    ("zipimport", "code execution (imports)"),
-    ("marshal", "code objects"),
-    ("types", "code objects"),
-    ("CodeType", "code objects"),
-    ("FunctionType", "code objects"),
-    ("ctypes", "native code"),
-    ("_ctypes", "native code"),
-    ("cffi", "native code"),
-    ("exec", "code execution"),
-    ("eval", "code execution"),
-    ("compile", "code execution"),
-    ("execfile", "code execution"),
-    ("code", "code execution"),
-    ("codeop", "code execution"),
-    ("pdb", "code execution"),
-    ("bdb", "code execution"),
-    ("timeit", "code execution"),
-    ("trace", "code execution"),
-    ("cProfile", "code execution"),
-    ("profile", "code execution"),
-    ("doctest", "code execution"),
-    ("getattr", "attribute access (reaches any callable)"),
-    ("setattr", "attribute access"),
-    ("delattr", "attribute access"),
-    ("globals", "interpreter state"),
-    ("locals", "interpreter state"),
-    ("vars", "interpreter state"),
-    ("breakpoint", "code execution"),
-    ("input", "interpreter state"),
-    ("apply", "code execution"),
-    ("sys", "interpreter state"),
-    ("builtins.open", "filesystem access"),
-    ("open", "filesystem access"),
-    ("shutil", "filesystem access"),
-    ("tempfile", "filesystem access"),
-    ("pathlib", "filesystem access"),
-    ("io", "filesystem access"),
-    ("_io", "filesystem access"),
-    ("signal", "process control"),
-    ("_thread", "threads"),
-    ("threading", "threads"),
-    ("pickle", "nested pickle loader"),
-    ("_pickle", "nested pickle loader"),
-    ("cPickle", "nested pickle loader"),
-    ("dill", "nested pickle loader"),
-    ("cloudpickle", "nested pickle loader"),
-    ("shelve", "nested pickle loader"),
-    ("jsonpickle", "nested pickle loader"),
-    ("load", "nested loader"),
-    ("loads", "nested loader"),
-    ("__builtins__", "interpreter state"),
-    ("__globals__", "interpreter state"),
-    ("__subclasses__", "interpreter state"),
-    ("__reduce__", "interpreter state"),
-    ("__reduce_ex__", "interpreter state"),
-    ("__code__", "code objects"),
-    ("__class__", "interpreter state"),
-    ("__dict__", "interpreter state"),
-    ("__getattribute__", "attribute access"),
-    ("operator", "attribute access (attrgetter/methodcaller)"),
-    ("_operator", "attribute access (attrgetter/methodcaller)"),
-    ("functools", "call composition"),
-    (
-        "numpy.testing",
-        "process execution (numpy.testing runs commands)",
-    ),
-    ("distutils", "process execution"),
-    ("setuptools", "process execution"),
-    ("pip", "package installation"),
-    ("venv", "process execution"),
-    ("platform", "process execution (platform.popen)"),
-];
 
 /// Exact `module.name` pairs legitimate checkpoints import.
 const ALLOWED: &[&str] = &[
@@ -259,7 +153,26 @@ const TORCH_NAMES: &[&str] = &[
 
 /// Module prefixes whose classes a whole-model `torch.save(model)` pickles; allowed when no
 /// component is denylisted.
-const ALLOWED_PREFIXES: &[&str] = &["torch.nn.modules.", "numpy.dtypes."];
+///
+/// `__torch__.` is the namespace of TorchScript classes (`torch.jit.save`): the
+/// TorchScript unpickler resolves such a name to a class compiled from the archive's
+/// `code/` folder, never to a Python import, and no Python module of that name exists for
+/// `pickle` to import.
+const ALLOWED_PREFIXES: &[&str] = &["torch.nn.modules.", "numpy.dtypes.", "__torch__."];
+
+/// Whole paths allowed before the denylist is consulted, because their module's name
+/// contains a denylisted word but the members are harmless: the list builders of
+/// `torch/jit/_pickle.py`, which every TorchScript archive's `data.pkl`, `constants.pkl`
+/// and `.debug_pkl` import (each returns its argument, or tags a value with a type).
+const EXACT_BEFORE_DENYLIST: &[&str] = &[
+    "torch.jit._pickle.build_intlist",
+    "torch.jit._pickle.build_tensorlist",
+    "torch.jit._pickle.build_doublelist",
+    "torch.jit._pickle.build_boollist",
+    "torch.jit._pickle.build_complexlist",
+    "torch.jit._pickle.build_intlist_list",
+    "torch.jit._pickle.restore_type_tag",
+];
 
 /// The classic-ML allowlist (`data/ml-allowlist.txt`: `module name` per line), derived
 /// from numpy, pandas, scikit-learn, SciPy, joblib, NetworkX, XGBoost and LightGBM by
@@ -286,6 +199,13 @@ fn classic_ml(module: &str, name: &str) -> bool {
 /// constructors) is allowed by name, while anything else in it is not — then every dotted
 /// component with the denylist.
 pub fn judge(g: &Global) -> Judgement {
+    judge_with(g, &[])
+}
+
+/// [`judge`], with the user's `[models] allow` patterns of `assay.toml` treated like the
+/// classic-ML allowlist — except that they can never allow a denylisted component (the
+/// denylist is checked first; `assay_policy` also refuses such patterns when loading).
+pub fn judge_with(g: &Global, user: &[AllowPattern]) -> Judgement {
     if g.computed {
         return Judgement::Unlisted;
     }
@@ -293,8 +213,14 @@ pub fn judge(g: &Global) -> Judgement {
         return Judgement::Allowed;
     }
     let dotted = format!("{}.{}", g.module, g.name);
+    if EXACT_BEFORE_DENYLIST.contains(&dotted.as_str()) {
+        return Judgement::Allowed;
+    }
     if let Some(why) = dangerous(&dotted) {
         return Judgement::Dangerous(why);
+    }
+    if user.iter().any(|p| p.matches(&dotted)) {
+        return Judgement::Allowed;
     }
     let torch_name = g.module == "torch" && TORCH_NAMES.contains(&g.name.as_str());
     if ALLOWED.contains(&dotted.as_str())
@@ -307,23 +233,9 @@ pub fn judge(g: &Global) -> Judgement {
     }
 }
 
-/// The denylist reason for `dotted`, checking every component and every two-component
-/// prefix (`builtins.open`, `numpy.testing`).
+/// The denylist reason for `dotted` ([`assay_core::model_allow::dangerous`]).
 pub fn dangerous(dotted: &str) -> Option<&'static str> {
-    let parts: Vec<&str> = dotted.split('.').collect();
-    for (i, p) in parts.iter().enumerate() {
-        let p = p.trim();
-        if let Some((_, why)) = DANGEROUS.iter().find(|(d, _)| *d == p) {
-            return Some(why);
-        }
-        if let Some(next) = parts.get(i + 1) {
-            let pair = format!("{p}.{next}");
-            if let Some((_, why)) = DANGEROUS.iter().find(|(d, _)| *d == pair) {
-                return Some(why);
-            }
-        }
-    }
-    None
+    assay_core::model_allow::dangerous(dotted)
 }
 
 #[cfg(test)]
@@ -341,6 +253,27 @@ mod tests {
             depth: 0,
             unreached: false,
         }
+    }
+
+    #[test]
+    fn torchscript_names_are_allowed_by_whole_path() {
+        assert_eq!(
+            judge(&g("torch.jit._pickle", "build_intlist")),
+            Judgement::Allowed
+        );
+        assert!(matches!(
+            judge(&g("torch.jit._pickle", "loads")),
+            Judgement::Dangerous(_)
+        ));
+        assert_eq!(
+            judge(&g("__torch__.torch.nn.modules.conv", "Conv1d")),
+            Judgement::Allowed
+        );
+        assert!(matches!(
+            judge(&g("__torch__.x", "os.system")),
+            Judgement::Dangerous(_)
+        ));
+        assert_eq!(judge(&g("torchx__.y", "Z")), Judgement::Unlisted);
     }
 
     #[test]

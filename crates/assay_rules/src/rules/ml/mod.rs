@@ -20,6 +20,7 @@ pub mod pickle_dangerous_import;
 pub mod pickle_stream_trick;
 pub mod pickle_unlisted_import;
 pub mod safetensors_header;
+pub mod saved_model_system_op;
 pub mod signature_bundle_malformed;
 pub mod signature_invalid;
 pub mod signed_file_missing;

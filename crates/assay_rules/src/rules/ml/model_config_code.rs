@@ -15,7 +15,8 @@ declare_rule! {
     /// class is resolved to its module file beside the config (`modeling_x.XModel` →
     /// `modeling_x.py`); those files are scanned as Python with every function counted as
     /// running on load, so a hostile `modeling_x.py` is reported by the Python rules at
-    /// its own path.
+    /// its own path. Keras SavedModels keep each layer's config in `keras_metadata.pb`
+    /// (a `SavedMetadata` protobuf): it is decoded and walked the same way.
     ///
     /// ## Why it matters
     /// `keras.models.load_model` deserializes `Lambda` bytecode and imports the named
@@ -84,6 +85,11 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             check_h5(cx, e, out);
             continue;
         }
+        if e.file_kind == assay_core::FileKind::TfSavedModel && e.file_name() == "keras_metadata.pb"
+        {
+            check_keras_metadata(cx, e, out);
+            continue;
+        }
         if !e.complete
             || !e.file_name().ends_with("config.json")
             || e.file_name().ends_with("tokenizer_config.json")
@@ -119,6 +125,42 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             f.severity = sev;
             super::push(cx, out, f);
         }
+    }
+}
+
+/// A Keras SavedModel's `keras_metadata.pb`: each object's metadata JSON (its class and
+/// config) walked like a `.keras` config; a file that does not decode is high (what was
+/// not read could hold a `Lambda`).
+fn check_keras_metadata(cx: &Cx, e: &assay_core::Entry, out: &mut Vec<Finding>) {
+    let mut hits = Vec::new();
+    match assay_formats::saved_model::parse_keras_metadata(&e.data) {
+        Ok(objects) => {
+            for o in &objects {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&o.metadata) {
+                    walk(&v, 0, &mut hits);
+                }
+            }
+        }
+        Err(err) => {
+            let cut = if e.complete {
+                String::new()
+            } else {
+                format!(
+                    " (only the first {} of {} bytes were read)",
+                    e.data.len(),
+                    e.size
+                )
+            };
+            hits.push((
+                Severity::High,
+                format!("Keras metadata unreadable{cut}: {err}"),
+            ));
+        }
+    }
+    for (sev, why) in hits {
+        let mut f = cx.finding(&META, Location::file(e.path.clone()), why);
+        f.severity = sev;
+        super::push(cx, out, f);
     }
 }
 

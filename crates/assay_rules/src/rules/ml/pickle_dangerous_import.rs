@@ -1,6 +1,6 @@
 //! ML001 pickle-dangerous-import.
 
-use super::imports::{Judgement, POLICY_VERSION, judge};
+use super::imports::{Judgement, POLICY_VERSION, judge_with};
 use crate::context::Cx;
 use assay_core::{Capability, Finding, Location};
 
@@ -41,7 +41,7 @@ declare_rule! {
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     for p in &cx.pickles {
         for g in &p.scan.globals {
-            if let Judgement::Dangerous(why) = judge(g) {
+            if let Judgement::Dangerous(why) = judge_with(g, &cx.model_allow) {
                 let mut nested = if g.depth > 0 {
                     format!(" (in a pickle nested {} deep)", g.depth)
                 } else {

@@ -1,6 +1,6 @@
 //! ML002 pickle-unlisted-import.
 
-use super::imports::{Judgement, POLICY_VERSION, judge};
+use super::imports::{Judgement, POLICY_VERSION, judge_with};
 use crate::context::Cx;
 use assay_core::{Finding, Location};
 
@@ -46,7 +46,10 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         for g in &p.scan.globals {
             // Imports only the byte scan found (past where loading stops) are judged by
             // ML001 alone; the stream shape around them is ML004/ML005's.
-            if g.unreached || judge(g) != Judgement::Unlisted || !seen.insert(g.dotted()) {
+            if g.unreached
+                || judge_with(g, &cx.model_allow) != Judgement::Unlisted
+                || !seen.insert(g.dotted())
+            {
                 continue;
             }
             let what = if g.computed {
