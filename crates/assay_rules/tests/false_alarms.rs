@@ -197,3 +197,46 @@ fn test_only_startup_hooks_are_not_installed() {
         codes(&b)
     );
 }
+
+/// A restricted evaluator builds its table of allowed builtins by computed lookup
+/// (python-hcl2's `safe_eval`): not a critical obfuscator marker, and the package is not
+/// malicious. The same lookup of a name decoded at run time (the obfuscators' way to
+/// reach `exec`) stays critical.
+#[test]
+fn restricted_evaluators_builtin_tables_are_not_obfuscation() {
+    let meta: &[u8] = b"Metadata-Version: 2.1\nName: q\nVersion: 1.0\n";
+    let sandbox: &[u8] = b"_SAFE_NAMES = {'len', 'min', 'max'}\n\
+_SAFE_BUILTINS = {\n    name: (__builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name))\n    for name in _SAFE_NAMES\n}\n\
+def safe_eval(expr):\n    return eval(compile(expr, '<q>', 'eval'), {'__builtins__': _SAFE_BUILTINS}, {})\n";
+    let a = artifact(
+        "q-1.0-py3-none-any.whl",
+        ArtifactFormat::Wheel,
+        &[
+            ("q-1.0.dist-info/METADATA", meta),
+            ("q/safe_eval.py", sandbox),
+        ],
+    );
+    let c = codes(&a);
+    assert!(
+        !c.iter()
+            .any(|(r, s, _)| r == "PY012" && *s == Severity::Critical),
+        "{c:?}"
+    );
+    assert!(verdict(&a) < Verdict::Malicious, "{c:?}");
+    let hidden: &[u8] = b"_n = bytes([101, 120, 101, 99]).decode()\ngetattr(__builtins__, _n)(\"print('assay-canary')\")\n";
+    let b = artifact(
+        "q-1.0-py3-none-any.whl",
+        ArtifactFormat::Wheel,
+        &[
+            ("q-1.0.dist-info/METADATA", meta),
+            ("q/__init__.py", hidden),
+        ],
+    );
+    assert!(
+        codes(&b)
+            .iter()
+            .any(|(r, s, _)| r == "PY012" && *s == Severity::Critical),
+        "{:?}",
+        codes(&b)
+    );
+}

@@ -170,14 +170,16 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     // are used almost only by malware.
     let commercial = hits.iter().all(|h| h.contains("pyarmor"));
     // A computed builtin lookup is the obfuscators' way to reach `exec`/`__import__`
-    // without naming them; alone, in a file that neither executes nor decodes anything,
-    // it is how restricted evaluators build their table of allowed builtins
-    // (python-hcl2's `safe_eval`): high, not critical.
+    // without naming them. A file that hands `eval`/`exec` its own `__builtins__` table
+    // is doing the opposite, building a restricted evaluator (python-hcl2's `safe_eval`
+    // looks each allowed name up this way): unless it also decodes, decrypts or spawns,
+    // that is high, not critical.
+    let sandbox = text.contains("'__builtins__':") || text.contains("\"__builtins__\":");
     let payload = a.events.iter().any(|e| {
         matches!(
             e.kind,
-            EventKind::Exec | EventKind::Decode | EventKind::Decrypt | EventKind::ProcessSpawn
-        )
+            EventKind::Decode | EventKind::Decrypt | EventKind::ProcessSpawn
+        ) || (e.kind == EventKind::Exec && !sandbox)
     });
     let malware_tool = hits.iter().any(|h| {
         h.contains("BlankOBF") || h.contains("Hyperion") || (h.contains("__builtins__") && payload)
