@@ -120,7 +120,10 @@ pub static EXFIL_SERVICES: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::n
         r"[a-z0-9-]+\.ngrok(-free)?\.(io|app|dev)",
         r"\.(interact\.sh|oast\.(pro|live|site|online|fun|me)|oastify\.com|burpcollaborator\.net)",
         r"requestbin\.(net|com)|\.m\.pipedream\.net|pipedream\.net/",
-        r"transfer\.sh/|file\.io/|anonfiles\.com|gofile\.io/|bashupload\.com|0x0\.st",
+        // gofile: an upload API or a share link with its id; the bare site or the
+        // `/d/` prefix without an id is a reference to the site (yt-dlp's list of
+        // unsupported sites), not a drop endpoint.
+        r"transfer\.sh/|\bfile\.io/|anonfiles\.com|gofile\.io/(?:d/[A-Za-z0-9]|[a-ce-z])|bashupload\.com|0x0\.st",
         r"dnslog\.cn|ceye\.io|\.requestcatcher\.com|beeceptor\.com|hookbin\.com|canarytokens\.com",
         r"\.trycloudflare\.com|serveo\.net|localhost\.run|\.loca\.lt",
         r"cdn\.discordapp\.com/attachments/\d+/\d+/",
