@@ -47,9 +47,13 @@ fn online(
     use assay_history::online::RegistryFacts;
     use std::collections::HashMap;
     let (reg, client) = super::deps::registry_client(&args.registries);
+    // Only the reported commits' dependencies (`--range`/`--since` narrow them).
+    let reported: std::collections::HashSet<&str> =
+        h.commits.iter().map(|c| c.path.as_str()).collect();
     let mut keys: Vec<(assay_core::Ecosystem, String)> = h
         .added
         .iter()
+        .filter(|d| reported.contains(d.commit.as_str()))
         .map(|d| (d.ecosystem, d.name.clone()))
         .collect();
     keys.sort();
