@@ -23,65 +23,34 @@
 
 use anyhow::{Context, Result};
 use assay_formats::saved_model::proto::{
-    AttrValue, FunctionDef, FunctionDefLibrary, GraphDef, MetaGraphDef, NameAttrList, NodeDef,
-    OpDef, SavedMetadata, SavedModel, SavedObject, SaverDef,
+    FunctionDef, FunctionDefLibrary, GraphDef, MetaGraphDef, NodeDef, SavedMetadata, SavedModel,
+    SavedObject, SaverDef,
 };
 use prost::Message;
-use std::collections::BTreeMap;
 use std::path::Path;
-
-fn node(name: &str, op: &str) -> NodeDef {
-    NodeDef {
-        name: name.into(),
-        op: op.into(),
-        attr: BTreeMap::new(),
-    }
-}
-
-fn call(name: &str, f: &str) -> NodeDef {
-    let mut n = node(name, "StatefulPartitionedCall");
-    n.attr.insert(
-        "f".into(),
-        AttrValue {
-            func: Some(NameAttrList {
-                name: f.into(),
-                attr: BTreeMap::new(),
-            }),
-            ..AttrValue::default()
-        },
-    );
-    n
-}
-
-fn function(name: &str, nodes: Vec<NodeDef>) -> FunctionDef {
-    FunctionDef {
-        signature: Some(OpDef { name: name.into() }),
-        node_def: nodes,
-    }
-}
 
 /// A TF2-shaped SavedModel; `serving` is the body of the serving function, `extra` more
 /// library functions.
 fn tf2_model(serving: Vec<NodeDef>, extra: Vec<FunctionDef>) -> Vec<u8> {
     let mut functions = vec![
-        function("__inference_serving_default_10", serving),
-        function(
+        FunctionDef::new("__inference_serving_default_10", serving),
+        FunctionDef::new(
             "__inference__traced_save_20",
             vec![
-                node("StaticRegexFullMatch", "StaticRegexFullMatch"),
-                node("StringJoin", "StringJoin"),
-                node("ShardedFilename", "ShardedFilename"),
-                node("SaveV2", "SaveV2"),
-                node("MergeV2Checkpoints", "MergeV2Checkpoints"),
-                node("Identity", "Identity"),
+                NodeDef::new("StaticRegexFullMatch", "StaticRegexFullMatch"),
+                NodeDef::new("StringJoin", "StringJoin"),
+                NodeDef::new("ShardedFilename", "ShardedFilename"),
+                NodeDef::new("SaveV2", "SaveV2"),
+                NodeDef::new("MergeV2Checkpoints", "MergeV2Checkpoints"),
+                NodeDef::new("Identity", "Identity"),
             ],
         ),
-        function(
+        FunctionDef::new(
             "__inference__traced_restore_30",
             vec![
-                node("RestoreV2", "RestoreV2"),
-                node("AssignVariableOp", "AssignVariableOp"),
-                node("Identity", "Identity"),
+                NodeDef::new("RestoreV2", "RestoreV2"),
+                NodeDef::new("AssignVariableOp", "AssignVariableOp"),
+                NodeDef::new("Identity", "Identity"),
             ],
         ),
     ];
@@ -91,12 +60,12 @@ fn tf2_model(serving: Vec<NodeDef>, extra: Vec<FunctionDef>) -> Vec<u8> {
         meta_graphs: vec![MetaGraphDef {
             graph_def: Some(GraphDef {
                 node: vec![
-                    node("serving_default_x", "Placeholder"),
-                    node("dense/kernel", "VarHandleOp"),
-                    call("StatefulPartitionedCall", "__inference_serving_default_10"),
-                    node("saver_filename", "Placeholder"),
-                    call("StatefulPartitionedCall_1", "__inference__traced_save_20"),
-                    call(
+                    NodeDef::new("serving_default_x", "Placeholder"),
+                    NodeDef::new("dense/kernel", "VarHandleOp"),
+                    NodeDef::call("StatefulPartitionedCall", "__inference_serving_default_10"),
+                    NodeDef::new("saver_filename", "Placeholder"),
+                    NodeDef::call("StatefulPartitionedCall_1", "__inference__traced_save_20"),
+                    NodeDef::call(
                         "StatefulPartitionedCall_2",
                         "__inference__traced_restore_30",
                     ),
@@ -117,26 +86,26 @@ fn tf2_model(serving: Vec<NodeDef>, extra: Vec<FunctionDef>) -> Vec<u8> {
 
 fn math() -> Vec<NodeDef> {
     vec![
-        node("x", "Identity"),
-        node("MatMul/ReadVariableOp", "ReadVariableOp"),
-        node("MatMul", "MatMul"),
-        node("BiasAdd", "BiasAdd"),
-        node("Relu", "Relu"),
-        node("Const", "Const"),
+        NodeDef::new("x", "Identity"),
+        NodeDef::new("MatMul/ReadVariableOp", "ReadVariableOp"),
+        NodeDef::new("MatMul", "MatMul"),
+        NodeDef::new("BiasAdd", "BiasAdd"),
+        NodeDef::new("Relu", "Relu"),
+        NodeDef::new("Const", "Const"),
     ]
 }
 
 fn tf1_model(extra: Vec<NodeDef>) -> Vec<u8> {
     let mut nodes = vec![
-        node("x", "Placeholder"),
-        node("w", "VariableV2"),
-        node("MatMul", "MatMul"),
-        node("save/Const", "Const"),
-        node("save/SaveV2", "SaveV2"),
-        node("save/control_dependency", "Identity"),
-        node("save/RestoreV2", "RestoreV2"),
-        node("save/Assign", "Assign"),
-        node("save/restore_all", "NoOp"),
+        NodeDef::new("x", "Placeholder"),
+        NodeDef::new("w", "VariableV2"),
+        NodeDef::new("MatMul", "MatMul"),
+        NodeDef::new("save/Const", "Const"),
+        NodeDef::new("save/SaveV2", "SaveV2"),
+        NodeDef::new("save/control_dependency", "Identity"),
+        NodeDef::new("save/RestoreV2", "RestoreV2"),
+        NodeDef::new("save/Assign", "Assign"),
+        NodeDef::new("save/restore_all", "NoOp"),
     ];
     nodes.extend(extra);
     SavedModel {
@@ -187,16 +156,16 @@ pub(crate) fn run() -> Result<bool> {
         fs_err::write(&p, data).context(rel.to_owned())
     };
     let mut serving = math();
-    serving.push(call("helper", "__inference_helper_99"));
+    serving.push(NodeDef::call("helper", "__inference_helper_99"));
     let evil = tf2_model(
         serving,
-        vec![function(
+        vec![FunctionDef::new(
             "__inference_helper_99",
             vec![
-                node("path", "Const"),
-                node("ReadFile", "ReadFile"),
-                node("WriteFile", "WriteFile"),
-                node("Identity", "Identity"),
+                NodeDef::new("path", "Const"),
+                NodeDef::new("ReadFile", "ReadFile"),
+                NodeDef::new("WriteFile", "WriteFile"),
+                NodeDef::new("Identity", "Identity"),
             ],
         )],
     );
@@ -216,7 +185,7 @@ pub(crate) fn run() -> Result<bool> {
     )?;
     write(
         "ML013/py_func_in_main_graph/saved_model.pb",
-        &tf1_model(vec![node("callback", "PyFunc")]),
+        &tf1_model(vec![NodeDef::new("callback", "PyFunc")]),
     )?;
     let dir = "ML013/benign/math_with_saver";
     write(&format!("{dir}/saved_model.pb"), &tf2_model(math(), vec![]))?;

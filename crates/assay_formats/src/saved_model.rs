@@ -196,6 +196,44 @@ pub mod proto {
         #[prost(string, tag = "5")]
         pub metadata: String,
     }
+
+    impl NodeDef {
+        /// A node running `op`, without attributes (for building SavedModels in tests and
+        /// fixture generators).
+        pub fn new(name: &str, op: &str) -> Self {
+            NodeDef {
+                name: name.into(),
+                op: op.into(),
+                attr: BTreeMap::new(),
+            }
+        }
+
+        /// A `StatefulPartitionedCall` node calling the library function `f`.
+        pub fn call(name: &str, f: &str) -> Self {
+            let mut n = NodeDef::new(name, "StatefulPartitionedCall");
+            n.attr.insert(
+                "f".into(),
+                AttrValue {
+                    func: Some(NameAttrList {
+                        name: f.into(),
+                        attr: BTreeMap::new(),
+                    }),
+                    ..AttrValue::default()
+                },
+            );
+            n
+        }
+    }
+
+    impl FunctionDef {
+        /// A library function `name` with body `nodes`.
+        pub fn new(name: &str, nodes: Vec<NodeDef>) -> Self {
+            FunctionDef {
+                signature: Some(OpDef { name: name.into() }),
+                node_def: nodes,
+            }
+        }
+    }
 }
 
 /// What a notable operation can do when the graph runs.
@@ -877,55 +915,31 @@ mod tests {
     use super::proto::*;
     use super::*;
 
-    fn node(name: &str, op: &str) -> NodeDef {
-        NodeDef {
-            name: name.into(),
-            op: op.into(),
-            attr: BTreeMap::new(),
-        }
-    }
-
-    fn call(name: &str, f: &str) -> NodeDef {
-        let mut n = node(name, "StatefulPartitionedCall");
-        n.attr.insert(
-            "f".into(),
-            AttrValue {
-                func: Some(NameAttrList {
-                    name: f.into(),
-                    attr: BTreeMap::new(),
-                }),
-                ..AttrValue::default()
-            },
-        );
-        n
-    }
-
-    fn function(name: &str, nodes: Vec<NodeDef>) -> FunctionDef {
-        FunctionDef {
-            signature: Some(OpDef { name: name.into() }),
-            node_def: nodes,
-        }
-    }
-
     /// A TF2-shaped SavedModel: math in the serving function, the saver calling
     /// `__inference__traced_save_1` / `_restore_2`, plus `extra` functions.
     pub(crate) fn tf2_model(extra: Vec<FunctionDef>) -> Vec<u8> {
         let mut functions = vec![
-            function(
+            FunctionDef::new(
                 "__inference_serving_10",
-                vec![node("MatMul", "MatMul"), node("Relu", "Relu")],
-            ),
-            function(
-                "__inference__traced_save_1",
                 vec![
-                    node("ShardedFilename", "ShardedFilename"),
-                    node("SaveV2", "SaveV2"),
-                    node("MergeV2Checkpoints", "MergeV2Checkpoints"),
+                    NodeDef::new("MatMul", "MatMul"),
+                    NodeDef::new("Relu", "Relu"),
                 ],
             ),
-            function(
+            FunctionDef::new(
+                "__inference__traced_save_1",
+                vec![
+                    NodeDef::new("ShardedFilename", "ShardedFilename"),
+                    NodeDef::new("SaveV2", "SaveV2"),
+                    NodeDef::new("MergeV2Checkpoints", "MergeV2Checkpoints"),
+                ],
+            ),
+            FunctionDef::new(
                 "__inference__traced_restore_2",
-                vec![node("RestoreV2", "RestoreV2"), node("Identity", "Identity")],
+                vec![
+                    NodeDef::new("RestoreV2", "RestoreV2"),
+                    NodeDef::new("Identity", "Identity"),
+                ],
             ),
         ];
         functions.extend(extra);
@@ -934,10 +948,10 @@ mod tests {
             meta_graphs: vec![MetaGraphDef {
                 graph_def: Some(GraphDef {
                     node: vec![
-                        node("saver_filename", "Placeholder"),
-                        call("StatefulPartitionedCall", "__inference_serving_10"),
-                        call("StatefulPartitionedCall_1", "__inference__traced_save_1"),
-                        call("StatefulPartitionedCall_2", "__inference__traced_restore_2"),
+                        NodeDef::new("saver_filename", "Placeholder"),
+                        NodeDef::call("StatefulPartitionedCall", "__inference_serving_10"),
+                        NodeDef::call("StatefulPartitionedCall_1", "__inference__traced_save_1"),
+                        NodeDef::call("StatefulPartitionedCall_2", "__inference__traced_restore_2"),
                     ],
                     library: Some(FunctionDefLibrary {
                         function: functions,
@@ -972,9 +986,12 @@ mod tests {
 
     #[test]
     fn file_ops_hidden_in_a_library_function_are_found() {
-        let evil = function(
+        let evil = FunctionDef::new(
             "__inference_helper_99",
-            vec![node("r", "ReadFile"), node("w", "WriteFile")],
+            vec![
+                NodeDef::new("r", "ReadFile"),
+                NodeDef::new("w", "WriteFile"),
+            ],
         );
         let info = parse_saved_model(&tf2_model(vec![evil])).unwrap();
         assert_eq!(unexpected(&info), ["ReadFile", "WriteFile"]);
@@ -985,7 +1002,7 @@ mod tests {
 
     #[test]
     fn save_outside_the_saver_is_not_normal() {
-        let evil = function("__inference_other_5", vec![node("s", "SaveV2")]);
+        let evil = FunctionDef::new("__inference_other_5", vec![NodeDef::new("s", "SaveV2")]);
         let info = parse_saved_model(&tf2_model(vec![evil])).unwrap();
         assert_eq!(unexpected(&info), ["SaveV2"]);
     }
@@ -997,10 +1014,10 @@ mod tests {
             meta_graphs: vec![MetaGraphDef {
                 graph_def: Some(GraphDef {
                     node: vec![
-                        node("save/SaveV2", "SaveV2"),
-                        node("save/RestoreV2", "RestoreV2"),
-                        node("saveX/RestoreV2", "RestoreV2"),
-                        node("callback", "PyFunc"),
+                        NodeDef::new("save/SaveV2", "SaveV2"),
+                        NodeDef::new("save/RestoreV2", "RestoreV2"),
+                        NodeDef::new("saveX/RestoreV2", "RestoreV2"),
+                        NodeDef::new("callback", "PyFunc"),
                     ],
                     library: None,
                 }),
@@ -1017,7 +1034,7 @@ mod tests {
 
     #[test]
     fn func_attr_naming_a_primitive_op_is_found() {
-        let mut n = call("m", "MatchingFiles");
+        let mut n = NodeDef::call("m", "MatchingFiles");
         n.op = "MapDataset".into();
         let m = SavedModel {
             saved_model_schema_version: 1,
@@ -1036,7 +1053,10 @@ mod tests {
 
     #[test]
     fn truncated_model_reports_what_came_before() {
-        let evil = function("__inference_helper_99", vec![node("w", "WriteFile")]);
+        let evil = FunctionDef::new(
+            "__inference_helper_99",
+            vec![NodeDef::new("w", "WriteFile")],
+        );
         let mut bytes = tf2_model(vec![evil]);
         bytes.extend_from_slice(b"\x12\xff\xff\x03garbage");
         let info = parse_saved_model(&bytes).unwrap();
@@ -1046,7 +1066,10 @@ mod tests {
 
     #[test]
     fn cut_model_is_judged_on_the_nodes_before_the_cut() {
-        let evil = function("__inference_helper_99", vec![node("w", "WriteFile")]);
+        let evil = FunctionDef::new(
+            "__inference_helper_99",
+            vec![NodeDef::new("w", "WriteFile")],
+        );
         let bytes = tf2_model(vec![evil]);
         // Cut inside the last function (the evil one is last): every enclosing message's
         // length now runs past the end.
@@ -1105,7 +1128,10 @@ mod tests {
     /// without a panic, and a cut file never reads as a whole model.
     #[test]
     fn mutated_saved_models_never_panic() {
-        let evil = function("__inference_helper_99", vec![node("w", "WriteFile")]);
+        let evil = FunctionDef::new(
+            "__inference_helper_99",
+            vec![NodeDef::new("w", "WriteFile")],
+        );
         let seed = tf2_model(vec![evil]);
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = move || {

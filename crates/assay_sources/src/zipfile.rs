@@ -235,20 +235,7 @@ fn head_only_member<B: Read + Seek>(
     {
         return Some(adm);
     }
-    let mut local = [0u8; 30];
-    let start = (|| {
-        body.seek(SeekFrom::Start(meta.header_start)).ok()?;
-        body.read_exact(&mut local).ok()?;
-        if local.get(..4)? != b"PK\x03\x04" {
-            return None;
-        }
-        let n = u64::from(u16::from_le_bytes([*local.get(26)?, *local.get(27)?]));
-        let m = u64::from(u16::from_le_bytes([*local.get(28)?, *local.get(29)?]));
-        let start = meta.header_start.checked_add(30 + n + m)?;
-        body.seek(SeekFrom::Start(start)).ok()?;
-        Some(start)
-    })();
-    if start.is_none() {
+    if seek_to_data(body, meta.header_start).is_none() {
         return Some(adm);
     }
     let mut head = Vec::with_capacity(head_bytes);
@@ -261,6 +248,23 @@ fn head_only_member<B: Read + Seek>(
     let mut reader = Metered::new(Cursor::new(head), sink.budget);
     sink.add_member(scope, adm, meta.size, true, &mut reader);
     None
+}
+
+/// Seek `body` to the data of the member whose local header (APPNOTE.TXT 4.3.7: 30 fixed
+/// bytes, then the name and extra field) starts at `header_start`; the data offset, or
+/// `None` for a missing or damaged local header.
+fn seek_to_data<B: Read + Seek>(body: &mut B, header_start: u64) -> Option<u64> {
+    let mut local = [0u8; 30];
+    body.seek(SeekFrom::Start(header_start)).ok()?;
+    body.read_exact(&mut local).ok()?;
+    if local.get(..4)? != b"PK\x03\x04" {
+        return None;
+    }
+    let n = u64::from(u16::from_le_bytes([*local.get(26)?, *local.get(27)?]));
+    let m = u64::from(u16::from_le_bytes([*local.get(28)?, *local.get(29)?]));
+    let start = header_start.checked_add(30 + n + m)?;
+    body.seek(SeekFrom::Start(start)).ok()?;
+    Some(start)
 }
 
 /// A member whose encryption flag is set but whose method is stored or deflate: read its
@@ -277,19 +281,7 @@ fn read_flagged_member<B: Read + Seek>(
     if !(meta.stored || meta.deflated) || meta.is_symlink {
         return Some(adm);
     }
-    let mut local = [0u8; 30];
-    let ok = (|| {
-        body.seek(SeekFrom::Start(meta.header_start)).ok()?;
-        body.read_exact(&mut local).ok()?;
-        if local.get(..4)? != b"PK\x03\x04" {
-            return None;
-        }
-        let n = u64::from(u16::from_le_bytes([*local.get(26)?, *local.get(27)?]));
-        let m = u64::from(u16::from_le_bytes([*local.get(28)?, *local.get(29)?]));
-        body.seek(SeekFrom::Start(meta.header_start.checked_add(30 + n + m)?))
-            .ok()
-    })();
-    if ok.is_none() {
+    if seek_to_data(body, meta.header_start).is_none() {
         return Some(adm);
     }
     let raw = (&mut *body).take(meta.compressed);

@@ -142,15 +142,7 @@ fn check_keras_metadata(cx: &Cx, e: &assay_core::Entry, out: &mut Vec<Finding>) 
             }
         }
         Err(err) => {
-            let cut = if e.complete {
-                String::new()
-            } else {
-                format!(
-                    " (only the first {} of {} bytes were read)",
-                    e.data.len(),
-                    e.size
-                )
-            };
+            let cut = read_cut(e);
             hits.push((
                 Severity::High,
                 format!("Keras metadata unreadable{cut}: {err}"),
@@ -164,6 +156,19 @@ fn check_keras_metadata(cx: &Cx, e: &assay_core::Entry, out: &mut Vec<Finding>) 
     }
 }
 
+/// ` (only the first N of M bytes were read)` for a member kept only in part, else empty.
+fn read_cut(e: &assay_core::Entry) -> String {
+    if e.complete {
+        String::new()
+    } else {
+        format!(
+            " (only the first {} of {} bytes were read)",
+            e.data.len(),
+            e.size
+        )
+    }
+}
+
 /// A Keras `.h5`: the root group's `model_config` attribute, walked like a `.keras`
 /// config; fail closed (critical) when the file is a Keras model whose config cannot be read.
 fn check_h5(cx: &Cx, e: &assay_core::Entry, out: &mut Vec<Finding>) {
@@ -174,15 +179,7 @@ fn check_h5(cx: &Cx, e: &assay_core::Entry, out: &mut Vec<Finding>) {
                 walk(v, 0, &mut hits);
             }
             for why in k.unreadable.into_iter().take(3) {
-                let cut = if e.complete {
-                    String::new()
-                } else {
-                    format!(
-                        " (only the first {} of {} bytes were read)",
-                        e.data.len(),
-                        e.size
-                    )
-                };
+                let cut = read_cut(e);
                 hits.push((
                     Severity::Critical,
                     format!("Keras HDF5 config not readable, so not checked: {why}{cut}"),
