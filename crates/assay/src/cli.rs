@@ -1,6 +1,6 @@
 //! Command-line arguments (clap derive).
 
-use assay_core::FailOn;
+use assay_core::{FailOn, Severity};
 use assay_report::Format;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -169,9 +169,18 @@ pub struct OutputArgs {
     /// severity (info, low, medium, high, critical) reaches this level.
     #[arg(long, default_value = "malicious", value_parser = parse_fail_on)]
     pub fail_on: FailOn,
-    /// Text output: list only artifacts that are not clean.
-    #[arg(long, short = 'q')]
+    /// Text output: print only the verdict lines of artifacts that are not clean, then
+    /// the summary.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Text output: list every finding (repeated findings of one rule are otherwise
+    /// grouped into one line) and every clean artifact.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Text output: hide findings below this severity (info, low, medium, high,
+    /// critical). Display only: verdicts, scores, exit codes and JSON/SARIF are unchanged.
+    #[arg(long, value_parser = parse_severity)]
+    pub min_severity: Option<Severity>,
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
@@ -270,6 +279,10 @@ fn parse_bytes(s: &str) -> Result<u64, String> {
         .ok()
         .and_then(|n| n.checked_mul(mult))
         .ok_or_else(|| format!("{s}: not a size in bytes"))
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse::<Severity>()
 }
 
 fn parse_fail_on(s: &str) -> Result<FailOn, String> {

@@ -25,7 +25,7 @@ pub use finding::{Capability, ExecutionContext, Finding, Location, fingerprint};
 pub use level::{Confidence, FailOn, Severity, Verdict};
 pub use package::{Ecosystem, PackageName};
 pub use report::{
-    AdvisoryData, ArtifactReport, FileDigest, REPORT_SCHEMA_VERSION, Report, Summary, ToolInfo,
-    UnusedSuppression,
+    AdvisoryData, ArtifactReport, FileDigest, Omitted, REPORT_SCHEMA_VERSION, Report, Summary,
+    ToolInfo, UnusedSuppression,
 };
 pub use rule::{Family, RuleMeta};

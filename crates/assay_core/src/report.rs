@@ -76,6 +76,10 @@ pub struct ArtifactReport {
     /// How many findings `assay.toml` suppressed.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub suppressed: usize,
+    /// Findings a bound left out of `findings` (one entry per rule that hit it), so a
+    /// limit is never silent; empty (and omitted) when nothing was left out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub omitted: Vec<Omitted>,
     /// `assay history`: 1-based rank of this commit by score (1 = most deserving of review).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank: Option<u32>,
@@ -93,6 +97,18 @@ pub struct ArtifactReport {
     /// Package URL (`pkg:pypi/requests@2.32.3`), in file order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub packages: Vec<String>,
+}
+
+/// Findings of one rule that a bound left out of an artifact's `findings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Omitted {
+    /// The rule whose findings were cut.
+    #[schemars(with = "crate::RuleRef")]
+    pub rule: crate::Rule,
+    /// How many of its findings are not listed.
+    pub count: usize,
+    /// The bound: how many findings of one rule an artifact lists.
+    pub limit: usize,
 }
 
 /// One file (or shard) of a signed model and its sha256 digests (lower-case hex).

@@ -1061,6 +1061,7 @@ impl<'w> Judge<'w> {
                 score: (score * 100.0).round() / 100.0,
                 findings,
                 suppressed: 0,
+                omitted: Vec::new(),
                 rank: None,
                 author: Some(format!("{} <{}>", c.name.trim(), c.email.trim())),
                 date: Some(rfc3339(c.seconds)),

@@ -75,6 +75,9 @@ impl Format {
             Format::Text => Box::new(TextReporter {
                 color: options.color,
                 quiet: options.quiet,
+                verbose: options.verbose,
+                min_severity: options.min_severity,
+                hide_clean: options.hide_clean,
             }),
             Format::Json => Box::new(JsonReporter),
             Format::Sarif => Box::new(SarifReporter {
@@ -108,8 +111,14 @@ impl FromStr for Format {
 pub struct RenderOptions {
     /// Text: emit ANSI colours (see [`color_for_stdout`]).
     pub color: bool,
-    /// Text: list only artifacts whose verdict is not clean, then the summary line.
+    /// Text: only the verdict lines of artifacts that are not clean, then the summary.
     pub quiet: bool,
+    /// Text: list every finding (no grouping) and every clean distribution.
+    pub verbose: bool,
+    /// Text: hide findings below this severity (display only).
+    pub min_severity: Option<assay_core::Severity>,
+    /// Text: leave clean artifacts out, saying how many (history's default).
+    pub hide_clean: bool,
     /// SARIF: `tool.driver.informationUri`, the project's home page (omitted when `None`).
     pub information_uri: Option<String>,
 }

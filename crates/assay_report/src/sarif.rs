@@ -306,7 +306,14 @@ fn finding_uri(a: &ArtifactReport, f: &Finding) -> (String, bool) {
     }
     match a.format {
         ArtifactFormat::Directory | ArtifactFormat::Environment => {
-            let base = uri_path(&a.path);
+            // A distribution of an environment is `<environment>!/<name>==<version>`;
+            // its findings' paths are relative to the environment, like the
+            // environment-level artifact's.
+            let base = match a.format {
+                ArtifactFormat::Environment => a.path.split("!/").next().unwrap_or(&a.path),
+                _ => a.path.as_str(),
+            };
+            let base = uri_path(base);
             let sep = if base.ends_with('/') { "" } else { "/" };
             (
                 format!("{base}{sep}{}", uri_path(inner.trim_start_matches('/'))),

@@ -12,6 +12,18 @@
 //! 2 artifacts: 1 malicious, 0 suspicious, 1 clean; 1 finding
 //! ```
 //!
+//! Reading aids (issue 17, item 2), none of which changes a verdict, a score, an exit
+//! code or the JSON/SARIF output:
+//! - findings of one rule repeated [`GROUP_MIN`] or more times in one artifact print as
+//!   one line, `ARC003 link-entry  medium  ×90 in data.tar.gz  <first evidence>`;
+//!   `verbose` lists them all;
+//! - `min_severity` hides findings below a severity, saying how many it hid;
+//! - `quiet` prints only the verdict lines of artifacts that are not clean;
+//! - `hide_clean` leaves clean artifacts out (history's default), saying how many;
+//! - findings a bound left out ([`assay_core::Omitted`]) are always said;
+//! - an installed environment split per distribution ends with a table of the
+//!   distributions that are not clean (clean ones are listed with `verbose`).
+//!
 //! Everything printed that comes from the scanned input (paths, evidence, decode steps)
 //! has control characters and bidirectional-override characters escaped (`\u{1b}`), so
 //! a hostile file name cannot move the cursor, recolour the terminal or reorder the
@@ -20,17 +32,27 @@
 
 use crate::Reporter;
 use anstyle::{AnsiColor, Style};
-use assay_core::{ArtifactReport, Finding, Report, RuleMeta, Severity, Verdict};
+use assay_core::{ArtifactFormat, ArtifactReport, Finding, Report, RuleMeta, Severity, Verdict};
 use std::cmp::Reverse;
+use std::collections::BTreeMap;
 use std::io;
+
+/// Findings of one rule at least this many times in one artifact print as one line.
+pub const GROUP_MIN: usize = 4;
 
 /// Renders the text format.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TextReporter {
     /// Emit ANSI colour codes.
     pub color: bool,
-    /// List only artifacts whose verdict is not clean (then the summary line).
+    /// Print only the verdict lines of artifacts that are not clean, then the summary.
     pub quiet: bool,
+    /// List every finding (no grouping) and every clean distribution of an environment.
+    pub verbose: bool,
+    /// Hide findings below this severity (display only).
+    pub min_severity: Option<Severity>,
+    /// Leave clean artifacts out, with a line saying how many.
+    pub hide_clean: bool,
 }
 
 impl Reporter for TextReporter {
@@ -42,12 +64,39 @@ impl Reporter for TextReporter {
     ) -> io::Result<()> {
         let paint = Paint { color: self.color };
         let mut printed = false;
+        let mut hidden_clean = 0usize;
+        let envs = environments(report);
         for artifact in &report.artifacts {
-            if self.quiet && artifact.verdict == Verdict::Clean {
+            let clean = artifact.verdict == Verdict::Clean;
+            // A clean distribution of an environment is counted in the table at the end.
+            let in_env = envs.iter().any(|e| e.owns(artifact));
+            if clean && (self.quiet || (in_env && !self.verbose)) {
                 continue;
             }
-            render_artifact(artifact, paint, out)?;
+            if clean && self.hide_clean && !self.verbose {
+                hidden_clean += 1;
+                continue;
+            }
+            if self.quiet {
+                verdict_line(artifact, paint, out)?;
+            } else {
+                self.render_artifact(artifact, paint, out)?;
+            }
             printed = true;
+        }
+        if hidden_clean > 0 {
+            printed = true;
+            writeln!(
+                out,
+                "{}",
+                paint.style(
+                    &format!(
+                        "{hidden_clean} clean {} not listed (--verbose lists them)",
+                        plural(hidden_clean, "artifact", "artifacts")
+                    ),
+                    Style::new().dimmed()
+                )
+            )?;
         }
         if !self.quiet {
             for unused in &report.unused_suppressions {
@@ -68,6 +117,9 @@ impl Reporter for TextReporter {
         if printed {
             writeln!(out)?;
         }
+        for env in &envs {
+            env.render_table(report, paint, self.verbose, out)?;
+        }
         let s = &report.summary;
         let line = format!(
             "{} {}: {} malicious, {} suspicious, {} clean; {} {}",
@@ -87,7 +139,7 @@ impl Reporter for TextReporter {
     }
 }
 
-fn render_artifact(a: &ArtifactReport, paint: Paint, out: &mut dyn io::Write) -> io::Result<()> {
+fn verdict_line(a: &ArtifactReport, paint: Paint, out: &mut dyn io::Write) -> io::Result<()> {
     let verdict = format!("{:<11}", a.verdict.as_str().to_uppercase());
     let mut what = a.format.as_str().to_owned();
     for part in [&a.name, &a.version].into_iter().flatten() {
@@ -100,81 +152,385 @@ fn render_artifact(a: &ArtifactReport, paint: Paint, out: &mut dyn io::Write) ->
         paint.style(&verdict, verdict_style(a.verdict)),
         escape(&a.path),
         a.score,
-    )?;
-    let mut findings: Vec<&Finding> = a.findings.iter().collect();
-    findings.sort_by(|x, y| {
-        (
-            Reverse(x.severity),
-            Reverse(x.confidence),
-            &x.location.path,
-            x.location.line,
-            x.location.column,
-            x.rule,
-        )
-            .cmp(&(
-                Reverse(y.severity),
-                Reverse(y.confidence),
-                &y.location.path,
-                y.location.line,
-                y.location.column,
-                y.rule,
-            ))
-    });
-    let rule_width = findings
-        .iter()
-        .map(|f| rule_label(f).chars().count())
-        .max()
-        .unwrap_or(0);
-    for f in findings {
-        let label = rule_label(f);
-        let pad = rule_width.saturating_sub(label.chars().count());
-        let location = if f.location.path.is_empty() {
-            "(artifact)".to_owned()
-        } else {
-            escape(&f.location.display())
-        };
-        write!(
-            out,
-            "  {}{}  {}  {location}  {}",
-            paint.style(&label, Style::new().bold()),
-            " ".repeat(pad),
-            paint.style(
-                &format!("{:<8}", f.severity.as_str()),
-                severity_style(f.severity)
-            ),
-            escape(&f.evidence),
-        )?;
-        if let Some(context) = f.context {
-            write!(out, "  [{}]", context.as_str())?;
+    )
+}
+
+/// One printed row: a single finding, or a group of one rule's findings.
+enum Row<'a> {
+    One(&'a Finding),
+    Group(Vec<&'a Finding>),
+}
+
+impl TextReporter {
+    fn render_artifact(
+        &self,
+        a: &ArtifactReport,
+        paint: Paint,
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
+        verdict_line(a, paint, out)?;
+        let mut findings: Vec<&Finding> = a.findings.iter().collect();
+        findings.sort_by(|x, y| {
+            (
+                Reverse(x.severity),
+                Reverse(x.confidence),
+                &x.location.path,
+                x.location.line,
+                x.location.column,
+                x.rule,
+            )
+                .cmp(&(
+                    Reverse(y.severity),
+                    Reverse(y.confidence),
+                    &y.location.path,
+                    y.location.line,
+                    y.location.column,
+                    y.rule,
+                ))
+        });
+        let mut below = 0usize;
+        if let Some(min) = self.min_severity {
+            findings.retain(|f| {
+                let keep = f.severity >= min;
+                below += usize::from(!keep);
+                keep
+            });
         }
-        writeln!(out)?;
-        if !f.location.decode_chain.is_empty() {
-            let chain: Vec<String> = f.location.decode_chain.iter().map(|s| escape(s)).collect();
+        let rows = self.rows(&findings);
+        let rule_width = findings
+            .iter()
+            .map(|f| rule_label(f).chars().count())
+            .max()
+            .unwrap_or(0);
+        for row in rows {
+            match row {
+                Row::One(f) => finding_line(a, f, rule_width, paint, out)?,
+                Row::Group(g) => group_line(a, &g, rule_width, paint, out)?,
+            }
+        }
+        for o in &a.omitted {
             writeln!(
                 out,
-                "    {}",
+                "  {}",
                 paint.style(
-                    &format!("via: {}", chain.join(" → ")),
+                    &format!(
+                        "{} {}: {} more {} not listed (an artifact lists at most {} per rule)",
+                        o.rule.code(),
+                        o.rule.name(),
+                        o.count,
+                        plural(o.count, "finding", "findings"),
+                        o.limit
+                    ),
+                    Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()))
+                )
+            )?;
+        }
+        if below > 0 {
+            writeln!(
+                out,
+                "  {}",
+                paint.style(
+                    &format!(
+                        "{below} {} below {} not shown (--min-severity)",
+                        plural(below, "finding", "findings"),
+                        self.min_severity.map_or("", Severity::as_str)
+                    ),
                     Style::new().dimmed()
                 )
             )?;
         }
+        if a.suppressed > 0 {
+            writeln!(
+                out,
+                "  {}",
+                paint.style(
+                    &format!(
+                        "{} {} suppressed by assay.toml",
+                        a.suppressed,
+                        plural(a.suppressed, "finding", "findings")
+                    ),
+                    Style::new().dimmed()
+                )
+            )?;
+        }
+        Ok(())
     }
-    if a.suppressed > 0 {
+
+    /// The sorted findings as rows: a rule with [`GROUP_MIN`] or more findings becomes
+    /// one group, placed where its first (most severe) finding was.
+    fn rows<'a>(&self, findings: &[&'a Finding]) -> Vec<Row<'a>> {
+        if self.verbose {
+            return findings.iter().map(|f| Row::One(f)).collect();
+        }
+        let mut per_rule: BTreeMap<assay_core::Rule, Vec<&'a Finding>> = BTreeMap::new();
+        for f in findings {
+            per_rule.entry(f.rule).or_default().push(f);
+        }
+        let mut rows = Vec::new();
+        for f in findings {
+            match per_rule.get_mut(&f.rule) {
+                Some(g) if g.len() >= GROUP_MIN => rows.push(Row::Group(std::mem::take(g))),
+                Some(g) if g.is_empty() => {}
+                _ => rows.push(Row::One(f)),
+            }
+        }
+        rows
+    }
+}
+
+/// Where a finding is: its location, or for a finding on the artifact as a whole, what
+/// that artifact is (`commit 1a2b3c4d` for history, else the artifact's file name).
+fn location_of(a: &ArtifactReport, f: &Finding) -> String {
+    if !f.location.path.is_empty() {
+        return escape(&f.location.display());
+    }
+    match a.format {
+        ArtifactFormat::Commit => format!("commit {}", escape(a.path.get(..12).unwrap_or(&a.path))),
+        _ => {
+            let p = a.path.trim_end_matches('/');
+            let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
+            escape(name)
+        }
+    }
+}
+
+fn finding_line(
+    a: &ArtifactReport,
+    f: &Finding,
+    rule_width: usize,
+    paint: Paint,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let label = rule_label(f);
+    let pad = rule_width.saturating_sub(label.chars().count());
+    let location = location_of(a, f);
+    write!(
+        out,
+        "  {}{}  {}  {location}  {}",
+        paint.style(&label, Style::new().bold()),
+        " ".repeat(pad),
+        paint.style(
+            &format!("{:<8}", f.severity.as_str()),
+            severity_style(f.severity)
+        ),
+        escape(&f.evidence),
+    )?;
+    if let Some(context) = f.context {
+        write!(out, "  [{}]", context.as_str())?;
+    }
+    writeln!(out)?;
+    if !f.location.decode_chain.is_empty() {
+        let chain: Vec<String> = f.location.decode_chain.iter().map(|s| escape(s)).collect();
         writeln!(
             out,
-            "  {}",
+            "    {}",
             paint.style(
-                &format!(
-                    "{} {} suppressed by assay.toml",
-                    a.suppressed,
-                    plural(a.suppressed, "finding", "findings")
-                ),
+                &format!("via: {}", chain.join(" → ")),
                 Style::new().dimmed()
             )
         )?;
     }
     Ok(())
+}
+
+/// `ARC003 link-entry  medium  ×90 in data.tar.gz  <first evidence>  (--verbose lists all)`.
+fn group_line(
+    a: &ArtifactReport,
+    g: &[&Finding],
+    rule_width: usize,
+    paint: Paint,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let Some(first) = g.first() else {
+        return Ok(());
+    };
+    let label = rule_label(first);
+    let pad = rule_width.saturating_sub(label.chars().count());
+    let paths: Vec<&str> = g.iter().map(|f| f.location.path.as_str()).collect();
+    let place = match common_place(&paths) {
+        Some(p) => escape(p),
+        None if paths.iter().all(|p| p.is_empty()) => location_of(a, first),
+        None => {
+            let mut distinct = paths.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            format!("{} files", distinct.len())
+        }
+    };
+    writeln!(
+        out,
+        "  {}{}  {}  ×{} in {place}  first: {}  {}",
+        paint.style(&label, Style::new().bold()),
+        " ".repeat(pad),
+        paint.style(
+            &format!("{:<8}", first.severity.as_str()),
+            severity_style(first.severity)
+        ),
+        g.len(),
+        escape(&first.evidence),
+        paint.style("(--verbose lists all)", Style::new().dimmed()),
+    )
+}
+
+/// What a group of findings has in common: the one file they are all in, the archive
+/// they are all inside (`data.tar.gz` for `data.tar.gz!/…`), or their deepest common
+/// directory (`pkg/tests/`); `None` when nothing.
+fn common_place<'p>(paths: &[&'p str]) -> Option<&'p str> {
+    let first = *paths.first()?;
+    if first.is_empty() {
+        return None;
+    }
+    if paths.iter().all(|p| *p == first) {
+        return Some(first);
+    }
+    if let Some((outer, _)) = first.split_once("!/")
+        && paths
+            .iter()
+            .all(|p| p.split_once("!/").is_some_and(|(o, _)| o == outer))
+    {
+        return Some(outer);
+    }
+    // Deepest directory (ending in `/`) that is a prefix of every path.
+    let mut end = 0;
+    for (i, _) in first.match_indices('/') {
+        let dir = first.get(..=i)?;
+        if paths.iter().all(|p| p.starts_with(dir)) {
+            end = i + 1;
+        } else {
+            break;
+        }
+    }
+    (end > 0).then(|| first.get(..end)).flatten()
+}
+
+/// An installed environment split per distribution: the environment-level artifact and
+/// the artifacts whose path is `<environment>!/<name>==<version>`.
+struct EnvGroup<'r> {
+    env: &'r ArtifactReport,
+}
+
+/// The environment-level artifacts of a report that has per-distribution artifacts.
+fn environments(report: &Report) -> Vec<EnvGroup<'_>> {
+    report
+        .artifacts
+        .iter()
+        .filter(|a| a.format == ArtifactFormat::Environment && a.name.is_none())
+        .map(|env| EnvGroup { env })
+        .filter(|g| report.artifacts.iter().any(|a| g.owns(a)))
+        .collect()
+}
+
+impl EnvGroup<'_> {
+    /// Whether `a` is one of this environment's distributions.
+    fn owns(&self, a: &ArtifactReport) -> bool {
+        a.format == ArtifactFormat::Environment
+            && a.name.is_some()
+            && a
+                .path
+                .strip_prefix(self.env.path.as_str())
+                .is_some_and(|rest| rest.starts_with("!/"))
+    }
+
+    /// The closing table: counts, then one line per distribution that is not clean
+    /// (every distribution with `verbose`) and the environment-level findings.
+    fn render_table(
+        &self,
+        report: &Report,
+        paint: Paint,
+        verbose: bool,
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
+        let dists: Vec<&ArtifactReport> =
+            report.artifacts.iter().filter(|a| self.owns(a)).collect();
+        let count = |v: Verdict| dists.iter().filter(|a| a.verdict == v).count();
+        writeln!(
+            out,
+            "{}",
+            paint.style(
+                &format!(
+                    "{}: {} installed {}: {} malicious, {} suspicious, {} clean",
+                    escape(&self.env.path),
+                    dists.len(),
+                    plural(dists.len(), "distribution", "distributions"),
+                    count(Verdict::Malicious),
+                    count(Verdict::Suspicious),
+                    count(Verdict::Clean),
+                ),
+                Style::new().bold()
+            )
+        )?;
+        let mut rows: Vec<(&ArtifactReport, String)> = dists
+            .iter()
+            .filter(|a| verbose || a.verdict != Verdict::Clean)
+            .map(|a| {
+                let what = format!(
+                    "{} {}",
+                    a.name.as_deref().unwrap_or_default(),
+                    a.version.as_deref().unwrap_or_default()
+                );
+                (*a, escape(what.trim()))
+            })
+            .collect();
+        rows.sort_by(|x, y| {
+            (Reverse(x.0.verdict), Reverse(OrdF64(x.0.score)), &x.1).cmp(&(
+                Reverse(y.0.verdict),
+                Reverse(OrdF64(y.0.score)),
+                &y.1,
+            ))
+        });
+        if !self.env.findings.is_empty() {
+            rows.push((self.env, "(environment-level findings)".to_owned()));
+        }
+        let width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+        for (a, what) in &rows {
+            let pad = width.saturating_sub(what.chars().count());
+            // The environment-level row shows its own findings; its verdict is the whole
+            // environment's, which the counts line above already tells.
+            let verdict = if std::ptr::eq(*a, self.env) {
+                format!("{:<11}", "")
+            } else {
+                format!("{:<11}", a.verdict.as_str().to_uppercase())
+            };
+            let score = if std::ptr::eq(*a, self.env) {
+                String::new()
+            } else {
+                format!("  score {:>5.1}", a.score)
+            };
+            writeln!(
+                out,
+                "  {}{what}{}{score}  {} {}",
+                paint.style(&verdict, verdict_style(a.verdict)),
+                " ".repeat(pad),
+                a.findings.len(),
+                plural(a.findings.len(), "finding", "findings"),
+            )?;
+        }
+        let clean = count(Verdict::Clean);
+        if !verbose && clean > 0 {
+            writeln!(
+                out,
+                "  {}",
+                paint.style(
+                    &format!(
+                        "{clean} clean {} not listed (--verbose lists them)",
+                        plural(clean, "distribution", "distributions")
+                    ),
+                    Style::new().dimmed()
+                )
+            )?;
+        }
+        writeln!(out)
+    }
+}
+
+/// Total order on scores (they are finite and rounded to one decimal).
+#[derive(PartialEq, PartialOrd)]
+struct OrdF64(f64);
+impl Eq for OrdF64 {}
+impl Ord for OrdF64 {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }
 
 fn rule_label(f: &Finding) -> String {

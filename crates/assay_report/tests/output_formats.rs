@@ -12,6 +12,7 @@ fn output_format_text() {
         &TextReporter {
             color: false,
             quiet: false,
+            ..TextReporter::default()
         },
         &common::report(),
     );
@@ -24,6 +25,7 @@ fn output_format_text_quiet() {
         &TextReporter {
             color: false,
             quiet: true,
+            ..TextReporter::default()
         },
         &common::report(),
     );
@@ -54,6 +56,7 @@ fn colour_only_adds_escape_codes() {
         &TextReporter {
             color: false,
             quiet: false,
+            ..TextReporter::default()
         },
         &report,
     );
@@ -61,6 +64,7 @@ fn colour_only_adds_escape_codes() {
         &TextReporter {
             color: true,
             quiet: false,
+            ..TextReporter::default()
         },
         &report,
     );
@@ -81,6 +85,7 @@ fn quiet_with_only_clean_artifacts_prints_the_summary() {
         &TextReporter {
             color: false,
             quiet: true,
+            ..TextReporter::default()
         },
         &report,
     );

@@ -19,6 +19,8 @@ pub struct ArtifactAnalysis {
     pub verdict: Verdict,
     /// Score from [`crate::score`].
     pub score: f64,
+    /// Findings the per-rule bound ([`MAX_FINDINGS_PER_RULE`]) left out, per rule.
+    pub omitted: Vec<assay_core::Omitted>,
 }
 
 /// Analyse one artifact: source findings plus every rule's findings, deduplicated by
@@ -50,7 +52,7 @@ pub fn analyze_artifact_with(artifact: &Artifact, options: &Options) -> Artifact
     for rule in REGISTRY {
         rule.run(&cx, &mut findings);
     }
-    sort_dedup(&mut findings);
+    let omitted = sort_dedup_counted(&mut findings);
     let (verdict, score) = score(&findings);
     ArtifactAnalysis {
         findings,
@@ -58,6 +60,7 @@ pub fn analyze_artifact_with(artifact: &Artifact, options: &Options) -> Artifact
         version: cx.metadata.as_ref().and_then(|m| m.version.clone()),
         verdict,
         score,
+        omitted,
     }
 }
 
@@ -141,9 +144,18 @@ fn unread_code(mut f: Finding) -> Finding {
     f
 }
 
+/// How many findings of one rule an artifact reports (the most severe are kept).
+pub const MAX_FINDINGS_PER_RULE: usize = 50;
+
 /// Most severe first, then path, line, code; exact duplicates (same fingerprint and
 /// line) removed.
 pub fn sort_dedup(findings: &mut Vec<Finding>) {
+    sort_dedup_counted(findings);
+}
+
+/// [`sort_dedup`], returning what the per-rule bound left out (issue 17: reports say
+/// when a limit cut findings).
+pub fn sort_dedup_counted(findings: &mut Vec<Finding>) -> Vec<assay_core::Omitted> {
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -158,10 +170,18 @@ pub fn sort_dedup(findings: &mut Vec<Finding>) {
             && a.location.decode_chain == b.location.decode_chain
     });
     // Bound what one artifact can report: 50 findings per rule.
-    let mut seen: std::collections::HashMap<Rule, usize> = std::collections::HashMap::new();
+    let mut seen: std::collections::BTreeMap<Rule, usize> = std::collections::BTreeMap::new();
     findings.retain(|f| {
         let n = seen.entry(f.rule).or_default();
         *n += 1;
-        *n <= 50
+        *n <= MAX_FINDINGS_PER_RULE
     });
+    seen.into_iter()
+        .filter(|(_, n)| *n > MAX_FINDINGS_PER_RULE)
+        .map(|(rule, n)| assay_core::Omitted {
+            rule,
+            count: n - MAX_FINDINGS_PER_RULE,
+            limit: MAX_FINDINGS_PER_RULE,
+        })
+        .collect()
 }

@@ -20,6 +20,9 @@ mod scoring;
 pub mod typosquat;
 
 pub use context::{Cx, PyFile};
-pub use engine::{ArtifactAnalysis, Options, analyze_artifact, analyze_artifact_with};
+pub use engine::{
+    ArtifactAnalysis, MAX_FINDINGS_PER_RULE, Options, analyze_artifact, analyze_artifact_with,
+    sort_dedup,
+};
 pub use rules::{Check, REGISTRY, RuleEntry, find_rule};
 pub use scoring::{ScoreModel, score};

@@ -236,6 +236,7 @@ pub(crate) fn audit_report(
         score,
         findings: applied.kept,
         suppressed: applied.suppressed.len(),
+        omitted: Vec::new(),
         packages: audit.purls,
         rank: None,
         author: None,

@@ -2,6 +2,7 @@
 
 mod db;
 mod deps;
+mod environment;
 mod explain;
 mod guard;
 mod history;

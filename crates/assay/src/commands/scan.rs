@@ -74,8 +74,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     if let Some(env) = env {
         let art =
             assay_sources::read_environment(&env, &limits).context("reading the environment")?;
-        let (r, u) = judge(&art, &policy, today);
-        artifacts.push(r);
+        // One artifact per installed distribution plus the environment-level one
+        // (analysis still sees the whole environment; see `environment.rs`).
+        let (rs, u) = judge_environment(&art, &policy, today);
+        artifacts.extend(rs);
         used.extend(u);
     }
     let one = |(input, display): &(Input, String)| {
@@ -185,13 +187,7 @@ pub(crate) fn judge(
         model_allow: policy.model_allow().to_vec(),
     };
     let a = assay_rules::analyze_artifact_with(art, &options);
-    let sha = |path: &str| -> Option<String> {
-        let e = art.entry(path)?;
-        if let Some(h) = e.sha256 {
-            return Some(hex(&h));
-        }
-        e.complete.then(|| hex(&Sha256::digest(&e.data)))
-    };
+    let sha = |path: &str| file_sha256(art, path);
     let applied = policy.apply(
         a.name.as_deref(),
         a.version.as_deref(),
@@ -210,6 +206,7 @@ pub(crate) fn judge(
         score,
         findings: applied.kept,
         suppressed: applied.suppressed.len(),
+        omitted: a.omitted,
         rank: None,
         author: None,
         date: None,
@@ -217,6 +214,31 @@ pub(crate) fn judge(
         packages: Vec::new(),
     };
     (report, used)
+}
+
+/// [`judge`] for an installed environment: the rules run over the whole environment
+/// once, then the findings are split per installed distribution
+/// ([`super::environment::split`]).
+pub(crate) fn judge_environment(
+    art: &Artifact,
+    policy: &Policy,
+    today: (i32, u32, u32),
+) -> (Vec<ArtifactReport>, Vec<usize>) {
+    let options = assay_rules::Options {
+        model_allow: policy.model_allow().to_vec(),
+    };
+    let a = assay_rules::analyze_artifact_with(art, &options);
+    let sha = |path: &str| file_sha256(art, path);
+    super::environment::split(art, a.findings, policy, &sha, today, &a.omitted)
+}
+
+/// Lower-case hex sha256 of an entry (the source's digest when it computed one).
+fn file_sha256(art: &Artifact, path: &str) -> Option<String> {
+    let e = art.entry(path)?;
+    if let Some(h) = e.sha256 {
+        return Some(hex(&h));
+    }
+    e.complete.then(|| hex(&Sha256::digest(&e.data)))
 }
 
 fn hex(b: &[u8]) -> String {
@@ -302,6 +324,9 @@ pub fn emit(report: &Report, o: &OutputArgs) -> anyhow::Result<()> {
     let opts = RenderOptions {
         color: o.output.is_none() && assay_report::color_for_stdout(),
         quiet: o.quiet,
+        verbose: o.verbose,
+        min_severity: o.min_severity,
+        hide_clean: false,
         information_uri: None,
     };
     let reporter = o.format.reporter(&opts);

@@ -58,6 +58,7 @@ pub fn run(args: SignArgs) -> anyhow::Result<u8> {
             score: 0.0,
             findings: Vec::new(),
             suppressed: 0,
+            omitted: Vec::new(),
             rank: None,
             author: None,
             date: None,

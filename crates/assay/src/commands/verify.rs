@@ -119,6 +119,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<u8> {
             score,
             findings,
             suppressed: 0,
+            omitted: Vec::new(),
             rank: None,
             author: None,
             date: None,

@@ -123,6 +123,7 @@ pub fn report() -> Report {
         // Deliberately not sorted: reporters that sort must do it themselves.
         findings: vec![script, ioc, exec, pth],
         suppressed: 1,
+        omitted: Vec::new(),
         rank: None,
         author: None,
         date: None,
@@ -138,6 +139,7 @@ pub fn report() -> Report {
         score: 0.0,
         findings: Vec::new(),
         suppressed: 0,
+        omitted: Vec::new(),
         rank: None,
         author: None,
         date: None,
