@@ -238,6 +238,11 @@ pub struct HistoryArgs {
     /// Where `--online` looks packages up.
     #[command(flatten)]
     pub registries: RegistryArgs,
+    /// Report only the N highest-ranked commits (every format; the summary still counts
+    /// every reviewed commit). Without it, the text output lists the commits that are
+    /// not clean and says how many clean ones it left out (`--verbose` lists them).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
     /// TOML file overriding the points per rule and the thresholds (see
     /// `docs/history.md`).
     #[arg(long)]

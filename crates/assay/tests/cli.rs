@@ -905,8 +905,14 @@ fn scanning_the_python3_environment_yields_environment_artifacts() {
     assert!(code == 0 || code == 1, "exit {code}: {report:#}");
     let arts = report["artifacts"].as_array().unwrap();
     assert!(!arts.is_empty(), "{report:#}");
-    assert!(arts.iter().all(|a| a["format"] == "environment"), "{report:#}");
-    assert!(arts[0]["name"].is_null(), "the environment-level artifact comes first");
+    assert!(
+        arts.iter().all(|a| a["format"] == "environment"),
+        "{report:#}"
+    );
+    assert!(
+        arts[0]["name"].is_null(),
+        "the environment-level artifact comes first"
+    );
 }
 
 fn which(program: &str) -> Option<PathBuf> {

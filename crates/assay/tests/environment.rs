@@ -252,7 +252,8 @@ fn an_environment_reports_one_artifact_per_distribution() {
         "{own:?}"
     );
     assert!(
-        own.iter().any(|(c, p)| c == "PKG009" && p == "stdlib/sitecustomize.py"),
+        own.iter()
+            .any(|(c, p)| c == "PKG009" && p == "stdlib/sitecustomize.py"),
         "{own:?}"
     );
     assert!(
@@ -277,7 +278,12 @@ fn environment_text_output_ends_with_the_distribution_table() {
     let python = environment(tmp.path());
     let (code, out, err) = run(
         tmp.path(),
-        &["scan", "--no-progress", "--python", python.to_str().unwrap()],
+        &[
+            "scan",
+            "--no-progress",
+            "--python",
+            python.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 1, "{err}");
     insta::assert_snapshot!("environment_text", redact(tmp.path(), &out));
@@ -309,11 +315,7 @@ fn suppressions_name_a_distribution_of_the_environment() {
         "[[suppress]]\nrule = \"PKG006\"\npackage = \"modpkg\"\nreason = \"patched on purpose\"\n",
     )
     .unwrap();
-    let (_, v) = scan_json(
-        tmp.path(),
-        &python,
-        &["--config", config.to_str().unwrap()],
-    );
+    let (_, v) = scan_json(tmp.path(), &python, &["--config", config.to_str().unwrap()]);
     let modpkg = v["artifacts"]
         .as_array()
         .unwrap()
@@ -355,8 +357,12 @@ fn sarif_locations_of_a_distribution_are_the_environment_files() {
         })
         .collect();
     assert!(
-        uris.iter().any(|u| u.ends_with("/bin/python3/litellm_init.pth")),
+        uris.iter()
+            .any(|u| u.ends_with("/bin/python3/litellm_init.pth")),
         "{uris:?}"
     );
-    assert!(!uris.iter().any(|u| u.contains("%21") || u.contains("==")), "{uris:?}");
+    assert!(
+        !uris.iter().any(|u| u.contains("%21") || u.contains("==")),
+        "{uris:?}"
+    );
 }

@@ -45,11 +45,47 @@ fn render(format: &str, extra: &[&str]) -> (i32, String) {
     (code, out.replace(version, "[VERSION]"))
 }
 
+/// The default text output: the commits that are not clean, a line counting the clean
+/// ones, the summary; commit-level findings located at the commit, not `(artifact)`.
 #[test]
 fn history_output_format_text() {
-    let (code, out) = render("text", &["--quiet"]);
+    let (code, out) = render("text", &[]);
     assert_eq!(code, 1, "a commit reaches review now (malicious) → exit 1");
+    assert!(!out.contains("(artifact)"), "{out}");
     insta::assert_snapshot!("history_text", out);
+}
+
+/// `--quiet`: verdict lines only.
+#[test]
+fn history_text_quiet_prints_verdict_lines_only() {
+    let (_, out) = render("text", &["--quiet"]);
+    insta::assert_snapshot!("history_text_quiet", out);
+}
+
+/// `--top N` keeps the N highest-ranked commits in every format, clean ones included;
+/// the summary and the exit code still cover every reviewed commit.
+#[test]
+fn history_top_n() {
+    let (code, out) = render("json", &["--top", "3"]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let ranks: Vec<u64> = v["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["rank"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ranks, [1, 2, 3]);
+    assert_eq!(v["summary"]["artifacts"], 20);
+    let (_, text) = render("text", &["--top", "3"]);
+    insta::assert_snapshot!("history_text_top3", text);
+    // --top 1 shows only the malicious commit; the exit code still sees it.
+    let (code, text) = render("text", &["--top", "1", "--fail-on", "suspicious"]);
+    assert_eq!(code, 1);
+    assert_eq!(text.matches("  (commit ").count(), 1, "{text}");
+    // --verbose without --top lists every commit.
+    let (_, text) = render("text", &["--verbose"]);
+    assert_eq!(text.matches("  (commit ").count(), 20, "{text}");
 }
 
 #[test]

@@ -65,6 +65,7 @@ impl Reporter for TextReporter {
         let paint = Paint { color: self.color };
         let mut printed = false;
         let mut hidden_clean = 0usize;
+        let mut hidden_commits = true;
         let envs = environments(report);
         for artifact in &report.artifacts {
             let clean = artifact.verdict == Verdict::Clean;
@@ -75,6 +76,7 @@ impl Reporter for TextReporter {
             }
             if clean && self.hide_clean && !self.verbose {
                 hidden_clean += 1;
+                hidden_commits &= artifact.format == ArtifactFormat::Commit;
                 continue;
             }
             if self.quiet {
@@ -92,7 +94,11 @@ impl Reporter for TextReporter {
                 paint.style(
                     &format!(
                         "{hidden_clean} clean {} not listed (--verbose lists them)",
-                        plural(hidden_clean, "artifact", "artifacts")
+                        if hidden_commits {
+                            plural(hidden_clean, "commit", "commits")
+                        } else {
+                            plural(hidden_clean, "artifact", "artifacts")
+                        }
                     ),
                     Style::new().dimmed()
                 )
@@ -425,8 +431,7 @@ impl EnvGroup<'_> {
     fn owns(&self, a: &ArtifactReport) -> bool {
         a.format == ArtifactFormat::Environment
             && a.name.is_some()
-            && a
-                .path
+            && a.path
                 .strip_prefix(self.env.path.as_str())
                 .is_some_and(|rest| rest.starts_with("!/"))
     }
@@ -524,9 +529,18 @@ impl EnvGroup<'_> {
 }
 
 /// Total order on scores (they are finite and rounded to one decimal).
-#[derive(PartialEq, PartialOrd)]
 struct OrdF64(f64);
+impl PartialEq for OrdF64 {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
 impl Eq for OrdF64 {}
+impl PartialOrd for OrdF64 {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 impl Ord for OrdF64 {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)

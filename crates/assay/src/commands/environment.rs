@@ -108,11 +108,9 @@ impl Owners {
         if let Some(&i) = self.by_path.get(p) {
             return Some(i);
         }
-        if let Some(i) = self
-            .dists
-            .iter()
-            .position(|d| p.len() > d.dist_info.len() && p.starts_with(&format!("{}/", d.dist_info)))
-        {
+        if let Some(i) = self.dists.iter().position(|d| {
+            p.len() > d.dist_info.len() && p.starts_with(&format!("{}/", d.dist_info))
+        }) {
             return Some(i);
         }
         // `dir/__pycache__/mod.cpython-312.pyc` → `dir/mod.py`.
@@ -297,7 +295,7 @@ mod tests {
             size: data.len() as u64,
             data: data.to_vec(),
             complete: true,
-            file_kind: FileKind::Other,
+            file_kind: FileKind::Text,
             sha256: None,
         }
     }
@@ -341,10 +339,18 @@ mod tests {
         let foo = Some(1);
         assert_eq!(o.owner("foo/__init__.py"), foo);
         assert_eq!(o.owner("foo.pth"), foo);
-        assert_eq!(o.owner("foo_bar-1.0.dist-info/METADATA"), foo, "inside its .dist-info");
+        assert_eq!(
+            o.owner("foo_bar-1.0.dist-info/METADATA"),
+            foo,
+            "inside its .dist-info"
+        );
         assert_eq!(o.owner("foo/__pycache__/__init__.cpython-312.pyc"), foo);
         assert_eq!(o.owner("foo/data.zip!/inner.py"), None, "not listed");
-        assert_eq!(o.owner("foo/__init__.py!/x"), foo, "nested: the outer file's owner");
+        assert_eq!(
+            o.owner("foo/__init__.py!/x"),
+            foo,
+            "nested: the outer file's owner"
+        );
         assert_eq!(o.owner("/usr/lib/python3/dist-packages!/six.py"), Some(0));
         // A vendored RECORD owns nothing; an unlisted file has no owner.
         assert_eq!(o.owner("stray.pth"), None);
@@ -360,7 +366,10 @@ mod tests {
             Some("/d!/x.py"),
             "a second directory's prefix stays whole"
         );
-        assert_eq!(installed_record_dir("a-1.dist-info/RECORD"), Some("a-1.dist-info"));
+        assert_eq!(
+            installed_record_dir("a-1.dist-info/RECORD"),
+            Some("a-1.dist-info")
+        );
         assert_eq!(installed_record_dir("v/a-1.dist-info/RECORD"), None);
         assert_eq!(
             installed_record_dir("/d!/a-1.dist-info/RECORD"),

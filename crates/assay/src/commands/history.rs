@@ -29,9 +29,21 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<u8> {
         // A partial or shallow clone: say once what the verdicts could not see.
         eprintln!("assay history: {}", h.missing);
     }
-    let report = Report::new(h.commits, Vec::new());
-    super::scan::emit(&report, &args.output)?;
-    Ok(super::scan::exit_code(&report, &args.output))
+    let mut report = Report::new(h.commits, Vec::new());
+    // The exit code is decided on every reviewed commit, not only the ones shown.
+    let code = super::scan::exit_code(&report, &args.output);
+    match args.top {
+        Some(n) => {
+            report
+                .artifacts
+                .sort_by_key(|a| (a.rank.is_none(), a.rank.unwrap_or(u32::MAX)));
+            report.artifacts.truncate(n);
+            super::scan::emit_with(&report, &args.output, false)?;
+        }
+        // A 10,000-commit history is mostly clean commits: list the others, count these.
+        None => super::scan::emit_with(&report, &args.output, true)?,
+    }
+    Ok(code)
 }
 
 /// `--online`: look up every dependency the history added under a new name (each once)

@@ -321,12 +321,17 @@ fn progress(o: &OutputArgs, n: usize) -> Option<ProgressBar> {
 
 /// Render the report in the chosen format to stdout or `--output`.
 pub fn emit(report: &Report, o: &OutputArgs) -> anyhow::Result<()> {
+    emit_with(report, o, false)
+}
+
+/// [`emit`]; `hide_clean`: the text output leaves clean artifacts out, saying how many.
+pub fn emit_with(report: &Report, o: &OutputArgs, hide_clean: bool) -> anyhow::Result<()> {
     let opts = RenderOptions {
         color: o.output.is_none() && assay_report::color_for_stdout(),
         quiet: o.quiet,
         verbose: o.verbose,
         min_severity: o.min_severity,
-        hide_clean: false,
+        hide_clean,
         information_uri: None,
     };
     let reporter = o.format.reporter(&opts);
