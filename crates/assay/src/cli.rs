@@ -299,7 +299,7 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
 pub struct SignArgs {
     /// The model directory or file.
     pub path: PathBuf,
-    /// PEM ECDSA P-256/P-384 private key (PKCS#8 or SEC1).
+    /// PEM ECDSA P-256, P-384 or P-521 private key (PKCS#8 or SEC1).
     #[arg(long)]
     pub key: PathBuf,
     /// Where to write the bundle (default `PATH/model.sig`).

@@ -62,6 +62,7 @@ fn reference_bundles_verify() {
     for (k, sig) in [
         ("test-only-p256.pub.pem", "ref-key-p256.sig"),
         ("test-only-p384.pub.pem", "ref-key-p384.sig"),
+        ("test-only-p521.pub.pem", "ref-key-p521.sig"),
     ] {
         let (rc, out) = verify(&m, &["--key", &key(k)], &fx().join(sig));
         assert_eq!(rc, 0, "{sig}: {out}");
@@ -90,6 +91,7 @@ fn assay_bundles_verify_with_assay() {
     for (k, sig) in [
         ("test-only-p256.pub.pem", "assay-key-p256.sig"),
         ("test-only-p384.pub.pem", "assay-key-p384.sig"),
+        ("test-only-p521.pub.pem", "assay-key-p521.sig"),
     ] {
         let (rc, out) = verify(&m, &["--key", &key(k)], &fx().join(sig));
         assert_eq!(rc, 0, "{sig}: {out}");
@@ -100,6 +102,40 @@ fn assay_bundles_verify_with_assay() {
         &fx().join("assay-cert.sig"),
     );
     assert_eq!(rc, 0, "{out}");
+    // P-521 leaf under a P-521 CA (ecdsa-with-SHA512 certificate signatures).
+    let (rc, out) = verify(
+        &m,
+        &["--certificate-chain", &key("test-only-p521-ca.pem")],
+        &fx().join("assay-cert-p521.sig"),
+    );
+    assert_eq!(rc, 0, "{out}");
+}
+
+/// P-521 bundles made by the reference `model_signing` 1.1.1 (key and certificate
+/// methods; `regenerate.sh`) verify, and not under another CA.
+#[test]
+fn reference_p521_bundles_verify() {
+    let d = model_copy();
+    let m = d.path().join("model");
+    let (rc, out) = verify(
+        &m,
+        &["--key", &key("test-only-p521.pub.pem")],
+        &fx().join("ref-key-p521.sig"),
+    );
+    assert_eq!(rc, 0, "{out}");
+    let (rc, out) = verify(
+        &m,
+        &["--certificate-chain", &key("test-only-p521-ca.pem")],
+        &fx().join("ref-cert-p521.sig"),
+    );
+    assert_eq!(rc, 0, "{out}");
+    assert!(codes(&out).is_empty(), "{out}");
+    expect_fail(
+        &m,
+        &["--certificate-chain", &key("test-only-ca.pem")],
+        &fx().join("ref-cert-p521.sig"),
+        "ML031",
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::{Error, PAYLOAD_TYPE, PREDICATE_TYPE, PrivateKey, PublicKey, STATEMEN
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256, Sha384};
+use sha2::{Digest, Sha256, Sha384, Sha512};
 use x509_cert::der::{Decode, Encode};
 
 /// Most resources accepted in one statement.
@@ -224,6 +224,7 @@ impl Bundle {
 
 const ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
 const ECDSA_SHA384: &str = "1.2.840.10045.4.3.3";
+const ECDSA_SHA512: &str = "1.2.840.10045.4.3.4";
 
 fn cert_key(c: &x509_cert::Certificate) -> Result<PublicKey, Error> {
     let spki = c
@@ -245,6 +246,7 @@ fn signed_by(c: &x509_cert::Certificate, issuer: &PublicKey) -> bool {
     let digest: Vec<u8> = match c.signature_algorithm().oid.to_string().as_str() {
         ECDSA_SHA256 => Sha256::digest(&tbs).to_vec(),
         ECDSA_SHA384 => Sha384::digest(&tbs).to_vec(),
+        ECDSA_SHA512 => Sha512::digest(&tbs).to_vec(),
         _ => return false,
     };
     issuer.verify_prehash(&digest, sig)

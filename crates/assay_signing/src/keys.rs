@@ -1,4 +1,4 @@
-//! ECDSA keys (P-256 / SHA-256, P-384 / SHA-384) read from PEM, as the reference accepts:
+//! ECDSA keys (P-256 / SHA-256, P-384 / SHA-384, P-521 / SHA-512) read from PEM, as the reference accepts:
 //! PKCS#8 `PRIVATE KEY` or SEC1 `EC PRIVATE KEY`, and SPKI `PUBLIC KEY`. Signatures are
 //! DER-encoded (what the reference writes into the DSSE envelope).
 
@@ -18,6 +18,8 @@ pub enum PrivateKey {
     P256(p256::ecdsa::SigningKey),
     /// NIST P-384.
     P384(p384::ecdsa::SigningKey),
+    /// NIST P-521 (signatures over SHA-512, as the reference signs with `secp521r1`).
+    P521(p521::ecdsa::SigningKey),
 }
 
 impl std::fmt::Debug for PrivateKey {
@@ -33,10 +35,12 @@ pub enum PublicKey {
     P256(p256::ecdsa::VerifyingKey),
     /// NIST P-384.
     P384(p384::ecdsa::VerifyingKey),
+    /// NIST P-521.
+    P521(p521::ecdsa::VerifyingKey),
 }
 
 impl PrivateKey {
-    /// Parse a PEM private key (PKCS#8 or SEC1), P-256 or P-384.
+    /// Parse a PEM private key (PKCS#8 or SEC1), P-256, P-384 or P-521.
     ///
     /// # Errors
     /// [`Error::Key`] when it is neither.
@@ -47,15 +51,27 @@ impl PrivateKey {
         if let Ok(k) = p384::ecdsa::SigningKey::from_pkcs8_pem(pem) {
             return Ok(PrivateKey::P384(k));
         }
+        if let Ok(k) = p521::ecdsa::SigningKey::from_pkcs8_pem(pem) {
+            return Ok(PrivateKey::P521(k));
+        }
         if let Ok(k) = p256::SecretKey::from_sec1_pem(pem) {
             return Ok(PrivateKey::P256(k.into()));
         }
         if let Ok(k) = p384::SecretKey::from_sec1_pem(pem) {
             return Ok(PrivateKey::P384(k.into()));
         }
+        if let Ok(k) = p521::SecretKey::from_sec1_pem(pem) {
+            return Ok(PrivateKey::P521(k.into()));
+        }
         Err(Error::Key(
-            "not an unencrypted PEM ECDSA P-256 or P-384 private key (PKCS#8 or SEC1)".into(),
+            "not an unencrypted PEM ECDSA P-256, P-384 or P-521 private key (PKCS#8 or SEC1)"
+                .into(),
         ))
+    }
+
+    /// `ECDSA P-256 / SHA-256` (etc.): the curve and the hash its signatures use.
+    pub fn algorithm(&self) -> &'static str {
+        self.public().algorithm()
     }
 
     /// The matching public key.
@@ -63,6 +79,7 @@ impl PrivateKey {
         match self {
             PrivateKey::P256(k) => PublicKey::P256(*k.verifying_key()),
             PrivateKey::P384(k) => PublicKey::P384(*k.verifying_key()),
+            PrivateKey::P521(k) => PublicKey::P521(*k.verifying_key()),
         }
     }
 
@@ -82,12 +99,26 @@ impl PrivateKey {
                     k.try_sign(msg).map_err(|e| Error::Key(e.to_string()))?;
                 s.as_bytes().to_vec()
             }
+            PrivateKey::P521(k) => {
+                let s: p521::ecdsa::DerSignature =
+                    k.try_sign(msg).map_err(|e| Error::Key(e.to_string()))?;
+                s.as_bytes().to_vec()
+            }
         })
     }
 }
 
 impl PublicKey {
-    /// Parse a PEM SPKI public key, P-256 or P-384.
+    /// `ECDSA P-256 / SHA-256` (etc.): the curve and the hash its signatures use.
+    pub fn algorithm(&self) -> &'static str {
+        match self {
+            PublicKey::P256(_) => "ECDSA P-256 / SHA-256",
+            PublicKey::P384(_) => "ECDSA P-384 / SHA-384",
+            PublicKey::P521(_) => "ECDSA P-521 / SHA-512",
+        }
+    }
+
+    /// Parse a PEM SPKI public key, P-256, P-384 or P-521.
     ///
     /// # Errors
     /// [`Error::Key`] when it is neither.
@@ -98,12 +129,15 @@ impl PublicKey {
         if let Ok(k) = p384::ecdsa::VerifyingKey::from_public_key_pem(pem) {
             return Ok(PublicKey::P384(k));
         }
+        if let Ok(k) = p521::ecdsa::VerifyingKey::from_public_key_pem(pem) {
+            return Ok(PublicKey::P521(k));
+        }
         Err(Error::Key(
-            "not a PEM ECDSA P-256 or P-384 public key (SPKI)".into(),
+            "not a PEM ECDSA P-256, P-384 or P-521 public key (SPKI)".into(),
         ))
     }
 
-    /// Parse a DER SubjectPublicKeyInfo, P-256 or P-384.
+    /// Parse a DER SubjectPublicKeyInfo, P-256, P-384 or P-521.
     ///
     /// # Errors
     /// [`Error::Key`] when it is neither.
@@ -114,8 +148,11 @@ impl PublicKey {
         if let Ok(k) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
             return Ok(PublicKey::P384(k));
         }
+        if let Ok(k) = p521::ecdsa::VerifyingKey::from_public_key_der(der) {
+            return Ok(PublicKey::P521(k));
+        }
         Err(Error::Key(
-            "certificate key is not ECDSA P-256 or P-384".into(),
+            "certificate key is not ECDSA P-256, P-384 or P-521".into(),
         ))
     }
 
@@ -127,6 +164,7 @@ impl PublicKey {
         match self {
             PublicKey::P256(k) => k.to_public_key_pem(LineEnding::LF),
             PublicKey::P384(k) => k.to_public_key_pem(LineEnding::LF),
+            PublicKey::P521(k) => k.to_public_key_pem(LineEnding::LF),
         }
         .map_err(|e| Error::Key(e.to_string()))
     }
@@ -146,6 +184,8 @@ impl PublicKey {
                 .is_ok_and(|s| k.verify(msg, &s).is_ok()),
             PublicKey::P384(k) => p384::ecdsa::DerSignature::try_from(der_sig)
                 .is_ok_and(|s| k.verify(msg, &s).is_ok()),
+            PublicKey::P521(k) => p521::ecdsa::DerSignature::try_from(der_sig)
+                .is_ok_and(|s| k.verify(msg, &s).is_ok()),
         }
     }
 }
@@ -159,6 +199,8 @@ impl PublicKey {
             PublicKey::P256(k) => p256::ecdsa::DerSignature::try_from(der_sig)
                 .is_ok_and(|s| k.verify_prehash(digest, &s).is_ok()),
             PublicKey::P384(k) => p384::ecdsa::DerSignature::try_from(der_sig)
+                .is_ok_and(|s| k.verify_prehash(digest, &s).is_ok()),
+            PublicKey::P521(k) => p521::ecdsa::DerSignature::try_from(der_sig)
                 .is_ok_and(|s| k.verify_prehash(digest, &s).is_ok()),
         }
     }

@@ -67,11 +67,94 @@ pub fn run(args: SignArgs) -> anyhow::Result<u8> {
         }],
         Vec::new(),
     );
-    super::scan::emit(&report, &args.output)?;
-    if !args.output.quiet && matches!(args.output.format, assay_report::Format::Text) {
-        eprintln!("assay: wrote {}", signature.display());
+    if args.output.format == assay_report::Format::Text {
+        let method = match st.method {
+            Method::Files => "files".to_owned(),
+            Method::Shards { shard_size } => format!("shards of {shard_size} bytes"),
+        };
+        let text = sign_text(
+            &report,
+            &SignSummary {
+                signer: key.algorithm(),
+                method: &method,
+                bundle: &signature.display().to_string(),
+                certificate: chain.is_some(),
+            },
+            &args.output,
+        );
+        super::verify::write_text(&text, &args.output)?;
+    } else {
+        super::scan::emit(&report, &args.output)?;
     }
     Ok(crate::EXIT_OK)
+}
+
+/// What `sign`'s text output says besides the files.
+pub struct SignSummary<'a> {
+    /// [`PrivateKey::algorithm`].
+    pub signer: &'a str,
+    /// `files`, or `shards of N bytes`.
+    pub method: &'a str,
+    /// Where the bundle was written.
+    pub bundle: &'a str,
+    /// Certificate method (else key method).
+    pub certificate: bool,
+}
+
+/// `sign`'s text output (the JSON/SARIF report is the same as ever):
+///
+/// ```text
+/// signed 3 files of model: sha256 digests (serialization: files), ECDSA P-256 / SHA-256 key
+///   README.md        sha256 0a1b…
+/// bundle: model/model.sig
+/// ```
+///
+/// `--quiet` keeps the first line; `--verbose` shows whole digests.
+pub fn sign_text(report: &Report, s: &SignSummary<'_>, o: &crate::cli::OutputArgs) -> String {
+    use std::fmt::Write as _;
+    let Some(a) = report.artifacts.first() else {
+        return String::new();
+    };
+    let mut names: Vec<&str> = a
+        .files
+        .iter()
+        .map(|f| super::verify::file_of(&f.path))
+        .collect();
+    names.dedup();
+    let n = names.len();
+    let mut out = format!(
+        "signed {n} {} of {}: sha256 digests (serialization: {}), {} {}\n",
+        if n == 1 { "file" } else { "files" },
+        assay_report::terminal::escape(&a.path),
+        s.method,
+        s.signer,
+        if s.certificate { "certificate" } else { "key" },
+    );
+    if o.quiet {
+        return out;
+    }
+    let width = a
+        .files
+        .iter()
+        .map(|f| f.path.chars().count())
+        .max()
+        .unwrap_or(0);
+    for f in &a.files {
+        let digest = f.sha256.as_deref().unwrap_or_default();
+        let shown = if o.verbose {
+            digest
+        } else {
+            digest.get(..16).unwrap_or(digest)
+        };
+        let _ = writeln!(
+            out,
+            "  {:<width$}  sha256 {shown}{}",
+            assay_report::terminal::escape(&f.path),
+            if o.verbose { "" } else { "…" },
+        );
+    }
+    let _ = writeln!(out, "bundle: {}", assay_report::terminal::escape(s.bundle));
+    out
 }
 
 /// `directory` or `file`.
