@@ -137,7 +137,14 @@ pub enum DbAction {
     #[command(after_help = "\
 A URL is downloaded to a temporary file in the cache directory and then imported; the
 ETag/Last-Modified of each URL are kept in the index, so a repeated update sends
-If-None-Match/If-Modified-Since and a 304 (not modified) downloads nothing.")]
+If-None-Match/If-Modified-Since and a 304 (not modified) downloads nothing.
+
+Every source is tried and reported. The update is all or nothing: it is made on a copy
+of the index, which replaces the index only when every source succeeded; otherwise the
+previous index is kept unchanged (exit 2).
+
+Offline: download the OSV exports elsewhere (or clone ossf/malicious-packages) and pass
+them with --from, e.g. `--from PyPI-all.zip --from malicious-packages/osv`.")]
     Update {
         /// The source: a zip file, a directory, or an http(s) URL of a zip (repeatable).
         #[arg(long)]
@@ -156,6 +163,14 @@ If-None-Match/If-Modified-Since and a 304 (not modified) downloads nothing.")]
         /// moving one byte at a time is cut off here (exit 2, the URL named).
         #[arg(long, default_value_t = 1800)]
         deadline: u64,
+    },
+    /// Show the local advisory index: its file, when it was last updated (and whether
+    /// that is over 7 days ago), how many records and IOCs it holds, and the sources of
+    /// the last update. Exit 0 when current, 1 when stale, 2 when there is none.
+    Status {
+        /// Advisory index file (default as for `assay deps`).
+        #[arg(long)]
+        db: Option<PathBuf>,
     },
 }
 

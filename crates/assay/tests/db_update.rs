@@ -261,3 +261,157 @@ fn trickling_server_is_cut_off_by_the_deadline() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains(&url), "{err}");
 }
+
+/// Issue 17, item 4: every source is tried and reported; when one fails (the second here,
+/// a 404) the update is discarded and the previous index is byte-for-byte unchanged; the
+/// error says how to update offline. A first update that fails creates no index at all.
+#[test]
+fn a_failed_source_keeps_the_previous_index_unchanged() {
+    let s = Server::start();
+    s.add(
+        "/PyPI/all.zip",
+        "\"p1\"",
+        osv_zip(&[
+            "malicious/pypi/litellm/MAL-2026-2144.json",
+            "vulns/GHSA-j8r2-6x86-q33q.json",
+        ]),
+    );
+    let t = tempfile::tempdir().unwrap();
+    let index = t.path().join("cache/osv.sqlite3");
+    let pypi = s.url("/PyPI/all.zip");
+    let npm = s.url("/npm/all.zip");
+
+    // Offline from the start: nothing is created.
+    let (code, err) = run(t.path(), &["db", "update", "--from", &pypi, "--from", &npm]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        !index.exists(),
+        "a failed first update created {}",
+        index.display()
+    );
+    assert!(err.contains("no advisory index was created"), "{err}");
+
+    // A good index from the fixture records (one lodash typosquat record only).
+    let one = t.path().join("one");
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::copy(
+        fixtures().join("malicious/npm/lodahs/MAL-2025-25502.json"),
+        one.join("MAL-2025-25502.json"),
+    )
+    .unwrap();
+    let (code, err) = run(t.path(), &["db", "update", "--from", one.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let before = std::fs::read(&index).unwrap();
+
+    // The first source works, the second is a 404: both are reported, nothing changes.
+    let (code, err) = run(t.path(), &["db", "update", "--from", &pypi, "--from", &npm]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!("assay: {pypi}: 2 records written")),
+        "the first source is imported and reported: {err}"
+    );
+    assert!(
+        err.contains(&format!("assay: {npm}: FAILED")) && err.contains("404"),
+        "{err}"
+    );
+    assert!(err.contains("1 of 2 sources failed"), "{err}");
+    assert!(err.contains("is unchanged"), "{err}");
+    assert!(
+        err.contains("--from") && err.contains("ossf/malicious-packages"),
+        "the offline way is in the error: {err}"
+    );
+    assert_eq!(std::fs::read(&index).unwrap(), before, "the index changed");
+    let left: Vec<String> = std::fs::read_dir(t.path().join("cache"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "osv.sqlite3")
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+    // The index still answers as before: litellm is unknown, lodahs is malicious.
+    std::fs::write(t.path().join("requirements.txt"), "litellm==1.82.8\n").unwrap();
+    let (code, err) = run(t.path(), &["deps", "requirements.txt"]);
+    assert_eq!(code, 0, "{err}");
+
+    // With both sources up, the update replaces the index.
+    s.add(
+        "/npm/all.zip",
+        "\"n1\"",
+        osv_zip(&["malicious/npm/lodahs/MAL-2025-25502.json"]),
+    );
+    let (code, err) = run(t.path(), &["db", "update", "--from", &pypi, "--from", &npm]);
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = run(t.path(), &["deps", "requirements.txt"]);
+    assert_eq!(code, 1, "{err}");
+}
+
+/// A local path that does not exist names what `--from` accepts.
+#[test]
+fn a_missing_local_source_says_what_from_accepts() {
+    let t = tempfile::tempdir().unwrap();
+    let (code, err) = run(t.path(), &["db", "update", "--from", "PyPI-all.zip"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("PyPI-all.zip: no such file or directory")
+            && err.contains("ossf/malicious-packages"),
+        "{err}"
+    );
+}
+
+/// `assay db status` and the advisory line of `deps`: age, size and source.
+#[test]
+fn status_and_deps_state_the_age_and_source() {
+    let t = tempfile::tempdir().unwrap();
+    let out = |args: &[&str]| {
+        let o = Command::cargo_bin("assay")
+            .unwrap()
+            .current_dir(t.path())
+            .env("ASSAY_CACHE_DIR", t.path().join("cache"))
+            .env_remove("XDG_CACHE_HOME")
+            .env("NO_COLOR", "1")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    let (code, text) = out(&["db", "status"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("does not exist"), "{text}");
+    let osv = fixtures();
+    let (code, err) = run(t.path(), &["db", "update", "--from", osv.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (code, text) = out(&["db", "status"]);
+    assert_eq!(code, 0, "{text}");
+    let root = t.path().canonicalize().unwrap();
+    let text = text
+        .replace(root.to_str().unwrap(), "[TMP]")
+        .replace(t.path().to_str().unwrap(), "[TMP]")
+        .replace(osv.to_str().unwrap(), "[FIXTURES]/osv");
+    let filters = vec![(r"\d{4}-\d\d-\d\d", "[date]")];
+    insta::with_settings!({filters => filters}, {
+        insta::assert_snapshot!("db_status", text);
+    });
+    std::fs::write(t.path().join("requirements.txt"), "requests==2.30.0\n").unwrap();
+    let (_, text) = out(&["deps", "requirements.txt"]);
+    assert!(
+        text.contains("checked 1 package against 8 advisory records (updated ")
+            && text.contains(&format!("0 days old; source: {})", osv.display())),
+        "{text}"
+    );
+}
+
+/// An index that exists but holds no completed update (an older assay created the file
+/// before downloading) is called empty, not "0 days old".
+#[test]
+fn an_index_without_data_is_not_called_fresh() {
+    let t = tempfile::tempdir().unwrap();
+    drop(assay_deps::db::Db::open(&t.path().join("cache/osv.sqlite3")).unwrap());
+    std::fs::write(t.path().join("requirements.txt"), "requests==2.30.0\n").unwrap();
+    let (code, err) = run(t.path(), &["deps", "requirements.txt"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("holds no data"), "{err}");
+    assert!(!err.contains("days old"), "{err}");
+}

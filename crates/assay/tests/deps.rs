@@ -116,6 +116,9 @@ fn snapshot(name: &str, format: &str) {
     let filters = vec![
         (r#""updated": "\d{4}-\d\d-\d\d""#, r#""updated": "[date]""#),
         (r#""version": "\d+\.\d+\.\d+""#, r#""version": "[version]""#),
+        (r#""source": "[^"]*""#, r#""source": "[source]""#),
+        (r"updated \d{4}-\d\d-\d\d", "updated [date]"),
+        (r"source: [^)]*\)", "source: [source])"),
     ];
     insta::with_settings!({filters => filters}, {
         insta::assert_snapshot!(name, out);

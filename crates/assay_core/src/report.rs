@@ -43,6 +43,10 @@ pub struct AdvisoryData {
     pub records: u64,
     /// Whether the data is older than the staleness limit (7 days) or missing.
     pub stale: bool,
+    /// Where the last successful `assay db update` took the data from (its `--from`
+    /// sources, or the default OSV export URLs), comma-separated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// `{"name": "assay", "version": "0.1.0"}`.

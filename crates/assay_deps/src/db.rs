@@ -131,6 +131,20 @@ impl Db {
         })
     }
 
+    /// Open an existing index read-only: nothing about the file changes (not even its
+    /// journal mode), e.g. to copy it with [`Db::copy_to`].
+    ///
+    /// # Errors
+    /// [`DbError::Sqlite`] when it cannot be opened.
+    pub fn open_read_only(path: &Path) -> Result<Db, DbError> {
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| sql(path, e))?;
+        Ok(Db {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
     /// Import OSV records from an `all.zip` or a directory (see the module docs).
     ///
     /// One transaction with prepared statements; records are parsed and written as they
@@ -317,6 +331,67 @@ impl Db {
     /// source), so reports do not call it stale.
     pub fn touch(&self, now_unix: u64) -> Result<(), DbError> {
         self.set_meta("updated_unix", Some(&now_unix.to_string()))
+    }
+
+    /// The index file this was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Write a consistent copy of the whole index (committed WAL content included) to
+    /// `dest`, which must not exist (SQLite `VACUUM INTO`).
+    ///
+    /// # Errors
+    /// [`DbError::Sqlite`] naming this index.
+    pub fn copy_to(&self, dest: &Path) -> Result<(), DbError> {
+        self.conn
+            .execute("VACUUM INTO ?1", params![dest.to_string_lossy()])
+            .map(|_| ())
+            .map_err(|e| sql(&self.path, e))
+    }
+
+    /// Close the index so that its file alone holds everything (rollback journal instead
+    /// of WAL, so no `-wal`/`-shm` file belongs with it) and can be renamed into place.
+    ///
+    /// # Errors
+    /// [`DbError::Sqlite`] naming this index.
+    pub fn close_for_rename(self) -> Result<PathBuf, DbError> {
+        let path = self.path.clone();
+        self.conn
+            .query_row("PRAGMA journal_mode=DELETE", [], |r| r.get::<_, String>(0))
+            .map_err(|e| sql(&path, e))?;
+        self.conn.close().map_err(|(_, e)| sql(&path, e))?;
+        Ok(path)
+    }
+
+    /// Number of distinct IOCs stored.
+    ///
+    /// # Errors
+    /// [`DbError::Sqlite`] naming this index.
+    pub fn ioc_count(&self) -> Result<u64, DbError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(DISTINCT value) FROM ioc", [], |r| r.get(0))
+            .map_err(|e| sql(&self.path, e))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Every `meta` row whose key starts with `prefix`, sorted by key.
+    ///
+    /// # Errors
+    /// [`DbError::Sqlite`] naming this index.
+    pub fn meta_prefixed(&self, prefix: &str) -> Result<Vec<(String, String)>, DbError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT key, value FROM meta WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
+            )
+            .map_err(|e| sql(&self.path, e))?;
+        let rows = st
+            .query_map(params![prefix], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| sql(&self.path, e))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| sql(&self.path, e))
     }
 
     /// When the data was last updated and how many records it holds; `None` when never.

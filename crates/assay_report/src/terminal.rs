@@ -126,6 +126,9 @@ impl Reporter for TextReporter {
         for env in &envs {
             env.render_table(report, paint, self.verbose, out)?;
         }
+        if let Some(data) = &report.advisory_data {
+            writeln!(out, "{}", advisory_line(report, data))?;
+        }
         let s = &report.summary;
         let line = format!(
             "{} {}: {} malicious, {} suspicious, {} clean; {} {}",
@@ -142,6 +145,32 @@ impl Reporter for TextReporter {
             writeln!(out, "config: {}", escape(config))?;
         }
         Ok(())
+    }
+}
+
+/// `deps`/`guard`: how many packages were checked, against what advisory data.
+fn advisory_line(report: &Report, data: &assay_core::AdvisoryData) -> String {
+    let packages: usize = report.artifacts.iter().map(|a| a.packages.len()).sum();
+    let checked = format!(
+        "checked {packages} {}",
+        plural(packages, "package", "packages")
+    );
+    match (&data.updated, data.age_days) {
+        (Some(updated), Some(age)) => format!(
+            "{checked} against {} advisory {} (updated {updated}, {age} {} old{}; source: {})",
+            data.records,
+            plural(
+                usize::try_from(data.records).unwrap_or(usize::MAX),
+                "record",
+                "records"
+            ),
+            plural(usize::try_from(age).unwrap_or(usize::MAX), "day", "days"),
+            if data.stale { ", STALE" } else { "" },
+            escape(data.source.as_deref().unwrap_or("unknown")),
+        ),
+        _ => format!(
+            "{checked}; no advisory data, so known-malicious and vulnerable versions were not checked (run `assay db update`)"
+        ),
     }
 }
 

@@ -258,6 +258,13 @@ pub(crate) fn open_db(path: Option<&Path>) -> anyhow::Result<(Option<Db>, Adviso
         eprintln!(
             "assay: warning: no advisory index; run `assay db update --from <all.zip|dir>` (known-malicious and vulnerable versions are not checked)"
         );
+    } else if advisory.updated.is_none() {
+        // An index no update ever completed (made by an older assay that created the
+        // file before downloading): it holds nothing, whatever its age.
+        eprintln!(
+            "assay: warning: the advisory index {} holds no data (no `assay db update` completed); known-malicious and vulnerable versions are not checked",
+            db_path.as_deref().unwrap_or(Path::new("?")).display()
+        );
     } else if advisory.stale {
         eprintln!(
             "assay: warning: advisory data is {} days old; run `assay db update`",
@@ -283,6 +290,13 @@ pub(crate) fn advisory_data(db: Option<&Db>) -> anyhow::Result<AdvisoryData> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
+    let source = match db {
+        Some(db) => db
+            .meta(super::db::SOURCES_KEY)?
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.lines().collect::<Vec<_>>().join(", ")),
+        None => None,
+    };
     Ok(match age {
         Some(a) => {
             let days = now.saturating_sub(a.updated_unix) / 86_400;
@@ -291,6 +305,7 @@ pub(crate) fn advisory_data(db: Option<&Db>) -> anyhow::Result<AdvisoryData> {
                 age_days: Some(days),
                 records: a.records,
                 stale: days > db::STALE_DAYS,
+                source,
             }
         }
         None => AdvisoryData {
@@ -298,6 +313,7 @@ pub(crate) fn advisory_data(db: Option<&Db>) -> anyhow::Result<AdvisoryData> {
             age_days: None,
             records: 0,
             stale: true,
+            source,
         },
     })
 }
