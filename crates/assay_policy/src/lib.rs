@@ -1,4 +1,6 @@
-//! `assay.toml`: per-project severity overrides and suppressions.
+//! `assay.toml`: per-project severity overrides and suppressions. The user-facing
+//! reference, `docs/config.md`, and `docs/assay.toml.schema.json` are generated from the
+//! `Raw*` types below ([`config_json_schema`]).
 //!
 //! The file is found by walking up from the current directory ([`find_config`]) or
 //! given with `--config`, and loaded with [`Policy::load`]. Unknown keys are errors, and
@@ -322,34 +324,122 @@ pub struct Policy {
     model_allow: Vec<assay_core::model_allow::AllowPattern>,
 }
 
-#[derive(Deserialize)]
+/// `assay.toml`: per-project severity overrides, suppressions and model allowlist.
+/// Every key is optional; unknown keys are errors. Found by searching upward from the
+/// current directory for `assay.toml`, or named with `--config` (only a named config
+/// can lower or suppress a `critical` finding or use `[models] allow`).
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "assay.toml")]
 struct RawConfig {
+    /// Severity overrides: rule code or kebab-case rule name → `info`, `low`, `medium`,
+    /// `high` or `critical`. A code entry wins over a name entry for the same rule; keys
+    /// ignore case; a key that names no rule is warned about. Lowering a `critical`
+    /// finding needs a config named with `--config`.
     #[serde(default)]
+    #[schemars(example = severity_example())]
     severity: BTreeMap<String, Severity>,
+    /// Suppressions (`[[suppress]]` tables): each hides the findings it matches from the
+    /// report and from the exit code. A finding is suppressed by the first live
+    /// suppression that matches it; suppressions that match nothing are reported.
     #[serde(default)]
     suppress: Vec<RawSuppression>,
+    /// Model files: pickle imports the project's own models use.
     #[serde(default)]
     models: RawModels,
 }
 
-#[derive(Deserialize, Default)]
+/// `[models]`.
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawModels {
+    /// Pickle imports allowed like the built-in classic-ML allowlist (ML002 no longer
+    /// reports them): whole dotted paths, or a prefix with `*` as its whole last segment;
+    /// never substrings. A pattern naming a denylisted module or member (`os.*`,
+    /// `subprocess.Popen`, `builtins.eval`, anything under `pickle`…) is a config error.
+    /// Honoured only from a config named with `--config` (ignored, with a warning, from
+    /// one found by searching upward).
     #[serde(default)]
+    #[schemars(example = allow_example())]
     allow: Vec<String>,
 }
 
-#[derive(Deserialize)]
+/// One `[[suppress]]` table.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawSuppression {
+    /// Required: the rule, by code or name (ASCII case-insensitive).
+    #[schemars(example = &"PY004")]
     rule: String,
+    /// Only findings of the artifact with this name (`name`) or name and version
+    /// (`name@version`): names compare after PEP 503 normalisation, versions as written
+    /// (ASCII case-insensitive). Inside an installed environment the artifact is the
+    /// distribution that owns the file. Never matches an artifact whose name is unknown.
+    #[schemars(example = &"mypkg@1.2.0")]
     package: Option<String>,
+    /// Only findings on this exact path inside the artifact, or under this prefix when
+    /// it ends in `/` (no globs).
+    #[schemars(example = &"mypkg/build.py")]
     path: Option<String>,
+    /// Only while the finding's file has this sha256 (64 hex digits): the suppression
+    /// stops applying when the file changes. Not allowed with a prefix `path`.
+    #[schemars(example = &"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
     sha256: Option<String>,
+    /// Required, not blank: why the finding is acceptable (shown when the suppression
+    /// is unused or expired).
+    #[schemars(example = &"vendored build helper, reviewed 2026-01")]
     reason: String,
+    /// `YYYY-MM-DD` (a quoted string or a TOML date): the suppression applies through
+    /// that day; after it, it no longer applies and is reported as expired.
+    #[schemars(with = "Option<String>", example = &"2027-01-31")]
     expires: Option<toml::Value>,
 }
+
+fn severity_example() -> serde_json::Value {
+    serde_json::json!({"PY004": "low", "console-script-shadows-command": "info"})
+}
+
+fn allow_example() -> Vec<&'static str> {
+    vec!["sklearn.*", "mypkg.models.*", "mypkg.layers.Block"]
+}
+
+/// The JSON Schema (draft 2020-12) of `assay.toml`, generated from the types the loader
+/// deserialises (`cargo dev generate-all` writes it to `docs/assay.toml.schema.json`
+/// and renders `docs/config.md` from it).
+pub fn config_json_schema() -> serde_json::Value {
+    schemars::generate::SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .into_generator()
+        .into_root_schema_for::<RawConfig>()
+        .to_value()
+}
+
+/// A complete `assay.toml` using every key (checked by a test to load as it is).
+pub const EXAMPLE_CONFIG: &str = r#"# Severity overrides, by rule code or rule name.
+[severity]
+PY004 = "low"
+"console-script-shadows-command" = "info"
+
+# A suppression: rule and reason are required.
+[[suppress]]
+rule = "PY004"
+package = "mypkg@1.2.0"
+path = "mypkg/build.py"
+sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+reason = "vendored build helper, reviewed 2026-01"
+expires = "2027-01-31"
+
+# A broader one: every PKG007 under a directory, until the end of January.
+[[suppress]]
+rule = "unrecorded-file"
+path = "mypkg/_generated/"
+reason = "written by our post-install step"
+expires = 2027-01-31
+
+# Pickle imports of the project's own models (honoured only with --config).
+[models]
+allow = ["sklearn.*", "mypkg.models.*", "mypkg.layers.Block"]
+"#;
 
 impl Policy {
     /// Read and validate a config file.

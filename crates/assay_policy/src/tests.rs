@@ -621,3 +621,86 @@ fn models_allow_refuses_dangerous_and_malformed_patterns() {
     // Unknown keys under [models] are errors like everywhere else.
     assert!(parse("[models]\ndeny = [\"x\"]\n").is_err());
 }
+
+// ------------------------------------------------------------------ schema (issue 17, item 7)
+
+/// A TOML document as the JSON value the schema describes: TOML dates become their
+/// `YYYY-MM-DD` text (the loader accepts both forms for `expires`).
+fn toml_to_json(v: &toml::Value) -> serde_json::Value {
+    match v {
+        toml::Value::String(s) => serde_json::Value::String(s.clone()),
+        toml::Value::Integer(i) => (*i).into(),
+        toml::Value::Float(f) => (*f).into(),
+        toml::Value::Boolean(b) => (*b).into(),
+        toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
+        toml::Value::Array(a) => a.iter().map(toml_to_json).collect(),
+        toml::Value::Table(t) => t
+            .iter()
+            .map(|(k, v)| (k.clone(), toml_to_json(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+    }
+}
+
+#[test]
+fn the_example_config_loads_and_matches_the_schema() {
+    let p = parse(EXAMPLE_CONFIG).unwrap();
+    assert_eq!(p.suppressions.len(), 2);
+    assert_eq!(
+        p.ignored_model_allow().len(),
+        3,
+        "found, not named: kept but unused"
+    );
+    let schema = config_json_schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let doc: toml::Value = toml::from_str(EXAMPLE_CONFIG).unwrap();
+    let json = toml_to_json(&doc);
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    // The schema rejects what the loader rejects: unknown keys, a missing reason.
+    for bad in [
+        serde_json::json!({"severty": {}}),
+        serde_json::json!({"suppress": [{"rule": "PY004"}]}),
+        serde_json::json!({"suppress": [{"rule": "PY004", "reason": "x", "glob": "*"}]}),
+        serde_json::json!({"severity": {"PY004": "loud"}}),
+    ] {
+        assert!(!validator.is_valid(&bad), "{bad}");
+        let text = toml::to_string(&bad).unwrap();
+        assert!(parse(&text).is_err(), "{text}");
+    }
+}
+
+/// Every key of the schema has a description, and every key holding a value (not a
+/// table of further keys) an example: `docs/config.md` is rendered from them.
+#[test]
+fn every_config_key_is_described_with_an_example() {
+    let schema = config_json_schema();
+    let defs = schema["$defs"].as_object().unwrap();
+    let mut objects: Vec<&serde_json::Value> = vec![&schema];
+    objects.extend(defs.values().filter(|d| d.get("properties").is_some()));
+    let mut keys = 0;
+    for o in objects {
+        for (k, v) in o["properties"].as_object().unwrap() {
+            keys += 1;
+            let desc = v["description"].as_str().unwrap_or_default();
+            assert!(desc.len() > 20, "`{k}` has no description");
+            let table = v.get("$ref").is_some()
+                || v["items"].get("$ref").is_some()
+                || v["allOf"].is_array();
+            if !table {
+                assert!(
+                    v["examples"].as_array().is_some_and(|e| !e.is_empty()),
+                    "`{k}` has no example"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        keys,
+        3 + 6 + 1,
+        "severity, suppress, models; 6 suppress keys; allow"
+    );
+}
