@@ -303,6 +303,18 @@ fn environment_text_output_ends_with_the_distribution_table() {
         out.contains("CLEAN      [TMP]/env/bin/python3!/tidyhelpers==2.4.1"),
         "{out}"
     );
+    // -q: the verdict lines of what is not clean, and the summary; no table.
+    let (_, out, _) = run(
+        tmp.path(),
+        &[
+            "scan",
+            "--no-progress",
+            "-q",
+            "--python",
+            python.to_str().unwrap(),
+        ],
+    );
+    insta::assert_snapshot!("environment_text_quiet", redact(tmp.path(), &out));
 }
 
 #[test]

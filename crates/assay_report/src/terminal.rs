@@ -123,11 +123,14 @@ impl Reporter for TextReporter {
         if printed {
             writeln!(out)?;
         }
-        for env in &envs {
-            env.render_table(report, paint, self.verbose, out)?;
-        }
-        if let Some(data) = &report.advisory_data {
-            writeln!(out, "{}", advisory_line(report, data))?;
+        // `--quiet` is verdict lines and the summary only.
+        if !self.quiet {
+            for env in &envs {
+                env.render_table(report, paint, self.verbose, out)?;
+            }
+            if let Some(data) = &report.advisory_data {
+                writeln!(out, "{}", advisory_line(report, data))?;
+            }
         }
         let s = &report.summary;
         let line = format!(
@@ -638,6 +641,23 @@ pub fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_is_placed_where_its_findings_have_something_in_common() {
+        // All inside one nested archive: the archive (`ARC003 ×90 in …tar.gz`).
+        assert_eq!(
+            common_place(&[
+                "dateutil/zoneinfo/dateutil-zoneinfo.tar.gz!/Europe/Paris",
+                "dateutil/zoneinfo/dateutil-zoneinfo.tar.gz!/UTC",
+            ]),
+            Some("dateutil/zoneinfo/dateutil-zoneinfo.tar.gz")
+        );
+        assert_eq!(common_place(&["a/x.py", "a/x.py"]), Some("a/x.py"));
+        assert_eq!(common_place(&["a/b/x.py", "a/b/c/y.py"]), Some("a/b/"));
+        assert_eq!(common_place(&["a/x.py", "b/y.py"]), None);
+        assert_eq!(common_place(&["", ""]), None);
+        assert_eq!(common_place(&[]), None);
+    }
 
     #[test]
     fn escapes_terminal_controls_and_bidi() {
