@@ -26,8 +26,43 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("assay: error: {e:#}");
+            eprintln!("assay: error: {}", error_chain(&e));
             ExitCode::from(EXIT_ERROR)
         }
+    }
+}
+
+/// The error and its causes joined by `: ` (as `{:#}` does), leaving out a cause whose
+/// text an outer message already contains: many library errors (walkdir, zip, io
+/// wrappers) repeat their source in their own message, which `{:#}` would print twice
+/// (issue 17: "errors are printed twice").
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file (os error 2)");
+        let wrapped = anyhow::Error::new(io).context("walking x: No such file (os error 2)");
+        let e = wrapped.context("reading x");
+        assert_eq!(
+            super::error_chain(&e),
+            "reading x: walking x: No such file (os error 2)"
+        );
+        let plain = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(super::error_chain(&plain), "outer: inner");
     }
 }

@@ -106,8 +106,11 @@ fn missing_index_warns_and_a_missing_path_is_an_error() {
     assert!(err.contains("no advisory index"), "{err}");
     let (code, _, err) = run(t.path(), &["db", "update", "--from", "no-such.zip"]);
     assert_eq!(code, 2, "{err}");
-    let (code, _, _) = run(t.path(), &["deps", "nothing-here"]);
+    let (code, _, err) = run(t.path(), &["deps", "nothing-here"]);
     assert_eq!(code, 2);
+    // Issue 17: the cause is said once, not once per wrapper that repeats it.
+    assert_eq!(err.matches("(os error 2)").count(), 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
 
 fn snapshot(name: &str, format: &str) {
