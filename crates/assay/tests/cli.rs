@@ -624,6 +624,16 @@ reason = "matches nothing"
     let unused = report["unused_suppressions"].as_array().unwrap();
     assert_eq!(unused.len(), 1, "{unused:#?}");
     assert_eq!(unused[0]["rule"], "PY004", "{unused:#?}");
+    // JSON keeps the 0-based index; the text counts tables from 1 (the second one).
+    assert_eq!(unused[0]["index"], 1);
+    let (_, text, _) = run(
+        tmp.path(),
+        &["scan", "--no-progress", "--config", s(&cfg), s(&whl)],
+    );
+    assert!(
+        text.contains("suppression #2 (PY004) in assay.toml matched no finding"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -137,7 +137,8 @@ fn is_zero(n: &usize) -> bool {
 /// A suppression that matched no finding.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UnusedSuppression {
-    /// Index of the `[[suppress]]` table in the config file, 0-based.
+    /// Index of the `[[suppress]]` table in the config file, 0-based (messages for
+    /// people count from 1: `suppression #1` is the first table).
     pub index: usize,
     /// The rule it names.
     pub rule: String,

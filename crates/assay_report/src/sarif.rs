@@ -102,7 +102,9 @@ impl SarifReporter {
                 .map(|u| {
                     let text = format!(
                         "suppression #{} ({}) in assay.toml matched no finding: {}",
-                        u.index, u.rule, u.reason
+                        u.index + 1,
+                        u.rule,
+                        u.reason
                     );
                     let mut n = sarif::Notification::builder()
                         .message(sarif::Message::from(text.as_str()))

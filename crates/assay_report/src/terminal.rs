@@ -114,7 +114,7 @@ impl Reporter for TextReporter {
                         "warning",
                         Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()))
                     ),
-                    unused.index,
+                    unused.index + 1,
                     escape(&unused.rule),
                     escape(&unused.reason),
                 )?;

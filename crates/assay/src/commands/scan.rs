@@ -129,7 +129,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     for e in policy.expired(today) {
         eprintln!(
             "assay: warning: suppression #{} ({}) expired on {}: {}",
-            e.index, e.rule, e.expires, e.reason
+            e.index + 1,
+            e.rule,
+            e.expires,
+            e.reason
         );
     }
     emit(&report, &args.output)?;
