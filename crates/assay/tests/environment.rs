@@ -378,3 +378,63 @@ fn sarif_locations_of_a_distribution_are_the_environment_files() {
         "{uris:?}"
     );
 }
+
+/// `n` symbolic-link members in a tar.gz (one ARC003 each, as zoneinfo tarballs give).
+fn links_tgz(n: usize) -> Vec<u8> {
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut t = tar::Builder::new(gz);
+    for i in 0..n {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(0);
+        h.set_mode(0o777);
+        h.set_entry_type(tar::EntryType::Symlink);
+        t.append_link(&mut h, format!("zoneinfo/Zone{i:02}"), "../UTC")
+            .unwrap();
+    }
+    t.into_inner().unwrap().finish().unwrap()
+}
+
+/// The per-rule bound (50 listed findings per rule) applies per reported artifact: a
+/// distribution whose tarball holds 60 symbolic links lists 50 and says 10 more, and
+/// neither the other distributions nor the environment level lose anything to it.
+#[test]
+fn the_per_rule_bound_applies_per_distribution() {
+    let tmp = TempDir::new().unwrap();
+    let python = environment(tmp.path());
+    let site = tmp.path().join("env/lib/python3.12/site-packages");
+    let tgz = links_tgz(60);
+    install(
+        &site,
+        "zonepkg",
+        "1.0",
+        &[
+            ("zonepkg/__init__.py", b""),
+            ("zonepkg/zoneinfo.tar.gz", tgz.as_slice()),
+        ],
+    );
+    // An unowned tarball with 3 links: environment-level, not cut.
+    write(&site.join("stray-zones.tar.gz"), &links_tgz(3));
+    let (_, v) = scan_json(tmp.path(), &python, &[]);
+    let arts = v["artifacts"].as_array().unwrap();
+    let zonepkg = arts.iter().find(|a| a["name"] == "zonepkg").unwrap();
+    let listed = findings(zonepkg)
+        .iter()
+        .filter(|(c, p)| c == "ARC003" && p.starts_with("zonepkg/zoneinfo.tar.gz!/"))
+        .count();
+    assert_eq!(listed, 50, "{zonepkg:#}");
+    assert_eq!(
+        zonepkg["omitted"][0]["rule"]["code"], "ARC003",
+        "{zonepkg:#}"
+    );
+    assert_eq!(zonepkg["omitted"][0]["count"], 10);
+    let env = &arts[0];
+    assert!(env.get("omitted").is_none(), "{env:#}");
+    let stray = findings(env)
+        .iter()
+        .filter(|(c, p)| c == "ARC003" && p.starts_with("stray-zones.tar.gz!/"))
+        .count();
+    assert_eq!(stray, 3, "{env:#}");
+    for a in arts.iter().filter(|a| a["name"] != "zonepkg") {
+        assert!(a.get("omitted").is_none(), "{a:#}");
+    }
+}

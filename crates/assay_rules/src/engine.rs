@@ -35,6 +35,10 @@ pub struct Options {
     /// `[models] allow` of `assay.toml`: pickle imports these patterns match are allowed
     /// like the classic-ML allowlist (never a denylisted one).
     pub model_allow: Vec<assay_core::model_allow::AllowPattern>,
+    /// Keep every finding: no [`MAX_FINDINGS_PER_RULE`] bound. For callers that split
+    /// one analysis into several reported artifacts (an environment, per distribution)
+    /// and apply the bound to each part with [`sort_dedup_counted`].
+    pub uncapped: bool,
 }
 
 /// [`analyze_artifact`] with [`Options`].
@@ -52,7 +56,12 @@ pub fn analyze_artifact_with(artifact: &Artifact, options: &Options) -> Artifact
     for rule in REGISTRY {
         rule.run(&cx, &mut findings);
     }
-    let omitted = sort_dedup_counted(&mut findings);
+    let limit = if options.uncapped {
+        usize::MAX
+    } else {
+        MAX_FINDINGS_PER_RULE
+    };
+    let omitted = sort_dedup_bounded(&mut findings, limit);
     let (verdict, score) = score(&findings);
     ArtifactAnalysis {
         findings,
@@ -156,6 +165,10 @@ pub fn sort_dedup(findings: &mut Vec<Finding>) {
 /// [`sort_dedup`], returning what the per-rule bound left out (issue 17: reports say
 /// when a limit cut findings).
 pub fn sort_dedup_counted(findings: &mut Vec<Finding>) -> Vec<assay_core::Omitted> {
+    sort_dedup_bounded(findings, MAX_FINDINGS_PER_RULE)
+}
+
+fn sort_dedup_bounded(findings: &mut Vec<Finding>, limit: usize) -> Vec<assay_core::Omitted> {
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -174,14 +187,14 @@ pub fn sort_dedup_counted(findings: &mut Vec<Finding>) -> Vec<assay_core::Omitte
     findings.retain(|f| {
         let n = seen.entry(f.rule).or_default();
         *n += 1;
-        *n <= MAX_FINDINGS_PER_RULE
+        *n <= limit
     });
     seen.into_iter()
-        .filter(|(_, n)| *n > MAX_FINDINGS_PER_RULE)
+        .filter(|(_, n)| *n > limit)
         .map(|(rule, n)| assay_core::Omitted {
             rule,
-            count: n - MAX_FINDINGS_PER_RULE,
-            limit: MAX_FINDINGS_PER_RULE,
+            count: n - limit,
+            limit,
         })
         .collect()
 }

@@ -29,7 +29,10 @@
 //!
 //! Policy (`assay.toml`) is applied per distribution, with that distribution's name and
 //! version, so `[[suppress]] package = "name"` works inside environments as it does for
-//! wheels.
+//! wheels. The per-rule bound on listed findings (`assay_rules::MAX_FINDINGS_PER_RULE`)
+//! is applied per reported artifact too: the analysis runs unbounded
+//! (`Options::uncapped`), so one distribution's hundred symlinks cannot crowd another's
+//! findings out, and each artifact's `omitted` says what its own bound cut.
 
 use assay_core::{Artifact, ArtifactReport, Finding, Verdict};
 use assay_policy::Policy;
@@ -206,7 +209,6 @@ pub fn split(
     policy: &Policy,
     sha: &dyn Fn(&str) -> Option<String>,
     today: (i32, u32, u32),
-    omitted: &[assay_core::Omitted],
 ) -> (Vec<ArtifactReport>, Vec<usize>) {
     let owners = Owners::read(art);
     let mut parts: BTreeMap<Option<usize>, Vec<Finding>> = BTreeMap::new();
@@ -228,12 +230,16 @@ pub fn split(
         let fs = parts.remove(&Some(i)).unwrap_or_default();
         let applied = policy.apply(Some(&d.name), Some(&d.version), fs, sha, today);
         used.extend(applied.used_indices());
-        let (verdict, score) = assay_rules::score(&applied.kept);
-        all_kept.extend(applied.kept.iter().cloned());
-        let mut r = report(dist_path(&art.path, d), applied.kept, verdict, score);
+        let mut kept = applied.kept;
+        // The per-rule bound, per distribution (the analysis ran unbounded).
+        let omitted = assay_rules::sort_dedup_counted(&mut kept);
+        let (verdict, score) = assay_rules::score(&kept);
+        all_kept.extend(kept.iter().cloned());
+        let mut r = report(dist_path(&art.path, d), kept, verdict, score);
         r.name = Some(d.name.clone());
         r.version = Some(d.version.clone());
         r.suppressed = applied.suppressed.len();
+        r.omitted = omitted;
         dists.push(r);
     }
     for (_, fs) in parts {
@@ -242,14 +248,12 @@ pub fn split(
         env_suppressed += applied.suppressed.len();
         env_findings.extend(applied.kept);
     }
-    assay_rules::sort_dedup(&mut env_findings);
+    let env_omitted = assay_rules::sort_dedup_counted(&mut env_findings);
     all_kept.extend(env_findings.iter().cloned());
     let (verdict, score) = assay_rules::score(&all_kept);
     let mut env = report(art.path.clone(), env_findings, verdict, score);
     env.suppressed = env_suppressed;
-    // The engine's per-rule bound applies to the whole environment: say so once, on the
-    // environment-level artifact.
-    env.omitted = omitted.to_vec();
+    env.omitted = env_omitted;
     dists.sort_by(|a, b| {
         let key = |r: &ArtifactReport| {
             (

@@ -188,6 +188,7 @@ pub(crate) fn judge(
 ) -> (ArtifactReport, Vec<usize>) {
     let options = assay_rules::Options {
         model_allow: policy.model_allow().to_vec(),
+        ..assay_rules::Options::default()
     };
     let a = assay_rules::analyze_artifact_with(art, &options);
     let sha = |path: &str| file_sha256(art, path);
@@ -227,12 +228,15 @@ pub(crate) fn judge_environment(
     policy: &Policy,
     today: (i32, u32, u32),
 ) -> (Vec<ArtifactReport>, Vec<usize>) {
+    // Every finding, unbounded: the per-rule bound is applied to each reported part
+    // (each distribution, the environment level), not to the environment as a whole.
     let options = assay_rules::Options {
         model_allow: policy.model_allow().to_vec(),
+        uncapped: true,
     };
     let a = assay_rules::analyze_artifact_with(art, &options);
     let sha = |path: &str| file_sha256(art, path);
-    super::environment::split(art, a.findings, policy, &sha, today, &a.omitted)
+    super::environment::split(art, a.findings, policy, &sha, today)
 }
 
 /// Lower-case hex sha256 of an entry (the source's digest when it computed one).
