@@ -61,7 +61,9 @@ pub struct ToolInfo {
 /// The result for one artifact.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ArtifactReport {
-    /// As given on the command line, or the file inside a scanned directory.
+    /// As given on the command line, or the file inside a scanned directory. For an
+    /// installed environment: the interpreter for the environment-level artifact, and
+    /// `<interpreter>!/<name>==<version>` for each installed distribution.
     pub path: String,
     /// How it was read.
     pub format: ArtifactFormat,
