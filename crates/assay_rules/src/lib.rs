@@ -20,6 +20,8 @@ mod scoring;
 pub mod typosquat;
 
 pub use context::{Cx, PyFile};
-pub use engine::{ArtifactAnalysis, Options, analyze_artifact, analyze_artifact_with};
+pub use engine::{
+    ArtifactAnalysis, Options, analyze_artifact, analyze_artifact_releasing, analyze_artifact_with,
+};
 pub use rules::{Check, REGISTRY, RuleEntry, find_rule};
 pub use scoring::{ScoreModel, score};

@@ -74,13 +74,13 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     if let Some(env) = env {
         let art =
             assay_sources::read_environment(&env, &limits).context("reading the environment")?;
-        let (r, u) = judge(&art, &policy, today);
+        let (r, u) = judge(art, &policy, today);
         artifacts.push(r);
         used.extend(u);
     }
     let one = |(input, display): &(Input, String)| {
         let r = assay_sources::read_input(input, display, &limits)
-            .map(|art| judge(&art, &policy, today))
+            .map(|art| judge(art, &policy, today))
             .map_err(|e| format!("{display}: {e}"));
         if let Some(b) = &bar {
             b.inc(1);
@@ -175,16 +175,17 @@ pub fn exit_code(report: &Report, output: &crate::cli::OutputArgs) -> u8 {
 }
 
 /// Rules → policy → score for one artifact; returns the report entry and the indices of
-/// the suppressions it used.
+/// the suppressions it used. The artifact is consumed: the texts of analysed Python files
+/// are released as the analysis goes ([`assay_rules::analyze_artifact_releasing`]).
 pub(crate) fn judge(
-    art: &Artifact,
+    mut art: Artifact,
     policy: &Policy,
     today: (i32, u32, u32),
 ) -> (ArtifactReport, Vec<usize>) {
     let options = assay_rules::Options {
         model_allow: policy.model_allow().to_vec(),
     };
-    let a = assay_rules::analyze_artifact_with(art, &options);
+    let a = assay_rules::analyze_artifact_releasing(&mut art, &options);
     let sha = |path: &str| -> Option<String> {
         let e = art.entry(path)?;
         if let Some(h) = e.sha256 {
