@@ -70,6 +70,10 @@ impl Taint {
     /// Data received on a raw socket (`recv`, `recvfrom`, `makefile().read()`): what a
     /// stager reads before it executes it. Always set together with [`Taint::NETWORK`].
     pub const SOCKET: Taint = Taint(256);
+    /// The host's or user's identity (`socket.gethostname`, `getpass.getuser`,
+    /// `platform.node`, `uuid.getnode`…): what a reconnaissance beacon puts into a DNS
+    /// label or a URL.
+    pub const IDENTITY: Taint = Taint(512);
 
     /// Whether any bit of `other` is set.
     pub fn has(self, other: Taint) -> bool {
@@ -88,6 +92,7 @@ impl Taint {
             (Taint::CODE_OBJECT, "code-object"),
             (Taint::PROCESS_OUTPUT, "process-output"),
             (Taint::SOCKET, "socket"),
+            (Taint::IDENTITY, "identity"),
         ];
         all.iter()
             .filter(|(t, _)| self.has(*t))
