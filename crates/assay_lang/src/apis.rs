@@ -292,7 +292,7 @@ pub(crate) fn classify_call(name: &str) -> Option<(EventKind, Taint)> {
         "os.walk" | "glob.glob" | "os.listdir" | "os.scandir" | "pathlib.Path.rglob"
         | "glob.iglob" => (FileEnumeration, none),
         "socket.gethostname" | "getpass.getuser" | "platform.node" | "platform.uname"
-        | "os.getlogin" | "platform.platform" | "uuid.getnode" => (SystemInfo, none),
+        | "os.getlogin" | "platform.platform" | "uuid.getnode" => (SystemInfo, Taint::IDENTITY),
         _ => {
             // Method calls on network responses: `.read()`, `.json()`, `.text` on a
             // tainted object propagate taint in the walker; nothing to classify here.

@@ -1083,6 +1083,11 @@ pub(crate) fn reduce_seeded(
         let mut names: Vec<String> = Vec::new();
         let mut seen: HashSet<&[u8]> = HashSet::new();
         let statement = u.kind == UnitKind::Statement;
+        // A module-level statement with no call in it (`LOADERS = (LoadStreams,
+        // LoadImages)`, `__all__ = [...]`, `Alias = Base`) only binds data: the names it
+        // mentions are not called from there. One that calls anything may hand a local
+        // function to that call (a callback, a thread target), so its mentions stay calls.
+        let binds_only = statement && !has_call(&src[u.range.clone()]);
         for id in &lx.idents[u.idents.clone()] {
             let w = word(src, id);
             // Import-time code may also call what this file imports (cross-file
@@ -1094,7 +1099,11 @@ pub(crate) fn reduce_seeded(
                     .iter()
                     .find(|b| !matches!(b, b' ' | b'\t'))
                     == Some(&b'(');
-            if !id.quoted && (local_names.contains(w) || called_import) && seen.insert(w) {
+            if !id.quoted
+                && !binds_only
+                && (local_names.contains(w) || called_import)
+                && seen.insert(w)
+            {
                 names.push(String::from_utf8_lossy(w).into_owned());
             }
         }
@@ -1281,6 +1290,29 @@ fn targets_end(line: &[u8]) -> Option<usize> {
     None
 }
 
+/// Whether Python source `text` may call something: an opening parenthesis right after a
+/// name, a closing bracket or parenthesis (`f(`, `obj.m (`, `table[k](`, `g()(`), or a
+/// decorator. Parentheses inside string literals count too, so the answer errs towards
+/// "calls".
+fn has_call(text: &[u8]) -> bool {
+    let mut last = b' ';
+    for &b in text {
+        match b {
+            b'(' if last.is_ascii_alphanumeric()
+                || last >= 0x80
+                || matches!(last, b'_' | b')' | b']') =>
+            {
+                return true;
+            }
+            b'@' => return true,
+            b' ' | b'\t' => continue,
+            _ => {}
+        }
+        last = b;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1373,6 +1405,42 @@ mod tests {
                 .iter()
                 .any(|u| u.strings.iter().any(|s| s.1 == "'a'"))
         );
+    }
+
+    /// A skipped module-level statement that only binds data (a tuple of classes, an
+    /// alias) does not call what it names; one with a call, or a decorator, may.
+    #[test]
+    fn binding_only_statements_mention_no_calls() {
+        let src = pad(concat!(
+            "import subprocess
+",
+            "class Loader:
+    def go(self):
+        subprocess.run(['x'])
+",
+            "class Other:
+    pass
+",
+            "LOADERS = (Loader, Other)
+",
+            "Alias = Loader
+",
+            "registry = dict(loader=Loader)
+",
+        ));
+        let r = reduce(src.as_bytes(), &never).expect("reduced");
+        let mentions: Vec<&str> = r
+            .skipped
+            .iter()
+            .filter(|u| u.statement)
+            .flat_map(|u| u.mentions.iter().map(String::as_str))
+            .collect();
+        assert_eq!(mentions, ["Loader"], "{:?}", r.skipped);
+        assert!(super::has_call(b"x = f (1)"));
+        assert!(super::has_call(b"x = table[k](1)"));
+        assert!(super::has_call(b"@register"));
+        assert!(!super::has_call(b"X = (A, B)\n"));
+        assert!(!super::has_call(b"X = [A, (B, C)]"));
     }
 
     #[test]

@@ -362,3 +362,54 @@ fn large_modules_are_parsed_in_pieces_without_losing_state() {
         assert_eq!(a.syntax_errors, 0, "reduced={reduced}");
     }
 }
+
+/// A generated argument table repeats the same literals in one function: each value is
+/// kept once per function, context and decode chain (its first line), while the same
+/// value elsewhere (another function, module level) keeps its own entry.
+#[test]
+fn repeated_literals_are_kept_once_per_function_and_context() {
+    let mut src = String::from("def spec():\n    return [\n");
+    for _ in 0..500 {
+        src.push_str("        dict(type='str', required=False, default=None),\n");
+    }
+    src.push_str("    ]\n\ndef other():\n    return 'str'\n\nTABLE = {'type': 'str'}\n");
+    let a = analyze_python(src.as_bytes(), FileRole::Module);
+    let of = |v: &str| -> Vec<(Option<&str>, u32)> {
+        a.strings
+            .iter()
+            .filter(|s| &*s.value == v)
+            .map(|s| (s.function.as_deref(), s.line))
+            .collect()
+    };
+    assert_eq!(
+        of("str"),
+        vec![(Some("spec"), 3), (Some("other"), 506), (None, 508)],
+        "{:?}",
+        of("str")
+    );
+    assert!(a.strings.len() < 10, "{}", a.strings.len());
+}
+
+/// `compacted` is an equal deep copy: no string allocation is shared with the original,
+/// and values shared inside the original stay shared in the copy.
+#[test]
+fn compacted_copy_is_equal_and_owns_its_strings() {
+    let src = "import os\nA = 'x' * 3\ndef f():\n    os.system('id')\n    return 'same'\ndef g():\n    f()\n    return 'same'\nf()\n";
+    let a = analyze_python(src.as_bytes(), FileRole::PackageInit);
+    let c = a.compacted();
+    assert_eq!(format!("{:?}", a.events), format!("{:?}", c.events));
+    assert_eq!(format!("{:?}", a.strings), format!("{:?}", c.strings));
+    assert_eq!(
+        format!("{:?}", a.local_calls),
+        format!("{:?}", c.local_calls)
+    );
+    assert_eq!(a.imports, c.imports);
+    assert_eq!(a.reachable_functions, c.reachable_functions);
+    for (x, y) in a.strings.iter().zip(&c.strings) {
+        assert!(!std::sync::Arc::ptr_eq(&x.value, &y.value));
+    }
+    let same: Vec<_> = c.strings.iter().filter(|s| &*s.value == "same").collect();
+    assert_eq!(same.len(), 2, "{same:?}");
+    assert!(std::sync::Arc::ptr_eq(&same[0].value, &same[1].value));
+    assert!(!c.events.is_empty());
+}

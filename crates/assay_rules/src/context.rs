@@ -136,6 +136,8 @@ pub struct Cx<'a> {
 /// One Python text to analyse: a `.py` file, or one import line of a `.pth` file.
 struct Job<'a> {
     entry: &'a Entry,
+    /// Index of `entry` in the artifact.
+    idx: usize,
     role: FileRole,
     /// For a `.pth` import line: its 1-based line number, and `code` holds the line.
     pth_line: Option<u32>,
@@ -144,9 +146,95 @@ struct Job<'a> {
     analysis: Option<PyAnalysis>,
 }
 
+/// Python texts analysed in parallel at a time by [`Cx::build`] before their results are
+/// compacted.
+const ANALYSIS_CHUNK: usize = 128;
+
+/// The artifact [`Cx::build_with`] reads: shared, or owned by the caller, who lets the
+/// texts of analysed Python files be released.
+enum Source<'a> {
+    Shared(&'a Artifact),
+    Owned(&'a mut Artifact),
+}
+
+impl<'a> Source<'a> {
+    fn get(&self) -> &Artifact {
+        match self {
+            Source::Shared(a) => a,
+            Source::Owned(a) => a,
+        }
+    }
+
+    /// Release the text of entry `idx` (see [`release_text`]); nothing for a shared one.
+    fn release(&mut self, idx: usize, analysis: &PyAnalysis) {
+        if let Source::Owned(a) = self
+            && let Some(e) = a.entries.get_mut(idx)
+        {
+            release_text(e, analysis);
+        }
+    }
+
+    fn into_shared(self) -> &'a Artifact {
+        match self {
+            Source::Shared(a) => a,
+            Source::Owned(a) => a,
+        }
+    }
+}
+
+/// Drop the text of an analysed `.py` file that no rule reads again: every rule judges a
+/// Python file through its analysis, except the two that search the text itself
+/// (`PY014` shellcode loaders, `PY012` obfuscators; [`crate::rules::py::text_rules_need`]),
+/// so a text either of them could match is kept, and so is a text that did not parse
+/// cleanly or was not fully walked (binary posing as source, XOR-encrypted executables,
+/// code NOT INSPECTED). The entry keeps its path, size and `complete` flag, and its sha256
+/// is computed first (suppressions pin files by digest).
+///
+/// Why: a large package's Python text and its analyses were both held until the artifact
+/// was judged (ansible's sdist: 190 MB of sources beside 250 MB of analyses). Released as
+/// each chunk is analysed, the peak is about the larger of the two, not their sum.
+fn release_text(e: &mut Entry, analysis: &PyAnalysis) {
+    if e.file_kind != FileKind::Python
+        || !e.complete
+        || analysis.syntax_errors > 0
+        || analysis.unwalked
+        || analysis.truncated
+        || crate::rules::py::text_rules_need(&e.data)
+    {
+        return;
+    }
+    if e.sha256.is_none() {
+        use sha2::Digest;
+        e.sha256 = Some(sha2::Sha256::digest(&e.data).into());
+    }
+    e.data = Vec::new();
+}
+
+/// A [`Job`] by entry index, so the artifact can be changed between chunks.
+struct Pending {
+    idx: usize,
+    role: FileRole,
+    pth_line: Option<u32>,
+    code: Vec<u8>,
+    analysis: Option<PyAnalysis>,
+}
+
 impl<'a> Cx<'a> {
     /// Analyse every Python text of the artifact (in parallel) and read its metadata.
     pub fn build(artifact: &'a Artifact) -> Self {
+        Self::build_with(Source::Shared(artifact))
+    }
+
+    /// [`Cx::build`] for a caller that owns the artifact and needs no more of it than the
+    /// report: the texts of analysed Python files that no rule reads again are released
+    /// as each chunk is analysed (see [`release_text`]); the findings are the same.
+    pub fn build_releasing(artifact: &'a mut Artifact) -> Self {
+        Self::build_with(Source::Owned(artifact))
+    }
+
+    /// The artifact's common root, and its Python texts to analyse (setup scripts and what
+    /// they import analysed already).
+    fn jobs(artifact: &Artifact) -> (String, Vec<Pending>) {
         let root = common_root(artifact);
         // Python files a Hugging Face `auto_map` names run when the model loads.
         let model_code: std::collections::HashSet<String> =
@@ -154,8 +242,8 @@ impl<'a> Cx<'a> {
                 .into_iter()
                 .filter_map(|r| r.module_path)
                 .collect();
-        let mut jobs: Vec<Job<'a>> = Vec::new();
-        for e in &artifact.entries {
+        let mut jobs: Vec<Job<'_>> = Vec::new();
+        for (idx, e) in artifact.entries.iter().enumerate() {
             if !e.complete {
                 continue;
             }
@@ -171,6 +259,7 @@ impl<'a> Cx<'a> {
                     };
                     jobs.push(Job {
                         entry: e,
+                        idx,
                         role,
                         pth_line: None,
                         code: Vec::new(),
@@ -185,6 +274,7 @@ impl<'a> Cx<'a> {
                         if let PthKind::Import(code) = line.kind {
                             jobs.push(Job {
                                 entry: e,
+                                idx,
                                 role: FileRole::Startup,
                                 pth_line: Some(line.line_no as u32),
                                 code: code.into_bytes(),
@@ -198,14 +288,16 @@ impl<'a> Cx<'a> {
         }
         for path in promote_setup_imports(&mut jobs, &root) {
             let known = jobs.iter().any(|j| j.entry.path == path);
-            if let Some(e) = artifact
+            if let Some((idx, e)) = artifact
                 .entries
                 .iter()
-                .find(|e| e.complete && e.path == path && e.file_kind != FileKind::Pth)
+                .enumerate()
+                .find(|(_, e)| e.complete && e.path == path && e.file_kind != FileKind::Pth)
                 .filter(|_| !known)
             {
                 jobs.push(Job {
                     entry: e,
+                    idx,
                     role: FileRole::SetupScript,
                     pth_line: None,
                     code: Vec::new(),
@@ -213,44 +305,79 @@ impl<'a> Cx<'a> {
                 });
             }
         }
-        let python: Vec<PyFile<'a>> = jobs
-            .into_par_iter()
-            .map(|job| {
-                let Job {
-                    entry,
-                    role,
-                    pth_line,
-                    code,
-                    analysis,
-                } = job;
-                let src: &[u8] = if pth_line.is_some() {
-                    &code
-                } else {
-                    &entry.data
-                };
-                PyFile {
-                    entry,
-                    role,
+        let pending = jobs
+            .into_iter()
+            .map(|j| Pending {
+                idx: j.idx,
+                role: j.role,
+                pth_line: j.pth_line,
+                code: j.code,
+                analysis: j.analysis,
+            })
+            .collect();
+        (root, pending)
+    }
+
+    fn build_with(mut src: Source<'a>) -> Self {
+        let (root, pending) = Self::jobs(src.get());
+        // Analysed in parallel a chunk at a time; each result is copied by this thread
+        // and the worker's original dropped (`PyAnalysis::compacted`: the long-lived
+        // results stay packed instead of pinning the workers' freed parse memory).
+        let mut analysed: Vec<(Pending, PyAnalysis)> = Vec::with_capacity(pending.len());
+        let mut pending = pending.into_iter();
+        loop {
+            let chunk: Vec<Pending> = pending.by_ref().take(ANALYSIS_CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let artifact = src.get();
+            let done: Vec<(Pending, PyAnalysis)> = chunk
+                .into_par_iter()
+                .map(|mut job| {
                     // Setup scripts were analysed already (to find what they import).
-                    analysis: analysis.unwrap_or_else(|| {
+                    let a = job.analysis.take().unwrap_or_else(|| {
+                        let src: &[u8] = if job.pth_line.is_some() {
+                            &job.code
+                        } else {
+                            artifact.entries.get(job.idx).map_or(&[][..], |e| &e.data)
+                        };
                         assay_lang::analyze_python_reduced(
                             src,
-                            role,
+                            job.role,
                             &assay_lang::Bounds::default(),
                             &crate::rules::patterns::is_indicator,
                         )
-                    }),
-                    pth_line,
+                    });
+                    (job, a)
+                })
+                .collect();
+            for (job, a) in done {
+                let a = a.compacted();
+                if job.pth_line.is_none() {
+                    src.release(job.idx, &a);
+                }
+                analysed.push((job, a));
+            }
+        }
+        let artifact = src.into_shared();
+        let mut python: Vec<PyFile<'a>> = analysed
+            .into_iter()
+            .filter_map(|(job, analysis)| {
+                let entry = artifact.entries.get(job.idx)?;
+                Some(PyFile {
+                    entry,
+                    role: job.role,
+                    analysis,
+                    pth_line: job.pth_line,
                     test_like: is_test_or_doc(
                         entry
                             .path
                             .strip_prefix(root.as_str())
                             .unwrap_or(&entry.path),
                     ),
-                }
+                })
             })
             .collect();
-        let mut python = python;
         unmark_imported_tests(&mut python);
         promote_cross_module(&mut python);
         promote_startup_imports(&mut python);

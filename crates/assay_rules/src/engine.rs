@@ -43,7 +43,20 @@ pub struct Options {
 
 /// [`analyze_artifact`] with [`Options`].
 pub fn analyze_artifact_with(artifact: &Artifact, options: &Options) -> ArtifactAnalysis {
-    let mut cx = Cx::build(artifact);
+    run_rules(Cx::build(artifact), options)
+}
+
+/// [`analyze_artifact_with`] for a caller that keeps no more of the artifact than the
+/// report: the same findings, with the texts of analysed Python files that no rule reads
+/// again released as the analysis goes (the peak memory of a large package is about the
+/// larger of its sources and their analyses, not their sum). Afterwards such entries
+/// have empty `data`, their `sha256` set, and are otherwise unchanged.
+pub fn analyze_artifact_releasing(artifact: &mut Artifact, options: &Options) -> ArtifactAnalysis {
+    run_rules(Cx::build_releasing(artifact), options)
+}
+
+fn run_rules(mut cx: Cx<'_>, options: &Options) -> ArtifactAnalysis {
+    let artifact = cx.artifact;
     cx.model_allow.clone_from(&options.model_allow);
     let mut findings: Vec<Finding> = artifact
         .findings

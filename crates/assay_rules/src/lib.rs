@@ -21,8 +21,8 @@ pub mod typosquat;
 
 pub use context::{Cx, PyFile};
 pub use engine::{
-    ArtifactAnalysis, MAX_FINDINGS_PER_RULE, Options, analyze_artifact, analyze_artifact_with,
-    sort_dedup, sort_dedup_counted,
+    ArtifactAnalysis, MAX_FINDINGS_PER_RULE, Options, analyze_artifact, analyze_artifact_releasing,
+    analyze_artifact_with, sort_dedup, sort_dedup_counted,
 };
 pub use rules::{Check, REGISTRY, RuleEntry, find_rule};
 pub use scoring::{ScoreModel, score};

@@ -240,3 +240,27 @@ def safe_eval(expr):\n    return eval(compile(expr, '<q>', 'eval'), {'__builtins
         codes(&b)
     );
 }
+
+/// A persistence location named in a module-level constant (a cron module's EXAMPLES
+/// text) that only runtime code writes is a runtime finding (medium), not import-time
+/// (high); the same location written at import time stays high.
+#[test]
+fn persistence_takes_the_context_of_the_write() {
+    let runtime: &[u8] = b"EXAMPLES = r\"\"\"\n- name: job\n  cron: crontab -e\n\"\"\"\n\ndef install(line):\n    with open('/etc/crontab', 'a') as f:\n        f.write(line)\n";
+    let import: &[u8] =
+        b"PATH = '/etc/crontab'\nwith open(PATH, 'a') as f:\n    f.write('* * * * * true')\n";
+    let sev = |src: &[u8]| {
+        let a = artifact(
+            "pkg-1.0-py3-none-any.whl",
+            ArtifactFormat::Wheel,
+            &[("pkg/cron.py", src)],
+        );
+        codes(&a)
+            .into_iter()
+            .filter(|(c, _, _)| c == "PY009")
+            .map(|(_, s, _)| s)
+            .max()
+    };
+    assert_eq!(sev(runtime), Some(Severity::Medium));
+    assert_eq!(sev(import), Some(Severity::High));
+}

@@ -8,6 +8,8 @@
 //! `sitecustomize.py`, `package` → `package/package.json` of an npm tarball; `.pth` files
 //! go to the root of a wheel-like tree.
 
+mod common;
+
 use assay_core::{Artifact, ArtifactFormat, Entry, EntryKind, Severity, classify};
 use std::path::{Path, PathBuf};
 
@@ -157,8 +159,18 @@ pub fn artifact_for(file: &Path) -> Artifact {
     a
 }
 
+/// Findings of the fixture, checked to be the same whether the texts of analysed Python
+/// files are kept or released as the analysis goes (what `assay scan` does).
 fn codes_for(file: &Path) -> Vec<(String, Severity)> {
     let a = assay_rules::analyze_artifact(&artifact_for(file));
+    let mut owned = artifact_for(file);
+    let r = assay_rules::analyze_artifact_releasing(&mut owned, &Default::default());
+    assert_eq!(
+        format!("{:?}", a.findings),
+        format!("{:?}", r.findings),
+        "releasing texts changed the findings of {}",
+        file.display()
+    );
     a.findings
         .into_iter()
         .map(|f| (f.rule.code().to_owned(), f.severity))
@@ -344,4 +356,41 @@ fn model_files_inside_packages_do_not_fail_closed() {
         r.findings
     );
     assert_ne!(r.verdict, Verdict::Malicious, "{:?}", r.findings);
+}
+
+/// The scan's releasing analysis drops the text of an analysed module that no rule reads
+/// again (keeping its digest), and keeps a text a text-searching rule reads (PY014 names
+/// `VirtualAlloc`), one that did not parse, and every non-Python file.
+#[test]
+fn releasing_analysis_keeps_only_texts_rules_read() {
+    use sha2::Digest;
+    let plain = b"import os\n\ndef f():\n    return os.getcwd()\n".to_vec();
+    let mut a = Artifact::new("pkg.whl", ArtifactFormat::Wheel);
+    for (path, data) in [
+        ("pkg/plain.py", plain.clone()),
+        (
+            "pkg/jit.py",
+            b"import ctypes\nk = ctypes.windll.kernel32\nk.VirtualAlloc\n".to_vec(),
+        ),
+        ("pkg/broken.py", b"def (:\n\x00\x01".to_vec()),
+        ("pkg/data.json", b"{\"a\": 1}".to_vec()),
+    ] {
+        a.entries.push(common::entry(path, &data));
+    }
+    let before = assay_rules::analyze_artifact(&a);
+    let after = assay_rules::analyze_artifact_releasing(&mut a, &Default::default());
+    assert_eq!(
+        format!("{:?}", before.findings),
+        format!("{:?}", after.findings)
+    );
+    let e = |p: &str| a.entries.iter().find(|e| e.path == p).unwrap();
+    assert!(e("pkg/plain.py").data.is_empty());
+    assert!(e("pkg/plain.py").complete);
+    assert_eq!(
+        e("pkg/plain.py").sha256,
+        Some(sha2::Sha256::digest(&plain).into())
+    );
+    for kept in ["pkg/jit.py", "pkg/broken.py", "pkg/data.json"] {
+        assert!(!e(kept).data.is_empty(), "{kept} was released");
+    }
 }

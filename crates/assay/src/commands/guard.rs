@@ -604,7 +604,7 @@ fn scan_downloads(
         };
         let art = assay_sources::read_input(&Input::Archive(f.clone()), &display, &limits)
             .with_context(|| format!("reading {display}"))?;
-        let (r, u) = super::scan::judge(&art, policy, today);
+        let (r, u) = super::scan::judge(art, policy, today);
         arts.push(r);
         used.extend(u);
     }

@@ -76,13 +76,13 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
             assay_sources::read_environment(&env, &limits).context("reading the environment")?;
         // One artifact per installed distribution plus the environment-level one
         // (analysis still sees the whole environment; see `environment.rs`).
-        let (rs, u) = judge_environment(&art, &policy, today);
+        let (rs, u) = judge_environment(art, &policy, today);
         artifacts.extend(rs);
         used.extend(u);
     }
     let one = |(input, display): &(Input, String)| {
         let r = assay_sources::read_input(input, display, &limits)
-            .map(|art| judge(&art, &policy, today))
+            .map(|art| judge(art, &policy, today))
             .map_err(|e| format!("{display}: {e}"));
         if let Some(b) = &bar {
             b.inc(1);
@@ -180,9 +180,10 @@ pub fn exit_code(report: &Report, output: &crate::cli::OutputArgs) -> u8 {
 }
 
 /// Rules → policy → score for one artifact; returns the report entry and the indices of
-/// the suppressions it used.
+/// the suppressions it used. The artifact is consumed: the texts of analysed Python files
+/// are released as the analysis goes ([`assay_rules::analyze_artifact_releasing`]).
 pub(crate) fn judge(
-    art: &Artifact,
+    mut art: Artifact,
     policy: &Policy,
     today: (i32, u32, u32),
 ) -> (ArtifactReport, Vec<usize>) {
@@ -190,8 +191,9 @@ pub(crate) fn judge(
         model_allow: policy.model_allow().to_vec(),
         ..assay_rules::Options::default()
     };
-    let a = assay_rules::analyze_artifact_with(art, &options);
-    let sha = |path: &str| file_sha256(art, path);
+    let a = assay_rules::analyze_artifact_releasing(&mut art, &options);
+    // Released entries keep their sha256 (see `analyze_artifact_releasing`).
+    let sha = |path: &str| file_sha256(&art, path);
     let applied = policy.apply(
         a.name.as_deref(),
         a.version.as_deref(),
@@ -224,7 +226,7 @@ pub(crate) fn judge(
 /// once, then the findings are split per installed distribution
 /// ([`super::environment::split`]).
 pub(crate) fn judge_environment(
-    art: &Artifact,
+    mut art: Artifact,
     policy: &Policy,
     today: (i32, u32, u32),
 ) -> (Vec<ArtifactReport>, Vec<usize>) {
@@ -234,9 +236,11 @@ pub(crate) fn judge_environment(
         model_allow: policy.model_allow().to_vec(),
         uncapped: true,
     };
-    let a = assay_rules::analyze_artifact_with(art, &options);
-    let sha = |path: &str| file_sha256(art, path);
-    super::environment::split(art, a.findings, policy, &sha, today)
+    // Releasing analysed Python texts keeps what the split reads: RECORD and METADATA
+    // are not Python, and released entries keep their sha256.
+    let a = assay_rules::analyze_artifact_releasing(&mut art, &options);
+    let sha = |path: &str| file_sha256(&art, path);
+    super::environment::split(&art, a.findings, policy, &sha, today)
 }
 
 /// Lower-case hex sha256 of an entry (the source's digest when it computed one).

@@ -28,7 +28,9 @@ declare_rule! {
     /// ## False positives
     /// Telemetry and crash reporters send host names; at runtime such flows are medium
     /// severity, and only automatic execution (install, startup, import) makes them
-    /// critical.
+    /// critical. A DNS lookup is a sink only in automatic code and only when its name can
+    /// carry data: resolving constant host names (a connectivity check) sends nothing,
+    /// while a name built from the host or user name is a beacon (a direct flow).
     ///
     /// ## References
     /// - CWE-200: Exposure of Sensitive Information
@@ -65,12 +67,27 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
                 | "HTTPClient"
         )
     };
+    // A name resolved is data sent only when the name can carry data: a lookup of
+    // constant host names (a connectivity check over `("one.one.one.one", "dns.google")`)
+    // sends nothing collected, one whose name is built from identity, environment, process
+    // output, a file or a decoder, or from something the analysis could not follow, can.
+    let carries = |t: Taint| {
+        !t.has(Taint::LITERAL)
+            || t.has(
+                Taint::IDENTITY
+                    | Taint::ENV
+                    | Taint::PROCESS_OUTPUT
+                    | Taint::FILE_READ
+                    | Taint::DECODED
+                    | Taint::NETWORK,
+            )
+    };
     let sinks: Vec<_> = a
         .events
         .iter()
         .filter(|e| {
             (e.kind == EventKind::Network && !constructor(&e.api))
-                || (e.kind == EventKind::DnsLookup && e.context.is_automatic())
+                || (e.kind == EventKind::DnsLookup && e.context.is_automatic() && carries(e.taint))
         })
         .collect();
     if sinks.is_empty() {
@@ -111,9 +128,12 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
         .iter()
         .any(|s| EXFIL_SERVICES.0.is_match(&s.value));
     // A sink fed directly by env/process output is a flow even without other sources.
-    let direct = sinks
-        .iter()
-        .find(|e| e.taint.has(Taint::ENV) || e.taint.has(Taint::PROCESS_OUTPUT));
+    // So is a name lookup built from the host's or user's identity (a DNS beacon).
+    let direct = sinks.iter().find(|e| {
+        e.taint.has(Taint::ENV)
+            || e.taint.has(Taint::PROCESS_OUTPUT)
+            || (e.kind == EventKind::DnsLookup && e.taint.has(Taint::IDENTITY))
+    });
     if sources.is_empty() && direct.is_none() {
         return;
     }

@@ -154,11 +154,7 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     if f.pth_line.is_some() || !f.entry.complete {
         return;
     }
-    let text = assay_core::lossy_text(&f.entry.data[..f.entry.data.len().min(1 << 20)]);
-    let mut hits = matches(&OBFUSCATORS, &text);
-    if lookalike_identifiers(&text) >= 3 {
-        hits.push("look-alike identifiers (IlIl…/O0O0…)");
-    }
+    let (text, hits) = text_hits(&f.entry.data);
     if hits.is_empty() {
         return;
     }
@@ -218,6 +214,25 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
 /// Distinct identifiers built only from look-alike characters (`I`/`l`/`1`, `O`/`0`),
 /// at least 8 long, starting with a letter or `_`, and mixing both members of a pair
 /// (so `IIIIIIII` in a test or a hex literal does not count).
+/// The obfuscator signatures found in the first MiB of a Python text, and that text.
+fn text_hits(data: &[u8]) -> (std::borrow::Cow<'_, str>, Vec<&'static str>) {
+    let text = assay_core::lossy_text(&data[..data.len().min(TEXT_BYTES)]);
+    let mut hits = matches(&OBFUSCATORS, &text);
+    if lookalike_identifiers(&text) >= 3 {
+        hits.push("look-alike identifiers (IlIl…/O0O0…)");
+    }
+    (text, hits)
+}
+
+/// How much of a Python text is searched for obfuscator signatures.
+const TEXT_BYTES: usize = 1 << 20;
+
+/// Whether this rule would read the text of the Python file `data` itself (it has an
+/// obfuscator signature), so the text must be kept after its analysis.
+pub(crate) fn reads_text(data: &[u8]) -> bool {
+    !text_hits(data).1.is_empty()
+}
+
 fn lookalike_identifiers(text: &str) -> usize {
     let b = text.as_bytes();
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';

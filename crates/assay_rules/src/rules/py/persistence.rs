@@ -25,7 +25,9 @@ declare_rule! {
     ///
     /// ## False positives
     /// Service managers and dotfile tools legitimately write these places at runtime
-    /// (medium there); automatic execution makes it high.
+    /// (medium there); automatic execution makes it high. The context is that of the
+    /// writes and process starts, not of the string: a module-level constant (a cron
+    /// module's documented examples) that only runtime code acts on is runtime.
     ///
     /// ## References
     /// - MITRE ATT&CK T1547.001 (Registry Run Keys / Startup Folder), T1053 (Scheduled Task/Job), T1543 (Create or Modify System Process)
@@ -74,10 +76,28 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
                 && t.value.len() < 4096
                 && SHELL_COMMANDS.0.matches(&t.value).iter().any(|i| i < 2)
         });
+    // A location is persistence only when something writes it or runs with it, so the
+    // finding takes the context of the acts: a constant named at module level (a cron
+    // module's EXAMPLES text, a service manager's path table) that only runtime code
+    // writes is runtime. The less automatic of the two: a location inside a function is
+    // used only when that function runs.
+    let acted = a
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::FileWrite | EventKind::RegistryWrite | EventKind::ProcessSpawn
+            )
+        })
+        .map(|e| e.context)
+        .min()
+        .unwrap_or(s.context);
+    let context = s.context.max(acted);
     let sev = if implant {
         Severity::Critical
     } else {
-        META.rule.severity_in(s.context)
+        META.rule.severity_in(context)
     };
     let mut x = cx.finding(
         &META,
@@ -92,7 +112,7 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
         },
     );
     x.severity = sev;
-    x.context = Some(s.context);
+    x.context = Some(if implant { s.context } else { context });
     x.capabilities = vec![Capability::Persistence];
     out.push(x);
 }

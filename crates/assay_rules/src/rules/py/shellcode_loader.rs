@@ -31,6 +31,13 @@ declare_rule! {
     pub static META = ShellcodeLoader;
 }
 
+/// Whether this rule would read the text of the Python file `data` itself (it names an
+/// executable-memory API), so the text must be kept after its analysis.
+pub(crate) fn reads_text(data: &[u8]) -> bool {
+    memchr::memmem::find(data, b"VirtualAlloc").is_some()
+        || memchr::memmem::find(data, b"PROT_EXEC").is_some()
+}
+
 /// Check for the alloc/copy/run triple in one file.
 pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     if !f.entry.complete || f.is_test_or_doc() {
