@@ -4,6 +4,11 @@
 mod cli;
 mod commands;
 
+/// The global allocator (feature `jemalloc`, on by default): see `Cargo.toml`.
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use clap::Parser;
 use std::process::ExitCode;
 

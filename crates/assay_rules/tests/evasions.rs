@@ -396,6 +396,25 @@ fn bytecode_without_source_is_found() {
     let (v, f) = verdict(&a);
     assert_eq!(v, Verdict::Clean, "{f:#?}");
     assert!(!f.iter().any(|x| x.starts_with("PKG013")), "{f:#?}");
+    // The same for a top-level module's cache (`__pycache__/six.cpython-311.pyc` beside
+    // `six.py` in site-packages); an unchecked one there is still found.
+    let a = wheel(&[
+        ("six.py", b"import os\nos.getcwd()\n"),
+        (
+            "__pycache__/six.cpython-312.pyc",
+            &pyc(0, &["os", "getcwd"]),
+        ),
+    ]);
+    let (v, f) = verdict(&a);
+    assert_eq!(v, Verdict::Clean, "{f:#?}");
+    let a = wheel(&[
+        ("six.py", b"VALUE = 1\n"),
+        (
+            "__pycache__/six.cpython-312.pyc",
+            &pyc(1, &["os", "system"]),
+        ),
+    ]);
+    assert_malicious("unchecked top-level pyc beside source", &a);
     // Sourceless bytecode that names nothing dangerous is reported, not malicious.
     let a = wheel(&[("helper/tables.pyc", &pyc(0, &["TABLE", "lookup"]))]);
     let (v, f) = verdict(&a);

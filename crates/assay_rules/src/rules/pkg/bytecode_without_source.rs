@@ -104,14 +104,23 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         if e.path.contains("!/") {
             continue;
         }
-        let (loaded, how) = match stem.rsplit_once("/__pycache__/") {
+        // A top-level module's cache (`__pycache__/six.cpython-311.pyc` in site-packages)
+        // is a `__pycache__` file like any other, with the source at the root.
+        let cached = stem
+            .rsplit_once("/__pycache__/")
+            .map(|(dir, file)| (format!("{dir}/"), file))
+            .or_else(|| {
+                stem.strip_prefix("__pycache__/")
+                    .map(|file| (String::new(), file))
+            });
+        let (loaded, how) = match cached {
             // `pkg/__pycache__/mod.cpython-312.pyc`: loaded only with `pkg/mod.py`, and
             // then compared with it unless the file is an unchecked hash-based pyc.
             Some((dir, file)) => {
                 let module = file.split('.').next().unwrap_or(file);
                 let unchecked = e.data.get(4..8) == Some(&[1, 0, 0, 0][..]);
                 (
-                    unchecked && has(&format!("{dir}/{module}.py")),
+                    unchecked && has(&format!("{dir}{module}.py")),
                     "an unchecked hash-based .pyc, loaded without comparing it with its source",
                 )
             }
