@@ -3,11 +3,7 @@
 
 mod cli;
 mod commands;
-
-/// The global allocator (feature `jemalloc`, on by default): see `Cargo.toml`.
-#[cfg(feature = "jemalloc")]
-#[global_allocator]
-static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+mod memory;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -20,6 +16,7 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    memory::tune_allocator();
     let cli = match cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

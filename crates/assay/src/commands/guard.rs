@@ -430,6 +430,7 @@ impl Pip {
     fn download(&self, dl: &Path, allow_build: bool) -> anyhow::Result<Option<u8>> {
         let (prog, lead) = split_prog(&self.downloader)?;
         let mut c = Command::new(prog);
+        crate::memory::clean_env(&mut c);
         c.args(lead).arg("download").arg("--dest").arg(dl);
         if !allow_build {
             c.arg("--only-binary=:all:");
@@ -483,6 +484,7 @@ impl Pip {
         fs_err::write(&lock, text)?;
         let (prog, lead) = split_prog(&self.installer)?;
         let mut c = Command::new(prog);
+        crate::memory::clean_env(&mut c);
         c.args(lead)
             .arg("install")
             .arg("--no-index")
@@ -757,6 +759,7 @@ impl Npm {
 
     fn cmd(&self, dir: &Path, cache: &Path) -> Command {
         let mut c = Command::new(&self.prog);
+        crate::memory::clean_env(&mut c);
         c.current_dir(dir)
             .arg("--cache")
             .arg(cache)
