@@ -628,14 +628,37 @@ impl<'a> Sink<'a> {
     }
 
     /// Push an entry, raising `ARC004` if its path was seen before (both copies are kept).
+    /// Two whole copies with the same kind and the same bytes are low: whichever a tool
+    /// takes, it gets the same file (sdist builders that follow a symlinked directory
+    /// store each file twice), so no tool differential is possible. Different or partly
+    /// read copies keep the rule's severity.
     fn push(&mut self, entry: Entry, loc: &str) -> usize {
         let index = self.entries.len();
-        if self.index.insert(entry.path.clone(), index).is_some() {
-            self.report(finding(
-                &rules::DUPLICATE_ENTRY,
-                loc,
-                format!("member `{}` appears more than once; both copies kept (tools differ on which wins)", entry.path),
-            ));
+        if let Some(prev) = self.index.insert(entry.path.clone(), index) {
+            let same = self.entries.get(prev).is_some_and(|p| {
+                p.complete
+                    && entry.complete
+                    && p.kind == entry.kind
+                    && p.size == entry.size
+                    && p.data == entry.data
+            });
+            if same {
+                self.report(finding_with(
+                    &rules::DUPLICATE_ENTRY,
+                    assay_core::Severity::Low,
+                    loc,
+                    format!(
+                        "member `{}` appears more than once, as identical copies",
+                        entry.path
+                    ),
+                ));
+            } else {
+                self.report(finding(
+                    &rules::DUPLICATE_ENTRY,
+                    loc,
+                    format!("member `{}` appears more than once; both copies kept (tools differ on which wins)", entry.path),
+                ));
+            }
         }
         self.entries.push(entry);
         index

@@ -286,6 +286,18 @@ fn arc004_duplicates_keep_both_copies() {
         "normalised names collide: {}",
         describe(&a)
     );
+    let sev = |a: &assay_core::Artifact| {
+        a.findings
+            .iter()
+            .find(|f| f.rule.code() == "ARC004")
+            .map(|f| f.severity)
+    };
+    assert_eq!(sev(&a), Some(assay_core::Severity::Medium));
+    // Identical copies (an sdist builder following a symlinked directory): no tool can
+    // pick a different file, so only low.
+    let t = tar_of(&[("a/x.py", b"same"), ("a/./x.py", b"same")]);
+    let a = read("x.tar", &t);
+    assert_eq!(sev(&a), Some(assay_core::Severity::Low), "{}", describe(&a));
 }
 
 // ---- ARC005 ----------------------------------------------------------------------------

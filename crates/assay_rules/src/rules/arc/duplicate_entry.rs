@@ -11,7 +11,9 @@ declare_rule! {
     /// Two `pkg/__init__.py` entries with different content.
     ///
     /// ## False positives
-    /// Rare; some broken build tools append duplicates.
+    /// Some build tools store a file twice (an sdist builder following a symlinked
+    /// directory); two whole, byte-identical copies allow no differential and are low.
+    /// Copies that differ, or could not both be read whole, keep the default severity.
     ///
     /// ## References
     /// - CWE-436: Interpretation Conflict
