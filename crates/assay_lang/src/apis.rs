@@ -53,6 +53,13 @@ pub enum EventKind {
     EmbeddedExecutable,
     /// Redirects standard file descriptors (`os.dup2`), the core of a reverse shell.
     FdRedirect,
+    /// A call of a function of the same file that writes network bytes to the file one of
+    /// its arguments names (`download(url, path)`); `arg` is that argument (folded, or its
+    /// source text). Droppers split the download and the start across small helpers.
+    CallDownloadsTo,
+    /// A call of a function of the same file that starts a process named by one of its
+    /// arguments (`run(path)`); `arg` is that argument (folded, or its source text).
+    CallRuns,
 }
 
 impl EventKind {
@@ -78,6 +85,8 @@ impl EventKind {
             EventKind::Chmod => "chmod",
             EventKind::RegistryWrite => "registry-write",
             EventKind::FileEnumeration => "file-enumeration",
+            EventKind::CallDownloadsTo => "call-downloads-to",
+            EventKind::CallRuns => "call-runs",
             EventKind::SystemInfo => "system-info",
             EventKind::EmbeddedExecutable => "embedded-executable",
             EventKind::FdRedirect => "fd-redirect",

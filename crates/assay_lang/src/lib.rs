@@ -146,6 +146,42 @@ pub fn is_prose(s: &str) -> bool {
     (s.contains(". ") || s.contains('\n')) && s.split_whitespace().nth(8).is_some()
 }
 
+/// The source text of the `n`-th (0-based) positional argument of the call in a snippet
+/// (`open(p, 'wb')` → `p`; `Popen([exe, "-q"], cwd=d)` → `[exe, "-q"]`), trimmed; commas
+/// inside brackets and string literals do not split. `None` past the last positional
+/// argument, at a keyword argument, or when the snippet (clipped at 200 characters)
+/// ends first.
+pub fn nth_arg(snippet: &str, n: usize) -> Option<&str> {
+    let start = snippet.find('(')? + 1;
+    let rest = snippet.get(start..)?;
+    let (mut depth, mut quote, mut from, mut index) = (0u32, None::<char>, 0usize, 0usize);
+    for (i, c) in rest.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') if depth > 0 => depth -= 1,
+            (None, ',' | ')') if depth == 0 => {
+                if index == n {
+                    let a = rest.get(from..i)?.trim();
+                    let keyword = a.split_once('=').is_some_and(|(k, _)| {
+                        k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !k.is_empty()
+                    });
+                    return (!a.is_empty() && !keyword).then_some(a);
+                }
+                if c == ')' {
+                    return None;
+                }
+                index += 1;
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// A function's name as events and strings carry it (`Class.method` inside a class):
 /// shared, because a module's many literals and calls name the same few functions
 /// (aws-cdk-lib's 900,000 string literals named 685,000 functions, one allocation each).

@@ -412,6 +412,123 @@ struct LocalCall {
     direct: bool,
 }
 
+/// What a function does with its parameters: the indices of the parameters that name a
+/// file it writes network bytes to, and of those that name what it starts as a process.
+#[derive(Debug, Clone, Default)]
+struct ParamEffects {
+    downloads_to: Vec<usize>,
+    runs: Vec<usize>,
+}
+
+impl ParamEffects {
+    fn is_empty(&self) -> bool {
+        self.downloads_to.is_empty() && self.runs.is_empty()
+    }
+}
+
+/// The name a function is called by (`Class.method` → `method`).
+fn name_of(qualified: &str) -> String {
+    qualified.rsplit('.').next().unwrap_or(qualified).to_owned()
+}
+
+/// The parameter effects of one function from the events of its own body (`events` are
+/// those recorded while walking it; nested functions' events name their own function).
+/// A download lands in parameter `k` when network bytes are written (within three lines
+/// of opening it) to the file `k` names, `urlretrieve(url, k)` saves to it, or a helper
+/// call downloads to it; a process start runs `k` when `k` appears in the call's
+/// arguments (`Popen(k)`, `os.system(f"./{k}")`, a helper that runs its argument).
+fn param_effects(events: &[Event], function: &FnName, params: &[String]) -> ParamEffects {
+    let mut out = ParamEffects::default();
+    let own: Vec<&Event> = events
+        .iter()
+        .filter(|e| e.function.as_ref() == Some(function) && e.chain.is_empty())
+        .collect();
+    let index = |name: &str| {
+        params
+            .iter()
+            .position(|p| p == name && !matches!(p.as_str(), "self" | "cls" | ""))
+    };
+    let add = |v: &mut Vec<usize>, k: usize| {
+        if !v.contains(&k) {
+            v.push(k);
+        }
+    };
+    for d in &own {
+        let targets: Vec<&str> = match d.kind {
+            EventKind::CallDownloadsTo => d.arg.as_deref().into_iter().collect(),
+            EventKind::Download => crate::nth_arg(&d.snippet, 1).into_iter().collect(),
+            EventKind::FileWrite if d.taint.has(Taint::NETWORK) => own
+                .iter()
+                .filter(|w| {
+                    w.kind == EventKind::FileWrite && w.line <= d.line && w.line + 3 >= d.line
+                })
+                .filter_map(|w| crate::nth_arg(&w.snippet, 0))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for t in targets {
+            if let Some(k) = index(t) {
+                add(&mut out.downloads_to, k);
+            }
+        }
+    }
+    for r in &own {
+        let named: Vec<&str> = match r.kind {
+            EventKind::CallRuns => r.arg.as_deref().into_iter().collect(),
+            EventKind::ProcessSpawn => crate::nth_arg(&r.snippet, 0)
+                .map(program_names)
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        for w in named {
+            if let Some(k) = index(w) {
+                add(&mut out.runs, k);
+            }
+        }
+    }
+    out
+}
+
+/// The names that can be the program of a process start, from the source text of its
+/// first argument: the first element of a list, the first word of a command string or
+/// f-string (`f"./{exe} &"` → `exe`), or the word after an interpreter or launcher
+/// (`["python", script]`, `"start /B " + exe`). Arguments of the program (`tar xf
+/// {archive}`) are not the program.
+fn program_names(arg: &str) -> Vec<&str> {
+    const LAUNCHERS: [&str; 16] = [
+        "python",
+        "python3",
+        "pythonw",
+        "py",
+        "sh",
+        "bash",
+        "cmd",
+        "/c",
+        "/C",
+        "start",
+        "/B",
+        "/b",
+        "nohup",
+        "powershell",
+        "wscript",
+        "cscript",
+    ];
+    let words: Vec<&str> = arg
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '/' || c == '.'))
+        .map(|w| w.trim_start_matches("./"))
+        .filter(|w| !w.is_empty() && *w != "f" && *w != "r" && *w != "b")
+        .collect();
+    let mut out = Vec::new();
+    for w in words.iter().take(4) {
+        let launcher = LAUNCHERS.contains(w) || w.starts_with('-');
+        out.push(*w);
+        if !launcher {
+            break;
+        }
+    }
+    out
+}
+
 /// Functions called from module-level import-time code (transitively) run at import:
 /// relabel their runtime events and strings as import-time.
 fn promote_reachable(out: &mut PyAnalysis, calls: &[LocalCall]) {
@@ -484,6 +601,7 @@ fn run(
     };
     let mut scopes = vec![HashMap::new()];
     let mut fn_returns = HashMap::new();
+    let mut param_effects = HashMap::new();
     let mut funcs: Vec<FnName> = function.into_iter().collect();
     for (k, &start) in cuts.iter().enumerate() {
         let end = cuts.get(k + 1).copied().unwrap_or(src.len());
@@ -511,6 +629,7 @@ fn run(
             calls: &mut *calls,
             local_fns: HashMap::new(),
             fn_returns: std::mem::take(&mut fn_returns),
+            param_effects: std::mem::take(&mut param_effects),
             inline_depth: 0,
             returned: None,
             bare_string: false,
@@ -519,6 +638,7 @@ fn run(
         w.visit(root);
         scopes = w.scopes;
         fn_returns = w.fn_returns;
+        param_effects = w.param_effects;
         funcs = w.funcs;
     }
 }
@@ -625,6 +745,9 @@ struct Walker<'a, 'o, 't> {
     local_fns: HashMap<String, (Vec<String>, Node<'t>, bool)>,
     /// Taint of what each local function returns.
     fn_returns: HashMap<FnName, Taint>,
+    /// What each function of this text does with its parameters (by bare name), for
+    /// [`EventKind::CallDownloadsTo`] and [`EventKind::CallRuns`] at its call sites.
+    param_effects: HashMap<String, ParamEffects>,
     /// Inlining depth (bounded by [`MAX_INLINE`]).
     inline_depth: u32,
     /// While inlining: suppress this walker's own events and strings (they were recorded
@@ -1055,10 +1178,19 @@ impl<'t> Walker<'_, '_, 't> {
             _ => name,
         };
         self.fn_depth += 1;
-        self.funcs.push(qualified.into());
+        let qualified: FnName = qualified.into();
+        self.funcs.push(qualified.clone());
         let saved_class = self.class.take();
         self.scopes.push(HashMap::new());
+        let first_event = self.out.events.len();
         self.visit(body);
+        if self.inline_depth == 0 && self.forced.is_none() {
+            let params = self.param_names(n);
+            let effects = param_effects(&self.out.events[first_event..], &qualified, &params);
+            if !effects.is_empty() && self.param_effects.len() < MAX_ELEMS {
+                self.param_effects.insert(name_of(&qualified), effects);
+            }
+        }
         self.scopes.pop();
         self.class = saved_class;
         self.funcs.pop();
@@ -1843,6 +1975,7 @@ impl<'t> Walker<'_, '_, 't> {
             taint |= Taint::ENV;
         }
         self.note_local_call(func, &pos, &kw);
+        self.call_effects(func, n, &pos);
         if immediate_lambda {
             return self.call_lambda(bare, &pos, taint);
         }
@@ -2197,6 +2330,44 @@ impl<'t> Walker<'_, '_, 't> {
 
     /// Remember calls of plain local names (and names passed as arguments, e.g.
     /// `Thread(target=f)`, `atexit.register(f)`) for the reachability pass.
+    /// A call of a function of this text that downloads to, or starts, what one of its
+    /// parameters names: one [`EventKind::CallDownloadsTo`] / [`EventKind::CallRuns`]
+    /// event per such argument, here at the call site, so that a download and a start
+    /// split across helpers meet in the caller (`get(u, p)` … `run(p)`).
+    fn call_effects(&mut self, func: Node<'t>, n: Node<'t>, pos: &[Eval]) {
+        if self.inline_depth > 0 || func.kind() != "identifier" || self.param_effects.is_empty() {
+            return;
+        }
+        let callee = self.text(func);
+        let Some(effects) = self.param_effects.get(&callee).cloned() else {
+            return;
+        };
+        let mut nodes = Vec::new();
+        if let Some(args) = n.child_by_field_name("arguments") {
+            let mut c = args.walk();
+            nodes = args
+                .named_children(&mut c)
+                .filter(|k| !matches!(k.kind(), "keyword_argument" | "comment"))
+                .collect();
+        }
+        let arg = |w: &Self, k: usize| -> Option<String> {
+            pos.get(k)
+                .and_then(|e| e.value.as_ref())
+                .and_then(command_text)
+                .or_else(|| nodes.get(k).map(|a| w.text(*a)))
+                .map(|t| t.chars().take(120).collect())
+        };
+        for k in effects.downloads_to {
+            let a = arg(self, k);
+            self.event(EventKind::CallDownloadsTo, &callee, n, a, Taint::NETWORK);
+        }
+        for k in effects.runs {
+            let a = arg(self, k);
+            let t = pos.get(k).map(|e| e.taint).unwrap_or_default();
+            self.event(EventKind::CallRuns, &callee, n, a, t);
+        }
+    }
+
     fn note_local_call(&mut self, func: Node<'t>, pos: &[Eval], kw: &[(String, Eval)]) {
         // Bounded: reachability needs the edges, not every repeat of them.
         if self.forced.is_some() || self.calls.len() >= MAX_ELEMS * 2 {

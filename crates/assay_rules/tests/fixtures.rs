@@ -295,6 +295,8 @@ fn critical_in_any_context() {
         ("PY009", "PY009/rc_download_implant.module.py"),
         ("PY002", "PY002/tempfile_dropper.setup.py"),
         ("PY001", "PY001/xor_exec_in_function.module.py"),
+        ("PY002", "PY002/nested_helpers_dropper.module.py"),
+        ("PY009", "PY009/browser_shortcut_sideload.setup.py"),
     ] {
         let got = codes_for(&root.join(file));
         assert!(

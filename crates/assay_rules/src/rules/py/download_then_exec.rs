@@ -8,7 +8,10 @@ declare_rule! {
     /// ## What it does
     /// Flags `exec`/`eval`/`compile` of data that came from the network (`urlopen(...).read()`,
     /// `requests.get(...).text`, sockets), and downloads written to disk that the same file
-    /// then starts as a process.
+    /// then starts as a process. The download and the start may sit in helper functions of
+    /// the same file (`get(url, path)` writes the response to `path`, `start(path)` runs
+    /// it): a caller that hands both the same argument completes the chain. A helper that
+    /// only passes the file to another program (`tar xf {path}`) does not run it.
     ///
     /// ## Why it matters
     /// A package that fetches its real payload at install or import time can change what it
@@ -74,13 +77,17 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     }
     // download → run: a download (or a network read written to a file) and a process
     // start in the same execution context of the same file.
+    // Helpers of the same file count too: `get(url, path)` that writes the download to
+    // the file its argument names, `start(path)` that runs it (CallDownloadsTo/CallRuns).
     let downloads = events.iter().filter(|e| {
-        e.kind == EventKind::Download
+        matches!(e.kind, EventKind::Download | EventKind::CallDownloadsTo)
             || (e.kind == EventKind::FileWrite && e.taint.has(Taint::NETWORK))
     });
     for d in downloads {
         let Some(run) = events.iter().find(|p| {
-            p.kind == EventKind::ProcessSpawn && p.context == d.context && p.line >= d.line
+            matches!(p.kind, EventKind::ProcessSpawn | EventKind::CallRuns)
+                && p.context == d.context
+                && p.line >= d.line
         }) else {
             continue;
         };
@@ -126,21 +133,21 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     }
 }
 
-/// The first argument of the call in a snippet (`open(p, 'wb')…` → `p`), trimmed.
-fn first_arg(snippet: &str) -> Option<&str> {
-    let start = snippet.find('(')? + 1;
-    let rest = snippet.get(start..)?;
-    let end = rest.find([',', ')'])?;
-    let a = rest.get(..end)?.trim();
-    (!a.is_empty()).then_some(a)
-}
-
 /// Whether the process start names the file the write produced: the same variable or
-/// path expression (`open(name, 'wb')` … `os.system(f'./{name} &')`, `Popen(p)`).
+/// path expression (`open(name, 'wb')` … `os.system(f'./{name} &')`, `Popen(p)`), or,
+/// for helpers of the same file, the same argument (`get(u, p)` … `start(p)`).
 fn runs_written_file(write: &Event, run: &Event) -> bool {
-    let Some(target) = first_arg(&write.snippet) else {
+    let target = if write.kind == EventKind::CallDownloadsTo {
+        write.arg.as_deref()
+    } else {
+        assay_lang::nth_arg(&write.snippet, 0)
+    };
+    let Some(target) = target else {
         return false;
     };
+    if run.kind == EventKind::CallRuns {
+        return run.arg.as_deref() == Some(target);
+    }
     let target = target.trim_matches(|c| c == '"' || c == '\'');
     if target.len() < 2
         && !target

@@ -10,7 +10,9 @@ declare_rule! {
     /// Flags code that writes the Windows registry `Run` keys or names persistence
     /// locations and commands — `Run`/`RunOnce` keys, the Startup folder, `schtasks
     /// /create`, cron, systemd units, XDG autostart, launchd agents, `rc.local`, shell rc
-    /// files — in a file that also writes files, the registry, or starts processes.
+    /// files — in a file that also writes files, the registry, or starts processes; and
+    /// browser launch shortcuts (`.lnk`) rewritten to side-load an extension
+    /// (`--load-extension=`), critical at install, startup or import time.
     ///
     /// ## Why it matters
     /// A package has no business surviving a reboot. Malware installs itself here so the
@@ -30,7 +32,7 @@ declare_rule! {
     /// module's documented examples) that only runtime code acts on is runtime.
     ///
     /// ## References
-    /// - MITRE ATT&CK T1547.001 (Registry Run Keys / Startup Folder), T1053 (Scheduled Task/Job), T1543 (Create or Modify System Process)
+    /// - MITRE ATT&CK T1547.001 (Registry Run Keys / Startup Folder), T1053 (Scheduled Task/Job), T1543 (Create or Modify System Process), T1176 (Browser Extensions)
     pub static META = PersistenceMechanism;
 }
 
@@ -47,6 +49,44 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
         )
     });
     if !acts {
+        return;
+    }
+    // Browser hijack (ATT&CK T1176): launch shortcuts rewritten so the browser loads an
+    // extension the package dropped (`shortcut.Arguments = '--load-extension=…'`). A
+    // test harness starts a browser with an extension; it does not edit `.lnk` files.
+    if let Some(s) = a
+        .strings
+        .iter()
+        .find(|s| s.value.len() < 4096 && s.value.contains("--load-extension"))
+        && a.strings.iter().any(|t| {
+            t.chain == s.chain
+                && (t.value.eq_ignore_ascii_case(".lnk") || t.value.contains("WScript.Shell"))
+        })
+    {
+        let acted = a
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::FileWrite && e.chain == s.chain)
+            .map(|e| e.context)
+            .min()
+            .unwrap_or(s.context);
+        let context = s.context.max(acted);
+        let mut x = cx.finding(
+            &META,
+            f.string_location(s),
+            format!(
+                "rewrites browser shortcuts to side-load an extension: {}",
+                s.value.trim()
+            ),
+        );
+        x.severity = if context.is_automatic() {
+            Severity::Critical
+        } else {
+            Severity::Medium
+        };
+        x.context = Some(context);
+        x.capabilities = vec![Capability::Persistence];
+        out.push(x);
         return;
     }
     let Some((s, hits)) = a
