@@ -2055,6 +2055,15 @@ impl<'t> Walker<'_, '_, 't> {
                 }
                 EventKind::DynamicImport => {
                     if let Some(m) = arg_text.clone() {
+                        // `__import__("a.b")` without a `fromlist` returns the top-level
+                        // package `a` (`req = __import__("urllib.request")` then
+                        // `req.request.urlopen`); `importlib.import_module` returns `a.b`.
+                        let fromlist = pos.len() >= 4 || kw.iter().any(|(k, _)| k == "fromlist");
+                        let m = if api == "__import__" && !fromlist {
+                            m.split('.').next().unwrap_or(&m).to_owned()
+                        } else {
+                            m
+                        };
                         result.value = Some(Value::Module(m.clone()));
                         result.name = Some(m);
                     }

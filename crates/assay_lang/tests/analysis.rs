@@ -107,6 +107,17 @@ fn dunder_import_and_getattr() {
 }
 
 #[test]
+fn dunder_import_of_a_dotted_name_returns_the_top_package() {
+    let src = "req = __import__('urllib.request')\nreq.request.urlopen('http://example.invalid/')\nm = __import__('os.path', fromlist=['x'])\n";
+    let ev = kinds(src, FileRole::Module);
+    assert!(
+        ev.iter()
+            .any(|e| e.1 == "urllib.request.urlopen" && e.0 == EventKind::Network),
+        "{ev:?}"
+    );
+}
+
+#[test]
 fn python_dash_c_payload_is_analysed() {
     let src = "import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import base64; exec(base64.b64decode(\"cHJpbnQoMSk=\"))'])\n";
     let a = analyze_python(src.as_bytes(), FileRole::Startup);
