@@ -17,6 +17,8 @@
 //!    medium confidence; model files inside packages are reported at low confidence) makes the
 //!    verdict `malicious`, so a model file that would be `suspicious` still fails the
 //!    default `--fail-on malicious` (loading it runs code assay could not vouch for).
+//! 6. Pipeline weaknesses do not add up to `malicious`: the points of `CI` findings count
+//!    toward `suspicious` only; a critical `CI` finding is still decisive (step 4).
 
 use assay_core::{Capability, Confidence, Family, Finding, Rule, Severity, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
@@ -83,11 +85,19 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
             .push(points(f.severity) * weight(f.confidence));
     }
     let mut total = 0.0;
-    for pts in per_rule.values_mut() {
+    // Weakness findings (step 6) count toward `suspicious` but never add up to
+    // `malicious`: kept apart and added after the malicious test.
+    let mut weakness = 0.0;
+    for (rule, pts) in per_rule.iter_mut() {
+        let sum = if adds_up_to_malicious(rule.family()) {
+            &mut total
+        } else {
+            &mut weakness
+        };
         pts.sort_by(|a, b| b.total_cmp(a));
         let mut factor = 1.0;
         for p in pts.iter() {
-            total += p * factor;
+            *sum += p * factor;
             factor *= 0.5;
         }
     }
@@ -123,7 +133,8 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     }) {
         total += m.install_hook_bonus;
     }
-    let total = (total * 10.0).round() / 10.0;
+    let malicious_score = (total * 10.0).round() / 10.0 >= m.malicious;
+    let total = ((total + weakness) * 10.0).round() / 10.0;
     let decisive = findings
         .iter()
         .any(|f| f.severity == Severity::Critical && f.confidence >= Confidence::Medium);
@@ -133,7 +144,7 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
             && f.confidence >= Confidence::Medium
             && fails_closed(f.rule.family())
     });
-    let verdict = if total >= m.malicious || decisive || model_fail_closed {
+    let verdict = if malicious_score || decisive || model_fail_closed {
         Verdict::Malicious
     } else if total >= m.suspicious || high {
         Verdict::Suspicious
@@ -150,7 +161,30 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
 fn fails_closed(family: Family) -> bool {
     match family {
         Family::Ml => true,
-        Family::Py | Family::Pkg | Family::Arc | Family::Ioc | Family::Dep | Family::Git => false,
+        Family::Py
+        | Family::Pkg
+        | Family::Arc
+        | Family::Ioc
+        | Family::Dep
+        | Family::Git
+        | Family::Ci => false,
+    }
+}
+
+/// Whether the points of this family's findings can add up to `malicious` (step 6).
+/// Workflow (`CI`) findings describe weaknesses of a pipeline, not intent: a repository
+/// with twenty unpinned actions is careless, not hostile. Their points count toward
+/// `suspicious`; only a critical finding (a complete path to publishing) is decisive.
+fn adds_up_to_malicious(family: Family) -> bool {
+    match family {
+        Family::Ci => false,
+        Family::Py
+        | Family::Pkg
+        | Family::Arc
+        | Family::Ioc
+        | Family::Dep
+        | Family::Git
+        | Family::Ml => true,
     }
 }
 

@@ -189,6 +189,7 @@ fn rules_raised_elsewhere_are_tested_where_they_are_raised() {
         (Family::Git, "assay_history"),
         (Family::Dep, "assay_deps"),
         (Family::Ml, "assay"),
+        (Family::Ci, "assay_ci"),
     ] {
         read(family, &crates.join(krate).join("tests"), false);
         read(family, &crates.join(krate).join("fixtures"), false);
