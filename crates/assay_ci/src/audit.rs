@@ -97,13 +97,23 @@ pub(crate) struct Found {
 
 /// Every parseable `${{ }}` in `s`, positioned in the file.
 pub(crate) fn exprs(src: &SourceText<'_>, s: &Str) -> Vec<Found> {
+    // Each search starts just after the previous match, so two identical expressions
+    // get their own positions.
+    let mut from = s.pos;
     expr::embedded(&s.text)
         .into_iter()
         .filter_map(|e| {
             let text = s.text.get(e.start..e.end).unwrap_or("").to_owned();
+            let found = src.find_from(from, &text);
+            if let Some(p) = found {
+                from = crate::yaml::Pos {
+                    col: p.col.saturating_add(1),
+                    ..p
+                };
+            }
             let expr = expr::parse(e.inner).ok()?;
             Some(Found {
-                pos: src.find_from(s.pos, &text).unwrap_or(s.pos),
+                pos: found.unwrap_or(s.pos),
                 expr,
                 text,
             })

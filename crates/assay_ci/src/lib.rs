@@ -11,6 +11,7 @@
 //! paths from outsider-triggered jobs to publishing jobs (`CI016`).
 
 pub mod audit;
+pub mod disk;
 pub mod expr;
 pub mod graph;
 pub mod model;
