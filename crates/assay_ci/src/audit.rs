@@ -201,6 +201,35 @@ pub(crate) fn run(cx: &mut Cx<'_>) {
     conditions(cx);
 }
 
+/// Actions whose named input is code they run (their READMEs): the input and a label.
+const CODE_INPUTS: &[(&str, &str, &str)] = &[
+    ("actions/github-script", "script", "github-script"),
+    ("amadevus/pwsh-script", "script", "pwsh-script"),
+    ("mikefarah/yq", "cmd", "yq command"),
+    ("addnab/docker-run-action", "run", "docker-run-action"),
+    ("azure/powershell", "inlineScript", "azure/powershell"),
+    ("azure/cli", "inlineScript", "azure/cli"),
+    ("appleboy/ssh-action", "script", "ssh-action script"),
+    (
+        "cross-platform-actions/action",
+        "run",
+        "cross-platform-actions",
+    ),
+    (
+        "jannekem/run-python-script-action",
+        "script",
+        "python script",
+    ),
+];
+
+/// The input of `step` that its action runs as code, with a label.
+pub(crate) fn code_input(step: &Step) -> Option<(&'static str, &'static str)> {
+    CODE_INPUTS
+        .iter()
+        .find(|(a, _, _)| step.uses_action(a))
+        .map(|(_, i, what)| (*i, *what))
+}
+
 /// Whether a step is `actions/github-script`.
 fn is_github_script(s: &Step) -> bool {
     s.uses_action("actions/github-script")
@@ -216,10 +245,10 @@ fn template_injection(cx: &mut Cx<'_>) {
             if let Some(r) = &step.run {
                 sinks.push((r, "run"));
             }
-            if is_github_script(step)
-                && let Some(s) = step.input("script")
+            if let Some((input, what)) = code_input(step)
+                && let Some(s) = step.input(input)
             {
-                sinks.push((s, "github-script"));
+                sinks.push((s, what));
             }
             for (sink, what) in sinks {
                 for f in exprs(cx.src, sink) {

@@ -493,6 +493,8 @@ pub fn control(path: &str) -> Option<Control> {
             // `head_commit` / `commits.*` / `workflow_run.head_commit` subtrees: every
             // text field is written by the commit's author.
             || rest.starts_with("head_commit.")
+            // Edits: the previous text of a title or body (`changes.title.from`).
+            || rest.starts_with("changes.")
             || rest.starts_with("commits.")
             || rest.starts_with("workflow_run.head_commit.")
         {

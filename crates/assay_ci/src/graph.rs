@@ -49,8 +49,8 @@ fn entries<'a>(wf: &'a Workflow, src: &SourceText<'_>) -> Vec<Entry<'a>> {
             'steps: for (i, step) in job.steps.iter().enumerate() {
                 let mut sinks = Vec::new();
                 sinks.extend(step.run.iter());
-                if step.uses_action("actions/github-script") {
-                    sinks.extend(step.input("script"));
+                if let Some((input, _)) = audit::code_input(step) {
+                    sinks.extend(step.input(input));
                 }
                 for s in sinks {
                     for f in exprs(src, s) {

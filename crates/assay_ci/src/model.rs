@@ -277,6 +277,19 @@ fn step(doc: &Doc, id: NodeId) -> Step {
     }
 }
 
+/// The steps of a `steps:` list; a `parallel:` group's steps are taken in its place (they
+/// run in the same job, with the same token).
+fn steps(doc: &Doc, list: NodeId) -> Vec<Step> {
+    let mut out = Vec::new();
+    for &i in doc.items(list) {
+        match doc.get(i, "parallel") {
+            Some(group) => out.extend(doc.items(group).iter().map(|g| step(doc, *g))),
+            None => out.push(step(doc, i)),
+        }
+    }
+    out
+}
+
 fn filters(doc: &Doc, cfg: NodeId, key: &str) -> Vec<String> {
     doc.get(cfg, key)
         .map(|v| strings(doc, v).into_iter().map(|s| s.text).collect())
@@ -358,7 +371,7 @@ fn job(doc: &Doc, key: NodeId, id: NodeId) -> Job {
         env: pairs(doc, doc.get(id, "env")),
         steps: doc
             .get(id, "steps")
-            .map(|s| doc.items(s).iter().map(|i| step(doc, *i)).collect())
+            .map(|s| steps(doc, s))
             .unwrap_or_default(),
         with: pairs(doc, doc.get(id, "with")),
         matrix: doc
@@ -402,7 +415,7 @@ pub fn build(path: &str, doc: &Doc) -> Workflow {
         let runs = doc.get(root, "runs");
         let steps = runs
             .and_then(|r| doc.get(r, "steps"))
-            .map(|s| doc.items(s).iter().map(|i| step(doc, *i)).collect())
+            .map(|s| steps(doc, s))
             .unwrap_or_default();
         return Workflow {
             path: path.to_owned(),
