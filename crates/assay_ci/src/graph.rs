@@ -131,6 +131,11 @@ struct Hop {
     what: String,
 }
 
+/// The file name of a workflow, for evidence (the locations carry the full paths).
+fn short(wf: &Workflow) -> &str {
+    wf.path.rsplit('/').next().unwrap_or(&wf.path)
+}
+
 fn hop(wf: &Workflow, pos: Pos, what: String) -> Hop {
     Hop {
         loc: audit::location(&wf.path, pos),
@@ -158,7 +163,7 @@ pub fn paths(files: &[(Workflow, SourceText<'_>)]) -> Vec<Finding> {
         let start = hop(
             e.wf,
             e.pos,
-            format!("`{}` job `{}` {}", e.wf.path, e.job.id.text, e.what),
+            format!("`{}` job `{}`: {}", short(e.wf), e.job.id.text, e.what),
         );
         let again = || hop(e.wf, e.pos, start.what.clone());
         // Same job.
@@ -205,7 +210,11 @@ pub fn paths(files: &[(Workflow, SourceText<'_>)]) -> Vec<Finding> {
                     hop(
                         wf,
                         step.map_or(job.id.pos, |s| s.pos),
-                        format!("`{}` job `{}` publishes to {target}", wf.path, job.id.text),
+                        format!(
+                            "`{}` job `{}` publishes to {target}",
+                            short(wf),
+                            job.id.text
+                        ),
                     )
                 };
                 // Cache.
@@ -224,8 +233,9 @@ pub fn paths(files: &[(Workflow, SourceText<'_>)]) -> Vec<Finding> {
                                         wf,
                                         restore.pos,
                                         format!(
-                                            "`{}` job `{}` restores cache `{rid}`",
-                                            wf.path, job.id.text
+                                            "`{}` job `{}` restores it",
+                                            short(wf),
+                                            job.id.text
                                         ),
                                     ),
                                     publish_hop(),
@@ -240,8 +250,9 @@ pub fn paths(files: &[(Workflow, SourceText<'_>)]) -> Vec<Finding> {
                                         wf,
                                         restore.pos,
                                         format!(
-                                            "`{}` job `{}` restores cache `{rid}`, which code in a base-branch run can write under any key",
-                                            wf.path, job.id.text
+                                            "`{}` job `{}` restores cache `{rid}` (a base-branch run can write any key)",
+                                            short(wf),
+                                            job.id.text
                                         ),
                                     ),
                                     publish_hop(),
@@ -274,7 +285,7 @@ pub fn paths(files: &[(Workflow, SourceText<'_>)]) -> Vec<Finding> {
                                 hop(
                                     wf,
                                     dl.pos,
-                                    format!("`{}` job `{}` downloads it", wf.path, job.id.text),
+                                    format!("`{}` job `{}` downloads it", short(wf), job.id.text),
                                 ),
                                 publish_hop(),
                             ],

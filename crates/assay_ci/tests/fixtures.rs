@@ -170,3 +170,39 @@ fn hostile_yaml_is_a_finding() {
     assert_eq!(f[0].rule, Rule::UnparseableWorkflow);
     assert_eq!(f[0].location.path, ".github/workflows/big.yml");
 }
+
+/// Workflows an sdist ships (`<name>-<version>/.github/workflows/…`) are audited as one
+/// repository; other YAML in the archive is not read as a workflow.
+#[test]
+fn workflows_inside_an_artifact_are_found() {
+    let mut art = assay_core::Artifact::new("demo-1.0.tar.gz", assay_core::ArtifactFormat::Sdist);
+    let entry = |path: &str, data: Vec<u8>| assay_core::Entry {
+        path: path.to_owned(),
+        kind: assay_core::EntryKind::File,
+        size: data.len() as u64,
+        file_kind: assay_core::classify(path, &data),
+        complete: true,
+        data,
+        sha256: None,
+    };
+    let wf = root().join("CI016/ultralytics/.github/workflows");
+    art.entries = vec![
+        entry(
+            "demo-1.0/.github/workflows/format.yml",
+            std::fs::read(wf.join("format.yml")).unwrap(),
+        ),
+        entry(
+            "demo-1.0/.github/workflows/publish.yml",
+            std::fs::read(wf.join("publish.yml")).unwrap(),
+        ),
+        entry(
+            "demo-1.0/config/settings.yml",
+            b"jobs: 3\non: true\n".to_vec(),
+        ),
+    ];
+    let f = assay_ci::audit_artifact(&art);
+    assert!(f.iter().any(|x| x.rule == Rule::OutsiderToPublishPath
+        && x.severity == Severity::Critical
+        && x.location.path == "demo-1.0/.github/workflows/format.yml"));
+    assert!(f.iter().all(|x| !x.location.path.contains("settings.yml")));
+}
