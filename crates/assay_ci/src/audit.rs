@@ -425,7 +425,11 @@ pub(crate) fn cache_id(step: &Step) -> Option<String> {
         "actions/setup-go" => {
             (step.input("cache").is_none_or(|c| c.text != "false")).then(|| "setup-go".to_owned())
         }
-        "swatinem/rust-cache" => Some("rust-cache".to_owned()),
+        // `lookup-only: true` checks for a hit without restoring anything.
+        "swatinem/rust-cache" => (step.input("lookup-only").is_none_or(|v| v.text != "true"))
+            .then(|| "rust-cache".to_owned()),
+        // maturin-action's `sccache:` input restores a compiler cache.
+        "pyo3/maturin-action" => (!off(step.input("sccache"))).then(|| "sccache".to_owned()),
         "astral-sh/setup-uv" => step
             .input("enable-cache")
             .filter(|v| v.text == "true" || v.text == "auto")

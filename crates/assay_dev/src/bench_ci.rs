@@ -1,4 +1,4 @@
-//! `cargo dev bench-ci [--runs N] [--zizmor] DIR`: the workflow audit's speed and its
+//! `cargo dev bench-ci [--runs N] [--zizmor] [--diff AUDIT] DIR`: the workflow audit's speed and its
 //! findings beside zizmor's (issue #18, acceptance 1 and 3).
 //!
 //! Collects every `.yml`/`.yaml` under `DIR` that is a workflow or action by its path
@@ -12,7 +12,8 @@
 //! files are given to `zizmor --offline --format json` (which must be on `PATH`;
 //! install with `pip install zizmor`) the same number of times, and the ratio of the
 //! medians is printed; then, per zizmor audit, the number of findings and of files
-//! flagged by zizmor and by the assay rule that covers the same weakness.
+//! flagged by zizmor and by the assay rule that covers the same weakness. `--diff AUDIT`
+//! (implies `--zizmor`) lists the files only one tool flags for that zizmor audit.
 
 use anyhow::Context as _;
 use std::collections::{BTreeMap, BTreeSet};
@@ -112,12 +113,17 @@ fn median(mut v: Vec<Duration>) -> Duration {
 pub fn run(args: &[String]) -> anyhow::Result<bool> {
     let mut runs = 5usize;
     let mut zizmor = false;
+    let mut diff: Option<String> = None;
     let mut dir: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--runs" => runs = it.next().context("--runs N")?.parse()?,
             "--zizmor" => zizmor = true,
+            "--diff" => {
+                diff = Some(it.next().context("--diff ZIZMOR-AUDIT")?.clone());
+                zizmor = true;
+            }
             d => dir = Some(PathBuf::from(d)),
         }
     }
@@ -206,6 +212,14 @@ pub fn run(args: &[String]) -> anyhow::Result<bool> {
             Some((c, (an, af))) => {
                 mapped.insert(c);
                 let both = zf.intersection(af).count();
+                if diff.as_deref() == Some(ident.as_str()) {
+                    for f in zf.difference(af) {
+                        eprintln!("zizmor only: {f}");
+                    }
+                    for f in af.difference(zf) {
+                        eprintln!("assay only: {f}");
+                    }
+                }
                 println!(
                     "| {ident} | {n} ({}) | {c} | {an} ({}) | {both} / {} / {} |",
                     zf.len(),
