@@ -63,6 +63,13 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn every_ci_rule_has_fixtures_that_behave() {
     for r in CiRule::ALL {
+        // Raised by `assay tags` on a git repository: crates/assay/tests/tags.rs.
+        if matches!(
+            r,
+            CiRule::TagMoved | CiRule::TagOffBranch | CiRule::TagRemoved
+        ) {
+            continue;
+        }
         let rule = Rule::from(*r);
         let dir = root().join(rule.code());
         let matching = entries(&dir);

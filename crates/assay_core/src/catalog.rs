@@ -1515,6 +1515,36 @@ catalog! {
             cwe: Some("CWE-697"),
             attack: Some("T1195.002"),
         }
+        TagMoved {
+            code: "CI024",
+            name: "tag-moved",
+            summary: "A tag points at another commit than the one recorded in the tag lockfile",
+            severity: High,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-494"),
+            attack: Some("T1195.002"),
+        }
+        TagOffBranch {
+            code: "CI025",
+            name: "tag-off-branch",
+            summary: "A tag points at a commit that no branch of the repository reaches",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-494"),
+            attack: Some("T1195.002"),
+        }
+        TagRemoved {
+            code: "CI026",
+            name: "tag-removed",
+            summary: "A tag recorded in the tag lockfile no longer exists",
+            severity: Medium,
+            confidence: High,
+            targets: [],
+            cwe: None,
+            attack: Some("T1195.002"),
+        }
     }
 }
 

@@ -197,6 +197,9 @@ registry![
     elsewhere: ci::spoofable_bot_condition,
     elsewhere: ci::unsound_condition,
     elsewhere: ci::unsound_contains,
+    elsewhere: ci::tag_moved,
+    elsewhere: ci::tag_off_branch,
+    elsewhere: ci::tag_removed,
 ];
 
 /// The rule with this code or name (case-insensitive).
