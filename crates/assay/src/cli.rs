@@ -21,6 +21,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Rank a git repository's commits by how much they deserve a human review.
     History(HistoryArgs),
+    /// Check a repository's tags against a tag lockfile: moved, removed, or on no branch.
+    Tags(TagsArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -262,6 +264,21 @@ pub struct HistoryArgs {
     /// `docs/history.md`).
     #[arg(long)]
     pub weights: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `assay tags`.
+#[derive(Debug, Args)]
+pub struct TagsArgs {
+    /// The repository (work tree or `.git` directory); default: the current directory.
+    #[arg(default_value = ".")]
+    pub repo: PathBuf,
+    /// The tag lockfile (tag → commit, TOML); written on the first run when missing.
+    /// Default: `assay-tags.lock` at the repository root.
+    #[arg(long)]
+    pub lock: Option<PathBuf>,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,

@@ -1282,6 +1282,270 @@ catalog! {
             attack: Some("T1195.001"),
         }
     }
+    /// GitHub Actions workflows and actions (`assay scan` of a repository, `.github/`, a
+    /// workflow or `action.yml`; crate `assay_ci`).
+    Ci => CiRule {
+        UnparseableWorkflow {
+            code: "CI001",
+            name: "unparseable-workflow",
+            summary: "A workflow or action file that cannot be read as YAML within assay's bounds (syntax, size, depth, alias expansion)",
+            severity: Medium,
+            confidence: High,
+            targets: [],
+            cwe: None,
+            attack: Some("T1195.002"),
+        }
+        TemplateInjection {
+            code: "CI002",
+            name: "template-injection",
+            summary: "An expression expands text that someone outside the repository controls into a shell script or github-script code",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-94"),
+            attack: Some("T1195.002"),
+        }
+        DangerousTrigger {
+            code: "CI003",
+            name: "dangerous-trigger",
+            summary: "A workflow runs on a privileged trigger (`pull_request_target`, `workflow_run`) or checks out and runs an untrusted head on one",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-829"),
+            attack: Some("T1195.002"),
+        }
+        CachePoisoning {
+            code: "CI004",
+            name: "cache-poisoning",
+            summary: "A job that publishes restores a GitHub Actions cache that other runs can write",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-349"),
+            attack: Some("T1195.002"),
+        }
+        ArtifactPoisoning {
+            code: "CI005",
+            name: "artifact-poisoning",
+            summary: "A `workflow_run` workflow downloads artifacts produced by the run that triggered it",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-829"),
+            attack: Some("T1195.002"),
+        }
+        UnpinnedAction {
+            code: "CI006",
+            name: "unpinned-action",
+            summary: "An action or reusable workflow is used by tag or branch instead of a full commit SHA",
+            severity: Medium,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-829"),
+            attack: Some("T1195.002"),
+        }
+        UnpinnedImage {
+            code: "CI007",
+            name: "unpinned-image",
+            summary: "A container, service or `docker://` image is used by tag instead of a digest",
+            severity: Low,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-829"),
+            attack: Some("T1195.002"),
+        }
+        ExcessivePermissions {
+            code: "CI008",
+            name: "excessive-permissions",
+            summary: "`write-all`, write scopes granted to every job, or no `permissions` on a privileged trigger",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-250"),
+            attack: Some("T1195.002"),
+        }
+        SecretsInherit {
+            code: "CI009",
+            name: "secrets-inherit",
+            summary: "A reusable workflow is called with `secrets: inherit`, handing it every secret",
+            severity: Medium,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-200"),
+            attack: Some("T1195.002"),
+        }
+        WholeSecretsContext {
+            code: "CI010",
+            name: "whole-secrets-context",
+            summary: "The whole `secrets` context is serialised or indexed dynamically (`toJSON(secrets)`)",
+            severity: Medium,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-200"),
+            attack: Some("T1195.002"),
+        }
+        SelfHostedRunner {
+            code: "CI011",
+            name: "self-hosted-runner",
+            summary: "A job runs on a self-hosted runner; high when outsiders can trigger it",
+            severity: Low,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-829"),
+            attack: Some("T1195.002"),
+        }
+        CurlPipeShell {
+            code: "CI012",
+            name: "curl-pipe-shell",
+            summary: "A `run:` script pipes a download straight into a shell or interpreter",
+            severity: Low,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-494"),
+            attack: Some("T1195.002"),
+        }
+        LongLivedPublishToken {
+            code: "CI013",
+            name: "long-lived-publish-token",
+            summary: "A package is published with a stored token where the registry offers trusted publishing",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-798"),
+            attack: Some("T1195.002"),
+        }
+        UntrustedEnvWrite {
+            code: "CI014",
+            name: "untrusted-env-write",
+            summary: "A privileged workflow writes to `GITHUB_ENV` or `GITHUB_PATH`, from untrusted data when high",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-94"),
+            attack: Some("T1195.002"),
+        }
+        AiAgentUntrustedInput {
+            code: "CI015",
+            name: "ai-agent-untrusted-input",
+            summary: "An AI coding-agent action runs on events outsiders trigger, with their text as input",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-77"),
+            attack: Some("T1195.002"),
+        }
+        OutsiderToPublishPath {
+            code: "CI016",
+            name: "outsider-to-publish-path",
+            summary: "A path across jobs and workflows from code an outsider controls, through a cache or artifact, to a job that publishes",
+            severity: Critical,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-829"),
+            attack: Some("T1195.002"),
+        }
+        UnredactedSecretField {
+            code: "CI017",
+            name: "unredacted-secret-field",
+            summary: "A field parsed out of a secret (`fromJSON(secrets.x).y`) is not masked in logs",
+            severity: Low,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-532"),
+            attack: Some("T1195.002"),
+        }
+        InsecureCommands {
+            code: "CI018",
+            name: "insecure-commands",
+            summary: "`ACTIONS_ALLOW_UNSECURE_COMMANDS` re-enables the deprecated `set-env`/`add-path` log commands",
+            severity: Medium,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-94"),
+            attack: Some("T1195.002"),
+        }
+        HardcodedContainerCredentials {
+            code: "CI019",
+            name: "hardcoded-container-credentials",
+            summary: "A container or service registry password is written in the workflow",
+            severity: Medium,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-798"),
+            attack: Some("T1195.002"),
+        }
+        PersistedCheckoutCredentials {
+            code: "CI020",
+            name: "persisted-checkout-credentials",
+            summary: "A checkout keeps its token in `.git/config` and the job uploads the workspace as an artifact",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-522"),
+            attack: Some("T1195.002"),
+        }
+        SpoofableBotCondition {
+            code: "CI021",
+            name: "spoofable-bot-condition",
+            summary: "A condition trusts `github.actor` being a bot, which the last actor, not the author, decides",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-290"),
+            attack: Some("T1195.002"),
+        }
+        UnsoundCondition {
+            code: "CI022",
+            name: "unsound-condition",
+            summary: "An `if:` mixes `${{ }}` with other text, so it is a non-empty string and always true",
+            severity: Low,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-670"),
+            attack: Some("T1195.002"),
+        }
+        UnsoundContains {
+            code: "CI023",
+            name: "unsound-contains",
+            summary: "`contains()` tests a context against a string literal, a substring match an attacker can satisfy",
+            severity: Low,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-697"),
+            attack: Some("T1195.002"),
+        }
+        TagMoved {
+            code: "CI024",
+            name: "tag-moved",
+            summary: "A tag points at another commit than the one recorded in the tag lockfile",
+            severity: High,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-494"),
+            attack: Some("T1195.002"),
+        }
+        TagOffBranch {
+            code: "CI025",
+            name: "tag-off-branch",
+            summary: "A tag points at a commit that no branch of the repository reaches",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-494"),
+            attack: Some("T1195.002"),
+        }
+        TagRemoved {
+            code: "CI026",
+            name: "tag-removed",
+            summary: "A tag recorded in the tag lockfile no longer exists",
+            severity: Medium,
+            confidence: High,
+            targets: [],
+            cwe: None,
+            attack: Some("T1195.002"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1313,6 +1577,7 @@ mod tests {
                 + MlRule::ALL.len()
                 + DepRule::ALL.len()
                 + GitRule::ALL.len()
+                + CiRule::ALL.len()
         );
         assert_eq!(
             GitRule::try_from(Rule::DecodeThenExec),

@@ -149,6 +149,10 @@ pub struct Finding {
     pub capabilities: Vec<Capability>,
     /// Where it is.
     pub location: Location,
+    /// Further places that make up the finding, in order: every hop of a path across
+    /// jobs and workflows (`CI016`). Empty for most findings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Location>,
     /// A short, single-line excerpt or explanation (at most ~200 characters).
     pub evidence: String,
     /// Stable id of this finding: hex sha256 of rule code, path and evidence (first 16 bytes).
@@ -174,6 +178,7 @@ impl Finding {
             context: None,
             capabilities: Vec::new(),
             location,
+            related: Vec::new(),
             evidence,
             fingerprint,
         }

@@ -21,6 +21,8 @@ pub enum Family {
     Dep,
     /// Repository history: commits that deserve a human review.
     Git,
+    /// CI pipelines: GitHub Actions workflows and actions.
+    Ci,
 }
 
 impl Family {
@@ -34,6 +36,7 @@ impl Family {
             Family::Ml => "ML",
             Family::Dep => "DEP",
             Family::Git => "GIT",
+            Family::Ci => "CI",
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod manifest;
 pub mod online;
 pub mod snippet;
 pub mod synth;
+pub mod tags;
 mod walk;
 pub mod weights;
 

@@ -285,6 +285,43 @@ fn result(
                 .build(),
         )
         .build();
+    // The further hops of a path (CI016), in order, as SARIF related locations.
+    if !f.related.is_empty() {
+        let related: Vec<sarif::Location> = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let mut physical = sarif::PhysicalLocation::builder()
+                    .artifact_location(
+                        sarif::ArtifactLocation::builder()
+                            .uri(
+                                finding_uri(
+                                    a,
+                                    &Finding {
+                                        location: l.clone(),
+                                        ..f.clone()
+                                    },
+                                )
+                                .0,
+                            )
+                            .build(),
+                    )
+                    .build();
+                physical.region = l.line.map(|line| {
+                    let mut r = sarif::Region::builder().start_line(i64::from(line)).build();
+                    r.start_column = l.column.map(i64::from);
+                    r
+                });
+                let mut loc = sarif::Location::builder()
+                    .physical_location(physical)
+                    .build();
+                loc.id = i64::try_from(i + 1).ok();
+                loc
+            })
+            .collect();
+        r.related_locations = Some(related);
+    }
     r.rule_index = rules
         .iter()
         .position(|m| m.rule == f.rule)

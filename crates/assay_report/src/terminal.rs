@@ -368,6 +368,17 @@ fn finding_line(
             )
         )?;
     }
+    if !f.related.is_empty() {
+        let hops: Vec<String> = f.related.iter().map(|l| escape(&l.display())).collect();
+        writeln!(
+            out,
+            "    {}",
+            paint.style(
+                &format!("then: {}", hops.join(" → ")),
+                Style::new().dimmed()
+            )
+        )?;
+    }
     Ok(())
 }
 

@@ -17,6 +17,9 @@
 //!    medium confidence; model files inside packages are reported at low confidence) makes the
 //!    verdict `malicious`, so a model file that would be `suspicious` still fails the
 //!    default `--fail-on malicious` (loading it runs code assay could not vouch for).
+//! 6. Pipeline weaknesses do not add up to a verdict: the points of `CI` findings are in
+//!    the reported score but not in the thresholds; a high `CI` finding still makes the
+//!    verdict `suspicious` and a critical one `malicious` (step 4).
 
 use assay_core::{Capability, Confidence, Family, Finding, Rule, Severity, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
@@ -83,11 +86,19 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
             .push(points(f.severity) * weight(f.confidence));
     }
     let mut total = 0.0;
-    for pts in per_rule.values_mut() {
+    // Weakness findings (step 6) are in the reported score but never add up to a
+    // verdict: kept apart and added after the thresholds are tested.
+    let mut weakness = 0.0;
+    for (rule, pts) in per_rule.iter_mut() {
+        let sum = if adds_up_to_malicious(rule.family()) {
+            &mut total
+        } else {
+            &mut weakness
+        };
         pts.sort_by(|a, b| b.total_cmp(a));
         let mut factor = 1.0;
         for p in pts.iter() {
-            total += p * factor;
+            *sum += p * factor;
             factor *= 0.5;
         }
     }
@@ -123,7 +134,8 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     }) {
         total += m.install_hook_bonus;
     }
-    let total = (total * 10.0).round() / 10.0;
+    let counted = (total * 10.0).round() / 10.0;
+    let total = ((total + weakness) * 10.0).round() / 10.0;
     let decisive = findings
         .iter()
         .any(|f| f.severity == Severity::Critical && f.confidence >= Confidence::Medium);
@@ -133,9 +145,9 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
             && f.confidence >= Confidence::Medium
             && fails_closed(f.rule.family())
     });
-    let verdict = if total >= m.malicious || decisive || model_fail_closed {
+    let verdict = if counted >= m.malicious || decisive || model_fail_closed {
         Verdict::Malicious
-    } else if total >= m.suspicious || high {
+    } else if counted >= m.suspicious || high {
         Verdict::Suspicious
     } else {
         Verdict::Clean
@@ -150,7 +162,31 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
 fn fails_closed(family: Family) -> bool {
     match family {
         Family::Ml => true,
-        Family::Py | Family::Pkg | Family::Arc | Family::Ioc | Family::Dep | Family::Git => false,
+        Family::Py
+        | Family::Pkg
+        | Family::Arc
+        | Family::Ioc
+        | Family::Dep
+        | Family::Git
+        | Family::Ci => false,
+    }
+}
+
+/// Whether the points of this family's findings add up to a verdict (step 6). Workflow
+/// (`CI`) findings describe weaknesses of a pipeline, not intent: a repository with
+/// twenty unpinned actions is careless, not hostile. Their severity alone decides: a
+/// high finding (an injection an outsider can start) is `suspicious`, a critical one (a
+/// complete path to publishing) `malicious`.
+fn adds_up_to_malicious(family: Family) -> bool {
+    match family {
+        Family::Ci => false,
+        Family::Py
+        | Family::Pkg
+        | Family::Arc
+        | Family::Ioc
+        | Family::Dep
+        | Family::Git
+        | Family::Ml => true,
     }
 }
 
@@ -183,6 +219,28 @@ mod tests {
             &[Capability::Process],
         )]);
         assert_eq!(v.0, Verdict::Clean);
+    }
+
+    #[test]
+    fn pipeline_weaknesses_do_not_add_up() {
+        let hygiene: Vec<Finding> = ["CI006", "CI007", "CI008", "CI009", "CI010", "CI013"]
+            .iter()
+            .flat_map(|c| (0..20).map(|_| f(c, Severity::Medium, Confidence::High, None, &[])))
+            .collect();
+        let (v, s) = score(&hygiene);
+        assert_eq!(v, Verdict::Clean);
+        assert!(s > 14.0, "{s}: the points are still reported");
+        let mut with_high = hygiene.clone();
+        with_high.push(f("CI002", Severity::High, Confidence::Medium, None, &[]));
+        assert_eq!(score(&with_high).0, Verdict::Suspicious);
+        with_high.push(f(
+            "CI016",
+            Severity::Critical,
+            Confidence::Medium,
+            None,
+            &[],
+        ));
+        assert_eq!(score(&with_high).0, Verdict::Malicious);
     }
 
     #[test]

@@ -189,6 +189,9 @@ fn rules_raised_elsewhere_are_tested_where_they_are_raised() {
         (Family::Git, "assay_history"),
         (Family::Dep, "assay_deps"),
         (Family::Ml, "assay"),
+        (Family::Ci, "assay_ci"),
+        // `assay tags` (CI024–CI026): tested end to end in crates/assay/tests/tags.rs.
+        (Family::Ci, "assay"),
     ] {
         read(family, &crates.join(krate).join("tests"), false);
         read(family, &crates.join(krate).join("fixtures"), false);

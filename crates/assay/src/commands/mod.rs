@@ -9,6 +9,7 @@ mod history;
 mod rules;
 mod scan;
 mod sign;
+mod tags;
 mod verify;
 
 use crate::cli::{Cli, Command};
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::History(args) => history::run(&args),
+        Command::Tags(args) => tags::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Explain { rule } => explain::run(&rule),
         Command::Sign(args) => sign::run(args),

@@ -31,6 +31,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     }
     let limits = Limits::default();
     let mut inputs: Vec<(Input, String)> = Vec::new();
+    // Workflow-only artifacts: the `.github/` of a directory that is not read whole as
+    // one package (see [`workflow_artifact`]).
+    let mut ci_artifacts: Vec<Artifact> = Vec::new();
     let mut env: Option<assay_sources::PythonEnv> = None;
     if args.paths.is_empty() {
         let python = args
@@ -45,6 +48,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         for p in &args.paths {
             let found =
                 assay_sources::discover(p).with_context(|| format!("reading {}", p.display()))?;
+            if let Some(art) = workflow_artifact(p, &found)? {
+                ci_artifacts.push(art);
+            }
             let single = found.len() == 1;
             for i in found {
                 // The path the user named, unless discovery found something else inside
@@ -109,7 +115,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
             *slot = Some(one(x));
         }
     }
-    let results: Vec<Judged> = results.into_iter().flatten().collect();
+    let mut results: Vec<Judged> = results.into_iter().flatten().collect();
+    results.extend(
+        ci_artifacts
+            .into_iter()
+            .map(|art| Ok(judge(art, &policy, today))),
+    );
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -143,6 +154,23 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         return Ok(crate::EXIT_ERROR);
     }
     Ok(exit_code(&report, &args.output))
+}
+
+/// The workflow files of a directory named on the command line, as an artifact of their
+/// own, when discovery does not read that directory whole (a package or model directory
+/// is one artifact, whose workflows [`judge`] audits with the rest): a repository that
+/// is not a Python project, a `.github/` folder, a `workflows/` folder. `None` for files
+/// (a single workflow file is an ordinary input) and directories without workflows.
+fn workflow_artifact(p: &std::path::Path, found: &[Input]) -> anyhow::Result<Option<Artifact>> {
+    if !p.is_dir()
+        || found
+            .iter()
+            .any(|i| matches!(i, Input::Directory(d) if d == p))
+    {
+        return Ok(None);
+    }
+    assay_ci::disk::artifact(p, &p.display().to_string())
+        .with_context(|| format!("reading the workflows of {}", p.display()))
 }
 
 /// One input's report entry and the policy entries it used, or the error naming it.
@@ -191,7 +219,11 @@ pub(crate) fn judge(
         model_allow: policy.model_allow().to_vec(),
         ..assay_rules::Options::default()
     };
-    let a = assay_rules::analyze_artifact_releasing(&mut art, &options);
+    // Workflows and actions the artifact holds (a repository, `.github/`, an sdist that
+    // ships its CI): rules CI, before the Python analysis releases any text.
+    let ci = assay_ci::audit_artifact(&art);
+    let mut a = assay_rules::analyze_artifact_releasing(&mut art, &options);
+    a.findings.extend(ci);
     // Released entries keep their sha256 (see `analyze_artifact_releasing`).
     let sha = |path: &str| file_sha256(&art, path);
     let applied = policy.apply(

@@ -1,6 +1,7 @@
 //! The rule registry.
 
 pub mod arc;
+pub mod ci;
 pub mod dep;
 pub mod git;
 pub mod ioc;
@@ -173,6 +174,32 @@ registry![
     elsewhere: dep::unclaimed_public_name,
     elsewhere: dep::yanked_version,
     elsewhere: dep::registry_confirmed_typosquat,
+    elsewhere: ci::unparseable_workflow,
+    elsewhere: ci::template_injection,
+    elsewhere: ci::dangerous_trigger,
+    elsewhere: ci::cache_poisoning,
+    elsewhere: ci::artifact_poisoning,
+    elsewhere: ci::unpinned_action,
+    elsewhere: ci::unpinned_image,
+    elsewhere: ci::excessive_permissions,
+    elsewhere: ci::secrets_inherit,
+    elsewhere: ci::whole_secrets_context,
+    elsewhere: ci::self_hosted_runner,
+    elsewhere: ci::curl_pipe_shell,
+    elsewhere: ci::long_lived_publish_token,
+    elsewhere: ci::untrusted_env_write,
+    elsewhere: ci::ai_agent_untrusted_input,
+    elsewhere: ci::outsider_to_publish_path,
+    elsewhere: ci::unredacted_secret_field,
+    elsewhere: ci::insecure_commands,
+    elsewhere: ci::hardcoded_container_credentials,
+    elsewhere: ci::persisted_checkout_credentials,
+    elsewhere: ci::spoofable_bot_condition,
+    elsewhere: ci::unsound_condition,
+    elsewhere: ci::unsound_contains,
+    elsewhere: ci::tag_moved,
+    elsewhere: ci::tag_off_branch,
+    elsewhere: ci::tag_removed,
 ];
 
 /// The rule with this code or name (case-insensitive).
