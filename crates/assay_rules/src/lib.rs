@@ -25,4 +25,4 @@ pub use engine::{
     analyze_artifact_with, sort_dedup, sort_dedup_counted,
 };
 pub use rules::{Check, REGISTRY, RuleEntry, find_rule};
-pub use scoring::{ScoreModel, score};
+pub use scoring::{ScoreModel, score, score_with};

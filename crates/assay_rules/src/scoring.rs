@@ -18,8 +18,12 @@
 //!    verdict `malicious`, so a model file that would be `suspicious` still fails the
 //!    default `--fail-on malicious` (loading it runs code assay could not vouch for).
 //! 6. Pipeline weaknesses do not add up to a verdict: the points of `CI` findings are in
-//!    the reported score but not in the thresholds; a high `CI` finding still makes the
-//!    verdict `suspicious` and a critical one `malicious` (step 4).
+//!    the reported score but not in the thresholds. A weakness is not intent, so no `CI`
+//!    finding makes a verdict `malicious`; a high or critical one makes a repository or
+//!    workflow `suspicious` (gate on the finding with `--fail-on high|critical`). In a
+//!    package (wheel, sdist, egg) the workflows it happens to ship decide nothing: a
+//!    popular sdist with a `pull_request_target` weakness is not a suspicious package
+//!    ([`ScoreModel::pipeline_verdicts`]).
 
 use assay_core::{Capability, Confidence, Family, Finding, Rule, Severity, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,6 +40,9 @@ pub struct ScoreModel {
     /// Bonus when a `setup.py` that overrides the install command (PKG010) also has a
     /// high or critical install-time finding.
     pub install_hook_bonus: f64,
+    /// Whether a high or critical `CI` finding makes the verdict `suspicious` (step 6):
+    /// true for repositories, `.github/` folders and workflow files, false for packages.
+    pub pipeline_verdicts: bool,
 }
 
 impl Default for ScoreModel {
@@ -45,6 +52,7 @@ impl Default for ScoreModel {
             suspicious: 5.0,
             co_occurrence_bonus: 6.0,
             install_hook_bonus: 7.0,
+            pipeline_verdicts: true,
         }
     }
 }
@@ -136,10 +144,19 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     }
     let counted = (total * 10.0).round() / 10.0;
     let total = ((total + weakness) * 10.0).round() / 10.0;
+    let intent = |f: &&Finding| adds_up_to_malicious(f.rule.family());
     let decisive = findings
         .iter()
+        .filter(intent)
         .any(|f| f.severity == Severity::Critical && f.confidence >= Confidence::Medium);
-    let high = findings.iter().any(|f| f.severity >= Severity::High);
+    let high = findings
+        .iter()
+        .filter(intent)
+        .any(|f| f.severity >= Severity::High);
+    let pipeline_high = m.pipeline_verdicts
+        && findings
+            .iter()
+            .any(|f| !adds_up_to_malicious(f.rule.family()) && f.severity >= Severity::High);
     let model_fail_closed = findings.iter().any(|f| {
         f.severity >= Severity::High
             && f.confidence >= Confidence::Medium
@@ -147,7 +164,7 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     });
     let verdict = if counted >= m.malicious || decisive || model_fail_closed {
         Verdict::Malicious
-    } else if counted >= m.suspicious || high {
+    } else if counted >= m.suspicious || high || pipeline_high {
         Verdict::Suspicious
     } else {
         Verdict::Clean
@@ -240,7 +257,16 @@ mod tests {
             None,
             &[],
         ));
-        assert_eq!(score(&with_high).0, Verdict::Malicious);
+        assert_eq!(
+            score(&with_high).0,
+            Verdict::Suspicious,
+            "a weakness, not intent"
+        );
+        let package = ScoreModel {
+            pipeline_verdicts: false,
+            ..ScoreModel::default()
+        };
+        assert_eq!(score_with(&with_high, &package).0, Verdict::Clean);
     }
 
     #[test]

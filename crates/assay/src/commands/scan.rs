@@ -3,7 +3,7 @@
 
 use crate::cli::{OutputArgs, ScanArgs};
 use anyhow::Context;
-use assay_core::{Artifact, ArtifactReport, Report};
+use assay_core::{Artifact, ArtifactFormat, ArtifactReport, Report};
 use assay_policy::{Date, Policy};
 use assay_report::RenderOptions;
 use assay_sources::{Input, Limits};
@@ -234,7 +234,16 @@ pub(crate) fn judge(
         today,
     );
     let used = applied.used_indices();
-    let (verdict, score) = assay_rules::score(&applied.kept);
+    // Workflows a package ships describe its project's CI, not the package: they are
+    // reported but decide nothing about its verdict (scoring step 6).
+    let model = assay_rules::ScoreModel {
+        pipeline_verdicts: !matches!(
+            art.format,
+            ArtifactFormat::Wheel | ArtifactFormat::Sdist | ArtifactFormat::Egg
+        ),
+        ..assay_rules::ScoreModel::default()
+    };
+    let (verdict, score) = assay_rules::score_with(&applied.kept, &model);
     let report = ArtifactReport {
         path: art.path.clone(),
         format: art.format,
