@@ -105,6 +105,36 @@ pub struct ArtifactReport {
     pub packages: Vec<String>,
 }
 
+impl ArtifactReport {
+    /// A report entry for the artifact at `path` with its verdict, score and findings;
+    /// everything else (name, version, suppressed and omitted counts, history and
+    /// environment fields) empty, for the caller to fill in.
+    pub fn new(
+        path: impl Into<String>,
+        format: ArtifactFormat,
+        verdict: Verdict,
+        score: f64,
+        findings: Vec<Finding>,
+    ) -> Self {
+        ArtifactReport {
+            path: path.into(),
+            format,
+            name: None,
+            version: None,
+            verdict,
+            score,
+            findings,
+            suppressed: 0,
+            omitted: Vec::new(),
+            rank: None,
+            author: None,
+            date: None,
+            files: Vec::new(),
+            packages: Vec::new(),
+        }
+    }
+}
+
 /// Findings of one rule that a bound left out of an artifact's `findings`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Omitted {

@@ -1053,20 +1053,16 @@ impl<'w> Judge<'w> {
             score,
             c.index,
             ArtifactReport {
-                path: c.id.to_string(),
-                format: ArtifactFormat::Commit,
                 name: Some(subject),
-                version: None,
-                verdict,
-                score: (score * 100.0).round() / 100.0,
-                findings,
-                suppressed: 0,
-                omitted: Vec::new(),
-                rank: None,
                 author: Some(format!("{} <{}>", c.name.trim(), c.email.trim())),
                 date: Some(rfc3339(c.seconds)),
-                files: Vec::new(),
-                packages: Vec::new(),
+                ..ArtifactReport::new(
+                    c.id.to_string(),
+                    ArtifactFormat::Commit,
+                    verdict,
+                    (score * 100.0).round() / 100.0,
+                    findings,
+                )
             },
         ));
     }

@@ -269,22 +269,13 @@ pub fn split(
 }
 
 fn report(path: String, findings: Vec<Finding>, verdict: Verdict, score: f64) -> ArtifactReport {
-    ArtifactReport {
+    ArtifactReport::new(
         path,
-        format: assay_core::ArtifactFormat::Environment,
-        name: None,
-        version: None,
+        assay_core::ArtifactFormat::Environment,
         verdict,
         score,
         findings,
-        suppressed: 0,
-        omitted: Vec::new(),
-        rank: None,
-        author: None,
-        date: None,
-        files: Vec::new(),
-        packages: Vec::new(),
-    }
+    )
 }
 
 #[cfg(test)]

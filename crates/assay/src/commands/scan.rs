@@ -245,20 +245,11 @@ pub(crate) fn judge(
     };
     let (verdict, score) = assay_rules::score_with(&applied.kept, &model);
     let report = ArtifactReport {
-        path: art.path.clone(),
-        format: art.format,
         name: a.name,
         version: a.version,
-        verdict,
-        score,
-        findings: applied.kept,
         suppressed: applied.suppressed.len(),
         omitted: a.omitted,
-        rank: None,
-        author: None,
-        date: None,
-        files: Vec::new(),
-        packages: Vec::new(),
+        ..ArtifactReport::new(art.path.clone(), art.format, verdict, score, applied.kept)
     };
     (report, used)
 }

@@ -50,20 +50,15 @@ pub fn run(args: SignArgs) -> anyhow::Result<u8> {
         .collect();
     let report = Report::new(
         vec![ArtifactReport {
-            path: args.path.display().to_string(),
-            format: format_of(&args.path),
             name: Some(st.name),
-            version: None,
-            verdict: Verdict::Clean,
-            score: 0.0,
-            findings: Vec::new(),
-            suppressed: 0,
-            omitted: Vec::new(),
-            rank: None,
-            author: None,
-            date: None,
             files,
-            packages: Vec::new(),
+            ..ArtifactReport::new(
+                args.path.display().to_string(),
+                format_of(&args.path),
+                Verdict::Clean,
+                0.0,
+                Vec::new(),
+            )
         }],
         Vec::new(),
     );

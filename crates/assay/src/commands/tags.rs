@@ -23,22 +23,13 @@ pub fn run(args: &TagsArgs) -> anyhow::Result<u8> {
     }
     let (verdict, score) = assay_rules::score(&out.findings);
     let report = Report::new(
-        vec![ArtifactReport {
-            path: args.repo.display().to_string(),
-            format: ArtifactFormat::Directory,
-            name: None,
-            version: None,
+        vec![ArtifactReport::new(
+            args.repo.display().to_string(),
+            ArtifactFormat::Directory,
             verdict,
             score,
-            findings: out.findings,
-            suppressed: 0,
-            omitted: Vec::new(),
-            rank: None,
-            author: None,
-            date: None,
-            files: Vec::new(),
-            packages: Vec::new(),
-        }],
+            out.findings,
+        )],
         Vec::new(),
     );
     super::scan::emit(&report, &args.output)?;

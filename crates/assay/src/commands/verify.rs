@@ -111,20 +111,14 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<u8> {
     let (verdict, score) = assay_rules::score(&findings);
     let report = Report::new(
         vec![ArtifactReport {
-            path: args.path.display().to_string(),
-            format: super::sign::format_of(&args.path),
-            name: None,
-            version: None,
-            verdict,
-            score,
-            findings,
-            suppressed: 0,
-            omitted: Vec::new(),
-            rank: None,
-            author: None,
-            date: None,
             files,
-            packages: Vec::new(),
+            ..ArtifactReport::new(
+                args.path.display().to_string(),
+                super::sign::format_of(&args.path),
+                verdict,
+                score,
+                findings,
+            )
         }],
         Vec::new(),
     );
