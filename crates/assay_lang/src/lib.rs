@@ -182,6 +182,16 @@ pub fn nth_arg(snippet: &str, n: usize) -> Option<&str> {
     None
 }
 
+/// Whether `open` (a [`EventKind::FileWrite`]) may be the opening of the file `write`
+/// writes to: the same function, at most three lines before (`with open(p, "wb") as f:`
+/// … `f.write(data)`). The file is then [`nth_arg`]`(&open.snippet, 0)`.
+pub fn opens_file_of(open: &Event, write: &Event) -> bool {
+    open.kind == EventKind::FileWrite
+        && open.function == write.function
+        && open.line <= write.line
+        && open.line + 3 >= write.line
+}
+
 /// A function's name as events and strings carry it (`Class.method` inside a class):
 /// shared, because a module's many literals and calls name the same few functions
 /// (aws-cdk-lib's 900,000 string literals named 685,000 functions, one allocation each).

@@ -459,9 +459,7 @@ fn param_effects(events: &[Event], function: &FnName, params: &[String]) -> Para
             EventKind::Download => crate::nth_arg(&d.snippet, 1).into_iter().collect(),
             EventKind::FileWrite if d.taint.has(Taint::NETWORK) => own
                 .iter()
-                .filter(|w| {
-                    w.kind == EventKind::FileWrite && w.line <= d.line && w.line + 3 >= d.line
-                })
+                .filter(|w| crate::opens_file_of(w, d))
                 .filter_map(|w| crate::nth_arg(&w.snippet, 0))
                 .collect(),
             _ => Vec::new(),

@@ -99,13 +99,7 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
             && run.function == d.function
             && events
                 .iter()
-                .filter(|w| {
-                    std::ptr::eq(*w, d)
-                        || (w.kind == EventKind::FileWrite
-                            && w.function == d.function
-                            && w.line <= d.line
-                            && w.line + 3 >= d.line)
-                })
+                .filter(|w| std::ptr::eq(*w, d) || assay_lang::opens_file_of(w, d))
                 .any(|w| runs_written_file(w, run));
         // At runtime only a start of the very file the same function wrote counts:
         // build tools download archives and start unrelated tools later (meson wraps).
