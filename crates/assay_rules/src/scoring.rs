@@ -11,8 +11,11 @@
 //!    A `setup.py` that overrides the install command and has a high-severity
 //!    install-time finding gets a further bonus (the hook is how the payload is delivered).
 //! 4. Verdict: `malicious` when the score reaches [`ScoreModel::malicious`] or any
-//!    finding is critical with at least medium confidence; `suspicious` when the score
-//!    reaches [`ScoreModel::suspicious`] or any finding is high; else `clean`.
+//!    finding is critical with at least medium confidence; `suspicious` when the points
+//!    of medium-or-above findings reach [`ScoreModel::suspicious`] or any finding is
+//!    high; else `clean`. Low findings (a capability in code the user calls) count
+//!    towards `malicious` but never make an artifact `suspicious`: their number grows
+//!    with a package's size, not with intent.
 //! 5. Model files fail closed: a finding of the `ML` family at high or above (and at least
 //!    medium confidence; model files inside packages are reported at low confidence) makes the
 //!    verdict `malicious`, so a model file that would be `suspicious` still fails the
@@ -86,27 +89,34 @@ pub fn score(findings: &[Finding]) -> (Verdict, f64) {
 /// [`score`] with an explicit model.
 pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     // Keyed by rule; `Rule` orders by code, so the sum runs in the same order as ever.
-    let mut per_rule: BTreeMap<Rule, Vec<f64>> = BTreeMap::new();
+    // Per rule: each finding's points, and whether it is evidence (medium or above).
+    let mut per_rule: BTreeMap<Rule, Vec<(f64, bool)>> = BTreeMap::new();
     for f in findings {
-        per_rule
-            .entry(f.rule)
-            .or_default()
-            .push(points(f.severity) * weight(f.confidence));
+        per_rule.entry(f.rule).or_default().push((
+            points(f.severity) * weight(f.confidence),
+            f.severity >= Severity::Medium,
+        ));
     }
     let mut total = 0.0;
+    // The part of `total` that low findings gave (step 5: they count towards
+    // `malicious`, not towards `suspicious`).
+    let mut low_part = 0.0;
     // Weakness findings (step 6) are in the reported score but never add up to a
     // verdict: kept apart and added after the thresholds are tested.
     let mut weakness = 0.0;
     for (rule, pts) in per_rule.iter_mut() {
-        let sum = if adds_up_to_malicious(rule.family()) {
-            &mut total
-        } else {
-            &mut weakness
-        };
-        pts.sort_by(|a, b| b.total_cmp(a));
+        let intent = adds_up_to_malicious(rule.family());
+        pts.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut factor = 1.0;
-        for p in pts.iter() {
-            *sum += p * factor;
+        for &(p, evidence) in pts.iter() {
+            if !intent {
+                weakness += p * factor;
+            } else {
+                total += p * factor;
+                if !evidence {
+                    low_part += p * factor;
+                }
+            }
             factor *= 0.5;
         }
     }
@@ -143,6 +153,7 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
         total += m.install_hook_bonus;
     }
     let counted = (total * 10.0).round() / 10.0;
+    let evidence = ((total - low_part) * 10.0).round() / 10.0;
     let total = ((total + weakness) * 10.0).round() / 10.0;
     let intent = |f: &&Finding| adds_up_to_malicious(f.rule.family());
     let decisive = findings
@@ -164,7 +175,7 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     });
     let verdict = if counted >= m.malicious || decisive || model_fail_closed {
         Verdict::Malicious
-    } else if counted >= m.suspicious || high || pipeline_high {
+    } else if evidence >= m.suspicious || high || pipeline_high {
         Verdict::Suspicious
     } else {
         Verdict::Clean
@@ -236,6 +247,38 @@ mod tests {
             &[Capability::Process],
         )]);
         assert_eq!(v.0, Verdict::Clean);
+    }
+
+    #[test]
+    fn low_findings_count_towards_malicious_not_suspicious() {
+        let rt = Some(ExecutionContext::Runtime);
+        // Six different low-severity capabilities in runtime code (a big package): 6 points,
+        // over the suspicious threshold, and still clean.
+        let lows: Vec<Finding> = ["PY004", "PY005", "PY006", "PY007", "PY008", "PY011"]
+            .iter()
+            .map(|c| f(c, Severity::Low, Confidence::High, rt, &[]))
+            .collect();
+        let (v, s) = score(&lows);
+        assert!(s >= 5.0, "{s}: the points are still reported");
+        assert_eq!(v, Verdict::Clean);
+        // One medium rule beside them is still short of the threshold on its own.
+        let mut one_medium = lows.clone();
+        one_medium.push(f("PY003", Severity::Medium, Confidence::High, rt, &[]));
+        assert_eq!(score(&one_medium).0, Verdict::Clean);
+        // Two medium rules are evidence enough.
+        one_medium.push(f("PY009", Severity::Medium, Confidence::High, rt, &[]));
+        assert_eq!(score(&one_medium).0, Verdict::Suspicious);
+        // Lows still count towards malicious: a high and two medium rules are 13 points,
+        // short of 14; with the six lows beside them, 19.
+        let strong = vec![
+            f("PY005", Severity::High, Confidence::High, rt, &[]),
+            f("PY003", Severity::Medium, Confidence::High, rt, &[]),
+            f("PY009", Severity::Medium, Confidence::High, rt, &[]),
+        ];
+        assert_eq!(score(&strong).0, Verdict::Suspicious);
+        let mut with_lows = strong.clone();
+        with_lows.extend(lows.iter().cloned());
+        assert_eq!(score(&with_lows).0, Verdict::Malicious);
     }
 
     #[test]

@@ -198,6 +198,35 @@ fn pkg004_machine_code_in_a_pure_wheel_matches() {
 }
 
 #[test]
+fn pkg004_libraries_of_a_bundled_archive_are_low() {
+    // A Lambda layer zip / frozen application inside a pure wheel: pip installs the
+    // archive; its honestly named libraries are the bundle's runtime (low). A disguised
+    // member of the same bundle is still high.
+    let a = wheel(
+        "x",
+        &[
+            (
+                "x/layer.zip!/awscli/_yaml.cpython-311-x86_64-linux-gnu.so",
+                ELF,
+            ),
+            ("x/tool.tar.gz!/_internal/libssl.so.3", ELF),
+            ("x/layer.zip!/awscli/logo.png", ELF),
+        ],
+    );
+    let got = assert_matches(&a, "PKG004");
+    assert!(
+        got.contains(&(Severity::High, "x/layer.zip!/awscli/logo.png".to_owned())),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .filter(|(_, p)| p.ends_with(".so") || p.ends_with(".so.3"))
+            .all(|(s, _)| *s == Severity::Low),
+        "{got:?}"
+    );
+}
+
+#[test]
 fn pkg004_platform_wheel_with_extension_module_does_not_match() {
     let a = wheel_with(
         "x",

@@ -571,6 +571,12 @@ impl<'a> Sink<'a> {
                 // a link that stays inside that archive is nothing an installer writes.
                 (true, false) if scope.depth > 0 => ("hard link", Severity::Info),
                 (false, false) if scope.depth > 0 => ("symlink", Severity::Info),
+                // An alias that stays inside the archive (`CLAUDE.md -> AGENTS.md`, a
+                // license or `__init__.py` shared between folders) writes nothing outside
+                // it: low. It keeps the rule's severity when its own name is one Python
+                // runs by itself, since what runs is then some other member.
+                (true, false) if !runs_by_itself(&adm.inner) => ("hard link", Severity::Low),
+                (false, false) if !runs_by_itself(&adm.inner) => ("symlink", Severity::Low),
                 (true, false) => ("hard link", rules::LINK_ENTRY.severity()),
                 (false, false) => ("symlink", rules::LINK_ENTRY.severity()),
             };
@@ -741,4 +747,15 @@ fn probe_end(r: &mut dyn Read) -> io::Result<bool> {
             Err(e) => return Err(e),
         }
     }
+}
+
+/// Whether a member named `inner` (its path inside the archive) is a file Python runs
+/// without being asked: `setup.py` (an sdist's install script), a `.pth` file (run at
+/// every start, PEP 648's predecessor in `site`), `sitecustomize.py` / `usercustomize.py`.
+fn runs_by_itself(inner: &str) -> bool {
+    let name = inner.rsplit(['/', '\\']).next().unwrap_or(inner);
+    name == "setup.py"
+        || name == "sitecustomize.py"
+        || name == "usercustomize.py"
+        || name.ends_with(".pth")
 }

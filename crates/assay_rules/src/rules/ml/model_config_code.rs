@@ -52,7 +52,15 @@ fn walk(v: &serde_json::Value, depth: u32, hits: &mut Vec<(Severity, String)>) {
                     "Keras `Lambda` layer (serialized Python bytecode)".into(),
                 ));
             }
-            for key in ["module", "registered_name"] {
+            // `module`/`registered_name` name a callable only in Keras' serialized-object
+            // shape (`{"module", "class_name", "config", "registered_name"}`): the same key
+            // elsewhere is another tool's setting (a `tsconfig.json`'s `"module":
+            // "commonjs"` in a web app a package bundles), not something `load_model` imports.
+            let keras_object = m.get("class_name").is_some_and(|c| c.is_string());
+            for key in ["module", "registered_name"]
+                .into_iter()
+                .filter(|_| keras_object)
+            {
                 if let Some(s) = m.get(key).and_then(|c| c.as_str()) {
                     let root = s.split(['.', '>']).next().unwrap_or(s);
                     let plain = key == "registered_name" && !s.contains('.') && !s.contains('>');

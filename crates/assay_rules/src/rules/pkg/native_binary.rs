@@ -21,7 +21,11 @@ declare_rule! {
     /// Some sdists vendor prebuilt helper binaries or test fixtures (tests are low
     /// severity). A binary whose name does not reveal what it is (another type's extension)
     /// is high; an ELF or Mach-O executable without any extension is how Unix tools ship
-    /// (`flac-linux-x86` in SpeechRecognition) and is medium, like a `.so`.
+    /// (`flac-linux-x86` in SpeechRecognition) and is medium, like a `.so`. Honestly named
+    /// libraries inside an archive the package carries (a Lambda layer `.zip`, a frozen
+    /// application bundle) are low: they are that bundle's runtime, and pip installs the
+    /// archive, not its members. Measured on the wide benign set, medium there made 2
+    /// popular wheels `suspicious`.
     ///
     /// ## References
     /// - MITRE ATT&CK T1036.008 (Masquerade File Type), T1105 (Ingress Tool Transfer)
@@ -71,7 +75,11 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             || [".so", ".dll", ".exe", ".dylib", ".pyd", ".bin", ".node"]
                 .iter()
                 .any(|x| lower.ends_with(x) || lower.contains(&format!("{x}.")));
-        let sev = if is_test_or_doc(&e.path) {
+        // A shared library named as one inside an archive the package carries (a
+        // Lambda layer zip, a frozen application's `_internal/`) belongs to that bundle:
+        // pip installs the archive, not its members. Disguised members stay high.
+        let bundled = e.path.contains("!/");
+        let sev = if is_test_or_doc(&e.path) || (bundled && honest) {
             Severity::Low
         } else if !honest {
             Severity::High

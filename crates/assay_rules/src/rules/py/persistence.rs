@@ -1,7 +1,7 @@
 //! PY009 persistence-mechanism.
 
 use super::super::patterns::{PERSISTENCE, SHELL_COMMANDS, matches};
-use crate::context::{Cx, PyFile};
+use crate::context::{Cx, PyFile, is_prose};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -29,7 +29,9 @@ declare_rule! {
     /// Service managers and dotfile tools legitimately write these places at runtime
     /// (medium there); automatic execution makes it high. The context is that of the
     /// writes and process starts, not of the string: a module-level constant (a cron
-    /// module's documented examples) that only runtime code acts on is runtime.
+    /// module's documented examples) that only runtime code acts on is runtime. A place
+    /// named only in prose (docstrings, EXAMPLES text, help messages) is info, and a shell
+    /// rc file counts only where the same function writes a file.
     ///
     /// ## References
     /// - MITRE ATT&CK T1547.001 (Registry Run Keys / Startup Folder), T1053 (Scheduled Task/Job), T1543 (Create or Modify System Process), T1176 (Browser Extensions)
@@ -89,21 +91,35 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
         out.push(x);
         return;
     }
-    let Some((s, hits)) = a
+    // Shell rc files alone are too common in dev tools (a shell launcher's `--rcfile`, a
+    // PATH helper's advice): they count only where the same function writes a file.
+    let writes_in = |s: &assay_lang::StrLit| {
+        a.events.iter().any(|e| {
+            e.kind == EventKind::FileWrite && e.function == s.function && e.chain == s.chain
+        })
+    };
+    let mut named = a
         .strings
         .iter()
         .filter(|s| s.value.len() < 4096)
         .map(|s| (s, matches(&PERSISTENCE, &s.value)))
-        .find(|(_, h)| !h.is_empty())
-    else {
+        .filter(|(s, h)| {
+            !h.is_empty() && (!h.iter().all(|h| h.contains("bashrc")) || writes_in(s))
+        });
+    let Some(first) = named.next() else {
         return;
     };
-    // Shell rc files alone (without a write of them) are too common in dev tools.
-    if hits.iter().all(|h| h.contains("bashrc"))
-        && !a.events.iter().any(|e| e.kind == EventKind::FileWrite)
-    {
-        return;
-    }
+    // Documentation names these places; code writes them. Prefer a literal that is data
+    // (a path, a command) to prose (a module's EXAMPLES text, a help message), within a
+    // bounded look-ahead.
+    let (s, _) = if is_prose(&first.0.value) {
+        named
+            .take(256)
+            .find(|(s, _)| !is_prose(&s.value))
+            .unwrap_or(first)
+    } else {
+        first
+    };
     // A download-and-run command written from the same function into the place that
     // runs it (`echo 'wget … && chmod +x … && /tmp/x &' >> ~/.bashrc`) is an implant
     // in any context.
@@ -136,6 +152,10 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     let context = s.context.max(acted);
     let sev = if implant {
         Severity::Critical
+    } else if is_prose(&s.value) {
+        // Only prose names a persistence place: documentation of a service or cron
+        // manager (`- name: Ensure a job that runs at 2 and 5 exists…`), not an act.
+        Severity::Info
     } else {
         META.rule.severity_in(context)
     };
