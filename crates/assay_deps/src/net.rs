@@ -89,31 +89,27 @@ pub fn user_agent() -> String {
     format!("assay/{} (+{contact})", env!("CARGO_PKG_VERSION"))
 }
 
-/// Largest CA bundle read from `SSL_CERT_FILE`, bytes.
-const MAX_CA_FILE: u64 = 16 << 20;
-
-/// The trust anchors: the certificates of the PEM bundle `$SSL_CERT_FILE` names, when it
-/// is set and holds at least one (OpenSSL's convention, which curl, pip and git follow:
-/// a proxy or corporate CA replaces the public roots), else Mozilla's root set (webpki).
-/// An unreadable or empty bundle falls back to the public roots with a warning.
+/// The trust anchors, read once per client: the platform's trust store as
+/// `rustls-native-certs` loads it — on Unix the PEM bundle named by `$SSL_CERT_FILE`
+/// and the directory named by `$SSL_CERT_DIR` when either is set (OpenSSL's convention,
+/// which curl, pip and git follow, so a TLS-inspecting proxy's CA is trusted), else the
+/// system bundle (`/etc/ssl/certs/ca-certificates.crt` and the other locations
+/// `openssl-probe` knows); the Keychain on macOS, the system store on Windows. When no
+/// certificate can be read (a minimal container), Mozilla's root set (webpki) with a
+/// warning naming what failed.
 fn root_certs() -> ureq::tls::RootCerts {
-    use std::io::Read;
-    let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) else {
-        return ureq::tls::RootCerts::WebPki;
-    };
-    let mut pem = Vec::new();
-    let read = std::fs::File::open(&path).and_then(|f| f.take(MAX_CA_FILE).read_to_end(&mut pem));
-    let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
-        .filter_map(|item| match item {
-            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
-            _ => None,
-        })
+    let loaded = rustls_native_certs::load_native_certs();
+    let certs: Vec<ureq::tls::Certificate<'static>> = loaded
+        .certs
+        .iter()
+        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
         .collect();
-    if read.is_err() || certs.is_empty() {
-        eprintln!(
-            "assay: warning: SSL_CERT_FILE={}: no certificate read; using the public root set",
-            std::path::Path::new(&path).display()
-        );
+    if certs.is_empty() {
+        let why = loaded
+            .errors
+            .first()
+            .map_or_else(|| "no certificate found".to_owned(), ToString::to_string);
+        eprintln!("assay: warning: platform trust store: {why}; using the public root set");
         return ureq::tls::RootCerts::WebPki;
     }
     ureq::tls::RootCerts::new_with_certs(&certs)
