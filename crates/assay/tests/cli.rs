@@ -395,6 +395,19 @@ fn output_format_json() {
     snapshot_format("output_format_json", &["--format", "json"], |o| o);
 }
 
+/// The HTML page's body (the `<head>` holds only the stylesheet): summary, verdicts,
+/// findings grouped by rule with their evidence and decode chains.
+#[test]
+fn output_format_html() {
+    snapshot_format("output_format_html", &["--format", "html"], |out| {
+        assert!(out.starts_with("<!DOCTYPE html>"), "{out}");
+        // Self-contained: no script, no external resource.
+        assert!(!out.contains("<script"), "{out}");
+        assert!(!out.contains(" src=") && !out.contains(" href="), "{out}");
+        out[out.find("<body>").unwrap()..].to_owned()
+    });
+}
+
 /// The SARIF snapshot keeps `tool.driver.rules` as `{id, name}` pairs, in order: the full
 /// entries carry every rule's documentation, which `assay_rules`' registry tests and the
 /// generated `docs/rules/` already pin, and which would make this snapshot change with

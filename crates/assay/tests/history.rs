@@ -104,6 +104,24 @@ fn history_output_format_json() {
     insta::assert_snapshot!("history_json", out);
 }
 
+/// `--format html`: the ranked commits and the timeline of their scores (one point per
+/// commit, in date order); the page body is snapshotted.
+#[test]
+fn history_output_format_html() {
+    let (code, out) = render("html", &[]);
+    assert_eq!(code, 1);
+    assert!(out.contains("<title>assay history</title>"), "{out}");
+    let plot = out
+        .split("<svg")
+        .nth(1)
+        .and_then(|s| s.split("</svg>").next())
+        .expect("a timeline plot");
+    assert_eq!(plot.matches("<circle").count(), 20, "{plot}");
+    assert_eq!(plot.matches("class=\"malicious\"").count(), 1, "{plot}");
+    let body = &out[out.find("<body>").unwrap()..];
+    insta::assert_snapshot!("history_html", body);
+}
+
 #[test]
 fn history_output_format_sarif() {
     let (_, out) = render("sarif", &["--fail-on", "critical"]);

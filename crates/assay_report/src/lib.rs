@@ -9,6 +9,7 @@
 //! | [`terminal`] | [`Format::Text`] | for people; not a stable interface |
 //! | [`json`] | [`Format::Json`] | the `Report` structure; schema from [`report_json_schema`] |
 //! | [`sarif`] | [`Format::Sarif`] | SARIF 2.1.0, checked against the OASIS schema in tests |
+//! | `html` (feature `html`) | [`Format::Html`] | one self-contained page for people; not a stable interface |
 #![cfg_attr(
     not(test),
     warn(clippy::indexing_slicing, clippy::expect_used, clippy::panic)
@@ -20,10 +21,14 @@ use std::fmt;
 use std::io;
 use std::str::FromStr;
 
+#[cfg(feature = "html")]
+pub mod html;
 pub mod json;
 pub mod sarif;
 pub mod terminal;
 
+#[cfg(feature = "html")]
+pub use html::HtmlReporter;
 pub use json::{JsonReporter, report_json_schema};
 pub use sarif::SarifReporter;
 pub use terminal::TextReporter;
@@ -54,11 +59,13 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0 ([`SarifReporter`]).
     Sarif,
+    /// One self-contained HTML page (`HtmlReporter`, cargo feature `html`).
+    Html,
 }
 
 impl Format {
     /// All formats, in the order shown in help texts.
-    pub const ALL: &'static [Format] = &[Format::Text, Format::Json, Format::Sarif];
+    pub const ALL: &'static [Format] = &[Format::Text, Format::Json, Format::Sarif, Format::Html];
 
     /// The name used on the command line.
     pub fn as_str(self) -> &'static str {
@@ -66,6 +73,7 @@ impl Format {
             Format::Text => "text",
             Format::Json => "json",
             Format::Sarif => "sarif",
+            Format::Html => "html",
         }
     }
 
@@ -83,6 +91,12 @@ impl Format {
             Format::Sarif => Box::new(SarifReporter {
                 information_uri: options.information_uri.clone(),
             }),
+            #[cfg(feature = "html")]
+            Format::Html => Box::new(HtmlReporter {
+                title: options.title.clone(),
+            }),
+            #[cfg(not(feature = "html"))]
+            Format::Html => Box::new(Unavailable("html")),
         }
     }
 }
@@ -121,6 +135,23 @@ pub struct RenderOptions {
     pub hide_clean: bool,
     /// SARIF: `tool.driver.informationUri`, the project's home page (omitted when `None`).
     pub information_uri: Option<String>,
+    /// HTML: the page title (the command, e.g. `assay scan`).
+    pub title: String,
+}
+
+/// The reporter of a format this build left out (cargo feature off): rendering fails
+/// saying which feature to enable.
+#[cfg(not(feature = "html"))]
+struct Unavailable(&'static str);
+
+#[cfg(not(feature = "html"))]
+impl Reporter for Unavailable {
+    fn render(&self, _: &Report, _: &[&'static RuleMeta], _: &mut dyn io::Write) -> io::Result<()> {
+        Err(io::Error::other(format!(
+            "this assay was built without the `{0}` feature; rebuild with `--features {0}`",
+            self.0
+        )))
+    }
 }
 
 /// The errors of this crate.
@@ -128,7 +159,7 @@ pub struct RenderOptions {
 #[non_exhaustive]
 pub enum ReportError {
     /// `--format` named no known format.
-    #[error("unknown output format `{0}` (expected one of: text, json, sarif)")]
+    #[error("unknown output format `{0}` (expected one of: text, json, sarif, html)")]
     UnknownFormat(String),
 }
 
@@ -149,10 +180,10 @@ mod tests {
             assert_eq!(f.as_str().parse::<Format>(), Ok(*f));
             assert_eq!(f.to_string().to_uppercase().parse::<Format>(), Ok(*f));
         }
-        let err = "html".parse::<Format>().unwrap_err();
+        let err = "pdf".parse::<Format>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown output format `html` (expected one of: text, json, sarif)"
+            "unknown output format `pdf` (expected one of: text, json, sarif, html)"
         );
     }
 }

@@ -376,6 +376,11 @@ pub fn emit_with(report: &Report, o: &OutputArgs, hide_clean: bool) -> anyhow::R
         min_severity: o.min_severity,
         hide_clean,
         information_uri: None,
+        // The HTML page's title: the subcommand (`assay scan`, `assay history`).
+        title: std::env::args()
+            .skip(1)
+            .find(|a| !a.starts_with('-'))
+            .map_or_else(|| "assay".to_owned(), |c| format!("assay {c}")),
     };
     let reporter = o.format.reporter(&opts);
     let metas = super::all_meta();
