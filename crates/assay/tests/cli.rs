@@ -40,10 +40,24 @@ fn record_hash(data: &[u8]) -> String {
 /// Write a pure-Python wheel `dir/<name>-<version>-py3-none-any.whl` holding `files` plus
 /// its `.dist-info` (METADATA, WHEEL and a RECORD with correct hashes).
 fn write_wheel(dir: &Path, name: &str, version: &str, files: &[(&str, &[u8])]) -> PathBuf {
+    write_wheel_requiring(dir, name, version, files, &[])
+}
+
+/// [`write_wheel`] whose METADATA declares `requires` (`Requires-Dist` values).
+fn write_wheel_requiring(
+    dir: &Path,
+    name: &str,
+    version: &str,
+    files: &[(&str, &[u8])],
+    requires: &[&str],
+) -> PathBuf {
     let info = format!("{name}-{version}.dist-info");
-    let metadata = format!(
+    let mut metadata = format!(
         "Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: assay test fixture\n"
     );
+    for r in requires {
+        metadata.push_str(&format!("Requires-Dist: {r}\n"));
+    }
     let wheel =
         "Wheel-Version: 1.0\nGenerator: assay-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n";
     let mut all: Vec<(String, Vec<u8>)> = files
@@ -404,7 +418,8 @@ fn output_format_html() {
         // Self-contained: no script, no external resource.
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains(" src=") && !out.contains(" href="), "{out}");
-        out[out.find("<body>").unwrap()..].to_owned()
+        // HTML escapes `/` (`&#x2f;`); unescaped, the temp dir is redacted like elsewhere.
+        out[out.find("<body>").unwrap()..].replace("&#x2f;", "/")
     });
 }
 
@@ -994,4 +1009,81 @@ fn advisory_iocs_make_a_package_naming_them_malicious() {
     // An explicit --db that does not exist is an operational error.
     let (code, _, err) = run(t.path(), &["scan", "--db", "missing.sqlite3", s(&whl)]);
     assert_eq!(code, 2, "{err}");
+}
+
+/// PKG015 end to end: with an advisory index, a wheel whose only act is to depend on a
+/// package reported malicious in every version (tryquests' shape), and a wheel pinning a
+/// malicious litellm release, are malicious; a dependency on litellm at a good version is
+/// not. Without an index nothing is looked up.
+#[test]
+fn advisory_index_makes_a_known_malicious_dependency_malicious() {
+    let t = TempDir::new().unwrap();
+    let dropper = write_wheel_requiring(
+        t.path(),
+        "tryquests",
+        "1.0",
+        &[("tryquests/__init__.py", b"from requests import *\n")],
+        &["requests", "assay-canary-payload-pkg"],
+    );
+    let pinned = write_wheel_requiring(
+        t.path(),
+        "app",
+        "1.0",
+        &[("app/__init__.py", b"X = 1\n")],
+        &["litellm==1.82.8"],
+    );
+    let good = write_wheel_requiring(
+        t.path(),
+        "app2",
+        "1.0",
+        &[("app2/__init__.py", b"X = 1\n")],
+        &["litellm==1.82.6", "litellm>=1.80"],
+    );
+
+    let (code, _) = scan_json(t.path(), &[s(&dropper)]);
+    assert_eq!(code, 0, "no index: nothing is looked up");
+
+    // The index: the fixture records (litellm 1.82.7/1.82.8) and a FAKE record that
+    // reports every version of `assay-canary-payload-pkg`.
+    let osv = t.path().join("osv");
+    std::fs::create_dir(&osv).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../assay_deps/fixtures/osv/malicious/pypi/litellm/MAL-2026-2144.json"),
+        osv.join("MAL-2026-2144.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        osv.join("MAL-0000-0300.json"),
+        r#"{"id": "MAL-0000-0300", "modified": "2026-12-01T00:00:00Z",
+            "summary": "FAKE: malicious code in assay-canary-payload-pkg (PyPI)",
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "assay-canary-payload-pkg"},
+                          "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]}"#,
+    )
+    .unwrap();
+    let (code, _, err) = run(t.path(), &["db", "update", "--from", s(&osv)]);
+    assert_eq!(code, 0, "{err}");
+
+    let (code, r) = scan_json(t.path(), &[s(&dropper), s(&pinned), s(&good)]);
+    assert_eq!(code, 1, "{r:#}");
+    let verdicts: Vec<&str> = r["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["malicious", "malicious", "clean"], "{r:#}");
+    let f = &r["artifacts"][0]["findings"][0];
+    assert_eq!(f["rule"]["code"], "PKG015", "{f:#}");
+    assert!(
+        f["evidence"].as_str().unwrap().contains("MAL-0000-0300"),
+        "{f:#}"
+    );
+    assert!(
+        r["artifacts"][1]["findings"][0]["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("`litellm==1.82.8`"),
+        "{r:#}"
+    );
 }

@@ -615,6 +615,16 @@ catalog! {
             cwe: Some("CWE-506"),
             attack: Some("T1027.001"),
         }
+        KnownMaliciousDependency {
+            code: "PKG015",
+            name: "known-malicious-dependency",
+            summary: "Declares or installs a dependency that an advisory reports as malicious",
+            severity: Critical,
+            confidence: High,
+            targets: [CoreMetadata, PyProject, SetupCfg, Python],
+            cwe: Some("CWE-506"),
+            attack: Some("T1195.002"),
+        }
     }
     /// Archive structure and hostile-input bounds (raised by `assay_sources` while reading).
     Arc => ArcRule {

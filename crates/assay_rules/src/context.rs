@@ -200,6 +200,8 @@ fn release_text(e: &mut Entry, analysis: &PyAnalysis) {
         || analysis.unwalked
         || analysis.truncated
         || crate::rules::py::text_rules_need(&e.data)
+        // PKG015 reads `install_requires` from the text.
+        || e.file_name() == "setup.py"
     {
         return;
     }

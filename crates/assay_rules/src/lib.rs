@@ -15,6 +15,7 @@ mod macros;
 mod context;
 mod engine;
 pub mod known_iocs;
+pub mod known_packages;
 pub mod rules;
 mod scoring;
 pub mod typosquat;

@@ -14,6 +14,8 @@ const FIXTURES_IN_CODE: &[&str] = &[
     "PKG013", "PKG014",
     // Needs an installed IOC set: tests/known_iocs.rs, in a process of its own.
     "IOC006",
+    // Needs an installed advisory lookup: tests/known_packages.rs, likewise.
+    "PKG015",
 ];
 
 /// The catalog (`assay_core::catalog`) and the registry describe the same rules: every

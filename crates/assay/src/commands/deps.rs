@@ -274,10 +274,58 @@ pub(crate) fn open_db(path: Option<&Path>) -> anyhow::Result<(Option<Db>, Adviso
     Ok((db, advisory))
 }
 
-/// Give the scanner the index's malicious-package IOCs (rule IOC006); once per process.
+/// Give the scanner the index's malicious-package IOCs (rule IOC006) and its lookup of
+/// known-malicious PyPI releases (rule PKG015, over a second read-only connection); once
+/// per process.
 pub(crate) fn install_iocs(db: &Db) -> anyhow::Result<()> {
     assay_rules::known_iocs::install(db.ioc_records()?);
+    if let Ok(conn) = Db::open_read_only(db.path()) {
+        let conn = std::sync::Mutex::new(conn);
+        assay_rules::known_packages::install(Box::new(move |name, pinned| {
+            let db = conn.lock().ok()?;
+            malicious_release(&db, name, pinned)
+        }));
+    }
     Ok(())
+}
+
+/// The `MAL-` record (as `ID (summary)`) that makes a PyPI dependency malicious: one that
+/// covers every version of `name` (a range introduced at 0 and never fixed, or no ranges
+/// and no version list), or that lists the version it is `pinned` to.
+fn malicious_release(db: &Db, name: &str, pinned: Option<&str>) -> Option<String> {
+    use assay_core::Ecosystem;
+    use assay_deps::osv::Event;
+    let wanted = Ecosystem::PyPI.osv_name(name);
+    for rec in db.advisories(Ecosystem::PyPI, name).ok()? {
+        if !rec.is_malicious() {
+            continue;
+        }
+        for aff in &rec.affected {
+            if aff.package.ecosystem != "PyPI"
+                || Ecosystem::PyPI.osv_name(&aff.package.name) != wanted
+            {
+                continue;
+            }
+            let every_version = (aff.ranges.is_empty() && aff.versions.is_empty())
+                || (!aff.ranges.is_empty()
+                    && aff.ranges.iter().all(|r| {
+                        r.events
+                            .iter()
+                            .all(|e| matches!(e, Event::Introduced(v) if v == "0"))
+                    }));
+            let pinned_bad =
+                pinned.is_some_and(|v| assay_deps::version::is_affected(Ecosystem::PyPI, v, aff));
+            if every_version || pinned_bad {
+                let summary = rec.summary.trim();
+                return Some(if summary.is_empty() {
+                    rec.id.clone()
+                } else {
+                    format!("{} ({summary})", rec.id)
+                });
+            }
+        }
+    }
+    None
 }
 
 /// The advisory data's age and size, for the report.

@@ -110,6 +110,7 @@ registry![
     artifact: pkg::npm_install_script,
     artifact: pkg::bytecode_without_source,
     artifact: pkg::code_not_inspected,
+    artifact: pkg::malicious_dependency,
     python: py::decode_then_exec,
     python: py::download_then_exec,
     python: py::suspicious_shell_command,

@@ -7,6 +7,7 @@ mod env_record;
 pub mod executable_pth;
 pub mod install_hook;
 pub mod installed_file_modified;
+pub mod malicious_dependency;
 pub mod module_shadowing;
 pub mod native_binary;
 pub mod npm_install_script;

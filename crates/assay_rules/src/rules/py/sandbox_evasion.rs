@@ -3,6 +3,7 @@
 use super::super::patterns::{EVASION, matches};
 use crate::context::{Cx, PyFile};
 use assay_core::{Capability, Finding, Severity};
+use assay_lang::EventKind;
 use std::collections::BTreeSet;
 
 declare_rule! {
@@ -23,7 +24,11 @@ declare_rule! {
     ///
     /// ## False positives
     /// Platform-detection libraries (e.g. checking for VMware to pick a driver) usually
-    /// name one family; two or more distinct families are required.
+    /// name one family; two or more distinct families are required. A file with no way
+    /// to observe the machine (no process, file, environment, system-identity or network
+    /// call) is data, not a check, and is not reported: image-label lists ("fiddler
+    /// crab" in torchvision's ImageNet categories) and icon names ("virtualbox.png" in a
+    /// diagram library) made 3 popular wheels `suspicious` on the wide benign set.
     ///
     /// ## References
     /// - MITRE ATT&CK T1497 (Virtualization/Sandbox Evasion)
@@ -46,6 +51,28 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     }
     let Some(s) = first else { return };
     if kinds.len() < 2 {
+        return;
+    }
+    // Evading means looking: a file that names analysis tools but has no way to observe
+    // the machine (processes, files, environment, system identity, the network) holds
+    // data, such as an image-label list ("fiddler crab") or icon names
+    // ("virtualbox.png"), not a check.
+    let observes = f.analysis.events.iter().any(|e| {
+        matches!(
+            e.kind,
+            EventKind::SystemInfo
+                | EventKind::ProcessSpawn
+                | EventKind::EnvRead
+                | EventKind::EnvHarvest
+                | EventKind::FileRead
+                | EventKind::FileEnumeration
+                | EventKind::NativeLoad
+                | EventKind::RegistryWrite
+                | EventKind::DnsLookup
+                | EventKind::Network
+        )
+    });
+    if !observes {
         return;
     }
     let mut x = cx.finding(
