@@ -18,7 +18,7 @@ mod rule;
 
 pub use artifact::{Artifact, ArtifactFormat, Entry, EntryKind, FileKind, classify, lossy_text};
 pub use catalog::{
-    ArcRule, CiRule, ContextSeverity, DepRule, GitRule, IocRule, MlRule, PkgRule, PyRule, Rule,
+    ArcRule, CiRule, McpRule, SkillRule, ContextSeverity, DepRule, GitRule, IocRule, MlRule, PkgRule, PyRule, Rule,
     RuleRef, UnknownRule,
 };
 pub use finding::{Capability, ExecutionContext, Finding, Location, fingerprint};
