@@ -72,7 +72,9 @@ pub static DOWNLOAD_RUN: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(||
             "pipes a download into a shell",
         ),
         (
-            re(r"(?i)\b(?:curl|wget)\b[^|\n;]{0,300}\|\s*(?:sudo\s+)?(?:python3?|node|perl|ruby)\b"),
+            re(
+                r"(?i)\b(?:curl|wget)\b[^|\n;]{0,300}\|\s*(?:sudo\s+)?(?:python3?|node|perl|ruby)\b",
+            ),
             "pipes a download into an interpreter",
         ),
         (
@@ -80,7 +82,9 @@ pub static DOWNLOAD_RUN: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(||
             "runs a download through a shell",
         ),
         (
-            re(r"(?i)\b(?:iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring)\b[^\n]{0,200}\|\s*iex\b|\biex\s*\(\s*(?:new-object\s+net\.webclient|iwr|irm|invoke-)"),
+            re(
+                r"(?i)\b(?:iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring)\b[^\n]{0,200}\|\s*iex\b|\biex\s*\(\s*(?:new-object\s+net\.webclient|iwr|irm|invoke-)",
+            ),
             "runs a download with Invoke-Expression",
         ),
         (
@@ -88,7 +92,9 @@ pub static DOWNLOAD_RUN: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(||
             "opens an archive with a password given in the text",
         ),
         (
-            re(r"(?i)\bpassword\s*(?:is|:|=)\s*[`'\x22]?\w{3,}[^\n]{0,80}\.(?:zip|7z|rar)\b|\.(?:zip|7z|rar)\b[^\n]{0,80}\bpassword\s*(?:is|:|=)\s*[`'\x22]?\w{3,}"),
+            re(
+                r"(?i)\bpassword\s*(?:is|:|=)\s*[`'\x22]?\w{3,}[^\n]{0,80}\.(?:zip|7z|rar)\b|\.(?:zip|7z|rar)\b[^\n]{0,80}\bpassword\s*(?:is|:|=)\s*[`'\x22]?\w{3,}",
+            ),
             "a password-protected archive to open",
         ),
     ]
@@ -215,8 +221,7 @@ fn of_python(data: &[u8]) -> Caps {
                 what: clip(v),
             });
         }
-        if writes && AGENT_CONFIG.is_match(v) && !c.config_write.iter().any(|x| x.line == s.line)
-        {
+        if writes && AGENT_CONFIG.is_match(v) && !c.config_write.iter().any(|x| x.line == s.line) {
             c.config_write.push(Seen {
                 line: s.line,
                 what: clip(v),
@@ -240,7 +245,9 @@ static PROC_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\bchild_process\b|\b(?:execSync|spawnSync|execFile)\s*\(|\bstart-process\b")
 });
 static WRITE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)>>?|\btee\b|\bsed\s+-i\b|\b(?:writeFile|appendFile|writeFileSync|appendFileSync|set-content|add-content|out-file)\b|\b(?:cp|mv|ln)\s")
+    re(
+        r"(?i)>>?|\btee\b|\bsed\s+-i\b|\b(?:writeFile|appendFile|writeFileSync|appendFileSync|set-content|add-content|out-file)\b|\b(?:cp|mv|ln)\s",
+    )
 });
 
 fn of_lines(text: &str) -> Caps {

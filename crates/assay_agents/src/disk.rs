@@ -68,7 +68,10 @@ fn walk(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             let Ok(m) = p.symlink_metadata() else {
                 continue;
             };
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if m.is_dir() {
                 if depth < MAX_DEPTH && !SKIP_DIRS.contains(&name.as_str()) {
                     stack.push((p, depth + 1));
@@ -89,7 +92,11 @@ fn rel(p: &Path, base: &Path) -> String {
         .replace('\\', "/")
 }
 
-fn artifact_of(display: String, format: assay_core::ArtifactFormat, files: Vec<SourceFile>) -> assay_core::Artifact {
+fn artifact_of(
+    display: String,
+    format: assay_core::ArtifactFormat,
+    files: Vec<SourceFile>,
+) -> assay_core::Artifact {
     let mut art = assay_core::Artifact::new(display, format);
     art.entries = files
         .into_iter()
@@ -163,13 +170,17 @@ pub fn artifacts(dir: &Path, skip: &[PathBuf]) -> std::io::Result<Vec<assay_core
         }
         let data = read_head(p)?;
         if by_path.is_some()
-            || matches!(crate::classify(&r, &data), Some(Role::ToolList | Role::ServerSource))
+            || matches!(
+                crate::classify(&r, &data),
+                Some(Role::ToolList | Role::ServerSource)
+            )
         {
             rest.push((r, data));
         }
     }
     let mut out = Vec::new();
-    let mut skills: Vec<(PathBuf, Vec<SourceFile>)> = skill_dirs.into_iter().zip(per_skill).collect();
+    let mut skills: Vec<(PathBuf, Vec<SourceFile>)> =
+        skill_dirs.into_iter().zip(per_skill).collect();
     skills.sort_by(|a, b| a.0.cmp(&b.0));
     for (d, fs) in skills {
         out.push(artifact_of(

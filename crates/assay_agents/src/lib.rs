@@ -89,7 +89,11 @@ pub fn role_by_path(path: &str) -> Option<Role> {
     }
     if matches!(
         name,
-        "mcp.json" | ".mcp.json" | "claude_desktop_config.json" | ".claude.json" | "mcp_config.json"
+        "mcp.json"
+            | ".mcp.json"
+            | "claude_desktop_config.json"
+            | ".claude.json"
+            | "mcp_config.json"
     ) || lower.ends_with(".gemini/settings.json")
     {
         return Some(Role::McpConfig);
@@ -194,7 +198,10 @@ pub(crate) fn instruction_text(path: &str, text: &str, is_skill: bool, out: &mut
         .collect();
     let sensitive = phrases.iter().any(|p| p.signal == Signal::SensitiveFile);
     let mut seen_lines = std::collections::BTreeSet::new();
-    for p in phrases.iter().filter(|p| skill::STEERING.contains(&p.signal)) {
+    for p in phrases
+        .iter()
+        .filter(|p| skill::STEERING.contains(&p.signal))
+    {
         let line = text::line_col(text, p.offset).0;
         if !seen_lines.insert(line) || seen_lines.len() > 8 {
             continue;
@@ -212,9 +219,7 @@ pub(crate) fn instruction_text(path: &str, text: &str, is_skill: bool, out: &mut
         }
         out.push(f);
     }
-    if is_skill
-        && let Some(p) = phrases.iter().find(|p| p.signal == Signal::OverBroad)
-    {
+    if is_skill && let Some(p) = phrases.iter().find(|p| p.signal == Signal::OverBroad) {
         out.push(finding_at(
             Rule::OverBroadTrigger,
             path,
@@ -229,7 +234,11 @@ pub(crate) fn instruction_text(path: &str, text: &str, is_skill: bool, out: &mut
         out.push(Rule::DownloadAndRun.finding(loc, format!("{what}: {shown}")));
     }
     let lower = text.to_ascii_lowercase();
-    for pat in ["--dangerously-skip-permissions", "bypasspermissions", "enableallprojectmcpservers"] {
+    for pat in [
+        "--dangerously-skip-permissions",
+        "bypasspermissions",
+        "enableallprojectmcpservers",
+    ] {
         if let Some(off) = lower.find(pat) {
             out.push(finding_at(
                 Rule::AgentConfigWrite,
@@ -291,13 +300,18 @@ pub fn audit_files(files: &[SourceFile]) -> Vec<Finding> {
         }
     }
     for (root, fs) in roots.iter().zip(&by_skill) {
-        let oversized: Vec<&&SourceFile> =
-            fs.iter().filter(|(_, d)| d.len() > MAX_FILE_BYTES).collect();
+        let oversized: Vec<&&SourceFile> = fs
+            .iter()
+            .filter(|(_, d)| d.len() > MAX_FILE_BYTES)
+            .collect();
         for (p, d) in &oversized {
             if name_of(p) == "SKILL.md" || caps::script_lang(p).is_some() {
                 out.push(Rule::UnparseableAgentFile.finding(
                     Location::file(p.as_str()),
-                    format!("{} bytes, over the {MAX_FILE_BYTES}-byte limit: not audited", d.len()),
+                    format!(
+                        "{} bytes, over the {MAX_FILE_BYTES}-byte limit: not audited",
+                        d.len()
+                    ),
                 ));
             }
         }
@@ -316,7 +330,10 @@ pub fn audit_files(files: &[SourceFile]) -> Vec<Finding> {
         if data.len() > MAX_FILE_BYTES {
             out.push(unparseable_rule(role).finding(
                 Location::file(path.as_str()),
-                format!("{} bytes, over the {MAX_FILE_BYTES}-byte limit: not audited", data.len()),
+                format!(
+                    "{} bytes, over the {MAX_FILE_BYTES}-byte limit: not audited",
+                    data.len()
+                ),
             ));
             continue;
         }
@@ -374,7 +391,10 @@ pub fn audit_artifact(art: &Artifact) -> Vec<Finding> {
             if let Some(r) = role {
                 out.push(unparseable_rule(r).finding(
                     Location::file(e.path.as_str()),
-                    format!("{} bytes, over the reader's text limit: not audited", e.size),
+                    format!(
+                        "{} bytes, over the reader's text limit: not audited",
+                        e.size
+                    ),
                 ));
             }
             continue;

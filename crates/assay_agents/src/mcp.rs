@@ -111,7 +111,11 @@ pub fn check_tool(
         if !hidden_done {
             for h in text::hidden(value).into_iter().take(1) {
                 let evidence = if h.decoded.is_empty() {
-                    format!("tool `{name}` {field}: {} {} hidden in the text", h.count, h.kind.as_str())
+                    format!(
+                        "tool `{name}` {field}: {} {} hidden in the text",
+                        h.count,
+                        h.kind.as_str()
+                    )
                 } else {
                     format!(
                         "tool `{name}` {field}: {} {} decode to \"{}\"",
@@ -132,7 +136,9 @@ pub fn check_tool(
             if p.signal == Signal::CrossTool {
                 let names = named_tools(&p.text);
                 let email = p.text.contains('@');
-                if !email && (names.is_empty() || names.iter().all(|n| own.contains(n) || n == name)) {
+                if !email
+                    && (names.is_empty() || names.iter().all(|n| own.contains(n) || n == name))
+                {
                     continue;
                 }
             }
@@ -154,7 +160,8 @@ pub fn check_tool(
             || has(Signal::ShoutTag)
             || has(Signal::Override));
     let steer = steering.iter().any(|s| has(*s))
-        || (has(Signal::ShoutTag) && (has(Signal::SensitiveFile) || has(Signal::ParameterSmuggling)));
+        || (has(Signal::ShoutTag)
+            && (has(Signal::SensitiveFile) || has(Signal::ParameterSmuggling)));
     if exfil || steer {
         let lead = pick(&[Signal::SensitiveFile])
             .filter(|_| exfil)
@@ -182,7 +189,10 @@ pub fn check_tool(
             path,
             file,
             *off,
-            format!("tool `{name}` {field}: \"{phrase}\": {}", Signal::CrossTool.as_str()),
+            format!(
+                "tool `{name}` {field}: \"{phrase}\": {}",
+                Signal::CrossTool.as_str()
+            ),
         ));
     }
 }
@@ -310,7 +320,9 @@ fn pinned(spec: &str) -> bool {
     let body = spec.strip_prefix('@').unwrap_or(spec);
     match body.rsplit_once('@') {
         Some((_, v)) => {
-            !v.is_empty() && !matches!(v, "latest" | "next" | "beta" | "canary") && v.starts_with(|c: char| c.is_ascii_digit())
+            !v.is_empty()
+                && !matches!(v, "latest" | "next" | "beta" | "canary")
+                && v.starts_with(|c: char| c.is_ascii_digit())
         }
         None => false,
     }
@@ -324,16 +336,23 @@ fn launched_package(command: &str, args: &[String]) -> Option<(String, bool)> {
     let mut rest: &[String] = args;
     match base {
         "npx" | "bunx" | "pnpx" => {}
-        "pnpm" | "yarn" | "bun" if matches!(args.first().map(String::as_str), Some("dlx" | "x")) => {
+        "pnpm" | "yarn" | "bun"
+            if matches!(args.first().map(String::as_str), Some("dlx" | "x")) =>
+        {
             rest = args.get(1..).unwrap_or_default();
         }
         "uvx" => {
             if let Some(i) = args.iter().position(|a| a == "--from") {
                 let spec = args.get(i + 1)?;
-                return Some((spec.clone(), pinned(spec) || spec.starts_with("git+") && spec.contains('@')));
+                return Some((
+                    spec.clone(),
+                    pinned(spec) || spec.starts_with("git+") && spec.contains('@'),
+                ));
             }
         }
-        "uv" if args.first().map(String::as_str) == Some("tool") && args.get(1).map(String::as_str) == Some("run") => {
+        "uv" if args.first().map(String::as_str) == Some("tool")
+            && args.get(1).map(String::as_str) == Some("run") =>
+        {
             rest = args.get(2..).unwrap_or_default();
         }
         "pipx" if args.first().map(String::as_str) == Some("run") => {
@@ -349,7 +368,10 @@ fn launched_package(command: &str, args: &[String]) -> Option<(String, bool)> {
         }
         if a.starts_with('-') {
             // Flags that take a value.
-            skip = matches!(a.as_str(), "-p" | "--package" | "--python" | "--with" | "--index" | "--index-url");
+            skip = matches!(
+                a.as_str(),
+                "-p" | "--package" | "--python" | "--with" | "--index" | "--index-url"
+            );
             continue;
         }
         if a.starts_with('.') || a.starts_with('/') {
@@ -363,9 +385,21 @@ fn launched_package(command: &str, args: &[String]) -> Option<(String, bool)> {
 /// Whether an environment or header name holds a secret.
 fn secret_name(k: &str) -> bool {
     let u = k.to_ascii_uppercase();
-    ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL", "AUTHORIZATION", "_PAT"]
-        .iter()
-        .any(|w| u.contains(w))
+    [
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "API_KEY",
+        "APIKEY",
+        "ACCESS_KEY",
+        "PRIVATE_KEY",
+        "CREDENTIAL",
+        "AUTHORIZATION",
+        "_PAT",
+    ]
+    .iter()
+    .any(|w| u.contains(w))
 }
 
 /// Whether a value is a literal secret rather than a reference or a placeholder.
@@ -373,21 +407,45 @@ fn literal_secret(v: &str) -> bool {
     let t = v.trim();
     let lower = t.to_ascii_lowercase();
     let bare = lower.trim_start_matches("bearer ").trim();
-    t.len() >= 8
-        && !t.contains("${")
-        && !t.starts_with('$')
-        && !t.starts_with('%')
-        && !(t.starts_with('<') && t.ends_with('>'))
-        && !["your", "xxx", "changeme", "replace", "example", "placeholder", "<", "...", "dummy", "todo"]
-            .iter()
-            .any(|p| bare.starts_with(p) || bare.contains(&format!("{p}_")) || bare.contains(&format!("_{p}")) || (p.len() > 3 && bare.contains(p)))
+    let reference = t.contains("${") || t.starts_with('$') || t.starts_with('%');
+    let angle = t.starts_with('<') && t.ends_with('>');
+    let placeholder = [
+        "your",
+        "xxx",
+        "changeme",
+        "replace",
+        "example",
+        "placeholder",
+        "<",
+        "...",
+        "dummy",
+        "todo",
+    ]
+    .iter()
+    .any(|p| {
+        bare.starts_with(p)
+            || bare.contains(&format!("{p}_"))
+            || bare.contains(&format!("_{p}"))
+            || (p.len() > 3 && bare.contains(p))
+    });
+    t.len() >= 8 && !reference && !angle && !placeholder
 }
 
 /// Token prefixes of well-known services (GitHub, OpenAI/Anthropic, Slack, AWS, GitLab).
 fn token_shaped(v: &str) -> bool {
-    ["ghp_", "gho_", "github_pat_", "sk-", "xoxb-", "xoxp-", "AKIA", "glpat-", "sk_live_"]
-        .iter()
-        .any(|p| v.starts_with(p) && v.len() >= 20)
+    [
+        "ghp_",
+        "gho_",
+        "github_pat_",
+        "sk-",
+        "xoxb-",
+        "xoxp-",
+        "AKIA",
+        "glpat-",
+        "sk_live_",
+    ]
+    .iter()
+    .any(|p| v.starts_with(p) && v.len() >= 20)
         && literal_secret(v)
 }
 
@@ -412,18 +470,68 @@ fn flow_roles(name: &str, s: &Value) -> (bool, bool, bool) {
     }
     let any = |ws: &[&str]| ws.iter().any(|w| words.contains(w));
     let untrusted = any(&[
-        "fetch", "browser", "puppeteer", "playwright", "search", "brave", "tavily", "firecrawl",
-        "github", "gitlab", "slack", "gmail", "email", "imap", "jira", "linear", "discord",
-        "reddit", "rss", "youtube", "twitter", "scrape", "crawl",
+        "fetch",
+        "browser",
+        "puppeteer",
+        "playwright",
+        "search",
+        "brave",
+        "tavily",
+        "firecrawl",
+        "github",
+        "gitlab",
+        "slack",
+        "gmail",
+        "email",
+        "imap",
+        "jira",
+        "linear",
+        "discord",
+        "reddit",
+        "rss",
+        "youtube",
+        "twitter",
+        "scrape",
+        "crawl",
     ]);
     let private = any(&[
-        "filesystem", "postgres", "sqlite", "mysql", "mongo", "redis", "gdrive", "google-drive",
-        "notion", "obsidian", "memory", "server-git", "mcp-server-git", "1password", "bitwarden",
-        "keychain", "supabase", "snowflake", "bigquery", "gmail", "imap",
+        "filesystem",
+        "postgres",
+        "sqlite",
+        "mysql",
+        "mongo",
+        "redis",
+        "gdrive",
+        "google-drive",
+        "notion",
+        "obsidian",
+        "memory",
+        "server-git",
+        "mcp-server-git",
+        "1password",
+        "bitwarden",
+        "keychain",
+        "supabase",
+        "snowflake",
+        "bigquery",
+        "gmail",
+        "imap",
     ]);
     let sink = any(&[
-        "fetch", "slack", "gmail", "email", "smtp", "github", "gitlab", "discord", "twitter",
-        "webhook", "http", "puppeteer", "playwright", "browser",
+        "fetch",
+        "slack",
+        "gmail",
+        "email",
+        "smtp",
+        "github",
+        "gitlab",
+        "discord",
+        "twitter",
+        "webhook",
+        "http",
+        "puppeteer",
+        "playwright",
+        "browser",
     ]);
     (untrusted, private, sink)
 }
@@ -507,7 +615,11 @@ pub fn audit_config(path: &str, role: Role, data: &[u8], out: &mut Vec<Finding>)
     }
     if roles.len() >= 2 {
         let who = |f: fn(&(bool, bool, bool)) -> bool| -> Vec<&str> {
-            roles.iter().filter(|r| f(&r.1)).map(|r| r.0.as_str()).collect()
+            roles
+                .iter()
+                .filter(|r| f(&r.1))
+                .map(|r| r.0.as_str())
+                .collect()
         };
         let (u, p, k) = (who(|r| r.0), who(|r| r.1), who(|r| r.2));
         let distinct: BTreeSet<&str> = u.iter().chain(&p).chain(&k).copied().collect();
@@ -521,7 +633,8 @@ pub fn audit_config(path: &str, role: Role, data: &[u8], out: &mut Vec<Finding>)
                     k.join(", ")
                 ),
             );
-            f.location.line = Some(text::line_col(&file, quoted(&file, u.first().copied().unwrap_or(""), 0)).0);
+            f.location.line =
+                Some(text::line_col(&file, quoted(&file, u.first().copied().unwrap_or(""), 0)).0);
             out.push(f);
         }
     }
@@ -532,19 +645,37 @@ pub fn audit_config(path: &str, role: Role, data: &[u8], out: &mut Vec<Finding>)
 fn hooks_and_switches(path: &str, file: &str, v: &Value, out: &mut Vec<Finding>) {
     if let Some(Value::Object(events)) = v.get("hooks") {
         for (event, groups) in events.iter().take(100) {
-            for g in groups.as_array().map(Vec::as_slice).unwrap_or_default().iter().take(100) {
-                for h in g.get("hooks").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default().iter().take(100) {
+            for g in groups
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .take(100)
+            {
+                for h in g
+                    .get("hooks")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .take(100)
+                {
                     let Some(cmd) = h.get("command").and_then(Value::as_str) else {
                         continue;
                     };
-                    let at = file.find(&serde_json::to_string(cmd).unwrap_or_default()).unwrap_or(0);
+                    let at = file
+                        .find(&serde_json::to_string(cmd).unwrap_or_default())
+                        .unwrap_or(0);
                     if let Some((_, what, _)) = caps::download_run_lines(cmd).into_iter().next() {
                         out.push(finding_at(
                             Rule::DownloadAndRun,
                             path,
                             file,
                             at,
-                            format!("{event} hook {what}: {}", cmd.chars().take(100).collect::<String>()),
+                            format!(
+                                "{event} hook {what}: {}",
+                                cmd.chars().take(100).collect::<String>()
+                            ),
                         ));
                         continue;
                     }
@@ -557,7 +688,11 @@ fn hooks_and_switches(path: &str, file: &str, v: &Value, out: &mut Vec<Finding>)
                             at,
                             format!(
                                 "{event} hook reads {} and uses the network on every matching agent event: {}",
-                                if c.credential.is_empty() { "the environment" } else { "credentials" },
+                                if c.credential.is_empty() {
+                                    "the environment"
+                                } else {
+                                    "credentials"
+                                },
                                 cmd.chars().take(100).collect::<String>()
                             ),
                         );
@@ -578,15 +713,17 @@ fn hooks_and_switches(path: &str, file: &str, v: &Value, out: &mut Vec<Finding>)
     let switch = if mode == Some("bypassPermissions") {
         Some("`permissions.defaultMode` is `bypassPermissions`".to_owned())
     } else if v.get("enableAllProjectMcpServers").and_then(Value::as_bool) == Some(true) {
-        Some("`enableAllProjectMcpServers` approves every server a project's `.mcp.json` names".to_owned())
+        Some(
+            "`enableAllProjectMcpServers` approves every server a project's `.mcp.json` names"
+                .to_owned(),
+        )
     } else {
-        allow_all.map(|a| format!("`permissions.allow` lets every shell command run unasked (`{a}`)"))
+        allow_all
+            .map(|a| format!("`permissions.allow` lets every shell command run unasked (`{a}`)"))
     };
     if let Some(what) = switch {
-        let mut f = Rule::AgentConfigWrite.finding(
-            Location::file(path),
-            format!("turns approval off: {what}"),
-        );
+        let mut f = Rule::AgentConfigWrite
+            .finding(Location::file(path), format!("turns approval off: {what}"));
         f.severity = Severity::Medium;
         out.push(f);
     }

@@ -107,8 +107,22 @@ const NETWORK_WORDS: &[&str] = &[
 ];
 /// Words that declare credential handling.
 const CREDENTIAL_WORDS: &[&str] = &[
-    "ssh", "aws", "credential", "kube", "docker", "npm", "pypi", "gpg", "wallet", "secret",
-    "keychain", "password", "token", "auth", "login", "key",
+    "ssh",
+    "aws",
+    "credential",
+    "kube",
+    "docker",
+    "npm",
+    "pypi",
+    "gpg",
+    "wallet",
+    "secret",
+    "keychain",
+    "password",
+    "token",
+    "auth",
+    "login",
+    "key",
 ];
 
 fn declares(text: &str, words: &[&str]) -> bool {
@@ -143,7 +157,9 @@ pub fn audit(root: &str, files: &[&SourceFile], out: &mut Vec<Finding>) {
     let fm = match front_matter(&md) {
         Ok(fm) => fm,
         Err(e) => {
-            out.push(Rule::UnparseableAgentFile.finding(Location::file(&skill_md_path), e.to_string()));
+            out.push(
+                Rule::UnparseableAgentFile.finding(Location::file(&skill_md_path), e.to_string()),
+            );
             FrontMatter::default()
         }
     };
@@ -373,7 +389,10 @@ fn script_findings(
     if !c.download_run.is_empty() {
         let mut f = Rule::DownloadAndRun.finding(
             Location::file(path),
-            format!("{via} runs fetched or decoded code ({})", first(&c.download_run)),
+            format!(
+                "{via} runs fetched or decoded code ({})",
+                first(&c.download_run)
+            ),
         );
         place(&mut f, &c.download_run);
         f.capabilities = vec![assay_core::Capability::CodeExec];
@@ -397,7 +416,10 @@ fn script_findings(
 /// credentials or the environment, runs fetched code, or writes agent settings.
 fn test_payload(path: &str, c: &Caps, out: &mut Vec<Finding>) {
     let what = if !c.download_run.is_empty() {
-        Some(format!("runs fetched or decoded code ({})", first(&c.download_run)))
+        Some(format!(
+            "runs fetched or decoded code ({})",
+            first(&c.download_run)
+        ))
     } else if !c.credential.is_empty() {
         Some(format!("reads credentials ({})", first(&c.credential)))
     } else if !c.network.is_empty() && !c.env.is_empty() {

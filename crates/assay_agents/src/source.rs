@@ -42,7 +42,9 @@ pub fn lang_of(path: &str) -> Option<Lang> {
 /// Whether source text uses an MCP server SDK: `@modelcontextprotocol/sdk`, `FastMCP`,
 /// `from mcp`/`import mcp`, `mcp.server`.
 pub fn is_mcp_server(data: &[u8]) -> bool {
-    let head = data.get(..data.len().min(crate::MAX_FILE_BYTES)).unwrap_or(data);
+    let head = data
+        .get(..data.len().min(crate::MAX_FILE_BYTES))
+        .unwrap_or(data);
     [
         &b"@modelcontextprotocol/sdk"[..],
         b"FastMCP(",
@@ -130,11 +132,11 @@ fn tokenize(text: &str, lang: Lang) -> Vec<(Tok, usize)> {
             && (quote != '`' || lang == Lang::Js)
         {
             let start = i;
-            let triple = lang == Lang::Python && at(q + 1) == Some(quote) && at(q + 2) == Some(quote);
+            let triple =
+                lang == Lang::Python && at(q + 1) == Some(quote) && at(q + 2) == Some(quote);
             let mut k = if triple { q + 3 } else { q + 1 };
             let mut val = String::new();
-            loop {
-                let Some(x) = at(k) else { break };
+            while let Some(x) = at(k) {
                 if x == '\\' {
                     match at(k + 1) {
                         Some('n') => val.push('\n'),
@@ -393,7 +395,10 @@ const re = /it's/; const s = "after regex";
 "#;
         let ex = extract(src, Lang::Js);
         let names: Vec<&str> = ex.tools.iter().map(|t| t.0.as_str()).collect();
-        assert!(names.contains(&"send_email") && names.contains(&"add"), "{names:?}");
+        assert!(
+            names.contains(&"send_email") && names.contains(&"add"),
+            "{names:?}"
+        );
         let vals: Vec<&str> = ex.fields.iter().map(|f| f.value.as_str()).collect();
         assert!(vals.contains(&"Sends an email"), "{vals:?}");
         assert!(vals.contains(&"Recipient"), "{vals:?}");

@@ -74,7 +74,13 @@ fn rules() -> Vec<Rule> {
 
 fn show(f: &[Finding]) -> Vec<(String, &str, String)> {
     f.iter()
-        .map(|x| (x.rule.code().to_owned(), x.evidence.as_str(), x.location.display()))
+        .map(|x| {
+            (
+                x.rule.code().to_owned(),
+                x.evidence.as_str(),
+                x.location.display(),
+            )
+        })
         .collect()
 }
 
@@ -178,16 +184,29 @@ fn tool_poisoning_is_critical_in_every_shape() {
     let f = audit(&root().join("MCP002/fastmcp"));
     let p = f.iter().find(|x| x.rule == Rule::ToolPoisoning).unwrap();
     assert_eq!(p.location.display(), "server.py:8:5");
-    assert!(p.evidence.starts_with("tool `add` docstring"), "{}", p.evidence);
+    assert!(
+        p.evidence.starts_with("tool `add` docstring"),
+        "{}",
+        p.evidence
+    );
 }
 
 /// Configuration weaknesses are reported but decide no verdict (scoring step 7).
 #[test]
 fn configuration_weaknesses_do_not_make_a_verdict() {
-    for entry in ["MCP004/trifecta", "MCP005/literal-token", "MCP006/npx-latest"] {
+    for entry in [
+        "MCP004/trifecta",
+        "MCP005/literal-token",
+        "MCP006/npx-latest",
+    ] {
         let f = audit(&root().join(entry));
         assert!(!f.is_empty(), "{entry}");
-        assert_eq!(assay_rules::score(&f).0, Verdict::Clean, "{entry}: {:#?}", show(&f));
+        assert_eq!(
+            assay_rules::score(&f).0,
+            Verdict::Clean,
+            "{entry}: {:#?}",
+            show(&f)
+        );
     }
 }
 
@@ -200,9 +219,18 @@ fn hostile_input_fails_closed() {
         ("mcp.json", vec![0xff, 0xfe, 0x00]),
         ("SKILL.md", b"---\n*x\n---\n".to_vec()),
         ("SKILL.md", b"---\na: &a [*a]\n---\n".to_vec()),
-        ("tools.json", format!("{{\"tools\":[{{\"inputSchema\":{deep}").into_bytes()),
-        ("server.py", b"from fastmcp import FastMCP\n@mcp.tool\ndef x(:\n  '''".to_vec()),
-        ("index.ts", b"import '@modelcontextprotocol/sdk'; server.tool(\"a\", `".to_vec()),
+        (
+            "tools.json",
+            format!("{{\"tools\":[{{\"inputSchema\":{deep}").into_bytes(),
+        ),
+        (
+            "server.py",
+            b"from fastmcp import FastMCP\n@mcp.tool\ndef x(:\n  '''".to_vec(),
+        ),
+        (
+            "index.ts",
+            b"import '@modelcontextprotocol/sdk'; server.tool(\"a\", `".to_vec(),
+        ),
     ];
     for (name, data) in cases {
         let f = assay_agents::audit_files(&[(name.to_owned(), data)]);

@@ -76,7 +76,7 @@ fn discover(
                 .with_context(|| format!("reading {}", s.display()))?,
         );
     }
-    let policy = super::scan::load_policy(output, &[project.clone()])?;
+    let policy = super::scan::load_policy(output, std::slice::from_ref(&project))?;
     let today = assay_policy::Date::today_utc();
     let today = (today.year, today.month, today.day);
     let mut reports = Vec::new();
@@ -98,9 +98,7 @@ fn lock_path(lock: Option<PathBuf>) -> PathBuf {
 }
 
 /// The pins of every tool list, keyed by `<path as given>#<tool>`.
-fn pins_of(
-    tools: &[PathBuf],
-) -> anyhow::Result<BTreeMap<String, assay_agents::pin::ToolPin>> {
+fn pins_of(tools: &[PathBuf]) -> anyhow::Result<BTreeMap<String, assay_agents::pin::ToolPin>> {
     let mut now = BTreeMap::new();
     for t in tools {
         let data = fs_err::read(t)?;
@@ -150,7 +148,7 @@ fn pin(tools: &[PathBuf], lock: Option<PathBuf>) -> anyhow::Result<u8> {
 fn check(tools: &[PathBuf], lock: Option<PathBuf>, output: &OutputArgs) -> anyhow::Result<u8> {
     let path = lock_path(lock);
     let text = fs_err::read_to_string(&path)
-        .with_context(|| format!("no lock file to check against (run `assay agents pin` first)"))?;
+        .context("no lock file to check against (run `assay agents pin` first)")?;
     let l = assay_agents::pin::read_lock(&path.display().to_string(), &text)?;
     let now = pins_of(tools)?;
     let changes = assay_agents::pin::compare(&l, &now);
