@@ -121,14 +121,7 @@ pub fn run(args: &[String]) -> anyhow::Result<bool> {
         for _ in 0..runs.max(1) {
             let t = Instant::now();
             let out = std::process::Command::new(&bin)
-                .args([
-                    "scan",
-                    "--format",
-                    "json",
-                    "--no-progress",
-                    "--fail-on",
-                    "never",
-                ])
+                .args(["scan", "--format", "json", "--no-progress"])
                 .arg(&dir)
                 .output()
                 .with_context(|| format!("running {}", bin.display()))?;
