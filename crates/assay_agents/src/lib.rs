@@ -198,10 +198,13 @@ pub(crate) fn instruction_text(path: &str, text: &str, is_skill: bool, out: &mut
         .collect();
     let sensitive = phrases.iter().any(|p| p.signal == Signal::SensitiveFile);
     let mut seen_lines = std::collections::BTreeSet::new();
-    for p in phrases
-        .iter()
-        .filter(|p| skill::STEERING.contains(&p.signal))
-    {
+    // A forced pre-step is how a third-party skill gets its script run first; in a
+    // project's own CLAUDE.md/AGENTS.md ("before any change, run the tests") it is the
+    // project's workflow, and download-and-run there is reported on its own (SKILL007).
+    let steering = |p: &&text::Phrase| {
+        skill::STEERING.contains(&p.signal) && (is_skill || p.signal != Signal::ForcedPreStep)
+    };
+    for p in phrases.iter().filter(steering) {
         let line = text::line_col(text, p.offset).0;
         if !seen_lines.insert(line) || seen_lines.len() > 8 {
             continue;

@@ -191,6 +191,12 @@ pub fn audit(root: &str, files: &[&SourceFile], out: &mut Vec<Finding>) {
             crate::instruction_text(path, &t, true, out);
         }
     }
+    // npm lifecycle scripts of a skill that ships a package.json: they run on install.
+    for (path, data) in files {
+        if name_is(path, "package.json") {
+            lifecycle(path, data, out);
+        }
+    }
     // Scripts, and how SKILL.md sends the agent to them.
     for (path, data) in files {
         let Some(rel) = path.strip_prefix(root) else {
@@ -449,6 +455,53 @@ fn test_payload(path: &str, c: &Caps, out: &mut Vec<Finding>) {
         );
         f.related = locs.collect();
         out.push(f);
+    }
+}
+
+fn name_is(path: &str, name: &str) -> bool {
+    path.rsplit('/').next() == Some(name)
+}
+
+/// `preinstall`/`install`/`postinstall`/`prepare` scripts of a skill's `package.json`:
+/// download-and-run is `SKILL007`; credentials or the environment sent over the network,
+/// `SKILL006` (critical: nothing declares what an install step does).
+fn lifecycle(path: &str, data: &[u8], out: &mut Vec<Finding>) {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return;
+    };
+    let Some(scripts) = v.get("scripts").and_then(serde_json::Value::as_object) else {
+        return;
+    };
+    let text = file_text(data);
+    for hook in ["preinstall", "install", "postinstall", "prepare"] {
+        let Some(cmd) = scripts.get(hook).and_then(serde_json::Value::as_str) else {
+            continue;
+        };
+        let at = text.find(&format!("\"{hook}\"")).unwrap_or(0);
+        if let Some((_, what, _)) = caps::download_run_lines(cmd).into_iter().next() {
+            out.push(finding_at(
+                Rule::DownloadAndRun,
+                path,
+                &text,
+                at,
+                format!("npm `{hook}` script {what}: {cmd}"),
+            ));
+            continue;
+        }
+        let c = caps::of_script("lifecycle.sh", cmd.as_bytes());
+        if !c.network.is_empty() && (!c.credential.is_empty() || !c.env.is_empty()) {
+            let mut f = finding_at(
+                Rule::UndeclaredCapability,
+                path,
+                &text,
+                at,
+                format!(
+                    "npm `{hook}` script sends credentials or the environment over the network: {cmd}"
+                ),
+            );
+            f.severity = Severity::Critical;
+            out.push(f);
+        }
     }
 }
 

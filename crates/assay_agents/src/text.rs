@@ -264,7 +264,7 @@ static PATTERNS: LazyLock<Vec<(Signal, Regex)>> = LazyLock::new(|| {
         ),
         p(
             Signal::Conceal,
-            r"\b(?:do\s+not|don't|dont|never|must\s+not)\s+(?:tell|inform|notify|alert|show|mention|reveal|disclose|explain)(?:\s+(?:this|it|that|anything|any\s+of\s+this))?\s+(?:to\s+)?(?:the\s+)?user\b",
+            r"\b(?:do\s+not|don't|dont|never|must\s+not)\s+(?:tell|inform|notify|alert|mention|reveal|disclose)(?:\s+(?:this|it|that|anything|any\s+of\s+this))?\s+(?:to\s+)?(?:the\s+)?user\b",
         ),
         p(
             Signal::Conceal,
@@ -375,6 +375,15 @@ fn normalise(text: &str) -> (String, Vec<usize>) {
     (s, map)
 }
 
+/// Whether what follows "do not tell the user" makes it advice about the user rather
+/// than concealment from them: "… the user's password", "… the user to run X", "… the
+/// user how to …", "… the user that they …".
+fn advice_to_the_user(after: &str) -> bool {
+    ["'s", "\u{2019}s", " to ", " how ", " that they", " they "]
+        .iter()
+        .any(|p| after.starts_with(p))
+}
+
 /// Every phrase of `text` that addresses the model, in order of offset. A phrase inside
 /// a fenced code block of Markdown is still reported: a model reads code blocks too.
 pub fn instructions(text: &str) -> Vec<Phrase> {
@@ -382,6 +391,9 @@ pub fn instructions(text: &str) -> Vec<Phrase> {
     let mut out = Vec::new();
     for (signal, r) in PATTERNS.iter() {
         for m in r.find_iter(&norm).take(64) {
+            if *signal == Signal::Conceal && advice_to_the_user(norm.get(m.end()..).unwrap_or("")) {
+                continue;
+            }
             let mut t = m.as_str().trim().to_owned();
             if t.len() > 120 {
                 let mut cut = 117;
