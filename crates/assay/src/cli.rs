@@ -302,6 +302,16 @@ pub struct AgentsArgs {
     /// current directory).
     #[arg(long)]
     pub project: Option<PathBuf>,
+    /// Also start each configured stdio MCP server (minimal environment: `PATH`, a
+    /// temporary `HOME`, none of the configured `env`), call `tools/list`,
+    /// `prompts/list` and `resources/list`, stop it, and audit what it served. Without
+    /// it nothing is started.
+    #[arg(long)]
+    pub connect: bool,
+    /// With `--connect`: compare the served tools with this lock file (MCP007 for every
+    /// change), or record them in it when it does not exist yet.
+    #[arg(long, requires = "connect")]
+    pub lock: Option<PathBuf>,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,

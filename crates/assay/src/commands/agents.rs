@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// Run `assay agents`; `Ok(exit code)`.
 pub fn run(args: AgentsArgs) -> anyhow::Result<u8> {
     match args.action {
-        None => discover(args.home, args.project, &args.output),
+        None => discover(&args),
         Some(AgentsAction::Pin { tools, lock }) => pin(&tools, lock),
         Some(AgentsAction::Check {
             tools,
@@ -26,16 +26,20 @@ pub fn run(args: AgentsArgs) -> anyhow::Result<u8> {
     }
 }
 
-fn discover(
-    home: Option<PathBuf>,
-    project: Option<PathBuf>,
-    output: &OutputArgs,
-) -> anyhow::Result<u8> {
-    let home = match home.or_else(|| std::env::var_os("HOME").map(PathBuf::from)) {
+/// Most tools, prompts or resources kept from one server's list.
+pub const MAX_LISTED: usize = 5_000;
+
+fn discover(args: &AgentsArgs) -> anyhow::Result<u8> {
+    let output = &args.output;
+    let home = match args
+        .home
+        .clone()
+        .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
+    {
         Some(h) => h,
         None => anyhow::bail!("no home directory: set $HOME or pass --home"),
     };
-    let project = match project {
+    let project = match args.project.clone() {
         Some(p) => p,
         None => std::env::current_dir().context("reading the current directory")?,
     };
@@ -52,6 +56,7 @@ fn discover(
         .context("reading the agent configuration")?;
     // Local server files the configurations launch: scanned as ordinary inputs.
     let mut servers: Vec<PathBuf> = Vec::new();
+    let mut configs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for p in &located {
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
         if p.is_file()
@@ -66,6 +71,7 @@ fn discover(
                     servers.push(s);
                 }
             }
+            configs.push((p.clone(), data));
         }
     }
     let limits = assay_sources::Limits::default();
@@ -86,11 +92,125 @@ fn discover(
         reports.push(r);
         used.extend(u);
     }
+    if args.connect {
+        reports.extend(connect(&configs, args.lock.as_deref())?);
+    }
     used.sort_unstable();
     used.dedup();
     let report = Report::new(reports, policy.unused(&used));
     super::scan::emit(&report, output)?;
     Ok(super::scan::exit_code(&report, output))
+}
+
+/// The stdio servers of a configuration: `(name, command, args)`.
+fn stdio_servers(data: &[u8]) -> Vec<(String, String, Vec<String>)> {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for key in ["mcpServers", "servers"] {
+        let Some(m) = v.get(key).and_then(serde_json::Value::as_object) else {
+            continue;
+        };
+        for (name, s) in m.iter().take(assay_agents::MAX_UNITS) {
+            let Some(cmd) = s.get("command").and_then(serde_json::Value::as_str) else {
+                continue;
+            };
+            if s.get("disabled").and_then(serde_json::Value::as_bool) == Some(true) {
+                continue;
+            }
+            let a = s
+                .get("args")
+                .and_then(serde_json::Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(serde_json::Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.push((name.clone(), cmd.to_owned(), a));
+        }
+    }
+    out
+}
+
+/// `--connect`: list every configured stdio server and audit what it serves, one
+/// artifact per server; with `lock`, compare its tools with the lock (MCP007), or
+/// record them when the lock does not exist.
+fn connect(
+    configs: &[(PathBuf, Vec<u8>)],
+    lock: Option<&Path>,
+) -> anyhow::Result<Vec<ArtifactReport>> {
+    let existing = match lock {
+        Some(l) if l.is_file() => Some(assay_agents::pin::read_lock(
+            &l.display().to_string(),
+            &fs_err::read_to_string(l)?,
+        )?),
+        _ => None,
+    };
+    let mut all_pins = BTreeMap::new();
+    let mut reports = Vec::new();
+    for (config, data) in configs {
+        let cwd = config.parent().unwrap_or(Path::new("."));
+        for (name, cmd, a) in stdio_servers(data) {
+            let mut findings = Vec::new();
+            match super::agents_connect::list_server(&cmd, &a, cwd) {
+                Ok(listing) => {
+                    let tools = serde_json::to_vec(&serde_json::json!({"tools": listing.tools}))?;
+                    assay_agents::mcp::audit_tool_list("tools/list", &tools, &mut findings);
+                    // Prompts and resources are read by the model too: their names,
+                    // descriptions and arguments go through the same checks.
+                    for (what, items) in [
+                        ("prompts/list", &listing.prompts),
+                        ("resources/list", &listing.resources),
+                    ] {
+                        let as_tools: Vec<serde_json::Value> = items
+                            .iter()
+                            .filter(|x| x.get("name").and_then(serde_json::Value::as_str).is_some())
+                            .cloned()
+                            .collect();
+                        let bytes = serde_json::to_vec(&serde_json::json!({"tools": as_tools}))?;
+                        assay_agents::mcp::audit_tool_list(what, &bytes, &mut findings);
+                    }
+                    let pins = assay_agents::pin::pins(&name, &tools)?;
+                    if let Some(l) = &existing {
+                        findings.extend(
+                            assay_agents::pin::compare(l, &pins)
+                                .into_iter()
+                                .map(|(k, kind)| assay_agents::pin::finding(&k, kind)),
+                        );
+                    }
+                    all_pins.extend(pins);
+                }
+                Err(e) => findings.push(assay_core::Rule::UnparseableMcpFile.finding(
+                    assay_core::Location::file(config.display().to_string()),
+                    format!("--connect: server `{name}` could not be listed: {e:#}"),
+                )),
+            }
+            let (verdict, score) = assay_rules::score(&findings);
+            reports.push(ArtifactReport::new(
+                format!("{} [{name}]", config.display()),
+                ArtifactFormat::File,
+                verdict,
+                score,
+                findings,
+            ));
+        }
+    }
+    if let (Some(l), None) = (lock, &existing) {
+        let new = assay_agents::pin::Lock {
+            tools: all_pins,
+            ..Default::default()
+        };
+        fs_err::write(l, assay_agents::pin::write_lock(&new))?;
+        eprintln!(
+            "assay agents: recorded {} served tool(s) in {}",
+            new.tools.len(),
+            l.display()
+        );
+    }
+    Ok(reports)
 }
 
 fn lock_path(lock: Option<PathBuf>) -> PathBuf {

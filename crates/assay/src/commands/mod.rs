@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod agents;
+mod agents_connect;
 mod db;
 mod deps;
 mod environment;
