@@ -249,3 +249,35 @@ fn hostile_input_fails_closed() {
     let f = assay_agents::audit_files(&[("SKILL.md".into(), big)]);
     assert_eq!(f[0].rule, Rule::UnparseableAgentFile);
 }
+
+/// A wheel that ships a FastMCP server whose tool docstring orders the model to read a
+/// key file (the shape of malicious PyPI MCP packages): found inside the artifact, at
+/// the docstring, critical; an ordinary module beside it is not read as a server.
+#[test]
+fn poisoned_server_inside_a_package_is_found() {
+    let mut art = assay_core::Artifact::new(
+        "evil_mcp-1.0-py3-none-any.whl",
+        assay_core::ArtifactFormat::Wheel,
+    );
+    let entry = |path: &str, data: Vec<u8>| assay_core::Entry {
+        path: path.to_owned(),
+        kind: assay_core::EntryKind::File,
+        size: data.len() as u64,
+        file_kind: assay_core::classify(path, &data),
+        complete: true,
+        data,
+        sha256: None,
+    };
+    art.entries = vec![
+        entry(
+            "evil_mcp/server.py",
+            std::fs::read(root().join("MCP002/fastmcp/server.py")).unwrap(),
+        ),
+        entry("evil_mcp/util.py", b"def add(a, b):\n    return a + b\n".to_vec()),
+    ];
+    let f = assay_agents::audit_artifact(&art);
+    assert_eq!(f.len(), 1, "{:#?}", show(&f));
+    assert_eq!(f[0].rule, Rule::ToolPoisoning);
+    assert_eq!(f[0].severity, Severity::Critical);
+    assert_eq!(f[0].location.display(), "evil_mcp/server.py:8:5");
+}
