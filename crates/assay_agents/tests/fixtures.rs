@@ -273,7 +273,10 @@ fn poisoned_server_inside_a_package_is_found() {
             "evil_mcp/server.py",
             std::fs::read(root().join("MCP002/fastmcp/server.py")).unwrap(),
         ),
-        entry("evil_mcp/util.py", b"def add(a, b):\n    return a + b\n".to_vec()),
+        entry(
+            "evil_mcp/util.py",
+            b"def add(a, b):\n    return a + b\n".to_vec(),
+        ),
     ];
     let f = assay_agents::audit_artifact(&art);
     assert_eq!(f.len(), 1, "{:#?}", show(&f));
