@@ -5,7 +5,10 @@
 //! - skill folders: a `SKILL.md` (YAML front matter + instructions) and every file
 //!   beside it, scripts and tests included ([`skill`]);
 //! - instruction files an agent loads on its own: `CLAUDE.md`, `AGENTS.md`, `GEMINI.md`,
-//!   `.cursorrules`, `.windsurfrules`, `.github/copilot-instructions.md`, `.cursor/rules/*.mdc`;
+//!   `.cursorrules`, `.windsurfrules`, `.github/copilot-instructions.md`, `.cursor/rules/*.mdc`,
+//!   Claude Code sub-agents and commands (`.claude/agents/*.md`, `.claude/commands/*.md`);
+//! - Claude Code plugin manifests (`.claude-plugin/plugin.json`) and plugin hooks
+//!   (`hooks/hooks.json`);
 //! - agent configurations: `mcp.json`, `.mcp.json`, `.cursor/mcp.json`,
 //!   `.vscode/mcp.json`, `claude_desktop_config.json`, `.claude.json`, Claude Code
 //!   `settings.json` (hooks, permissions), Gemini/Windsurf settings ([`mcp`]);
@@ -84,8 +87,15 @@ pub fn role_by_path(path: &str) -> Option<Role> {
             | ".windsurfrules"
             | "copilot-instructions.md"
     ) || (lower.contains(".cursor/rules/") && name.ends_with(".mdc"))
+        || ((lower.contains(".claude/commands/") || lower.contains(".claude/agents/"))
+            && name.ends_with(".md"))
     {
         return Some(Role::Instructions);
+    }
+    // Claude Code plugins: the manifest (inline `mcpServers`, `hooks`) and the plugin's
+    // `hooks/hooks.json`.
+    if lower.ends_with(".claude-plugin/plugin.json") || lower.ends_with("hooks/hooks.json") {
+        return Some(Role::McpConfig);
     }
     if matches!(
         name,
