@@ -23,6 +23,10 @@ pub enum Command {
     History(HistoryArgs),
     /// Check a repository's tags against a tag lockfile: moved, removed, or on no branch.
     Tags(TagsArgs),
+    /// Audit this machine's and project's AI agent setup (skills, hooks, instruction
+    /// files, MCP configurations and local servers), offline; pin and check MCP tool
+    /// definitions against rug pulls.
+    Agents(AgentsArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -282,6 +286,65 @@ pub struct TagsArgs {
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `assay agents`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AgentsArgs {
+    /// `pin` or `check`; without one, discover and audit the agent setup.
+    #[command(subcommand)]
+    pub action: Option<AgentsAction>,
+    /// Home directory whose per-user agent configuration is read (default: `$HOME`).
+    #[arg(long)]
+    pub home: Option<PathBuf>,
+    /// Project directory whose per-project agent configuration is read (default: the
+    /// current directory).
+    #[arg(long)]
+    pub project: Option<PathBuf>,
+    /// Also start each configured stdio MCP server (minimal environment: `PATH`, a
+    /// temporary `HOME`, none of the configured `env`), call `tools/list`,
+    /// `prompts/list` and `resources/list`, stop it, and audit what it served. Without
+    /// it nothing is started.
+    #[arg(long)]
+    pub connect: bool,
+    /// With `--connect`: compare the served tools with this lock file (MCP007 for every
+    /// change), or record them in it when it does not exist yet.
+    #[arg(long, requires = "connect")]
+    pub lock: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `assay agents pin|check`.
+#[derive(Debug, Subcommand)]
+pub enum AgentsAction {
+    /// Record a hash of each tool's full definition (name, description, every
+    /// parameter's name/description/default/enum, annotations) from saved `tools/list`
+    /// results in the lock file.
+    Pin {
+        /// Saved `tools/list` results (JSON).
+        #[arg(required = true)]
+        tools: Vec<PathBuf>,
+        /// The lock file (default: `assay-agents.lock` in the current directory).
+        #[arg(long)]
+        lock: Option<PathBuf>,
+    },
+    /// Compare saved `tools/list` results with the lock file: every changed, added or
+    /// removed tool is an MCP007 finding (schema-only changes included); exit 1 when
+    /// anything changed.
+    Check {
+        /// Saved `tools/list` results (JSON).
+        #[arg(required = true)]
+        tools: Vec<PathBuf>,
+        /// The lock file (default: `assay-agents.lock` in the current directory).
+        #[arg(long)]
+        lock: Option<PathBuf>,
+        /// Output options.
+        #[command(flatten)]
+        output: OutputArgs,
+    },
 }
 
 /// `assay rules`.

@@ -23,6 +23,8 @@ pub enum ArtifactFormat {
     SevenZ,
     /// A directory on disk (an unpacked package or source tree).
     Directory,
+    /// An agent skill folder (a `SKILL.md` with the files beside it; crate `assay_agents`).
+    Skill,
     /// An installed Python environment (site-packages).
     Environment,
     /// A single file that is not an archive.
@@ -45,6 +47,7 @@ impl ArtifactFormat {
             ArtifactFormat::Tar => "tar",
             ArtifactFormat::SevenZ => "7z",
             ArtifactFormat::Directory => "directory",
+            ArtifactFormat::Skill => "skill",
             ArtifactFormat::Environment => "environment",
             ArtifactFormat::File => "file",
             ArtifactFormat::Unreadable => "unreadable",

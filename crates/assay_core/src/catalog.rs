@@ -1556,6 +1556,174 @@ catalog! {
             attack: Some("T1195.002"),
         }
     }
+    /// Agent skills and instruction files (`SKILL.md` folders, `CLAUDE.md`, `AGENTS.md`,
+    /// agent hooks; crate `assay_agents`).
+    Skill => SkillRule {
+        UnparseableAgentFile {
+            code: "SKILL001",
+            name: "unparseable-agent-file",
+            summary: "A skill, agent instruction or agent configuration file that cannot be read within assay's bounds (front matter, JSON, size, depth)",
+            severity: Medium,
+            confidence: High,
+            targets: [],
+            cwe: None,
+            attack: Some("T1195.002"),
+        }
+        ModelDirectedInstruction {
+            code: "SKILL002",
+            name: "model-directed-instruction",
+            summary: "Text the agent reads tells the model to ignore its instructions, hide something from the user, run a script before any task, or speaks as a vendor",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-77"),
+            attack: Some("T1059"),
+        }
+        OverBroadTrigger {
+            code: "SKILL003",
+            name: "over-broad-trigger",
+            summary: "A skill claims every request (`use this skill for ALL requests`) or stuffs its description with keywords",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: None,
+            attack: None,
+        }
+        HiddenText {
+            code: "SKILL004",
+            name: "hidden-text",
+            summary: "Text the model reads but a reviewer does not see: Unicode tag characters, zero-width or bidi controls, instructions in HTML comments",
+            severity: High,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-451"),
+            attack: Some("T1027"),
+        }
+        ConfusableName {
+            code: "SKILL005",
+            name: "confusable-name",
+            summary: "A skill or tool name mixes Latin with look-alike letters of another script",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-1007"),
+            attack: Some("T1036"),
+        }
+        UndeclaredCapability {
+            code: "SKILL006",
+            name: "undeclared-capability",
+            summary: "A skill's scripts do what its description does not declare: read credentials, send data out, harvest the environment",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-506"),
+            attack: Some("T1552.001"),
+        }
+        DownloadAndRun {
+            code: "SKILL007",
+            name: "download-and-run",
+            summary: "A skill, hook or agent configuration runs code fetched at that moment: `curl | sh`, `npx -y pkg@latest`, a password-protected archive",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-494"),
+            attack: Some("T1105"),
+        }
+        AgentConfigWrite {
+            code: "SKILL008",
+            name: "agent-config-write",
+            summary: "A skill writes agent settings, hooks, auto-approve lists or shell start-up files, or turns approval off",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-284"),
+            attack: Some("T1546.004"),
+        }
+        PayloadInSkillTests {
+            code: "SKILL009",
+            name: "payload-in-skill-tests",
+            summary: "A skill's tests or `conftest.py` reach the network, read credentials or start processes: code an agent or CI runs that no reviewer reads",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-506"),
+            attack: Some("T1195.002"),
+        }
+    }
+    /// MCP servers: configurations, saved `tools/list` results, server source and pinned
+    /// tool definitions (crate `assay_agents`).
+    Mcp => McpRule {
+        UnparseableMcpFile {
+            code: "MCP001",
+            name: "unparseable-mcp-file",
+            summary: "An MCP configuration or saved tool list that cannot be read within assay's bounds",
+            severity: Medium,
+            confidence: High,
+            targets: [],
+            cwe: None,
+            attack: Some("T1195.002"),
+        }
+        ToolPoisoning {
+            code: "MCP002",
+            name: "tool-poisoning",
+            summary: "A tool's description or schema addresses the model: reading key files, passing them as a parameter, hiding it from the user",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-77"),
+            attack: Some("T1059"),
+        }
+        ToolShadowing {
+            code: "MCP003",
+            name: "tool-shadowing",
+            summary: "A tool's description changes how another tool behaves (`when send_email is used, BCC …`)",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-77"),
+            attack: Some("T1557"),
+        }
+        ToxicFlow {
+            code: "MCP004",
+            name: "toxic-flow",
+            summary: "One configuration enables a server that reads untrusted input, one that reads private data and one that can send data out",
+            severity: Medium,
+            confidence: Low,
+            targets: [],
+            cwe: Some("CWE-200"),
+            attack: None,
+        }
+        ServerEnvSecret {
+            code: "MCP005",
+            name: "server-env-secret",
+            summary: "An MCP server is configured with a literal secret in its environment or arguments",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-798"),
+            attack: None,
+        }
+        UnpinnedServerLaunch {
+            code: "MCP006",
+            name: "unpinned-server-launch",
+            summary: "An MCP server is launched from a package spec without a pinned version (`npx -y pkg`, `uvx pkg`, `@latest`)",
+            severity: Low,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-829"),
+            attack: Some("T1195.002"),
+        }
+        ToolDefinitionChanged {
+            code: "MCP007",
+            name: "tool-definition-changed",
+            summary: "A tool's definition differs from the one pinned in `assay-agents.lock` (a rug pull): description, schema, added or removed",
+            severity: High,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-494"),
+            attack: Some("T1195.002"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1588,6 +1756,8 @@ mod tests {
                 + DepRule::ALL.len()
                 + GitRule::ALL.len()
                 + CiRule::ALL.len()
+                + SkillRule::ALL.len()
+                + McpRule::ALL.len()
         );
         assert_eq!(
             GitRule::try_from(Rule::DecodeThenExec),

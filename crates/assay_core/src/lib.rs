@@ -18,8 +18,8 @@ mod rule;
 
 pub use artifact::{Artifact, ArtifactFormat, Entry, EntryKind, FileKind, classify, lossy_text};
 pub use catalog::{
-    ArcRule, CiRule, ContextSeverity, DepRule, GitRule, IocRule, MlRule, PkgRule, PyRule, Rule,
-    RuleRef, UnknownRule,
+    ArcRule, CiRule, ContextSeverity, DepRule, GitRule, IocRule, McpRule, MlRule, PkgRule, PyRule,
+    Rule, RuleRef, SkillRule, UnknownRule,
 };
 pub use finding::{Capability, ExecutionContext, Finding, Location, fingerprint};
 pub use level::{Confidence, FailOn, Severity, Verdict};

@@ -23,6 +23,10 @@ pub enum Family {
     Git,
     /// CI pipelines: GitHub Actions workflows and actions.
     Ci,
+    /// Agent skills and the instruction files agents read.
+    Skill,
+    /// MCP servers, their configurations and tool definitions.
+    Mcp,
 }
 
 impl Family {
@@ -37,6 +41,8 @@ impl Family {
             Family::Dep => "DEP",
             Family::Git => "GIT",
             Family::Ci => "CI",
+            Family::Skill => "SKILL",
+            Family::Mcp => "MCP",
         }
     }
 }

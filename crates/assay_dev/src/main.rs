@@ -12,6 +12,9 @@
 //! - `bench-ci [--runs N] [--zizmor] DIR` times the workflow audit (`assay_ci`) over the
 //!   workflow files under DIR and, with `--zizmor`, zizmor on the same files, with both
 //!   tools' findings per audit side by side (issue #18).
+//! - `bench-agents [--runs N] [--assay BIN] DIR` runs the agent audit (`assay_agents`)
+//!   over a tree of skills and MCP servers, lists its findings and verdicts, and with
+//!   `--assay` times the whole `assay scan` of it (issue 20).
 //! - `typosquat-rates` prints the typosquat detection and collision rates (criterion 3).
 //! - `generate-7z-fixtures` writes the 7z fixtures of `assay_rules` with the 7z crate's
 //!   own writer (see `sevenz_fixtures.rs`).
@@ -22,6 +25,7 @@
 //!   `assay_dev::redteam` and `docs/benchmarks.md`).
 
 mod bench;
+mod bench_agents;
 mod bench_ci;
 mod bench_deps;
 mod bench_model;
@@ -40,13 +44,14 @@ fn main() -> ExitCode {
         Some("bench-model") => bench_model::run(&args[1..]),
         Some("bench-deps") => bench_deps::run(&args[1..]),
         Some("bench-ci") => bench_ci::run(&args[1..]),
+        Some("bench-agents") => bench_agents::run(&args[1..]),
         Some("typosquat-rates") => typosquat_rates::run(),
         Some("generate-7z-fixtures") => sevenz_fixtures::run(),
         Some("generate-savedmodel-fixtures") => savedmodel_fixtures::run(),
         Some("redteam") => assay_dev::redteam::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M] | cargo dev bench-deps [--records N] [--runs N] | cargo dev bench-ci [--runs N] [--zizmor] DIR | cargo dev typosquat-rates | cargo dev generate-7z-fixtures | cargo dev generate-savedmodel-fixtures | cargo dev redteam [--json] [--light] [--transform T]… [--family F]… [--assay BIN] [--no-build] [--dump DIR]"
+                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M] | cargo dev bench-deps [--records N] [--runs N] | cargo dev bench-ci [--runs N] [--zizmor] DIR | cargo dev bench-agents [--runs N] [--assay BIN] DIR | cargo dev typosquat-rates | cargo dev generate-7z-fixtures | cargo dev generate-savedmodel-fixtures | cargo dev redteam [--json] [--light] [--transform T]… [--family F]… [--assay BIN] [--no-build] [--dump DIR]"
             );
             return ExitCode::from(2);
         }

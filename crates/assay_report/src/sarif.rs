@@ -344,7 +344,7 @@ fn finding_uri(a: &ArtifactReport, f: &Finding) -> (String, bool) {
         return (uri_path(&a.path), false);
     }
     match a.format {
-        ArtifactFormat::Directory | ArtifactFormat::Environment => {
+        ArtifactFormat::Directory | ArtifactFormat::Skill | ArtifactFormat::Environment => {
             // A distribution of an environment is `<environment>!/<name>==<version>`;
             // its findings' paths are relative to the environment, like the
             // environment-level artifact's.

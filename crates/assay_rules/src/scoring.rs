@@ -27,8 +27,17 @@
 //!    package (wheel, sdist, egg) the workflows it happens to ship decide nothing: a
 //!    popular sdist with a `pull_request_target` weakness is not a suspicious package
 //!    ([`ScoreModel::pipeline_verdicts`]).
+//! 7. Agent skills and MCP (`SKILL`, `MCP`): text the model reads is intent, so these
+//!    findings count like code findings — a critical one (a skill that reads
+//!    credentials it never declares and sends them out, a tool description that orders
+//!    the model to read a key file and pass it as a parameter) is `malicious`, a high one
+//!    (an instruction to hide something from the user) `suspicious`. Three MCP rules
+//!    describe how the user's configuration is put together rather than what a
+//!    component does — toxic flows (`MCP004`), literal secrets (`MCP005`), unpinned
+//!    launches (`MCP006`) — and are weaknesses like `CI` findings: reported in the
+//!    score, never adding up to a verdict.
 
-use assay_core::{Capability, Confidence, Family, Finding, Rule, Severity, Verdict};
+use assay_core::{Capability, Confidence, Family, Finding, McpRule, Rule, Severity, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The model's constants.
@@ -98,14 +107,14 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
         ));
     }
     let mut total = 0.0;
-    // The part of `total` that low findings gave (step 5: they count towards
+    // The part of `total` that low findings gave (step 4: they count towards
     // `malicious`, not towards `suspicious`).
     let mut low_part = 0.0;
     // Weakness findings (step 6) are in the reported score but never add up to a
     // verdict: kept apart and added after the thresholds are tested.
     let mut weakness = 0.0;
     for (rule, pts) in per_rule.iter_mut() {
-        let intent = adds_up_to_malicious(rule.family());
+        let intent = adds_up_to_malicious(*rule);
         pts.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut factor = 1.0;
         for &(p, evidence) in pts.iter() {
@@ -155,7 +164,7 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     let counted = (total * 10.0).round() / 10.0;
     let evidence = ((total - low_part) * 10.0).round() / 10.0;
     let total = ((total + weakness) * 10.0).round() / 10.0;
-    let intent = |f: &&Finding| adds_up_to_malicious(f.rule.family());
+    let intent = |f: &&Finding| adds_up_to_malicious(f.rule);
     let decisive = findings
         .iter()
         .filter(intent)
@@ -167,7 +176,7 @@ pub fn score_with(findings: &[Finding], m: &ScoreModel) -> (Verdict, f64) {
     let pipeline_high = m.pipeline_verdicts
         && findings
             .iter()
-            .any(|f| !adds_up_to_malicious(f.rule.family()) && f.severity >= Severity::High);
+            .any(|f| !adds_up_to_malicious(f.rule) && f.severity >= Severity::High);
     let model_fail_closed = findings.iter().any(|f| {
         f.severity >= Severity::High
             && f.confidence >= Confidence::Medium
@@ -196,25 +205,34 @@ fn fails_closed(family: Family) -> bool {
         | Family::Ioc
         | Family::Dep
         | Family::Git
-        | Family::Ci => false,
+        | Family::Ci
+        | Family::Skill
+        | Family::Mcp => false,
     }
 }
 
-/// Whether the points of this family's findings add up to a verdict (step 6). Workflow
+/// Whether the points of this rule's findings add up to a verdict (step 6). Workflow
 /// (`CI`) findings describe weaknesses of a pipeline, not intent: a repository with
 /// twenty unpinned actions is careless, not hostile. Their severity alone decides: a
 /// high finding (an injection an outsider can start) is `suspicious`, a critical one (a
-/// complete path to publishing) `malicious`.
-fn adds_up_to_malicious(family: Family) -> bool {
-    match family {
+/// complete path to publishing) `malicious`. The same holds for the three MCP findings
+/// about how a configuration is put together (step 7): toxic flows, literal secrets and
+/// unpinned launches are weaknesses of the user's setup, not of a component.
+fn adds_up_to_malicious(rule: Rule) -> bool {
+    match rule.family() {
         Family::Ci => false,
+        Family::Mcp => !matches!(
+            McpRule::try_from(rule),
+            Ok(McpRule::ToxicFlow | McpRule::ServerEnvSecret | McpRule::UnpinnedServerLaunch)
+        ),
         Family::Py
         | Family::Pkg
         | Family::Arc
         | Family::Ioc
         | Family::Dep
         | Family::Git
-        | Family::Ml => true,
+        | Family::Ml
+        | Family::Skill => true,
     }
 }
 

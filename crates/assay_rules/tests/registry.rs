@@ -194,6 +194,8 @@ fn rules_raised_elsewhere_are_tested_where_they_are_raised() {
         (Family::Ci, "assay_ci"),
         // `assay tags` (CI024–CI026): tested end to end in crates/assay/tests/tags.rs.
         (Family::Ci, "assay"),
+        (Family::Skill, "assay_agents"),
+        (Family::Mcp, "assay_agents"),
     ] {
         read(family, &crates.join(krate).join("tests"), false);
         read(family, &crates.join(krate).join("fixtures"), false);

@@ -1,5 +1,7 @@
 //! One module per command.
 
+mod agents;
+mod agents_connect;
 mod db;
 mod deps;
 mod environment;
@@ -20,6 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Scan(args) => scan::run(args),
         Command::History(args) => history::run(&args),
         Command::Tags(args) => tags::run(&args),
+        Command::Agents(args) => agents::run(args),
         Command::Rules(args) => rules::run(&args),
         Command::Explain { rule } => explain::run(&rule),
         Command::Sign(args) => sign::run(args),

@@ -31,8 +31,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     }
     let limits = Limits::default();
     let mut inputs: Vec<(Input, String)> = Vec::new();
-    // Workflow-only artifacts: the `.github/` of a directory that is not read whole as
-    // one package (see [`workflow_artifact`]).
+    // Workflow-only and agent-only artifacts: the `.github/`, skill folders and agent
+    // configurations of a directory that is not read whole as one package (see
+    // [`workflow_artifact`], [`agent_artifacts`]).
     let mut ci_artifacts: Vec<Artifact> = Vec::new();
     let mut env: Option<assay_sources::PythonEnv> = None;
     if args.paths.is_empty() {
@@ -51,6 +52,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
             if let Some(art) = workflow_artifact(p, &found)? {
                 ci_artifacts.push(art);
             }
+            ci_artifacts.extend(agent_artifacts(p, &found)?);
             let single = found.len() == 1;
             for i in found {
                 // The path the user named, unless discovery found something else inside
@@ -173,6 +175,30 @@ fn workflow_artifact(p: &std::path::Path, found: &[Input]) -> anyhow::Result<Opt
         .with_context(|| format!("reading the workflows of {}", p.display()))
 }
 
+/// The agent files of a directory named on the command line that discovery does not
+/// read whole (crate `assay_agents`): one artifact per skill folder (format `skill`),
+/// one for the other agent files (configurations, instruction files, tool lists, MCP
+/// server source other than loose `.py` files, which are inputs of their own). Package
+/// directories that discovery yields are left out: [`judge`] audits their agent files
+/// with the rest. Empty for files.
+fn agent_artifacts(p: &std::path::Path, found: &[Input]) -> anyhow::Result<Vec<Artifact>> {
+    if !p.is_dir() {
+        return Ok(Vec::new());
+    }
+    let whole: Vec<PathBuf> = found
+        .iter()
+        .filter_map(|i| match i {
+            Input::Directory(d) => Some(d.clone()),
+            _ => None,
+        })
+        .collect();
+    if whole.iter().any(|d| d == p) {
+        return Ok(Vec::new());
+    }
+    assay_agents::disk::artifacts(p, &whole)
+        .with_context(|| format!("reading the agent files of {}", p.display()))
+}
+
 /// One input's report entry and the policy entries it used, or the error naming it.
 type Judged = Result<(ArtifactReport, Vec<usize>), String>;
 
@@ -222,8 +248,11 @@ pub(crate) fn judge(
     // Workflows and actions the artifact holds (a repository, `.github/`, an sdist that
     // ships its CI): rules CI, before the Python analysis releases any text.
     let ci = assay_ci::audit_artifact(&art);
+    // Skills, agent configurations, tool lists and MCP server source: rules SKILL, MCP.
+    let agents = assay_agents::audit_artifact(&art);
     let mut a = assay_rules::analyze_artifact_releasing(&mut art, &options);
     a.findings.extend(ci);
+    a.findings.extend(agents);
     // Released entries keep their sha256 (see `analyze_artifact_releasing`).
     let sha = |path: &str| file_sha256(&art, path);
     let applied = policy.apply(

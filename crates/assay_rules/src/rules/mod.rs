@@ -5,10 +5,12 @@ pub mod ci;
 pub mod dep;
 pub mod git;
 pub mod ioc;
+pub mod mcp;
 pub mod ml;
 pub(crate) mod patterns;
 pub mod pkg;
 pub mod py;
+pub mod skill;
 
 use crate::context::{Cx, PyFile};
 use assay_core::{FileKind, Finding, RuleMeta};
@@ -201,6 +203,22 @@ registry![
     elsewhere: ci::tag_moved,
     elsewhere: ci::tag_off_branch,
     elsewhere: ci::tag_removed,
+    elsewhere: skill::unparseable_agent_file,
+    elsewhere: skill::model_directed_instruction,
+    elsewhere: skill::over_broad_trigger,
+    elsewhere: skill::hidden_text,
+    elsewhere: skill::confusable_name,
+    elsewhere: skill::undeclared_capability,
+    elsewhere: skill::download_and_run,
+    elsewhere: skill::agent_config_write,
+    elsewhere: skill::payload_in_skill_tests,
+    elsewhere: mcp::unparseable_mcp_file,
+    elsewhere: mcp::tool_poisoning,
+    elsewhere: mcp::tool_shadowing,
+    elsewhere: mcp::toxic_flow,
+    elsewhere: mcp::server_env_secret,
+    elsewhere: mcp::unpinned_server_launch,
+    elsewhere: mcp::tool_definition_changed,
 ];
 
 /// The rule with this code or name (case-insensitive).

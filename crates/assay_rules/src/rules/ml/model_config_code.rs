@@ -98,10 +98,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             check_keras_metadata(cx, e, out);
             continue;
         }
-        if !e.complete
-            || !e.file_name().ends_with("config.json")
-            || e.file_name().ends_with("tokenizer_config.json")
-        {
+        if !e.complete || !is_model_config_name(e.file_name()) {
             continue;
         }
         let Ok(v) = serde_json::from_slice::<serde_json::Value>(&e.data) else {
@@ -134,6 +131,17 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             super::push(cx, out, f);
         }
     }
+}
+
+/// A model configuration by name: `config.json`, or `<x>.config.json`, `<x>_config.json`,
+/// `<x>-config.json` — not a tokenizer's, and not a word ending in `config` such as
+/// TypeScript's `tsconfig.json` or `jsconfig.json` (whose `"module": "es2022"` is a
+/// compiler option: the notion MCP server's npm package was `malicious` for it).
+fn is_model_config_name(name: &str) -> bool {
+    let Some(stem) = name.strip_suffix("config.json") else {
+        return false;
+    };
+    !name.ends_with("tokenizer_config.json") && (stem.is_empty() || stem.ends_with(['.', '_', '-']))
 }
 
 /// A Keras SavedModel's `keras_metadata.pb`: each object's metadata JSON (its class and

@@ -1,0 +1,421 @@
+//! assay's agent audit (rule families `SKILL` and `MCP`): what an AI agent is given to
+//! read and run, checked offline and deterministically.
+//!
+//! Inputs, recognised by path and content ([`classify`]):
+//! - skill folders: a `SKILL.md` (YAML front matter + instructions) and every file
+//!   beside it, scripts and tests included ([`skill`]);
+//! - instruction files an agent loads on its own: `CLAUDE.md`, `AGENTS.md`, `GEMINI.md`,
+//!   `.cursorrules`, `.windsurfrules`, `.github/copilot-instructions.md`, `.cursor/rules/*.mdc`,
+//!   Claude Code sub-agents and commands (`.claude/agents/*.md`, `.claude/commands/*.md`);
+//! - Claude Code plugin manifests (`.claude-plugin/plugin.json`) and plugin hooks
+//!   (`hooks/hooks.json`);
+//! - agent configurations: `mcp.json`, `.mcp.json`, `.cursor/mcp.json`,
+//!   `.vscode/mcp.json`, `claude_desktop_config.json`, `.claude.json`, Claude Code
+//!   `settings.json` (hooks, permissions), Gemini/Windsurf settings ([`mcp`]);
+//! - saved `tools/list` results (MCP spec 2025-06-18, `Tool`: `name`, `title`,
+//!   `description`, `inputSchema`, `outputSchema`, `annotations`) ([`mcp`]);
+//! - MCP server source: Python (FastMCP `@mcp.tool()` docstrings, official SDK
+//!   `Tool(name=…, description=…)`) and TypeScript/JavaScript (`server.tool(…)`,
+//!   `server.registerTool(…)`, tool objects with `name`/`description`/`inputSchema`),
+//!   read statically ([`source`]).
+//!
+//! Nothing is run, fetched or connected to. Every file is bounded ([`MAX_FILE_BYTES`]);
+//! a relevant file that is over the bound, not UTF-8 JSON or not YAML is a finding
+//! (`SKILL001`/`MCP001`), never clean. [`pin`] records and checks tool definitions
+//! (rug pulls, `MCP007`); [`disk`] finds agent files on disk for `assay scan` and
+//! `assay agents`.
+
+pub mod caps;
+pub mod disk;
+pub mod mcp;
+pub mod pin;
+pub mod skill;
+pub mod source;
+pub mod text;
+
+use assay_core::{Artifact, EntryKind, Finding, Location, Rule, Severity};
+use std::borrow::Cow;
+use text::Signal;
+
+/// A file to audit: its path as findings should name it, and its bytes.
+pub type SourceFile = (String, Vec<u8>);
+
+/// Largest agent file read, in bytes (1 MiB). The largest file of the calibration
+/// corpus that this crate reads is ~60 KiB.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+
+/// Most skill folders, configurations and tool lists audited in one artifact.
+pub const MAX_UNITS: usize = 10_000;
+
+/// What an agent file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A skill's `SKILL.md` (its folder is the skill).
+    SkillMd,
+    /// An instruction file an agent loads by itself (`CLAUDE.md`, `AGENTS.md`, …).
+    Instructions,
+    /// An MCP client configuration (`mcp.json` and kin).
+    McpConfig,
+    /// Claude Code `settings.json` / `settings.local.json` (hooks, permissions).
+    AgentSettings,
+    /// A saved `tools/list` result (recognised by content).
+    ToolList,
+    /// MCP server source (recognised by content: it imports an MCP SDK).
+    ServerSource,
+}
+
+fn name_of(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// What `path` is by its name and place alone (no content): `None` for files that need
+/// their content to tell ([`Role::ToolList`], [`Role::ServerSource`]) or are not agent
+/// files.
+pub fn role_by_path(path: &str) -> Option<Role> {
+    let lower = path.to_ascii_lowercase();
+    let name = name_of(&lower);
+    if name_of(path) == "SKILL.md" {
+        return Some(Role::SkillMd);
+    }
+    if matches!(
+        name,
+        "claude.md"
+            | "claude.local.md"
+            | "agents.md"
+            | "gemini.md"
+            | ".cursorrules"
+            | ".windsurfrules"
+            | "copilot-instructions.md"
+    ) || (lower.contains(".cursor/rules/") && name.ends_with(".mdc"))
+        || ((lower.contains(".claude/commands/") || lower.contains(".claude/agents/"))
+            && name.ends_with(".md"))
+    {
+        return Some(Role::Instructions);
+    }
+    // Claude Code plugins: the manifest (inline `mcpServers`, `hooks`) and the plugin's
+    // `hooks/hooks.json`.
+    if lower.ends_with(".claude-plugin/plugin.json") || lower.ends_with("hooks/hooks.json") {
+        return Some(Role::McpConfig);
+    }
+    if matches!(
+        name,
+        "mcp.json"
+            | ".mcp.json"
+            | "claude_desktop_config.json"
+            | ".claude.json"
+            | "mcp_config.json"
+    ) || lower.ends_with(".gemini/settings.json")
+    {
+        return Some(Role::McpConfig);
+    }
+    if (lower.ends_with(".claude/settings.json") || lower.ends_with(".claude/settings.local.json"))
+        || lower == "settings.local.json"
+    {
+        return Some(Role::AgentSettings);
+    }
+    None
+}
+
+/// What a file is, by path and then content: a `.json` holding a tool list, or a
+/// Python/TypeScript/JavaScript file importing an MCP SDK.
+pub fn classify(path: &str, data: &[u8]) -> Option<Role> {
+    if let Some(r) = role_by_path(path) {
+        return Some(r);
+    }
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".json") {
+        let head = data.get(..data.len().min(MAX_FILE_BYTES)).unwrap_or(data);
+        if contains(head, b"\"tools\"") && contains(head, b"\"inputSchema\"") {
+            return Some(Role::ToolList);
+        }
+        return None;
+    }
+    if source::lang_of(path).is_some() && source::is_mcp_server(data) {
+        return Some(Role::ServerSource);
+    }
+    None
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(hay, needle).is_some()
+}
+
+/// A file's text: UTF-8 (lossy), without a leading BOM.
+pub(crate) fn file_text(data: &[u8]) -> Cow<'_, str> {
+    let d = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    String::from_utf8_lossy(d)
+}
+
+/// A finding at byte `offset` of `text` (line and column computed).
+pub(crate) fn finding_at(
+    rule: Rule,
+    path: &str,
+    text: &str,
+    offset: usize,
+    evidence: impl Into<String>,
+) -> Finding {
+    let (line, col) = text::line_col(text, offset);
+    let mut loc = Location::file(path);
+    loc.line = Some(line);
+    loc.column = Some(col);
+    rule.finding(loc, evidence)
+}
+
+/// The rule for an unreadable file of this role.
+fn unparseable_rule(role: Role) -> Rule {
+    match role {
+        Role::SkillMd | Role::Instructions | Role::AgentSettings => Rule::UnparseableAgentFile,
+        Role::McpConfig | Role::ToolList | Role::ServerSource => Rule::UnparseableMcpFile,
+    }
+}
+
+/// Check text an agent reads as instructions (a `SKILL.md`, a reference file of a skill,
+/// a `CLAUDE.md`): model-directed phrases (`SKILL002`), over-broad triggers (`SKILL003`,
+/// skills only), hidden text and instructions in HTML comments (`SKILL004`).
+pub(crate) fn instruction_text(path: &str, text: &str, is_skill: bool, out: &mut Vec<Finding>) {
+    hidden_text(path, text, out);
+    let comments = text::html_comments(text);
+    let in_comment = |off: usize| {
+        comments
+            .iter()
+            .any(|(s, b)| off >= *s && off <= s + b.len())
+    };
+    for (start, body) in &comments {
+        let ps = text::instructions(body);
+        if let Some(p) = ps.iter().find(|p| {
+            skill::STEERING.contains(&p.signal)
+                || matches!(
+                    p.signal,
+                    Signal::SensitiveFile | Signal::ShoutTag | Signal::OverBroad
+                )
+        }) {
+            out.push(finding_at(
+                Rule::HiddenText,
+                path,
+                text,
+                *start,
+                format!(
+                    "an HTML comment (not shown when rendered) {}: \"{}\"",
+                    p.signal.as_str(),
+                    p.text
+                ),
+            ));
+        }
+    }
+    let phrases: Vec<text::Phrase> = text::instructions(text)
+        .into_iter()
+        .filter(|p| !in_comment(p.offset))
+        .collect();
+    let sensitive = phrases.iter().any(|p| p.signal == Signal::SensitiveFile);
+    let mut seen_lines = std::collections::BTreeSet::new();
+    // A forced pre-step is how a third-party skill gets its script run first; in a
+    // project's own CLAUDE.md/AGENTS.md ("before any change, run the tests") it is the
+    // project's workflow, and download-and-run there is reported on its own (SKILL007).
+    let steering = |p: &&text::Phrase| {
+        skill::STEERING.contains(&p.signal) && (is_skill || p.signal != Signal::ForcedPreStep)
+    };
+    for p in phrases.iter().filter(steering) {
+        let line = text::line_col(text, p.offset).0;
+        if !seen_lines.insert(line) || seen_lines.len() > 8 {
+            continue;
+        }
+        let mut f = finding_at(
+            Rule::ModelDirectedInstruction,
+            path,
+            text,
+            p.offset,
+            format!("\"{}\": {}", p.text, p.signal.as_str()),
+        );
+        if p.signal == Signal::Conceal && sensitive {
+            f.severity = Severity::Critical;
+            f.evidence = format!("{}, in a text that names credential files", f.evidence);
+        }
+        out.push(f);
+    }
+    if is_skill && let Some(p) = phrases.iter().find(|p| p.signal == Signal::OverBroad) {
+        out.push(finding_at(
+            Rule::OverBroadTrigger,
+            path,
+            text,
+            p.offset,
+            format!("\"{}\": {}", p.text, p.signal.as_str()),
+        ));
+    }
+    for (line, what, shown) in caps::download_run_lines(text).into_iter().take(5) {
+        let mut loc = Location::file(path);
+        loc.line = Some(line);
+        out.push(Rule::DownloadAndRun.finding(loc, format!("{what}: {shown}")));
+    }
+    let lower = text.to_ascii_lowercase();
+    for pat in [
+        "--dangerously-skip-permissions",
+        "bypasspermissions",
+        "enableallprojectmcpservers",
+    ] {
+        if let Some(off) = lower.find(pat) {
+            out.push(finding_at(
+                Rule::AgentConfigWrite,
+                path,
+                text,
+                off,
+                format!("tells the agent to turn approval off (`{pat}`)"),
+            ));
+            break;
+        }
+    }
+}
+
+/// `SKILL004` for every run of tag, zero-width or bidi characters: critical for tag
+/// characters that decode to text (hidden ASCII a model reads), high otherwise.
+pub(crate) fn hidden_text(path: &str, text: &str, out: &mut Vec<Finding>) {
+    for h in text::hidden(text).into_iter().take(8) {
+        let evidence = if h.decoded.is_empty() {
+            format!("{} {} hidden in the text", h.count, h.kind.as_str())
+        } else {
+            format!(
+                "{} {} decode to \"{}\"",
+                h.count,
+                h.kind.as_str(),
+                h.decoded.chars().take(120).collect::<String>()
+            )
+        };
+        let mut f = finding_at(Rule::HiddenText, path, text, h.offset, evidence);
+        if h.decoded.trim().len() >= 3 {
+            f.severity = Severity::Critical;
+        }
+        out.push(f);
+    }
+}
+
+/// Audit a set of files of one artifact or folder (paths as they should appear in
+/// findings). Skill folders are the folders holding a `SKILL.md`; every other file is
+/// audited by its [`classify`] role. Findings are sorted by path, line and rule.
+pub fn audit_files(files: &[SourceFile]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut roots: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| name_of(p) == "SKILL.md")
+        .map(|(p, _)| p.get(..p.len() - "SKILL.md".len()).unwrap_or("").to_owned())
+        .take(MAX_UNITS)
+        .collect();
+    // Deepest first, so a file belongs to the nearest skill.
+    roots.sort_by_key(|r| std::cmp::Reverse(r.len()));
+    let mut by_skill: Vec<Vec<&SourceFile>> = vec![Vec::new(); roots.len()];
+    let mut rest: Vec<&SourceFile> = Vec::new();
+    for f in files {
+        match roots.iter().position(|r| f.0.starts_with(r.as_str())) {
+            Some(i) => {
+                if let Some(v) = by_skill.get_mut(i) {
+                    v.push(f);
+                }
+            }
+            None => rest.push(f),
+        }
+    }
+    for (root, fs) in roots.iter().zip(&by_skill) {
+        let oversized: Vec<&&SourceFile> = fs
+            .iter()
+            .filter(|(_, d)| d.len() > MAX_FILE_BYTES)
+            .collect();
+        for (p, d) in &oversized {
+            if name_of(p) == "SKILL.md" || caps::script_lang(p).is_some() {
+                out.push(Rule::UnparseableAgentFile.finding(
+                    Location::file(p.as_str()),
+                    format!(
+                        "{} bytes, over the {MAX_FILE_BYTES}-byte limit: not audited",
+                        d.len()
+                    ),
+                ));
+            }
+        }
+        let fit: Vec<&SourceFile> = fs
+            .iter()
+            .copied()
+            .filter(|(_, d)| d.len() <= MAX_FILE_BYTES)
+            .collect();
+        skill::audit(root, &fit, &mut out);
+    }
+    let mut configs = Vec::new();
+    for (path, data) in rest {
+        let Some(role) = classify(path, data) else {
+            continue;
+        };
+        if data.len() > MAX_FILE_BYTES {
+            out.push(unparseable_rule(role).finding(
+                Location::file(path.as_str()),
+                format!(
+                    "{} bytes, over the {MAX_FILE_BYTES}-byte limit: not audited",
+                    data.len()
+                ),
+            ));
+            continue;
+        }
+        match role {
+            Role::SkillMd => {}
+            Role::Instructions => instruction_text(path, &file_text(data), false, &mut out),
+            Role::McpConfig | Role::AgentSettings => {
+                configs.push((path.as_str(), role, data.as_slice()));
+            }
+            Role::ToolList => mcp::audit_tool_list(path, data, &mut out),
+            Role::ServerSource => mcp::audit_server_source(path, data, &mut out),
+        }
+    }
+    for (path, role, data) in configs.into_iter().take(MAX_UNITS) {
+        mcp::audit_config(path, role, data, &mut out);
+    }
+    out.sort_by(|a, b| {
+        (&a.location.path, a.location.line, a.location.column, a.rule).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.column,
+            b.rule,
+        ))
+    });
+    out
+}
+
+/// Whether an artifact entry is worth reading for the agent audit: a file a skill folder
+/// may hold, or one [`classify`] may recognise.
+fn wanted(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    role_by_path(path).is_some()
+        || lower.ends_with(".json")
+        || lower.ends_with(".md")
+        || lower.ends_with(".txt")
+        || caps::script_lang(path).is_some()
+        || source::lang_of(path).is_some()
+}
+
+/// Audit the agent files an artifact holds (skills, configurations, tool lists, MCP
+/// server source). Entries the source kept only the head of are findings when they are
+/// agent files (`SKILL001`/`MCP001`), never silently skipped. Without any skill folder,
+/// configuration, tool list or MCP server file, the result is empty.
+pub fn audit_artifact(art: &Artifact) -> Vec<Finding> {
+    let mut files: Vec<SourceFile> = Vec::new();
+    let mut out = Vec::new();
+    let has_skill = art.entries.iter().any(|e| name_of(&e.path) == "SKILL.md");
+    for e in art.entries.iter().filter(|e| e.kind == EntryKind::File) {
+        let skill_file = has_skill && wanted(&e.path);
+        let role = classify(&e.path, &e.data);
+        if !(skill_file || role.is_some()) {
+            continue;
+        }
+        if !e.complete {
+            if let Some(r) = role {
+                out.push(unparseable_rule(r).finding(
+                    Location::file(e.path.as_str()),
+                    format!(
+                        "{} bytes, over the reader's text limit: not audited",
+                        e.size
+                    ),
+                ));
+            }
+            continue;
+        }
+        files.push((e.path.clone(), e.data.clone()));
+    }
+    if !files.is_empty() {
+        out.extend(audit_files(&files));
+    }
+    out
+}
