@@ -363,16 +363,27 @@ for line in sys.stdin:
 /// (MCP007) and the poisoning (MCP002) and fails.
 #[test]
 fn connect_lists_a_real_stdio_server_and_catches_a_rug_pull() {
-    let python = std::process::Command::new("python3")
+    // `$ASSAY_TEST_MCP_PYTHON`: a Python with the official SDK (`.ci/run` installs `mcp`
+    // into its tools venv); when it is set, the SDK server is required, not optional.
+    let required = std::env::var("ASSAY_TEST_MCP_PYTHON")
+        .ok()
+        .filter(|p| !p.is_empty());
+    let py = required.clone().unwrap_or_else(|| "python3".to_owned());
+    let python = std::process::Command::new(&py)
         .args(["-c", "import mcp.server.fastmcp"])
         .output();
     let sdk = match python {
         Err(_) => {
+            assert!(required.is_none(), "{py} cannot be run");
             eprintln!("python3 not installed: skipped");
             return;
         }
         Ok(o) => o.status.success(),
     };
+    assert!(
+        sdk || required.is_none(),
+        "ASSAY_TEST_MCP_PYTHON={py} has no `mcp` package"
+    );
     eprintln!(
         "--connect test server: {}",
         if sdk {
@@ -398,7 +409,12 @@ fn connect_lists_a_real_stdio_server_and_catches_a_rug_pull() {
     .unwrap();
     std::fs::write(
         project.join(".mcp.json"),
-        r#"{"mcpServers": {"demo": {"command": "python3", "args": ["server.py"], "env": {"DEMO_SECRET_TOKEN": "FAKE-0123456789abcdef"}}}}"#,
+        serde_json::json!({"mcpServers": {"demo": {
+            "command": py,
+            "args": ["server.py"],
+            "env": {"DEMO_SECRET_TOKEN": "FAKE-0123456789abcdef"}
+        }}})
+        .to_string(),
     )
     .unwrap();
     let lock = tmp.path().join("served.lock");
