@@ -394,6 +394,10 @@ pub fn audit_artifact(art: &Artifact) -> Vec<Finding> {
     let mut files: Vec<SourceFile> = Vec::new();
     let mut out = Vec::new();
     let has_skill = art.entries.iter().any(|e| name_of(&e.path) == "SKILL.md");
+    // When the source already reports the archive bound that cut members short (ARC006),
+    // an agent file it cut is listed low: the bound is the fail-closed finding, and
+    // counting it again per file made ansible's wheel `malicious` on the wide benign set.
+    let bound_reported = art.findings.iter().any(|f| f.rule == Rule::ArchiveBomb);
     for e in art.entries.iter().filter(|e| e.kind == EntryKind::File) {
         let skill_file = has_skill && wanted(&e.path);
         let role = classify(&e.path, &e.data);
@@ -402,13 +406,21 @@ pub fn audit_artifact(art: &Artifact) -> Vec<Finding> {
         }
         if !e.complete {
             if let Some(r) = role {
-                out.push(unparseable_rule(r).finding(
+                let mut f = unparseable_rule(r).finding(
                     Location::file(e.path.as_str()),
                     format!(
                         "{} bytes, over the reader's text limit: not audited",
                         e.size
                     ),
-                ));
+                );
+                if bound_reported {
+                    f.severity = Severity::Low;
+                    f.evidence = format!(
+                        "{} bytes, cut short by the archive bound ARC006 reports: not audited",
+                        e.size
+                    );
+                }
+                out.push(f);
             }
             continue;
         }
@@ -418,4 +430,38 @@ pub fn audit_artifact(art: &Artifact) -> Vec<Finding> {
         out.extend(audit_files(&files));
     }
     out
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+    use assay_core::{ArtifactFormat, Entry, FileKind};
+
+    /// An `AGENTS.md` the source kept only the head of: medium on its own (fail closed),
+    /// low when the archive bound that cut it is already reported (ARC006).
+    #[test]
+    fn a_cut_agent_file_is_low_when_the_bound_is_reported() {
+        let mut art = Artifact::new("pkg-1.0-py3-none-any.whl", ArtifactFormat::Wheel);
+        art.entries.push(Entry {
+            path: "pkg/AGENTS.md".into(),
+            kind: EntryKind::File,
+            size: 20_000,
+            data: b"# Agents\n".to_vec(),
+            complete: false,
+            file_kind: FileKind::Text,
+            sha256: None,
+        });
+        let sev = |art: &Artifact| {
+            audit_artifact(art)
+                .iter()
+                .find(|f| f.rule == Rule::UnparseableAgentFile)
+                .map(|f| f.severity)
+        };
+        assert_eq!(sev(&art), Some(Severity::Medium));
+        art.findings.push(Rule::ArchiveBomb.finding(
+            Location::file("pkg/CHANGELOG.rst"),
+            "the kept-bytes bound is reached here",
+        ));
+        assert_eq!(sev(&art), Some(Severity::Low));
+    }
 }

@@ -286,10 +286,10 @@ static PATTERNS: LazyLock<Vec<(Signal, Regex)>> = LazyLock::new(|| {
             Signal::ForcedPreStep,
             r"\b(?:before|prior\s+to)\s+(?:doing\s+)?(?:any|every|each|all)\s+(?:other\s+)?(?:task|request|action|response|operation|command|tool\s+call|reply|answer|work)s?\b[^.\n]{0,100}?\b(?:run|execute|call|invoke|source)\b",
         ),
-        p(
-            Signal::ForcedPreStep,
-            r"\b(?:always|must)\s+(?:first\s+)?(?:run|execute|source)\s+[`'\x22]?[\w./~-]*\.(?:sh|py|js|ps1|bat)\b[^.\n]{0,60}?\b(?:before|first|at\s+the\s+start)\b",
-        ),
+        // Only a step forced before *every* task is steering. "Always run
+        // `list_datasets.py` first" inside a skill is that skill's own workflow (mlflow
+        // ships one); a scope-less "always run X first" pattern made 2 popular archives of
+        // the wide benign set `suspicious` and was dropped.
         p(
             Signal::Impersonation,
             r"\b(?:message|notice|instruction|directive|mandate|requirement|update)\s+from\s+(?:anthropic|openai|the\s+claude\s+team|cursor|github\s+copilot|the\s+system\s+administrator)\b",
