@@ -8,6 +8,10 @@
 #![allow(clippy::unwrap_used)]
 
 use assert_cmd::Command;
+mod common;
+
+use common::{CANARY, litellm_pth_line};
+
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::Value;
@@ -17,20 +21,6 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 // ------------------------------------------------------------------ fixture builders
-
-/// The harmless stand-in for a second-stage payload.
-const CANARY: &str = "import os; os.system('echo assay-canary')";
-
-/// The one line of LiteLLM 1.82.8's `litellm_init.pth` (March 2026), with the payload
-/// replaced by [`CANARY`]: spawn `python -c` that base64-decodes and `exec`s code, at
-/// every interpreter start.
-fn litellm_pth_line() -> String {
-    format!(
-        "import os, subprocess, sys; subprocess.Popen([sys.executable, \"-c\", \
-         \"import base64; exec(base64.b64decode('{}'))\"])\n",
-        STANDARD.encode(CANARY)
-    )
-}
 
 /// A PEP 376 RECORD hash: `sha256=` + urlsafe base64 without padding.
 fn record_hash(data: &[u8]) -> String {

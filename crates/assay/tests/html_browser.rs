@@ -11,7 +11,8 @@
 #![cfg(feature = "html")]
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use base64::Engine as _;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -51,15 +52,6 @@ fn browse(browser: &Path, profile: &Path, args: &[&str], page: &Path) -> std::pr
         .unwrap()
 }
 
-fn litellm_pth() -> String {
-    let canary = base64::engine::general_purpose::STANDARD
-        .encode("import os; os.system('echo assay-canary')");
-    format!(
-        "import os, subprocess, sys; subprocess.Popen([sys.executable, \"-c\", \
-         \"import base64; exec(base64.b64decode('{canary}'))\"])\n"
-    )
-}
-
 fn assay(cwd: &Path, args: &[&str]) -> Vec<u8> {
     Command::new(assert_cmd::cargo::cargo_bin("assay"))
         .current_dir(cwd)
@@ -88,7 +80,11 @@ fn html_report_renders_in_headless_chromium_with_the_json_counts() {
         return;
     };
     let t = tempfile::tempdir().unwrap();
-    std::fs::write(t.path().join("litellm_init.pth"), litellm_pth()).unwrap();
+    std::fs::write(
+        t.path().join("litellm_init.pth"),
+        common::litellm_pth_line(),
+    )
+    .unwrap();
     std::fs::write(t.path().join("ok.py"), "x = 1\n").unwrap();
     std::fs::write(
         t.path().join("setup.py"),

@@ -9,7 +9,8 @@
 //! Nothing here reaches the network.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use base64::Engine as _;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,16 +20,6 @@ fn repo() -> PathBuf {
 
 fn assay_bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("assay")
-}
-
-/// The LiteLLM 1.82.8 `.pth` line with a harmless payload (`echo`): malicious.
-fn litellm_pth() -> String {
-    let canary = base64::engine::general_purpose::STANDARD
-        .encode("import os; os.system('echo assay-canary')");
-    format!(
-        "import os, subprocess, sys; subprocess.Popen([sys.executable, \"-c\", \
-         \"import base64; exec(base64.b64decode('{canary}'))\"])\n"
-    )
 }
 
 /// `action/run.sh` in `cwd` with the given `INPUT_*` variables; returns the
@@ -62,7 +53,11 @@ fn action_run(cwd: &Path, inputs: &[(&str, &str)]) -> (Vec<String>, i32, String)
 fn action_run_script_writes_sarif_and_reports_the_exit_code() {
     let t = tempfile::tempdir().unwrap();
     std::fs::create_dir(t.path().join("site")).unwrap();
-    std::fs::write(t.path().join("site/litellm_init.pth"), litellm_pth()).unwrap();
+    std::fs::write(
+        t.path().join("site/litellm_init.pth"),
+        common::litellm_pth_line(),
+    )
+    .unwrap();
     std::fs::write(t.path().join("ok.py"), "x = 1\n").unwrap();
 
     // A malicious input: exit-code 1 (the job fails in the last step), SARIF written and

@@ -100,18 +100,7 @@ fn artifact_of(
     let mut art = assay_core::Artifact::new(display, format);
     art.entries = files
         .into_iter()
-        .map(|(path, data)| {
-            let complete = data.len() <= crate::MAX_FILE_BYTES;
-            assay_core::Entry {
-                file_kind: assay_core::classify(&path, &data),
-                path,
-                kind: assay_core::EntryKind::File,
-                size: data.len() as u64,
-                complete,
-                data,
-                sha256: None,
-            }
-        })
+        .map(|(path, data)| assay_core::Entry::file(path, data, crate::MAX_FILE_BYTES as u64))
         .collect();
     art
 }

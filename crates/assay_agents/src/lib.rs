@@ -363,14 +363,7 @@ pub fn audit_files(files: &[SourceFile]) -> Vec<Finding> {
     for (path, role, data) in configs.into_iter().take(MAX_UNITS) {
         mcp::audit_config(path, role, data, &mut out);
     }
-    out.sort_by(|a, b| {
-        (&a.location.path, a.location.line, a.location.column, a.rule).cmp(&(
-            &b.location.path,
-            b.location.line,
-            b.location.column,
-            b.rule,
-        ))
-    });
+    assay_core::sort_by_location(&mut out);
     out
 }
 

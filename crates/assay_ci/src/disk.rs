@@ -128,18 +128,7 @@ pub fn artifact(dir: &Path, display: &str) -> std::io::Result<Option<assay_core:
     let mut art = assay_core::Artifact::new(display, assay_core::ArtifactFormat::Directory);
     art.entries = files
         .into_iter()
-        .map(|(path, data)| {
-            let complete = (data.len() as u64) <= MAX_FILE_BYTES;
-            assay_core::Entry {
-                file_kind: assay_core::classify(&path, &data),
-                path,
-                kind: assay_core::EntryKind::File,
-                size: data.len() as u64,
-                complete,
-                data,
-                sha256: None,
-            }
-        })
+        .map(|(path, data)| assay_core::Entry::file(path, data, MAX_FILE_BYTES))
         .collect();
     Ok(Some(art))
 }

@@ -100,14 +100,7 @@ pub fn audit_files_with(files: &[(String, Vec<u8>)], limits: &yaml::Limits) -> V
         audit::run(&mut cx);
     }
     out.extend(graph::paths(&models));
-    out.sort_by(|a, b| {
-        (&a.location.path, a.location.line, a.location.column, a.rule).cmp(&(
-            &b.location.path,
-            b.location.line,
-            b.location.column,
-            b.rule,
-        ))
-    });
+    assay_core::sort_by_location(&mut out);
     out
 }
 

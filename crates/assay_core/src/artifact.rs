@@ -100,6 +100,20 @@ pub fn lossy_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 impl Entry {
+    /// A regular file read by a caller's own bounded reader: kind by [`classify`],
+    /// `complete` when `data` (bytes) is within `max_bytes`, the reader's limit.
+    pub fn file(path: String, data: Vec<u8>, max_bytes: u64) -> Entry {
+        Entry {
+            file_kind: classify(&path, &data),
+            path,
+            kind: EntryKind::File,
+            size: data.len() as u64,
+            complete: data.len() as u64 <= max_bytes,
+            data,
+            sha256: None,
+        }
+    }
+
     /// The content as text (lossy, see [`lossy_text`]), when complete.
     pub fn text(&self) -> Option<std::borrow::Cow<'_, str>> {
         self.complete.then(|| lossy_text(&self.data))

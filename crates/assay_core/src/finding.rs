@@ -160,6 +160,19 @@ pub struct Finding {
     pub fingerprint: String,
 }
 
+/// Sort findings by location (path, line, column), then rule: the order the workflow
+/// and agent audits report in.
+pub fn sort_by_location(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.location.path, a.location.line, a.location.column, a.rule).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.column,
+            b.rule,
+        ))
+    });
+}
+
 impl Finding {
     /// A finding with the rule's default levels; the fingerprint is filled in here.
     pub fn new(

@@ -21,7 +21,7 @@ pub use catalog::{
     ArcRule, CiRule, ContextSeverity, DepRule, GitRule, IocRule, McpRule, MlRule, PkgRule, PyRule,
     Rule, RuleRef, SkillRule, UnknownRule,
 };
-pub use finding::{Capability, ExecutionContext, Finding, Location, fingerprint};
+pub use finding::{Capability, ExecutionContext, Finding, Location, fingerprint, sort_by_location};
 pub use level::{Confidence, FailOn, Severity, Verdict};
 pub use package::{Ecosystem, PackageName};
 pub use report::{

@@ -34,16 +34,6 @@ pub struct HtmlReporter {
     pub title: String,
 }
 
-fn sev_str(s: Severity) -> &'static str {
-    match s {
-        Severity::Info => "info",
-        Severity::Low => "low",
-        Severity::Medium => "medium",
-        Severity::High => "high",
-        Severity::Critical => "critical",
-    }
-}
-
 /// `path:line:column`, as the text report prints it.
 fn location(f: &Finding) -> String {
     let mut s = f.location.path.clone();
@@ -76,7 +66,7 @@ fn groups(a: &ArtifactReport) -> Vec<Value> {
                 .iter()
                 .map(|f| {
                     json!({
-                        "severity": sev_str(f.severity),
+                        "severity": f.severity.as_str(),
                         "confidence": f.confidence,
                         "context": f.context,
                         "location": location(f),
@@ -89,7 +79,7 @@ fn groups(a: &ArtifactReport) -> Vec<Value> {
                 "code": code,
                 "name": name,
                 "summary": summary,
-                "severity": sev_str(top),
+                "severity": top.as_str(),
                 "count": fs.len(),
                 "findings": findings,
             });
@@ -164,7 +154,7 @@ fn context(report: &Report, title: &str) -> Value {
         .map(|a| {
             let mut counts = BTreeMap::new();
             for f in &a.findings {
-                *counts.entry(sev_str(f.severity)).or_insert(0u32) += 1;
+                *counts.entry(f.severity.as_str()).or_insert(0u32) += 1;
             }
             json!({
                 "path": a.path,
@@ -193,7 +183,7 @@ fn context(report: &Report, title: &str) -> Value {
         "history": report.artifacts.iter().any(|a| a.rank.is_some()),
         "timeline": timeline(report),
         "artifacts": artifacts,
-        "levels": ["info", "low", "medium", "high", "critical"],
+        "levels": Severity::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
     })
 }
 

@@ -200,8 +200,8 @@ fn release_text(e: &mut Entry, analysis: &PyAnalysis) {
         || analysis.unwalked
         || analysis.truncated
         || crate::rules::py::text_rules_need(&e.data)
-        // PKG015 reads `install_requires` from the text.
-        || e.file_name() == "setup.py"
+        // PKG015 reads `install_requires` from the text, when an advisory lookup is there.
+        || (e.file_name() == "setup.py" && crate::known_packages::get().is_some())
     {
         return;
     }

@@ -750,8 +750,8 @@ fn probe_end(r: &mut dyn Read) -> io::Result<bool> {
 }
 
 /// Whether a member named `inner` (its path inside the archive) is a file Python runs
-/// without being asked: `setup.py` (an sdist's install script), a `.pth` file (run at
-/// every start, PEP 648's predecessor in `site`), `sitecustomize.py` / `usercustomize.py`.
+/// without being asked: `setup.py` (an sdist's install script), a `.pth` file (read by
+/// `site` at every start), `sitecustomize.py` / `usercustomize.py`.
 fn runs_by_itself(inner: &str) -> bool {
     let name = inner.rsplit(['/', '\\']).next().unwrap_or(inner);
     name == "setup.py"

@@ -1,6 +1,7 @@
 //! Shared by the tests that talk to a package index, a registry or a download URL: a tiny
 //! HTTP/1.1 server on 127.0.0.1 that answers each request with a handler the test gives.
 //! One thread per connection, `Connection: close`; request headers are read up to a bound.
+//! Also the harmless LiteLLM `.pth` reproduction several test binaries scan.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -141,4 +142,19 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
     let _ = out.write_all(&resp.body);
     let _ = out.flush();
     let _ = reader.read(&mut [0u8; 0]);
+}
+
+/// The harmless stand-in for a second-stage payload.
+pub const CANARY: &str = "import os; os.system('echo assay-canary')";
+
+/// The one line of LiteLLM 1.82.8's `litellm_init.pth` (March 2026), with the payload
+/// replaced by [`CANARY`]: spawn `python -c` that base64-decodes and `exec`s code, at
+/// every interpreter start.
+pub fn litellm_pth_line() -> String {
+    use base64::Engine as _;
+    format!(
+        "import os, subprocess, sys; subprocess.Popen([sys.executable, \"-c\", \
+         \"import base64; exec(base64.b64decode('{}'))\"])\n",
+        base64::engine::general_purpose::STANDARD.encode(CANARY)
+    )
 }
