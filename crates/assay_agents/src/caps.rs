@@ -97,6 +97,24 @@ pub static DOWNLOAD_RUN: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(||
             ),
             "a password-protected archive to open",
         ),
+        (
+            re(
+                r"(?i)\bbase64\s+(?:-d|-D|--decode)\b[^\n]{0,100}\|\s*(?:sudo\s+)?(?:(?:ba|z|da|k)?sh|python3?|node|perl)\b",
+            ),
+            "pipes decoded text into a shell",
+        ),
+        (
+            re(
+                r"(?i)\b(?:eval|Function|runInThisContext|runInNewContext)\s*\(\s*(?:atob|Buffer\.from|decodeURIComponent\s*\(\s*escape\s*\(\s*atob)\s*\(",
+            ),
+            "evaluates decoded code",
+        ),
+        (
+            re(
+                r"(?i)\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]{0,80}\s-e(?:nc(?:odedcommand)?|c)?\s+[A-Za-z0-9+/]{40,}",
+            ),
+            "runs an encoded PowerShell command",
+        ),
     ]
 });
 
@@ -308,5 +326,385 @@ mod tests {
         assert_eq!(c.download_run.len(), 1);
         assert_eq!(c.config_write.len(), 1);
         assert_eq!(c.network.len(), 1);
+    }
+}
+
+/// A package a line installs or runs from a registry: `pip install NAME`, `npm i NAME`,
+/// `npx -y NAME` and their kin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Install {
+    /// 1-based line.
+    pub line: u32,
+    /// The registry the command fetches from.
+    pub ecosystem: assay_core::Ecosystem,
+    /// The package name as written, without version, extras or tag.
+    pub name: String,
+    /// The version pinned with `==` (PyPI) or `@x.y.z` (npm), if any.
+    pub version: Option<String>,
+    /// The line, clipped.
+    pub shown: String,
+}
+
+/// Options of the install commands that take a value (the value is not a package).
+const VALUE_OPTIONS: &[&str] = &[
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-e",
+    "--editable",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "--python",
+    "-p",
+    "--package",
+    "--registry",
+    "--cache",
+    "--prefix",
+    "--with",
+    "--index",
+    "--from",
+    "--group",
+    "--extra",
+];
+
+/// Where the package names of a command start, in its tokens: `(ecosystem, index of
+/// the first argument)`.
+fn install_verb(t: &[&str]) -> Option<(assay_core::Ecosystem, usize)> {
+    use assay_core::Ecosystem::{Npm, PyPI};
+    let base = |s: &str| {
+        s.rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(s)
+            .trim_end_matches(".exe")
+            .trim_end_matches(".cmd")
+            .to_ascii_lowercase()
+    };
+    let w0 = base(t.first()?);
+    let w = |i: usize| t.get(i).map(|s| s.to_ascii_lowercase());
+    let pip = |s: &str| s == "pip" || s == "pip3" || (s.starts_with("pip3.") && s.len() <= 7);
+    match w0.as_str() {
+        s if pip(s) && w(1).as_deref() == Some("install") => Some((PyPI, 2)),
+        s if s.starts_with("python") && w(1).as_deref() == Some("-m") => {
+            let m = w(2)?;
+            (pip(&m) && w(3).as_deref() == Some("install")).then_some((PyPI, 4))
+        }
+        "uv" if w(1).as_deref() == Some("pip") && w(2).as_deref() == Some("install") => {
+            Some((PyPI, 3))
+        }
+        "uv" if w(1).as_deref() == Some("add") => Some((PyPI, 2)),
+        "uv" if w(1).as_deref() == Some("tool")
+            && matches!(w(2).as_deref(), Some("install" | "run")) =>
+        {
+            Some((PyPI, 3))
+        }
+        "poetry" if w(1).as_deref() == Some("add") => Some((PyPI, 2)),
+        "pipx" if matches!(w(1).as_deref(), Some("install" | "run")) => Some((PyPI, 2)),
+        "uvx" => Some((PyPI, 1)),
+        "npm" | "pnpm" | "bun"
+            if matches!(
+                w(1).as_deref(),
+                Some("install" | "i" | "add" | "exec" | "x" | "dlx")
+            ) =>
+        {
+            Some((Npm, 2))
+        }
+        "yarn" if matches!(w(1).as_deref(), Some("add" | "dlx")) => Some((Npm, 2)),
+        "npx" | "bunx" | "pnpx" => Some((Npm, 1)),
+        _ => None,
+    }
+}
+
+/// A package name and pinned version from an argument, or `None` for what is not a
+/// registry name (a path, a URL, a requirements file, a git spec, a variable).
+fn package_of(eco: assay_core::Ecosystem, arg: &str) -> Option<(String, Option<String>)> {
+    let bad = |c: char| matches!(c, '$' | '{' | '}' | '<' | '>' | '*' | '%' | '\\' | '=');
+    match eco {
+        assay_core::Ecosystem::PyPI => {
+            let lower = arg.to_ascii_lowercase();
+            if arg.contains("://")
+                || arg.contains('/')
+                || lower.starts_with("git+")
+                || [".whl", ".tar.gz", ".zip", ".txt", ".toml", ".cfg"]
+                    .iter()
+                    .any(|e| lower.ends_with(e))
+            {
+                return None;
+            }
+            let end = arg
+                .find(['=', '>', '<', '~', '!', '[', ';', '@', ' '])
+                .unwrap_or(arg.len());
+            let name = arg.get(..end)?;
+            let spec = arg.get(end..).unwrap_or("");
+            // `key=value` (a Python keyword argument, a shell assignment) is no specifier.
+            if spec.starts_with('=') && !spec.starts_with("==") {
+                return None;
+            }
+            let version = arg
+                .get(end..)
+                .and_then(|r| r.strip_prefix("=="))
+                .map(|v| v.trim().to_owned());
+            let ok = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                && name.starts_with(|c: char| c.is_ascii_alphanumeric());
+            ok.then(|| (name.to_owned(), version))
+        }
+        assay_core::Ecosystem::Npm => {
+            if arg.starts_with(['.', '/', '~']) || arg.contains(':') || arg.contains(bad) {
+                return None;
+            }
+            let (name, version) = match arg.get(1..).and_then(|r| r.rfind('@')) {
+                Some(i) => (arg.get(..=i)?, arg.get(i + 2..).map(str::to_owned)),
+                None => (arg, None),
+            };
+            // `user/repo` without a scope is a GitHub shorthand, not a registry name.
+            if name.contains('/') && !name.starts_with('@') {
+                return None;
+            }
+            let ok = !name.is_empty()
+                && name.chars().all(|c| {
+                    c.is_ascii_lowercase()
+                        || c.is_ascii_digit()
+                        || matches!(c, '-' | '_' | '.' | '~' | '@' | '/')
+                });
+            ok.then(|| (name.to_owned(), version.filter(|v| !v.is_empty())))
+        }
+        _ => None,
+    }
+}
+
+/// Packages installed or run from a registry in a text: at most 20 per text, 20 names
+/// per command. In a script or a hook command (`markdown` false) every line is a
+/// command; quotes, commas and brackets around words are dropped, so a Python argument
+/// list `["pip", "install", "x"]` reads as the command it runs. In Markdown, fenced code
+/// and inline code spans are commands, and a command in running prose ("install it with
+/// pip install pypdf and restart") names one package, the word after the verb. A command
+/// ends at `&&`, `;`, `|`, `#` or a redirection.
+pub fn installs(text: &str, markdown: bool) -> Vec<Install> {
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for (i, line) in text.lines().enumerate().take(200_000) {
+        if markdown && line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if line.len() > 4_000 || out.len() >= 20 {
+            continue;
+        }
+        let lower = line.to_ascii_lowercase();
+        if !["pip", "uv", "poetry", "npm", "npx", "yarn", "pnp", "bun"]
+            .iter()
+            .any(|k| lower.contains(k))
+        {
+            continue;
+        }
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if !markdown || fenced {
+            commands(line, line, line_no, false, &mut out);
+            continue;
+        }
+        // Odd pieces between backticks are code spans.
+        for (k, piece) in line.split('`').enumerate() {
+            commands(piece, line, line_no, k % 2 == 0, &mut out);
+        }
+    }
+    out.truncate(20);
+    out
+}
+
+/// The install commands of one piece of a line (see [`installs`]); `prose` keeps one
+/// name per command.
+fn commands(piece: &str, line: &str, line_no: u32, prose: bool, out: &mut Vec<Install>) {
+    let cleaned: String = piece
+        .chars()
+        .map(|c| {
+            if matches!(c, '"' | '\'' | '`' | ',' | '(' | ')') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let tokens: Vec<&str> = cleaned
+        .split_whitespace()
+        .map(|t| t.trim_start_matches('[').trim_end_matches(']'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut start = 0;
+    while start < tokens.len() {
+        let rest = tokens.get(start..).unwrap_or_default();
+        let Some((eco, first)) = install_verb(rest) else {
+            start += 1;
+            continue;
+        };
+        let mut skip = false;
+        let mut n = 0;
+        let mut j = first;
+        while let Some(tok) = rest.get(j) {
+            j += 1;
+            if matches!(*tok, "&&" | "||" | ";" | "|" | ">" | ">>" | "2>&1") || tok.starts_with('#')
+            {
+                break;
+            }
+            if skip {
+                skip = false;
+                continue;
+            }
+            if tok.starts_with('-') {
+                skip = !tok.contains('=') && VALUE_OPTIONS.contains(tok);
+                continue;
+            }
+            let word = if prose {
+                tok.trim_end_matches(['.', ':', '!', '?'])
+            } else {
+                tok.trim_end_matches(';')
+            };
+            if let Some((name, version)) = package_of(eco, word) {
+                out.push(Install {
+                    line: line_no,
+                    ecosystem: eco,
+                    name,
+                    version,
+                    shown: clip(line),
+                });
+                n += 1;
+            }
+            // `npx pkg args…`, `uvx pkg args…`: only the first word is a package; in
+            // prose, only the word after the verb; `pkg;` ends the command.
+            if first == 1 || prose || n >= 20 || tok.ends_with(';') {
+                break;
+            }
+        }
+        start += j.max(1);
+    }
+}
+
+/// What an installed name is, when it is a threat: a known-malicious release (the
+/// advisory index `assay db update` builds, PyPI only; see
+/// `assay_rules::known_packages`) or a look-alike of a popular package
+/// (`assay_rules::typosquat`). `None` for ordinary names.
+pub fn install_threat(i: &Install) -> Option<(assay_core::Severity, String)> {
+    if i.ecosystem == assay_core::Ecosystem::PyPI
+        && let Some(lookup) = assay_rules::known_packages::get()
+        && let Some(adv) = lookup(&i.name, i.version.as_deref())
+    {
+        return Some((
+            assay_core::Severity::Critical,
+            format!("installs `{}`, a known-malicious package ({adv})", i.name),
+        ));
+    }
+    let (target, how) = assay_rules::typosquat::squats_in(i.ecosystem, &i.name)?;
+    Some((
+        assay_core::Severity::High,
+        format!(
+            "installs `{}`, a look-alike of the popular {} package `{target}` ({how})",
+            i.name,
+            i.ecosystem.osv()
+        ),
+    ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod install_tests {
+    use super::*;
+    use assay_core::Ecosystem::{Npm, PyPI};
+
+    fn names(text: &str) -> Vec<(assay_core::Ecosystem, String, Option<String>)> {
+        installs(text, true)
+            .into_iter()
+            .map(|i| (i.ecosystem, i.name, i.version))
+            .collect()
+    }
+
+    #[test]
+    fn install_commands_name_their_packages() {
+        assert_eq!(
+            names("Run `pip install -U \"requests[socks]>=2.31\" pypdf==4.2.0` first."),
+            vec![
+                (PyPI, "requests".into(), None),
+                (PyPI, "pypdf".into(), Some("4.2.0".into()))
+            ]
+        );
+        assert_eq!(
+            names("python3 -m pip install --index-url https://example.invalid/simple httpx && ls"),
+            vec![(PyPI, "httpx".into(), None)]
+        );
+        assert_eq!(
+            installs(
+                r#"subprocess.run(["pip", "install", "colorama"], check=True)"#,
+                false
+            )
+            .into_iter()
+            .map(|i| i.name)
+            .collect::<Vec<_>>(),
+            vec!["colorama"]
+        );
+        assert_eq!(
+            names(
+                "Install it with pip install pypdf and restart.\n```sh\npip install httpx rich\n```"
+            ),
+            vec![
+                (PyPI, "pypdf".into(), None),
+                (PyPI, "httpx".into(), None),
+                (PyPI, "rich".into(), None)
+            ]
+        );
+        assert_eq!(
+            names("`npm i -D typescript@5.4.0 @types/node; npx -y prettier@3.3.3 --check .`"),
+            vec![
+                (Npm, "typescript".into(), Some("5.4.0".into())),
+                (Npm, "@types/node".into(), None),
+                (Npm, "prettier".into(), Some("3.3.3".into()))
+            ]
+        );
+        assert_eq!(
+            names("`uv add httpx`\n`uvx ruff check`"),
+            vec![(PyPI, "httpx".into(), None), (PyPI, "ruff".into(), None)]
+        );
+    }
+
+    #[test]
+    fn paths_files_urls_and_variables_are_not_packages() {
+        for t in [
+            "pip install -r requirements.txt",
+            "pip install -e .",
+            "pip install ./dist/pkg-1.0-py3-none-any.whl",
+            "pip install git+https://example.invalid/x.git",
+            "pip install $PKG",
+            "npm install",
+            "npm install ../local-pkg",
+            "npm i github:user/repo",
+            "npx user/repo",
+            "Use pip to install the requirements.",
+            "The npm registry hosts packages.",
+        ] {
+            assert_eq!(names(t), vec![], "{t}");
+        }
+    }
+
+    #[test]
+    fn a_look_alike_of_a_popular_package_is_a_threat() {
+        let threat = |t: &str| {
+            installs(t, false)
+                .first()
+                .and_then(install_threat)
+                .map(|x| x.1)
+        };
+        let t = threat("pip install reqeusts").unwrap();
+        assert!(t.contains("`requests`"), "{t}");
+        assert_eq!(threat("pip install requests"), None);
+        assert_eq!(threat("pip install pypdf"), None);
+        assert_eq!(threat("npm install express"), None);
+        assert!(threat("npm install expresss").is_some());
     }
 }

@@ -287,7 +287,7 @@ pub fn located_artifacts(paths: &[PathBuf]) -> std::io::Result<Vec<assay_core::A
 /// itself when it is a path. `config` is the configuration's path, for relative
 /// arguments. Never started; returned for the caller to scan.
 pub fn local_server_files(config: &Path, data: &[u8]) -> Vec<PathBuf> {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) else {
+    let Ok(v) = crate::mcp::parse_config_json(data) else {
         return Vec::new();
     };
     let base = config.parent().unwrap_or(Path::new("."));

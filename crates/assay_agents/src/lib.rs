@@ -12,12 +12,19 @@
 //! - agent configurations: `mcp.json`, `.mcp.json`, `.cursor/mcp.json`,
 //!   `.vscode/mcp.json`, `claude_desktop_config.json`, `.claude.json`, Claude Code
 //!   `settings.json` (hooks, permissions), Gemini/Windsurf settings ([`mcp`]);
+//!   Configurations are read as JSON, or as JSONC (comments, trailing commas) when that
+//!   is what they are ([`mcp::parse_config_json`]);
 //! - saved `tools/list` results (MCP spec 2025-06-18, `Tool`: `name`, `title`,
 //!   `description`, `inputSchema`, `outputSchema`, `annotations`) ([`mcp`]);
 //! - MCP server source: Python (FastMCP `@mcp.tool()` docstrings, official SDK
 //!   `Tool(name=…, description=…)`) and TypeScript/JavaScript (`server.tool(…)`,
 //!   `server.registerTool(…)`, tool objects with `name`/`description`/`inputSchema`),
 //!   read statically ([`source`]).
+//!
+//! Across all of them: `pip`/`uv`/`npm`/`npx` installs of look-alikes of popular packages
+//! or of known-malicious releases ([`caps::installs`], `SKILL007`), and what a skill
+//! ships compiled or packed (`SKILL010`: native executables, bytecode it runs, archives
+//! whose members leave the folder).
 //!
 //! Nothing is run, fetched or connected to. Every file is bounded ([`MAX_FILE_BYTES`]);
 //! a relevant file that is over the bound, not UTF-8 JSON or not YAML is a finding
@@ -33,7 +40,7 @@ pub mod skill;
 pub mod source;
 pub mod text;
 
-use assay_core::{Artifact, EntryKind, Finding, Location, Rule, Severity};
+use assay_core::{Artifact, ArtifactFormat, EntryKind, Finding, Location, Rule, Severity};
 use std::borrow::Cow;
 use text::Signal;
 
@@ -246,6 +253,7 @@ pub(crate) fn instruction_text(path: &str, text: &str, is_skill: bool, out: &mut
         loc.line = Some(line);
         out.push(Rule::DownloadAndRun.finding(loc, format!("{what}: {shown}")));
     }
+    install_findings(path, text, true, out);
     let lower = text.to_ascii_lowercase();
     for pat in [
         "--dangerously-skip-permissions",
@@ -260,6 +268,27 @@ pub(crate) fn instruction_text(path: &str, text: &str, is_skill: bool, out: &mut
                 off,
                 format!("tells the agent to turn approval off (`{pat}`)"),
             ));
+            break;
+        }
+    }
+}
+
+/// `SKILL007` for each package a text installs or runs from a registry that is a
+/// known-malicious release or a look-alike of a popular package ([`caps::installs`],
+/// [`caps::install_threat`]); at most five per text.
+pub(crate) fn install_findings(path: &str, text: &str, markdown: bool, out: &mut Vec<Finding>) {
+    let mut n = 0;
+    for i in caps::installs(text, markdown) {
+        let Some((severity, what)) = caps::install_threat(&i) else {
+            continue;
+        };
+        let mut loc = Location::file(path);
+        loc.line = Some(i.line);
+        let mut f = Rule::DownloadAndRun.finding(loc, format!("{what}: {}", i.shown));
+        f.severity = severity;
+        out.push(f);
+        n += 1;
+        if n >= 5 {
             break;
         }
     }
@@ -391,16 +420,32 @@ pub fn audit_artifact(art: &Artifact) -> Vec<Finding> {
     // an agent file it cut is listed low: the bound is the fail-closed finding, and
     // counting it again per file made ansible's wheel `malicious` on the wide benign set.
     let bound_reported = art.findings.iter().any(|f| f.rule == Rule::ArchiveBomb);
+    // A file named on its own (`assay scan .claude/settings.json`) is read as one entry
+    // named after the file; what it is may depend on the folders above it, so it is
+    // audited under the path the user gave.
+    let whole_path = (art.format == ArtifactFormat::File && art.entries.len() == 1)
+        .then(|| art.path.replace('\\', "/"))
+        .filter(|p| role_by_path(p).is_some());
     for e in art.entries.iter().filter(|e| e.kind == EntryKind::File) {
-        let skill_file = has_skill && wanted(&e.path);
-        let role = classify(&e.path, &e.data);
+        let path = whole_path.as_deref().unwrap_or(&e.path);
+        // What a skill ships compiled (SKILL010): the head tells what it is, whatever the
+        // source kept of the rest; members of archives are the archive's business.
+        if has_skill
+            && !path.contains("!/")
+            && (e.file_kind.is_native() || e.file_kind == assay_core::FileKind::Bytecode)
+        {
+            files.push((path.to_owned(), opaque_head(e)));
+            continue;
+        }
+        let skill_file = has_skill && wanted(path);
+        let role = classify(path, &e.data);
         if !(skill_file || role.is_some()) {
             continue;
         }
         if !e.complete {
             if let Some(r) = role {
                 let mut f = unparseable_rule(r).finding(
-                    Location::file(e.path.as_str()),
+                    Location::file(path),
                     format!(
                         "{} bytes, over the reader's text limit: not audited",
                         e.size
@@ -417,18 +462,67 @@ pub fn audit_artifact(art: &Artifact) -> Vec<Finding> {
             }
             continue;
         }
-        files.push((e.path.clone(), e.data.clone()));
+        files.push((path.to_owned(), e.data.clone()));
     }
     if !files.is_empty() {
         out.extend(audit_files(&files));
     }
+    if has_skill {
+        escaping_archives(art, &mut out);
+    }
     out
+}
+
+/// The first bytes of a compiled entry, enough for [`assay_core::classify`] to tell its
+/// kind again; the kind's magic when the source kept fewer.
+fn opaque_head(e: &assay_core::Entry) -> Vec<u8> {
+    if e.data.len() >= 64 || e.file_kind == assay_core::FileKind::Bytecode {
+        return e
+            .data
+            .get(..e.data.len().min(256))
+            .unwrap_or(&e.data)
+            .to_vec();
+    }
+    let magic: &[u8] = match e.file_kind {
+        assay_core::FileKind::Elf => b"\x7fELF",
+        assay_core::FileKind::MachO => &[0xcf, 0xfa, 0xed, 0xfe],
+        _ => b"MZ",
+    };
+    let mut v = magic.to_vec();
+    v.resize(64, 0);
+    v
+}
+
+/// `SKILL010` for each archive of a skill holding a member whose path leaves the folder
+/// when unpacked (`..`, an absolute path): the source reports the member (`ARC001`,
+/// `ARC002`, medium inside a carried archive); for a skill the agent is the one told to
+/// unpack it. Located at the archive, the member's finding related; at most ten.
+fn escaping_archives(art: &Artifact, out: &mut Vec<Finding>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for f in &art.findings {
+        if !matches!(f.rule, Rule::PathTraversalEntry | Rule::AbsolutePathEntry) {
+            continue;
+        }
+        let Some((archive, member)) = f.location.path.split_once("!/") else {
+            continue;
+        };
+        if seen.len() >= 10 || !seen.insert(archive.to_owned()) {
+            continue;
+        }
+        let mut g = Rule::OpaqueSkillPayload.finding(
+            Location::file(archive),
+            format!("{archive} holds `{member}`: unpacked, it writes outside the skill folder"),
+        );
+        g.related = vec![f.location.clone()];
+        g.capabilities = vec![assay_core::Capability::Filesystem];
+        out.push(g);
+    }
 }
 
 #[cfg(test)]
 mod bound_tests {
     use super::*;
-    use assay_core::{ArtifactFormat, Entry, FileKind};
+    use assay_core::{Entry, FileKind};
 
     /// An `AGENTS.md` the source kept only the head of: medium on its own (fail closed),
     /// low when the archive bound that cut it is already reported (ARC006).

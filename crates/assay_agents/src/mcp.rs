@@ -206,6 +206,78 @@ fn json_error(rule: Rule, path: &str, e: &serde_json::Error) -> Finding {
     rule.finding(loc, format!("not audited: {e}"))
 }
 
+/// Why a configuration is not JSON, nor the JSONC that editors accept.
+#[derive(Debug)]
+pub enum ConfigJsonError {
+    /// Not JSON (the strict parser's error, with line and column).
+    Json(serde_json::Error),
+    /// Not JSONC either (line and column, 1-based, when known).
+    Jsonc {
+        /// The JSONC parser's message.
+        message: String,
+        /// 1-based line and column of the error.
+        at: Option<(u32, u32)>,
+    },
+}
+
+/// Parse an agent configuration: strict JSON (RFC 8259), and when that fails, JSONC —
+/// `//` and `/* */` comments and trailing commas, which VS Code (`.vscode/mcp.json`,
+/// `settings.json`), Cursor and Zed accept in their configuration files. The JSONC
+/// reader (`jsonc-parser`) stops at 512 levels of nesting; strict JSON at
+/// `serde_json`'s 128. A file that is neither is an error naming where it fails.
+///
+/// # Errors
+/// [`ConfigJsonError`]: the JSONC error when the text uses JSONC syntax (a comment or a
+/// trailing comma), else the strict one.
+pub fn parse_config_json(data: &[u8]) -> Result<Value, ConfigJsonError> {
+    let strict = match serde_json::from_slice::<Value>(data) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let Ok(text) = std::str::from_utf8(data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data)) else {
+        return Err(ConfigJsonError::Json(strict));
+    };
+    let options = jsonc_parser::ParseOptions {
+        allow_comments: true,
+        allow_trailing_commas: true,
+        allow_loose_object_property_names: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    match jsonc_parser::parse_to_serde_value::<Option<Value>>(text, &options) {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(ConfigJsonError::Json(strict)),
+        Err(e) => {
+            let r = e.range();
+            let (line, col) = crate::text::line_col(text, r.start);
+            Err(ConfigJsonError::Jsonc {
+                message: e.kind().to_string(),
+                at: Some((line, col)),
+            })
+        }
+    }
+}
+
+/// The `SKILL001`/`MCP001` finding for a configuration [`parse_config_json`] refused.
+fn config_error(rule: Rule, path: &str, e: &ConfigJsonError) -> Finding {
+    match e {
+        ConfigJsonError::Json(e) => json_error(rule, path, e),
+        ConfigJsonError::Jsonc { message, at } => {
+            let mut loc = Location::file(path);
+            if let Some((l, c)) = at {
+                loc.line = Some(*l);
+                loc.column = Some(*c);
+            }
+            rule.finding(loc, format!("not audited: not JSON or JSONC: {message}"))
+        }
+    }
+}
+
 /// Byte offset of the first `"needle"` (quoted) in `file`, after `from`.
 fn quoted(file: &str, needle: &str, from: usize) -> usize {
     let q = format!("\"{needle}\"");
@@ -543,18 +615,17 @@ pub fn audit_config(path: &str, role: Role, data: &[u8], out: &mut Vec<Finding>)
     } else {
         Rule::UnparseableMcpFile
     };
-    let v: Value = match serde_json::from_slice(data) {
+    let v: Value = match parse_config_json(data) {
         Ok(v) => v,
         Err(e) => {
-            // VS Code and Zed settings allow comments and trailing commas (JSONC): a
-            // file that fails only for that is still reported, as unread.
-            out.push(json_error(rule, path, &e));
+            out.push(config_error(rule, path, &e));
             return;
         }
     };
     let file = file_text(data);
     let servers = servers_of(&v);
     let mut roles = Vec::new();
+    let mut launched = Vec::new();
     for (name, s) in &servers {
         let at = quoted(&file, name, 0);
         let command = s.get("command").and_then(Value::as_str).unwrap_or("");
@@ -568,6 +639,14 @@ pub fn audit_config(path: &str, role: Role, data: &[u8], out: &mut Vec<Finding>)
                 at,
                 format!("server `{name}` {what}: {shown}"),
             ));
+        }
+        crate::install_findings(path, &cmdline, false, &mut launched);
+        for mut f in launched.drain(..) {
+            let (line, col) = crate::text::line_col(&file, at);
+            f.location.line = Some(line);
+            f.location.column = Some(col);
+            f.evidence = format!("server `{name}` {}", f.evidence);
+            out.push(f);
         }
         if let Some((pkg, false)) = launched_package(command, &args) {
             out.push(finding_at(
@@ -677,6 +756,18 @@ fn hooks_and_switches(path: &str, file: &str, v: &Value, out: &mut Vec<Finding>)
                                 cmd.chars().take(100).collect::<String>()
                             ),
                         ));
+                        continue;
+                    }
+                    let mut installs = Vec::new();
+                    crate::install_findings(path, cmd, false, &mut installs);
+                    if !installs.is_empty() {
+                        for mut f in installs {
+                            let (line, col) = crate::text::line_col(file, at);
+                            f.location.line = Some(line);
+                            f.location.column = Some(col);
+                            f.evidence = format!("{event} hook {}", f.evidence);
+                            out.push(f);
+                        }
                         continue;
                     }
                     let c = caps::of_script("hook.sh", cmd.as_bytes());

@@ -197,6 +197,7 @@ pub fn audit(root: &str, files: &[&SourceFile], out: &mut Vec<Finding>) {
             lifecycle(path, data, out);
         }
     }
+    opaque_payloads(root, files, out);
     // Scripts, and how SKILL.md sends the agent to them.
     for (path, data) in files {
         let Some(rel) = path.strip_prefix(root) else {
@@ -206,11 +207,98 @@ pub fn audit(root: &str, files: &[&SourceFile], out: &mut Vec<Finding>) {
             continue;
         }
         let c = caps::of_script(path, data);
+        crate::install_findings(path, &file_text(data), false, out);
         if is_test_path(rel) {
             test_payload(path, &c, out);
             continue;
         }
         script_findings(&skill_md_path, &md, &fm, &declared, path, rel, &c, out);
+    }
+}
+
+/// Whether a file of the skill is text the agent reads or a script it runs: where a
+/// reference to another file of the skill sends the agent there.
+fn reads_or_runs(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md")
+        || lower.ends_with(".txt")
+        || lower.ends_with(".mdc")
+        || lower.ends_with(".json")
+        || caps::script_lang(path).is_some()
+}
+
+/// The first text or script of the skill (other than `except`) that names `rel` (the
+/// path inside the skill, or for names of five or more characters the file name):
+/// `(path, text, byte offset)`.
+fn named_by<'a>(
+    files: &'a [&SourceFile],
+    root: &str,
+    rel: &str,
+    except: &str,
+) -> Option<(&'a str, std::borrow::Cow<'a, str>, usize)> {
+    let mut refs: Vec<&&SourceFile> = files
+        .iter()
+        .filter(|(p, _)| p != except && reads_or_runs(p))
+        .collect();
+    // SKILL.md first: it is what the agent reads first.
+    let skill_md = format!("{root}SKILL.md");
+    refs.sort_by_key(|(p, _)| *p != skill_md);
+    refs.into_iter().find_map(|(p, d)| {
+        let t = file_text(d);
+        let at = reference_to(&t, rel)?;
+        Some((p.as_str(), t, at))
+    })
+}
+
+/// `SKILL010`: native executables (medium, high when a text or script names them) and
+/// bytecode a text or script names (high), recognised by magic bytes
+/// ([`assay_core::classify`]).
+fn opaque_payloads(root: &str, files: &[&SourceFile], out: &mut Vec<Finding>) {
+    let mut n = 0;
+    for (path, data) in files {
+        let Some(rel) = path.strip_prefix(root) else {
+            continue;
+        };
+        let head = data.get(..data.len().min(256)).unwrap_or(data);
+        let kind = assay_core::classify(path, head);
+        let what = if kind.is_native() {
+            "a native executable"
+        } else if kind == assay_core::FileKind::Bytecode {
+            "compiled Python bytecode"
+        } else {
+            continue;
+        };
+        let named = named_by(files, root, rel, path);
+        let mut f = match &named {
+            Some((by, text, at)) => {
+                let mut f = finding_at(
+                    Rule::OpaqueSkillPayload,
+                    by,
+                    text,
+                    *at,
+                    format!("{by} sends the agent to {rel}, {what} no reviewer can read"),
+                );
+                f.related = vec![Location::file(path.as_str())];
+                f
+            }
+            // Bytecode nobody names is Python's business (PKG013 reports sourceless
+            // modules); an executable sits there to be run by something.
+            None if kind == assay_core::FileKind::Bytecode => continue,
+            None => {
+                let mut f = Rule::OpaqueSkillPayload.finding(
+                    Location::file(path.as_str()),
+                    format!("the skill ships {what} ({rel}) that no text or script names"),
+                );
+                f.severity = Severity::Medium;
+                f
+            }
+        };
+        f.capabilities = vec![assay_core::Capability::CodeExec];
+        out.push(f);
+        n += 1;
+        if n >= 10 {
+            break;
+        }
     }
 }
 

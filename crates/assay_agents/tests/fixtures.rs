@@ -284,3 +284,73 @@ fn poisoned_server_inside_a_package_is_found() {
     assert_eq!(f[0].severity, Severity::Critical);
     assert_eq!(f[0].location.display(), "evil_mcp/server.py:8:5");
 }
+
+/// An executable the skill names is high at the line that names it; one nobody names is
+/// medium; bytecode the skill runs directly is high even with a harmless source beside it.
+#[test]
+fn opaque_payloads_by_whether_the_skill_runs_them() {
+    let sev = |entry: &str| {
+        let f = audit(&root().join(entry));
+        let x = f
+            .iter()
+            .find(|x| x.rule == Rule::OpaqueSkillPayload)
+            .unwrap_or_else(|| panic!("{entry}: {:#?}", show(&f)))
+            .clone();
+        (x.severity, x.location.display(), x.evidence)
+    };
+    let (s, at, ev) = sev("SKILL010/named-binary");
+    assert_eq!((s, at.as_str()), (Severity::High, "SKILL.md:6:6"), "{ev}");
+    assert!(ev.contains("bin/fmt, a native executable"), "{ev}");
+    let (s, at, _) = sev("SKILL010/unnamed-binary");
+    assert_eq!((s, at.as_str()), (Severity::Medium, "tools/helper.exe"));
+    let (s, _, ev) = sev("SKILL010/named-bytecode");
+    assert_eq!(s, Severity::High);
+    assert!(
+        ev.contains("scripts/run.pyc, compiled Python bytecode"),
+        "{ev}"
+    );
+}
+
+/// A look-alike install names the package it imitates, in instructions, scripts and
+/// hooks alike.
+#[test]
+fn typosquat_installs_name_their_target() {
+    for (entry, name, target) in [
+        ("SKILL007/pip-typosquat", "reqeusts", "requests"),
+        ("SKILL007/npm-typosquat-script", "expresss", "express"),
+        ("SKILL007/hook-typosquat", "colourama", "colorama"),
+    ] {
+        let f = audit(&root().join(entry));
+        let x = f
+            .iter()
+            .find(|x| x.rule == Rule::DownloadAndRun)
+            .unwrap_or_else(|| panic!("{entry}: {:#?}", show(&f)));
+        assert!(
+            x.evidence.contains(&format!("installs `{name}`"))
+                && x.evidence.contains(&format!("`{target}`")),
+            "{entry}: {}",
+            x.evidence
+        );
+        assert_eq!(x.severity, Severity::High, "{entry}");
+    }
+}
+
+/// Decoded code run by each kind of script: Python `exec(b64decode(…))`, JavaScript
+/// `eval(Buffer.from(…, 'base64'))`, shell `base64 -d | sh`; one finding per script.
+#[test]
+fn decoded_code_in_every_script_language() {
+    let f = audit(&root().join("SKILL007/decoded-exec"));
+    let mut scripts: Vec<String> = f
+        .iter()
+        .filter(|x| x.rule == Rule::DownloadAndRun)
+        .flat_map(|x| x.related.iter().map(|l| l.path.clone()))
+        .collect();
+    scripts.sort();
+    scripts.dedup();
+    assert_eq!(
+        scripts,
+        ["scripts/clean.sh", "scripts/post.js", "scripts/run.py"],
+        "{:#?}",
+        show(&f)
+    );
+}

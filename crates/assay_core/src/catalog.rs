@@ -1649,6 +1649,16 @@ catalog! {
             cwe: Some("CWE-506"),
             attack: Some("T1195.002"),
         }
+        OpaqueSkillPayload {
+            code: "SKILL010",
+            name: "opaque-skill-payload",
+            summary: "A skill ships what a reviewer cannot read in place: a native executable, bytecode the agent is told to run, or an archive whose members land outside the folder when unpacked",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-506"),
+            attack: Some("T1027"),
+        }
     }
     /// MCP servers: configurations, saved `tools/list` results, server source and pinned
     /// tool definitions (crate `assay_agents`).

@@ -52,7 +52,19 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
             if let Some(art) = workflow_artifact(p, &found)? {
                 ci_artifacts.push(art);
             }
-            ci_artifacts.extend(agent_artifacts(p, &found)?);
+            let agents = agent_artifacts(p, &found, &limits)?;
+            // A skill folder is one artifact, read whole: its scripts, archives and
+            // binaries are not inputs of their own as well.
+            let skills: Vec<PathBuf> = agents
+                .iter()
+                .filter(|a| a.format == ArtifactFormat::Skill)
+                .map(|a| PathBuf::from(&a.path))
+                .collect();
+            ci_artifacts.extend(agents);
+            let found: Vec<Input> = found
+                .into_iter()
+                .filter(|i| !skills.iter().any(|s| i.path().starts_with(s)))
+                .collect();
             let single = found.len() == 1;
             for i in found {
                 // The path the user named, unless discovery found something else inside
@@ -181,7 +193,16 @@ fn workflow_artifact(p: &std::path::Path, found: &[Input]) -> anyhow::Result<Opt
 /// server source other than loose `.py` files, which are inputs of their own). Package
 /// directories that discovery yields are left out: [`judge`] audits their agent files
 /// with the rest. Empty for files.
-fn agent_artifacts(p: &std::path::Path, found: &[Input]) -> anyhow::Result<Vec<Artifact>> {
+///
+/// A skill folder is read whole by the directory source (every file, nested archives
+/// opened, the source's bounds and `ARC` findings), so the package rules see what the
+/// skill ships besides text and scripts: bytecode (`PKG013`), native executables,
+/// archives with traversal (`ARC001`).
+fn agent_artifacts(
+    p: &std::path::Path,
+    found: &[Input],
+    limits: &Limits,
+) -> anyhow::Result<Vec<Artifact>> {
     if !p.is_dir() {
         return Ok(Vec::new());
     }
@@ -195,8 +216,20 @@ fn agent_artifacts(p: &std::path::Path, found: &[Input]) -> anyhow::Result<Vec<A
     if whole.iter().any(|d| d == p) {
         return Ok(Vec::new());
     }
-    assay_agents::disk::artifacts(p, &whole)
-        .with_context(|| format!("reading the agent files of {}", p.display()))
+    let arts = assay_agents::disk::artifacts(p, &whole)
+        .with_context(|| format!("reading the agent files of {}", p.display()))?;
+    arts.into_iter()
+        .map(|a| {
+            if a.format != ArtifactFormat::Skill {
+                return Ok(a);
+            }
+            let dir = PathBuf::from(&a.path);
+            let mut whole = assay_sources::read_input(&Input::Directory(dir), &a.path, limits)
+                .with_context(|| format!("reading the skill folder {}", a.path))?;
+            whole.format = ArtifactFormat::Skill;
+            Ok(whole)
+        })
+        .collect()
 }
 
 /// One input's report entry and the policy entries it used, or the error naming it.

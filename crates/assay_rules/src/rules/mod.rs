@@ -212,6 +212,7 @@ registry![
     elsewhere: skill::download_and_run,
     elsewhere: skill::agent_config_write,
     elsewhere: skill::payload_in_skill_tests,
+    elsewhere: skill::opaque_skill_payload,
     elsewhere: mcp::unparseable_mcp_file,
     elsewhere: mcp::tool_poisoning,
     elsewhere: mcp::tool_shadowing,

@@ -6,6 +6,7 @@ pub mod confusable_name;
 pub mod download_and_run;
 pub mod hidden_text;
 pub mod model_directed_instruction;
+pub mod opaque_skill_payload;
 pub mod over_broad_trigger;
 pub mod payload_in_skill_tests;
 pub mod undeclared_capability;
