@@ -341,6 +341,10 @@ pub struct Install {
     pub name: String,
     /// The version pinned with `==` (PyPI) or `@x.y.z` (npm), if any.
     pub version: Option<String>,
+    /// Whether the command fetches the package and runs it at once, without asking:
+    /// `uvx`, `bunx`, `pipx run`, `uv tool run`, `pnpm dlx`, `yarn dlx`, and `npx`,
+    /// `pnpx`, `npm exec` given `-y`/`--yes` (without it they ask first).
+    pub runs_unattended: bool,
     /// The line, clipped.
     pub shown: String,
 }
@@ -375,9 +379,38 @@ const VALUE_OPTIONS: &[&str] = &[
     "--extra",
 ];
 
+/// How a command treats the package it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    /// Installs it (`pip install`, `npm i`).
+    Install,
+    /// Fetches and runs it without asking (`uvx`, `bunx`, `dlx`).
+    Run,
+    /// Fetches and runs it after asking, unless given `-y`/`--yes` (`npx`, `npm exec`).
+    RunAsking,
+}
+
 /// Where the package names of a command start, in its tokens: `(ecosystem, index of
-/// the first argument)`.
-fn install_verb(t: &[&str]) -> Option<(assay_core::Ecosystem, usize)> {
+/// the first argument, what the command does with them)`.
+fn install_verb(t: &[&str]) -> Option<(assay_core::Ecosystem, usize, Verb)> {
+    let (eco, first) = install_start(t)?;
+    let base = t
+        .first()?
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let second = t.get(1).map(|s| s.to_ascii_lowercase()).unwrap_or_default();
+    let verb = match (base.as_str(), second.as_str()) {
+        ("uvx" | "bunx", _) | ("pipx" | "uv", "run" | "tool") | (_, "dlx" | "x") => Verb::Run,
+        ("npx" | "pnpx", _) | (_, "exec") => Verb::RunAsking,
+        _ => Verb::Install,
+    };
+    Some((eco, first, verb))
+}
+
+/// [`install_verb`] without the verb.
+fn install_start(t: &[&str]) -> Option<(assay_core::Ecosystem, usize)> {
     use assay_core::Ecosystem::{Npm, PyPI};
     let base = |s: &str| {
         s.rsplit(['/', '\\'])
@@ -447,9 +480,13 @@ fn package_of(eco: assay_core::Ecosystem, arg: &str) -> Option<(String, Option<S
             if spec.starts_with('=') && !spec.starts_with("==") {
                 return None;
             }
-            let version = arg
-                .get(end..)
-                .and_then(|r| r.strip_prefix("=="))
+            // `==1.2` (PEP 508) or `@1.2` (uvx/uv tool run's `pkg@version`).
+            let version = spec
+                .strip_prefix("==")
+                .or_else(|| {
+                    spec.strip_prefix('@')
+                        .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+                })
                 .map(|v| v.trim().to_owned());
             let ok = !name.is_empty()
                 && name
@@ -542,10 +579,11 @@ fn commands(piece: &str, line: &str, line_no: u32, prose: bool, out: &mut Vec<In
     let mut start = 0;
     while start < tokens.len() {
         let rest = tokens.get(start..).unwrap_or_default();
-        let Some((eco, first)) = install_verb(rest) else {
+        let Some((eco, first, verb)) = install_verb(rest) else {
             start += 1;
             continue;
         };
+        let mut yes = false;
         let mut skip = false;
         let mut n = 0;
         let mut j = first;
@@ -560,6 +598,7 @@ fn commands(piece: &str, line: &str, line_no: u32, prose: bool, out: &mut Vec<In
                 continue;
             }
             if tok.starts_with('-') {
+                yes |= matches!(*tok, "-y" | "--yes");
                 skip = !tok.contains('=') && VALUE_OPTIONS.contains(tok);
                 continue;
             }
@@ -574,17 +613,30 @@ fn commands(piece: &str, line: &str, line_no: u32, prose: bool, out: &mut Vec<In
                     ecosystem: eco,
                     name,
                     version,
+                    runs_unattended: verb == Verb::Run || (verb == Verb::RunAsking && yes),
                     shown: clip(line),
                 });
                 n += 1;
             }
             // `npx pkg args…`, `uvx pkg args…`: only the first word is a package; in
             // prose, only the word after the verb; `pkg;` ends the command.
-            if first == 1 || prose || n >= 20 || tok.ends_with(';') {
+            if verb != Verb::Install || prose || n >= 20 || tok.ends_with(';') {
                 break;
             }
         }
         start += j.max(1);
+    }
+}
+
+impl Install {
+    /// Whether the version is exact: `==1.2.3` (PyPI), `@1.2.3` (npm); not a range, a
+    /// tag (`@latest`, `@next`) or absent.
+    pub fn pinned(&self) -> bool {
+        self.version.as_deref().is_some_and(|v| {
+            v.starts_with(|c: char| c.is_ascii_digit())
+                && !v.contains(['^', '~', '*', '>', '<', ' ', '|'])
+                && !v.ends_with(".x")
+        })
     }
 }
 

@@ -253,7 +253,7 @@ pub(crate) fn instruction_text(path: &str, text: &str, is_skill: bool, out: &mut
         loc.line = Some(line);
         out.push(Rule::DownloadAndRun.finding(loc, format!("{what}: {shown}")));
     }
-    install_findings(path, text, true, out);
+    install_findings(path, text, true, UnpinnedRuns::LatestTag, out);
     let lower = text.to_ascii_lowercase();
     for pat in [
         "--dangerously-skip-permissions",
@@ -273,18 +273,64 @@ pub(crate) fn instruction_text(path: &str, text: &str, is_skill: bool, out: &mut
     }
 }
 
+/// Which packages fetched and run without asking at no exact version a text reports
+/// ([`install_findings`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UnpinnedRuns {
+    /// None: a server launch, which `MCP006` reports.
+    Off,
+    /// Those tagged `@latest` (`npx -y pkg@latest`), low: instructions and scripts, where
+    /// `uvx ruff check` is how tools are documented.
+    LatestTag,
+    /// Every one, medium: hooks, which run on every agent event with no one watching.
+    All,
+}
+
 /// `SKILL007` for each package a text installs or runs from a registry that is a
 /// known-malicious release or a look-alike of a popular package ([`caps::installs`],
-/// [`caps::install_threat`]); at most five per text.
-pub(crate) fn install_findings(path: &str, text: &str, markdown: bool, out: &mut Vec<Finding>) {
+/// [`caps::install_threat`]); at most five per text. Packages fetched and run without
+/// asking at no exact version are reported as `unpinned` says, low confidence: a weakness
+/// that decides no verdict alone.
+pub(crate) fn install_findings(
+    path: &str,
+    text: &str,
+    markdown: bool,
+    unpinned: UnpinnedRuns,
+    out: &mut Vec<Finding>,
+) {
     let mut n = 0;
     for i in caps::installs(text, markdown) {
-        let Some((severity, what)) = caps::install_threat(&i) else {
+        let weak = i.runs_unattended
+            && !i.pinned()
+            && match unpinned {
+                UnpinnedRuns::Off => false,
+                UnpinnedRuns::LatestTag => i.version.as_deref() == Some("latest"),
+                UnpinnedRuns::All => true,
+            };
+        let Some((severity, what)) = caps::install_threat(&i).or_else(|| {
+            weak.then(|| {
+                (
+                    if unpinned == UnpinnedRuns::All {
+                        Severity::Medium
+                    } else {
+                        Severity::Low
+                    },
+                    format!(
+                        "fetches and runs `{}{}` without asking: whatever version the registry serves then",
+                        i.name,
+                        i.version.as_deref().map(|v| format!("@{v}")).unwrap_or_default()
+                    ),
+                )
+            })
+        }) else {
             continue;
         };
         let mut loc = Location::file(path);
         loc.line = Some(i.line);
         let mut f = Rule::DownloadAndRun.finding(loc, format!("{what}: {}", i.shown));
+        if severity < Severity::High {
+            f.confidence = assay_core::Confidence::Low;
+        }
         f.severity = severity;
         out.push(f);
         n += 1;

@@ -640,7 +640,13 @@ pub fn audit_config(path: &str, role: Role, data: &[u8], out: &mut Vec<Finding>)
                 format!("server `{name}` {what}: {shown}"),
             ));
         }
-        crate::install_findings(path, &cmdline, false, &mut launched);
+        crate::install_findings(
+            path,
+            &cmdline,
+            false,
+            crate::UnpinnedRuns::Off,
+            &mut launched,
+        );
         for mut f in launched.drain(..) {
             let (line, col) = crate::text::line_col(&file, at);
             f.location.line = Some(line);
@@ -759,7 +765,13 @@ fn hooks_and_switches(path: &str, file: &str, v: &Value, out: &mut Vec<Finding>)
                         continue;
                     }
                     let mut installs = Vec::new();
-                    crate::install_findings(path, cmd, false, &mut installs);
+                    crate::install_findings(
+                        path,
+                        cmd,
+                        false,
+                        crate::UnpinnedRuns::All,
+                        &mut installs,
+                    );
                     if !installs.is_empty() {
                         for mut f in installs {
                             let (line, col) = crate::text::line_col(file, at);

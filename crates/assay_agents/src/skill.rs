@@ -207,7 +207,13 @@ pub fn audit(root: &str, files: &[&SourceFile], out: &mut Vec<Finding>) {
             continue;
         }
         let c = caps::of_script(path, data);
-        crate::install_findings(path, &file_text(data), false, out);
+        crate::install_findings(
+            path,
+            &file_text(data),
+            false,
+            crate::UnpinnedRuns::LatestTag,
+            out,
+        );
         if is_test_path(rel) {
             test_payload(path, &c, out);
             continue;

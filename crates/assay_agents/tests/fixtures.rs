@@ -354,3 +354,24 @@ fn decoded_code_in_every_script_language() {
         show(&f)
     );
 }
+
+/// An unattended run of an unpinned package is a weakness that keeps the verdict
+/// `clean`: medium in a hook (it runs on every agent event), low for `@latest` in a
+/// skill's text; an unpinned `uvx tool` in documentation is how tools are run, not a
+/// finding (benign `SKILL007/benign/pinned-runs`).
+#[test]
+fn unpinned_runs_are_weaknesses() {
+    for (entry, severity) in [
+        ("SKILL007/npx-latest-hook", Severity::Medium),
+        ("SKILL007/npx-latest-instruction", Severity::Low),
+    ] {
+        let f = audit(&root().join(entry));
+        let x = f
+            .iter()
+            .find(|x| x.rule == Rule::DownloadAndRun)
+            .unwrap_or_else(|| panic!("{entry}: {:#?}", show(&f)));
+        assert_eq!(x.severity, severity, "{entry}");
+        assert!(x.evidence.contains("without asking"), "{}", x.evidence);
+        assert_eq!(assay_rules::score(&f).0, Verdict::Clean, "{entry}");
+    }
+}
