@@ -71,6 +71,7 @@ fn every_ci_rule_has_fixtures_that_behave() {
             CiRule::TagMoved
                 | CiRule::TagOffBranch
                 | CiRule::TagRemoved
+                | CiRule::TagUnfamiliarAuthor
                 | CiRule::ImpostorCommit
                 | CiRule::RefConfusion
         ) {

@@ -1595,6 +1595,16 @@ catalog! {
             cwe: Some("CWE-706"),
             attack: Some("T1195.001"),
         }
+        TagUnfamiliarAuthor {
+            code: "CI031",
+            name: "tag-unfamiliar-author",
+            summary: "A tag's commit was authored or committed by someone new to the repository, or under a bot-like name",
+            severity: Medium,
+            confidence: Low,
+            targets: [],
+            cwe: Some("CWE-345"),
+            attack: Some("T1195.002"),
+        }
     }
     /// Agent skills and instruction files (`SKILL.md` folders, `CLAUDE.md`, `AGENTS.md`,
     /// agent hooks; crate `assay_agents`).

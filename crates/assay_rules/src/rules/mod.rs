@@ -207,6 +207,7 @@ registry![
     elsewhere: ci::known_vulnerable_action,
     elsewhere: ci::impostor_commit,
     elsewhere: ci::ref_confusion,
+    elsewhere: ci::tag_unfamiliar_author,
     elsewhere: skill::unparseable_agent_file,
     elsewhere: skill::model_directed_instruction,
     elsewhere: skill::over_broad_trigger,

@@ -22,6 +22,7 @@ pub mod spoofable_bot_condition;
 pub mod tag_moved;
 pub mod tag_off_branch;
 pub mod tag_removed;
+pub mod tag_unfamiliar_author;
 pub mod template_injection;
 pub mod unparseable_workflow;
 pub mod unpinned_action;
