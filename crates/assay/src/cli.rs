@@ -283,6 +283,15 @@ pub struct TagsArgs {
     /// Default: `assay-tags.lock` at the repository root.
     #[arg(long)]
     pub lock: Option<PathBuf>,
+    /// Also check the `uses: owner/repo@ref` pins of the repository's workflows and
+    /// actions against the action repositories on GitHub: commit SHAs that no branch or
+    /// tag reaches (CI029), refs that are both a branch and a tag (CI030). API base:
+    /// `$ASSAY_GITHUB_API`, else api.github.com; `$GITHUB_TOKEN` is sent when set.
+    #[arg(long)]
+    pub online: bool,
+    /// `--online`: network timeout per request, seconds.
+    #[arg(long, default_value_t = 20)]
+    pub timeout: u64,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,

@@ -120,3 +120,83 @@ fn moved_off_branch_and_removed_tags_are_reported() {
     );
     assert_eq!(report["artifacts"][0]["verdict"], "suspicious");
 }
+
+/// CI031: a tag whose commit comes from an identity new to the history (medium, also
+/// when bot-named) or named like a bot (low); tags by the usual author and the root
+/// commit's tag are not reported.
+#[test]
+fn tags_by_new_or_bot_identities_are_reported() {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("git not installed: skipped");
+        return;
+    }
+    let tmp = tempfile::TempDir::new().unwrap();
+    let repo = tmp.path().join("action");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    let commit = |who: Option<(&str, &str)>, msg: &str| {
+        std::fs::write(repo.join("f.txt"), msg).unwrap();
+        git(&repo, &["add", "."]);
+        let mut a: Vec<String> = Vec::new();
+        if let Some((n, e)) = who {
+            a.extend(["-c".into(), format!("user.name={n}")]);
+            a.extend(["-c".into(), format!("user.email={e}")]);
+        }
+        a.extend(["commit".into(), "-q".into(), "-m".into(), msg.into()]);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        git(&repo, &a);
+    };
+    commit(None, "root");
+    git(&repo, &["tag", "v1"]);
+    commit(None, "second");
+    git(&repo, &["tag", "v2"]);
+    commit(Some(("Mallory", "mallory@example.invalid")), "third");
+    git(&repo, &["tag", "v3"]);
+    commit(Some(("renovate[bot]", "bot@example.invalid")), "fourth");
+    git(&repo, &["tag", "v4"]);
+    commit(Some(("release-bot", "dev@example.invalid")), "fifth");
+    git(&repo, &["tag", "v5"]);
+    let lock = tmp.path().join("tags.lock");
+    let (code, report, err) = tags(
+        tmp.path(),
+        &repo,
+        &["--lock", lock.to_str().unwrap(), "--fail-on", "medium"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let got: Vec<(String, String, String)> = report["artifacts"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"]["code"] == "CI031")
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().to_owned(),
+                f["evidence"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let brief: Vec<(&str, &str)> = got
+        .iter()
+        .map(|(p, s, _)| (p.as_str(), s.as_str()))
+        .collect();
+    assert_eq!(
+        brief,
+        [
+            ("refs/tags/v3", "medium"),
+            ("refs/tags/v4", "medium"),
+            ("refs/tags/v5", "low"),
+        ],
+        "{got:#?}"
+    );
+    assert!(
+        got[1].2.contains("new to the history, named like a bot"),
+        "{got:#?}"
+    );
+    assert!(
+        got[0]
+            .2
+            .contains("author and committer Mallory <mallory@example.invalid> is new"),
+        "{got:#?}"
+    );
+}

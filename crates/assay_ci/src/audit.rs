@@ -1,4 +1,5 @@
-//! The per-file audits (`CI002`–`CI015`, `CI017`–`CI023`): each reads one
+//! The per-file audits (`CI002`–`CI015`, `CI017`–`CI023`; `CI027` in [`crate::leak`], `CI028` in
+//! [`crate::advisories`]): each reads one
 //! [`Workflow`] and appends findings. The cross-workflow path (`CI016`) is in
 //! [`crate::graph`]; unreadable files (`CI001`) in [`crate::audit_files`].
 //!
@@ -199,6 +200,8 @@ pub(crate) fn run(cx: &mut Cx<'_>) {
     container_credentials(cx);
     persisted_credentials(cx);
     conditions(cx);
+    crate::leak::secret_in_log(cx);
+    crate::advisories::known_vulnerable(cx);
 }
 
 /// Actions whose named input is code they run (their READMEs): the input and a label.
@@ -252,9 +255,17 @@ fn template_injection(cx: &mut Cx<'_>) {
             }
             for (sink, what) in sinks {
                 for f in exprs(cx.src, sink) {
-                    let Some((control, path)) = control_in(cx.src, wf, job, Some(step), &f.expr)
-                    else {
-                        continue;
+                    let direct = control_in(cx.src, wf, job, Some(step), &f.expr);
+                    // Through a step or job output: weaker sources give way to stronger.
+                    let via = expr::value_sources(&f.expr)
+                        .iter()
+                        .filter_map(|s| crate::outputs::output_control(cx.src, wf, job, &s.path))
+                        .min_by_key(|t| t.control)
+                        .filter(|t| direct.as_ref().is_none_or(|(c, _)| t.control < *c));
+                    let (control, path, hops) = match (direct, via) {
+                        (_, Some(t)) => (t.control, t.path, t.hops),
+                        (Some((c, p)), None) => (c, p, Vec::new()),
+                        (None, None) => continue,
                     };
                     let sev = match control {
                         Control::Outsider if privileged || wf.kind == Kind::Action => {
@@ -276,15 +287,16 @@ fn template_injection(cx: &mut Cx<'_>) {
                     } else {
                         String::new()
                     };
-                    cx.push(
-                        Rule::TemplateInjection,
-                        sev,
-                        f.pos,
+                    let mut finding = Rule::TemplateInjection.finding(
+                        cx.loc(f.pos),
                         format!(
                             "{who} `{path}` expanded into {what} of job `{}`{on}: {}",
                             job.id.text, f.text
                         ),
                     );
+                    finding.severity = sev;
+                    finding.related = hops.iter().map(|p| cx.loc(*p)).collect();
+                    cx.out.push(finding);
                 }
             }
         }

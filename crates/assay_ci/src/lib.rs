@@ -7,14 +7,23 @@
 //! Flow: [`yaml`] builds a bounded tree with positions (unreadable or over-limit input is
 //! a `CI001` finding, never a panic) → [`model`] reads triggers, permissions, jobs and
 //! steps → [`audit`] runs the per-file audits, using [`expr`] to parse `${{ }}` and to
-//! decide who controls each value → [`graph`] joins the files of the repository into
-//! paths from outsider-triggered jobs to publishing jobs (`CI016`).
+//! decide who controls each value (`outputs` follows it through step and job
+//! outputs) → [`graph`] joins the files of the repository into
+//! paths from outsider-triggered jobs to publishing jobs (`CI016`); `leak` finds
+//! secrets printed to the log (`CI027`); [`advisories`] matches actions against an
+//! embedded list of GitHub Actions advisories (`CI028`). [`pins`] checks `uses:` pins
+//! against the action repositories (`CI029`, `CI030`) through a lookup the caller
+//! supplies; nothing here fetches.
 
+pub mod advisories;
 pub mod audit;
 pub mod disk;
 pub mod expr;
 pub mod graph;
+mod leak;
 pub mod model;
+pub(crate) mod outputs;
+pub mod pins;
 pub mod text;
 pub mod yaml;
 

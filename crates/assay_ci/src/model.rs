@@ -164,6 +164,8 @@ pub struct Job {
     pub steps: Vec<Step>,
     /// `with:` of a reusable-workflow call.
     pub with: Vec<(Str, Str)>,
+    /// `outputs:`: name → value (usually `${{ steps.<id>.outputs.<name> }}`).
+    pub outputs: Vec<(Str, Str)>,
     /// `strategy.matrix`: its keys and values (a list value as its items joined), or
     /// one pair with an empty key when the whole matrix is an expression.
     pub matrix: Vec<(Str, Str)>,
@@ -374,6 +376,7 @@ fn job(doc: &Doc, key: NodeId, id: NodeId) -> Job {
             .map(|s| steps(doc, s))
             .unwrap_or_default(),
         with: pairs(doc, doc.get(id, "with")),
+        outputs: pairs(doc, doc.get(id, "outputs")),
         matrix: doc
             .get(id, "strategy")
             .and_then(|s| doc.get(s, "matrix"))

@@ -63,10 +63,17 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn every_ci_rule_has_fixtures_that_behave() {
     for r in CiRule::ALL {
-        // Raised by `assay tags` on a git repository: crates/assay/tests/tags.rs.
+        // Raised by `assay tags` on a git repository: crates/assay/tests/tags.rs (the
+        // `--online` pin checks against a local server: crates/assay/tests/tags_online.rs,
+        // decisions in `assay_ci::pins`' unit tests).
         if matches!(
             r,
-            CiRule::TagMoved | CiRule::TagOffBranch | CiRule::TagRemoved
+            CiRule::TagMoved
+                | CiRule::TagOffBranch
+                | CiRule::TagRemoved
+                | CiRule::TagUnfamiliarAuthor
+                | CiRule::ImpostorCommit
+                | CiRule::RefConfusion
         ) {
             continue;
         }
@@ -212,4 +219,97 @@ fn workflows_inside_an_artifact_are_found() {
         && x.severity == Severity::Critical
         && x.location.path == "demo-1.0/.github/workflows/format.yml"));
     assert!(f.iter().all(|x| !x.location.path.contains("settings.yml")));
+}
+
+/// CI027: a derived value of a secret (re-encoded, sliced) printed is high, the exact
+/// value (masked by the runner) low.
+#[test]
+fn secret_in_log_severity_follows_masking() {
+    let sev = |name: &str| -> Vec<Severity> {
+        audit(&root().join("CI027").join(name))
+            .into_iter()
+            .filter(|x| x.rule == Rule::SecretInLog)
+            .map(|x| x.severity)
+            .collect()
+    };
+    assert_eq!(
+        sev("echo-transformed.yml"),
+        [Severity::High, Severity::High]
+    );
+    assert_eq!(sev("echo-plain.yml"), [Severity::Low]);
+    assert_eq!(sev("xtrace.yml"), [Severity::Low]);
+    let cat = audit(&root().join("CI027/cat-file.yml"));
+    let f = cat.iter().find(|x| x.rule == Rule::SecretInLog).unwrap();
+    assert_eq!(f.location.display(), ".github/workflows/cat-file.yml:10:14");
+}
+
+/// CI002 through outputs: the use is reported at the expansion, with the hops
+/// (`$GITHUB_OUTPUT` write, job `outputs:` declaration) as related locations.
+#[test]
+fn injection_through_outputs_names_the_chain() {
+    let f = audit(&root().join("CI002/step-output.yml"));
+    let inj: Vec<&Finding> = f
+        .iter()
+        .filter(|x| x.rule == Rule::TemplateInjection)
+        .collect();
+    assert_eq!(inj.len(), 1, "{inj:#?}");
+    assert_eq!(inj[0].severity, Severity::High);
+    assert_eq!(
+        inj[0].location.display(),
+        ".github/workflows/step-output.yml:14:30"
+    );
+    assert!(
+        inj[0]
+            .evidence
+            .contains("steps.meta.outputs.title ← $TITLE ← github.event.pull_request.title"),
+        "{}",
+        inj[0].evidence
+    );
+    let hops: Vec<String> = inj[0].related.iter().map(|l| l.display()).collect();
+    assert_eq!(hops, [".github/workflows/step-output.yml:13:11"]);
+
+    let f = audit(&root().join("CI002/job-output.yml"));
+    let inj: Vec<&Finding> = f
+        .iter()
+        .filter(|x| x.rule == Rule::TemplateInjection)
+        .collect();
+    // The write itself (`github.head_ref` in the script) and the use in `report`.
+    assert_eq!(inj.len(), 2, "{inj:#?}");
+    let used = inj
+        .iter()
+        .find(|x| x.evidence.contains("needs.meta"))
+        .unwrap();
+    assert_eq!(used.severity, Severity::High);
+    let hops: Vec<String> = used.related.iter().map(|l| l.display()).collect();
+    assert_eq!(
+        hops,
+        [
+            ".github/workflows/job-output.yml:12:14",
+            ".github/workflows/job-output.yml:9:15"
+        ]
+    );
+}
+
+/// CI028: a malicious commit is critical, a compromised action's tag high, a vulnerable
+/// version medium; each names its GHSA.
+#[test]
+fn known_vulnerable_actions_by_kind() {
+    let f = audit(&root().join("CI028/compromised.yml"));
+    let hits: Vec<(Severity, &str)> = f
+        .iter()
+        .filter(|x| x.rule == Rule::KnownVulnerableAction)
+        .map(|x| (x.severity, x.evidence.as_str()))
+        .collect();
+    assert_eq!(hits.len(), 2, "{hits:#?}");
+    assert_eq!(hits[0].0, Severity::Critical);
+    assert!(hits[0].1.contains("GHSA-mrrh-fwg8-r2c3"));
+    assert_eq!(hits[1].0, Severity::High);
+    assert!(hits[1].1.contains("GHSA-qmg3-hpqr-gqvc"));
+    let f = audit(&root().join("CI028/vulnerable-versions.yml"));
+    assert_eq!(
+        f.iter()
+            .filter(|x| x.rule == Rule::KnownVulnerableAction && x.severity == Severity::Medium)
+            .count(),
+        3
+    );
 }

@@ -1555,6 +1555,56 @@ catalog! {
             cwe: None,
             attack: Some("T1195.002"),
         }
+        SecretInLog {
+            code: "CI027",
+            name: "secret-in-log",
+            summary: "A `run:` script prints a secret to the job log: high when it prints a transformed value the runner cannot mask",
+            severity: Low,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-532"),
+            attack: Some("T1552.001"),
+        }
+        KnownVulnerableAction {
+            code: "CI028",
+            name: "known-vulnerable-action",
+            summary: "An action is used at a version, tag or commit that a GitHub Actions advisory lists as vulnerable or compromised",
+            severity: High,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-1395"),
+            attack: Some("T1195.001"),
+        }
+        ImpostorCommit {
+            code: "CI029",
+            name: "impostor-commit",
+            summary: "An action pinned by commit SHA whose commit no branch or tag of the action repository reaches (`--online`)",
+            severity: High,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-345"),
+            attack: Some("T1195.001"),
+        }
+        RefConfusion {
+            code: "CI030",
+            name: "ref-confusion",
+            summary: "An action used by a ref that is both a branch and a tag of the action repository (`--online`)",
+            severity: Medium,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-706"),
+            attack: Some("T1195.001"),
+        }
+        TagUnfamiliarAuthor {
+            code: "CI031",
+            name: "tag-unfamiliar-author",
+            summary: "A tag's commit was authored or committed by someone new to the repository, or under a bot-like name",
+            severity: Medium,
+            confidence: Low,
+            targets: [],
+            cwe: Some("CWE-345"),
+            attack: Some("T1195.002"),
+        }
     }
     /// Agent skills and instruction files (`SKILL.md` folders, `CLAUDE.md`, `AGENTS.md`,
     /// agent hooks; crate `assay_agents`).

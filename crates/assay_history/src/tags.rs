@@ -7,6 +7,12 @@
 //! when it does not exist yet (`assay tags` never rewrites what it compares against).
 //! Bounds: at most [`MAX_TAGS`] tags and [`MAX_BRANCH_COMMITS`] commits walked from the
 //! branches; a walk cut short leaves off-branch findings out rather than guessing.
+//!
+//! On every run, also the people behind each tag's commit (`CI031`, see
+//! [`unfamiliar`]): an author or committer whose e-mail no earlier commit (one the tag's
+//! commit descends from) carries is new to the repository; a name or e-mail with a `bot`
+//! word (`renovate[bot]`, `tj-actions-bot`) claims to be a bot, and git identities are
+//! free text. The tj-actions/changed-files commit was written under a bot's name.
 
 use crate::HistoryError;
 use assay_core::{Finding, Location, Rule, Severity};
@@ -18,6 +24,11 @@ use std::path::Path;
 pub const MAX_TAGS: usize = 100_000;
 /// Most commits walked from the branch tips to decide reachability.
 pub const MAX_BRANCH_COMMITS: usize = 5_000_000;
+/// Most earlier commits read per tag to find its author's and committer's past commits;
+/// a walk cut short reports nothing for that tag.
+pub const MAX_AUTHOR_COMMITS: usize = 200_000;
+/// Most tags whose commit's people are checked (each can cost a walk).
+pub const MAX_AUTHOR_TAGS: usize = 2_000;
 
 /// The lockfile's shape.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -33,7 +44,7 @@ pub struct Outcome {
     pub tags: BTreeMap<String, String>,
     /// Whether the lockfile was created by this run.
     pub wrote_lock: bool,
-    /// The findings (CI024–CI026).
+    /// The findings (CI024–CI026, CI031).
     pub findings: Vec<Finding>,
 }
 
@@ -92,6 +103,100 @@ fn on_branches(repo: &gix::Repository) -> Result<Option<HashSet<ObjectId>>, Hist
     Ok(Some(seen))
 }
 
+/// Whether a git identity claims to be a bot: a `[bot]` suffix or a `bot` word in the
+/// name or in the e-mail's local part.
+pub fn bot_named(name: &str, email: &str) -> bool {
+    let local = email.split('@').next().unwrap_or("");
+    [name, local].iter().any(|s| {
+        let l = s.to_ascii_lowercase();
+        l.contains("[bot]")
+            || l.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w == "bot")
+    })
+}
+
+/// `CI031` for the commit `id` a tag points at: its author and committer, each reported
+/// when no earlier commit carries their e-mail (new) or when bot-named. A root commit
+/// (nothing earlier) and a walk past [`MAX_AUTHOR_COMMITS`] report nothing new.
+fn unfamiliar(repo: &gix::Repository, tag: &str, id: ObjectId) -> Option<Finding> {
+    let commit = repo.find_commit(id).ok()?;
+    let c = commit.decode().ok()?;
+    let who = |s: gix::actor::SignatureRef<'_>| (s.name.to_string(), s.email.to_string());
+    let people = [
+        ("author", who(c.author().ok()?)),
+        ("committer", who(c.committer().ok()?)),
+    ];
+    let parents: Vec<ObjectId> = c.parents().collect();
+    let mut missing: Vec<String> = people
+        .iter()
+        .map(|(_, (_, e))| e.to_ascii_lowercase())
+        .collect();
+    missing.dedup();
+    let mut complete = !parents.is_empty();
+    if complete && let Ok(walk) = repo.rev_walk(parents).all() {
+        let mut n = 0usize;
+        for info in walk {
+            let Ok(info) = info else {
+                complete = false;
+                break;
+            };
+            n += 1;
+            if n > MAX_AUTHOR_COMMITS {
+                complete = false;
+                break;
+            }
+            let Ok(old) = repo.find_commit(info.id) else {
+                continue;
+            };
+            let Ok(d) = old.decode() else { continue };
+            for s in [d.author(), d.committer()].into_iter().flatten() {
+                let e = s.email.to_string().to_ascii_lowercase();
+                missing.retain(|m| *m != e);
+            }
+            if missing.is_empty() {
+                break;
+            }
+        }
+    }
+    // One clause per identity ("author and committer" when they are the same person).
+    let mut ids: Vec<(String, &String, &String)> = Vec::new();
+    for (role, (name, email)) in &people {
+        match ids.iter_mut().find(|(_, n, e)| *n == name && *e == email) {
+            Some(x) => x.0 = format!("{} and {role}", x.0),
+            None => ids.push(((*role).to_owned(), name, email)),
+        }
+    }
+    let mut why = Vec::new();
+    let mut new = false;
+    for (roles, name, email) in ids {
+        let mut what = Vec::new();
+        if complete && missing.contains(&email.to_ascii_lowercase()) {
+            new = true;
+            what.push("new to the history");
+        }
+        if bot_named(name, email) {
+            what.push("named like a bot");
+        }
+        if !what.is_empty() {
+            why.push(format!("{roles} {name} <{email}> is {}", what.join(", ")));
+        }
+    }
+    if why.is_empty() {
+        return None;
+    }
+    let sev = if new { Severity::Medium } else { Severity::Low };
+    Some(finding(
+        Rule::TagUnfamiliarAuthor,
+        sev,
+        tag,
+        format!(
+            "tag `{tag}` ({}): {}",
+            id.to_hex_with_len(12),
+            why.join("; ")
+        ),
+    ))
+}
+
 fn finding(rule: Rule, sev: Severity, tag: &str, evidence: String) -> Finding {
     let mut f = rule.finding(Location::file(format!("refs/tags/{tag}")), evidence);
     f.severity = sev;
@@ -125,6 +230,9 @@ pub fn check(repo_path: &Path, lock: &Path) -> Result<Outcome, HistoryError> {
                 ));
             }
         }
+    }
+    for (name, id) in now.iter().take(MAX_AUTHOR_TAGS) {
+        findings.extend(unfamiliar(&repo, name, *id));
     }
     let tags_hex: BTreeMap<String, String> = now
         .iter()

@@ -6,6 +6,8 @@ mod db;
 mod deps;
 mod environment;
 mod explain;
+#[cfg(feature = "net")]
+mod github;
 mod guard;
 mod history;
 mod rules;

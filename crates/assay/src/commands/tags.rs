@@ -1,6 +1,8 @@
 //! `assay tags`: tag integrity (crate `assay_history::tags`, rules CI024–CI026), reported
 //! like every other command (`--format`, `--fail-on`, `-o`, exit codes): one artifact,
-//! the repository, with a finding per moved, removed or off-branch tag.
+//! the repository, with a finding per moved, removed or off-branch tag. With `--online`,
+//! also the workflow pins of the repository checked against GitHub (CI029, CI030; see
+//! [`super::github`]).
 
 use crate::cli::TagsArgs;
 use anyhow::Context;
@@ -21,17 +23,44 @@ pub fn run(args: &TagsArgs) -> anyhow::Result<u8> {
             lock.display()
         );
     }
-    let (verdict, score) = assay_rules::score(&out.findings);
+    let mut findings = out.findings;
+    if args.online {
+        findings.extend(online_pins(args)?);
+    }
+    let (verdict, score) = assay_rules::score(&findings);
     let report = Report::new(
         vec![ArtifactReport::new(
             args.repo.display().to_string(),
             ArtifactFormat::Directory,
             verdict,
             score,
-            out.findings,
+            findings,
         )],
         Vec::new(),
     );
     super::scan::emit(&report, &args.output)?;
     Ok(super::scan::exit_code(&report, &args.output))
+}
+
+/// `--online`: the `uses:` pins of the repository's workflow and action files, checked
+/// against the action repositories (a failed lookup is a low finding naming the error).
+#[cfg(feature = "net")]
+fn online_pins(args: &TagsArgs) -> anyhow::Result<Vec<assay_core::Finding>> {
+    let files = assay_ci::disk::find(&args.repo)
+        .with_context(|| format!("reading the workflows of {}", args.repo.display()))?;
+    let pins = assay_ci::pins::pins(&files);
+    if pins.len() == assay_ci::pins::MAX_PINS {
+        eprintln!(
+            "assay tags: warning: only the first {} action pins were checked",
+            assay_ci::pins::MAX_PINS
+        );
+    }
+    let gh = super::github::GitHub::from_env(std::time::Duration::from_secs(args.timeout.max(1)));
+    Ok(assay_ci::pins::check(&pins, &gh))
+}
+
+/// `--online` without the `net` feature: refused, never a silent offline run.
+#[cfg(not(feature = "net"))]
+fn online_pins(_: &TagsArgs) -> anyhow::Result<Vec<assay_core::Finding>> {
+    anyhow::bail!("--online needs assay built with the `net` feature")
 }
