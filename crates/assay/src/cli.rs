@@ -226,6 +226,16 @@ pub struct ScanArgs {
     /// (default as for `assay deps`; without one, IOC006 is off).
     #[arg(long)]
     pub db: Option<PathBuf>,
+    /// Also check the `uses: owner/repo@ref` pins of the workflows and actions of each
+    /// directory named against the action repositories on GitHub, as `assay tags
+    /// --online` does: commit SHAs no branch or tag reaches (CI029), refs that are both a
+    /// branch and a tag (CI030). API base `$ASSAY_GITHUB_API`, else api.github.com;
+    /// `$GITHUB_TOKEN` is sent when set. Without it nothing goes to the network.
+    #[arg(long)]
+    pub online: bool,
+    /// `--online`: network timeout per request, seconds.
+    #[arg(long, default_value_t = 20)]
+    pub timeout: u64,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,

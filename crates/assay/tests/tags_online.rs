@@ -192,3 +192,39 @@ fn impostor_commits_and_ref_confusion_against_a_local_api() {
             .all(|r| r.header("authorization") == Some("Bearer test-token"))
     );
 }
+
+/// `assay scan --online REPO` checks the same pins (one place for the workflow audit and
+/// the pin check); without `--online` it sends nothing.
+#[test]
+fn scan_online_checks_the_pins_too() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    repo(tmp.path());
+    let server = Server::start(api);
+    let scan = |extra: &[&str]| {
+        let out = assert_cmd::cargo::cargo_bin_cmd!("assay")
+            .current_dir(tmp.path())
+            .env("NO_COLOR", "1")
+            .env("ASSAY_GITHUB_API", server.url())
+            .args(["scan", "--format", "json", "--no-progress"])
+            .args(extra)
+            .arg(tmp.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let r: Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}\n{stdout}", String::from_utf8_lossy(&out.stderr)));
+        let mut codes: Vec<String> = r["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|a| a["findings"].as_array().unwrap().iter())
+            .map(|f| f["rule"]["code"].as_str().unwrap().to_owned())
+            .filter(|c| c == "CI029" || c == "CI030")
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert!(scan(&[]).is_empty());
+    assert!(server.requests().is_empty());
+    assert_eq!(scan(&["--online"]), ["CI029", "CI030", "CI030"]);
+}

@@ -49,7 +49,23 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         for p in &args.paths {
             let found =
                 assay_sources::discover(p).with_context(|| format!("reading {}", p.display()))?;
-            if let Some(art) = workflow_artifact(p, &found)? {
+            let mut pins = if args.online {
+                super::tags::online_pin_findings(p, args.timeout)?
+            } else {
+                Vec::new()
+            };
+            if let Some(mut art) = workflow_artifact(p, &found)? {
+                art.findings.append(&mut pins);
+                ci_artifacts.push(art);
+            }
+            if !pins.is_empty() {
+                // The workflows are judged inside the project's own artifact: the pin
+                // findings are an artifact of their own, named after the workflow folder.
+                let mut art = Artifact::new(
+                    p.join(".github/workflows").display().to_string(),
+                    ArtifactFormat::Directory,
+                );
+                art.findings = pins;
                 ci_artifacts.push(art);
             }
             let agents = agent_artifacts(p, &found, &limits)?;

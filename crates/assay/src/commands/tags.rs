@@ -25,7 +25,7 @@ pub fn run(args: &TagsArgs) -> anyhow::Result<u8> {
     }
     let mut findings = out.findings;
     if args.online {
-        findings.extend(online_pins(args)?);
+        findings.extend(online_pin_findings(&args.repo, args.timeout)?);
     }
     let (verdict, score) = assay_rules::score(&findings);
     let report = Report::new(
@@ -42,25 +42,37 @@ pub fn run(args: &TagsArgs) -> anyhow::Result<u8> {
     Ok(super::scan::exit_code(&report, &args.output))
 }
 
-/// `--online`: the `uses:` pins of the repository's workflow and action files, checked
-/// against the action repositories (a failed lookup is a low finding naming the error).
+/// `--online`: the `uses:` pins of the workflow and action files under `dir` (a
+/// repository, a `.github/` or `workflows/` folder), checked against the action
+/// repositories (a failed lookup is a low finding naming the error). Used by `assay tags`
+/// and `assay scan --online`. Empty for a file or a tree without workflows.
 #[cfg(feature = "net")]
-fn online_pins(args: &TagsArgs) -> anyhow::Result<Vec<assay_core::Finding>> {
-    let files = assay_ci::disk::find(&args.repo)
-        .with_context(|| format!("reading the workflows of {}", args.repo.display()))?;
+pub(crate) fn online_pin_findings(
+    dir: &std::path::Path,
+    timeout_secs: u64,
+) -> anyhow::Result<Vec<assay_core::Finding>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let files = assay_ci::disk::find(dir)
+        .with_context(|| format!("reading the workflows of {}", dir.display()))?;
     let pins = assay_ci::pins::pins(&files);
     if pins.len() == assay_ci::pins::MAX_PINS {
         eprintln!(
-            "assay tags: warning: only the first {} action pins were checked",
-            assay_ci::pins::MAX_PINS
+            "assay: warning: only the first {} action pins of {} were checked",
+            assay_ci::pins::MAX_PINS,
+            dir.display()
         );
     }
-    let gh = super::github::GitHub::from_env(std::time::Duration::from_secs(args.timeout.max(1)));
+    let gh = super::github::GitHub::from_env(std::time::Duration::from_secs(timeout_secs.max(1)));
     Ok(assay_ci::pins::check(&pins, &gh))
 }
 
 /// `--online` without the `net` feature: refused, never a silent offline run.
 #[cfg(not(feature = "net"))]
-fn online_pins(_: &TagsArgs) -> anyhow::Result<Vec<assay_core::Finding>> {
+pub(crate) fn online_pin_findings(
+    _: &std::path::Path,
+    _: u64,
+) -> anyhow::Result<Vec<assay_core::Finding>> {
     anyhow::bail!("--online needs assay built with the `net` feature")
 }
