@@ -484,6 +484,16 @@ fn connect_lists_a_real_stdio_server_and_catches_a_rug_pull() {
     assert_eq!(served["verdict"], "malicious");
 }
 
+/// `assay scan --format json PATH` in `cwd`: the exit code and the report.
+fn scan_json(cwd: &Path, path: &str) -> (i32, Value) {
+    let (code, out, err) = assay(
+        cwd,
+        &["scan", "--format", "json", "--no-progress", path],
+        &[],
+    );
+    (code, json(&out, &err))
+}
+
 /// The codes of an artifact's findings.
 fn codes(a: &Value) -> Vec<String> {
     a["findings"]
@@ -519,13 +529,8 @@ fn a_skill_folder_is_read_whole() {
     pyc.extend([0u8; 12]);
     pyc.push(0xe3);
     std::fs::write(skill.join("scripts/run.pyc"), &pyc).unwrap();
-    let (code, out, err) = assay(
-        tmp.path(),
-        &["scan", "--format", "json", "--no-progress", "skills"],
-        &[],
-    );
-    assert_eq!(code, 1, "{err}");
-    let r = json(&out, &err);
+    let (code, r) = scan_json(tmp.path(), "skills");
+    assert_eq!(code, 1, "{r:#}");
     let arts = r["artifacts"].as_array().unwrap();
     assert_eq!(arts.len(), 1, "{r:#}");
     let a = &arts[0];
@@ -556,20 +561,9 @@ fn single_agent_files_and_jsonc() {
         &agent_fixtures().join("SKILL007/hook-typosquat"),
         &tmp.path().join("proj"),
     );
-    let (code, out, err) = assay(
-        tmp.path(),
-        &[
-            "scan",
-            "--format",
-            "json",
-            "--no-progress",
-            "proj/.claude/settings.json",
-        ],
-        &[],
-    );
+    let (code, r) = scan_json(tmp.path(), "proj/.claude/settings.json");
     // `suspicious`: below the default `--fail-on malicious`.
-    assert_eq!(code, 0, "{err}");
-    let r = json(&out, &err);
+    assert_eq!(code, 0, "{r:#}");
     let a = &r["artifacts"][0];
     assert_eq!(a["verdict"], "suspicious", "{a:#}");
     assert_eq!(codes(a), vec!["SKILL007"], "{a:#}");
@@ -584,18 +578,7 @@ fn single_agent_files_and_jsonc() {
         &agent_fixtures().join("MCP006/jsonc-vscode"),
         &tmp.path().join("ws"),
     );
-    let (code, out, err) = assay(
-        tmp.path(),
-        &[
-            "scan",
-            "--format",
-            "json",
-            "--no-progress",
-            "ws/.vscode/mcp.json",
-        ],
-        &[],
-    );
-    assert_eq!(code, 0, "{err}");
-    let r = json(&out, &err);
+    let (code, r) = scan_json(tmp.path(), "ws/.vscode/mcp.json");
+    assert_eq!(code, 0, "{r:#}");
     assert_eq!(codes(&r["artifacts"][0]), vec!["MCP006"], "{r:#}");
 }

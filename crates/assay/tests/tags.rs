@@ -3,32 +3,11 @@
 //! release tag moved to a commit that is on no branch, another deleted.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::git;
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Dev",
-            "-c",
-            "user.email=dev@example.invalid",
-        ])
-        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap().trim().to_owned()
-}
 
 fn tags(cwd: &Path, repo: &Path, extra: &[&str]) -> (i32, Value, String) {
     let mut c = assert_cmd::cargo::cargo_bin_cmd!("assay");
@@ -65,8 +44,7 @@ fn codes(report: &Value) -> Vec<(String, String)> {
 
 #[test]
 fn moved_off_branch_and_removed_tags_are_reported() {
-    if Command::new("git").arg("--version").output().is_err() {
-        eprintln!("git not installed: skipped");
+    if !common::has_git() {
         return;
     }
     let tmp = tempfile::TempDir::new().unwrap();
@@ -126,8 +104,7 @@ fn moved_off_branch_and_removed_tags_are_reported() {
 /// commit's tag are not reported.
 #[test]
 fn tags_by_new_or_bot_identities_are_reported() {
-    if Command::new("git").arg("--version").output().is_err() {
-        eprintln!("git not installed: skipped");
+    if !common::has_git() {
         return;
     }
     let tmp = tempfile::TempDir::new().unwrap();

@@ -8,33 +8,14 @@
 
 mod common;
 
-use common::{Response, Server};
+use common::{Response, Server, git};
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::Command;
 
 const IMPOSTOR: &str = "c7d749a2d57b4b375d1ebcd17cfbfb60c676f18e";
 const ON_MAIN: &str = "11bd71901bbe5b1630ceea73d27597364c9af683";
 const MAIN_HEAD: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const V4_HEAD: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Dev",
-            "-c",
-            "user.email=dev@example.invalid",
-        ])
-        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "git {args:?}");
-}
 
 fn json(v: Value) -> Response {
     Response::new(200, "application/json", v.to_string().into_bytes())
@@ -136,8 +117,7 @@ fn findings(report: &Value) -> Vec<(String, String, String)> {
 
 #[test]
 fn impostor_commits_and_ref_confusion_against_a_local_api() {
-    if Command::new("git").arg("--version").output().is_err() {
-        eprintln!("git not installed: skipped");
+    if !common::has_git() {
         return;
     }
     let tmp = tempfile::TempDir::new().unwrap();

@@ -393,64 +393,38 @@ enum Verb {
 /// Where the package names of a command start, in its tokens: `(ecosystem, index of
 /// the first argument, what the command does with them)`.
 fn install_verb(t: &[&str]) -> Option<(assay_core::Ecosystem, usize, Verb)> {
-    let (eco, first) = install_start(t)?;
-    let base = t
+    use assay_core::Ecosystem::{Npm, PyPI};
+    let w0 = t
         .first()?
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or_default()
+        .trim_end_matches(".exe")
+        .trim_end_matches(".cmd")
         .to_ascii_lowercase();
-    let second = t.get(1).map(|s| s.to_ascii_lowercase()).unwrap_or_default();
-    let verb = match (base.as_str(), second.as_str()) {
-        ("uvx" | "bunx", _) | ("pipx" | "uv", "run" | "tool") | (_, "dlx" | "x") => Verb::Run,
-        ("npx" | "pnpx", _) | (_, "exec") => Verb::RunAsking,
-        _ => Verb::Install,
-    };
-    Some((eco, first, verb))
-}
-
-/// [`install_verb`] without the verb.
-fn install_start(t: &[&str]) -> Option<(assay_core::Ecosystem, usize)> {
-    use assay_core::Ecosystem::{Npm, PyPI};
-    let base = |s: &str| {
-        s.rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(s)
-            .trim_end_matches(".exe")
-            .trim_end_matches(".cmd")
-            .to_ascii_lowercase()
-    };
-    let w0 = base(t.first()?);
     let w = |i: usize| t.get(i).map(|s| s.to_ascii_lowercase());
+    let (w1, w2) = (w(1).unwrap_or_default(), w(2).unwrap_or_default());
     let pip = |s: &str| s == "pip" || s == "pip3" || (s.starts_with("pip3.") && s.len() <= 7);
-    match w0.as_str() {
-        s if pip(s) && w(1).as_deref() == Some("install") => Some((PyPI, 2)),
-        s if s.starts_with("python") && w(1).as_deref() == Some("-m") => {
-            let m = w(2)?;
-            (pip(&m) && w(3).as_deref() == Some("install")).then_some((PyPI, 4))
+    let run_if = |run: bool| if run { Verb::Run } else { Verb::Install };
+    match (w0.as_str(), w1.as_str()) {
+        (s, "install") if pip(s) => Some((PyPI, 2, Verb::Install)),
+        (s, "-m") if s.starts_with("python") => {
+            (pip(&w2) && w(3).as_deref() == Some("install")).then_some((PyPI, 4, Verb::Install))
         }
-        "uv" if w(1).as_deref() == Some("pip") && w(2).as_deref() == Some("install") => {
-            Some((PyPI, 3))
+        ("uv", "pip") if w2 == "install" => Some((PyPI, 3, Verb::Install)),
+        ("uv", "add") | ("poetry", "add") => Some((PyPI, 2, Verb::Install)),
+        ("uv", "tool") if matches!(w2.as_str(), "install" | "run") => {
+            Some((PyPI, 3, run_if(w2 == "run")))
         }
-        "uv" if w(1).as_deref() == Some("add") => Some((PyPI, 2)),
-        "uv" if w(1).as_deref() == Some("tool")
-            && matches!(w(2).as_deref(), Some("install" | "run")) =>
-        {
-            Some((PyPI, 3))
+        ("pipx", "install" | "run") => Some((PyPI, 2, run_if(w1 == "run"))),
+        ("uvx", _) => Some((PyPI, 1, Verb::Run)),
+        ("npm" | "pnpm" | "bun", "install" | "i" | "add") | ("yarn", "add") => {
+            Some((Npm, 2, Verb::Install))
         }
-        "poetry" if w(1).as_deref() == Some("add") => Some((PyPI, 2)),
-        "pipx" if matches!(w(1).as_deref(), Some("install" | "run")) => Some((PyPI, 2)),
-        "uvx" => Some((PyPI, 1)),
-        "npm" | "pnpm" | "bun"
-            if matches!(
-                w(1).as_deref(),
-                Some("install" | "i" | "add" | "exec" | "x" | "dlx")
-            ) =>
-        {
-            Some((Npm, 2))
-        }
-        "yarn" if matches!(w(1).as_deref(), Some("add" | "dlx")) => Some((Npm, 2)),
-        "npx" | "bunx" | "pnpx" => Some((Npm, 1)),
+        ("npm" | "pnpm" | "bun", "exec") => Some((Npm, 2, Verb::RunAsking)),
+        ("npm" | "pnpm" | "bun", "x" | "dlx") | ("yarn", "dlx") => Some((Npm, 2, Verb::Run)),
+        ("bunx", _) => Some((Npm, 1, Verb::Run)),
+        ("npx" | "pnpx", _) => Some((Npm, 1, Verb::RunAsking)),
         _ => None,
     }
 }

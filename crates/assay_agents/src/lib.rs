@@ -461,7 +461,14 @@ fn wanted(path: &str) -> bool {
 pub fn audit_artifact(art: &Artifact) -> Vec<Finding> {
     let mut files: Vec<SourceFile> = Vec::new();
     let mut out = Vec::new();
-    let has_skill = art.entries.iter().any(|e| name_of(&e.path) == "SKILL.md");
+    // The folders holding a `SKILL.md` (`""` for the root), as path prefixes.
+    let skill_roots: Vec<&str> = art
+        .entries
+        .iter()
+        .filter_map(|e| e.path.strip_suffix("SKILL.md"))
+        .filter(|r| r.is_empty() || r.ends_with('/'))
+        .collect();
+    let has_skill = !skill_roots.is_empty();
     // When the source already reports the archive bound that cut members short (ARC006),
     // an agent file it cut is listed low: the bound is the fail-closed finding, and
     // counting it again per file made ansible's wheel `malicious` on the wide benign set.
@@ -476,9 +483,9 @@ pub fn audit_artifact(art: &Artifact) -> Vec<Finding> {
         let path = whole_path.as_deref().unwrap_or(&e.path);
         // What a skill ships compiled (SKILL010): the head tells what it is, whatever the
         // source kept of the rest; members of archives are the archive's business.
-        if has_skill
+        if (e.file_kind.is_native() || e.file_kind == assay_core::FileKind::Bytecode)
             && !path.contains("!/")
-            && (e.file_kind.is_native() || e.file_kind == assay_core::FileKind::Bytecode)
+            && skill_roots.iter().any(|r| path.starts_with(r))
         {
             files.push((path.to_owned(), opaque_head(e)));
             continue;

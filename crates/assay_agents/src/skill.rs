@@ -233,27 +233,31 @@ fn reads_or_runs(path: &str) -> bool {
         || caps::script_lang(path).is_some()
 }
 
-/// The first text or script of the skill (other than `except`) that names `rel` (the
-/// path inside the skill, or for names of five or more characters the file name):
-/// `(path, text, byte offset)`.
-fn named_by<'a>(
-    files: &'a [&SourceFile],
-    root: &str,
+/// The texts and scripts of a skill, decoded once, `SKILL.md` first (it is what the
+/// agent reads first): where a reference to another file of the skill sends the agent.
+fn readable<'a>(files: &'a [&SourceFile], root: &str) -> Vec<(&'a str, std::borrow::Cow<'a, str>)> {
+    let skill_md = format!("{root}SKILL.md");
+    let mut refs: Vec<(&str, std::borrow::Cow<'_, str>)> = files
+        .iter()
+        .filter(|(p, _)| reads_or_runs(p))
+        .map(|(p, d)| (p.as_str(), file_text(d)))
+        .collect();
+    refs.sort_by_key(|(p, _)| *p != skill_md);
+    refs
+}
+
+/// The first of `texts` (other than `except`) that names `rel` (the path inside the
+/// skill, or for names of five or more characters the file name): `(path, text, byte
+/// offset)`.
+fn named_by<'t, 'a>(
+    texts: &'t [(&'a str, std::borrow::Cow<'a, str>)],
     rel: &str,
     except: &str,
-) -> Option<(&'a str, std::borrow::Cow<'a, str>, usize)> {
-    let mut refs: Vec<&&SourceFile> = files
+) -> Option<(&'a str, &'t str, usize)> {
+    texts
         .iter()
-        .filter(|(p, _)| p != except && reads_or_runs(p))
-        .collect();
-    // SKILL.md first: it is what the agent reads first.
-    let skill_md = format!("{root}SKILL.md");
-    refs.sort_by_key(|(p, _)| *p != skill_md);
-    refs.into_iter().find_map(|(p, d)| {
-        let t = file_text(d);
-        let at = reference_to(&t, rel)?;
-        Some((p.as_str(), t, at))
-    })
+        .filter(|(p, _)| *p != except)
+        .find_map(|(p, t)| Some((*p, t.as_ref(), reference_to(t, rel)?)))
 }
 
 /// `SKILL010`: native executables (medium, high when a text or script names them) and
@@ -261,6 +265,7 @@ fn named_by<'a>(
 /// ([`assay_core::classify`]).
 fn opaque_payloads(root: &str, files: &[&SourceFile], out: &mut Vec<Finding>) {
     let mut n = 0;
+    let mut texts = None;
     for (path, data) in files {
         let Some(rel) = path.strip_prefix(root) else {
             continue;
@@ -274,7 +279,8 @@ fn opaque_payloads(root: &str, files: &[&SourceFile], out: &mut Vec<Finding>) {
         } else {
             continue;
         };
-        let named = named_by(files, root, rel, path);
+        let texts = texts.get_or_insert_with(|| readable(files, root));
+        let named = named_by(texts, rel, path);
         let mut f = match &named {
             Some((by, text, at)) => {
                 let mut f = finding_at(

@@ -16,7 +16,6 @@
 //! under ">= 4.0.0, < 4.4.1"); a listed ref matches itself.
 
 use crate::audit::Cx;
-use crate::model::Str;
 use assay_core::{Rule, Severity};
 
 /// What an advisory is about.
@@ -158,12 +157,7 @@ pub fn matches(a: &Advisory, r: &str) -> Option<&'static str> {
 /// `CI028`: actions used at a version or commit an advisory lists.
 pub(crate) fn known_vulnerable(cx: &mut Cx<'_>) {
     let wf = cx.wf;
-    let mut uses: Vec<&Str> = Vec::new();
-    for job in &wf.jobs {
-        uses.extend(job.uses.iter());
-        uses.extend(job.steps.iter().filter_map(|s| s.uses.as_ref()));
-    }
-    for u in uses {
+    for u in wf.uses() {
         let Some((name, r)) = u.text.trim().split_once('@') else {
             continue;
         };

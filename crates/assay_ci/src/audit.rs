@@ -9,7 +9,7 @@
 //! low or medium. Only a complete path to publishing ([`crate::graph`]) is critical.
 
 use crate::expr::{self, Control, Expr};
-use crate::model::{Job, Kind, Permissions, Step, Str, Workflow};
+use crate::model::{Job, Kind, Permissions, Step, Str, Workflow, is_full_sha};
 use crate::text::SourceText;
 use assay_core::{Finding, Location, Rule, Severity};
 
@@ -592,19 +592,10 @@ fn artifact_poisoning(cx: &mut Cx<'_>) {
     }
 }
 
-fn is_full_sha(r: &str) -> bool {
-    r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 /// `CI006`/`CI007`: actions, reusable workflows and images not pinned by hash.
 fn unpinned(cx: &mut Cx<'_>) {
     let wf = cx.wf;
-    let mut uses: Vec<&Str> = Vec::new();
-    for job in &wf.jobs {
-        uses.extend(job.uses.iter());
-        uses.extend(job.steps.iter().filter_map(|s| s.uses.as_ref()));
-    }
-    for u in uses {
+    for u in wf.uses() {
         let t = u.text.trim();
         if t.starts_with("./") || t.contains("${{") {
             continue;

@@ -210,6 +210,21 @@ impl Workflow {
     pub fn has_trigger(&self, name: &str) -> bool {
         self.triggers.iter().any(|t| t.name.text == name)
     }
+
+    /// Every `uses:` of the workflow, job by job: a job's reusable workflow, then its
+    /// steps' actions, in file order.
+    pub fn uses(&self) -> impl Iterator<Item = &Str> {
+        self.jobs.iter().flat_map(|job| {
+            job.uses
+                .iter()
+                .chain(job.steps.iter().filter_map(|s| s.uses.as_ref()))
+        })
+    }
+}
+
+/// Whether a `uses:` ref is a full 40-hex-digit commit SHA (a pin; a short SHA is not).
+pub fn is_full_sha(r: &str) -> bool {
+    r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn strings(doc: &Doc, id: NodeId) -> Vec<Str> {

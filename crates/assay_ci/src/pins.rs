@@ -15,7 +15,7 @@
 //! A lookup that fails is a finding too (low, "not verified"), never a silent pass.
 
 use crate::SourceFile;
-use crate::model::Workflow;
+use crate::model::{Workflow, is_full_sha};
 use assay_core::{Finding, Location, Rule, Severity};
 use std::collections::BTreeMap;
 
@@ -70,17 +70,8 @@ pub struct Pin {
     pub locations: Vec<Location>,
 }
 
-fn is_full_sha(r: &str) -> bool {
-    r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 fn pins_of(wf: &Workflow, out: &mut BTreeMap<(String, String, String), Vec<Location>>) {
-    let mut uses = Vec::new();
-    for job in &wf.jobs {
-        uses.extend(job.uses.iter());
-        uses.extend(job.steps.iter().filter_map(|s| s.uses.as_ref()));
-    }
-    for u in uses {
+    for u in wf.uses() {
         let t = u.text.trim();
         if t.starts_with("./") || t.starts_with("docker://") || t.contains("${{") {
             continue;

@@ -158,3 +158,41 @@ pub fn litellm_pth_line() -> String {
         base64::engine::general_purpose::STANDARD.encode(CANARY)
     )
 }
+
+/// Run `git` in `dir` as a fixed, harmless identity (no system config, `HOME` = `dir`,
+/// no signing); panics with git's stderr on failure. Returns stdout, trimmed.
+pub fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let o = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Dev",
+            "-c",
+            "user.email=dev@example.invalid",
+        ])
+        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap().trim().to_owned()
+}
+
+/// Whether the `git` CLI is installed (tests that build repositories skip without it,
+/// saying so).
+pub fn has_git() -> bool {
+    let ok = std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !ok {
+        eprintln!("git not installed: skipped");
+    }
+    ok
+}
