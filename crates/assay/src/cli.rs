@@ -27,6 +27,11 @@ pub enum Command {
     /// files, MCP configurations and local servers), offline; pin and check MCP tool
     /// definitions against rug pulls.
     Agents(AgentsArgs),
+    /// Compare two releases of a package (archives, directories): files added, removed
+    /// and changed, and the behaviour the newer one gained, judged for its version bump.
+    Diff(DiffArgs),
+    /// Compare a published artifact with the git tree it claims to come from.
+    Provenance(ProvenanceArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -236,6 +241,42 @@ pub struct ScanArgs {
     /// `--online`: network timeout per request, seconds.
     #[arg(long, default_value_t = 20)]
     pub timeout: u64,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `assay diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older release: a wheel, sdist, npm tarball, other archive or directory, or a
+    /// directory of a release's files (each is paired with the newer release's file of
+    /// the same kind: the sdist with the sdist, a wheel with the wheel of the same tag).
+    pub old: PathBuf,
+    /// The newer release, as `OLD`.
+    pub new: PathBuf,
+    /// Report only what makes the newer release riskier: the files that carry an
+    /// introduced finding, not every changed file, and no resolved findings.
+    #[arg(long)]
+    pub only_risk_increase: bool,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `assay provenance`.
+#[derive(Debug, Args)]
+pub struct ProvenanceArgs {
+    /// The published artifact: a wheel, sdist, npm tarball or other archive, or a
+    /// directory.
+    pub artifact: PathBuf,
+    /// The git repository it claims to come from (work tree or `.git` directory).
+    #[arg(long)]
+    pub repo: PathBuf,
+    /// The tag or commit to compare with (default: the tag matching the artifact's
+    /// version: `v1.2.3`, `1.2.3`, `NAME-1.2.3`, `NAME@1.2.3`, `release-1.2.3`).
+    #[arg(long)]
+    pub rev: Option<String>,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,

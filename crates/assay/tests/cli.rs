@@ -10,98 +10,17 @@
 use assert_cmd::Command;
 mod common;
 
-use common::{CANARY, litellm_pth_line};
+use common::{
+    CANARY, litellm_pth_line, record_hash, write_sdist, write_wheel, write_wheel_requiring,
+};
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 // ------------------------------------------------------------------ fixture builders
-
-/// A PEP 376 RECORD hash: `sha256=` + urlsafe base64 without padding.
-fn record_hash(data: &[u8]) -> String {
-    format!("sha256={}", URL_SAFE_NO_PAD.encode(Sha256::digest(data)))
-}
-
-/// Write a pure-Python wheel `dir/<name>-<version>-py3-none-any.whl` holding `files` plus
-/// its `.dist-info` (METADATA, WHEEL and a RECORD with correct hashes).
-fn write_wheel(dir: &Path, name: &str, version: &str, files: &[(&str, &[u8])]) -> PathBuf {
-    write_wheel_requiring(dir, name, version, files, &[])
-}
-
-/// [`write_wheel`] whose METADATA declares `requires` (`Requires-Dist` values).
-fn write_wheel_requiring(
-    dir: &Path,
-    name: &str,
-    version: &str,
-    files: &[(&str, &[u8])],
-    requires: &[&str],
-) -> PathBuf {
-    let info = format!("{name}-{version}.dist-info");
-    let mut metadata = format!(
-        "Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: assay test fixture\n"
-    );
-    for r in requires {
-        metadata.push_str(&format!("Requires-Dist: {r}\n"));
-    }
-    let wheel =
-        "Wheel-Version: 1.0\nGenerator: assay-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n";
-    let mut all: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .map(|(p, d)| ((*p).to_owned(), d.to_vec()))
-        .collect();
-    all.push((format!("{info}/METADATA"), metadata.into_bytes()));
-    all.push((format!("{info}/WHEEL"), wheel.as_bytes().to_vec()));
-    let mut record = String::new();
-    for (p, d) in &all {
-        record.push_str(&format!("{p},{},{}\n", record_hash(d), d.len()));
-    }
-    record.push_str(&format!("{info}/RECORD,,\n"));
-    all.push((format!("{info}/RECORD"), record.into_bytes()));
-
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (p, d) in &all {
-        w.start_file(p.as_str(), opts).unwrap();
-        w.write_all(d).unwrap();
-    }
-    let bytes = w.finish().unwrap().into_inner();
-    let path = dir.join(format!("{name}-{version}-py3-none-any.whl"));
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
-
-/// Write an sdist `dir/<name>-<version>.tar.gz` holding `<name>-<version>/PKG-INFO` and
-/// `files` (paths relative to that root).
-fn write_sdist(dir: &Path, name: &str, version: &str, files: &[(&str, &[u8])]) -> PathBuf {
-    let root = format!("{name}-{version}");
-    let pkg_info = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");
-    let mut b = tar::Builder::new(Vec::new());
-    let mut add = |p: &str, d: &[u8]| {
-        let mut h = tar::Header::new_gnu();
-        h.set_path(format!("{root}/{p}")).unwrap();
-        h.set_size(d.len() as u64);
-        h.set_mode(0o644);
-        h.set_mtime(0);
-        h.set_cksum();
-        b.append(&h, d).unwrap();
-    };
-    add("PKG-INFO", pkg_info.as_bytes());
-    for (p, d) in files {
-        add(p, d);
-    }
-    let tar = b.into_inner().unwrap();
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(&tar).unwrap();
-    let path = dir.join(format!("{root}.tar.gz"));
-    std::fs::write(&path, gz.finish().unwrap()).unwrap();
-    path
-}
 
 /// The LiteLLM 1.82.8 reproduction; without the `.pth` when `with_pth` is false.
 fn litellm_wheel(dir: &Path, with_pth: bool) -> PathBuf {

@@ -1784,6 +1784,122 @@ catalog! {
             attack: Some("T1195.002"),
         }
     }
+    /// Release integrity: what a release changed against the one before it (`assay diff`),
+    /// what it ships that its source does not (`assay provenance`), and build scripts
+    /// that unpack hidden payloads (crate `assay_release`; `REL010`, `REL011` are scan
+    /// rules).
+    Rel => RelRule {
+        StartupHookAdded {
+            code: "REL001",
+            name: "startup-hook-added",
+            summary: "A release adds code that runs without being called: a `.pth` line, `sitecustomize`, a `setup.py` command class, an npm lifecycle script",
+            severity: High,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-506"),
+            attack: Some("T1546"),
+        }
+        NativeBinaryAdded {
+            code: "REL002",
+            name: "native-binary-added",
+            summary: "A release of a package that shipped no native code adds an executable or shared library",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-506"),
+            attack: Some("T1195.002"),
+        }
+        OpaqueBlobAdded {
+            code: "REL003",
+            name: "opaque-blob-added",
+            summary: "A release adds a high-entropy or minified file of no known format that the previous release did not have",
+            severity: Low,
+            confidence: Low,
+            targets: [],
+            cwe: Some("CWE-506"),
+            attack: Some("T1027"),
+        }
+        EndpointAdded {
+            code: "REL004",
+            name: "endpoint-added",
+            summary: "A release's code names a network host that the previous release's code did not",
+            severity: Low,
+            confidence: Low,
+            targets: [],
+            cwe: None,
+            attack: Some("T1071"),
+        }
+        DependencyAdded {
+            code: "REL005",
+            name: "dependency-added",
+            summary: "A release declares a dependency the previous release did not (high when the name imitates a popular package)",
+            severity: Info,
+            confidence: High,
+            targets: [],
+            cwe: None,
+            attack: Some("T1195.001"),
+        }
+        NoMatchingTag {
+            code: "REL006",
+            name: "no-matching-tag",
+            summary: "No tag of the source repository matches the published version",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: None,
+            attack: Some("T1195.002"),
+        }
+        FileNotInSource {
+            code: "REL007",
+            name: "file-not-in-source",
+            summary: "A published file that the tagged source tree does not have and no build step is known to generate",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-506"),
+            attack: Some("T1195.002"),
+        }
+        FileDiffersFromSource {
+            code: "REL008",
+            name: "file-differs-from-source",
+            summary: "A published code file whose content differs from the same file in the tagged source tree",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-506"),
+            attack: Some("T1195.002"),
+        }
+        IgnoredFileShipped {
+            code: "REL009",
+            name: "ignored-file-shipped",
+            summary: "A published file that the repository's own `.gitignore` excludes: it never went through review",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-506"),
+            attack: Some("T1195.002"),
+        }
+        BuildScriptPayload {
+            code: "REL010",
+            name: "build-script-payload",
+            summary: "A build script (shell, m4, autoconf, Makefile, CMake) that carves, translates or decompresses data files into code it runs",
+            severity: High,
+            confidence: Medium,
+            targets: [Script, Text],
+            cwe: Some("CWE-506"),
+            attack: Some("T1027.009"),
+        }
+        TestFilePayload {
+            code: "REL011",
+            name: "test-file-payload",
+            summary: "A binary test or data file that decompresses, as it is or after a byte substitution a build script applies, to a script or an executable",
+            severity: High,
+            confidence: High,
+            targets: [Binary, Archive, Text],
+            cwe: Some("CWE-506"),
+            attack: Some("T1027.009"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1818,6 +1934,7 @@ mod tests {
                 + CiRule::ALL.len()
                 + SkillRule::ALL.len()
                 + McpRule::ALL.len()
+                + RelRule::ALL.len()
         );
         assert_eq!(
             GitRule::try_from(Rule::DecodeThenExec),

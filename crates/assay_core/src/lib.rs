@@ -19,7 +19,7 @@ mod rule;
 pub use artifact::{Artifact, ArtifactFormat, Entry, EntryKind, FileKind, classify, lossy_text};
 pub use catalog::{
     ArcRule, CiRule, ContextSeverity, DepRule, GitRule, IocRule, McpRule, MlRule, PkgRule, PyRule,
-    Rule, RuleRef, SkillRule, UnknownRule,
+    RelRule, Rule, RuleRef, SkillRule, UnknownRule,
 };
 pub use finding::{Capability, ExecutionContext, Finding, Location, fingerprint, sort_by_location};
 pub use level::{Confidence, FailOn, Severity, Verdict};

@@ -27,6 +27,9 @@ pub enum Family {
     Skill,
     /// MCP servers, their configurations and tool definitions.
     Mcp,
+    /// Release integrity: release-to-release and source-to-release differences, build
+    /// scripts that unpack hidden payloads.
+    Rel,
 }
 
 impl Family {
@@ -43,6 +46,7 @@ impl Family {
             Family::Ci => "CI",
             Family::Skill => "SKILL",
             Family::Mcp => "MCP",
+            Family::Rel => "REL",
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod online;
 pub mod snippet;
 pub mod synth;
 pub mod tags;
+pub mod tree;
 mod walk;
 pub mod weights;
 

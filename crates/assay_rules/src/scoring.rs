@@ -207,7 +207,8 @@ fn fails_closed(family: Family) -> bool {
         | Family::Git
         | Family::Ci
         | Family::Skill
-        | Family::Mcp => false,
+        | Family::Mcp
+        | Family::Rel => false,
     }
 }
 
@@ -232,7 +233,8 @@ fn adds_up_to_malicious(rule: Rule) -> bool {
         | Family::Dep
         | Family::Git
         | Family::Ml
-        | Family::Skill => true,
+        | Family::Skill
+        | Family::Rel => true,
     }
 }
 

@@ -15,7 +15,8 @@ const FIXTURES_IN_CODE: &[&str] = &[
     // Needs an installed IOC set: tests/known_iocs.rs, in a process of its own.
     "IOC006",
     // Needs an installed advisory lookup: tests/known_packages.rs, likewise.
-    "PKG015",
+    "PKG015", // Sdists with build scripts and test archives: tests/release_rules.rs.
+    "REL010", "REL011",
 ];
 
 /// The catalog (`assay_core::catalog`) and the registry describe the same rules: every
@@ -196,6 +197,8 @@ fn rules_raised_elsewhere_are_tested_where_they_are_raised() {
         (Family::Ci, "assay"),
         (Family::Skill, "assay_agents"),
         (Family::Mcp, "assay_agents"),
+        (Family::Rel, "assay_release"),
+        (Family::Rel, "assay"),
     ] {
         read(family, &crates.join(krate).join("tests"), false);
         read(family, &crates.join(krate).join("fixtures"), false);

@@ -4,6 +4,7 @@ mod agents;
 mod agents_connect;
 mod db;
 mod deps;
+mod diff;
 mod environment;
 mod explain;
 #[cfg(feature = "net")]
@@ -25,6 +26,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::History(args) => history::run(&args),
         Command::Tags(args) => tags::run(&args),
         Command::Agents(args) => agents::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Provenance(args) => diff::provenance(args),
         Command::Rules(args) => rules::run(&args),
         Command::Explain { rule } => explain::run(&rule),
         Command::Sign(args) => sign::run(args),

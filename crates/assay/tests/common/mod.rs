@@ -144,6 +144,104 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
     let _ = reader.read(&mut [0u8; 0]);
 }
 
+// ------------------------------------------------------------------ package builders
+
+/// A PEP 376 RECORD hash: `sha256=` + urlsafe base64 without padding.
+pub fn record_hash(data: &[u8]) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    format!(
+        "sha256={}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(data))
+    )
+}
+
+/// Write a pure-Python wheel `dir/<name>-<version>-py3-none-any.whl` holding `files` plus
+/// its `.dist-info` (METADATA, WHEEL and a RECORD with correct hashes).
+pub fn write_wheel(
+    dir: &std::path::Path,
+    name: &str,
+    version: &str,
+    files: &[(&str, &[u8])],
+) -> std::path::PathBuf {
+    write_wheel_requiring(dir, name, version, files, &[])
+}
+
+/// [`write_wheel`] whose METADATA declares `requires` (`Requires-Dist` values).
+pub fn write_wheel_requiring(
+    dir: &std::path::Path,
+    name: &str,
+    version: &str,
+    files: &[(&str, &[u8])],
+    requires: &[&str],
+) -> std::path::PathBuf {
+    let info = format!("{name}-{version}.dist-info");
+    let mut metadata = format!(
+        "Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: assay test fixture\n"
+    );
+    for r in requires {
+        metadata.push_str(&format!("Requires-Dist: {r}\n"));
+    }
+    let wheel =
+        "Wheel-Version: 1.0\nGenerator: assay-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n";
+    let mut all: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(p, d)| ((*p).to_owned(), d.to_vec()))
+        .collect();
+    all.push((format!("{info}/METADATA"), metadata.into_bytes()));
+    all.push((format!("{info}/WHEEL"), wheel.as_bytes().to_vec()));
+    let mut record = String::new();
+    for (p, d) in &all {
+        record.push_str(&format!("{p},{},{}\n", record_hash(d), d.len()));
+    }
+    record.push_str(&format!("{info}/RECORD,,\n"));
+    all.push((format!("{info}/RECORD"), record.into_bytes()));
+
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (p, d) in &all {
+        w.start_file(p.as_str(), opts).unwrap();
+        w.write_all(d).unwrap();
+    }
+    let bytes = w.finish().unwrap().into_inner();
+    let path = dir.join(format!("{name}-{version}-py3-none-any.whl"));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Write an sdist `dir/<name>-<version>.tar.gz` holding `<name>-<version>/PKG-INFO` and
+/// `files` (paths relative to that root).
+pub fn write_sdist(
+    dir: &std::path::Path,
+    name: &str,
+    version: &str,
+    files: &[(&str, &[u8])],
+) -> std::path::PathBuf {
+    let root = format!("{name}-{version}");
+    let pkg_info = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");
+    let mut b = tar::Builder::new(Vec::new());
+    let mut add = |p: &str, d: &[u8]| {
+        let mut h = tar::Header::new_gnu();
+        h.set_path(format!("{root}/{p}")).unwrap();
+        h.set_size(d.len() as u64);
+        h.set_mode(0o644);
+        h.set_mtime(0);
+        h.set_cksum();
+        b.append(&h, d).unwrap();
+    };
+    add("PKG-INFO", pkg_info.as_bytes());
+    for (p, d) in files {
+        add(p, d);
+    }
+    let tar = b.into_inner().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&tar).unwrap();
+    let path = dir.join(format!("{root}.tar.gz"));
+    std::fs::write(&path, gz.finish().unwrap()).unwrap();
+    path
+}
+
 /// The harmless stand-in for a second-stage payload.
 pub const CANARY: &str = "import os; os.system('echo assay-canary')";
 

@@ -10,6 +10,7 @@ pub mod ml;
 pub(crate) mod patterns;
 pub mod pkg;
 pub mod py;
+pub mod rel;
 pub mod skill;
 
 use crate::context::{Cx, PyFile};
@@ -225,6 +226,17 @@ registry![
     elsewhere: mcp::server_env_secret,
     elsewhere: mcp::unpinned_server_launch,
     elsewhere: mcp::tool_definition_changed,
+    elsewhere: rel::startup_hook_added,
+    elsewhere: rel::native_binary_added,
+    elsewhere: rel::opaque_blob_added,
+    elsewhere: rel::endpoint_added,
+    elsewhere: rel::dependency_added,
+    elsewhere: rel::no_matching_tag,
+    elsewhere: rel::file_not_in_source,
+    elsewhere: rel::file_differs_from_source,
+    elsewhere: rel::ignored_file_shipped,
+    artifact: rel::build_script_payload,
+    artifact: rel::test_file_payload,
 ];
 
 /// The rule with this code or name (case-insensitive).

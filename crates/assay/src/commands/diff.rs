@@ -1,0 +1,320 @@
+//! `assay diff` and `assay provenance`: each side is read and scanned as `assay scan`
+//! reads and scans it, then `assay_release` compares them; the report has one artifact
+//! per compared pair, whose findings are the introduced scan findings and the `REL`
+//! findings, and whose `files` list what changed (`added`, `removed`, `changed`,
+//! `renamed`; sha256 of the older side in `expected_sha256`, of the newer in `sha256`).
+
+use super::scan::{emit, exit_code, judge, load_policy};
+use crate::cli::{DiffArgs, OutputArgs, ProvenanceArgs};
+use anyhow::Context;
+use assay_core::{Artifact, ArtifactFormat, ArtifactReport, FileDigest, Report, lossy_text};
+use assay_policy::{Date, Policy};
+use assay_release::{Delta, Manifest, Side};
+use assay_sources::{Input, Limits};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A scanned side: what `assay_release` compares, plus what the report names.
+struct Scanned {
+    side: Side,
+    format: ArtifactFormat,
+    name: Option<String>,
+    /// The pairing key: `sdist`, the wheel's tags, or the format.
+    key: String,
+}
+
+fn today() -> (i32, u32, u32) {
+    let t = Date::today_utc();
+    (t.year, t.month, t.day)
+}
+
+/// Read and judge every input `path` holds, keeping each one's manifest.
+fn read_side(path: &Path, policy: &Policy, limits: &Limits) -> anyhow::Result<Vec<Scanned>> {
+    let found =
+        assay_sources::discover(path).with_context(|| format!("reading {}", path.display()))?;
+    if found.is_empty() {
+        anyhow::bail!("{}: nothing assay can read", path.display());
+    }
+    let single = found.len() == 1;
+    let mut out = Vec::new();
+    for input in found {
+        let display = match &input {
+            Input::Archive(f) | Input::Directory(f) | Input::File(f) if !single || f != path => {
+                f.display().to_string()
+            }
+            _ => path.display().to_string(),
+        };
+        let art = assay_sources::read_input(&input, &display, limits)
+            .map_err(|e| anyhow::anyhow!("{display}: {e}"))?;
+        out.push(scan_one(art, policy));
+    }
+    Ok(out)
+}
+
+fn scan_one(art: Artifact, policy: &Policy) -> Scanned {
+    let manifest = Manifest::of(&art);
+    let key = pairing_key(&art);
+    let (report, _) = judge(art, policy, today());
+    Scanned {
+        format: report.format,
+        name: report.name.clone(),
+        key,
+        side: Side::new(report.path, report.version, manifest, report.findings),
+    }
+}
+
+/// `sdist`, `wheel:<python>-<abi>-<platform>`, or the format's name.
+fn pairing_key(art: &Artifact) -> String {
+    let base = art.path.rsplit(['/', '\\']).next().unwrap_or(&art.path);
+    match art.format {
+        ArtifactFormat::Sdist => "sdist".to_owned(),
+        ArtifactFormat::Wheel => {
+            let stem = base.strip_suffix(".whl").unwrap_or(base);
+            let parts: Vec<&str> = stem.rsplitn(4, '-').collect();
+            match parts.as_slice() {
+                [plat, abi, py, _] => format!("wheel:{py}-{abi}-{plat}"),
+                _ => "wheel".to_owned(),
+            }
+        }
+        f => format!("{f:?}"),
+    }
+}
+
+/// Pair each newer file with the older file of the same key, else of the same format
+/// when that is the only one, else with nothing (all of it is new).
+fn pair(old: &[Scanned], new: Vec<Scanned>) -> Vec<(Option<usize>, Scanned)> {
+    new.into_iter()
+        .map(|n| {
+            let by_key = old.iter().position(|o| o.key == n.key);
+            let by_format = || {
+                let same: Vec<usize> = (0..old.len())
+                    .filter(|&i| old.get(i).is_some_and(|o| o.format == n.format))
+                    .collect();
+                (same.len() == 1).then(|| same.first().copied()).flatten()
+            };
+            let single = (old.len() == 1).then_some(0);
+            (by_key.or_else(by_format).or(single), n)
+        })
+        .collect()
+}
+
+fn digests(d: &Delta, only_risk: bool, introduced_paths: &[String]) -> Vec<FileDigest> {
+    d.files
+        .iter()
+        .filter(|c| !only_risk || introduced_paths.iter().any(|p| p == &c.path))
+        .map(|c| FileDigest {
+            path: match &c.status {
+                assay_release::diff::FileStatus::Renamed(from) => format!("{from} -> {}", c.path),
+                _ => c.path.clone(),
+            },
+            status: c.status.as_str().to_owned(),
+            expected_sha256: c.old_sha256.clone(),
+            sha256: c.new_sha256.clone(),
+        })
+        .collect()
+}
+
+fn report_of(
+    label: String,
+    n: &Scanned,
+    delta: &Delta,
+    extra: Vec<assay_core::Finding>,
+    only_risk: bool,
+) -> ArtifactReport {
+    let mut findings = delta.verdict_findings();
+    findings.extend(extra);
+    findings.sort_by(|a, b| {
+        (b.severity, b.confidence, a.rule).cmp(&(a.severity, a.confidence, b.rule))
+    });
+    let (verdict, score) = assay_rules::score_with(&findings, &assay_rules::ScoreModel::default());
+    let touched: Vec<String> = findings
+        .iter()
+        .map(|f| n.side.normal(&f.location.path))
+        .collect();
+    let mut r = ArtifactReport::new(label, n.format, verdict, score, findings);
+    r.name = n.name.clone();
+    r.version = n.side.version.clone();
+    r.files = digests(delta, only_risk, &touched);
+    r
+}
+
+fn print_summary(o: &OutputArgs, what: &str, d: &Delta) {
+    if o.quiet || o.output.is_some() || !matches!(o.format, assay_report::Format::Text) {
+        return;
+    }
+    let count = |s: &str| d.files.iter().filter(|c| c.status.as_str() == s).count();
+    eprintln!(
+        "assay: {what}: {} added, {} removed, {} changed, {} renamed, {} unchanged files; {} findings introduced, {} resolved",
+        count("added"),
+        count("removed"),
+        count("changed"),
+        count("renamed"),
+        d.unchanged,
+        d.introduced.len(),
+        d.resolved.len()
+    );
+    if o.verbose {
+        for c in &d.files {
+            eprintln!("  {:<8} {}", c.status.as_str(), c.path);
+        }
+    }
+}
+
+/// `assay diff OLD NEW`.
+pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
+    let policy = load_policy(&args.output, &[args.old.clone(), args.new.clone()])?;
+    let limits = Limits::default();
+    let old = read_side(&args.old, &policy, &limits)?;
+    let new = read_side(&args.new, &policy, &limits)?;
+    let empty = assay_release::provenance::empty_side("(nothing)");
+    let mut artifacts = Vec::new();
+    for (o, n) in pair(&old, new) {
+        let o_side = o.and_then(|i| old.get(i)).map_or(&empty, |s| &s.side);
+        let delta = assay_release::compare(o_side, &n.side);
+        let label = format!("{} -> {}", o_side.label, n.side.label);
+        print_summary(&args.output, &label, &delta);
+        artifacts.push(report_of(
+            label,
+            &n,
+            &delta,
+            Vec::new(),
+            args.only_risk_increase,
+        ));
+    }
+    finish(artifacts, &args.output)
+}
+
+fn finish(artifacts: Vec<ArtifactReport>, o: &OutputArgs) -> anyhow::Result<u8> {
+    let report = Report::new(artifacts, Vec::new());
+    emit(&report, o)?;
+    Ok(exit_code(&report, o))
+}
+
+/// `assay provenance ARTIFACT --repo PATH [--rev TAG]`.
+pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
+    let policy = load_policy(&args.output, std::slice::from_ref(&args.artifact))?;
+    let limits = Limits::default();
+    let found = assay_sources::discover(&args.artifact)
+        .with_context(|| format!("reading {}", args.artifact.display()))?;
+    let mut artifacts = Vec::new();
+    if found.is_empty() {
+        anyhow::bail!("{}: nothing assay can read", args.artifact.display());
+    }
+    let single = found.len() == 1;
+    for input in found {
+        let display = match &input {
+            Input::Archive(f) | Input::Directory(f) | Input::File(f)
+                if !single || f != &args.artifact =>
+            {
+                f.display().to_string()
+            }
+            _ => args.artifact.display().to_string(),
+        };
+        let art = assay_sources::read_input(&input, &display, &limits)
+            .map_err(|e| anyhow::anyhow!("{display}: {e}"))?;
+        // Published texts by raw path, for the content checks (judging releases them).
+        let texts: BTreeMap<String, String> = art
+            .entries
+            .iter()
+            .filter(|e| e.complete && !e.data.is_empty() && assay_lang_text(e.file_kind))
+            .map(|e| (e.path.clone(), lossy_text(&e.data).into_owned()))
+            .collect();
+        let n = scan_one(art, &policy);
+        let rev = match &args.rev {
+            Some(r) => Some(r.clone()),
+            None => match n.side.version.as_deref() {
+                Some(v) => assay_history::tree::tags_for_version(&args.repo, n.name.as_deref(), v)?
+                    .into_iter()
+                    .next(),
+                None => None,
+            },
+        };
+        let Some(rev) = rev else {
+            // Nothing to compare with: every finding of the artifact stands, and the
+            // missing tag is one more.
+            let tag = assay_release::provenance::no_tag(
+                n.side.version.as_deref(),
+                "v<version>, <version>, <name>-<version>, <name>@<version>, release-<version>",
+            );
+            let empty = assay_release::provenance::empty_side("(no tag)");
+            let delta = assay_release::compare(&empty, &n.side);
+            let label = format!("{} (no tag in {})", n.side.label, args.repo.display());
+            artifacts.push(report_of(label, &n, &delta, vec![tag], true));
+            continue;
+        };
+        let tree = assay_history::tree::read_tree(
+            &args.repo,
+            &rev,
+            assay_history::tree::TreeLimits::default(),
+        )?;
+        let mut src = Artifact::new(
+            format!("{}@{rev}", args.repo.display()),
+            ArtifactFormat::Directory,
+        );
+        let mut files = BTreeMap::new();
+        for f in &tree.files {
+            files.insert(f.path.clone(), f.data.clone());
+            let mut e = assay_core::Entry::file(f.path.clone(), f.data.clone(), u64::MAX);
+            e.complete = f.complete;
+            e.size = f.size;
+            src.entries.push(e);
+        }
+        let ignores = assay_release::provenance::Ignores::new(
+            tree.files
+                .iter()
+                .filter(|f| f.path == ".gitignore" || f.path.ends_with("/.gitignore"))
+                .map(|f| (f.path.as_str(), f.data.as_slice())),
+        );
+        let s = scan_one(src, &policy);
+        // The source side is compared by repository path, under the published layout.
+        let published: Vec<String> = n
+            .side
+            .manifest
+            .files
+            .iter()
+            .map(|f| n.side.normal(&f.path))
+            .collect();
+        let paths: std::collections::HashSet<&str> = files.keys().map(String::as_str).collect();
+        let prefix =
+            assay_release::provenance::layout_prefix(published.iter().map(String::as_str), &paths);
+        let source_side = Side::new(
+            s.side.label.clone(),
+            n.side.version.clone(),
+            s.side.manifest.clone(),
+            s.side.findings.clone(),
+        )
+        .with_root((!prefix.is_empty()).then(|| prefix.trim_end_matches('/').to_owned()));
+        let mut extra = assay_release::provenance::findings(&n.side, &files, &ignores, &|p| {
+            texts.get(p).cloned()
+        });
+        if tree.truncated {
+            extra.push(assay_core::Rule::FileNotInSource.finding(
+                assay_core::Location::file(""),
+                format!("the tree of {rev} is larger than assay's bounds; files past them were not compared"),
+            ));
+        }
+        let mut delta = assay_release::compare(&source_side, &n.side);
+        // A source tree declares its dependencies in files the packaging tool turns into
+        // metadata: every one would be "new". Only an imitating name is worth a word.
+        delta.findings.retain(|f| {
+            f.rule != assay_core::Rule::DependencyAdded || f.severity >= assay_core::Severity::High
+        });
+        let label = format!(
+            "{} vs {}@{rev} ({})",
+            n.side.label,
+            args.repo.display(),
+            &tree.commit.get(..12).unwrap_or("")
+        );
+        print_summary(&args.output, &label, &delta);
+        artifacts.push(report_of(label, &n, &delta, extra, true));
+    }
+    finish(artifacts, &args.output)
+}
+
+fn assay_lang_text(k: assay_core::FileKind) -> bool {
+    use assay_core::FileKind::*;
+    matches!(
+        k,
+        Python | Pth | JavaScript | Script | Text | SetupCfg | CoreMetadata
+    )
+}
