@@ -62,6 +62,9 @@ pub struct Manifest {
     pub hooks: BTreeMap<String, String>,
     /// Declared dependencies (normalised names) and the raw path that declares them.
     pub dependencies: BTreeMap<String, String>,
+    /// `name` and `version` of a root `package.json` (npm tarballs and package
+    /// folders, whose scan reports neither).
+    pub npm_package: Option<(String, String)>,
 }
 
 /// One side of a comparison: an artifact's manifest, the findings its scan raised, and
@@ -238,6 +241,9 @@ impl Manifest {
                 _ => Vec::new(),
             };
             if let Some(t) = &text {
+                if m.npm_package.is_none() {
+                    m.npm_package = npm_package(&e.path, t);
+                }
                 hooks_of(&e.path, e.file_kind, t, &mut m.hooks);
                 dependencies_of(&e.path, e.file_kind, t, &mut m.dependencies);
             }
@@ -633,6 +639,19 @@ fn opaque(kind: FileKind, size: u64, data: &[u8], text: Option<&str>) -> Option<
             .map(|_| "minified code"),
         _ => None,
     }
+}
+
+/// `name` and `version` of a root `package.json` (at most one folder deep).
+fn npm_package(path: &str, text: &str) -> Option<(String, String)> {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    if base != "package.json" || path.matches('/').count() > 1 {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    Some((
+        v.get("name")?.as_str()?.to_owned(),
+        v.get("version")?.as_str()?.to_owned(),
+    ))
 }
 
 /// The startup and install hooks a file holds, keyed by what they are.

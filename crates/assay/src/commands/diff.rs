@@ -55,11 +55,14 @@ fn scan_one(art: Artifact, policy: &Policy) -> Scanned {
     let manifest = Manifest::of(&art);
     let key = pairing_key(&art);
     let (report, _) = judge(art, policy, today());
+    let npm = manifest.npm_package.clone();
+    let name = report.name.clone().or_else(|| npm.as_ref().map(|p| p.0.clone()));
+    let version = report.version.or_else(|| npm.map(|p| p.1));
     Scanned {
         format: report.format,
-        name: report.name.clone(),
+        name,
         key,
-        side: Side::new(report.path, report.version, manifest, report.findings),
+        side: Side::new(report.path, version, manifest, report.findings),
     }
 }
 
@@ -237,7 +240,8 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
                 "v<version>, <version>, <name>-<version>, <name>@<version>, release-<version>",
             );
             let empty = assay_release::provenance::empty_side("(no tag)");
-            let delta = assay_release::compare(&empty, &n.side);
+            let mut delta = assay_release::compare(&empty, &n.side);
+            only_imitating_dependencies(&mut delta);
             let label = format!("{} (no tag in {})", n.side.label, args.repo.display());
             artifacts.push(report_of(label, &n, &delta, vec![tag], true));
             continue;
@@ -294,11 +298,7 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
             ));
         }
         let mut delta = assay_release::compare(&source_side, &n.side);
-        // A source tree declares its dependencies in files the packaging tool turns into
-        // metadata: every one would be "new". Only an imitating name is worth a word.
-        delta.findings.retain(|f| {
-            f.rule != assay_core::Rule::DependencyAdded || f.severity >= assay_core::Severity::High
-        });
+        only_imitating_dependencies(&mut delta);
         let label = format!(
             "{} vs {}@{rev} ({})",
             n.side.label,
@@ -309,6 +309,15 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
         artifacts.push(report_of(label, &n, &delta, extra, true));
     }
     finish(artifacts, &args.output)
+}
+
+/// Against a source tree (which declares dependencies in files the packaging tool turns
+/// into metadata) or against nothing, every dependency would be "new": only a name that
+/// imitates another is worth a word.
+fn only_imitating_dependencies(delta: &mut Delta) {
+    delta.findings.retain(|f| {
+        f.rule != assay_core::Rule::DependencyAdded || f.severity >= assay_core::Severity::High
+    });
 }
 
 fn assay_lang_text(k: assay_core::FileKind) -> bool {
