@@ -391,18 +391,33 @@ pub fn compare(old: &Side, new: &Side) -> Delta {
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let old_keys: HashSet<_> = old.findings.iter().map(|f| old.key(f)).collect();
-    let new_keys: HashSet<_> = new.findings.iter().map(|f| new.key(f)).collect();
+    let keys = |s: &Side| -> (HashSet<_>, HashSet<_>) {
+        (
+            s.findings.iter().map(|f| s.key(f)).collect(),
+            s.findings
+                .iter()
+                .map(|f| (f.rule, shape(&f.evidence)))
+                .collect(),
+        )
+    };
+    let ((old_keys, old_shapes), (new_keys, new_shapes)) = (keys(old), keys(new));
+    // A finding about code is new when its rule, file and evidence are; a finding about
+    // the files themselves (a reading bound reached, a file over a size limit: no
+    // execution context) is new only in kind, wherever it lands.
+    let seen = |s: &Side, f: &Finding, exact: &HashSet<_>, shapes: &HashSet<_>| {
+        exact.contains(&s.key(f))
+            || (f.context.is_none() && shapes.contains(&(f.rule, shape(&f.evidence))))
+    };
     let introduced: Vec<Finding> = new
         .findings
         .iter()
-        .filter(|f| !old_keys.contains(&new.key(f)))
+        .filter(|f| !seen(new, f, &old_keys, &old_shapes))
         .cloned()
         .collect();
     let resolved: Vec<Finding> = old
         .findings
         .iter()
-        .filter(|f| !new_keys.contains(&old.key(f)))
+        .filter(|f| !seen(old, f, &new_keys, &new_shapes))
         .cloned()
         .collect();
 
@@ -425,6 +440,30 @@ pub fn compare(old: &Side, new: &Side) -> Delta {
         resolved,
         findings,
     }
+}
+
+/// Evidence with its numbers and quoted or back-quoted names left out: what a finding
+/// says, not where or how much.
+fn shape(evidence: &str) -> String {
+    let mut out = String::with_capacity(evidence.len());
+    let mut quoted: Option<char> = None;
+    for c in evidence.chars() {
+        match quoted {
+            Some(q) if c == q => quoted = None,
+            Some(_) => {}
+            None if c == '`' || c == '\'' || c == '"' => {
+                quoted = Some(c);
+                out.push('#');
+            }
+            None if c.is_ascii_digit() => {
+                if !out.ends_with('#') {
+                    out.push('#');
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 fn index(s: &Side) -> BTreeMap<String, &ManifestFile> {
@@ -458,6 +497,16 @@ fn hook_findings(old: &Side, new: &Side, bump: Bump, out: &mut Vec<Finding>) {
         if old_hooks.contains(&new.unversioned(key)) {
             continue;
         }
+        // `setup.py` already runs at install time: a command class adds a place for
+        // code, not a new time it runs. What it does is judged by the scan rules.
+        let (severity, confidence) = if key.contains("cmdclass") {
+            match bump {
+                Bump::Patch => (Severity::Medium, Confidence::Medium),
+                _ => (Severity::Low, Confidence::Medium),
+            }
+        } else {
+            (severity, confidence)
+        };
         let evidence = match (&old.version, &new.version) {
             (Some(a), Some(b)) => format!("{key} (new in {b}, a {} bump from {a})", bump.as_str()),
             _ => format!("{key} (new)"),
@@ -961,6 +1010,25 @@ mod tests {
                 .iter()
                 .all(|f| f.rule != Rule::NativeBinaryAdded)
         );
+    }
+
+    #[test]
+    fn bound_findings_are_new_only_in_kind() {
+        let f = |path: &str, ev: &str| Rule::ArchiveBomb.finding(Location::file(path), ev);
+        let mut a = side("1.0", &[]);
+        a.findings = vec![f(
+            "data/a.json",
+            "1128047 bytes, over the 1048576-byte limit",
+        )];
+        let mut b = side("1.1", &[]);
+        b.findings = vec![f(
+            "data/b.json",
+            "2000001 bytes, over the 1048576-byte limit",
+        )];
+        assert!(compare(&a, &b).introduced.is_empty());
+        b.findings.push(f("data/c.json", "ratio 1000:1"));
+        assert_eq!(compare(&a, &b).introduced.len(), 1);
+        assert_eq!(shape("`x.py` has 12 lines"), "# has # lines");
     }
 
     #[test]

@@ -56,7 +56,10 @@ fn scan_one(art: Artifact, policy: &Policy) -> Scanned {
     let key = pairing_key(&art);
     let (report, _) = judge(art, policy, today());
     let npm = manifest.npm_package.clone();
-    let name = report.name.clone().or_else(|| npm.as_ref().map(|p| p.0.clone()));
+    let name = report
+        .name
+        .clone()
+        .or_else(|| npm.as_ref().map(|p| p.0.clone()));
     let version = report.version.or_else(|| npm.map(|p| p.1));
     Scanned {
         format: report.format,
