@@ -271,8 +271,9 @@ pub struct ProvenanceArgs {
     /// directory.
     pub artifact: PathBuf,
     /// The git repository it claims to come from (work tree or `.git` directory).
+    /// Without it only the release's wheels are compared with its sdist (`REL012`).
     #[arg(long)]
-    pub repo: PathBuf,
+    pub repo: Option<PathBuf>,
     /// The tag or commit to compare with (default: the tag matching the artifact's
     /// version: `v1.2.3`, `1.2.3`, `NAME-1.2.3`, `NAME@1.2.3`, `release-1.2.3`).
     #[arg(long)]

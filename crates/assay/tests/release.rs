@@ -10,7 +10,8 @@
 //!
 //! Rules: REL001 startup-hook-added, REL004 endpoint-added, REL005 dependency-added,
 //! REL006 no-matching-tag, REL007 file-not-in-source, REL008 file-differs-from-source,
-//! REL009 ignored-file-shipped, REL010 build-script-payload, REL011 test-file-payload;
+//! REL009 ignored-file-shipped, REL010 build-script-payload, REL011 test-file-payload,
+//! REL012 wheel-differs-from-sdist;
 //! REL002 native-binary-added and REL003 opaque-blob-added are tested in assay_release.
 #![allow(clippy::unwrap_used)]
 
@@ -358,6 +359,34 @@ fn ultralytics_like_wheel_against_its_tag() {
     let c = codes(&v);
     assert!(c.iter().any(|c| c.starts_with("PY")), "{c:?}");
     assert!(c.contains(&"REL004".to_owned()), "{c:?}");
+
+    // The release's files together: the sdist is clean, and the wheel differs from it.
+    write_sdist(
+        &bad_dir,
+        "ultralytics",
+        "8.3.41",
+        &[
+            ("ultralytics/__init__.py", b"__version__ = \"8.3.41\"\n"),
+            ("ultralytics/utils/downloads.py", DOWNLOADS_OK.as_bytes()),
+            ("pyproject.toml", b"[project]\nname = \"ultralytics\"\n"),
+        ],
+    );
+    let (code, v) = run(d, &["provenance", "bad", "--repo", "repo"]);
+    assert_eq!(code, 1, "{v:#}");
+    let arts = v["artifacts"].as_array().unwrap();
+    assert_eq!(arts.len(), 2, "{v:#}");
+    for a in arts {
+        let wheel = a["path"].as_str().unwrap().contains(".whl");
+        let codes: Vec<&str> = a["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"]["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes.contains(&"REL012"), wheel, "{a:#}");
+        let expect = if wheel { "malicious" } else { "clean" };
+        assert_eq!(a["verdict"], expect, "{a:#}");
+    }
 }
 
 const SDK_CLIENT: &str = "\"\"\"A small API client (assay test fixture).\"\"\"\nimport os\nimport requests\n\nBASE = 'https://api.vendor.example.invalid/v1'\n\n\nclass Client:\n    def __init__(self, api_key=None):\n        self.api_key = api_key or os.environ.get('VENDOR_API_KEY')\n\n    def complete(self, prompt):\n        return requests.post(BASE + '/complete', json={'prompt': prompt}, headers={'Authorization': 'Bearer ' + self.api_key}).json()\n";

@@ -1899,6 +1899,16 @@ catalog! {
             cwe: Some("CWE-506"),
             attack: Some("T1027.009"),
         }
+        WheelDiffersFromSdist {
+            code: "REL012",
+            name: "wheel-differs-from-sdist",
+            summary: "A wheel's code file that the release's own sdist does not have, or has with other content",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-506"),
+            attack: Some("T1195.002"),
+        }
     }
 }
 

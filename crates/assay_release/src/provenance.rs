@@ -306,6 +306,92 @@ pub fn findings(
 
 use sha2::Digest;
 
+/// `REL012`: the code files of a wheel against the same release's sdist. `wheel_text`
+/// and `sdist_text` give a file's text by its raw path.
+pub fn wheel_vs_sdist(
+    wheel: &Side,
+    wheel_text: &dyn Fn(&str) -> Option<String>,
+    sdist: &Side,
+    sdist_text: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Finding> {
+    let sdist_files: HashMap<String, &crate::diff::ManifestFile> = sdist
+        .manifest
+        .files
+        .iter()
+        .map(|f| (sdist.normal(&f.path), f))
+        .collect();
+    let paths: HashSet<&str> = sdist_files.keys().map(String::as_str).collect();
+    // A wheel's `NAME-VER.data/purelib/` and `platlib/` install like its root.
+    let installed = |p: &str| -> Option<String> {
+        match p.split_once(".data/") {
+            Some((_, rest)) => rest
+                .strip_prefix("purelib/")
+                .or_else(|| rest.strip_prefix("platlib/"))
+                .map(str::to_owned),
+            None => Some(p.to_owned()),
+        }
+    };
+    let wheel_files: Vec<(String, &crate::diff::ManifestFile)> = wheel
+        .manifest
+        .files
+        .iter()
+        .filter(|f| is_code(f.kind))
+        .filter_map(|f| installed(&wheel.normal(&f.path)).map(|p| (p, f)))
+        .filter(|(p, _)| !is_build_metadata(p, None))
+        .collect();
+    let prefix = layout_prefix(wheel_files.iter().map(|(p, _)| p.as_str()), &paths);
+    let mut out = Vec::new();
+    for (p, f) in &wheel_files {
+        let sp = if paths.contains(p.as_str()) {
+            p.clone()
+        } else {
+            format!("{prefix}{p}")
+        };
+        let text = wheel_text(&f.path);
+        match sdist_files.get(&sp) {
+            None => {
+                if is_build_metadata(p, text.as_deref()) {
+                    continue;
+                }
+                let base = p.rsplit('/').next().unwrap_or(p);
+                let startup = f.kind == FileKind::Pth
+                    || matches!(base, "sitecustomize.py" | "usercustomize.py");
+                let (severity, confidence) = if startup {
+                    (Severity::High, Confidence::High)
+                } else {
+                    (Severity::Medium, Confidence::Medium)
+                };
+                out.push(Finding::new(
+                    Rule::WheelDiffersFromSdist,
+                    severity,
+                    confidence,
+                    Location::file(f.path.clone()),
+                    format!("`{p}` is in the wheel but not in the sdist"),
+                ));
+            }
+            Some(g) => {
+                if g.sha256 == f.sha256 && g.size == f.size {
+                    continue;
+                }
+                let (Some(a), Some(b)) = (text, sdist_text(&g.path)) else {
+                    continue;
+                };
+                if a == b || only_version_lines(&a, &b) {
+                    continue;
+                }
+                out.push(Rule::WheelDiffersFromSdist.finding(
+                    Location::file(f.path.clone()),
+                    format!("differs from the sdist's `{sp}`"),
+                ));
+            }
+        }
+        if out.len() >= 25 {
+            break;
+        }
+    }
+    out
+}
+
 /// The findings when no tag matches: `REL006`, naming the tags tried.
 pub fn no_tag(version: Option<&str>, tried: &str) -> Finding {
     Rule::NoMatchingTag.finding(

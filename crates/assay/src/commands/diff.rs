@@ -207,6 +207,7 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
         anyhow::bail!("{}: nothing assay can read", args.artifact.display());
     }
     let single = found.len() == 1;
+    let mut read: Vec<(Scanned, BTreeMap<String, String>)> = Vec::new();
     for input in found {
         let display = match &input {
             Input::Archive(f) | Input::Directory(f) | Input::File(f)
@@ -225,11 +226,48 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
             .filter(|e| e.complete && !e.data.is_empty() && assay_lang_text(e.file_kind))
             .map(|e| (e.path.clone(), lossy_text(&e.data).into_owned()))
             .collect();
-        let n = scan_one(art, &policy);
+        read.push((scan_one(art, &policy), texts));
+    }
+    // A release's files together (what `pypi:NAME==VERSION` fetches): each wheel against
+    // the sdist too (REL012).
+    let sdists: Vec<usize> = (0..read.len())
+        .filter(|&i| {
+            read.get(i)
+                .is_some_and(|(s, _)| s.format == ArtifactFormat::Sdist)
+        })
+        .collect();
+    let sdist = match sdists.as_slice() {
+        [i] => read.get(*i),
+        _ => None,
+    };
+    let against_sdist: Vec<Vec<assay_core::Finding>> = read
+        .iter()
+        .map(|(n, texts)| match sdist {
+            Some((s, s_texts)) if n.format == ArtifactFormat::Wheel => {
+                assay_release::provenance::wheel_vs_sdist(
+                    &n.side,
+                    &|p| texts.get(p).cloned(),
+                    &s.side,
+                    &|p| s_texts.get(p).cloned(),
+                )
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    for ((n, texts), wheel_vs_sdist) in read.into_iter().zip(against_sdist) {
+        let Some(repo) = &args.repo else {
+            // No source tree: the artifact's own findings and the wheel against the sdist.
+            let empty = assay_release::provenance::empty_side("(no repository)");
+            let mut delta = assay_release::compare(&empty, &n.side);
+            only_imitating_dependencies(&mut delta);
+            let label = n.side.label.clone();
+            artifacts.push(report_of(label, &n, &delta, wheel_vs_sdist, true));
+            continue;
+        };
         let rev = match &args.rev {
             Some(r) => Some(r.clone()),
             None => match n.side.version.as_deref() {
-                Some(v) => assay_history::tree::tags_for_version(&args.repo, n.name.as_deref(), v)?
+                Some(v) => assay_history::tree::tags_for_version(repo, n.name.as_deref(), v)?
                     .into_iter()
                     .next(),
                 None => None,
@@ -245,17 +283,16 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
             let empty = assay_release::provenance::empty_side("(no tag)");
             let mut delta = assay_release::compare(&empty, &n.side);
             only_imitating_dependencies(&mut delta);
-            let label = format!("{} (no tag in {})", n.side.label, args.repo.display());
-            artifacts.push(report_of(label, &n, &delta, vec![tag], true));
+            let label = format!("{} (no tag in {})", n.side.label, repo.display());
+            let mut extra = vec![tag];
+            extra.extend(wheel_vs_sdist);
+            artifacts.push(report_of(label, &n, &delta, extra, true));
             continue;
         };
-        let tree = assay_history::tree::read_tree(
-            &args.repo,
-            &rev,
-            assay_history::tree::TreeLimits::default(),
-        )?;
+        let tree =
+            assay_history::tree::read_tree(repo, &rev, assay_history::tree::TreeLimits::default())?;
         let mut src = Artifact::new(
-            format!("{}@{rev}", args.repo.display()),
+            format!("{}@{rev}", repo.display()),
             ArtifactFormat::Directory,
         );
         let mut files = BTreeMap::new();
@@ -294,6 +331,7 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
         let mut extra = assay_release::provenance::findings(&n.side, &files, &ignores, &|p| {
             texts.get(p).cloned()
         });
+        extra.extend(wheel_vs_sdist);
         if tree.truncated {
             extra.push(assay_core::Rule::FileNotInSource.finding(
                 assay_core::Location::file(""),
@@ -305,7 +343,7 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
         let label = format!(
             "{} vs {}@{rev} ({})",
             n.side.label,
-            args.repo.display(),
+            repo.display(),
             &tree.commit.get(..12).unwrap_or("")
         );
         print_summary(&args.output, &label, &delta);

@@ -237,6 +237,7 @@ registry![
     elsewhere: rel::ignored_file_shipped,
     artifact: rel::build_script_payload,
     artifact: rel::test_file_payload,
+    elsewhere: rel::wheel_differs_from_sdist,
 ];
 
 /// The rule with this code or name (case-insensitive).
