@@ -339,7 +339,8 @@ fn valid_npm_name(name: &str) -> bool {
         !p.is_empty()
             && !p.starts_with(['.', '_'])
             && p.chars().all(|c| {
-                c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '!' | '\'' | '(' | ')' | '*')
+                c.is_ascii_alphanumeric()
+                    || matches!(c, '-' | '.' | '_' | '~' | '!' | '\'' | '(' | ')' | '*')
             })
             && p != ".."
     };
@@ -487,10 +488,7 @@ pub fn parse_simple_json(url: &str, body: &[u8]) -> Result<Vec<IndexFile>, Regis
         .files
         .ok_or_else(|| doc_err(url, "not a PEP 691 project page (no `files` list)"))?;
     if files.len() > MAX_INDEX_ENTRIES {
-        return Err(doc_err(
-            url,
-            format!("more than {MAX_INDEX_ENTRIES} files"),
-        ));
+        return Err(doc_err(url, format!("more than {MAX_INDEX_ENTRIES} files")));
     }
     let mut out = Vec::with_capacity(files.len());
     for f in files {
@@ -549,7 +547,10 @@ pub fn parse_simple_html(url: &str, body: &[u8]) -> Result<Vec<IndexFile>, Regis
             continue;
         }
         let (attrs, end) = html_attrs(&text, after).ok_or_else(|| {
-            doc_err(url, "malformed PEP 503 HTML: an unterminated or oversized tag")
+            doc_err(
+                url,
+                "malformed PEP 503 HTML: an unterminated or oversized tag",
+            )
         })?;
         let close = lower
             .get(end..)
@@ -795,7 +796,9 @@ pub fn dist_version(filename: &str, project: &str) -> Option<pep440_rs::Version>
     let stem = filename.get(..filename.len() - ext.len())?;
     stem.match_indices('-').find_map(|(i, _)| {
         let (name, ver) = (stem.get(..i)?, stem.get(i + 1..)?);
-        (normalize_pypi(name) == project).then(|| parse(ver)).flatten()
+        (normalize_pypi(name) == project)
+            .then(|| parse(ver))
+            .flatten()
     })
 }
 
@@ -846,10 +849,19 @@ pub fn select_pypi(spec: &Spec, files: &[IndexFile]) -> Result<Selected, Registr
                 .parse()
                 .map_err(|e| err(format!("`{want}` is not a PEP 440 version: {e}")))?;
             let (v, fs) = groups.get_key_value(&want).ok_or_else(|| {
-                let latest: Vec<String> = groups.keys().rev().take(5).map(ToString::to_string).collect();
+                let latest: Vec<String> = groups
+                    .keys()
+                    .rev()
+                    .take(5)
+                    .map(ToString::to_string)
+                    .collect();
                 err(format!(
                     "no file of version {want} on the index (latest versions: {})",
-                    if latest.is_empty() { "none".to_owned() } else { latest.join(", ") }
+                    if latest.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        latest.join(", ")
+                    }
                 ))
             })?;
             Ok(Selected {
@@ -1102,7 +1114,11 @@ pub fn select_npm<'a>(spec: &Spec, doc: &'a Packument) -> Result<&'a NpmVersion,
                 .collect();
             Err(err(format!(
                 "no version or dist-tag `{tag}` (latest versions: {})",
-                if latest.is_empty() { "none".to_owned() } else { latest.join(", ") }
+                if latest.is_empty() {
+                    "none".to_owned()
+                } else {
+                    latest.join(", ")
+                }
             )))
         }
     }
@@ -1452,9 +1468,7 @@ fn hash_file(path: &Path, d: &Digest) -> Result<(String, u64), std::io::Error> {
         h.update(buf.get(..k).unwrap_or_default());
         n += k as u64;
     }
-    h.finish()
-        .map(|x| (x, n))
-        .map_err(std::io::Error::other)
+    h.finish().map(|x| (x, n)).map_err(std::io::Error::other)
 }
 
 /// A planned download.
@@ -1558,13 +1572,14 @@ pub fn fetch(
                     format!("{label}: `dist.tarball` `{tarball}` is not an http(s) URL"),
                 )
             })?;
-            let digest = npm_digest(v.integrity.as_deref(), v.shasum.as_deref()).ok_or_else(
-                || RegistryError::NoDigest {
-                    filename: filename.clone(),
-                    url: tarball.clone(),
-                    wanted: "`dist.integrity` (sha512/sha256) or `dist.shasum`",
-                },
-            )?;
+            let digest =
+                npm_digest(v.integrity.as_deref(), v.shasum.as_deref()).ok_or_else(|| {
+                    RegistryError::NoDigest {
+                        filename: filename.clone(),
+                        url: tarball.clone(),
+                        wanted: "`dist.integrity` (sha512/sha256) or `dist.shasum`",
+                    }
+                })?;
             let findings = release_findings(&label, &npm_history(&spec.name, &doc), &v.version);
             let planned = vec![Planned {
                 filename,

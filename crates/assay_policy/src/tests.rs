@@ -651,6 +651,11 @@ fn the_example_config_loads_and_matches_the_schema() {
         3,
         "found, not named: kept but unused"
     );
+    assert_eq!(p.index_url(), Some("https://pypi.example.com/simple"));
+    assert_eq!(p.npm_registry(), Some("https://npm.example.com"));
+    assert!(parse("[registry]\nindex-url = \"ftp://x\"\n").is_err());
+    assert!(parse("[registry]\nmirror = \"https://x\"\n").is_err());
+    assert_eq!(parse("").unwrap().index_url(), None);
     let schema = config_json_schema();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let doc: toml::Value = toml::from_str(EXAMPLE_CONFIG).unwrap();

@@ -13,6 +13,7 @@ mod history;
 mod rules;
 mod scan;
 mod sign;
+pub(crate) mod specs;
 mod tags;
 mod verify;
 

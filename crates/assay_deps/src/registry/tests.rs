@@ -54,7 +54,10 @@ fn npm_specs_with_scopes_versions_and_tags() {
     assert_eq!(spec("npm:chalk@5.6.1").name, "chalk");
     assert_eq!(spec("npm:typescript@next").version.as_deref(), Some("next"));
     assert_eq!(spec("npm:JSONStream").name, "JSONStream");
-    assert_eq!(spec("npm:@s/n@1.0.0-rc.1").to_string(), "npm:@s/n@1.0.0-rc.1");
+    assert_eq!(
+        spec("npm:@s/n@1.0.0-rc.1").to_string(),
+        "npm:@s/n@1.0.0-rc.1"
+    );
     for bad in [
         "npm:",
         "npm:@scope",
@@ -88,8 +91,10 @@ fn jfile(name: &str, t: Option<i64>, yanked: bool, prov: bool) -> serde_json::Va
 }
 
 fn page(files: &[serde_json::Value]) -> Vec<u8> {
-    serde_json::to_vec(&serde_json::json!({"meta": {"api-version": "1.1"}, "name": "pkg", "files": files}))
-        .unwrap()
+    serde_json::to_vec(
+        &serde_json::json!({"meta": {"api-version": "1.1"}, "name": "pkg", "files": files}),
+    )
+    .unwrap()
 }
 
 const PAGE: &str = "https://idx.example.invalid/simple/pkg/";
@@ -180,7 +185,10 @@ fn pep503_html_is_parsed() {
             ),
         ]
     );
-    assert!(f.iter().all(|f| f.sha256.as_deref() == Some("0f".repeat(32).as_str())));
+    assert!(
+        f.iter()
+            .all(|f| f.sha256.as_deref() == Some("0f".repeat(32).as_str()))
+    );
     assert!(f.iter().all(|f| f.upload_time.is_none()));
 }
 
@@ -191,14 +199,28 @@ fn urls_resolve_like_rfc_3986() {
         ("x.whl", "http://h.example.invalid:8080/simple/pkg/x.whl"),
         ("./x.whl", "http://h.example.invalid:8080/simple/pkg/x.whl"),
         ("../../p/x.whl", "http://h.example.invalid:8080/p/x.whl"),
-        ("../../../../p/x.whl", "http://h.example.invalid:8080/p/x.whl"),
+        (
+            "../../../../p/x.whl",
+            "http://h.example.invalid:8080/p/x.whl",
+        ),
         ("/p/x.whl?a=b", "http://h.example.invalid:8080/p/x.whl?a=b"),
-        ("//cdn.example.invalid/x.whl", "http://cdn.example.invalid/x.whl"),
-        ("HTTPS://cdn.example.invalid/x.whl", "HTTPS://cdn.example.invalid/x.whl"),
+        (
+            "//cdn.example.invalid/x.whl",
+            "http://cdn.example.invalid/x.whl",
+        ),
+        (
+            "HTTPS://cdn.example.invalid/x.whl",
+            "HTTPS://cdn.example.invalid/x.whl",
+        ),
     ] {
         assert_eq!(join_url(b, href).as_deref(), Some(want), "{href}");
     }
-    for href in ["ftp://x/y", "file:///etc/passwd", "data:text/plain,x", "a\nb"] {
+    for href in [
+        "ftp://x/y",
+        "file:///etc/passwd",
+        "data:text/plain,x",
+        "a\nb",
+    ] {
         assert_eq!(join_url(b, href), None, "{href}");
     }
     assert_eq!(join_url("file:///simple/", "x.whl"), None);
@@ -209,7 +231,11 @@ fn file_names_parse_to_versions_of_their_project() {
     let v = |f: &str, p: &str| dist_version(f, p).map(|v| v.to_string());
     assert_eq!(v("pkg-1.0-py3-none-any.whl", "pkg").as_deref(), Some("1.0"));
     assert_eq!(
-        v("Foo_Bar-2.0rc1-1-cp312-cp312-manylinux_2_17_x86_64.whl", "foo-bar").as_deref(),
+        v(
+            "Foo_Bar-2.0rc1-1-cp312-cp312-manylinux_2_17_x86_64.whl",
+            "foo-bar"
+        )
+        .as_deref(),
         Some("2.0rc1")
     );
     assert_eq!(v("foo_bar-2.0.tar.gz", "foo-bar").as_deref(), Some("2.0"));
@@ -258,7 +284,10 @@ fn latest_release_skips_prereleases_and_yanked_files() {
     let e = select_pypi(&spec("pypi:pkg==9.9"), &fs)
         .unwrap_err()
         .to_string();
-    assert!(e.contains("no file of version 9.9") && e.contains("2.0b1"), "{e}");
+    assert!(
+        e.contains("no file of version 9.9") && e.contains("2.0b1"),
+        "{e}"
+    );
     let only_pre = files(&[("pkg-1.0a1.tar.gz", None, false, false)]);
     assert!(select_pypi(&spec("pypi:pkg"), &only_pre).is_err());
     assert!(select_pypi(&spec("pypi:pkg"), &[]).is_err());
@@ -309,8 +338,13 @@ fn npm_packuments_digests_and_selection() {
         npm_filename("@s/n", "2.0.0-rc.1", rc.tarball.as_deref().unwrap()),
         "n-2.0.0-rc.1.tgz"
     );
-    let e = select_npm(&spec("npm:@s/n@3.0.0"), &p).unwrap_err().to_string();
-    assert!(e.contains("npm:@s/n@3.0.0") && e.contains("2.0.0-rc.1"), "{e}");
+    let e = select_npm(&spec("npm:@s/n@3.0.0"), &p)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("npm:@s/n@3.0.0") && e.contains("2.0.0-rc.1"),
+        "{e}"
+    );
     // Integrity present but unusable: no fallback to the sha1 shasum.
     assert_eq!(npm_digest(Some("md5-AAAA"), Some(&"aa".repeat(20))), None);
     assert_eq!(
@@ -423,7 +457,14 @@ fn dep013_release_burst_after_a_quiet_period() {
 fn dep013_file_added_long_after_its_release() {
     let h = [
         rel("1.0", &[(NOW - 100 * DAY, false)]),
-        rel("1.1", &[(NOW - 50 * DAY, false), (NOW - 50 * DAY + H, false), (NOW - 20 * DAY, false)]),
+        rel(
+            "1.1",
+            &[
+                (NOW - 50 * DAY, false),
+                (NOW - 50 * DAY + H, false),
+                (NOW - 20 * DAY, false),
+            ],
+        ),
     ];
     let f = release_findings("pypi:pkg==1.1", &h, "1.1");
     assert_eq!(codes(&f), ["DEP013"]);
@@ -442,10 +483,16 @@ fn dep014_dormant_release() {
     ];
     let f = release_findings("pypi:ctx==0.2.2", &h, "0.2.2");
     assert_eq!(codes(&f), ["DEP014"]);
-    assert!(f[0].evidence.contains("2703 days after the previous release (0.1.2"));
+    assert!(
+        f[0].evidence
+            .contains("2703 days after the previous release (0.1.2")
+    );
     // Must not match: 364 days, the first release, a backport uploaded after a newer
     // release (the previous one is by upload time, not by version).
-    let h = [rel("1.0", &[(NOW - 364 * DAY, false)]), rel("1.1", &[(NOW, false)])];
+    let h = [
+        rel("1.0", &[(NOW - 364 * DAY, false)]),
+        rel("1.1", &[(NOW, false)]),
+    ];
     assert!(release_findings("l", &h, "1.1").is_empty());
     assert!(release_findings("l", &h, "1.0").is_empty());
     let h = [
@@ -456,7 +503,10 @@ fn dep014_dormant_release() {
     assert!(release_findings("l", &h, "1.0.1").is_empty());
     // Unknown times (a PEP 503 HTML page): no time rule.
     let h = [
-        ReleaseFacts { version: "1.0".into(), files: vec![] },
+        ReleaseFacts {
+            version: "1.0".into(),
+            files: vec![],
+        },
         rel("1.1", &[(NOW, false)]),
     ];
     assert!(release_findings("l", &h, "1.1").is_empty());
@@ -484,11 +534,17 @@ fn dep015_attestation_dropped() {
     assert_eq!(f[0].location.path, "pkg-1.0-1.whl");
     // Must not match: never attested, attested throughout, attestation added, the
     // first release.
-    let never = [rel("1.0", &[(NOW - DAY, false)]), rel("1.1", &[(NOW, false)])];
+    let never = [
+        rel("1.0", &[(NOW - DAY, false)]),
+        rel("1.1", &[(NOW, false)]),
+    ];
     assert!(release_findings("l", &never, "1.1").is_empty());
     let always = [rel("1.0", &[(NOW - DAY, true)]), rel("1.1", &[(NOW, true)])];
     assert!(release_findings("l", &always, "1.1").is_empty());
-    let added = [rel("1.0", &[(NOW - DAY, false)]), rel("1.1", &[(NOW, true)])];
+    let added = [
+        rel("1.0", &[(NOW - DAY, false)]),
+        rel("1.1", &[(NOW, true)]),
+    ];
     assert!(release_findings("l", &added, "1.1").is_empty());
     assert!(release_findings("l", &h[..0], "1.0").is_empty());
     // Without upload times the previous release is the previous version.
@@ -509,7 +565,12 @@ fn dep015_attestation_dropped() {
 fn history_groups_pep440_equal_versions() {
     let fs = files(&[
         ("pkg-1.0.tar.gz", Some(NOW - 10 * DAY), false, true),
-        ("pkg-1.0.0-py3-none-any.whl", Some(NOW - 10 * DAY), false, true),
+        (
+            "pkg-1.0.0-py3-none-any.whl",
+            Some(NOW - 10 * DAY),
+            false,
+            true,
+        ),
         ("pkg-1.1.tar.gz", Some(NOW), false, false),
         ("unrelated-1.0.tar.gz", Some(NOW), false, false),
     ]);
@@ -549,7 +610,15 @@ fn mangled_documents_never_panic() {
             let _ = parse_packument(PAGE, &d);
         }
     }
-    for s in ["&", "&#", "&#x;", "&#xffffffff;", "&amp", "&&&;", "&#1114112;"] {
+    for s in [
+        "&",
+        "&#",
+        "&#x;",
+        "&#xffffffff;",
+        "&amp",
+        "&&&;",
+        "&#1114112;",
+    ] {
         let _ = decode_entities(s);
     }
 }
