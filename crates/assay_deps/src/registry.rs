@@ -1411,12 +1411,14 @@ pub fn safe_filename(name: &str) -> bool {
 }
 
 /// Incremental hashing for one [`Digest`] algorithm.
+#[cfg_attr(not(feature = "net"), allow(dead_code))] // used by `fetch` and the tests
 enum Hasher {
     Sha256(sha2::Sha256),
     Sha512(sha2::Sha512),
     Sha1(Box<sha1dc::Hasher>),
 }
 
+#[cfg_attr(not(feature = "net"), allow(dead_code))] // used by `fetch` and the tests
 impl Hasher {
     fn new(d: &Digest) -> Hasher {
         use sha2::Digest as _;
@@ -1452,6 +1454,7 @@ impl Hasher {
 }
 
 /// Hash a file already on disk.
+#[cfg_attr(not(feature = "net"), allow(dead_code))] // used by `fetch` and the tests
 fn hash_file(path: &Path, d: &Digest) -> Result<(String, u64), std::io::Error> {
     use std::io::Read;
     let mut f = fs_err::File::open(path)?;
@@ -1473,6 +1476,7 @@ fn hash_file(path: &Path, d: &Digest) -> Result<(String, u64), std::io::Error> {
 
 /// A planned download.
 #[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "net"), allow(dead_code))] // used by `fetch` and the tests
 struct Planned {
     filename: String,
     url: String,
@@ -1481,6 +1485,7 @@ struct Planned {
 
 /// Put each blob under its published name in `dir` (hard link, else copy) and remove
 /// every other file of `dir` (a file the release no longer lists).
+#[cfg_attr(not(feature = "net"), allow(dead_code))] // used by `fetch` and the tests
 fn place(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>, std::io::Error> {
     fs_err::create_dir_all(dir)?;
     let mut out = Vec::with_capacity(files.len());
@@ -1509,6 +1514,7 @@ fn place(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>, std::i
 /// The directory of a release in the cache: `releases/pypi/<name>/<version>` or
 /// `releases/npm/[@scope/]<name>/<version>`. The name was validated by [`Spec::parse`];
 /// the version is checked here to be a plain path component.
+#[cfg_attr(not(feature = "net"), allow(dead_code))] // used by `fetch` and the tests
 fn release_dir(cache: &Path, spec: &Spec, version: &str) -> Result<PathBuf, RegistryError> {
     if !safe_filename(version) || version.len() > 128 {
         return Err(RegistryError::Release {
