@@ -74,6 +74,7 @@ const MAX_TAG: usize = 64 << 10;
 /// Most attributes of one HTML tag.
 const MAX_ATTRS: usize = 64;
 /// Downloads in flight at once.
+#[cfg(feature = "net")]
 const CONCURRENCY: usize = 4;
 
 /// DEP013: releases less than this far apart (seconds) form one run.
@@ -1207,7 +1208,7 @@ pub fn release_findings(label: &str, history: &[ReleaseFacts], version: &str) ->
         .iter()
         .filter_map(|r| Some((r.time()?, r)))
         .collect();
-    timeline.sort_by(|a, b| a.0.cmp(&b.0));
+    timeline.sort_by_key(|a| a.0);
     let pos = timeline.iter().position(|(_, r)| r.version == version);
     let at = |i: usize| timeline.get(i).map(|(t, r)| (*t, *r));
     let previous: Option<&ReleaseFacts> = match pos {

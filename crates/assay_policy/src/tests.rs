@@ -705,7 +705,7 @@ fn every_config_key_is_described_with_an_example() {
     }
     assert_eq!(
         keys,
-        3 + 6 + 1,
-        "severity, suppress, models; 6 suppress keys; allow"
+        4 + 6 + 1 + 2,
+        "severity, suppress, models, registry; 6 suppress keys; allow; index-url, npm-registry"
     );
 }

@@ -24,6 +24,7 @@ pub const DEFAULT_NPM_REGISTRY: &str = "https://registry.npmjs.org";
 
 /// Where and how specs are fetched.
 #[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "net"), allow(dead_code))] // only `fetch` reads them
 pub struct SpecOptions {
     /// The PEP 503/691 simple index (`--index-url`, `$ASSAY_INDEX_URL`,
     /// `[registry] index-url`, [`DEFAULT_INDEX_URL`]).
