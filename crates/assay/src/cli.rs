@@ -218,11 +218,31 @@ pub struct OutputArgs {
     pub no_progress: bool,
 }
 
+/// Where registry specs (`pypi:NAME[==VERSION]`, `npm:NAME[@VERSION]`) are fetched
+/// from. Flatten it into every command that accepts specs (`assay scan`), and resolve
+/// the specs with `commands::specs::resolve`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SpecArgs {
+    /// Registry specs `pypi:…`: the simple index (PEP 503/691), queried as
+    /// `{URL}/{name}/` (else `$ASSAY_INDEX_URL`, else `[registry] index-url` of
+    /// assay.toml, else https://pypi.org/simple).
+    #[arg(long, value_name = "URL")]
+    pub index_url: Option<String>,
+    /// Registry specs `npm:…`: the npm registry, queried as `{URL}/{name}` (else
+    /// `$ASSAY_NPM_REGISTRY`, else `[registry] npm-registry` of assay.toml, else
+    /// https://registry.npmjs.org).
+    #[arg(long, value_name = "URL")]
+    pub npm_registry: Option<String>,
+}
+
 /// `assay scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Archives (wheel, sdist, egg, zip), directories, or directories of archives. With
-    /// none, the active Python environment is scanned.
+    /// Archives (wheel, sdist, egg, zip), directories, or directories of archives, or
+    /// registry specs: `pypi:NAME[==VERSION]` (every wheel and the sdist of the release)
+    /// and `npm:NAME[@VERSION]` (the tarball), downloaded, checked against the published
+    /// digest and cached (see docs/release-integrity.md). With none, the active Python
+    /// environment is scanned.
     pub paths: Vec<PathBuf>,
     /// Scan the environment of this Python interpreter (default: `python3` on PATH).
     #[arg(long)]
@@ -241,6 +261,9 @@ pub struct ScanArgs {
     /// `--online`: network timeout per request, seconds.
     #[arg(long, default_value_t = 20)]
     pub timeout: u64,
+    /// Where registry specs are fetched from.
+    #[command(flatten)]
+    pub registry: SpecArgs,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,

@@ -986,7 +986,7 @@ catalog! {
             attack: Some("T1195.001"),
         }
     }
-    /// Dependencies (raised by `assay deps`).
+    /// Dependencies (raised by `assay deps`, and by registry specs: `DEP013`–`DEP015`).
     Dep => DepRule {
         KnownMaliciousPackage {
             code: "DEP001",
@@ -1106,6 +1106,36 @@ catalog! {
             confidence: Medium,
             targets: [],
             cwe: None,
+            attack: Some("T1195.002"),
+        }
+        ReleaseBurst {
+            code: "DEP013",
+            name: "release-burst",
+            summary: "A release is one of several versions uploaded within hours after a quiet period, or one of its files was uploaded long after the others",
+            severity: Low,
+            confidence: Low,
+            targets: [],
+            cwe: Some("CWE-1357"),
+            attack: Some("T1195.002"),
+        }
+        DormantRelease {
+            code: "DEP014",
+            name: "dormant-release",
+            summary: "A release uploaded after a year or more without any release",
+            severity: Low,
+            confidence: Low,
+            targets: [],
+            cwe: Some("CWE-1357"),
+            attack: Some("T1195.002"),
+        }
+        AttestationDropped {
+            code: "DEP015",
+            name: "attestation-dropped",
+            summary: "A release (or some of its files) lacks the provenance attestation that the previous release had",
+            severity: Medium,
+            confidence: Low,
+            targets: [],
+            cwe: Some("CWE-345"),
             attack: Some("T1195.002"),
         }
     }

@@ -84,18 +84,24 @@ pub struct Db {
     path: PathBuf,
 }
 
-/// The default index file: `$ASSAY_CACHE_DIR`, else `$XDG_CACHE_HOME/assay`, else
-/// `$HOME/.cache/assay`, then `osv.sqlite3`.
-pub fn default_path() -> Option<PathBuf> {
+/// assay's cache directory: `$ASSAY_CACHE_DIR`, else `$XDG_CACHE_HOME/assay`, else
+/// `$HOME/.cache/assay` (empty variables count as unset); `None` when none is set. Holds
+/// the advisory index ([`default_path`]) and the registry downloads
+/// (`crate::registry`: `blobs/`, `releases/`).
+pub fn cache_dir() -> Option<PathBuf> {
     let env = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     };
-    let dir = env("ASSAY_CACHE_DIR")
+    env("ASSAY_CACHE_DIR")
         .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("assay")))
-        .or_else(|| env("HOME").map(|h| h.join(".cache").join("assay")))?;
-    Some(dir.join("osv.sqlite3"))
+        .or_else(|| env("HOME").map(|h| h.join(".cache").join("assay")))
+}
+
+/// The default index file: [`cache_dir`], then `osv.sqlite3`.
+pub fn default_path() -> Option<PathBuf> {
+    Some(cache_dir()?.join("osv.sqlite3"))
 }
 
 fn ecosystem(s: &str) -> Option<Ecosystem> {

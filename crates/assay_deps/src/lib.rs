@@ -1,7 +1,8 @@
 //! Dependency audit for `assay deps` and `assay db`: lockfile and manifest parsers
 //! ([`lock`]), the OSV advisory model ([`osv`]), version-range matching per ecosystem
 //! ([`version`]), the local SQLite advisory index ([`db`]) and the audit that turns
-//! dependencies plus advisories into findings ([`audit`]).
+//! dependencies plus advisories into findings ([`audit`]); registry specs
+//! (`pypi:NAME==V`, `npm:NAME@V`) fetched, verified and cached ([`registry`]).
 //!
 //! A separate crate because its dependency set (SQLite, PEP 440, semver) is distinct
 //! from the scanner's.
@@ -15,6 +16,7 @@ pub mod lock;
 pub mod net;
 pub mod online;
 pub mod osv;
+pub mod registry;
 pub mod version;
 
 pub use lock::{Dependency, Ecosystem, LockError, Lockfile};

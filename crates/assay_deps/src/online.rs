@@ -186,7 +186,8 @@ fn text(v: Option<&serde_json::Value>) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-fn unix(s: &str) -> Option<i64> {
+/// An RFC 3339 timestamp (or PyPI's zone-less `upload_time`, UTC) as Unix seconds.
+pub(crate) fn unix(s: &str) -> Option<i64> {
     let t: Result<jiff::Timestamp, _> = s.parse();
     match t {
         Ok(t) => Some(t.as_second()),

@@ -32,6 +32,12 @@
 //!                             #   suppression applies through that day, after it it is
 //!                             #   expired: it no longer applies and is reported
 //!
+//! # Where registry specs (`assay scan pypi:NAME==VERSION`, `npm:NAME@VERSION`) are
+//! # fetched from when no flag or environment variable says (http(s) URLs).
+//! [registry]
+//! index-url = "https://pypi.example.com/simple"   # PEP 503/691 simple index
+//! npm-registry = "https://npm.example.com"
+//!
 //! # Pickle imports a project's own models use, allowed like the built-in classic-ML
 //! # allowlist (ML002 no longer reports them). Whole dotted paths, or a prefix with `*`
 //! # as its whole last segment; never substrings. A pattern that names a denylisted
@@ -322,6 +328,8 @@ pub struct Policy {
     severity: BTreeMap<String, (String, Severity)>,
     suppressions: Vec<Suppression>,
     model_allow: Vec<assay_core::model_allow::AllowPattern>,
+    index_url: Option<String>,
+    npm_registry: Option<String>,
 }
 
 /// `assay.toml`: per-project severity overrides, suppressions and model allowlist.
@@ -347,6 +355,26 @@ struct RawConfig {
     /// Model files: pickle imports the project's own models use.
     #[serde(default)]
     models: RawModels,
+    /// Where registry specs (`assay scan pypi:NAME==VERSION`, `npm:NAME@VERSION`) are
+    /// fetched from, when neither a flag nor an environment variable says.
+    #[serde(default)]
+    registry: RawRegistry,
+}
+
+/// `[registry]`.
+#[derive(Deserialize, Default, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRegistry {
+    /// The Python package index for `pypi:` specs: a simple repository (PEP 503 / PEP
+    /// 691), queried as `{index-url}/{name}/`. `--index-url` and `$ASSAY_INDEX_URL` take
+    /// precedence; default `https://pypi.org/simple`. An http(s) URL.
+    #[schemars(example = &"https://pypi.example.com/simple")]
+    index_url: Option<String>,
+    /// The npm registry for `npm:` specs, queried as `{npm-registry}/{name}`.
+    /// `--npm-registry` and `$ASSAY_NPM_REGISTRY` take precedence; default
+    /// `https://registry.npmjs.org`. An http(s) URL.
+    #[schemars(example = &"https://npm.example.com")]
+    npm_registry: Option<String>,
 }
 
 /// `[models]`.
@@ -439,6 +467,11 @@ expires = 2027-01-31
 # Pickle imports of the project's own models (honoured only with --config).
 [models]
 allow = ["sklearn.*", "mypkg.models.*", "mypkg.layers.Block"]
+
+# Where `assay scan pypi:NAME==VERSION` / `npm:NAME@VERSION` fetch from.
+[registry]
+index-url = "https://pypi.example.com/simple"
+npm-registry = "https://npm.example.com"
 "#;
 
 impl Policy {
@@ -562,13 +595,36 @@ impl Policy {
                 .map_err(|m| invalid(format!("models.allow[{i}]"), &m))?;
             model_allow.push(pattern);
         }
+        let url = |key: &str, v: Option<String>| -> Result<Option<String>, PolicyError> {
+            match v {
+                Some(u) if !(u.starts_with("https://") || u.starts_with("http://")) => Err(
+                    invalid(format!("registry.{key}"), "expected an http(s) URL"),
+                ),
+                v => Ok(v),
+            }
+        };
+        let index_url = url("index-url", raw.registry.index_url)?;
+        let npm_registry = url("npm-registry", raw.registry.npm_registry)?;
         Ok(Policy {
             source: Some(path.to_owned()),
             named: false,
             severity,
             suppressions,
             model_allow,
+            index_url,
+            npm_registry,
         })
+    }
+
+    /// `[registry] index-url`: the simple index for `pypi:` specs, if the config sets it.
+    pub fn index_url(&self) -> Option<&str> {
+        self.index_url.as_deref()
+    }
+
+    /// `[registry] npm-registry`: the npm registry for `npm:` specs, if the config sets
+    /// it.
+    pub fn npm_registry(&self) -> Option<&str> {
+        self.npm_registry.as_deref()
     }
 
     /// The `[models] allow` patterns to use: all of them when the config was named

@@ -651,6 +651,11 @@ fn the_example_config_loads_and_matches_the_schema() {
         3,
         "found, not named: kept but unused"
     );
+    assert_eq!(p.index_url(), Some("https://pypi.example.com/simple"));
+    assert_eq!(p.npm_registry(), Some("https://npm.example.com"));
+    assert!(parse("[registry]\nindex-url = \"ftp://x\"\n").is_err());
+    assert!(parse("[registry]\nmirror = \"https://x\"\n").is_err());
+    assert_eq!(parse("").unwrap().index_url(), None);
     let schema = config_json_schema();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let doc: toml::Value = toml::from_str(EXAMPLE_CONFIG).unwrap();
@@ -700,7 +705,7 @@ fn every_config_key_is_described_with_an_example() {
     }
     assert_eq!(
         keys,
-        3 + 6 + 1,
-        "severity, suppress, models; 6 suppress keys; allow"
+        4 + 6 + 1 + 2,
+        "severity, suppress, models, registry; 6 suppress keys; allow; index-url, npm-registry"
     );
 }

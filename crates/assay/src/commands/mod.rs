@@ -14,6 +14,7 @@ mod history;
 mod rules;
 mod scan;
 mod sign;
+pub(crate) mod specs;
 mod tags;
 mod verify;
 

@@ -15,7 +15,14 @@ use std::path::PathBuf;
 
 /// Scan the given paths (or the active environment) and report.
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
-    let policy = load_policy(&args.output, &args.paths)?;
+    // Registry specs (`pypi:…`, `npm:…`) are not paths on disk: no config lies inside them.
+    let local: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| !super::specs::is_spec(p))
+        .cloned()
+        .collect();
+    let policy = load_policy(&args.output, &local)?;
     let db_path = args.db.clone().or_else(assay_deps::db::default_path);
     match &db_path {
         Some(p) if p.is_file() => {
@@ -46,7 +53,14 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
                 .with_context(|| format!("locating the environment of {}", python.display()))?,
         );
     } else {
+        let mut spec_opts = super::specs::SpecOptions::new(&args.registry, &policy);
+        spec_opts.announce = !args.output.quiet;
         for p in &args.paths {
+            // A registry spec is the directory of its release's files in the cache; the
+            // release metadata findings are an artifact of their own (see specs.rs).
+            let resolved = super::specs::resolve_path(p, &spec_opts)?;
+            ci_artifacts.extend(resolved.as_ref().and_then(|r| r.metadata_artifact()));
+            let p = resolved.as_ref().map_or(p, |r| &r.dir);
             let found =
                 assay_sources::discover(p).with_context(|| format!("reading {}", p.display()))?;
             let mut pins = if args.online {
