@@ -272,8 +272,9 @@ pub struct ScanArgs {
 /// `assay diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The older release: a wheel, sdist, npm tarball, other archive or directory, or a
-    /// directory of a release's files (each is paired with the newer release's file of
+    /// The older release: a wheel, sdist, npm tarball, other archive or directory, a
+    /// registry spec (`pypi:NAME==VERSION`, `npm:NAME@VERSION`: every file of that
+    /// release, fetched and verified), or a directory of a release's files (each is paired with the newer release's file of
     /// the same kind: the sdist with the sdist, a wheel with the wheel of the same tag).
     pub old: PathBuf,
     /// The newer release, as `OLD`.
@@ -282,6 +283,9 @@ pub struct DiffArgs {
     /// introduced finding, not every changed file, and no resolved findings.
     #[arg(long)]
     pub only_risk_increase: bool,
+    /// Where registry specs are fetched from.
+    #[command(flatten)]
+    pub registry: SpecArgs,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -290,8 +294,9 @@ pub struct DiffArgs {
 /// `assay provenance`.
 #[derive(Debug, Args)]
 pub struct ProvenanceArgs {
-    /// The published artifact: a wheel, sdist, npm tarball or other archive, or a
-    /// directory.
+    /// The published artifact: a wheel, sdist, npm tarball or other archive, a directory
+    /// of a release's files, or a registry spec (`pypi:NAME==VERSION`,
+    /// `npm:NAME@VERSION`).
     pub artifact: PathBuf,
     /// The git repository it claims to come from (work tree or `.git` directory).
     /// Without it only the release's wheels are compared with its sdist (`REL012`).
@@ -301,6 +306,9 @@ pub struct ProvenanceArgs {
     /// version: `v1.2.3`, `1.2.3`, `NAME-1.2.3`, `NAME@1.2.3`, `release-1.2.3`).
     #[arg(long)]
     pub rev: Option<String>,
+    /// Where registry specs are fetched from.
+    #[command(flatten)]
+    pub registry: SpecArgs,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,

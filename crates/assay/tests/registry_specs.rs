@@ -15,7 +15,7 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256, Sha512};
 use std::collections::HashMap;
-use std::io::{Cursor, Write};
+use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -76,39 +76,10 @@ fn iso(t: i64) -> String {
 
 /// A pure-Python wheel with `files` plus METADATA, WHEEL and a correct RECORD.
 fn wheel(name: &str, version: &str, files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let info = format!("{name}-{version}.dist-info");
-    let mut all: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .map(|(p, d)| ((*p).to_owned(), d.to_vec()))
-        .collect();
-    all.push((
-        format!("{info}/METADATA"),
-        format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n").into_bytes(),
-    ));
-    all.push((
-        format!("{info}/WHEEL"),
-        b"Wheel-Version: 1.0\nGenerator: assay-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-            .to_vec(),
-    ));
-    let mut record = String::new();
-    for (p, d) in &all {
-        let h = URL_SAFE_NO_PAD.encode(Sha256::digest(d));
-        record.push_str(&format!("{p},sha256={h},{}\n", d.len()));
-    }
-    record.push_str(&format!("{info}/RECORD,,\n"));
-    all.push((format!("{info}/RECORD"), record.into_bytes()));
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (p, d) in &all {
-        w.start_file(p.as_str(), opts).unwrap();
-        w.write_all(d).unwrap();
-    }
-    (
-        format!("{name}-{version}-py3-none-any.whl"),
-        w.finish().unwrap().into_inner(),
-    )
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = common::write_wheel(dir.path(), name, version, files);
+    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+    (file, std::fs::read(&path).unwrap())
 }
 
 /// A gzip tar of `files`.
@@ -189,14 +160,21 @@ struct Run {
 }
 
 fn scan(cache: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["scan", "--no-progress"];
+    all.extend_from_slice(args);
+    assay(cache, &all)
+}
+
+/// `assay ARGS --format json` with the cache in `cache` and no registry variables.
+fn assay(cache: &Path, args: &[&str]) -> Run {
     let out = assert_cmd::cargo::cargo_bin_cmd!("assay")
         .current_dir(cache)
         .env("NO_COLOR", "1")
         .env("ASSAY_CACHE_DIR", cache)
         .env_remove("ASSAY_INDEX_URL")
         .env_remove("ASSAY_NPM_REGISTRY")
-        .args(["scan", "--format", "json", "--no-progress"])
         .args(args)
+        .args(["--format", "json"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -622,4 +600,66 @@ fn npm_scoped_spec_burst_and_attestation_rules() {
         "{}",
         r.stderr
     );
+}
+
+/// `assay diff` and `assay provenance` take specs like `assay scan`: a release whose wheel
+/// alone gains a `.pth` is found by the diff (REL001) and by the wheel/sdist comparison
+/// (REL012).
+#[test]
+fn diff_and_provenance_of_registry_specs() {
+    let server = Server::start();
+    let cache = tempfile::TempDir::new().unwrap();
+    let t = now();
+    let pth = common::litellm_pth_line();
+    let init = b"def add(a, b):\n    return a + b\n".as_slice();
+    let (w1, w1data) = wheel("pkg", "1.0", &[("pkg/__init__.py", init)]);
+    let (w2, w2data) = wheel(
+        "pkg",
+        "1.1",
+        &[("pkg/__init__.py", init), ("pkg_init.pth", pth.as_bytes())],
+    );
+    let (s1, s1data) = sdist("pkg", "1.0");
+    let (s2, s2data) = sdist("pkg", "1.1");
+    let files: Vec<Published> = vec![
+        (w1, w1data, t - 90 * DAY, false, false),
+        (s1, s1data, t - 90 * DAY, false, false),
+        (w2, w2data, t - 30 * DAY, false, false),
+        (s2, s2data, t - 30 * DAY, false, false),
+    ];
+    publish_json(&server, "pkg", &files, &[]);
+    let idx = index(&server);
+    let r = assay(
+        cache.path(),
+        &[
+            "diff",
+            "pypi:pkg==1.0",
+            "pypi:pkg==1.1",
+            "--index-url",
+            &idx,
+        ],
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.report, r.stderr);
+    let arts = r.report["artifacts"].as_array().unwrap();
+    assert_eq!(arts.len(), 2, "{}", r.report);
+    for a in arts {
+        let wheel = a["path"].as_str().unwrap().ends_with(".whl");
+        let codes: Vec<&str> = a["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"]["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes.contains(&"REL001"), wheel, "{a:#}");
+        assert_eq!(
+            a["verdict"],
+            if wheel { "malicious" } else { "clean" },
+            "{a:#}"
+        );
+    }
+    let r = assay(
+        cache.path(),
+        &["provenance", "pypi:pkg==1.1", "--index-url", &idx],
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.report, r.stderr);
+    assert!(r.report.to_string().contains("REL012"), "{}", r.report);
 }

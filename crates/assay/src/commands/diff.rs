@@ -166,12 +166,33 @@ fn print_summary(o: &OutputArgs, what: &str, d: &Delta) {
     }
 }
 
+/// A path, or the cache directory of a registry spec's release with the spec's metadata
+/// findings (DEP013–DEP015).
+fn local(
+    p: &Path,
+    opts: &super::specs::SpecOptions,
+) -> anyhow::Result<(std::path::PathBuf, Vec<assay_core::Finding>)> {
+    Ok(match super::specs::resolve_path(p, opts)? {
+        Some(r) => (r.dir, r.findings),
+        None => (p.to_path_buf(), Vec::new()),
+    })
+}
+
 /// `assay diff OLD NEW`.
 pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
-    let policy = load_policy(&args.output, &[args.old.clone(), args.new.clone()])?;
+    let named: Vec<std::path::PathBuf> = [&args.old, &args.new]
+        .into_iter()
+        .filter(|p| !super::specs::is_spec(p))
+        .cloned()
+        .collect();
+    let policy = load_policy(&args.output, &named)?;
+    let mut opts = super::specs::SpecOptions::new(&args.registry, &policy);
+    opts.announce = !args.output.quiet;
     let limits = Limits::default();
-    let old = read_side(&args.old, &policy, &limits)?;
-    let new = read_side(&args.new, &policy, &limits)?;
+    let (old_path, _) = local(&args.old, &opts)?;
+    let (new_path, new_meta) = local(&args.new, &opts)?;
+    let old = read_side(&old_path, &policy, &limits)?;
+    let new = read_side(&new_path, &policy, &limits)?;
     let empty = assay_release::provenance::empty_side("(nothing)");
     let mut artifacts = Vec::new();
     for (o, n) in pair(&old, new) {
@@ -183,7 +204,9 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
             label,
             &n,
             &delta,
-            Vec::new(),
+            // The newer release's metadata (upload burst, dormancy, attestation
+            // dropped) belongs to each of its files.
+            new_meta.clone(),
             args.only_risk_increase,
         ));
     }
@@ -198,24 +221,31 @@ fn finish(artifacts: Vec<ArtifactReport>, o: &OutputArgs) -> anyhow::Result<u8> 
 
 /// `assay provenance ARTIFACT --repo PATH [--rev TAG]`.
 pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
-    let policy = load_policy(&args.output, std::slice::from_ref(&args.artifact))?;
+    let named: Vec<std::path::PathBuf> = std::iter::once(&args.artifact)
+        .filter(|p| !super::specs::is_spec(p))
+        .cloned()
+        .collect();
+    let policy = load_policy(&args.output, &named)?;
+    let mut opts = super::specs::SpecOptions::new(&args.registry, &policy);
+    opts.announce = !args.output.quiet;
+    let (artifact, _) = local(&args.artifact, &opts)?;
     let limits = Limits::default();
-    let found = assay_sources::discover(&args.artifact)
-        .with_context(|| format!("reading {}", args.artifact.display()))?;
+    let found = assay_sources::discover(&artifact)
+        .with_context(|| format!("reading {}", artifact.display()))?;
     let mut artifacts = Vec::new();
     if found.is_empty() {
-        anyhow::bail!("{}: nothing assay can read", args.artifact.display());
+        anyhow::bail!("{}: nothing assay can read", artifact.display());
     }
     let single = found.len() == 1;
     let mut read: Vec<(Scanned, BTreeMap<String, String>)> = Vec::new();
     for input in found {
         let display = match &input {
             Input::Archive(f) | Input::Directory(f) | Input::File(f)
-                if !single || f != &args.artifact =>
+                if !single || f != &artifact =>
             {
                 f.display().to_string()
             }
-            _ => args.artifact.display().to_string(),
+            _ => artifact.display().to_string(),
         };
         let art = assay_sources::read_input(&input, &display, &limits)
             .map_err(|e| anyhow::anyhow!("{display}: {e}"))?;
