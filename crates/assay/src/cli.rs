@@ -276,9 +276,17 @@ pub struct DiffArgs {
     /// registry spec (`pypi:NAME==VERSION`, `npm:NAME@VERSION`: every file of that
     /// release, fetched and verified), or a directory of a release's files (each is paired with the newer release's file of
     /// the same kind: the sdist with the sdist, a wheel with the wheel of the same tag).
+    /// With `--against-upstream`: the package suspected of being a trojanised copy.
     pub old: PathBuf,
-    /// The newer release, as `OLD`.
-    pub new: PathBuf,
+    /// The newer release, as `OLD` (absent with `--against-upstream`).
+    #[arg(required_unless_present = "against_upstream")]
+    pub new: Option<PathBuf>,
+    /// Compare the one package given with the popular project it imitates — by its name
+    /// (the typosquat model) or by the repository its metadata claims — fetched from the
+    /// registry at the same version, else its latest (`REL013` trojanised-clone). Needs
+    /// the network (or `--index-url`/`--npm-registry`).
+    #[arg(long, conflicts_with = "new")]
+    pub against_upstream: bool,
     /// Report only what makes the newer release riskier: the files that carry an
     /// introduced finding, not every changed file, and no resolved findings.
     #[arg(long)]

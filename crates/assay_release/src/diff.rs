@@ -65,6 +65,11 @@ pub struct Manifest {
     /// `name` and `version` of a root `package.json` (npm tarballs and package
     /// folders, whose scan reports neither).
     pub npm_package: Option<(String, String)>,
+    /// The project the metadata says it is: the last component of a
+    /// `github.com`/`gitlab.com`/`bitbucket.org` `OWNER/PROJECT` URL in core metadata
+    /// (`Home-page`, `Project-URL`) or a root `package.json` (`repository`,
+    /// `homepage`), lower-case, without `.git`.
+    pub claimed_project: Option<String>,
 }
 
 /// One side of a comparison: an artifact's manifest, the findings its scan raised, and
@@ -243,6 +248,9 @@ impl Manifest {
             if let Some(t) = &text {
                 if m.npm_package.is_none() {
                     m.npm_package = npm_package(&e.path, t);
+                }
+                if m.claimed_project.is_none() && e.path.matches('/').count() <= 1 {
+                    m.claimed_project = claimed_project(&e.path, e.file_kind, t);
                 }
                 hooks_of(&e.path, e.file_kind, t, &mut m.hooks);
                 dependencies_of(&e.path, e.file_kind, t, &mut m.dependencies);
@@ -688,6 +696,51 @@ fn opaque(kind: FileKind, size: u64, data: &[u8], text: Option<&str>) -> Option<
             .map(|_| "minified code"),
         _ => None,
     }
+}
+
+static FORGE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?:github\.com|gitlab\.com|bitbucket\.org)[/:]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)",
+    )
+    .expect("static regex")
+});
+
+/// See [`Manifest::claimed_project`].
+fn claimed_project(path: &str, kind: FileKind, text: &str) -> Option<String> {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    let urls: Vec<String> = if kind == FileKind::CoreMetadata {
+        text.lines()
+            .take_while(|l| !l.is_empty())
+            .filter(|l| l.starts_with("Home-page:") || l.starts_with("Project-URL:"))
+            .map(str::to_owned)
+            .collect()
+    } else if base == "package.json" {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        let repo = v.get("repository").map(|r| match r {
+            serde_json::Value::String(s) => s.clone(),
+            other => other
+                .get("url")
+                .and_then(|u| u.as_str())
+                .unwrap_or("")
+                .to_owned(),
+        });
+        let home = v
+            .get("homepage")
+            .and_then(|h| h.as_str())
+            .map(str::to_owned);
+        repo.into_iter().chain(home).collect()
+    } else {
+        return None;
+    };
+    urls.iter().find_map(|u| {
+        let c = FORGE.captures(u)?;
+        let project = c
+            .get(2)?
+            .as_str()
+            .trim_end_matches(".git")
+            .to_ascii_lowercase();
+        (!project.is_empty()).then_some(project)
+    })
 }
 
 /// `name` and `version` of a root `package.json` (at most one folder deep).

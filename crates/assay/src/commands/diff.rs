@@ -180,8 +180,8 @@ fn local(
 
 /// `assay diff OLD NEW`.
 pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
-    let named: Vec<std::path::PathBuf> = [&args.old, &args.new]
-        .into_iter()
+    let named: Vec<std::path::PathBuf> = std::iter::once(&args.old)
+        .chain(&args.new)
         .filter(|p| !super::specs::is_spec(p))
         .cloned()
         .collect();
@@ -189,10 +189,29 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
     let mut opts = super::specs::SpecOptions::new(&args.registry, &policy);
     opts.announce = !args.output.quiet;
     let limits = Limits::default();
-    let (old_path, _) = local(&args.old, &opts)?;
-    let (new_path, new_meta) = local(&args.new, &opts)?;
-    let old = read_side(&old_path, &policy, &limits)?;
-    let new = read_side(&new_path, &policy, &limits)?;
+    let (old, new, new_meta, upstream) = match &args.new {
+        Some(new) => {
+            let (old_path, _) = local(&args.old, &opts)?;
+            let (new_path, new_meta) = local(new, &opts)?;
+            let old = read_side(&old_path, &policy, &limits)?;
+            (old, read_side(&new_path, &policy, &limits)?, new_meta, None)
+        }
+        None => {
+            // --against-upstream: the package given is the newer side; the project it
+            // imitates, fetched from the registry, the older.
+            let (path, meta) = local(&args.old, &opts)?;
+            let suspect = read_side(&path, &policy, &limits)?;
+            let (spec, why) = upstream_spec(&suspect)?;
+            let resolved = super::specs::resolve(&spec, &opts)?
+                .with_context(|| format!("{spec}: not a registry spec"))?;
+            (
+                read_side(&resolved.dir, &policy, &limits)?,
+                suspect,
+                meta,
+                Some((spec, why)),
+            )
+        }
+    };
     let empty = assay_release::provenance::empty_side("(nothing)");
     let mut artifacts = Vec::new();
     for (o, n) in pair(&old, new) {
@@ -200,17 +219,91 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
         let delta = assay_release::compare(o_side, &n.side);
         let label = format!("{} -> {}", o_side.label, n.side.label);
         print_summary(&args.output, &label, &delta);
+        let mut new_meta = new_meta.clone();
+        if let Some((spec, why)) = &upstream {
+            new_meta.extend(clone_finding(spec, why, &delta));
+        }
         artifacts.push(report_of(
             label,
             &n,
             &delta,
             // The newer release's metadata (upload burst, dormancy, attestation
             // dropped) belongs to each of its files.
-            new_meta.clone(),
+            new_meta,
             args.only_risk_increase,
         ));
     }
     finish(artifacts, &args.output)
+}
+
+/// The registry spec of the project a package imitates, and why it is that project:
+/// the typosquat model on its name, else a popular project's repository in its metadata.
+///
+/// # Errors
+/// When the package's name is unknown or imitates nothing.
+fn upstream_spec(sides: &[Scanned]) -> anyhow::Result<(String, String)> {
+    use assay_core::Ecosystem;
+    let s = sides
+        .first()
+        .context("--against-upstream: nothing to compare")?;
+    let npm = s.side.manifest.npm_package.is_some();
+    let eco = if npm { Ecosystem::Npm } else { Ecosystem::PyPI };
+    let name = s
+        .name
+        .clone()
+        .context("--against-upstream: the package's name is unknown (no metadata)")?;
+    let own = assay_rules::typosquat::canonical(eco, &name);
+    let (target, why) = if let Some((target, how)) = assay_rules::typosquat::squats_in(eco, &name) {
+        (
+            target.to_owned(),
+            format!("its name imitates `{target}` ({how})"),
+        )
+    } else if let Some(p) = sides
+        .iter()
+        .find_map(|s| s.side.manifest.claimed_project.clone())
+        && assay_rules::typosquat::canonical(eco, &p) != own
+        && assay_rules::typosquat::is_popular_in(eco, &p)
+    {
+        let why = format!("its metadata claims the repository of `{p}`");
+        (p, why)
+    } else {
+        anyhow::bail!(
+            "--against-upstream: `{name}` imitates no popular project by its name or its metadata; name the original with `assay diff ORIGINAL {}`",
+            s.side.label
+        );
+    };
+    let version = s.side.version.clone();
+    let spec = match (npm, version) {
+        (false, Some(v)) => format!("pypi:{target}=={v}"),
+        (false, None) => format!("pypi:{target}"),
+        (true, Some(v)) => format!("npm:{target}@{v}"),
+        (true, None) => format!("npm:{target}"),
+    };
+    Ok((spec, why))
+}
+
+/// `REL013` when the copy's introduced findings reach the network or start processes.
+fn clone_finding(spec: &str, why: &str, delta: &Delta) -> Option<assay_core::Finding> {
+    use assay_core::Capability;
+    let sinks: Vec<&assay_core::Finding> = delta
+        .introduced
+        .iter()
+        .filter(|f| {
+            f.capabilities
+                .iter()
+                .any(|c| matches!(c, Capability::Network | Capability::Process))
+        })
+        .collect();
+    let first = sinks.first()?;
+    Some(assay_core::Rule::TrojanisedClone.finding(
+        first.location.clone(),
+        format!(
+            "{why}; compared with {spec}, the copy adds {} finding(s) that reach the network or start processes, first {} in {}",
+            sinks.len(),
+            first.rule.label(),
+            first.location.path
+        ),
+    ))
 }
 
 fn finish(artifacts: Vec<ArtifactReport>, o: &OutputArgs) -> anyhow::Result<u8> {

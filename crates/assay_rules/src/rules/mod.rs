@@ -241,6 +241,7 @@ registry![
     artifact: rel::build_script_payload,
     artifact: rel::test_file_payload,
     elsewhere: rel::wheel_differs_from_sdist,
+    elsewhere: rel::trojanised_clone,
 ];
 
 /// The rule with this code or name (case-insensitive).

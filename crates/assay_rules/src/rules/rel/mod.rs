@@ -13,4 +13,5 @@ pub mod no_matching_tag;
 pub mod opaque_blob_added;
 pub mod startup_hook_added;
 pub mod test_file_payload;
+pub mod trojanised_clone;
 pub mod wheel_differs_from_sdist;
