@@ -17,6 +17,9 @@ const XZ_MANGLED: &str = "/Td6WFoAAATm1rRGAgAhARYAAAB0L+Wj4ACJAH9dABGIQkY99BY0cw
 const XZ_BENIGN: &str = "/Td6WFoAAATm1rRGAgAhARYAAAB0L+Wj4AQjAD1dACoaCSdkHIePGveYEm4CnsCJo041rQGUBsyDoygexWk1iiByHFCUT0ZB79vVJ2Ce/HCzBLQY3tsEw+FXgQAAAAAAgh3abLniezAAAVmkCAAAAFucx6ixxGf7AgAAAAAEWVo=";
 /// gzip of `#!/bin/sh\necho assay-fixture\n`.
 const GZ_SCRIPT: &str = "H4sIAAAAAAACA1NW1E/KzNMvzuBKTc7IV0gsLk6s1E3LrCgpLUrlAgCj2JN9HQAAAA==";
+/// gzip of a JSON API description whose prose mentions `$(`, `eval ` and `sed ` (as
+/// botocore's `service-2.json.gz` files do).
+const GZ_JSON: &str = "H4sIAAAAAAACAx2NSQrDMBAE73lFI3JIIPgByS8CeYAsNVigDc04C8Z/z+BrU1W9udjCWljVa2rV3eGeaxXoQoRWiq9xwkuI86X6wiu0gW+fD4DfPihi3gPCCNFfJrpX5bCGuYYwoHOUdHA2DiJSwkizGTNz+0zuBieL7xT73/b99Ae/qhuNlgAAAA==";
 /// gzip of a CSV table.
 const GZ_CSV: &str = "H4sIAAAAAAACA0vUSdJJ5jLUMdIx5kqkIxsAjFxJ7HgAAAA=";
 
@@ -142,6 +145,7 @@ fn rel011_ordinary_compressed_test_data_is_quiet() {
         ("m4/build-to-host.m4", XZ_LIKE_M4.as_bytes()),
         ("tests/files/good-1-text.xz", &b64(XZ_BENIGN)),
         ("tests/data/table.csv.gz", &b64(GZ_CSV)),
+        ("data/service-2.json.gz", &b64(GZ_JSON)),
         // Not a test or data folder: judged by other rules.
         ("src/payload.gz", &b64(GZ_SCRIPT)),
     ]);

@@ -86,20 +86,40 @@ fn pairing_key(art: &Artifact) -> String {
     }
 }
 
-/// Pair each newer file with the older file of the same key, else of the same format
-/// when that is the only one, else with nothing (all of it is new).
+/// Pair each newer file with the older file of the same key; else, for a wheel, the
+/// older wheel with the same Python and ABI tags (`cp312-cp312`, whatever the
+/// manylinux level), else the same ABI (`abi3`, `none`); else the first older file of the
+/// same format. A newer file is compared with nothing (all of it new) only when the older
+/// release has no file of its format.
 fn pair(old: &[Scanned], new: Vec<Scanned>) -> Vec<(Option<usize>, Scanned)> {
+    let tags = |k: &str| -> (String, String) {
+        let mut it = k.trim_start_matches("wheel:").splitn(3, '-');
+        let py = it.next().unwrap_or("").to_owned();
+        let abi = it.next().unwrap_or("").to_owned();
+        (py, abi)
+    };
     new.into_iter()
         .map(|n| {
-            let by_key = old.iter().position(|o| o.key == n.key);
-            let by_format = || {
-                let same: Vec<usize> = (0..old.len())
-                    .filter(|&i| old.get(i).is_some_and(|o| o.format == n.format))
-                    .collect();
-                (same.len() == 1).then(|| same.first().copied()).flatten()
-            };
-            let single = (old.len() == 1).then_some(0);
-            (by_key.or_else(by_format).or(single), n)
+            let find = |f: &dyn Fn(&Scanned) -> bool| old.iter().position(f);
+            let (py, abi) = tags(&n.key);
+            let i = find(&|o| o.key == n.key)
+                .or_else(|| {
+                    find(&|o| {
+                        o.format == n.format
+                            && o.format == ArtifactFormat::Wheel
+                            && tags(&o.key) == (py.clone(), abi.clone())
+                    })
+                })
+                .or_else(|| {
+                    find(&|o| {
+                        o.format == n.format
+                            && o.format == ArtifactFormat::Wheel
+                            && tags(&o.key).1 == abi
+                    })
+                })
+                .or_else(|| find(&|o| o.format == n.format))
+                .or_else(|| (old.len() == 1).then_some(0));
+            (i, n)
         })
         .collect()
 }

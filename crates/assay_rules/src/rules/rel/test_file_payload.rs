@@ -54,7 +54,9 @@ fn what_code(out: &[u8]) -> Option<&'static str> {
     if out.starts_with(b"#!") {
         return Some("a #! script");
     }
-    if assay_lang::decode::is_printable_text(out) {
+    // Structured data (JSON, XML, HTML) that mentions shell words is documentation.
+    let first = out.iter().find(|b| !b.is_ascii_whitespace());
+    if assay_lang::decode::is_printable_text(out) && !matches!(first, Some(b'{' | b'[' | b'<')) {
         let head = String::from_utf8_lossy(out.get(..out.len().min(64 * 1024)).unwrap_or(out));
         const SHELL: &[&str] = &[
             "/bin/sh",
