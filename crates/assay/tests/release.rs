@@ -485,3 +485,31 @@ fn a_directory_of_release_files_pairs_by_kind() {
         assert!(p.contains("1.0.0") && p.contains("1.0.1"), "{p}");
     }
 }
+
+/// The text and JSON reports of a diff (the SARIF and HTML reporters are the scan's,
+/// snapshotted in cli.rs).
+#[test]
+fn diff_output_snapshots() {
+    let t = TempDir::new().unwrap();
+    let d = t.path();
+    litellm(d, "1.82.7", true, false);
+    litellm(d, "1.82.8", true, true);
+    let out = |format: &str| {
+        let o = assert_cmd::cargo::cargo_bin_cmd!("assay")
+            .current_dir(d)
+            .env("NO_COLOR", "1")
+            .args([
+                "diff",
+                "litellm-1.82.7-py3-none-any.whl",
+                "litellm-1.82.8-py3-none-any.whl",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8(o.stdout).unwrap()
+    };
+    insta::assert_snapshot!("diff_text", out("text"));
+    let json: Value = serde_json::from_str(&out("json")).unwrap();
+    insta::assert_json_snapshot!("diff_json", json, {".tool.version" => "[version]"});
+}
