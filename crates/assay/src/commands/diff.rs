@@ -402,7 +402,7 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
             // No source tree: the artifact's own findings and the wheel against the sdist.
             let empty = assay_release::provenance::empty_side("(no repository)");
             let mut delta = assay_release::compare(&empty, &n.side);
-            only_imitating_dependencies(&mut delta);
+            keep_for_provenance(&mut delta, true);
             let label = n.side.label.clone();
             artifacts.push(report_of(label, &n, &delta, wheel_vs_sdist, true));
             continue;
@@ -425,7 +425,7 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
             );
             let empty = assay_release::provenance::empty_side("(no tag)");
             let mut delta = assay_release::compare(&empty, &n.side);
-            only_imitating_dependencies(&mut delta);
+            keep_for_provenance(&mut delta, true);
             let label = format!("{} (no tag in {})", n.side.label, repo.display());
             let mut extra = vec![tag];
             extra.extend(wheel_vs_sdist);
@@ -482,7 +482,7 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
             ));
         }
         let mut delta = assay_release::compare(&source_side, &n.side);
-        only_imitating_dependencies(&mut delta);
+        keep_for_provenance(&mut delta, false);
         let label = format!(
             "{} vs {}@{rev} ({})",
             n.side.label,
@@ -495,12 +495,19 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
     finish(artifacts, &args.output)
 }
 
-/// Against a source tree (which declares dependencies in files the packaging tool turns
-/// into metadata) or against nothing, every dependency would be "new": only a name that
-/// imitates another is worth a word.
-fn only_imitating_dependencies(delta: &mut Delta) {
-    delta.findings.retain(|f| {
-        f.rule != assay_core::Rule::DependencyAdded || f.severity >= assay_core::Severity::High
+/// The `REL` findings that mean something against a source tree (`nothing` false) or
+/// against nothing at all (no tag, no repository). A build turns sources into native
+/// code, minified bundles and metadata, so against a tree every extension module would
+/// be "new native code" and every declared dependency "new": those stay out (what is
+/// only in the artifact is `REL007`'s to say), as does, against nothing, every host.
+/// A dependency whose name imitates another stays.
+fn keep_for_provenance(delta: &mut Delta, nothing: bool) {
+    use assay_core::Rule;
+    delta.findings.retain(|f| match f.rule {
+        Rule::NativeBinaryAdded | Rule::OpaqueBlobAdded => false,
+        Rule::EndpointAdded => !nothing,
+        Rule::DependencyAdded => f.severity >= assay_core::Severity::High,
+        _ => true,
     });
 }
 
