@@ -42,6 +42,10 @@ pub struct ManifestFile {
     /// Whether the whole file was read (else `sha256` covers a prefix and `size` the
     /// declared size).
     pub complete: bool,
+    /// sha256 of the content with every `\r` removed, for text (no NUL byte); equal to
+    /// `sha256` when there is no `\r`. Two files that differ only in line endings (git's
+    /// `eol` conversion in `git archive`, a Windows checkout) are the same file.
+    pub text_sha256: [u8; 32],
     /// Size in bytes.
     pub size: u64,
     /// Classification by name and first bytes.
@@ -231,6 +235,14 @@ impl Manifest {
                 Some(h) if e.complete => h,
                 _ => Sha256::digest(&e.data).into(),
             };
+            let text_sha256 = if memchr::memchr(b'\r', &e.data).is_some()
+                && memchr::memchr(0, &e.data).is_none()
+            {
+                let lf: Vec<u8> = e.data.iter().copied().filter(|&b| b != b'\r').collect();
+                Sha256::digest(&lf).into()
+            } else {
+                sha256
+            };
             let code = matches!(
                 e.file_kind,
                 FileKind::Python | FileKind::Pth | FileKind::JavaScript | FileKind::Script
@@ -258,6 +270,7 @@ impl Manifest {
             m.files.push(ManifestFile {
                 path: e.path.clone(),
                 sha256,
+                text_sha256,
                 complete: e.complete,
                 size: e.size,
                 kind: e.file_kind,
@@ -355,7 +368,12 @@ pub fn compare(old: &Side, new: &Side) -> Delta {
         .collect();
     for (p, f) in &n {
         match o.get(p) {
-            Some(g) if g.sha256 == f.sha256 && g.size == f.size => unchanged += 1,
+            Some(g)
+                if (g.sha256 == f.sha256 && g.size == f.size)
+                    || (g.complete && f.complete && g.text_sha256 == f.text_sha256) =>
+            {
+                unchanged += 1
+            }
             Some(g) => files.push(FileChange {
                 path: p.clone(),
                 status: FileStatus::Changed,
@@ -1063,6 +1081,22 @@ mod tests {
                 .iter()
                 .all(|f| f.rule != Rule::NativeBinaryAdded)
         );
+    }
+
+    #[test]
+    fn line_endings_alone_are_no_change() {
+        let a = side(
+            "1.0",
+            &[("p/a.py", "x = 1\ny = 2\n"), ("p/b.py", "z = 1\n")],
+        );
+        let b = side(
+            "1.1",
+            &[("p/a.py", "x = 1\r\ny = 2\r\n"), ("p/b.py", "z = 2\r\n")],
+        );
+        let d = compare(&a, &b);
+        assert_eq!(d.unchanged, 1);
+        assert_eq!(d.files.len(), 1);
+        assert_eq!(d.files[0].path, "b.py");
     }
 
     #[test]
