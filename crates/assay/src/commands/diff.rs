@@ -213,8 +213,13 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
         Some(new) => {
             let (old_path, _) = local(&args.old, &opts)?;
             let (new_path, new_meta) = local(new, &opts)?;
-            let old = read_side(&old_path, &policy, &limits)?;
-            (old, read_side(&new_path, &policy, &limits)?, new_meta, None)
+            // Both sides at once: reading an archive is mostly one thread (inflate), so
+            // the two reads overlap; the rules share the thread pool.
+            let (old, new) = rayon::join(
+                || read_side(&old_path, &policy, &limits),
+                || read_side(&new_path, &policy, &limits),
+            );
+            (old?, new?, new_meta, None)
         }
         None => {
             // --against-upstream: the package given is the newer side; the project it
