@@ -72,29 +72,7 @@ pub fn entropy(b: &[u8]) -> f64 {
 /// `None` (it is then judged as an opaque binary).
 pub fn decoded_payload(b: &[u8]) -> Option<(&'static str, &'static str)> {
     let (out, via) = assay_lang::decode::decompress_any(b, DECODE_LIMIT)?;
-    if let Some(k) = assay_lang::decode::native_kind(&out) {
-        return Some((via, k));
-    }
-    if out.starts_with(b"#!") {
-        return Some((via, "script (#!)"));
-    }
-    if assay_lang::decode::is_printable_text(&out) {
-        let head = String::from_utf8_lossy(out.get(..out.len().min(64 * 1024)).unwrap_or(&out));
-        const SHELL: &[&str] = &[
-            "/bin/sh",
-            "/bin/bash",
-            "eval ",
-            "exec ",
-            "| sh",
-            "|sh",
-            "$(",
-            "sed ",
-        ];
-        if SHELL.iter().filter(|k| head.contains(*k)).count() >= 2 {
-            return Some((via, "shell text"));
-        }
-    }
-    None
+    assay_lang::decode::code_kind(&out).map(|k| (via, k))
 }
 
 #[cfg(test)]

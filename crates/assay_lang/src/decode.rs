@@ -230,6 +230,37 @@ pub fn looks_like_python(b: &[u8]) -> bool {
     hits >= 2 || (hits == 1 && (s.contains('(') && s.contains(')')))
 }
 
+/// What decoded (decompressed) bytes are when they are code: `"PE"`, `"ELF"`,
+/// `"Mach-O"` ([`native_kind`]), `"script (#!)"`, or `"shell text"` (printable text with
+/// two or more of `/bin/sh`, `/bin/bash`, `eval `, `exec `, `| sh`, `|sh`, `$(`, `sed ` in
+/// its first 64 KiB); `None` otherwise. Shared by history review (binary blobs a commit
+/// adds) and the scan rule for payloads in test files.
+pub fn code_kind(out: &[u8]) -> Option<&'static str> {
+    if let Some(k) = native_kind(out) {
+        return Some(k);
+    }
+    if out.starts_with(b"#!") {
+        return Some("script (#!)");
+    }
+    if is_printable_text(out) {
+        let head = String::from_utf8_lossy(out.get(..out.len().min(64 * 1024)).unwrap_or(out));
+        const SHELL: &[&str] = &[
+            "/bin/sh",
+            "/bin/bash",
+            "eval ",
+            "exec ",
+            "| sh",
+            "|sh",
+            "$(",
+            "sed ",
+        ];
+        if SHELL.iter().filter(|k| head.contains(*k)).count() >= 2 {
+            return Some("shell text");
+        }
+    }
+    None
+}
+
 /// Whether decoded bytes are printable text (for recording as a string for IOC matching).
 pub fn is_printable_text(b: &[u8]) -> bool {
     if b.len() < 4 {

@@ -134,7 +134,7 @@ fn rel011_a_compressed_script_in_test_data() {
     let h = hits(&a, "REL011");
     assert_eq!(h.len(), 1, "{h:?}");
     assert!(
-        h[0].3.contains("gzip") && h[0].3.contains("#! script"),
+        h[0].3.contains("gzip") && h[0].3.contains("script (#!)"),
         "{h:?}"
     );
 }

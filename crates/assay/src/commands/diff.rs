@@ -28,8 +28,13 @@ fn today() -> (i32, u32, u32) {
     (t.year, t.month, t.day)
 }
 
-/// Read and judge every input `path` holds, keeping each one's manifest.
-fn read_side(path: &Path, policy: &Policy, limits: &Limits) -> anyhow::Result<Vec<Scanned>> {
+/// Read every input `path` holds (as `assay scan` discovers them) and hand each artifact
+/// to `each`. An input is named by `path` itself when it is the only one.
+fn read_inputs<T>(
+    path: &Path,
+    limits: &Limits,
+    mut each: impl FnMut(Artifact) -> T,
+) -> anyhow::Result<Vec<T>> {
     let found =
         assay_sources::discover(path).with_context(|| format!("reading {}", path.display()))?;
     if found.is_empty() {
@@ -46,9 +51,14 @@ fn read_side(path: &Path, policy: &Policy, limits: &Limits) -> anyhow::Result<Ve
         };
         let art = assay_sources::read_input(&input, &display, limits)
             .map_err(|e| anyhow::anyhow!("{display}: {e}"))?;
-        out.push(scan_one(art, policy));
+        out.push(each(art));
     }
     Ok(out)
+}
+
+/// Read and judge every input `path` holds, keeping each one's manifest.
+fn read_side(path: &Path, policy: &Policy, limits: &Limits) -> anyhow::Result<Vec<Scanned>> {
+    read_inputs(path, limits, |art| scan_one(art, policy))
 }
 
 fn scan_one(art: Artifact, policy: &Policy) -> Scanned {
@@ -198,16 +208,30 @@ fn local(
     })
 }
 
-/// `assay diff OLD NEW`.
-pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
-    let named: Vec<std::path::PathBuf> = std::iter::once(&args.old)
-        .chain(&args.new)
+/// The policy (`assay.toml` found from the arguments that are paths on disk; a registry
+/// spec holds none) and the options that resolve registry specs.
+fn policy_and_specs<'a>(
+    output: &OutputArgs,
+    registry: &crate::cli::SpecArgs,
+    args: impl Iterator<Item = &'a std::path::PathBuf>,
+) -> anyhow::Result<(Policy, super::specs::SpecOptions)> {
+    let named: Vec<std::path::PathBuf> = args
         .filter(|p| !super::specs::is_spec(p))
         .cloned()
         .collect();
-    let policy = load_policy(&args.output, &named)?;
-    let mut opts = super::specs::SpecOptions::new(&args.registry, &policy);
-    opts.announce = !args.output.quiet;
+    let policy = load_policy(output, &named)?;
+    let mut opts = super::specs::SpecOptions::new(registry, &policy);
+    opts.announce = !output.quiet;
+    Ok((policy, opts))
+}
+
+/// `assay diff OLD NEW`.
+pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
+    let (policy, opts) = policy_and_specs(
+        &args.output,
+        &args.registry,
+        std::iter::once(&args.old).chain(&args.new),
+    )?;
     let limits = Limits::default();
     let (old, new, new_meta, upstream) = match &args.new {
         Some(new) => {
@@ -339,34 +363,15 @@ fn finish(artifacts: Vec<ArtifactReport>, o: &OutputArgs) -> anyhow::Result<u8> 
 
 /// `assay provenance ARTIFACT --repo PATH [--rev TAG]`.
 pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
-    let named: Vec<std::path::PathBuf> = std::iter::once(&args.artifact)
-        .filter(|p| !super::specs::is_spec(p))
-        .cloned()
-        .collect();
-    let policy = load_policy(&args.output, &named)?;
-    let mut opts = super::specs::SpecOptions::new(&args.registry, &policy);
-    opts.announce = !args.output.quiet;
+    let (policy, opts) = policy_and_specs(
+        &args.output,
+        &args.registry,
+        std::iter::once(&args.artifact),
+    )?;
     let (artifact, _) = local(&args.artifact, &opts)?;
     let limits = Limits::default();
-    let found = assay_sources::discover(&artifact)
-        .with_context(|| format!("reading {}", artifact.display()))?;
     let mut artifacts = Vec::new();
-    if found.is_empty() {
-        anyhow::bail!("{}: nothing assay can read", artifact.display());
-    }
-    let single = found.len() == 1;
-    let mut read: Vec<(Scanned, BTreeMap<String, String>)> = Vec::new();
-    for input in found {
-        let display = match &input {
-            Input::Archive(f) | Input::Directory(f) | Input::File(f)
-                if !single || f != &artifact =>
-            {
-                f.display().to_string()
-            }
-            _ => artifact.display().to_string(),
-        };
-        let art = assay_sources::read_input(&input, &display, &limits)
-            .map_err(|e| anyhow::anyhow!("{display}: {e}"))?;
+    let read: Vec<(Scanned, BTreeMap<String, String>)> = read_inputs(&artifact, &limits, |art| {
         // Published texts by raw path, for the content checks (judging releases them).
         let texts: BTreeMap<String, String> = art
             .entries
@@ -374,8 +379,8 @@ pub fn provenance(args: ProvenanceArgs) -> anyhow::Result<u8> {
             .filter(|e| e.complete && !e.data.is_empty() && assay_lang_text(e.file_kind))
             .map(|e| (e.path.clone(), lossy_text(&e.data).into_owned()))
             .collect();
-        read.push((scan_one(art, &policy), texts));
-    }
+        (scan_one(art, &policy), texts)
+    })?;
     // A release's files together (what `pypi:NAME==VERSION` fetches): each wheel against
     // the sdist too (REL012).
     let sdists: Vec<usize> = (0..read.len())

@@ -46,33 +46,13 @@ fn is_data_dir(path: &str) -> bool {
             .any(|c| matches!(c, "fixtures" | "data" | "testdata" | "files" | "samples"))
 }
 
-/// What decoded bytes are, when they are code.
+/// What decoded bytes are, when they are code ([`assay_lang::decode::code_kind`]), except
+/// that structured data (JSON, XML, HTML) whose prose mentions shell words is not shell
+/// text.
 fn what_code(out: &[u8]) -> Option<&'static str> {
-    if let Some(k) = assay_lang::decode::native_kind(out) {
-        return Some(k);
-    }
-    if out.starts_with(b"#!") {
-        return Some("a #! script");
-    }
-    // Structured data (JSON, XML, HTML) that mentions shell words is documentation.
+    let kind = assay_lang::decode::code_kind(out)?;
     let first = out.iter().find(|b| !b.is_ascii_whitespace());
-    if assay_lang::decode::is_printable_text(out) && !matches!(first, Some(b'{' | b'[' | b'<')) {
-        let head = String::from_utf8_lossy(out.get(..out.len().min(64 * 1024)).unwrap_or(out));
-        const SHELL: &[&str] = &[
-            "/bin/sh",
-            "/bin/bash",
-            "eval ",
-            "exec ",
-            "| sh",
-            "|sh",
-            "$(",
-            "sed ",
-        ];
-        if SHELL.iter().filter(|k| head.contains(*k)).count() >= 2 {
-            return Some("shell text");
-        }
-    }
-    None
+    (kind != "shell text" || !matches!(first, Some(b'{' | b'[' | b'<'))).then_some(kind)
 }
 
 /// Check test and data files.
