@@ -18,8 +18,10 @@ package is executed or imported. `--list-version` picks another release of it.
   without one (unpublished, gone) are skipped, reported, and the next names fill in, so
   `rank` is the rank in the source list and gaps in it are the skipped names. Each name is
   pinned to its `latest` version and that version's `dist.integrity` (sha512). Deprecated
-  latest versions are kept (they are still downloaded) and reported. The big bundles of
-  BIG_BUNDLES are appended with rank `extra` when they are not in the first 1,000.
+  latest versions are kept (they are still downloaded) and reported (the registry seen
+  here serves no `deprecated` fields, so none was). The big bundles of BIG_BUNDLES are
+  appended with rank `extra` when they are not in the first 1,000, and so is
+  typescript@6.0.3 (see BIG_BUNDLES).
 
 default mode (download):
   Fetches each tarball of the TSV to OUT/<name, '/' -> '__'>-<version>.tgz, 8 at a time,
@@ -67,9 +69,13 @@ LIST_PACKAGE = "npm-high-impact"
 LIST_VERSION = "1.13.0"
 LIST_FILE = "package/lib/top-download.js"
 # The big bundles issue 15 names: TypeScript, webpack, esbuild's JS (the `esbuild` wrapper
-# and `esbuild-wasm`, which ships the big JS), Babel, Angular, pdf.js.
+# and `esbuild-wasm`, which ships the big JS), Babel, Angular, pdf.js. NAME@VERSION pins a
+# release besides `latest`: typescript 7 (latest since 2026) is the native compiler, whose
+# npm package is a small JS API over platform binaries; 6.0.3 is the last release of the
+# compiler written in JS (the multi-MB lib/typescript.js, lib/_tsc.js).
 BIG_BUNDLES = [
     "typescript",
+    "typescript@6.0.3",
     "webpack",
     "esbuild",
     "esbuild-wasm",
@@ -149,15 +155,16 @@ def top_list(registry: str, version: str) -> list[str]:
     return names
 
 
-def pin(registry: str, name: str) -> tuple[str, str, str] | str:
-    """(version, integrity, deprecation) of the latest release, or the reason there is none."""
+def pin(registry: str, name: str, version: str | None = None) -> tuple[str, str, str] | str:
+    """(version, integrity, deprecation) of the latest release (or of `version`), or the
+    reason there is none."""
     try:
         doc = json.loads(get(packument_url(registry, name), ABBREVIATED))
     except urllib.error.HTTPError as e:
         return f"HTTP {e.code}"
     except Exception as e:  # noqa: BLE001 - reported as the skip reason
         return f"error: {e}"
-    latest = doc.get("dist-tags", {}).get("latest")
+    latest = version or doc.get("dist-tags", {}).get("latest")
     if not latest:
         return "no latest dist-tag (unpublished?)"
     meta = doc.get("versions", {}).get(latest)
@@ -168,6 +175,12 @@ def pin(registry: str, name: str) -> tuple[str, str, str] | str:
         return f"{latest}: no sha512 integrity"
     sha = [i for i in integrity.split() if i.startswith("sha512-")][0]
     return latest, sha, str(meta.get("deprecated") or "")
+
+
+def split_spec(spec: str) -> tuple[str, str | None]:
+    """'name' or 'name@version' (scoped names start with '@')."""
+    at = spec.rfind("@")
+    return (spec[:at], spec[at + 1 :]) if at > 0 else (spec, None)
 
 
 def make_tsv(args) -> int:
@@ -192,19 +205,22 @@ def make_tsv(args) -> int:
                     deprecated.append(f"{rank} {name}@{version}: {dep[:100]}")
                 rows.append((str(rank), name, version, integrity))
                 chosen.add(name)
-        extras = [n for n in BIG_BUNDLES if n not in chosen]
-        for name, res in zip(extras, pool.map(lambda n: pin(args.registry, n), extras)):
+        extras = [split_spec(b) for b in BIG_BUNDLES]
+        extras = [(n, v) for n, v in extras if v is not None or n not in chosen]
+        for (name, version), res in zip(extras, pool.map(lambda e: pin(args.registry, *e), extras)):
             if isinstance(res, str):
-                skipped.append(f"extra {name}: {res}")
+                skipped.append(f"extra {name}@{version or 'latest'}: {res}")
                 continue
-            rows.append(("extra", name, res[0], res[1]))
+            if (name, res[0]) not in {(r[1], r[2]) for r in rows}:
+                rows.append(("extra", name, res[0], res[1]))
     in_top = [n for n in BIG_BUNDLES if n in chosen]
     today = time.strftime("%Y-%m-%d", time.gmtime())
     lines = [
         f"# The {args.count} most-downloaded npm packages, from the npmTopDownloads list of "
         f"{LIST_PACKAGE}@{args.list_version}, pinned to their latest version on {today}.",
         "# Made by: python3 scripts/fetch-npm-top.py --make-tsv. rank 'extra' = a big bundle "
-        "of issue 15 not in the top list; gaps in rank = names skipped (unpublished).",
+        "of issue 15 not in the top list, or a pinned older release of one (typescript 6: the "
+        "last compiler in JS); gaps in rank = names skipped (unpublished).",
         "# rank\tname\tversion\tintegrity",
     ]
     lines += ["\t".join(r) for r in rows]
