@@ -286,7 +286,9 @@ pub fn classify(path: &str, head: &[u8]) -> FileKind {
         "pth" => return FileKind::Pth,
         "pyc" | "pyo" => return FileKind::Bytecode,
         "sh" | "bash" | "bat" | "cmd" | "ps1" | "vbs" => return FileKind::Script,
-        "js" | "mjs" | "cjs" => return FileKind::JavaScript,
+        "js" | "mjs" | "cjs" | "jsx" => return FileKind::JavaScript,
+        // `.ts` is also MPEG transport stream video: TypeScript only when the head is text.
+        "ts" | "mts" | "cts" | "tsx" if !head.contains(&0) => return FileKind::JavaScript,
         _ => {}
     }
     if head.starts_with(b"PK\x03\x04")

@@ -312,7 +312,7 @@ catalog! {
             summary: "Executes code that was decoded, decompressed or decrypted at run time",
             severity: Critical,
             confidence: High,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             by_context: [Critical, Critical, High],
             cwe: Some("CWE-506"),
             attack: Some("T1027"),
@@ -323,7 +323,7 @@ catalog! {
             summary: "Executes code or programs fetched from the network",
             severity: Critical,
             confidence: High,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             by_context: [Critical, Critical, High],
             cwe: Some("CWE-494"),
             attack: Some("T1105"),
@@ -334,7 +334,7 @@ catalog! {
             summary: "Starts a process whose command line has a known-malicious shape",
             severity: Critical,
             confidence: High,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             by_context: [Critical, Critical, High],
             cwe: Some("CWE-78"),
             attack: Some("T1059"),
@@ -345,7 +345,7 @@ catalog! {
             summary: "Starts a process at install time, interpreter startup or import",
             severity: Medium,
             confidence: Medium,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             cwe: None,
             attack: Some("T1059.006"),
         }
@@ -355,7 +355,7 @@ catalog! {
             summary: "Uses the network at install time, interpreter startup or import",
             severity: High,
             confidence: Medium,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             cwe: None,
             attack: Some("T1071"),
         }
@@ -365,7 +365,7 @@ catalog! {
             summary: "Names credential stores: browser secrets, wallets, SSH/cloud/registry tokens",
             severity: High,
             confidence: Medium,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             cwe: Some("CWE-522"),
             attack: Some("T1555"),
         }
@@ -375,7 +375,7 @@ catalog! {
             summary: "Reads the whole environment (all variables, incl. secrets) as data",
             severity: Low,
             confidence: Medium,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             cwe: Some("CWE-526"),
             attack: Some("T1552"),
         }
@@ -385,7 +385,7 @@ catalog! {
             summary: "Collects secrets or system identity and sends data over the network",
             severity: High,
             confidence: Medium,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             cwe: Some("CWE-200"),
             attack: Some("T1041"),
         }
@@ -395,7 +395,7 @@ catalog! {
             summary: "Installs itself to survive reboots (Run keys, Startup, cron, systemd, launchd)",
             severity: High,
             confidence: Medium,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             by_context: [High, High, Medium],
             cwe: None,
             attack: Some("T1547"),
@@ -437,7 +437,7 @@ catalog! {
             summary: "Executes code built at run time, on install, startup or import",
             severity: Low,
             confidence: Low,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             cwe: Some("CWE-95"),
             attack: Some("T1059.006"),
         }
@@ -457,7 +457,7 @@ catalog! {
             summary: "A literal in the code decodes to a native executable",
             severity: Critical,
             confidence: High,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             by_context: [Critical, Critical, High],
             cwe: Some("CWE-506"),
             attack: Some("T1027.009"),
@@ -747,7 +747,7 @@ catalog! {
             summary: "Hard-coded webhook, paste, tunnel or OAST endpoint",
             severity: Critical,
             confidence: High,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             cwe: None,
             attack: Some("T1567"),
         }
@@ -757,7 +757,7 @@ catalog! {
             summary: "URL with a literal public IP address as host",
             severity: Medium,
             confidence: Medium,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             by_context: [High, Medium, Low],
             cwe: None,
             attack: Some("T1071.001"),
@@ -768,7 +768,7 @@ catalog! {
             summary: "Mining pool, protocol or miner",
             severity: High,
             confidence: High,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             cwe: None,
             attack: Some("T1496"),
         }
@@ -778,7 +778,7 @@ catalog! {
             summary: "Cloud instance-metadata endpoint (IAM credentials)",
             severity: Medium,
             confidence: Medium,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             cwe: Some("CWE-522"),
             attack: Some("T1552.005"),
         }
@@ -788,7 +788,7 @@ catalog! {
             summary: "Kubernetes service-account token path",
             severity: Medium,
             confidence: Medium,
-            targets: [Python, Pth],
+            targets: [Python, Pth, JavaScript],
             cwe: Some("CWE-522"),
             attack: Some("T1528"),
         }
@@ -1950,6 +1950,61 @@ catalog! {
             attack: Some("T1195.002"),
         }
     }
+    /// JavaScript and npm behaviour with no Python counterpart.
+    Js => JsRule {
+        WormPropagation {
+            code: "JS001",
+            name: "worm-propagation",
+            summary: "Code that takes the user's registry or GitHub token and publishes packages or pushes to repositories with it",
+            severity: Critical,
+            confidence: High,
+            targets: [JavaScript, Python, Pth],
+            by_context: [Critical, Critical, Info],
+            cwe: Some("CWE-506"),
+            attack: Some("T1195.002"),
+        }
+        AiCliAbuse {
+            code: "JS002",
+            name: "ai-cli-permission-bypass",
+            summary: "Runs an AI coding CLI with its permission checks turned off (`--dangerously-skip-permissions`, `--yolo`, `--trust-all-tools`)",
+            severity: Critical,
+            confidence: High,
+            targets: [JavaScript, Python, Pth],
+            by_context: [Critical, Critical, Low],
+            cwe: Some("CWE-506"),
+            attack: Some("T1059"),
+        }
+        WalletAddressSwap {
+            code: "JS003",
+            name: "wallet-address-swap",
+            summary: "Browser code that hooks `fetch`/`XMLHttpRequest`/`window.ethereum` and matches cryptocurrency addresses of several chains: a clipper that swaps the recipient",
+            severity: Critical,
+            confidence: High,
+            targets: [JavaScript],
+            cwe: Some("CWE-506"),
+            attack: Some("T1565.002"),
+        }
+        UnparsedJavascript {
+            code: "JS004",
+            name: "javascript-not-inspected",
+            summary: "A JavaScript file npm runs was not analysed: over the size or nesting bound, or it does not parse",
+            severity: High,
+            confidence: Medium,
+            targets: [JavaScript],
+            cwe: Some("CWE-1284"),
+            attack: None,
+        }
+        RemoteDependency {
+            code: "JS005",
+            name: "remote-dependency",
+            summary: "An npm package depends on a URL, git repository or local path instead of a registry version; what installs is whatever that address serves",
+            severity: Medium,
+            confidence: Medium,
+            targets: [],
+            cwe: Some("CWE-829"),
+            attack: Some("T1195.001"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1985,6 +2040,7 @@ mod tests {
                 + SkillRule::ALL.len()
                 + McpRule::ALL.len()
                 + RelRule::ALL.len()
+                + JsRule::ALL.len()
         );
         assert_eq!(
             GitRule::try_from(Rule::DecodeThenExec),

@@ -18,8 +18,8 @@ mod rule;
 
 pub use artifact::{Artifact, ArtifactFormat, Entry, EntryKind, FileKind, classify, lossy_text};
 pub use catalog::{
-    ArcRule, CiRule, ContextSeverity, DepRule, GitRule, IocRule, McpRule, MlRule, PkgRule, PyRule,
-    RelRule, Rule, RuleRef, SkillRule, UnknownRule,
+    ArcRule, CiRule, ContextSeverity, DepRule, GitRule, IocRule, JsRule, McpRule, MlRule, PkgRule,
+    PyRule, RelRule, Rule, RuleRef, SkillRule, UnknownRule,
 };
 pub use finding::{Capability, ExecutionContext, Finding, Location, fingerprint, sort_by_location};
 pub use level::{Confidence, FailOn, Severity, Verdict};

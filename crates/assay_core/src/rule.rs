@@ -30,6 +30,11 @@ pub enum Family {
     /// Release integrity: release-to-release and source-to-release differences, build
     /// scripts that unpack hidden payloads.
     Rel,
+    /// JavaScript and npm behaviour that has no Python counterpart: worm propagation
+    /// through registry tokens, AI coding CLIs driven with their safeguards off,
+    /// browser wallet-address swapping. (Behaviour both languages share is judged by the
+    /// `PY` rules, whose targets include JavaScript.)
+    Js,
 }
 
 impl Family {
@@ -47,6 +52,7 @@ impl Family {
             Family::Skill => "SKILL",
             Family::Mcp => "MCP",
             Family::Rel => "REL",
+            Family::Js => "JS",
         }
     }
 }

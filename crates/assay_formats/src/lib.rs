@@ -26,6 +26,7 @@
 //! | [`saved_model`] | TensorFlow `saved_model.pb` (graph and function-library ops), `keras_metadata.pb`, `fingerprint.pb` | `tensorflow/core/protobuf/saved_model.proto`, `meta_graph.proto`, `framework/graph.proto`, `function.proto`, `node_def.proto` |
 //! | [`tflite`] | TensorFlow Lite `.tflite` operator codes (custom and Flex operators) | `tensorflow/compiler/mlir/lite/schema/schema.fbs` |
 //! | [`top_level`] | `top_level.txt` | setuptools/egg-info convention |
+//! | [`package_json`] | npm `package.json` (scripts, bin, dependencies) | npm docs: package.json, scripts |
 #![cfg_attr(
     not(test),
     warn(clippy::indexing_slicing, clippy::expect_used, clippy::panic)
@@ -41,6 +42,7 @@ pub mod keras_h5;
 mod lines;
 pub mod metadata;
 pub mod onnx;
+pub mod package_json;
 pub mod pickle;
 pub mod pth;
 pub mod record;
@@ -56,6 +58,7 @@ pub use gguf::{GgufHeader, parse_gguf};
 pub use keras_h5::{KerasH5, parse_keras_h5};
 pub use metadata::{CoreMetadata, Headers, parse_headers, parse_metadata};
 pub use onnx::{OnnxModel, parse_onnx};
+pub use package_json::{PackageJson, files_run_by, parse_package_json};
 pub use pickle::{PickleScan, looks_like_pickle, scan_pickle};
 pub use pth::{Pth, PthKind, PthLine, parse_pth};
 pub use record::{Record, RecordEntry, parse_record};

@@ -60,6 +60,11 @@ pub enum EventKind {
     /// A call of a function of the same file that starts a process named by one of its
     /// arguments (`run(path)`); `arg` is that argument (folded, or its source text).
     CallRuns,
+    /// Replaces a browser or runtime global that carries the user's traffic or wallet
+    /// calls (`window.fetch = …`, `XMLHttpRequest.prototype.send = …`,
+    /// `window.ethereum.request = …`, `Object.defineProperty(window, 'ethereum', …)`);
+    /// `arg` is the global replaced. JavaScript only.
+    GlobalHook,
 }
 
 impl EventKind {
@@ -87,6 +92,7 @@ impl EventKind {
             EventKind::FileEnumeration => "file-enumeration",
             EventKind::CallDownloadsTo => "call-downloads-to",
             EventKind::CallRuns => "call-runs",
+            EventKind::GlobalHook => "global-hook",
             EventKind::SystemInfo => "system-info",
             EventKind::EmbeddedExecutable => "embedded-executable",
             EventKind::FdRedirect => "fd-redirect",

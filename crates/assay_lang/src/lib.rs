@@ -1,5 +1,8 @@
-//! Source analysis for Python: what the code can do (capabilities), when it runs
-//! (execution context), and what obfuscated literals decode to.
+//! Source analysis for Python and JavaScript/TypeScript: what the code can do
+//! (capabilities), when it runs (execution context), and what obfuscated literals decode
+//! to. Both languages produce the same [`Analysis`] (events, taint, strings, decoded
+//! children), so one behaviour rule judges both ([`Language`]); the JavaScript walk is
+//! in the `js` module, on the `oxc` parser.
 //!
 //! Parsing uses tree-sitter-python rather than Python's own `ast` or a regex scan:
 //! assay must never run the interpreter on hostile code, and tree-sitter's error
@@ -16,6 +19,7 @@
 
 mod apis;
 pub mod decode;
+pub mod js;
 mod prefilter;
 mod value;
 mod walker;
@@ -24,6 +28,34 @@ pub use apis::EventKind;
 pub use value::Value;
 
 use assay_core::ExecutionContext;
+
+/// The language of an analysed text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// Python source, or an executable `.pth` line.
+    Python,
+    /// JavaScript or TypeScript (CommonJS, ES modules, JSX), parsed by `oxc`.
+    JavaScript,
+}
+
+impl Language {
+    /// Lowercase name for evidence.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Python => "python",
+            Language::JavaScript => "javascript",
+        }
+    }
+}
+
+/// Analyse one JavaScript or TypeScript text (`path` picks the syntax: `.ts`, `.tsx`,
+/// `.mjs`, `.cjs`; anything else is JavaScript with JSX). Never fails; see [`js`].
+/// [`FileRole::SetupScript`] is a file an npm lifecycle script runs (install time),
+/// [`FileRole::Module`] a package module (top level on `require`), [`FileRole::Script`]
+/// a `bin` command (runtime).
+pub fn analyze_javascript(source: &[u8], path: &str, role: FileRole, bounds: &Bounds) -> Analysis {
+    js::analyze(source, path, role, bounds)
+}
 
 /// How a Python file is run, which decides the [`ExecutionContext`] of its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,11 +243,15 @@ pub struct StrLit {
     pub chain: Vec<String>,
     /// The enclosing function, if any.
     pub function: Option<FnName>,
+    /// One element of a large literal table of strings (a JavaScript array of 64 or more
+    /// string literals: a public-suffix or domain list, a locale table). Indicator rules
+    /// read such tables as data, not as endpoints the code uses.
+    pub in_table: bool,
 }
 
-/// Everything the analysis learned about one Python text.
+/// Everything the analysis learned about one Python or JavaScript text.
 #[derive(Debug, Clone, Default)]
-pub struct PyAnalysis {
+pub struct Analysis {
     /// Calls with a known meaning, in source order; the events of decoded code come
     /// before the event of the call that decoded or executed it.
     pub events: Vec<Event>,
@@ -264,7 +300,7 @@ pub struct PyAnalysis {
 }
 
 /// Most events of one `(kind, callee, execution context)` recorded per analysis; the
-/// rest are counted in [`PyAnalysis::dropped_events`]. Rules judge kinds and flows, not
+/// rest are counted in [`Analysis::dropped_events`]. Rules judge kinds and flows, not
 /// counts, so repeats past this add nothing but memory.
 pub const MAX_EVENTS_PER_SIGNATURE: u32 = 256;
 
@@ -360,13 +396,13 @@ pub static STATS: ParseStats = ParseStats {
 };
 
 /// Analyse one Python source text. Never fails: unparseable regions are counted in
-/// [`PyAnalysis::syntax_errors`] and the rest is analysed.
-pub fn analyze_python(source: &[u8], role: FileRole) -> PyAnalysis {
+/// [`Analysis::syntax_errors`] and the rest is analysed.
+pub fn analyze_python(source: &[u8], role: FileRole) -> Analysis {
     analyze_python_with(source, role, &Bounds::default())
 }
 
 /// [`analyze_python`] with explicit bounds.
-pub fn analyze_python_with(source: &[u8], role: FileRole, bounds: &Bounds) -> PyAnalysis {
+pub fn analyze_python_with(source: &[u8], role: FileRole, bounds: &Bounds) -> Analysis {
     walker::analyze(source, role, bounds, None)
 }
 
@@ -384,11 +420,11 @@ pub fn analyze_python_reduced(
     role: FileRole,
     bounds: &Bounds,
     is_indicator: &dyn Fn(&[u8]) -> bool,
-) -> PyAnalysis {
+) -> Analysis {
     walker::analyze(source, role, bounds, Some(is_indicator))
 }
 
-impl PyAnalysis {
+impl Analysis {
     /// A deep copy whose every allocation is made by the calling thread: shared strings
     /// stay shared (one new allocation per distinct old one), nothing is borrowed from
     /// `self`.
@@ -400,7 +436,7 @@ impl PyAnalysis {
     /// that copies each result on one thread as it arrives, and drops the original, keeps
     /// the long-lived data packed and lets the workers reuse their memory.
     #[must_use]
-    pub fn compacted(&self) -> PyAnalysis {
+    pub fn compacted(&self) -> Analysis {
         use std::collections::HashMap;
         use std::sync::Arc;
         let mut shared: HashMap<*const u8, Arc<str>> = HashMap::new();
@@ -427,6 +463,7 @@ impl PyAnalysis {
                 context: s.context,
                 chain: s.chain.clone(),
                 function: s.function.as_ref().map(&mut copy),
+                in_table: s.in_table,
             })
             .collect();
         let local_calls = self
@@ -434,7 +471,7 @@ impl PyAnalysis {
             .iter()
             .map(|(caller, callee)| (caller.as_ref().map(&mut copy), callee.clone()))
             .collect();
-        PyAnalysis {
+        Analysis {
             events,
             strings,
             imports: self.imports.clone(),

@@ -5,7 +5,7 @@ use crate::apis::{EventKind, classify_call, normalize};
 use crate::decode;
 use crate::prefilter;
 use crate::value::{Value, parse_string_literal};
-use crate::{Bounds, Event, FileRole, FnName, PyAnalysis, StrLit, Taint};
+use crate::{Analysis, Bounds, Event, FileRole, FnName, StrLit, Taint};
 use assay_core::ExecutionContext;
 use std::collections::HashMap;
 use tree_sitter::{Node, Parser};
@@ -20,7 +20,7 @@ thread_local! {
 const MAX_NESTING: u32 = 160;
 /// Most elements a folded list or comprehension may have.
 const MAX_ELEMS: usize = 200_000;
-/// Longest string recorded in [`PyAnalysis::strings`].
+/// Longest string recorded in [`Analysis::strings`].
 const MAX_RECORDED_STRING: usize = 64 * 1024;
 /// Deepest nesting of inlined local-function calls.
 const MAX_INLINE: u32 = 3;
@@ -46,7 +46,7 @@ pub(crate) fn analyze(
     role: FileRole,
     bounds: &Bounds,
     is_indicator: Option<prefilter::Indicator<'_>>,
-) -> PyAnalysis {
+) -> Analysis {
     // PEP 263: CPython decodes the file with its declared codec before parsing. With
     // `unicode_escape` or `utf_7` the bytes a parser sees are noise (`\x69\x6d…`) while
     // the program is ordinary Python, so the decoded text is what is analysed (issue 21,
@@ -76,8 +76,8 @@ fn analyze_text(
     role: FileRole,
     bounds: &Bounds,
     is_indicator: Option<prefilter::Indicator<'_>>,
-) -> PyAnalysis {
-    let mut out = PyAnalysis::default();
+) -> Analysis {
+    let mut out = Analysis::default();
     let mut budget = bounds.max_nodes;
     let forced = match role {
         FileRole::SetupScript => Some(ExecutionContext::InstallTime),
@@ -253,7 +253,7 @@ fn reduce_in_pieces(
 /// What the walker would have recorded of units the prefilter left out: their string
 /// literals (runtime context) and the names they mention as call edges.
 fn add_skipped(
-    out: &mut PyAnalysis,
+    out: &mut Analysis,
     calls: &mut Vec<LocalCall>,
     skipped: Vec<prefilter::SkippedUnit>,
     forced: Option<ExecutionContext>,
@@ -291,6 +291,7 @@ fn add_skipped(
                 context: forced.unwrap_or(context),
                 chain: Vec::new(),
                 function,
+                in_table: false,
             });
         }
         if forced.is_some() {
@@ -340,7 +341,7 @@ const MAX_FALLBACK_LINES: usize = 200_000;
 /// line's text as its command, so command-shape rules still see it. Python itself would
 /// refuse such a file, but broken malware is still malware and a parser that gives up
 /// must not turn into "clean".
-fn recover_unparsed_spawns(source: &[u8], forced: Option<ExecutionContext>, out: &mut PyAnalysis) {
+fn recover_unparsed_spawns(source: &[u8], forced: Option<ExecutionContext>, out: &mut Analysis) {
     const CALLS: [(&str, &str); 5] = [
         (".system(", "os.system"),
         (".popen(", "os.popen"),
@@ -529,7 +530,7 @@ fn program_names(arg: &str) -> Vec<&str> {
 
 /// Functions called from module-level import-time code (transitively) run at import:
 /// relabel their runtime events and strings as import-time.
-fn promote_reachable(out: &mut PyAnalysis, calls: &[LocalCall]) {
+fn promote_reachable(out: &mut Analysis, calls: &[LocalCall]) {
     use std::collections::BTreeSet;
     let mut reach: BTreeSet<String> = calls
         .iter()
@@ -575,7 +576,7 @@ fn run(
     function: Option<FnName>,
     depth: u32,
     bounds: &Bounds,
-    out: &mut PyAnalysis,
+    out: &mut Analysis,
     budget: &mut usize,
     calls: &mut Vec<LocalCall>,
 ) {
@@ -725,7 +726,7 @@ struct Walker<'a, 'o, 't> {
     chain: Vec<String>,
     depth: u32,
     bounds: &'a Bounds,
-    out: &'o mut PyAnalysis,
+    out: &'o mut Analysis,
     budget: &'o mut usize,
     scopes: Vec<HashMap<String, Binding>>,
     fn_depth: u32,
@@ -884,6 +885,7 @@ impl<'t> Walker<'_, '_, 't> {
             context: self.context(),
             chain: self.chain.clone(),
             function: self.funcs.last().cloned(),
+            in_table: false,
         });
     }
 
@@ -926,6 +928,7 @@ impl<'t> Walker<'_, '_, 't> {
                     context: self.context(),
                     chain,
                     function: self.funcs.last().cloned(),
+                    in_table: false,
                 });
             }
         }
@@ -2122,6 +2125,7 @@ impl<'t> Walker<'_, '_, 't> {
                                 context: self.context(),
                                 chain,
                                 function: self.funcs.last().cloned(),
+                                in_table: false,
                             });
                         }
                     }

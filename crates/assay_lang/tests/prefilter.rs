@@ -5,7 +5,7 @@
 //! same events (kind, API, line, context) and the same strings as the full parse.
 #![allow(clippy::unwrap_used)]
 
-use assay_lang::{Bounds, FileRole, PyAnalysis, analyze_python_reduced, analyze_python_with};
+use assay_lang::{Analysis, Bounds, FileRole, analyze_python_reduced, analyze_python_with};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -46,7 +46,7 @@ const UNITS: &[&str] = &[
     "def big_cold():\n    values = []\n    for i in range(10):\n        values.append(i * i)\n    return values\n",
 ];
 
-fn facts(a: &PyAnalysis) -> (BTreeSet<String>, BTreeSet<String>) {
+fn facts(a: &Analysis) -> (BTreeSet<String>, BTreeSet<String>) {
     let events = a
         .events
         .iter()

@@ -3,7 +3,7 @@
 //! at [`Bounds::max_decode_depth`].
 #![allow(clippy::unwrap_used)]
 
-use assay_lang::{Bounds, EventKind, FileRole, PyAnalysis, analyze_python, analyze_python_with};
+use assay_lang::{Analysis, Bounds, EventKind, FileRole, analyze_python, analyze_python_with};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use proptest::prelude::*;
@@ -102,7 +102,7 @@ fn python_ish() -> impl Strategy<Value = String> {
 }
 
 /// What must hold for any analysis under `bounds`, whatever the input.
-fn check_bounded(a: &PyAnalysis, bounds: &Bounds) {
+fn check_bounded(a: &Analysis, bounds: &Bounds) {
     for e in &a.events {
         assert!(
             e.chain.len() <= bounds.max_decode_depth as usize,
@@ -238,7 +238,7 @@ fn nested_exec_layers_within_the_bound_reach_the_payload() {
     assert!(!a.truncated);
 }
 
-/// `PyAnalysis::truncated` is documented as "true when a bound stopped the analysis early
+/// `Analysis::truncated` is documented as "true when a bound stopped the analysis early
 /// (the result is partial)". Ten layers against a depth bound of four leave six layers —
 /// and the payload — unanalysed, so the flag should be set.
 #[test]

@@ -1,31 +1,37 @@
-//! What rules see of an artifact: its files, the Python analysis of each code file
-//! (with its role), and the package's metadata.
+//! What rules see of an artifact: its files, the analysis of each code file (Python and
+//! JavaScript, one model: [`CodeFile`]) with its role, and the package's metadata (core
+//! metadata and entry points for Python, `package.json` for npm).
 
 use assay_core::{
     Artifact, ArtifactFormat, Entry, ExecutionContext, FileKind, Finding, Location, RuleMeta,
     Severity,
 };
 use assay_formats::{CoreMetadata, EntryPoint, PthKind};
-use assay_lang::{Event, FileRole, PyAnalysis, StrLit};
+use assay_lang::{Analysis, Event, FileRole, Language, StrLit};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-/// One analysed Python text: a `.py` file, or one executable line of a `.pth` file.
+/// One analysed code text: a `.py` file, one executable line of a `.pth` file, or a
+/// JavaScript/TypeScript file. Behaviour rules read [`CodeFile::analysis`], which has the
+/// same shape for both languages; rules that only make sense for one language check
+/// [`CodeFile::language`] (or declare only that language's [`FileKind`] as target).
 #[derive(Debug)]
-pub struct PyFile<'a> {
+pub struct CodeFile<'a> {
     /// The entry it came from.
     pub entry: &'a Entry,
+    /// The language of the text.
+    pub language: Language,
     /// How it runs.
     pub role: FileRole,
     /// The analysis.
-    pub analysis: PyAnalysis,
+    pub analysis: Analysis,
     /// For a `.pth` import line: its 1-based line number (event lines are relative to it).
     pub pth_line: Option<u32>,
     /// Under a tests/docs/examples tree and not imported by the package's own code.
     pub test_like: bool,
 }
 
-impl PyFile<'_> {
+impl CodeFile<'_> {
     /// Location of an event (mapped back to the `.pth` line for `.pth` files).
     pub fn event_location(&self, e: &Event) -> Location {
         self.location(e.line, Some(e.column), &e.chain)
@@ -59,11 +65,14 @@ impl PyFile<'_> {
         }
     }
 
-    /// The kind of Python text this is, which rules' targets select ([`crate::rules::Check`]):
-    /// [`FileKind::Pth`] for an executable `.pth` line, else [`FileKind::Python`] (a `.py`
-    /// file, or another file that setup code imports or executes).
+    /// The kind of text this is, which rules' targets select ([`crate::rules::Check`]):
+    /// [`FileKind::JavaScript`] for JavaScript/TypeScript, [`FileKind::Pth`] for an
+    /// executable `.pth` line, else [`FileKind::Python`] (a `.py` file, or another file
+    /// that setup code imports or executes).
     pub fn kind(&self) -> FileKind {
-        if self.pth_line.is_some() {
+        if self.language == Language::JavaScript {
+            FileKind::JavaScript
+        } else if self.pth_line.is_some() {
             FileKind::Pth
         } else {
             FileKind::Python
@@ -119,8 +128,11 @@ pub struct Cx<'a> {
     pub artifact: &'a Artifact,
     /// The single top-level directory of an sdist (`pkg-1.0/`), or empty.
     pub root: String,
-    /// Every analysed Python text.
-    pub python: Vec<PyFile<'a>>,
+    /// Every analysed code text: Python first, then JavaScript.
+    pub code: Vec<CodeFile<'a>>,
+    /// Every npm package of the artifact (its root package, and each package under
+    /// `node_modules/`), by the directory of its `package.json`.
+    pub npm: Vec<NpmPackage<'a>>,
     /// Core metadata (`PKG-INFO`/`METADATA`) of the distribution, when there is one.
     pub metadata: Option<CoreMetadata>,
     /// Console and GUI scripts and other entry points declared by the distribution.
@@ -143,7 +155,7 @@ struct Job<'a> {
     pth_line: Option<u32>,
     code: Vec<u8>,
     /// Filled in early for setup scripts, which are read before the rest.
-    analysis: Option<PyAnalysis>,
+    analysis: Option<Analysis>,
 }
 
 /// Python texts analysed in parallel at a time by [`Cx::build`] before their results are
@@ -166,7 +178,7 @@ impl<'a> Source<'a> {
     }
 
     /// Release the text of entry `idx` (see [`release_text`]); nothing for a shared one.
-    fn release(&mut self, idx: usize, analysis: &PyAnalysis) {
+    fn release(&mut self, idx: usize, analysis: &Analysis) {
         if let Source::Owned(a) = self
             && let Some(e) = a.entries.get_mut(idx)
         {
@@ -193,7 +205,7 @@ impl<'a> Source<'a> {
 /// Why: a large package's Python text and its analyses were both held until the artifact
 /// was judged (ansible's sdist: 190 MB of sources beside 250 MB of analyses). Released as
 /// each chunk is analysed, the peak is about the larger of the two, not their sum.
-fn release_text(e: &mut Entry, analysis: &PyAnalysis) {
+fn release_text(e: &mut Entry, analysis: &Analysis) {
     if e.file_kind != FileKind::Python
         || !e.complete
         || analysis.syntax_errors > 0
@@ -218,7 +230,7 @@ struct Pending {
     role: FileRole,
     pth_line: Option<u32>,
     code: Vec<u8>,
-    analysis: Option<PyAnalysis>,
+    analysis: Option<Analysis>,
 }
 
 impl<'a> Cx<'a> {
@@ -323,9 +335,9 @@ impl<'a> Cx<'a> {
     fn build_with(mut src: Source<'a>) -> Self {
         let (root, pending) = Self::jobs(src.get());
         // Analysed in parallel a chunk at a time; each result is copied by this thread
-        // and the worker's original dropped (`PyAnalysis::compacted`: the long-lived
+        // and the worker's original dropped (`Analysis::compacted`: the long-lived
         // results stay packed instead of pinning the workers' freed parse memory).
-        let mut analysed: Vec<(Pending, PyAnalysis)> = Vec::with_capacity(pending.len());
+        let mut analysed: Vec<(Pending, Analysis)> = Vec::with_capacity(pending.len());
         let mut pending = pending.into_iter();
         loop {
             let chunk: Vec<Pending> = pending.by_ref().take(ANALYSIS_CHUNK).collect();
@@ -333,7 +345,7 @@ impl<'a> Cx<'a> {
                 break;
             }
             let artifact = src.get();
-            let done: Vec<(Pending, PyAnalysis)> = chunk
+            let done: Vec<(Pending, Analysis)> = chunk
                 .into_par_iter()
                 .map(|mut job| {
                     // Setup scripts were analysed already (to find what they import).
@@ -362,12 +374,13 @@ impl<'a> Cx<'a> {
             }
         }
         let artifact = src.into_shared();
-        let mut python: Vec<PyFile<'a>> = analysed
+        let mut python: Vec<CodeFile<'a>> = analysed
             .into_iter()
             .filter_map(|(job, analysis)| {
                 let entry = artifact.entries.get(job.idx)?;
-                Some(PyFile {
+                Some(CodeFile {
                     entry,
+                    language: Language::Python,
                     role: job.role,
                     analysis,
                     pth_line: job.pth_line,
@@ -409,10 +422,13 @@ impl<'a> Cx<'a> {
                 entry_points.push((e.path.clone(), ep));
             }
         }
+        let npm = npm_packages(artifact);
+        python.extend(analyse_javascript(artifact, &root, &npm));
         Cx {
             artifact,
             root,
-            python,
+            code: python,
+            npm,
             metadata,
             entry_points,
             pickles: crate::rules::ml::scan_pickles(artifact),
@@ -439,7 +455,7 @@ impl<'a> Cx<'a> {
     pub fn event_finding(
         &self,
         meta: &RuleMeta,
-        f: &PyFile,
+        f: &CodeFile,
         e: &Event,
         severity: Severity,
         evidence: impl Into<String>,
@@ -523,8 +539,7 @@ fn promote_setup_imports(jobs: &mut [Job<'_>], root: &str) -> Vec<String> {
     }
     let mut visited: std::collections::HashSet<usize> = frontier.iter().copied().collect();
     // Analyses of modules followed for their imports but not promoted, by job index.
-    let mut followed: std::collections::HashMap<usize, PyAnalysis> =
-        std::collections::HashMap::new();
+    let mut followed: std::collections::HashMap<usize, Analysis> = std::collections::HashMap::new();
     for round in 0..MAX_SETUP_IMPORT_ROUNDS {
         let mut names: Vec<String> = Vec::new();
         // Python files a setup script reads and executes (`exec(open(p).read())`,
@@ -728,7 +743,7 @@ fn read_path(ev: &assay_lang::Event) -> Option<String> {
 /// A module under `tests/` that the package's own (non-test) code imports runs with the
 /// package: it loses the test demotion. (Malware hides payloads in `pkg/tests/x.py` and
 /// imports it from `pkg/__init__.py`.)
-fn unmark_imported_tests(files: &mut [PyFile<'_>]) {
+fn unmark_imported_tests(files: &mut [CodeFile<'_>]) {
     let mut wanted: Vec<String> = Vec::new();
     for f in files
         .iter()
@@ -796,7 +811,7 @@ struct ModuleIndex {
 }
 
 impl ModuleIndex {
-    fn new(files: &[PyFile<'_>]) -> Self {
+    fn new(files: &[CodeFile<'_>]) -> Self {
         let mut exact = HashMap::new();
         let mut suffix = HashMap::new();
         for (i, f) in files.iter().enumerate() {
@@ -847,7 +862,7 @@ const MAX_EXECUTED_DATA: usize = 32;
 /// are code in that context whatever their name: analyse each once, as import-time code
 /// (or startup code when the executing code runs at startup). Setup scripts were handled
 /// by `promote_setup_imports`. (Issue 21, item 7, generalised to import time.)
-fn analyse_executed_data<'a>(artifact: &'a Artifact, python: &mut Vec<PyFile<'a>>) {
+fn analyse_executed_data<'a>(artifact: &'a Artifact, python: &mut Vec<CodeFile<'a>>) {
     let mut wanted: Vec<(String, FileRole)> = Vec::new();
     for f in python
         .iter()
@@ -911,7 +926,8 @@ fn analyse_executed_data<'a>(artifact: &'a Artifact, python: &mut Vec<PyFile<'a>
         if python.iter().any(|f| std::ptr::eq(f.entry, e)) {
             continue;
         }
-        python.push(PyFile {
+        python.push(CodeFile {
+            language: Language::Python,
             entry: e,
             role,
             analysis: assay_lang::analyze_python(&e.data, role),
@@ -943,7 +959,7 @@ const MAX_STARTUP_MODULES: usize = 64;
 /// `a/__init__.py` first), up to [`MAX_STARTUP_MODULES`]. Such a module is never
 /// demoted as test code. (Issue 21, item 3: a `.pth` importing a module that runs a
 /// command read from a sibling data file.)
-fn promote_startup_imports(files: &mut [PyFile<'_>]) {
+fn promote_startup_imports(files: &mut [CodeFile<'_>]) {
     let mut queue: Vec<(String, String)> = Vec::new();
     for f in files.iter().filter(|f| f.pth_line.is_some()) {
         for (m, _) in &f.analysis.imports {
@@ -966,7 +982,7 @@ fn promote_startup_imports(files: &mut [PyFile<'_>]) {
 /// module name)` pairs to resolve; `roots` are entry paths promoted themselves (an
 /// in-tree build backend). A promoted module is never demoted as test code.
 fn promote_import_time(
-    files: &mut [PyFile<'_>],
+    files: &mut [CodeFile<'_>],
     mut queue: Vec<(String, String)>,
     roots: &[String],
     to: ExecutionContext,
@@ -1050,7 +1066,7 @@ const MAX_CROSS_NAMES: usize = 4096;
 /// and strings of those functions (and of what they call in their own file) as
 /// import-time. Stealers split the trigger (`initialize()` in `__init__.py`) from the
 /// payload (`m.initialize`) so that the payload reads as runtime code.
-fn promote_cross_module(files: &mut [PyFile<'_>]) {
+fn promote_cross_module(files: &mut [CodeFile<'_>]) {
     use foldhash::HashSet;
     // Target module → the names its importers call at import time. Merged per target
     // (promotion is a closure over call edges, so the union of the importers' names
@@ -1303,4 +1319,250 @@ fn pick_metadata(a: &Artifact, root: &str) -> Option<CoreMetadata> {
         return None;
     }
     best.and_then(|(_, e)| assay_formats::parse_metadata(&e.data).ok())
+}
+
+/// One npm package inside an artifact: its `package.json` and directory.
+#[derive(Debug)]
+pub struct NpmPackage<'a> {
+    /// The `package.json` entry.
+    pub manifest_entry: &'a Entry,
+    /// The directory of the package inside the artifact (`package/`,
+    /// `node_modules/@s/x/`, or empty for a package at the artifact's root), with its
+    /// trailing `/`.
+    pub dir: String,
+    /// The parsed manifest, or why it could not be read (a finding for the rules).
+    pub manifest: Result<assay_formats::PackageJson, assay_formats::FormatError>,
+}
+
+impl NpmPackage<'_> {
+    /// Whether this is the artifact's own package, not one under `node_modules/`.
+    pub fn is_root(&self) -> bool {
+        !self.dir.contains("node_modules/")
+    }
+}
+
+/// Most npm packages read per artifact (a large `node_modules` tree has a few thousand).
+const MAX_NPM_PACKAGES: usize = 20_000;
+
+/// The npm packages of an artifact: every `package.json` at the root, one folder down
+/// (an npm tarball's `package/`), or directly in a `node_modules/<name>/` or
+/// `node_modules/@scope/<name>/` folder. Other `package.json` files (test fixtures,
+/// templates) are not packages npm installs.
+fn npm_packages(artifact: &Artifact) -> Vec<NpmPackage<'_>> {
+    let mut out = Vec::new();
+    for e in &artifact.entries {
+        if e.file_name() != "package.json" || e.path.contains("!/") {
+            continue;
+        }
+        let dir = &e.path[..e.path.len() - "package.json".len()];
+        let parts: Vec<&str> = dir
+            .trim_end_matches('/')
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .collect();
+        let is_package = match parts.as_slice() {
+            [] | [_] => true,
+            [.., nm, _] if *nm == "node_modules" => true,
+            [.., nm, scope, _] if *nm == "node_modules" && scope.starts_with('@') => true,
+            _ => false,
+        };
+        if !is_package {
+            continue;
+        }
+        if out.len() >= MAX_NPM_PACKAGES {
+            break;
+        }
+        let manifest = if e.complete {
+            assay_formats::parse_package_json(&e.data)
+        } else {
+            Err(assay_formats::FormatError::TooMany {
+                file: "package.json",
+                what: "bytes",
+                limit: assay_formats::package_json::MAX_BYTES,
+            })
+        };
+        out.push(NpmPackage {
+            manifest_entry: e,
+            dir: dir.to_owned(),
+            manifest,
+        });
+    }
+    // A plain directory holding no package.json at its top but a bare `package.json` one
+    // folder down is already covered; nothing else to infer.
+    out
+}
+
+/// Whether a path is JavaScript or TypeScript source npm or a bundler would load: not a
+/// type declaration (`.d.ts`), not a source map.
+fn is_js_source(e: &Entry) -> bool {
+    if e.file_kind != FileKind::JavaScript {
+        return false;
+    }
+    let lower = e.path.to_ascii_lowercase();
+    !(lower.ends_with(".d.ts") || lower.ends_with(".d.mts") || lower.ends_with(".d.cts"))
+}
+
+/// The npm package an entry belongs to: the longest package directory that is a prefix.
+fn owning_package<'p, 'a>(path: &str, npm: &'p [NpmPackage<'a>]) -> Option<&'p NpmPackage<'a>> {
+    npm.iter()
+        .filter(|p| path.starts_with(p.dir.as_str()))
+        .max_by_key(|p| p.dir.len())
+}
+
+/// Resolve a relative `require`/`import` of `from` to an entry path: the path itself,
+/// with `.js`/`.cjs`/`.mjs`/`.ts`, or its `index.js`.
+fn resolve_relative(
+    artifact: &Artifact,
+    from: &str,
+    spec: &str,
+    paths: &std::collections::HashSet<&str>,
+) -> Option<String> {
+    let _ = artifact;
+    if !(spec.starts_with("./") || spec.starts_with("../")) {
+        return None;
+    }
+    let base = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in spec.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    let joined = if base.is_empty() && from.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    };
+    [
+        joined.clone(),
+        format!("{joined}.js"),
+        format!("{joined}.cjs"),
+        format!("{joined}.mjs"),
+        format!("{joined}.ts"),
+        format!("{joined}/index.js"),
+    ]
+    .into_iter()
+    .find(|c| paths.contains(c.as_str()))
+}
+
+/// Most rounds of following `require`s out of install-time files.
+const MAX_INSTALL_ROUNDS: usize = 3;
+
+/// Analyse every JavaScript/TypeScript file of the artifact (in parallel), each with
+/// its role: [`FileRole::SetupScript`] for the files an npm lifecycle script runs
+/// (`preinstall`/`install`/`postinstall`: `node setup.js`) and the local modules they
+/// `require` (install time throughout), [`FileRole::Script`] for `bin` commands (run on
+/// request), [`FileRole::Module`] otherwise (top level on `require`).
+fn analyse_javascript<'a>(
+    artifact: &'a Artifact,
+    root: &str,
+    npm: &[NpmPackage<'_>],
+) -> Vec<CodeFile<'a>> {
+    use std::collections::{HashMap, HashSet};
+    let paths: HashSet<&str> = artifact.entries.iter().map(|e| e.path.as_str()).collect();
+    let mut roles: HashMap<String, FileRole> = HashMap::new();
+    for p in npm {
+        let Ok(m) = &p.manifest else { continue };
+        for (_, cmd) in m.install_scripts() {
+            for f in assay_formats::files_run_by(cmd, &m.scripts) {
+                let full = format!("{}{}", p.dir, f);
+                let found = [
+                    full.clone(),
+                    format!("{full}.js"),
+                    format!("{full}/index.js"),
+                ]
+                .into_iter()
+                .find(|c| paths.contains(c.as_str()));
+                if let Some(f) = found {
+                    roles.insert(f, FileRole::SetupScript);
+                }
+            }
+        }
+        for f in m.bin.values() {
+            let f = f.strip_prefix("./").unwrap_or(f);
+            roles
+                .entry(format!("{}{}", p.dir, f))
+                .or_insert(FileRole::Script);
+        }
+    }
+    let jobs: Vec<&Entry> = artifact
+        .entries
+        .iter()
+        .filter(|e| e.complete && is_js_source(e))
+        .collect();
+    let analyse = |e: &Entry, role: FileRole| {
+        assay_lang::analyze_javascript(&e.data, &e.path, role, &assay_lang::Bounds::default())
+    };
+    let mut done: Vec<(&Entry, FileRole, Analysis)> = jobs
+        .par_iter()
+        .map(|e| {
+            let role = roles.get(&e.path).copied().unwrap_or(FileRole::Module);
+            (*e, role, analyse(e, role).compacted())
+        })
+        .collect();
+    // Local modules an install-time file requires run at install time too.
+    for _ in 0..MAX_INSTALL_ROUNDS {
+        let mut promote: HashSet<String> = HashSet::new();
+        for (e, role, a) in &done {
+            if *role != FileRole::SetupScript {
+                continue;
+            }
+            for (m, _) in a.imports.iter().take(256) {
+                if let Some(t) = resolve_relative(artifact, &e.path, m, &paths) {
+                    promote.insert(t);
+                }
+            }
+            // Scripts it starts by name (`spawn('bun', [path.join(__dirname,
+            // 'bun_environment.js')])`): a literal naming a script beside it.
+            for s in a.strings.iter().take(20_000) {
+                let v = s.value.trim();
+                if v.len() < 256
+                    && [".js", ".cjs", ".mjs", ".ts"]
+                        .iter()
+                        .any(|x| v.ends_with(x))
+                    && let Some(t) = resolve_relative(
+                        artifact,
+                        &e.path,
+                        &format!("./{}", v.trim_start_matches("./")),
+                        &paths,
+                    )
+                {
+                    promote.insert(t);
+                }
+            }
+        }
+        let mut changed = false;
+        for (e, role, a) in &mut done {
+            if *role == FileRole::Module && promote.contains(&e.path) {
+                *role = FileRole::SetupScript;
+                *a = analyse(e, FileRole::SetupScript).compacted();
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    done.into_iter()
+        .map(|(entry, role, analysis)| {
+            let rel = entry.path.strip_prefix(root).unwrap_or(&entry.path);
+            // Inside a node_modules tree, test-likeness is judged within the package.
+            let within = owning_package(&entry.path, npm).map_or(rel, |p| {
+                entry.path.strip_prefix(p.dir.as_str()).unwrap_or(rel)
+            });
+            CodeFile {
+                entry,
+                language: Language::JavaScript,
+                role,
+                analysis,
+                pth_line: None,
+                test_like: is_test_or_doc(within),
+            }
+        })
+        .collect()
 }

@@ -20,7 +20,7 @@ pub mod rules;
 mod scoring;
 pub mod typosquat;
 
-pub use context::{Cx, PyFile};
+pub use context::{CodeFile, Cx};
 pub use engine::{
     ArtifactAnalysis, MAX_FINDINGS_PER_RULE, Options, analyze_artifact, analyze_artifact_releasing,
     analyze_artifact_with, sort_dedup, sort_dedup_counted,

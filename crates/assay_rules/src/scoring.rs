@@ -208,7 +208,8 @@ fn fails_closed(family: Family) -> bool {
         | Family::Ci
         | Family::Skill
         | Family::Mcp
-        | Family::Rel => false,
+        | Family::Rel
+        | Family::Js => false,
     }
 }
 
@@ -234,7 +235,8 @@ fn adds_up_to_malicious(rule: Rule) -> bool {
         | Family::Git
         | Family::Ml
         | Family::Skill
-        | Family::Rel => true,
+        | Family::Rel
+        | Family::Js => true,
     }
 }
 

@@ -79,7 +79,7 @@ fn codes_and_names_are_unique_and_well_formed() {
             (Check::Elsewhere, _) => {
                 assert!(m.targets().is_empty(), "{} declares targets", m.code());
             }
-            (Check::PythonFile(_), _) => assert!(
+            (Check::CodeFile(_), _) => assert!(
                 m.targets()
                     .iter()
                     .all(|k| matches!(k, FileKind::Python | FileKind::Pth))

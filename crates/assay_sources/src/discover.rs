@@ -30,7 +30,14 @@ impl Input {
 }
 
 /// Names that make a directory a package or source tree.
-const PACKAGE_MARKERS: &[&str] = &["setup.py", "pyproject.toml", "PKG-INFO", "setup.cfg"];
+const PACKAGE_MARKERS: &[&str] = &[
+    "setup.py",
+    "pyproject.toml",
+    "PKG-INFO",
+    "setup.cfg",
+    // An npm package or Node project (with its `node_modules`, reported per package).
+    "package.json",
+];
 
 /// Top-level entries inspected when deciding whether a directory is a package.
 const TOP_LEVEL_MAX: usize = 100_000;
@@ -43,8 +50,12 @@ const TOP_LEVEL_MAX: usize = 100_000;
 ///   with data prepended); otherwise an [`Input::File`]. The same test applies to every
 ///   file found by walking a directory.
 /// - A directory that looks like one package or source tree (`setup.py`, `pyproject.toml`,
-///   `PKG-INFO`, `setup.cfg`, a `*.dist-info` or `*.egg-info`, or a `.py` file at its top
-///   level) is one [`Input::Directory`].
+///   `PKG-INFO`, `setup.cfg`, `package.json`, a `*.dist-info` or `*.egg-info`, or a `.py`
+///   file at its top level), or a `node_modules` folder, is one [`Input::Directory`].
+/// - Walking another directory, a folder holding a `package.json` (an unpacked npm
+///   package, a Node project) is one [`Input::Directory`] and is not walked further.
+/// - A directory where none of this finds anything is itself one [`Input::Directory`]:
+///   a path the user named is never "0 artifacts".
 /// - Any other directory is walked (sorted, symlinks not followed, at most 1,000,000
 ///   entries): every archive becomes an [`Input::Archive`], loose `.py`/`.pth` files and
 ///   model files (by content: pickle, NumPy, safetensors, GGUF), chat templates
@@ -71,15 +82,20 @@ pub fn discover(path: &Path) -> Result<Vec<Input>, SourceError> {
             expected: "a file or a directory",
         });
     }
-    if looks_like_package(path)? || looks_like_model_dir(path)? {
+    if looks_like_package(path)?
+        || looks_like_model_dir(path)?
+        || path.file_name().is_some_and(|n| n == "node_modules")
+    {
         return Ok(vec![Input::Directory(path.to_path_buf())]);
     }
     let mut inputs = Vec::new();
-    let walker = WalkDir::new(path)
+    let mut walker = WalkDir::new(path)
         .follow_links(false)
         .sort_by_file_name()
-        .min_depth(1);
-    for (visited, item) in walker.into_iter().enumerate() {
+        .min_depth(1)
+        .into_iter();
+    let mut visited = 0usize;
+    while let Some(item) = walker.next() {
         if visited >= WALK_MAX {
             return Err(SourceError::TooManyFiles {
                 path: path.to_path_buf(),
@@ -90,6 +106,15 @@ pub fn discover(path: &Path) -> Result<Vec<Input>, SourceError> {
             path: path.to_path_buf(),
             source,
         })?;
+        visited += 1;
+        if de.file_type().is_dir() {
+            // An npm package or Node project inside the tree: one artifact, read whole.
+            if de.path().join("package.json").is_file() {
+                inputs.push(Input::Directory(de.path().to_path_buf()));
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if !de.file_type().is_file() {
             continue;
         }
@@ -109,6 +134,9 @@ pub fn discover(path: &Path) -> Result<Vec<Input>, SourceError> {
         {
             inputs.push(Input::File(p));
         }
+    }
+    if inputs.is_empty() {
+        return Ok(vec![Input::Directory(path.to_path_buf())]);
     }
     Ok(inputs)
 }

@@ -56,6 +56,9 @@ pub struct Owners {
     pub dists: Vec<Dist>,
     /// Entry path → index into `dists`.
     by_path: HashMap<String, usize>,
+    /// npm packages of a `node_modules` tree rather than Python distributions: names are
+    /// `name@version`, and a file belongs to the deepest package folder holding it.
+    npm: bool,
 }
 
 /// Most rows one RECORD contributes (a RECORD is a few thousand rows for the largest
@@ -94,13 +97,82 @@ impl Owners {
         owners
     }
 
+    /// The packages of a `node_modules` tree (issue 15, item 8): one per
+    /// `node_modules/<name>/package.json` or `node_modules/@scope/<name>/package.json`
+    /// (nested trees included), named by its manifest's `name` and `version` (else the
+    /// folder). A file belongs to the deepest package folder that holds it; the project's
+    /// own files (outside every `node_modules/<name>/`) stay with the top-level artifact.
+    pub fn read_npm(art: &Artifact) -> Self {
+        let mut owners = Owners {
+            npm: true,
+            ..Owners::default()
+        };
+        let mut dirs: HashMap<&str, usize> = HashMap::new();
+        let mut manifests: Vec<&assay_core::Entry> = art
+            .entries
+            .iter()
+            .filter(|e| e.path.ends_with("/package.json") && npm_package_dir(&e.path).is_some())
+            .collect();
+        manifests.sort_by(|a, b| a.path.cmp(&b.path));
+        for e in manifests {
+            let Some(dir) = npm_package_dir(&e.path) else {
+                continue;
+            };
+            let m = e
+                .complete
+                .then(|| assay_formats::parse_package_json(&e.data).ok())
+                .flatten();
+            let folder = dir.split("node_modules/").last().unwrap_or(dir);
+            let name = m
+                .as_ref()
+                .and_then(|m| m.name.clone())
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| folder.to_owned());
+            let version = m.and_then(|m| m.version).unwrap_or_default();
+            dirs.insert(dir, owners.dists.len());
+            owners.dists.push(Dist {
+                name,
+                version,
+                dist_info: dir.to_owned(),
+            });
+        }
+        for e in &art.entries {
+            let mut p = e.path.as_str();
+            // The deepest `node_modules/<pkg>` folder holding the file.
+            while let Some(dir) = deepest_package_dir(p) {
+                if let Some(&i) = dirs.get(dir) {
+                    owners.by_path.insert(e.path.clone(), i);
+                    break;
+                }
+                p = dir.rsplit_once("/node_modules/").map_or("", |(a, _)| a);
+                if p.is_empty() {
+                    break;
+                }
+            }
+        }
+        owners
+    }
+
     /// The distribution owning an entry path (see the module doc), if any.
     pub fn owner(&self, path: &str) -> Option<usize> {
+        if self.npm {
+            return self.owner_npm(path);
+        }
         let mut p = path;
         // Findings inside nested archives name `outer!/inner`; a second site-packages
         // directory's entries are themselves `<dir>!/rel`, so strip one `!/` at a time.
         loop {
             if let Some(i) = self.owner_of_entry(p) {
+                return Some(i);
+            }
+            p = p.rsplit_once("!/")?.0;
+        }
+    }
+
+    fn owner_npm(&self, path: &str) -> Option<usize> {
+        let mut p = path;
+        loop {
+            if let Some(&i) = self.by_path.get(p) {
                 return Some(i);
             }
             p = p.rsplit_once("!/")?.0;
@@ -129,6 +201,29 @@ impl Owners {
         };
         self.by_path.get(&source).copied()
     }
+}
+
+/// The package folder of a `package.json` path when it is `…node_modules/<name>/` or
+/// `…node_modules/@scope/<name>/` (without the trailing `/`).
+fn npm_package_dir(manifest: &str) -> Option<&str> {
+    let dir = manifest.strip_suffix("/package.json")?;
+    (deepest_package_dir(dir) == Some(dir)).then_some(dir)
+}
+
+/// The deepest `…node_modules/<name>` (or `…/@scope/<name>`) folder that is a prefix of
+/// `path` (or `path` itself).
+fn deepest_package_dir(path: &str) -> Option<&str> {
+    let at = path.rfind("node_modules/")? + "node_modules/".len();
+    let rest = path.get(at..)?;
+    let mut parts = rest.splitn(3, '/');
+    let first = parts.next().filter(|s| !s.is_empty())?;
+    let len = if first.starts_with('@') {
+        let second = parts.next().filter(|s| !s.is_empty())?;
+        first.len() + 1 + second.len()
+    } else {
+        first.len()
+    };
+    path.get(..at + len)
 }
 
 /// `Some(dir)` when `path` is `<dir>/RECORD` with `<dir>` a `.dist-info` directory at the
@@ -195,9 +290,19 @@ fn name_version(art: &Artifact, dir: &str) -> (String, String) {
     (name, version)
 }
 
-/// The `path` of a distribution's artifact: `<environment>!/<name>==<version>`.
+/// The `path` of a distribution's artifact: `<environment>!/<name>==<version>`, or for an
+/// npm package `<tree>!/<folder>` (its folder under the tree: nested copies of one name
+/// stay apart).
 pub fn dist_path(env: &str, d: &Dist) -> String {
     format!("{env}!/{}=={}", d.name, d.version)
+}
+
+fn part_path(env: &str, d: &Dist, npm: bool) -> String {
+    if npm {
+        format!("{env}!/{}", d.dist_info)
+    } else {
+        dist_path(env, d)
+    }
 }
 
 /// Split an environment's analysed findings into the environment-level artifact and one
@@ -210,7 +315,19 @@ pub fn split(
     sha: &dyn Fn(&str) -> Option<String>,
     today: (i32, u32, u32),
 ) -> (Vec<ArtifactReport>, Vec<usize>) {
-    let owners = Owners::read(art);
+    split_with(art, &Owners::read(art), findings, policy, sha, today)
+}
+
+/// [`split`] with the ownership given: an environment's RECORDs ([`Owners::read`]) or a
+/// `node_modules` tree's package folders ([`Owners::read_npm`]).
+pub fn split_with(
+    art: &Artifact,
+    owners: &Owners,
+    findings: Vec<Finding>,
+    policy: &Policy,
+    sha: &dyn Fn(&str) -> Option<String>,
+    today: (i32, u32, u32),
+) -> (Vec<ArtifactReport>, Vec<usize>) {
     let mut parts: BTreeMap<Option<usize>, Vec<Finding>> = BTreeMap::new();
     for f in findings {
         let owner = if f.location.path.is_empty() {
@@ -235,7 +352,10 @@ pub fn split(
         let omitted = assay_rules::sort_dedup_counted(&mut kept);
         let (verdict, score) = assay_rules::score(&kept);
         all_kept.extend(kept.iter().cloned());
-        let mut r = report(dist_path(&art.path, d), kept, verdict, score);
+        let mut r = report(part_path(&art.path, d, owners.npm), kept, verdict, score);
+        if owners.npm {
+            r.format = art.format;
+        }
         r.name = Some(d.name.clone());
         r.version = Some(d.version.clone());
         r.suppressed = applied.suppressed.len();
@@ -252,6 +372,9 @@ pub fn split(
     all_kept.extend(env_findings.iter().cloned());
     let (verdict, score) = assay_rules::score(&all_kept);
     let mut env = report(art.path.clone(), env_findings, verdict, score);
+    if owners.npm {
+        env.format = art.format;
+    }
     env.suppressed = env_suppressed;
     env.omitted = env_omitted;
     dists.sort_by(|a, b| {

@@ -132,7 +132,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     }
     let one = |(input, display): &(Input, String)| {
         let r = assay_sources::read_input(input, display, &limits)
-            .map(|art| judge(art, &policy, today))
+            .map(|art| judge_tree(art, &policy, today))
             .map_err(|e| format!("{display}: {e}"));
         if let Some(b) = &bar {
             b.inc(1);
@@ -160,18 +160,17 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         }
     }
     let mut results: Vec<Judged> = results.into_iter().flatten().collect();
-    results.extend(
-        ci_artifacts
-            .into_iter()
-            .map(|art| Ok(judge(art, &policy, today))),
-    );
+    results.extend(ci_artifacts.into_iter().map(|art| {
+        let (r, u) = judge(art, &policy, today);
+        Ok((vec![r], u))
+    }));
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     for r in results {
         match r {
             Ok((a, u)) => {
-                artifacts.push(a);
+                artifacts.extend(a);
                 used.extend(u);
             }
             Err(e) => errors.push(e),
@@ -263,7 +262,7 @@ fn agent_artifacts(
 }
 
 /// One input's report entry and the policy entries it used, or the error naming it.
-type Judged = Result<(ArtifactReport, Vec<usize>), String>;
+type Judged = Result<(Vec<ArtifactReport>, Vec<usize>), String>;
 
 /// Inputs larger than this (bytes on disk) are judged one at a time (see [`is_large`]).
 pub const LARGE_INPUT_BYTES: u64 = 8 << 20;
@@ -344,6 +343,33 @@ pub(crate) fn judge(
         ..ArtifactReport::new(art.path.clone(), art.format, verdict, score, applied.kept)
     };
     (report, used)
+}
+
+/// [`judge`] for any input: a tree holding npm packages under `node_modules/` (a Node
+/// project, a `node_modules` folder, a global prefix) is analysed whole and reported per
+/// package like an environment ([`super::environment::Owners::read_npm`]); anything else
+/// is one artifact.
+pub(crate) fn judge_tree(
+    mut art: Artifact,
+    policy: &Policy,
+    today: (i32, u32, u32),
+) -> (Vec<ArtifactReport>, Vec<usize>) {
+    let owners = super::environment::Owners::read_npm(&art);
+    if owners.dists.is_empty() {
+        let (r, u) = judge(art, policy, today);
+        return (vec![r], u);
+    }
+    let options = assay_rules::Options {
+        model_allow: policy.model_allow().to_vec(),
+        uncapped: true,
+    };
+    let ci = assay_ci::audit_artifact(&art);
+    let agents = assay_agents::audit_artifact(&art);
+    let mut a = assay_rules::analyze_artifact_releasing(&mut art, &options);
+    a.findings.extend(ci);
+    a.findings.extend(agents);
+    let sha = |path: &str| file_sha256(&art, path);
+    super::environment::split_with(&art, &owners, a.findings, policy, &sha, today)
 }
 
 /// [`judge`] for an installed environment: the rules run over the whole environment

@@ -5,6 +5,7 @@ pub mod ci;
 pub mod dep;
 pub mod git;
 pub mod ioc;
+pub mod js;
 pub mod mcp;
 pub mod ml;
 pub(crate) mod patterns;
@@ -13,7 +14,7 @@ pub mod py;
 pub mod rel;
 pub mod skill;
 
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{FileKind, Finding, RuleMeta};
 
 /// How the engine runs a rule.
@@ -24,8 +25,8 @@ pub enum Check {
     Artifact(fn(&Cx, &mut Vec<Finding>)),
     /// Called once per analysed Python text whose kind the rule targets: a `.py` file
     /// (and the non-Python files that setup code executes) is [`FileKind::Python`], an
-    /// executable `.pth` line is [`FileKind::Pth`] (see [`PyFile::kind`]).
-    PythonFile(fn(&Cx, &PyFile, &mut Vec<Finding>)),
+    /// executable `.pth` line is [`FileKind::Pth`] (see [`CodeFile::kind`]).
+    CodeFile(fn(&Cx, &CodeFile, &mut Vec<Finding>)),
     /// Not run by `assay scan`: the findings come from another command (`assay history`,
     /// `assay deps`, `assay verify`) or from the archive readers (`ARC`). The rule is
     /// registered for `assay rules`, `assay explain`, the rule docs and SARIF, and its
@@ -54,9 +55,9 @@ impl RuleEntry {
     pub fn run(&self, cx: &Cx, out: &mut Vec<Finding>) {
         match self.check {
             Check::Artifact(check) => check(cx, out),
-            Check::PythonFile(check) => {
+            Check::CodeFile(check) => {
                 let targets: &[FileKind] = self.meta.rule.targets();
-                for f in cx.python.iter().filter(|f| targets.contains(&f.kind())) {
+                for f in cx.code.iter().filter(|f| targets.contains(&f.kind())) {
                     check(cx, f, out);
                 }
             }
@@ -66,11 +67,11 @@ impl RuleEntry {
 }
 
 /// `kind: module` lines to registry entries: `artifact` rules export
-/// `check(&Cx, &mut Vec<Finding>)`, `python` rules `check_file(&Cx, &PyFile, &mut
+/// `check(&Cx, &mut Vec<Finding>)`, `python` rules `check_file(&Cx, &CodeFile, &mut
 /// Vec<Finding>)`, `elsewhere` rules only their `META`.
 macro_rules! registry {
     (@check artifact $m:path) => { Check::Artifact({ use $m as m; m::check }) };
-    (@check python $m:path) => { Check::PythonFile({ use $m as m; m::check_file }) };
+    (@check code $m:path) => { Check::CodeFile({ use $m as m; m::check_file }) };
     (@check elsewhere $m:path) => { Check::Elsewhere };
     ($($kind:ident: $path:path),* $(,)?) => {
         /// Every rule: scan rules in the order the engine runs them, then rules raised
@@ -93,11 +94,11 @@ registry![
     elsewhere: arc::nesting_too_deep,
     elsewhere: arc::path_too_long,
     elsewhere: arc::zip_reader_disagreement,
-    python: ioc::exfiltration_service,
-    python: ioc::raw_ip_url,
-    python: ioc::mining_pool,
-    python: ioc::cloud_metadata,
-    python: ioc::kubernetes_token,
+    code: ioc::exfiltration_service,
+    code: ioc::raw_ip_url,
+    code: ioc::mining_pool,
+    code: ioc::cloud_metadata,
+    code: ioc::kubernetes_token,
     artifact: ioc::known_indicator,
     artifact: pkg::executable_pth,
     artifact: pkg::console_script_shadowing,
@@ -114,22 +115,27 @@ registry![
     artifact: pkg::bytecode_without_source,
     artifact: pkg::code_not_inspected,
     artifact: pkg::malicious_dependency,
-    python: py::decode_then_exec,
-    python: py::download_then_exec,
-    python: py::suspicious_shell_command,
-    python: py::process_spawn_at_install,
-    python: py::network_at_install,
-    python: py::credential_access,
-    python: py::env_harvest,
-    python: py::exfiltration_flow,
-    python: py::persistence,
-    python: py::surveillance,
-    python: py::sandbox_evasion,
-    python: py::obfuscated_code,
-    python: py::dynamic_code_exec,
-    python: py::shellcode_loader,
-    python: py::embedded_executable,
-    python: py::hidden_endpoint,
+    code: js::worm_propagation,
+    code: js::ai_cli_abuse,
+    code: js::wallet_swap,
+    artifact: js::not_inspected,
+    artifact: js::remote_dependency,
+    code: py::decode_then_exec,
+    code: py::download_then_exec,
+    code: py::suspicious_shell_command,
+    code: py::process_spawn_at_install,
+    code: py::network_at_install,
+    code: py::credential_access,
+    code: py::env_harvest,
+    code: py::exfiltration_flow,
+    code: py::persistence,
+    code: py::surveillance,
+    code: py::sandbox_evasion,
+    code: py::obfuscated_code,
+    code: py::dynamic_code_exec,
+    code: py::shellcode_loader,
+    code: py::embedded_executable,
+    code: py::hidden_endpoint,
     artifact: ml::pickle_dangerous_import,
     artifact: ml::pickle_unlisted_import,
     artifact: ml::discarded_call,

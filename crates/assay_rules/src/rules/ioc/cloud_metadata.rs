@@ -1,7 +1,7 @@
 //! IOC004 cloud-metadata-access.
 
 use super::super::patterns::CLOUD_METADATA;
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::Finding;
 
 declare_rule! {
@@ -28,6 +28,6 @@ declare_rule! {
 }
 
 /// Check the string literals of one Python text.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     super::credential_endpoint(cx, f, out, &META, &CLOUD_METADATA, "metadata endpoint");
 }

@@ -1,7 +1,7 @@
 //! IOC001 exfiltration-service-url.
 
 use super::super::patterns::{EXFIL_SERVICES, matches};
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -35,7 +35,7 @@ declare_rule! {
 }
 
 /// Check the string literals of one Python text.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     for s in super::strings(f) {
         let hits = matches(&EXFIL_SERVICES, &s.value);
         if hits.is_empty() {

@@ -56,7 +56,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         }
         out.push(x);
     };
-    for f in &cx.python {
+    for f in &cx.code {
         for s in &f.analysis.strings {
             for (_, value, id) in known.find(s.value.as_bytes()) {
                 push(f.string_location(s), value, id, f.is_test_or_doc(), out);

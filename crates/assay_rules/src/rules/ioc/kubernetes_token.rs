@@ -1,7 +1,7 @@
 //! IOC005 kubernetes-token-access.
 
 use super::super::patterns::KUBERNETES_TOKEN;
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::Finding;
 
 declare_rule! {
@@ -27,6 +27,6 @@ declare_rule! {
 }
 
 /// Check the string literals of one Python text.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     super::credential_endpoint(cx, f, out, &META, &KUBERNETES_TOKEN, "service-account path");
 }

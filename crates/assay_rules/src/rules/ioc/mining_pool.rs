@@ -1,7 +1,7 @@
 //! IOC003 crypto-mining.
 
 use super::super::patterns::{MINING, matches};
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -27,7 +27,7 @@ declare_rule! {
 }
 
 /// Check the string literals of one Python text.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     for s in super::strings(f) {
         if matches(&MINING, &s.value).is_empty() {
             continue;

@@ -7,17 +7,19 @@ pub mod kubernetes_token;
 pub mod mining_pool;
 pub mod raw_ip_url;
 
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_lang::StrLit;
 
-/// Every string literal of one Python text, skipping huge ones and prose (docstrings and
+/// Every string literal of one code text, skipping huge ones, prose (docstrings and
 /// messages name services in examples; indicators in real code are short literals, and
-/// code hidden in a string is analysed as a child instead).
-pub(crate) fn strings<'f>(f: &'f PyFile<'_>) -> impl Iterator<Item = &'f StrLit> {
+/// code hidden in a string is analysed as a child instead) and the elements of large
+/// literal tables (a public-suffix list names `eu.ngrok.io` as a domain suffix, not as
+/// an endpoint; [`StrLit::in_table`]).
+pub(crate) fn strings<'f>(f: &'f CodeFile<'_>) -> impl Iterator<Item = &'f StrLit> {
     f.analysis
         .strings
         .iter()
-        .filter(|s| s.value.len() <= 8192 && !crate::context::is_prose(&s.value))
+        .filter(|s| s.value.len() <= 8192 && !s.in_table && !crate::context::is_prose(&s.value))
 }
 
 /// Shared check of the credential-endpoint indicators (IOC004, IOC005): severity by
@@ -25,7 +27,7 @@ pub(crate) fn strings<'f>(f: &'f PyFile<'_>) -> impl Iterator<Item = &'f StrLit>
 /// at runtime (SDKs use these endpoints on request).
 pub(crate) fn credential_endpoint(
     cx: &Cx,
-    f: &PyFile,
+    f: &CodeFile,
     out: &mut Vec<assay_core::Finding>,
     meta: &assay_core::RuleMeta,
     set: &regex::RegexSet,

@@ -55,7 +55,7 @@ fn severity(kind: EventKind) -> Option<Severity> {
 
 /// Raise ML010 for each capability event of model code.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in cx.python.iter().filter(|f| f.role == FileRole::ModelCode) {
+    for f in cx.code.iter().filter(|f| f.role == FileRole::ModelCode) {
         for e in f.analysis.events.iter().take(200) {
             let Some(sev) = severity(e.kind) else {
                 continue;

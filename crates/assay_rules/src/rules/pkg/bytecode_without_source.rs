@@ -84,7 +84,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     let has = |p: &str| cx.artifact.entries.iter().any(|e| e.path == p);
     // Modules the `.pth` lines import, as paths without extension (`pkg/mod`).
     let startup: Vec<String> = cx
-        .python
+        .code
         .iter()
         .filter(|f| f.pth_line.is_some())
         .flat_map(|f| f.analysis.imports.iter().map(|(m, _)| m.clone()))

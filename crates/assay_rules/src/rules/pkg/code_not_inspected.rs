@@ -35,9 +35,11 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     // text did not parse): the rest of the code was never read. `.pth` lines have their
     // own not-inspected finding (PKG001).
     let unwalked = cx
-        .python
+        .code
         .iter()
-        .filter(|f| f.pth_line.is_none() && f.analysis.unwalked)
+        .filter(|f| {
+            f.pth_line.is_none() && f.analysis.unwalked && f.language == assay_lang::Language::Python
+        })
         .map(|f| {
             (
                 f.entry,

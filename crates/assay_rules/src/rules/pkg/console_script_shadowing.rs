@@ -7,7 +7,9 @@ declare_rule! {
     /// ## What it does
     /// Flags console or GUI scripts (entry points that installers put on `PATH`) named
     /// like common system or developer commands: `ls`, `cd`, `sudo`, `ssh`, `git`, `pip`,
-    /// `python`, `curl`, `docker`, `kubectl`, `aws`, …
+    /// `python`, `curl`, `docker`, `kubectl`, `aws`, … The same holds for an npm package's
+    /// `bin` entries, which `npm install -g` links into the global `bin` folder and
+    /// `npx`/npm scripts put first on `PATH` (`node_modules/.bin`).
     ///
     /// ## Why it matters
     /// Installed into a virtualenv or `~/.local/bin` that comes first on `PATH`, such a
@@ -21,8 +23,8 @@ declare_rule! {
     /// ```
     ///
     /// ## False positives
-    /// The real projects behind these commands (pip's `pip`, the AWS CLI's `aws`) are
-    /// exempt by name.
+    /// The real projects behind these commands (pip's `pip`, the AWS CLI's `aws`, npm's
+    /// `npm` and `npx`) are exempt by name.
     ///
     /// ## References
     /// - MITRE ATT&CK T1574 (Hijack Execution Flow), T1036.005 (Match Legitimate Name)
@@ -58,8 +60,8 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("docker", &[]),
     ("kubectl", &[]),
     ("node", &[]),
-    ("npm", &[]),
-    ("npx", &[]),
+    ("npm", &["npm"]),
+    ("npx", &["npm", "npx"]),
     ("apt", &[]),
     ("apt-get", &[]),
     ("brew", &[]),
@@ -85,6 +87,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
 
 /// Check script entry points.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    check_npm(cx, out);
     let project = cx
         .name()
         .map(|n| crate::typosquat::canonical(crate::typosquat::Ecosystem::PyPI, n))
@@ -125,6 +128,28 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             ..Location::file(file.clone())
         };
         out.push(cx.finding(&META, loc, format!("script `{cmd}` = {}", ep.value)));
+    }
+}
+
+/// npm `bin` entries named like a common command (the package's own `package.json`, and
+/// every package of a `node_modules` tree).
+fn check_npm(cx: &Cx, out: &mut Vec<Finding>) {
+    for p in &cx.npm {
+        let Ok(m) = &p.manifest else { continue };
+        let project = m.name.as_deref().unwrap_or_default();
+        for (name, file) in &m.bin {
+            let Some((cmd, allowed)) = COMMANDS.iter().find(|(c, _)| *c == name.trim()) else {
+                continue;
+            };
+            if allowed.contains(&project) {
+                continue;
+            }
+            out.push(cx.finding(
+                &META,
+                Location::file(p.manifest_entry.path.clone()),
+                format!("npm bin `{cmd}` = {file} (package {project})"),
+            ));
+        }
     }
 }
 

@@ -68,7 +68,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     // An executable line whose analysis stopped at a bound (nesting, node budget, decode
     // depth) was not inspected whole either.
     for f in cx
-        .python
+        .code
         .iter()
         .filter(|f| f.pth_line.is_some() && f.analysis.truncated)
     {
@@ -79,7 +79,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
             "the analysis of this executable line stopped at a bound",
         ));
     }
-    for f in cx.python.iter().filter(|f| f.pth_line.is_some()) {
+    for f in cx.code.iter().filter(|f| f.pth_line.is_some()) {
         let dangerous: Vec<&str> = f
             .analysis
             .events

@@ -34,7 +34,11 @@ declare_rule! {
 
 /// Check setup scripts.
 pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
-    for f in cx.python.iter().filter(|f| f.role == FileRole::SetupScript) {
+    for f in cx
+        .code
+        .iter()
+        .filter(|f| f.role == FileRole::SetupScript && f.language == assay_lang::Language::Python)
+    {
         let hooks: Vec<&String> = f
             .analysis
             .command_subclasses

@@ -237,7 +237,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
     }
     // `pip install …` run by code that runs without the user: command strings and process
     // arguments (decoded ones included).
-    for f in &cx.python {
+    for f in &cx.code {
         for s in &f.analysis.strings {
             if s.context.is_automatic() && s.value.len() < 4096 && s.value.contains("install") {
                 for n in pip_installs(&words(&s.value)) {

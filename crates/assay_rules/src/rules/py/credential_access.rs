@@ -1,7 +1,7 @@
 //! PY006 credential-access.
 
 use super::super::patterns::{DEV_CREDENTIALS, STEALER_TARGETS, matches};
-use crate::context::{Cx, PyFile, by_context};
+use crate::context::{CodeFile, Cx, by_context};
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -36,7 +36,7 @@ declare_rule! {
 }
 
 /// Check the string literals of one Python text.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     let test = f.is_test_or_doc();
     // At runtime a browser or wallet store named in a file that sends nothing is what
     // cookie importers and wallet tools do (yt-dlp's `--cookies-from-browser`): medium.
@@ -55,7 +55,8 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
     let mut reported = 0;
     for s in &f.analysis.strings {
         // Credential paths are short strings; prose (docstrings, messages) is not access.
-        if reported >= 5 || s.value.len() > 512 || crate::context::is_prose(&s.value) {
+        if reported >= 5 || s.value.len() > 512 || s.in_table || crate::context::is_prose(&s.value)
+        {
             continue;
         }
         let stealer = matches(&STEALER_TARGETS, &s.value);

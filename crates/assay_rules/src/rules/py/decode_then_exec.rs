@@ -1,6 +1,6 @@
 //! PY001 decode-then-exec.
 
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::{EventKind, Taint};
 
@@ -41,7 +41,7 @@ declare_rule! {
 }
 
 /// Check one Python text (the engine calls this per Python text of the rule's targets).
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     let hidden = Taint::DECODED | Taint::DECRYPTED | Taint::CODE_OBJECT;
     // Executing decoded code, or starting a process whose command was decoded.
     for e in f.analysis.events.iter().filter(|e| {

@@ -1,6 +1,6 @@
 //! PY002 download-then-exec.
 
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::{Event, EventKind, Taint};
 
@@ -42,7 +42,7 @@ declare_rule! {
 }
 
 /// Check one Python text (the engine calls this per Python text of the rule's targets).
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     let events = &f.analysis.events;
     let demote = |s: Severity| {
         if f.is_test_or_doc() {

@@ -1,6 +1,6 @@
 //! PY013 dynamic-code-exec.
 
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, ExecutionContext, Finding, Severity};
 use assay_lang::{EventKind, Taint};
 
@@ -30,7 +30,7 @@ declare_rule! {
 }
 
 /// Check exec events of unresolved values in automatic contexts.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     let explained =
         Taint::DECODED | Taint::DECRYPTED | Taint::CODE_OBJECT | Taint::NETWORK | Taint::FILE_READ;
     if f.is_test_or_doc() {

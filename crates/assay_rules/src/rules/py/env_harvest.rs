@@ -1,6 +1,6 @@
 //! PY007 environment-harvest.
 
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, ExecutionContext, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -31,7 +31,7 @@ declare_rule! {
 }
 
 /// Check env-harvest events.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     if f.is_test_or_doc() {
         return;
     }

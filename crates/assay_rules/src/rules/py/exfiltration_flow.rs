@@ -4,7 +4,7 @@ use super::super::patterns::{
     CREDENTIAL_DIR, DEV_CREDENTIALS, EXFIL_SERVICES, KUBERNETES_TOKEN, SHELL_UPLOAD,
     STEALER_TARGETS,
 };
-use crate::context::{Cx, PyFile, by_context};
+use crate::context::{CodeFile, Cx, by_context};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::{EventKind, Taint};
 
@@ -39,7 +39,7 @@ declare_rule! {
 }
 
 /// Check sources and sinks per file.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     if f.is_test_or_doc() {
         return;
     }
@@ -181,7 +181,7 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
 /// shell. Critical in any execution context: a library may upload files and may read
 /// `~/.ssh/config`, but shipping credential stores to a host is theft wherever it runs.
 /// Returns whether it raised a finding.
-fn shell_upload(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) -> bool {
+fn shell_upload(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) -> bool {
     let a = &f.analysis;
     for e in a
         .events

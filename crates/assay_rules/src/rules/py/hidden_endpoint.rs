@@ -1,6 +1,6 @@
 //! PY016 hidden-network-endpoint.
 
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -44,7 +44,7 @@ fn sends_data(api: &str, snippet: &str) -> bool {
 }
 
 /// Check network events against the file's decoded and plain strings.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     let a = &f.analysis;
     for e in a.events.iter().filter(|e| e.kind == EventKind::Network) {
         let Some(url) = e.arg.as_deref().map(str::trim) else {

@@ -1,6 +1,6 @@
 //! PY005 network-on-install.
 
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, ExecutionContext, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -24,7 +24,10 @@ declare_rule! {
     ///
     /// ## False positives
     /// A few build scripts download a compiler or a data file at install time (severity
-    /// medium there); libraries that probe connectivity at import are rarer (low).
+    /// medium there); libraries that probe connectivity at import are rarer (low). In an
+    /// npm lifecycle script a download is medium: fetching the platform's binary there is
+    /// the ecosystem's convention (esbuild's `install.js`). Sending data is critical in
+    /// both languages.
     ///
     /// ## References
     /// - MITRE ATT&CK T1071 (Application Layer Protocol), T1041 (Exfiltration Over C2 Channel)
@@ -32,7 +35,7 @@ declare_rule! {
 }
 
 /// Check network events in automatic contexts.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     if f.is_test_or_doc() && f.role != assay_lang::FileRole::Startup {
         return;
     }
@@ -61,6 +64,12 @@ pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
         if e.context == ExecutionContext::InstallTime {
             // Installing a package has no reason to talk to the network from setup.py.
             x.confidence = assay_core::Confidence::High;
+            // npm packages fetch their platform binary in `postinstall` by convention
+            // (esbuild, puppeteer, electron, cypress): a download is medium there, and
+            // sending anything is still critical (below).
+            if f.language == assay_lang::Language::JavaScript {
+                x.severity = Severity::Medium;
+            }
         }
         if matches!(
             e.context,
@@ -83,9 +92,12 @@ fn sends_data(e: &assay_lang::Event) -> bool {
     let last = e.api.rsplit('.').next().unwrap_or("");
     let s = &e.snippet;
     matches!(last, "post" | "put" | "patch")
-        || ["data=", "json=", "params=", "files=", "body="]
+        || ["data=", "json=", "params=", "files=", "body=", "body:"]
             .iter()
             .any(|k| s.contains(k))
+        || ["'post'", "\"post\"", "`post`"]
+            .iter()
+            .any(|k| s.to_ascii_lowercase().contains(k))
         || (e.arg.is_none()
             && s.contains("http")
             && (s.contains('+')

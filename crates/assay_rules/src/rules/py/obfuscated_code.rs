@@ -1,7 +1,7 @@
 //! PY012 obfuscated-code.
 
 use super::super::patterns::{OBFUSCATORS, matches};
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, ExecutionContext, Finding, Location, Severity};
 use assay_lang::EventKind;
 
@@ -36,7 +36,7 @@ declare_rule! {
 }
 
 /// Check obfuscation markers per file.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     let a = &f.analysis;
     // A PEP 263 codec in which the file does not read as what it looks like
     // (`unicode_escape`, `utf_7`, …): the code is hidden from readers and scanners.

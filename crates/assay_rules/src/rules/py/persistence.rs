@@ -1,7 +1,7 @@
 //! PY009 persistence-mechanism.
 
 use super::super::patterns::{PERSISTENCE, SHELL_COMMANDS, matches};
-use crate::context::{Cx, PyFile, is_prose};
+use crate::context::{CodeFile, Cx, is_prose};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -39,7 +39,7 @@ declare_rule! {
 }
 
 /// Check persistence strings in files that also write or spawn.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     if f.is_test_or_doc() {
         return;
     }

@@ -1,6 +1,6 @@
 //! PY004 process-spawn-on-install.
 
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, ExecutionContext, Finding, Severity};
 use assay_lang::{EventKind, Taint};
 
@@ -36,7 +36,7 @@ declare_rule! {
 }
 
 /// Build tools whose use from `setup.py` is ordinary.
-const BUILD_COMMANDS: [&str; 28] = [
+const BUILD_COMMANDS: [&str; 36] = [
     "git",
     "cmake",
     "make",
@@ -65,6 +65,15 @@ const BUILD_COMMANDS: [&str; 28] = [
     "rustc",
     "npm",
     "sh -c 'command",
+    // npm lifecycle scripts: the package's own build and platform probes.
+    "node",
+    "npx",
+    "yarn",
+    "pnpm",
+    "node-gyp",
+    "sw_vers",
+    "ldd",
+    "getconf",
 ];
 
 /// Reconnaissance commands: who and where the victim is. Never needed to build a package.
@@ -165,7 +174,7 @@ fn is_build_command(cmd: &str) -> bool {
 }
 
 /// Check every process start in automatic contexts.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     if f.is_test_or_doc() && f.role != assay_lang::FileRole::Startup {
         return;
     }

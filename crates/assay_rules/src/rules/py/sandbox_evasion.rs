@@ -1,7 +1,7 @@
 //! PY011 sandbox-evasion.
 
 use super::super::patterns::{EVASION, matches};
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 use std::collections::BTreeSet;
@@ -36,7 +36,7 @@ declare_rule! {
 }
 
 /// Check evasion strings per file.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     if f.is_test_or_doc() {
         return;
     }

@@ -1,6 +1,6 @@
 //! PY014 shellcode-loader.
 
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, Finding, Severity};
 
 declare_rule! {
@@ -39,7 +39,7 @@ pub(crate) fn reads_text(data: &[u8]) -> bool {
 }
 
 /// Check for the alloc/copy/run triple in one file.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     if !f.entry.complete || f.is_test_or_doc() {
         return;
     }

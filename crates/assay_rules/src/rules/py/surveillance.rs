@@ -1,6 +1,6 @@
 //! PY010 keylogging-or-screen-capture.
 
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -29,7 +29,7 @@ declare_rule! {
 }
 
 /// Check surveillance events.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     for e in f
         .analysis
         .events

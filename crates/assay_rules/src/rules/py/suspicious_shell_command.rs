@@ -1,7 +1,7 @@
 //! PY003 suspicious-shell-command.
 
 use super::super::patterns::{SHELL_COMMANDS, matches};
-use crate::context::{Cx, PyFile};
+use crate::context::{CodeFile, Cx};
 use assay_core::{Capability, Finding, Severity};
 use assay_lang::EventKind;
 
@@ -40,7 +40,7 @@ declare_rule! {
 }
 
 /// Check every process start.
-pub fn check_file(cx: &Cx, f: &PyFile, out: &mut Vec<Finding>) {
+pub fn check_file(cx: &Cx, f: &CodeFile, out: &mut Vec<Finding>) {
     for e in f
         .analysis
         .events
@@ -92,7 +92,7 @@ fn spawns_shell(e: &assay_lang::Event) -> bool {
 /// descriptor is a socket's and the file also starts a shell, this is a reverse shell in
 /// any execution context (a function called later is as bad as import-time code: nothing
 /// benign hands a shell's stdin/stdout to a network peer).
-fn reverse_shell(cx: &Cx, f: &crate::context::PyFile, out: &mut Vec<Finding>) {
+fn reverse_shell(cx: &Cx, f: &crate::context::CodeFile, out: &mut Vec<Finding>) {
     let events = &f.analysis.events;
     let socket = events
         .iter()
