@@ -242,7 +242,9 @@ pub struct ScanArgs {
     /// registry specs: `pypi:NAME[==VERSION]` (every wheel and the sdist of the release)
     /// and `npm:NAME[@VERSION]` (the tarball), downloaded, checked against the published
     /// digest and cached (see docs/release-integrity.md). With none, the active Python
-    /// environment is scanned.
+    /// environment is scanned; inside a Node project (`package.json` and `node_modules/`
+    /// in the current directory, no `--python`), its `node_modules`, one artifact per
+    /// package.
     pub paths: Vec<PathBuf>,
     /// Scan the environment of this Python interpreter (default: `python3` on PATH).
     #[arg(long)]

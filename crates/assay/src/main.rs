@@ -17,6 +17,13 @@ pub const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     memory::tune_allocator();
+    // Worker threads get stacks large enough for the JavaScript parser and walk on deep
+    // expressions (`assay_lang::js` grows the stack itself only past this): reserved
+    // address space, touched only as used. A pool that cannot be built (already built)
+    // keeps the default, and the analysis grows its stack on demand instead.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(assay_lang::js::WORKER_STACK)
+        .build_global();
     let cli = match cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -50,7 +50,7 @@ fn read_head(p: &Path) -> std::io::Result<Vec<u8>> {
 
 /// Every regular file under `dir` (sorted, bounded, skipping [`SKIP_DIRS`]), as
 /// absolute paths.
-fn walk(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+fn walk(dir: &Path, skip: &std::collections::HashSet<&Path>) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), 0usize)];
     let mut visited = 0usize;
@@ -73,7 +73,12 @@ fn walk(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             if m.is_dir() {
-                if depth < MAX_DEPTH && !SKIP_DIRS.contains(&name.as_str()) {
+                // Folders the caller judges whole are not walked (a `node_modules` tree
+                // of 1,400 packages: each is an input of its own).
+                if depth < MAX_DEPTH
+                    && !SKIP_DIRS.contains(&name.as_str())
+                    && !skip.contains(p.as_path())
+                {
                     stack.push((p, depth + 1));
                 }
             } else if m.is_file() {
@@ -113,9 +118,10 @@ fn artifact_of(
 /// # Errors
 /// An I/O error naming the path, when a folder or file that exists cannot be read.
 pub fn artifacts(dir: &Path, skip: &[PathBuf]) -> std::io::Result<Vec<assay_core::Artifact>> {
-    let files: Vec<PathBuf> = walk(dir)?
+    let skipped: std::collections::HashSet<&Path> = skip.iter().map(PathBuf::as_path).collect();
+    let files: Vec<PathBuf> = walk(dir, &skipped)?
         .into_iter()
-        .filter(|p| !skip.iter().any(|s| p.starts_with(s)))
+        .filter(|p| !p.ancestors().any(|a| skipped.contains(a)))
         .collect();
     let mut skill_dirs: Vec<PathBuf> = files
         .iter()

@@ -2000,7 +2000,7 @@ catalog! {
             summary: "An npm package depends on a URL, git repository or local path instead of a registry version; what installs is whatever that address serves",
             severity: Medium,
             confidence: Medium,
-            targets: [],
+            targets: [JavaScript],
             cwe: Some("CWE-829"),
             attack: Some("T1195.001"),
         }

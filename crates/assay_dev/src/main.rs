@@ -15,6 +15,8 @@
 //! - `bench-agents [--runs N] [--assay BIN] DIR` runs the agent audit (`assay_agents`)
 //!   over a tree of skills and MCP servers, lists its findings and verdicts, and with
 //!   `--assay` times the whole `assay scan` of it (issue 20).
+//! - `bench-js [--runs N] FILE|DIR…` JavaScript analysis throughput beside `oxc_parser`
+//!   alone, in MB/s (see `bench_js`).
 //! - `bench-diff [--runs N] --assay BIN OLD NEW` times `assay diff OLD NEW` against
 //!   `assay scan NEW` in the same run (issue 19: diff ≤ 2× scan).
 //! - `typosquat-rates` prints the typosquat detection and collision rates (criterion 3).
@@ -31,6 +33,7 @@ mod bench_agents;
 mod bench_ci;
 mod bench_deps;
 mod bench_diff;
+mod bench_js;
 mod bench_model;
 mod generate;
 mod savedmodel_fixtures;
@@ -49,13 +52,14 @@ fn main() -> ExitCode {
         Some("bench-ci") => bench_ci::run(&args[1..]),
         Some("bench-agents") => bench_agents::run(&args[1..]),
         Some("bench-diff") => bench_diff::run(&args[1..]),
+        Some("bench-js") => bench_js::run(&args[1..]),
         Some("typosquat-rates") => typosquat_rates::run(),
         Some("generate-7z-fixtures") => sevenz_fixtures::run(),
         Some("generate-savedmodel-fixtures") => savedmodel_fixtures::run(),
         Some("redteam") => assay_dev::redteam::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M] | cargo dev bench-deps [--records N] [--runs N] | cargo dev bench-ci [--runs N] [--zizmor] DIR | cargo dev bench-agents [--runs N] [--assay BIN] DIR | cargo dev bench-diff [--runs N] --assay BIN OLD NEW | cargo dev typosquat-rates | cargo dev generate-7z-fixtures | cargo dev generate-savedmodel-fixtures | cargo dev redteam [--json] [--light] [--transform T]… [--family F]… [--assay BIN] [--no-build] [--dump DIR]"
+                "usage: cargo dev generate-all [--check] | cargo dev bench-scan [--runs N] DIR… | cargo dev bench-model [--runs N] [--max-mib M] | cargo dev bench-deps [--records N] [--runs N] | cargo dev bench-ci [--runs N] [--zizmor] DIR | cargo dev bench-agents [--runs N] [--assay BIN] DIR | cargo dev bench-diff [--runs N] --assay BIN OLD NEW | cargo dev bench-js [--runs N] FILE|DIR… | cargo dev typosquat-rates | cargo dev generate-7z-fixtures | cargo dev generate-savedmodel-fixtures | cargo dev redteam [--json] [--light] [--transform T]… [--family F]… [--assay BIN] [--no-build] [--dump DIR]"
             );
             return ExitCode::from(2);
         }

@@ -46,8 +46,23 @@ use std::sync::Arc;
 /// analysis is marked [`Analysis::unwalked`]). Real bundles stay far below 200.
 pub const MAX_NESTING: usize = 2_000;
 
-/// Stack given to one parse and walk (reserved address space, touched only as used).
+/// Stack given to one parse and walk when the calling thread has less than
+/// [`RED_ZONE`] left (reserved address space, touched only as used).
 const STACK: usize = 256 << 20;
+
+/// Stack a parse and walk may need: a thread with at least this much left runs the
+/// analysis on its own stack (no new stack is mapped for each file).
+const RED_ZONE: usize = 96 << 20;
+
+/// Stack size for worker threads that analyse JavaScript (the CLI's rayon pool): enough
+/// that [`RED_ZONE`] is always left, so no file maps a stack of its own.
+pub const WORKER_STACK: usize = 128 << 20;
+
+/// Texts larger than this are parsed one at a time per process ([`BIG_LOCK`]).
+const BIG_TEXT: usize = 2 << 20;
+
+/// Held while a text over [`BIG_TEXT`] is parsed and walked.
+static BIG_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Most recorded string literals of one array literal read as an obfuscator string table.
 const MAX_TABLE: usize = 4_096;
@@ -113,14 +128,31 @@ fn analyze_at(
 ) -> Analysis {
     let mut out = Analysis::default();
     let text = String::from_utf8_lossy(source);
-    out.lines = text.lines().count() as u32;
-    out.max_line_len = text.lines().map(str::len).max().unwrap_or(0);
+    let (mut lines, mut longest, mut start) = (0u32, 0usize, 0usize);
+    for nl in memchr::memchr_iter(b'\n', source) {
+        lines += 1;
+        longest = longest.max(nl - start);
+        start = nl + 1;
+    }
+    if start < source.len() {
+        lines += 1;
+        longest = longest.max(source.len() - start);
+    }
+    out.lines = lines;
+    out.max_line_len = longest;
     if source.len() > bounds.max_source_bytes || nesting(source) > MAX_NESTING {
         out.unwalked = true;
         out.truncated = true;
         return out;
     }
-    stacker::grow(STACK, || {
+    // One large text at a time: oxc's arena for a multi-MB bundle is many times the
+    // text, and two at once on two workers would double the process's peak memory.
+    let _big = (depth == 0 && source.len() > BIG_TEXT).then(|| {
+        BIG_LOCK
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    });
+    stacker::maybe_grow(RED_ZONE, STACK, || {
         let alloc = Allocator::default();
         let parsed = oxc_parser::Parser::new(&alloc, &text, source_type(path)).parse();
         if parsed.panicked {
@@ -158,6 +190,7 @@ fn analyze_at(
             module_objects: HashSet::new(),
             in_table: false,
             specifiers: HashSet::new(),
+            undo: Vec::new(),
         };
         w.visit_program(&parsed.program);
         w.out.interned.clear();
@@ -304,6 +337,10 @@ struct Walker<'t, 'o> {
     module_objects: HashSet<String>,
     /// Walking the elements of a large literal string table ([`StrLit::in_table`]).
     in_table: bool,
+    /// Previous taint and value of names bound inside the current functions, restored
+    /// when each function ends: minified bundles reuse `t`, `n`, `r` in every function,
+    /// and a file-wide map would let one function's decoded `t` taint all the others.
+    undo: Vec<(String, Option<Taint>, Option<String>)>,
     /// Start offsets of module specifiers (`require('x')`, `export … from 'x'`): names of
     /// packages, recorded as imports and not as string data (`@exodus/bytes` is a package,
     /// not the Exodus wallet's folder).
@@ -344,9 +381,8 @@ pub fn api_kind(name: &str) -> Option<EventKind> {
         ("http" | "https" | "http2", _) if matches!(last, "request" | "get" | "connect") => {
             EventKind::Network
         }
-        ("net" | "tls", _) if matches!(last, "connect" | "createConnection" | "Socket") => {
-            EventKind::Network
-        }
+        // `new net.Socket({fd})` wraps a descriptor; a socket sends once it connects.
+        ("net" | "tls", _) if matches!(last, "connect" | "createConnection") => EventKind::Network,
         ("dgram", _) if last == "createSocket" => EventKind::Network,
         (_, "fetch" | "XMLHttpRequest" | "WebSocket" | "navigator.sendBeacon") => {
             EventKind::Network
@@ -869,12 +905,16 @@ impl<'t> Walker<'t, '_> {
                 .get(id.name.as_str())
                 .copied()
                 .unwrap_or_default(),
+            // The whole environment (`process.env` as a value) is what a stealer sends;
+            // one named variable (`process.env.BASE_URL`) is configuration, as
+            // `os.getenv` is for the Python walker. A computed key (`process.env[k]` in
+            // a loop over the keys) reads them all.
             Expression::StaticMemberExpression(m) => {
                 let base = self.name_of(&m.object, 0);
-                if base.as_deref() == Some("process.env")
-                    || base.as_deref() == Some("process") && m.property.name == "env"
-                {
+                if base.as_deref() == Some("process") && m.property.name == "env" {
                     Taint::ENV
+                } else if base.as_deref() == Some("process.env") {
+                    Taint::default()
                 } else {
                     self.taint_of(&m.object, depth + 1)
                 }
@@ -882,7 +922,11 @@ impl<'t> Walker<'t, '_> {
             Expression::ComputedMemberExpression(m) => {
                 let base = self.name_of(&m.object, 0);
                 if base.as_deref() == Some("process.env") {
-                    Taint::ENV
+                    if self.fold(&m.expression, 0).is_some() {
+                        Taint::default()
+                    } else {
+                        Taint::ENV
+                    }
                 } else {
                     self.taint_of(&m.object, depth + 1)
                 }
@@ -955,13 +999,13 @@ impl<'t> Walker<'t, '_> {
                     && matches!(enc.as_deref(), Some("base64" | "hex" | "base64url"))
                 {
                     t |= Taint::DECODED | inner;
-                } else if name == "Buffer.from"
-                    || name == "Buffer.concat"
-                    || name == "JSON.stringify"
-                    || name == "String"
+                } else if matches!(
+                    name.as_str(),
+                    "Buffer.from" | "Buffer.concat" | "JSON.stringify" | "String"
+                ) || name.ends_with(".update")
+                    || name.ends_with(".final")
                 {
-                    t |= inner;
-                } else if name.ends_with(".update") || name.ends_with(".final") {
+                    // Copies and cipher steps carry their input's taint.
                     t |= inner;
                 }
             }
@@ -1005,22 +1049,13 @@ impl<'t> Walker<'t, '_> {
             }
             return;
         }
-        // A method called by a decoded name (`f[e("5f636f6d70696c65")](code)`), or any
-        // computed call on a fresh module object: a loader hiding `_compile`.
-        if let Expression::ComputedMemberExpression(m) = callee.without_parentheses() {
-            let key = self.taint_of(&m.expression, 0);
-            let on_module = matches!(m.object.without_parentheses(), Expression::Identifier(o) if self.module_objects.contains(o.name.as_str()));
-            if on_module || (key.has(Taint::DECODED) && self.fold(&m.expression, 0).is_none()) {
-                let api = if on_module {
-                    "module._compile"
-                } else {
-                    "call-by-decoded-name"
-                };
-                let taint = self.args_taint(args, 0) | key;
-                if on_module {
-                    self.push_event(EventKind::Exec, api.into(), span, None, taint);
-                }
-            }
+        // Any computed call on a fresh module object (`f[e("5f636f6d70696c65")](code)`,
+        // flatmap-stream's): a loader hiding `_compile` behind a decoded name.
+        if let Expression::ComputedMemberExpression(m) = callee.without_parentheses()
+            && matches!(m.object.without_parentheses(), Expression::Identifier(o) if self.module_objects.contains(o.name.as_str()))
+        {
+            let taint = self.args_taint(args, 0) | self.taint_of(&m.expression, 0);
+            self.push_event(EventKind::Exec, "module._compile".into(), span, None, taint);
         }
         let Some(name) = self.name_of(callee, 0) else {
             return;
@@ -1096,26 +1131,25 @@ impl<'t> Walker<'t, '_> {
                 && !matches!(a.without_parentheses(), Expression::CallExpression(_))
         });
         if whole_env
-            && matches!(
+            && (matches!(
                 name.as_str(),
                 "JSON.stringify"
                     | "Object.keys"
                     | "Object.entries"
                     | "Object.values"
                     | "Object.getOwnPropertyNames"
-            )
-            || whole_env && matches!(kind, Some(EventKind::Network))
+            ) || matches!(kind, Some(EventKind::Network)))
         {
             self.push_event(EventKind::EnvHarvest, name.clone(), span, None, Taint::ENV);
         }
+        // `new X()` means something only for the constructors in the table.
         if is_new
             && !matches!(name.as_str(), "Function" | "XMLHttpRequest" | "WebSocket")
             && !name.starts_with("vm.")
             && !name.starts_with("net.")
+            && kind != Some(EventKind::Network)
         {
-            if kind != Some(EventKind::Network) {
-                kind = None;
-            }
+            kind = None;
         }
         let Some(kind) = kind else {
             return;
@@ -1125,11 +1159,16 @@ impl<'t> Walker<'t, '_> {
         if kind == EventKind::Decrypt {
             // `createDecipher(alg, key)`: the key is what matters (event-stream keyed it
             // from the package's own description, `process.env.npm_package_description`).
-            taint = args
-                .get(1)
-                .and_then(|a| a.as_expression())
-                .map(|k| self.taint_of(k, 0))
-                .unwrap_or_default();
+            let key = args.get(1).and_then(|a| a.as_expression());
+            taint = key.map(|k| self.taint_of(k, 0)).unwrap_or_default();
+            // A key read from one environment variable (npm puts the package's own
+            // metadata there: `npm_package_description`) is what event-stream used.
+            if key
+                .and_then(|k| self.name_of(k, 0))
+                .is_some_and(|n| n.starts_with("process.env."))
+            {
+                taint |= Taint::ENV;
+            }
         }
         if kind == EventKind::Exec && taint == Taint::default() && first.is_none() {
             return;
@@ -1235,6 +1274,34 @@ impl<'t> Walker<'t, '_> {
         self.out.truncated |= child.truncated;
     }
 
+    /// Remember a name's current taint and value before it changes inside a function.
+    fn save(&mut self, name: &str) {
+        if !self.functions.is_empty() && self.undo.len() < 1 << 20 {
+            self.undo.push((
+                name.to_owned(),
+                self.taint.get(name).copied(),
+                self.values.get(name).cloned(),
+            ));
+        }
+    }
+
+    /// Restore the names bound since `mark` (a function ends).
+    fn restore(&mut self, mark: usize) {
+        while self.undo.len() > mark {
+            let Some((name, t, v)) = self.undo.pop() else {
+                break;
+            };
+            match t {
+                Some(t) => self.taint.insert(name.clone(), t),
+                None => self.taint.remove(&name),
+            };
+            match v {
+                Some(v) => self.values.insert(name, v),
+                None => self.values.remove(&name),
+            };
+        }
+    }
+
     fn bind(&mut self, pattern: &BindingPattern<'_>, init: &Expression<'_>) {
         let module = match init.without_parentheses() {
             Expression::CallExpression(c) => self.required_module(c),
@@ -1270,6 +1337,7 @@ impl<'t> Walker<'t, '_> {
         match pattern {
             BindingPattern::BindingIdentifier(id) => {
                 let name = id.name.as_str().to_owned();
+                self.save(&name);
                 if let Some(m) = module {
                     self.aliases.insert(name.clone(), m);
                 }
@@ -1389,7 +1457,9 @@ impl<'a> Visit<'a> for Walker<'_, '_> {
         });
         self.ctx.push(ctx);
         self.functions.push(fname);
+        let mark = self.undo.len();
         walk::walk_function(self, it, flags);
+        self.restore(mark);
         self.functions.pop();
         self.ctx.pop();
     }
@@ -1405,7 +1475,12 @@ impl<'a> Visit<'a> for Walker<'_, '_> {
                 .map_or(ExecutionContext::Runtime, |(_, c)| *c),
         };
         self.ctx.push(ctx);
+        // Arrows count as functions for the undo log.
+        self.functions.push(None);
+        let mark = self.undo.len();
         walk::walk_arrow_function_expression(self, it);
+        self.restore(mark);
+        self.functions.pop();
         self.ctx.pop();
     }
 
@@ -1543,6 +1618,7 @@ impl<'a> Visit<'a> for Walker<'_, '_> {
         }
         if let AssignmentTarget::AssignmentTargetIdentifier(id) = &it.left {
             let name = id.name.as_str().to_owned();
+            self.save(&name);
             let t = self.taint_of(&it.right, 0);
             if t != Taint::default() {
                 *self.taint.entry(name.clone()).or_default() |= t;
@@ -1649,6 +1725,48 @@ impl Walker<'_, '_> {
         }
         Some(s)
     }
+}
+
+/// Wrap `payload` in each decoding shape the deobfuscator reads (`eval(atob(…))`,
+/// `eval(Buffer.from(…, 'hex').toString())`, a `String.fromCharCode` chain into `eval`, an
+/// obfuscator.io string table) and analyse each text: the entry point of the
+/// `js_deobfuscate` fuzz target and its stable smoke test. Returns the events found.
+pub fn deobfuscation_harness(payload: &[u8]) -> usize {
+    use base64::Engine;
+    let payload = payload
+        .get(..payload.len().min(64 << 10))
+        .unwrap_or(payload);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(payload);
+    let hex: String = payload.iter().map(|b| format!("{b:02x}")).collect();
+    let codes: Vec<String> = payload.iter().take(4096).map(|b| b.to_string()).collect();
+    let swapped: String = b64
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    let table = std::iter::repeat_n(format!("'{swapped}'"), 8)
+        .collect::<Vec<_>>()
+        .join(",");
+    let texts = [
+        format!("eval(atob('{b64}'));"),
+        format!("eval(Buffer.from('{hex}', 'hex').toString());"),
+        format!("eval(String.fromCharCode({}));", codes.join(",")),
+        format!("var _0x1a2b = [{table}];"),
+    ];
+    let bounds = Bounds::default();
+    texts
+        .iter()
+        .map(|t| {
+            analyze(t.as_bytes(), "index.js", FileRole::Module, &bounds)
+                .events
+                .len()
+        })
+        .sum()
 }
 
 #[cfg(test)]

@@ -82,9 +82,9 @@ fn codes_and_names_are_unique_and_well_formed() {
             (Check::CodeFile(_), _) => assert!(
                 m.targets()
                     .iter()
-                    .all(|k| matches!(k, FileKind::Python | FileKind::Pth))
+                    .all(|k| matches!(k, FileKind::Python | FileKind::Pth | FileKind::JavaScript))
                     && !m.targets().is_empty(),
-                "{}: a per-Python-file rule targets Python and/or Pth",
+                "{}: a per-code-file rule targets Python, Pth and/or JavaScript",
                 m.code()
             ),
             (Check::Artifact(_), _) => {

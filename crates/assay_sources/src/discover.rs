@@ -54,8 +54,9 @@ const TOP_LEVEL_MAX: usize = 100_000;
 ///   file at its top level), or a `node_modules` folder, is one [`Input::Directory`].
 /// - Walking another directory, a folder holding a `package.json` (an unpacked npm
 ///   package, a Node project) is one [`Input::Directory`] and is not walked further.
-/// - A directory where none of this finds anything is itself one [`Input::Directory`]:
-///   a path the user named is never "0 artifacts".
+/// - A directory where none of this finds anything yields nothing here; the caller
+///   decides (`assay scan` reads it whole unless its workflows or agent files are
+///   artifacts of their own: a path the user named is never "0 artifacts").
 /// - Any other directory is walked (sorted, symlinks not followed, at most 1,000,000
 ///   entries): every archive becomes an [`Input::Archive`], loose `.py`/`.pth` files and
 ///   model files (by content: pickle, NumPy, safetensors, GGUF), chat templates
@@ -82,11 +83,18 @@ pub fn discover(path: &Path) -> Result<Vec<Input>, SourceError> {
             expected: "a file or a directory",
         });
     }
-    if looks_like_package(path)?
-        || looks_like_model_dir(path)?
-        || path.file_name().is_some_and(|n| n == "node_modules")
-    {
-        return Ok(vec![Input::Directory(path.to_path_buf())]);
+    if path.file_name().is_some_and(|n| n == "node_modules") {
+        let mut inputs = Vec::new();
+        npm_packages_in(path, &mut inputs, 0)?;
+        if inputs.is_empty() {
+            inputs.push(Input::Directory(path.to_path_buf()));
+        }
+        return Ok(inputs);
+    }
+    if looks_like_package(path)? || looks_like_model_dir(path)? {
+        let mut inputs = vec![Input::Directory(path.to_path_buf())];
+        npm_packages_in(&path.join("node_modules"), &mut inputs, 0)?;
+        return Ok(inputs);
     }
     let mut inputs = Vec::new();
     let mut walker = WalkDir::new(path)
@@ -111,6 +119,7 @@ pub fn discover(path: &Path) -> Result<Vec<Input>, SourceError> {
             // An npm package or Node project inside the tree: one artifact, read whole.
             if de.path().join("package.json").is_file() {
                 inputs.push(Input::Directory(de.path().to_path_buf()));
+                npm_packages_in(&de.path().join("node_modules"), &mut inputs, 0)?;
                 walker.skip_current_dir();
             }
             continue;
@@ -135,10 +144,57 @@ pub fn discover(path: &Path) -> Result<Vec<Input>, SourceError> {
             inputs.push(Input::File(p));
         }
     }
-    if inputs.is_empty() {
-        return Ok(vec![Input::Directory(path.to_path_buf())]);
-    }
     Ok(inputs)
+}
+
+/// Deepest nesting of `node_modules` folders followed (npm's own trees stay far below).
+const MAX_NPM_NESTING: u32 = 32;
+
+/// Most npm packages listed from one `node_modules` tree.
+const MAX_NPM_PACKAGES: usize = 100_000;
+
+/// The npm packages installed in a `node_modules` folder, as one [`Input::Directory`]
+/// each (read without their own `node_modules`, whose packages follow as inputs of their
+/// own): `node_modules/<name>/` and `node_modules/@scope/<name>/` folders holding a
+/// `package.json`, nested trees included. A folder there without a `package.json` (a
+/// half-installed package, something planted) is an input too: never skipped. `.bin`
+/// (links to the packages' own files) and dot-folders (`.cache`, `.package-lock.json`'s
+/// siblings) are not packages.
+fn npm_packages_in(nm: &Path, out: &mut Vec<Input>, depth: u32) -> Result<(), SourceError> {
+    if depth > MAX_NPM_NESTING || !nm.is_dir() {
+        return Ok(());
+    }
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for item in fs_err::read_dir(nm)?.take(TOP_LEVEL_MAX) {
+        let de = item?;
+        let name = de.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || !de.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        if name.starts_with('@') {
+            for sub in fs_err::read_dir(de.path())?.take(TOP_LEVEL_MAX) {
+                let sub = sub?;
+                if sub.file_type().is_ok_and(|t| t.is_dir()) {
+                    dirs.push(sub.path());
+                }
+            }
+        } else {
+            dirs.push(de.path());
+        }
+    }
+    dirs.sort();
+    for d in dirs {
+        if out.len() >= MAX_NPM_PACKAGES {
+            return Err(SourceError::TooManyFiles {
+                path: nm.to_path_buf(),
+                limit: MAX_NPM_PACKAGES,
+            });
+        }
+        let nested = d.join("node_modules");
+        out.push(Input::Directory(d));
+        npm_packages_in(&nested, out, depth + 1)?;
+    }
+    Ok(())
 }
 
 /// Magic bytes (or an archive extension) say archive, or the tail holds a zip end record.

@@ -27,9 +27,15 @@ pub(crate) struct TreeMode {
     pub(crate) report_links: bool,
     /// Compute sha256 of every regular file (environments, to verify RECORD).
     pub(crate) hash: bool,
+    /// Leave out every `node_modules` folder: discovery reports each npm package in one
+    /// as an artifact of its own ([`crate::discover`]), so a Node project or package is
+    /// read without the packages installed under it (each within its own bounds).
+    pub(crate) skip_node_modules: bool,
 }
 
-/// Read a directory (an unpacked package or source tree) as one artifact.
+/// Read a directory (an unpacked package or source tree) as one artifact, without its
+/// `node_modules` folders (their packages are artifacts of their own; see
+/// [`crate::discover`]).
 pub(crate) fn read_directory(
     root: &Path,
     display: &str,
@@ -50,6 +56,7 @@ pub(crate) fn read_directory(
         TreeMode {
             report_links: true,
             hash: false,
+            skip_node_modules: true,
         },
     )?;
     let mut artifact = Artifact::new(display, ArtifactFormat::Directory);
@@ -117,8 +124,12 @@ pub(crate) fn read_tree(
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
-        .min_depth(1);
-    for (visited, item) in walker.into_iter().enumerate() {
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| {
+            !(mode.skip_node_modules && e.file_type().is_dir() && e.file_name() == "node_modules")
+        });
+    for (visited, item) in walker.enumerate() {
         if sink.stopped() {
             break;
         }

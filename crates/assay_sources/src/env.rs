@@ -260,6 +260,7 @@ pub fn read_environment(env: &PythonEnv, limits: &Limits) -> Result<Artifact, So
     let mode = TreeMode {
         report_links: false,
         hash: true,
+        skip_node_modules: false,
     };
     for (i, dir) in env.site_packages.iter().enumerate() {
         let scope = if i == 0 {

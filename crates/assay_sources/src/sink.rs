@@ -264,6 +264,15 @@ impl<'a> Sink<'a> {
         {
             return l.head_bytes as u64;
         }
+        // Source maps and TypeScript declarations are read by tools, never run: their
+        // head is enough (npm trees carry hundreds of MiB of them).
+        let lower = path.to_ascii_lowercase();
+        if [".map", ".d.ts", ".d.mts", ".d.cts"]
+            .iter()
+            .any(|x| lower.ends_with(x))
+        {
+            return l.head_bytes as u64;
+        }
         match kind {
             k if is_code(k) => l.max_file_bytes,
             FileKind::Text => l.max_text_file_bytes,

@@ -43,7 +43,19 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     // [`workflow_artifact`], [`agent_artifacts`]).
     let mut ci_artifacts: Vec<Artifact> = Vec::new();
     let mut env: Option<assay_sources::PythonEnv> = None;
-    if args.paths.is_empty() {
+    // With no argument inside a Node project (a `package.json` and a `node_modules/`
+    // here) and no `--python`, its installed packages are what runs: scan
+    // `node_modules`, one artifact per package, as an environment is scanned.
+    let node_project = args.paths.is_empty()
+        && args.python.is_none()
+        && std::path::Path::new("package.json").is_file()
+        && std::path::Path::new("node_modules").is_dir();
+    let paths: Vec<PathBuf> = if node_project {
+        vec![PathBuf::from("node_modules")]
+    } else {
+        args.paths.clone()
+    };
+    if paths.is_empty() {
         let python = args
             .python
             .clone()
@@ -55,7 +67,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     } else {
         let mut spec_opts = super::specs::SpecOptions::new(&args.registry, &policy);
         spec_opts.announce = !args.output.quiet;
-        for p in &args.paths {
+        for p in &paths {
+            let ci_count_at_start = ci_artifacts.len();
             // A registry spec is the directory of its release's files in the cache; the
             // release metadata findings are an artifact of their own (see specs.rs).
             let resolved = super::specs::resolve_path(p, &spec_opts)?;
@@ -95,6 +108,14 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
                 .into_iter()
                 .filter(|i| !skills.iter().any(|s| i.path().starts_with(s)))
                 .collect();
+            // A directory in which nothing was found to scan (loose JavaScript, data)
+            // is read whole: a path the user named is never "0 artifacts".
+            let before = ci_artifacts.len();
+            let found = if found.is_empty() && before == ci_count_at_start && p.is_dir() {
+                vec![Input::Directory(p.clone())]
+            } else {
+                found
+            };
             let single = found.len() == 1;
             for i in found {
                 // The path the user named, unless discovery found something else inside
@@ -273,11 +294,42 @@ pub const LARGE_INPUT_BYTES: u64 = 8 << 20;
 /// process bound that one stays under.
 fn is_large(input: &Input) -> bool {
     match input {
+        // A package of a `node_modules` tree is large only when its files are (a Node
+        // project has hundreds of small ones, judged in parallel).
+        Input::Directory(p) if p.components().any(|c| c.as_os_str() == "node_modules") => {
+            dir_bytes_over(p, LARGE_PACKAGE_DIR_BYTES)
+        }
         Input::Directory(_) => true,
         Input::Archive(p) | Input::File(p) => {
             std::fs::metadata(p).map_or(true, |m| m.len() > LARGE_INPUT_BYTES)
         }
     }
+}
+
+/// A package folder of a `node_modules` tree over this many bytes is judged alone (two
+/// at once stay well under the 500 MB bound; most packages are a few hundred KiB).
+const LARGE_PACKAGE_DIR_BYTES: u64 = 48 << 20;
+
+/// Whether the regular files under `dir` (its own `node_modules` left out, as the reader
+/// leaves it out) add up to more than `limit` bytes; stops counting once they do. An
+/// unreadable tree counts as large (judged alone, the safe side for memory).
+fn dir_bytes_over(dir: &std::path::Path, limit: u64) -> bool {
+    let mut total = 0u64;
+    for e in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !(e.file_type().is_dir() && e.file_name() == "node_modules"))
+    {
+        let Ok(e) = e else { return true };
+        if e.file_type().is_file() {
+            total += e.metadata().map_or(limit, |m| m.len());
+            if total > limit {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The exit code of a reporting command: [`crate::EXIT_FINDINGS`] when any artifact's

@@ -94,7 +94,8 @@ pub static STEALER_TARGETS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::
         // Wallet folders are matched in any case: Windows paths are case-insensitive and
         // stealers write them lowercase (`appdata\\roaming\\exodus\\exodus.wallet`).
         r"(?i:wallet\.dat)",
-        r"(?i:\bexodus[/\\])",
+        // Not an npm scope (`@exodus/bytes` is a package name).
+        r"(?i:(?:^|[^@\w-])exodus[/\\])",
         r"(?i:\belectrum[/\\]+wallets)",
         r"(?i:\batomic[/\\]+local storage)",
         r"nkbihfbeogaeaoehlefnkodbefgpgknn",

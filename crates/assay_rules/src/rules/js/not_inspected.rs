@@ -62,12 +62,16 @@ pub fn check(cx: &Cx, out: &mut Vec<Finding>) {
         );
     }
     let install: std::collections::HashSet<String> = install_files(cx);
-    for e in cx
-        .artifact
-        .entries
-        .iter()
-        .filter(|e| e.file_kind == FileKind::JavaScript && !e.complete)
-    {
+    for e in cx.artifact.entries.iter().filter(|e| {
+        // Type declarations and source maps are never run; the reader keeps only
+        // their head by design.
+        let lower = e.path.to_ascii_lowercase();
+        e.file_kind == FileKind::JavaScript
+            && !e.complete
+            && ![".d.ts", ".d.mts", ".d.cts", ".map"]
+                .iter()
+                .any(|x| lower.ends_with(x))
+    }) {
         report(
             &e.path,
             install.contains(&e.path),
