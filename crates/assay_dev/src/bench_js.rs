@@ -40,7 +40,7 @@ fn best(runs: usize, mut f: impl FnMut()) -> f64 {
 }
 
 /// Run the benchmark.
-pub fn run(args: &[String]) -> anyhow::Result<()> {
+pub fn run(args: &[String]) -> anyhow::Result<bool> {
     let mut runs = 5;
     let mut paths = Vec::new();
     let mut it = args.iter();
@@ -106,5 +106,5 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         mb / t_assay,
         t_assay / t_parse
     );
-    Ok(())
+    Ok(true)
 }
