@@ -1057,6 +1057,19 @@ impl<'t> Walker<'t, '_> {
             let taint = self.args_taint(args, 0) | self.taint_of(&m.expression, 0);
             self.push_event(EventKind::Exec, "module._compile".into(), span, None, taint);
         }
+        // `x._compile(code, filename)`: Node's private module compiler, on any receiver
+        // (a fresh `module.constructor`, `Module.prototype`, an alias).
+        if let Expression::StaticMemberExpression(m) = callee.without_parentheses()
+            && m.property.name == "_compile"
+        {
+            let taint = self.args_taint(args, 0);
+            let arg = args
+                .first()
+                .and_then(|a| a.as_expression())
+                .and_then(|f| self.fold(f, 0));
+            self.push_event(EventKind::Exec, "module._compile".into(), span, arg, taint);
+            return;
+        }
         let Some(name) = self.name_of(callee, 0) else {
             return;
         };
