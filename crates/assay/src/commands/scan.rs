@@ -359,14 +359,7 @@ pub(crate) fn judge(
         model_allow: policy.model_allow().to_vec(),
         ..assay_rules::Options::default()
     };
-    // Workflows and actions the artifact holds (a repository, `.github/`, an sdist that
-    // ships its CI): rules CI, before the Python analysis releases any text.
-    let ci = assay_ci::audit_artifact(&art);
-    // Skills, agent configurations, tool lists and MCP server source: rules SKILL, MCP.
-    let agents = assay_agents::audit_artifact(&art);
-    let mut a = assay_rules::analyze_artifact_releasing(&mut art, &options);
-    a.findings.extend(ci);
-    a.findings.extend(agents);
+    let a = analyze_all(&mut art, &options);
     // Released entries keep their sha256 (see `analyze_artifact_releasing`).
     let sha = |path: &str| file_sha256(&art, path);
     let applied = policy.apply(
@@ -397,6 +390,22 @@ pub(crate) fn judge(
     (report, used)
 }
 
+/// Every scan finding of one artifact: the rules (texts released as they are analysed),
+/// plus the workflows and actions it holds (rules CI) and its skills, agent
+/// configurations, tool lists and MCP server source (rules SKILL, MCP), both audited
+/// before the analysis releases any text.
+fn analyze_all(
+    art: &mut Artifact,
+    options: &assay_rules::Options,
+) -> assay_rules::ArtifactAnalysis {
+    let ci = assay_ci::audit_artifact(art);
+    let agents = assay_agents::audit_artifact(art);
+    let mut a = assay_rules::analyze_artifact_releasing(art, options);
+    a.findings.extend(ci);
+    a.findings.extend(agents);
+    a
+}
+
 /// [`judge`] for any input: a tree holding npm packages under `node_modules/` (a Node
 /// project, a `node_modules` folder, a global prefix) is analysed whole and reported per
 /// package like an environment ([`super::environment::Owners::read_npm`]); anything else
@@ -415,11 +424,7 @@ pub(crate) fn judge_tree(
         model_allow: policy.model_allow().to_vec(),
         uncapped: true,
     };
-    let ci = assay_ci::audit_artifact(&art);
-    let agents = assay_agents::audit_artifact(&art);
-    let mut a = assay_rules::analyze_artifact_releasing(&mut art, &options);
-    a.findings.extend(ci);
-    a.findings.extend(agents);
+    let a = analyze_all(&mut art, &options);
     let sha = |path: &str| file_sha256(&art, path);
     super::environment::split_with(&art, &owners, a.findings, policy, &sha, today)
 }
